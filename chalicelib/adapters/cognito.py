@@ -1,0 +1,153 @@
+"""Amazon Cognito: password sign-in, its challenges, and verifying the tokens it issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jwt
+
+
+class AuthFailed(Exception):
+    """Sign-in refused; ``reason`` is one of the REASON_* names below."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+REASON_BAD_CREDENTIALS = "bad_credentials"
+REASON_PASSWORD_POLICY = "password_policy"  # noqa: S105 - a reason name
+REASON_RESET_REQUIRED = "reset_required"
+REASON_TOO_MANY = "too_many_attempts"
+REASON_SESSION_EXPIRED = "challenge_expired"
+REASON_UNAVAILABLE = "unavailable"
+
+
+class InvalidToken(Exception):
+    """The token is forged, for another pool or app, or expired."""
+
+
+class TokenExpired(InvalidToken):
+    """A genuine token that has run out: the session may be refreshed."""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    refresh_token: str | None
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """Cognito wants more before it gives tokens (a new password, an MFA code)."""
+
+    name: str
+    session: str
+    username: str
+
+
+class CognitoGateway:
+    """Wraps the ``cognito-idp`` client handed in; speaks in Tokens, Challenges and AuthFailed."""
+
+    def __init__(self, client: Any, app_client_id: str):
+        self.client = client
+        self.app_client_id = app_client_id
+
+    def sign_in(self, username: str, password: str) -> Tokens | Challenge:
+        return self._call(
+            "initiate_auth",
+            username,
+            AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=self.app_client_id,
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+
+    def set_new_password(self, challenge: Challenge, new_password: str) -> Tokens | Challenge:
+        return self._call(
+            "respond_to_auth_challenge",
+            challenge.username,
+            ClientId=self.app_client_id,
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=challenge.session,
+            ChallengeResponses={"USERNAME": challenge.username, "NEW_PASSWORD": new_password},
+        )
+
+    def answer_mfa(self, challenge: Challenge, code: str) -> Tokens | Challenge:
+        software = challenge.name == "SOFTWARE_TOKEN_MFA"
+        key = "SOFTWARE_TOKEN_MFA_CODE" if software else "SMS_MFA_CODE"
+        return self._call(
+            "respond_to_auth_challenge",
+            challenge.username,
+            ClientId=self.app_client_id,
+            ChallengeName=challenge.name,
+            Session=challenge.session,
+            ChallengeResponses={"USERNAME": challenge.username, key: code},
+        )
+
+    def refresh(self, refresh_token: str) -> Tokens | Challenge:
+        """A new ID token for a session that is still in use (Cognito keeps the refresh token)."""
+        return self._call(
+            "initiate_auth",
+            "",
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            ClientId=self.app_client_id,
+            AuthParameters={"REFRESH_TOKEN": refresh_token},
+        )
+
+    def _call(self, operation: str, username: str, **kwargs: Any) -> Tokens | Challenge:
+        errors = self.client.exceptions
+        try:
+            answer = getattr(self.client, operation)(**kwargs)
+        except (errors.NotAuthorizedException, errors.UserNotFoundException) as exc:
+            reason = REASON_BAD_CREDENTIALS
+            if "session is expired" in str(exc).lower() or "invalid session" in str(exc).lower():
+                reason = REASON_SESSION_EXPIRED
+            raise AuthFailed(reason) from exc
+        except (errors.InvalidPasswordException, errors.InvalidParameterException) as exc:
+            raise AuthFailed(REASON_PASSWORD_POLICY, str(exc)) from exc
+        except errors.PasswordResetRequiredException as exc:
+            raise AuthFailed(REASON_RESET_REQUIRED) from exc
+        except (errors.TooManyRequestsException, errors.TooManyFailedAttemptsException) as exc:
+            raise AuthFailed(REASON_TOO_MANY) from exc
+        except errors.CodeMismatchException as exc:
+            raise AuthFailed(REASON_BAD_CREDENTIALS) from exc
+        if "AuthenticationResult" in answer:
+            result = answer["AuthenticationResult"]
+            return Tokens(result["IdToken"], result.get("RefreshToken"))
+        return Challenge(answer["ChallengeName"], answer["Session"], username)
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    """Keys are fetched on first use and cached by PyJWT; one fetch per container, not per call."""
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
+
+
+class TokenVerifier:
+    """Checks an ID token's RS256 signature against the pool's JWKS, its issuer and audience."""
+
+    def __init__(self, jwks_url: str, issuer: str, audience: str):
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+
+    def verify(self, token: str) -> dict[str, Any]:
+        try:
+            key = _jwks_client(self.jwks_url).get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "token_use"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise TokenExpired(str(exc)) from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if claims.get("token_use") != "id":
+            raise InvalidToken("not an ID token")
+        return claims

@@ -1,0 +1,41 @@
+"""The one place real collaborators are built, lazily and per call's settings.
+
+Views ask here for stores and gateways and hand them to the use cases; tests hand the use
+cases fakes or the same real objects pointed at moto.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .adapters.aws import aws_client
+from .adapters.cognito import CognitoGateway, TokenVerifier
+from .config import Settings, get_settings
+from .store.clients import ClientStore
+from .store.conversations import ConversationStore
+from .store.tables import bind_tables
+from .store.users import UserStore
+
+
+@dataclass(frozen=True)
+class Stores:
+    users: UserStore
+    clients: ClientStore
+    conversations: ConversationStore
+
+
+def stores(settings: Settings | None = None) -> Stores:
+    settings = settings or get_settings()
+    bind_tables(settings.table_prefix)
+    return Stores(UserStore(), ClientStore(), ConversationStore())
+
+
+def cognito(settings: Settings | None = None) -> CognitoGateway:
+    settings = settings or get_settings()
+    client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)
+    return CognitoGateway(client, settings.user_pool_client_id)
+
+
+def token_verifier(settings: Settings | None = None) -> TokenVerifier:
+    settings = settings or get_settings()
+    return TokenVerifier(settings.jwks_url, settings.token_issuer, settings.user_pool_client_id)

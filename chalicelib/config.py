@@ -1,0 +1,102 @@
+"""Settings for the running stage, read from the environment when a call needs them.
+
+Nothing here runs at import: Chalice's test client and ``chalice local`` set stage variables
+only around a call, and the deployed Lambda gets them from its CloudFormation template.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from .domain.errors import ValidationFailed
+from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
+
+
+class ConfigurationError(RuntimeError):
+    """The stage is missing a setting it needs; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    user_pool_id: str
+    user_pool_client_id: str
+    aws_endpoint_url: str | None
+    cookie_secure: bool
+    idle_timeout_seconds: int
+    session_secret_parameter: str | None
+    media_bucket: str
+    public_base_url: str
+
+    @property
+    def path_prefix(self) -> str:
+        """The path the public URL adds before our routes ("/api" on an execute-api URL)."""
+        return urlsplit(self.public_base_url).path.rstrip("/")
+
+    @property
+    def token_issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        """Cognito's public keys; locally moto serves them under the same path."""
+        base = self.aws_endpoint_url.rstrip("/") if self.aws_endpoint_url else self.token_issuer
+        if self.aws_endpoint_url:
+            return f"{base}/{self.user_pool_id}/.well-known/jwks.json"
+        return f"{base}/.well-known/jwks.json"
+
+
+def get_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        stage=env.get("STAGE", "local"),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-west-2",
+        table_prefix=env.get("TABLE_PREFIX", "clientcomm-local-"),
+        user_pool_id=env.get("COGNITO_USER_POOL_ID", ""),
+        user_pool_client_id=env.get("COGNITO_CLIENT_ID", ""),
+        aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        cookie_secure=env.get("COOKIE_SECURE", "true").lower() != "false",
+        idle_timeout_seconds=int(env.get("IDLE_TIMEOUT_MINUTES", "30")) * 60,
+        session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
+        media_bucket=env.get("MEDIA_BUCKET", ""),
+        public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    )
+
+
+def get_jurisdiction() -> Jurisdiction:
+    """The jurisdiction from ``JURISDICTION_CONFIG`` (JSON text), validated once per value."""
+    raw = os.environ.get("JURISDICTION_CONFIG")
+    if not raw:
+        raise ConfigurationError("JURISDICTION_CONFIG is not set")
+    return _parse_jurisdiction_text(raw)
+
+
+@lru_cache(maxsize=4)
+def _parse_jurisdiction_text(raw: str) -> Jurisdiction:
+    try:
+        return parse_jurisdiction(json.loads(raw))
+    except (json.JSONDecodeError, ValidationFailed) as exc:
+        raise ConfigurationError(f"JURISDICTION_CONFIG is invalid: {exc}") from exc
+
+
+def get_session_secret() -> bytes:
+    """The key that signs session and CSRF cookies.
+
+    Deployed stacks keep it in SSM (SecureString) and read it once per container through
+    Powertools Parameters; locally ``SESSION_SECRET`` holds it directly.
+    """
+    direct = os.environ.get("SESSION_SECRET")
+    if direct:
+        return direct.encode()
+    name = os.environ.get("SESSION_SECRET_PARAMETER")
+    if not name:
+        raise ConfigurationError("Set SESSION_SECRET or SESSION_SECRET_PARAMETER")
+    from aws_lambda_powertools.utilities import parameters  # only deployed stacks need it
+
+    return str(parameters.get_parameter(name, decrypt=True, max_age=3600)).encode()

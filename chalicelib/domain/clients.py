@@ -1,0 +1,137 @@
+"""Clients and their caseload views: validation, ordering and search, free of storage."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import ValidationFailed
+from .phones import digits, normalise_phone
+
+MAX_NAME = 60
+MAX_NOTES = 2000
+MAX_ID_NUMBER = 40
+LANGUAGES = {"en": "English", "es": "Spanish"}
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """What a person types about a client, already checked and normalised."""
+
+    first_name: str
+    last_name: str
+    phone: str
+    notes: str = ""
+    language: str = "en"
+    id_number: str = ""
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str], region: str = "US") -> ClientDetails:
+        """Check every field at once so the person sees all problems together."""
+        errors: dict[str, str] = {}
+        first = _clean_text(form.get("first_name", ""))
+        last = _clean_text(form.get("last_name", ""))
+        for field, value, label in (("first_name", first, "first"), ("last_name", last, "last")):
+            if not value:
+                errors[field] = f"Enter the client's {label} name."
+            elif len(value) > MAX_NAME:
+                errors[field] = f"Keep the {label} name under {MAX_NAME} characters."
+        phone = ""
+        try:
+            phone = normalise_phone(form.get("phone", ""), region)
+        except ValidationFailed as exc:
+            errors.update(exc.field_errors)
+        notes = (form.get("notes") or "").strip()
+        if len(notes) > MAX_NOTES:
+            errors["notes"] = f"Notes are {len(notes)} characters; the limit is {MAX_NOTES}."
+        language = form.get("language") or "en"
+        if language not in LANGUAGES:
+            errors["language"] = "Choose English or Spanish."
+        id_number = _clean_text(form.get("id_number", ""))
+        if len(id_number) > MAX_ID_NUMBER:
+            errors["id_number"] = f"Keep the id number under {MAX_ID_NUMBER} characters."
+        if errors:
+            raise ValidationFailed(errors)
+        return cls(first, last, phone, notes, language, id_number)
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    department_id: str
+    case_manager_id: str
+    first_name: str
+    last_name: str
+    phone: str
+    notes: str = ""
+    language: str = "en"
+    id_number: str = ""
+    unread_count: int = 0
+    last_contact_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def listed_name(self) -> str:
+        """ "Last, First": how caseloads are read and sorted."""
+        return f"{self.last_name}, {self.first_name}"
+
+
+def sort_key_for(first_name: str, last_name: str) -> str:
+    """The alphabetical key stored with a client: last name, then first, accent- and case-free."""
+    return f"{fold(last_name)}\x1f{fold(first_name)}"
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents so "Peña" sorts and matches like "pena"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
+class CaseloadOrder(StrEnum):
+    NAME = "name"
+    UNREAD = "unread"
+    RECENT = "recent"
+
+    @classmethod
+    def parse(cls, value: str | None) -> CaseloadOrder:
+        try:
+            return cls(value or cls.NAME)
+        except ValueError:
+            return cls.NAME
+
+
+def order_caseload(clients: Iterable[Client], order: CaseloadOrder) -> list[Client]:
+    """Alphabetical is the base order; the others are stable re-sorts on top of it."""
+    listed = sorted(clients, key=lambda c: sort_key_for(c.first_name, c.last_name))
+    if order is CaseloadOrder.UNREAD:
+        listed.sort(key=lambda c: c.unread_count, reverse=True)
+    elif order is CaseloadOrder.RECENT:
+        listed.sort(
+            key=lambda c: c.last_contact_at.timestamp() if c.last_contact_at else 0.0, reverse=True
+        )
+    return listed
+
+
+def matches(client: Client, query: str) -> bool:
+    """Search by any part of the name, or by three or more digits of the number."""
+    query = query.strip()
+    if not query:
+        return True
+    wanted_digits = digits(query)
+    if len(wanted_digits) >= 3 and len(wanted_digits) * 2 >= len(query.replace(" ", "")):
+        return wanted_digits in digits(client.phone)
+    name = fold(f"{client.first_name} {client.last_name}")
+    return all(part in name for part in fold(query).split())
+
+
+def _clean_text(value: str | None) -> str:
+    """Collapse runs of white space and drop control characters a paste can bring along."""
+    text = "".join(ch for ch in (value or "") if ch.isprintable() or ch == " ")
+    return " ".join(text.split())

@@ -1,0 +1,97 @@
+"""A jurisdiction's settings (one JSON file per deployment), checked when loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ValidationFailed
+from .phones import normalise_phone
+
+MFA_POLICIES = ("OFF", "OPTIONAL", "ON")
+
+
+@dataclass(frozen=True)
+class Department:
+    department_id: str
+    name: str
+    twilio_number: str
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    name: str
+    display_name: str
+    time_zone: str
+    departments: tuple[Department, ...]
+    reminder_offsets_days: tuple[int, ...]
+    texts: Mapping[str, Mapping[str, str]]
+    raw: Mapping[str, Any]
+
+    def department(self, department_id: str) -> Department | None:
+        return next((d for d in self.departments if d.department_id == department_id), None)
+
+    def department_for_number(self, e164: str) -> Department | None:
+        """Inbound texts name the number they were sent to; that number names the department."""
+        return next((d for d in self.departments if d.twilio_number == e164), None)
+
+    def text(self, key: str, language: str = "en") -> str:
+        return self.texts.get(language, {}).get(key) or self.texts["en"][key]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
+    """Validate ``data`` and say every problem at once, naming the field."""
+    errors: dict[str, str] = {}
+    for key in ("name", "display_name", "time_zone", "departments", "texts"):
+        if key not in data:
+            errors[key] = "is missing"
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        ZoneInfo(str(data["time_zone"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = f"{data['time_zone']!r} is not an IANA time zone"
+    departments = []
+    seen_ids: set[str] = set()
+    seen_numbers: set[str] = set()
+    for i, dept in enumerate(data.get("departments") or []):
+        where = f"departments[{i}]"
+        try:
+            number = normalise_phone(str(dept.get("twilio_number", "")), field=where)
+        except ValidationFailed as exc:
+            errors.update(exc.field_errors)
+            continue
+        dept_id = str(dept.get("id", "")).strip()
+        if not dept_id or not dept_id.replace("-", "").isalnum():
+            errors[f"{where}.id"] = "must be letters, digits and dashes"
+        if dept_id in seen_ids or number in seen_numbers:
+            errors[where] = "repeats another department's id or number"
+        seen_ids.add(dept_id)
+        seen_numbers.add(number)
+        departments.append(Department(dept_id, str(dept.get("name") or dept_id), number))
+    if not departments and "departments" not in errors:
+        errors["departments"] = "needs at least one department"
+    offsets = data.get("reminder_offsets_days", [7, 3, 1])
+    if not all(isinstance(d, int) and 0 <= d <= 60 for d in offsets):
+        errors["reminder_offsets_days"] = "must be whole days between 0 and 60"
+    texts = data.get("texts") or {}
+    for key in ("auto_reply", "help"):
+        if not (texts.get("en") or {}).get(key):
+            errors[f"texts.en.{key}"] = "is missing"
+    if errors:
+        raise ValidationFailed(errors)
+    return Jurisdiction(
+        name=str(data["name"]),
+        display_name=str(data["display_name"]),
+        time_zone=str(data["time_zone"]),
+        departments=tuple(departments),
+        reminder_offsets_days=tuple(sorted(set(offsets), reverse=True)),
+        texts=texts,
+        raw=data,
+    )

@@ -1,0 +1,44 @@
+"""Phone numbers: everything we store is E.164; everything a person types is parsed here."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from .errors import ValidationFailed
+
+DEFAULT_REGION = "US"
+
+
+def normalise_phone(text: str, region: str = DEFAULT_REGION, field: str = "phone") -> str:
+    """Return ``text`` as an E.164 number or raise ValidationFailed with a message for a person.
+
+    Numbers written without a country code are read as numbers of ``region``.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationFailed({field: "Enter a phone number."})
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed({field: f"“{raw}” is not a phone number."}) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationFailed(
+            {field: f"“{raw}” is not a valid phone number. Use 10 digits, like 801-555-0123."}
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """Show a stored number the way people in its country write it."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if parsed.country_code == 1:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def digits(text: str) -> str:
+    """Only the digits of ``text``: what a number search compares."""
+    return "".join(ch for ch in text if ch.isdigit())

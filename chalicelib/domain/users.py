@@ -1,0 +1,35 @@
+"""Staff who sign in: their role decides what they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASE_MANAGER = "case_manager"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"case_manager": "Case manager", "supervisor": "Supervisor", "admin": "Admin"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class User:
+    """A member of staff. ``user_id`` is the Cognito username."""
+
+    user_id: str
+    display_name: str
+    email: str
+    role: Role
+    department_id: str
+    active: bool = True
+
+    @property
+    def oversees_department(self) -> bool:
+        """Supervisors and admins see every caseload of their department."""
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)

@@ -1,0 +1,182 @@
+"""Caseload use cases: list, add, edit and move clients. Each checks permission first."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
+from ..domain.conversation import ConversationEntry, EntryKind, transfer_marker_text
+from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.permissions import (
+    case_manager_for_new_client,
+    check_can_reassign,
+    check_can_view_client,
+)
+from ..domain.phones import display_phone
+from ..domain.users import Role, User
+from ..store.clients import ClientStore, NumberInUse
+from ..store.conversations import ConversationStore, new_entry_id
+from ..store.users import UserStore
+
+
+@dataclass(frozen=True)
+class CaseloadView:
+    clients: list[Client]
+    total: int
+    order: CaseloadOrder
+    query: str
+    case_managers: dict[str, User]
+
+
+def view_caseload(
+    user: User,
+    clients: ClientStore,
+    users: UserStore | None,
+    order: str | None = None,
+    query: str = "",
+    whole_department: bool = False,
+) -> CaseloadView:
+    """A case manager's own caseload; a supervisor may ask for the whole department.
+
+    One Query for the clients; a supervisor's view adds one Query for the staff names.
+    """
+    everyone = whole_department and user.oversees_department
+    listed = clients.department(user.department_id) if everyone else clients.caseload(user.user_id)
+    listed = [c for c in listed if c.department_id == user.department_id]
+    chosen = CaseloadOrder.parse(order)
+    found = [c for c in listed if matches(c, query)]
+    staff = {u.user_id: u for u in users.in_department(user.department_id)} if users else {}
+    return CaseloadView(order_caseload(found, chosen), len(listed), chosen, query, staff)
+
+
+def open_client(user: User, clients: ClientStore, client_id: str) -> Client:
+    client = clients.get(client_id)
+    if client is None:
+        raise NotFound("There is no such client.")
+    check_can_view_client(user, client)
+    return client
+
+
+def add_client(
+    user: User, clients: ClientStore, users: UserStore, form: Mapping[str, str]
+) -> Client:
+    details = ClientDetails.from_form(form)
+    owner_id = case_manager_for_new_client(user, form.get("case_manager_id"))
+    if owner_id != user.user_id:
+        owner = users.get(owner_id)
+        if owner is None or owner.department_id != user.department_id:
+            raise ValidationFailed({"case_manager_id": "Choose a case manager of your department."})
+    client = Client(
+        client_id=secrets.token_hex(10),
+        department_id=user.department_id,
+        case_manager_id=owner_id,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        phone=details.phone,
+        notes=details.notes,
+        language=details.language,
+        id_number=details.id_number,
+    )
+    try:
+        return clients.add(client)
+    except NumberInUse as exc:
+        raise _number_taken(exc, clients, users) from exc
+
+
+def edit_client(
+    user: User, clients: ClientStore, users: UserStore, client_id: str, form: Mapping[str, str]
+) -> Client:
+    client = open_client(user, clients, client_id)
+    details = ClientDetails.from_form(form)
+    client = replace(client, version=_form_version(form))
+    marker = None
+    if details.phone != client.phone:
+        marker = ConversationEntry(
+            client_id=client.client_id,
+            entry_id=new_entry_id(),
+            at=datetime.now(UTC),
+            kind=EntryKind.MARKER,
+            marker="number_changed",
+            author_id=user.user_id,
+            body=f"Number changed from {display_phone(client.phone)} to "
+            f"{display_phone(details.phone)} by {user.display_name}.",
+            details={"old": client.phone, "new": details.phone, "by": user.user_id},
+        )
+    try:
+        return clients.update_details(client, details, marker)
+    except NumberInUse as exc:
+        raise _number_taken(exc, clients, users) from exc
+
+
+def reassign_client(
+    user: User, clients: ClientStore, users: UserStore, client_id: str, form: Mapping[str, str]
+) -> Client:
+    """Move a client to another case manager of the department; the move is kept as a marker."""
+    if not user.oversees_department:
+        raise Forbidden("Only a supervisor can move a client to another caseload.")
+    client = replace(open_client(user, clients, client_id), version=_form_version(form))
+    new_owner = users.get(form.get("case_manager_id", ""))
+    if new_owner is None:
+        raise ValidationFailed({"case_manager_id": "Choose a case manager."})
+    check_can_reassign(user, client, new_owner)
+    if new_owner.user_id == client.case_manager_id:
+        return client
+    old_owner = users.get(client.case_manager_id)
+    marker = ConversationEntry(
+        client_id=client.client_id,
+        entry_id=new_entry_id(),
+        at=datetime.now(UTC),
+        kind=EntryKind.MARKER,
+        marker="transferred",
+        author_id=user.user_id,
+        body=transfer_marker_text(
+            old_owner.display_name if old_owner else client.case_manager_id,
+            new_owner.display_name,
+            user.display_name,
+        ),
+        details={"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
+    )
+    return clients.reassign(client, new_owner.user_id, marker)
+
+
+def conversation_page(
+    user: User,
+    clients: ClientStore,
+    conversations: ConversationStore,
+    client_id: str,
+    before: str | None = None,
+    limit: int = 50,
+) -> tuple[Client, list[ConversationEntry], str | None]:
+    client = open_client(user, clients, client_id)
+    entries, cursor = conversations.newest(client.client_id, limit=limit, before=before)
+    return client, entries, cursor
+
+
+def case_managers_of(user: User, users: UserStore) -> list[User]:
+    return [
+        u
+        for u in users.in_department(user.department_id)
+        if u.role is Role.CASE_MANAGER and u.active
+    ]
+
+
+def _form_version(form: Mapping[str, str]) -> int:
+    try:
+        return int(form.get("version", ""))
+    except ValueError as exc:
+        raise ValidationFailed({"version": "The form is incomplete; reload the page."}) from exc
+
+
+def _number_taken(exc: NumberInUse, clients: ClientStore, users: UserStore) -> ValidationFailed:
+    holder = clients.get(exc.holder_client_id)
+    manager = users.get(holder.case_manager_id) if holder else None
+    who = manager.display_name if manager else "another case manager"
+    return ValidationFailed(
+        {
+            "phone": f"{display_phone(exc.phone)} is already the number of a client on "
+            f"{who}'s caseload. Ask them or a supervisor before adding it again."
+        }
+    )

@@ -1,0 +1,188 @@
+"""Clients and the phone routes that lead to them, kept consistent with transactions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.clients import Client, ClientDetails, sort_key_for
+from ..domain.conversation import ConversationEntry
+from ..domain.errors import StaleRecord
+from .conversations import to_row
+from .models import ClientModel, PhoneRouteModel
+
+MAX_CASELOAD = 2000
+
+
+class NumberInUse(Exception):
+    """Another client of the department holds this number as their current one."""
+
+    def __init__(self, phone: str, holder_client_id: str):
+        super().__init__(f"{phone} is the current number of client {holder_client_id}")
+        self.phone = phone
+        self.holder_client_id = holder_client_id
+
+
+def route_key(department_id: str, phone: str) -> str:
+    return f"{department_id}#{phone}"
+
+
+def to_client(row: ClientModel) -> Client:
+    return Client(
+        client_id=row.client_id,
+        department_id=row.department_id,
+        case_manager_id=row.case_manager_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        phone=row.phone,
+        notes=row.notes or "",
+        language=row.language or "en",
+        id_number=row.id_number or "",
+        unread_count=int(row.unread_count or 0),
+        last_contact_at=row.last_contact_at,
+        version=int(row.version or 0),
+    )
+
+
+def _route_free_for(client_id: str):
+    """A number may be taken if no one holds it, only as an old number, or by this client."""
+    return (
+        PhoneRouteModel.route_key.does_not_exist()
+        | (PhoneRouteModel.current == False)  # noqa: E712 - a DynamoDB condition, not a bool test
+        | (PhoneRouteModel.client_id == client_id)
+    )
+
+
+class ClientStore:
+    def get(self, client_id: str) -> Client | None:
+        try:
+            return to_client(ClientModel.get(client_id))
+        except ClientModel.DoesNotExist:
+            return None
+
+    def caseload(self, case_manager_id: str) -> list[Client]:
+        """A whole caseload, alphabetical; one Query for any caseload up to ~1 MB (~2,000)."""
+        rows = ClientModel.by_case_manager.query(case_manager_id, limit=MAX_CASELOAD)
+        return [to_client(row) for row in rows]
+
+    def department(self, department_id: str) -> list[Client]:
+        """Every client of a department, alphabetical (supervisor pages)."""
+        rows = ClientModel.by_department.query(department_id, limit=MAX_CASELOAD)
+        return [to_client(row) for row in rows]
+
+    def holder_of(self, department_id: str, phone: str) -> str | None:
+        """The client whose current number this is, if any: one GetItem."""
+        try:
+            route = PhoneRouteModel.get(route_key(department_id, phone))
+        except PhoneRouteModel.DoesNotExist:
+            return None
+        return route.client_id if route.current else None
+
+    def add(self, client: Client) -> Client:
+        """Create the client and claim its number in one transaction."""
+        now = datetime.now(UTC)
+        row = ClientModel(
+            client.client_id,
+            department_id=client.department_id,
+            case_manager_id=client.case_manager_id,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            sort_name=sort_key_for(client.first_name, client.last_name),
+            phone=client.phone,
+            notes=client.notes,
+            language=client.language,
+            id_number=client.id_number or None,
+            unread_count=client.unread_count,
+            last_contact_at=client.last_contact_at,
+            created_at=now,
+            updated_at=now,
+        )
+        route = PhoneRouteModel(
+            route_key(client.department_id, client.phone),
+            client_id=client.client_id,
+            current=True,
+            created_at=now,
+        )
+        try:
+            with TransactWrite(connection=Connection()) as tx:
+                tx.save(row, condition=ClientModel.client_id.does_not_exist())
+                tx.save(route, condition=_route_free_for(client.client_id))
+        except TransactWriteError as exc:
+            self._raise_number_in_use(client.department_id, client.phone, client.client_id, exc)
+        return to_client(row)
+
+    def update_details(
+        self, client: Client, details: ClientDetails, marker: ConversationEntry | None
+    ) -> Client:
+        """Save edited details. A new number moves the route atomically and keeps the old one
+        as a route to the same conversation; ``client.version`` guards against stale forms."""
+        now = datetime.now(UTC)
+        row = ClientModel.get(client.client_id)
+        if int(row.version or 0) != client.version:
+            raise StaleRecord("Someone else changed this client after you opened the form.")
+        actions = [
+            ClientModel.first_name.set(details.first_name),
+            ClientModel.last_name.set(details.last_name),
+            ClientModel.sort_name.set(sort_key_for(details.first_name, details.last_name)),
+            ClientModel.phone.set(details.phone),
+            ClientModel.notes.set(details.notes),
+            ClientModel.language.set(details.language),
+            ClientModel.id_number.set(details.id_number or None),
+            ClientModel.updated_at.set(now),
+        ]
+        try:
+            with TransactWrite(connection=Connection()) as tx:
+                tx.update(row, actions=actions)
+                if details.phone != client.phone:
+                    old = PhoneRouteModel(route_key(client.department_id, client.phone))
+                    tx.update(
+                        old,
+                        actions=[PhoneRouteModel.current.set(False)],
+                        condition=PhoneRouteModel.client_id == client.client_id,
+                    )
+                    new = PhoneRouteModel(
+                        route_key(client.department_id, details.phone),
+                        client_id=client.client_id,
+                        current=True,
+                        created_at=now,
+                    )
+                    tx.save(new, condition=_route_free_for(client.client_id))
+                if marker is not None:
+                    tx.save(to_row(marker))
+        except TransactWriteError as exc:
+            if details.phone != client.phone:
+                self._raise_number_in_use(
+                    client.department_id, details.phone, client.client_id, exc
+                )
+            raise StaleRecord("Someone else changed this client while you were saving.") from exc
+        return to_client(ClientModel.get(client.client_id))
+
+    def reassign(self, client: Client, case_manager_id: str, marker: ConversationEntry) -> Client:
+        """Move a client to another caseload and record the move in the conversation, together."""
+        row = ClientModel.get(client.client_id)
+        if int(row.version or 0) != client.version:
+            raise StaleRecord("Someone else changed this client after you opened the page.")
+        try:
+            with TransactWrite(connection=Connection()) as tx:
+                tx.update(
+                    row,
+                    actions=[
+                        ClientModel.case_manager_id.set(case_manager_id),
+                        ClientModel.updated_at.set(datetime.now(UTC)),
+                    ],
+                )
+                tx.save(to_row(marker))
+        except TransactWriteError as exc:
+            raise StaleRecord("Someone else changed this client while you were saving.") from exc
+        return to_client(ClientModel.get(client.client_id))
+
+    def _raise_number_in_use(
+        self, department_id: str, phone: str, client_id: str, exc: Exception
+    ) -> None:
+        holder = self.holder_of(department_id, phone)
+        if holder is not None and holder != client_id:
+            raise NumberInUse(phone, holder) from exc
+        raise StaleRecord("The change clashed with another one; please try again.") from exc

@@ -1,0 +1,138 @@
+"""PynamoDB models: one table per aggregate, designed from the queries each page needs.
+
+Table names get the stage's prefix at run time (see ``tables.bind_tables``); the deployed
+CloudFormation tables are generated from these classes, so this file is the schema.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+
+
+class UsersByDepartment(GlobalSecondaryIndex):
+    """Supervisor pages: every member of staff of one department, by name."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = AllProjection()
+
+    department_id = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(range_key=True)
+
+
+class UserModel(Model):
+    """Staff. Keyed by Cognito username; role and department live here, not in Cognito."""
+
+    class Meta(_Meta):
+        table_name = "users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    department_id = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    by_department = UsersByDepartment()
+
+
+class ClientsByCaseManager(GlobalSecondaryIndex):
+    """A caseload, alphabetical: one Query per caseload page."""
+
+    class Meta:
+        index_name = "by-case-manager"
+        projection = AllProjection()
+
+    case_manager_id = UnicodeAttribute(hash_key=True)
+    sort_name = UnicodeAttribute(range_key=True)
+
+
+class ClientsByDepartment(GlobalSecondaryIndex):
+    """A supervisor's view of the whole department, alphabetical."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = AllProjection()
+
+    department_id = UnicodeAttribute(hash_key=True)
+    sort_name = UnicodeAttribute(range_key=True)
+
+
+class ClientModel(Model):
+    """A client. The conversation hangs off ``client_id``, never off a phone number."""
+
+    class Meta(_Meta):
+        table_name = "clients"
+
+    client_id = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute()
+    case_manager_id = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    sort_name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    notes = UnicodeAttribute(default="")
+    language = UnicodeAttribute(default="en")
+    id_number = UnicodeAttribute(null=True)
+    unread_count = NumberAttribute(default=0)
+    last_contact_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+    by_case_manager = ClientsByCaseManager()
+    by_department = ClientsByDepartment()
+
+
+class PhoneRouteModel(Model):
+    """A phone number is a route to a client: ``{department_id}#{e164}`` → client.
+
+    Written with a condition so two clients of one department never hold the same current
+    number; an inbound text finds its client with one GetItem.
+    """
+
+    class Meta(_Meta):
+        table_name = "phone-routes"
+
+    route_key = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute()
+    current = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class ConversationEntryModel(Model):
+    """Texts and markers under their client, sorted by time: ``entry_key = iso-time#id``."""
+
+    class Meta(_Meta):
+        table_name = "conversations"
+
+    client_id = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    body = UnicodeAttribute(default="")
+    direction = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)
+    marker = UnicodeAttribute(null=True)
+    details = MapAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    UserModel,
+    ClientModel,
+    PhoneRouteModel,
+    ConversationEntryModel,
+)

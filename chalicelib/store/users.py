@@ -1,0 +1,39 @@
+"""Staff records: the Users table behind plain ``User`` objects."""
+
+from __future__ import annotations
+
+from ..domain.users import Role, User
+from .models import UserModel
+
+
+def to_user(row: UserModel) -> User:
+    return User(
+        user_id=row.user_id,
+        display_name=row.display_name,
+        email=row.email,
+        role=Role(row.role),
+        department_id=row.department_id,
+        active=bool(row.active),
+    )
+
+
+class UserStore:
+    def get(self, user_id: str) -> User | None:
+        try:
+            return to_user(UserModel.get(user_id))
+        except UserModel.DoesNotExist:
+            return None
+
+    def save(self, user: User) -> None:
+        UserModel(
+            user.user_id,
+            display_name=user.display_name,
+            email=user.email,
+            role=user.role.value,
+            department_id=user.department_id,
+            active=user.active,
+        ).save()
+
+    def in_department(self, department_id: str) -> list[User]:
+        """Everyone in one department, by name: one Query."""
+        return [to_user(row) for row in UserModel.by_department.query(department_id)]

@@ -1,0 +1,148 @@
+"""Caseload and client pages. Each view: gate the visit, call one use case, render."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from .. import bootstrap
+from ..domain.clients import LANGUAGES, CaseloadOrder
+from ..domain.errors import ValidationFailed
+from ..services import caseload
+from .errors import friendly_errors
+from .visit import Visit, signed_in
+
+bp = Blueprint(__name__)
+FORM = ["application/x-www-form-urlencoded"]
+guarded = friendly_errors(bp)
+ORDERS = {
+    CaseloadOrder.NAME: "Name (A–Z)",
+    CaseloadOrder.UNREAD: "Unread first",
+    CaseloadOrder.RECENT: "Most recent contact",
+}
+
+
+@bp.route("/", methods=["GET"])
+@guarded
+def home() -> Response:
+    return signed_in(bp.current_request).redirect("/caseload")
+
+
+@bp.route("/caseload", methods=["GET"])
+@guarded
+def caseload_page() -> Response:
+    visit = signed_in(bp.current_request)
+    user = visit.user
+    stores = bootstrap.stores(visit.settings)
+    whole = user.oversees_department and visit.query("scope", "department") == "department"
+    view = caseload.view_caseload(
+        user,
+        stores.clients,
+        stores.users if user.oversees_department else None,
+        order=visit.query("order"),
+        query=visit.query("q"),
+        whole_department=whole,
+    )
+    return visit.page("caseload.html", view=view, orders=ORDERS, whole_department=whole)
+
+
+@bp.route("/clients/new", methods=["GET"])
+@guarded
+def new_client_page() -> Response:
+    visit = signed_in(bp.current_request)
+    return _client_form(visit, None, {"language": "en"}, {})
+
+
+@bp.route("/clients", methods=["POST"], content_types=FORM)
+@guarded
+def add_client() -> Response:
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    try:
+        client = caseload.add_client(visit.user, stores.clients, stores.users, visit.form)
+    except ValidationFailed as exc:
+        return _client_form(visit, None, visit.form, exc.field_errors, status=400)
+    return visit.redirect(f"/clients/{client.client_id}?saved=added")
+
+
+@bp.route("/clients/{client_id}", methods=["GET"])
+@guarded
+def client_page(client_id: str) -> Response:
+    visit = signed_in(bp.current_request)
+    stores = bootstrap.stores(visit.settings)
+    client, entries, cursor = caseload.conversation_page(
+        visit.user,
+        stores.clients,
+        stores.conversations,
+        client_id,
+        before=visit.query("before") or None,
+    )
+    managers = (
+        caseload.case_managers_of(visit.user, stores.users)
+        if visit.user.oversees_department
+        else []
+    )
+    return visit.page(
+        "client.html",
+        client=client,
+        entries=entries,
+        cursor=cursor,
+        managers=managers,
+        saved=visit.query("saved"),
+    )
+
+
+@bp.route("/clients/{client_id}/edit", methods=["GET"])
+@guarded
+def edit_client_page(client_id: str) -> Response:
+    visit = signed_in(bp.current_request)
+    client = caseload.open_client(visit.user, bootstrap.stores(visit.settings).clients, client_id)
+    values = {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "phone": client.phone,
+        "notes": client.notes,
+        "language": client.language,
+        "id_number": client.id_number,
+        "version": str(client.version),
+    }
+    return _client_form(visit, client, values, {})
+
+
+@bp.route("/clients/{client_id}", methods=["POST"], content_types=FORM)
+@guarded
+def edit_client(client_id: str) -> Response:
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    client = caseload.open_client(visit.user, stores.clients, client_id)
+    try:
+        caseload.edit_client(visit.user, stores.clients, stores.users, client_id, visit.form)
+    except ValidationFailed as exc:
+        return _client_form(visit, client, visit.form, exc.field_errors, status=400)
+    return visit.redirect(f"/clients/{client_id}?saved=updated")
+
+
+@bp.route("/clients/{client_id}/reassign", methods=["POST"], content_types=FORM)
+@guarded
+def reassign_client(client_id: str) -> Response:
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    caseload.reassign_client(visit.user, stores.clients, stores.users, client_id, visit.form)
+    return visit.redirect(f"/clients/{client_id}?saved=moved")
+
+
+def _client_form(visit: Visit, client, values: dict, errors: dict, status: int = 200) -> Response:
+    stores = bootstrap.stores(visit.settings)
+    managers = (
+        caseload.case_managers_of(visit.user, stores.users)
+        if client is None and visit.user.oversees_department
+        else []
+    )
+    return visit.page(
+        "client_form.html",
+        status,
+        client=client,
+        values=values,
+        errors=errors,
+        languages=LANGUAGES,
+        managers=managers,
+    )

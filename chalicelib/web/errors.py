@@ -1,0 +1,93 @@
+"""Turning refusals into pages a person can act on, instead of Chalice's JSON errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from chalice import Response
+from chalice.app import Request
+
+from ..config import get_settings
+from ..domain.errors import ClientCommError, Forbidden, NotFound, StaleRecord, ValidationFailed
+from .rendering import render
+from .session import REFRESH_COOKIE, SESSION_COOKIE, expired_cookie_header
+from .visit import CsrfFailed, NotSignedIn
+
+log = logging.getLogger(__name__)
+
+
+def friendly_errors(blueprint: Any) -> Callable:
+    """Decorator for views of ``blueprint``: our errors become pages with the right status."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            request = blueprint.current_request
+            try:
+                return view(*args, **kwargs)
+            except NotSignedIn as exc:
+                return _to_sign_in(request, exc.reason)
+            except CsrfFailed as exc:
+                return _problem(
+                    403,
+                    "Please try that again",
+                    str(exc) + " Reload the page and try again; nothing was changed.",
+                )
+            except Forbidden as exc:
+                return _problem(403, "Not available to you", str(exc))
+            except NotFound as exc:
+                return _problem(404, "Not found", str(exc))
+            except StaleRecord as exc:
+                return _problem(
+                    409,
+                    "Changed by someone else",
+                    str(exc) + " Go back, reload and make your change again.",
+                )
+            except ValidationFailed as exc:
+                return _problem(
+                    400, "Please check what you entered", " ".join(exc.field_errors.values())
+                )
+            except ClientCommError as exc:
+                log.warning("refused: %s", type(exc).__name__)
+                return _problem(400, "That did not work", str(exc))
+
+        return wrapper
+
+    return decorate
+
+
+def _to_sign_in(request: Request, reason: str) -> Response:
+    settings = get_settings()
+    path = request.path
+    for name, value in (request.uri_params or {}).items():
+        path = path.replace("{" + name + "}", value)
+    target = f"{settings.path_prefix}/signin?reason={quote(reason)}"
+    if request.method == "GET" and path not in ("/", "/signin"):
+        target += "&next=" + quote(path, safe="/")
+    wants_json = "application/json" in (request.headers.get("accept") or "")
+    clear = [
+        expired_cookie_header(SESSION_COOKIE, secure=settings.cookie_secure),
+        expired_cookie_header(REFRESH_COOKIE, secure=settings.cookie_secure),
+    ]
+    if wants_json:
+        return Response(
+            body={"error": "signed_out", "reason": reason, "signin": target},
+            status_code=401,
+            headers={"Set-Cookie": clear},
+        )
+    return Response(body="", status_code=303, headers={"Location": target, "Set-Cookie": clear})
+
+
+def _problem(status: int, title: str, message: str) -> Response:
+    return render(
+        "problem.html",
+        status,
+        title=title,
+        message=message,
+        url=lambda p: get_settings().path_prefix + p,
+        user=None,
+    )

@@ -1,0 +1,181 @@
+"""Demo data for the local stack: two departments, their staff, ~100 clients, some history.
+
+Generated from a fixed seed so every ``make run`` shows the same people. All phone numbers
+are in the 555-01XX range, which North American numbering keeps for fiction.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import boto3
+
+from chalicelib.domain.clients import Client
+from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+from chalicelib.domain.users import Role, User
+from chalicelib.store.clients import ClientStore
+from chalicelib.store.conversations import ConversationStore, new_entry_id
+from chalicelib.store.users import UserStore
+from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER, UNREACHABLE_NUMBER
+
+DEMO_PASSWORD = "ClientComm-demo-1"
+NEW_HIRE_TEMPORARY_PASSWORD = "Temporary-pass-1!"
+MICHAEL_NUMBER = "+13855550101"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    name: str
+    role: Role
+    department: str
+    clients: int
+
+
+DEMO_USERS = (
+    DemoUser("dana", "Dana Whitfield", Role.SUPERVISOR, "probation", 0),
+    DemoUser("kristina", "Kristina Alvarez", Role.CASE_MANAGER, "probation", 30),
+    DemoUser("marcus", "Marcus Lee", Role.CASE_MANAGER, "probation", 28),
+    DemoUser("priya", "Priya Raman", Role.SUPERVISOR, "pretrial", 0),
+    DemoUser("tom", "Tom Becker", Role.CASE_MANAGER, "pretrial", 22),
+    DemoUser("rosa", "Rosa Jimenez", Role.CASE_MANAGER, "pretrial", 20),
+)
+NEW_HIRE = DemoUser("newhire", "Jordan Newhire", Role.CASE_MANAGER, "probation", 0)
+
+FIRST = (
+    "Michael Ana Luis DeShawn Emily Jamal Maria Tyler Aaliyah Jose Brittany Hector Kayla "
+    "Darnell Sofia Cody Lupe Andre Jasmine Travis Mei Carlos Destiny Ryan Guadalupe Terrell "
+    "Amber Miguel Tanisha Dustin Rosa Kevin Yesenia Marcus Crystal Juan Shawna Eli Nadia "
+    "Brandon Paola Isaiah Chelsea Omar Lakisha Wyatt Esperanza Dante Heather Raul"
+).split()
+LAST = (
+    "Johnson Garcia Smith Martinez Brown Nguyen Williams Lopez Davis Hernandez Wilson "
+    "Gonzalez Anderson Perez Thomas Sanchez Jackson Ramirez White Torres Harris Flores "
+    "Clark Rivera Lewis Gomez Walker Diaz Young Reyes Allen Cruz King Morales Wright Ortiz "
+    "Scott Gutierrez Green Chavez Baker Ramos Adams Peña Nelson Castillo Hill Vasquez Ng "
+    "O'Brien"
+).split()
+INBOUND = (
+    "Ok I'll be there",
+    "Running late, bus broke down",
+    "Yes",
+    "Thank you so much!",
+    "Can we move it to Friday? I got a shift",
+    "I lost my job today",
+    "What time again?",
+    "Got it",
+    "I'm sick, can't make it",
+    "Here's my new address, 12 Main St",
+)
+OUTBOUND = (
+    "Reminder: check-in tomorrow at 10am.",
+    "How did the interview go?",
+    "Please bring your paystub on Thursday.",
+    "Your court date is Monday at 9am.",
+    "Great work this week.",
+)
+
+
+def demo_numbers() -> list[str]:
+    """Fictional mobile numbers, skipping the department and the fake's special numbers."""
+    taken = {
+        "+18015550100",
+        "+18015550200",
+        LANDLINE_NUMBER,
+        UNREACHABLE_NUMBER,
+        OPTED_OUT_NUMBER,
+        MICHAEL_NUMBER,
+    }
+    return [
+        f"+1{area}55501{n:02d}"
+        for area in ("385", "435", "801")
+        for n in range(100)
+        if f"+1{area}55501{n:02d}" not in taken
+    ]
+
+
+def create_staff(pool_id: str, region: str, users: UserStore) -> None:
+    cognito = boto3.client("cognito-idp", region_name=region)
+    for demo in (*DEMO_USERS, NEW_HIRE):
+        email = f"{demo.username}@{demo.department}.demo.invalid"
+        temporary = NEW_HIRE_TEMPORARY_PASSWORD if demo is NEW_HIRE else DEMO_PASSWORD
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=demo.username,
+            TemporaryPassword=temporary,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+        if demo is not NEW_HIRE:
+            cognito.admin_set_user_password(
+                UserPoolId=pool_id, Username=demo.username, Password=DEMO_PASSWORD, Permanent=True
+            )
+        users.save(User(demo.username, demo.name, email, demo.role, demo.department))
+
+
+def create_clients(
+    clients: ClientStore, conversations: ConversationStore, now: datetime | None = None
+) -> int:
+    rng = random.Random(2016)  # ClientComm's first year at Salt Lake County
+    now = now or datetime.now(UTC)
+    numbers = iter(demo_numbers())
+    names = rng.sample([(f, last) for f in FIRST for last in LAST], 120)
+    made = 0
+    for demo in DEMO_USERS:
+        for i in range(demo.clients):
+            first, last = names.pop()
+            phone = next(numbers)
+            if demo.username == "kristina":
+                first, last, phone = {
+                    0: ("Michael", "Tran", MICHAEL_NUMBER),
+                    1: ("Lena", "Landline", LANDLINE_NUMBER),
+                    2: ("Ray", "Unreachable", UNREACHABLE_NUMBER),
+                    3: ("Stella", "Stopped", OPTED_OUT_NUMBER),
+                }.get(i, (first, last, phone))
+            history = _history(rng, now) if i % 3 == 0 else []
+            unread = sum(1 for e in history[-2:] if e[1] is Direction.INBOUND) if i % 2 else 0
+            client = Client(
+                client_id=secrets.token_hex(10),
+                department_id=demo.department,
+                case_manager_id=demo.username,
+                first_name=first,
+                last_name=last,
+                phone=phone,
+                language="es" if rng.random() < 0.2 else "en",
+                unread_count=unread,
+                last_contact_at=history[-1][0] if history else None,
+            )
+            clients.add(client)
+            for at, direction, body in history:
+                conversations.add(
+                    ConversationEntry(
+                        client_id=client.client_id,
+                        entry_id=new_entry_id(),
+                        at=at,
+                        kind=EntryKind.TEXT,
+                        body=body,
+                        direction=direction,
+                        phone=phone,
+                        status="received" if direction is Direction.INBOUND else "delivered",
+                        author_id="" if direction is Direction.INBOUND else demo.username,
+                    )
+                )
+            made += 1
+    return made
+
+
+def _history(rng: random.Random, now: datetime) -> list[tuple[datetime, Direction, str]]:
+    at = now - timedelta(days=rng.randint(2, 40), minutes=rng.randint(0, 600))
+    entries = []
+    for turn in range(rng.randint(2, 6)):
+        direction = Direction.OUTBOUND if turn % 2 == 0 else Direction.INBOUND
+        body = rng.choice(OUTBOUND if direction is Direction.OUTBOUND else INBOUND)
+        entries.append((at, direction, body))
+        at += timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
+    return [e for e in entries if e[0] < now]

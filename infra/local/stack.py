@@ -1,0 +1,188 @@
+"""The whole thing on a laptop: moto as AWS, the fake Twilio, demo data, the app.
+
+``make run`` runs ``python -m infra.local.stack``; tests build the same ``LocalStack`` on
+free ports. Everything lives in this one process, so Ctrl-C leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import threading
+from pathlib import Path
+
+from moto.server import ThreadedMotoServer
+
+from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_JURISDICTION = ROOT / "infra" / "jurisdictions" / "demo.json"
+REGION = "us-west-2"
+
+
+class LocalStack:
+    """Start with ``start()``; every URL and id is known afterwards; ``stop()`` undoes it all."""
+
+    def __init__(
+        self,
+        app_port: int = 8000,
+        twilio_port: int = 8001,
+        moto_port: int = 8002,
+        *,
+        serve_app: bool = True,
+        seed: bool = True,
+        prefix: str = "clientcomm-local-",
+        callback_delay: float = 0.4,
+    ):
+        self.app_port = app_port
+        self.twilio_port = twilio_port
+        self.moto_port = moto_port
+        self.serve_app = serve_app
+        self.seed = seed
+        self.prefix = prefix
+        self.callback_delay = callback_delay
+        self.moto: ThreadedMotoServer | None = None
+        self.twilio: FakeTwilio | None = None
+        self.app_server = None
+        self.app_url = ""
+        self.resources = None
+        self.client_count = 0
+
+    def start(self) -> LocalStack:
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        os.environ.update(
+            AWS_ENDPOINT_URL=f"http://{host}:{port}",
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",
+            AWS_DEFAULT_REGION=REGION,
+            AWS_REGION=REGION,
+        )
+        os.environ.pop("AWS_PROFILE", None)
+        from infra.local.resources import create_resources
+
+        self.resources = create_resources(self.prefix, REGION)
+        jurisdiction = json.loads(DEMO_JURISDICTION.read_text())
+        owned = {d["twilio_number"]: d["name"] for d in jurisdiction["departments"]}
+        app_base = f"http://127.0.0.1:{self.app_port}"
+        self.twilio = FakeTwilio(
+            account_sid=LOCAL_ACCOUNT_SID,
+            auth_token=LOCAL_AUTH_TOKEN,
+            owned_numbers=owned,
+            sms_webhook_url=None,
+            host="127.0.0.1",
+            port=self.twilio_port,
+            callback_delay=self.callback_delay,
+        ).start()
+        if self.serve_app:
+            self._start_app(jurisdiction)
+        else:
+            self._set_app_environment(jurisdiction, app_base)
+        if self.seed:
+            self._seed()
+        return self
+
+    def _set_app_environment(self, jurisdiction: dict, public_base_url: str) -> None:
+        jurisdiction = {**jurisdiction, "public_base_url": public_base_url}
+        os.environ.update(
+            STAGE="local",
+            TABLE_PREFIX=self.prefix,
+            COGNITO_USER_POOL_ID=self.resources.user_pool_id,
+            COGNITO_CLIENT_ID=self.resources.user_pool_client_id,
+            MEDIA_BUCKET=self.resources.media_bucket,
+            COOKIE_SECURE="false",
+            SESSION_SECRET=secrets.token_urlsafe(32),
+            PUBLIC_BASE_URL=public_base_url,
+            JURISDICTION_CONFIG=json.dumps(jurisdiction),
+            TWILIO_ACCOUNT_SID=LOCAL_ACCOUNT_SID,
+            TWILIO_AUTH_TOKEN=LOCAL_AUTH_TOKEN,
+            TWILIO_API_BASE_URL=self.twilio.base_url,
+        )
+
+    def _start_app(self, jurisdiction: dict) -> None:
+        from chalice.cli.factory import CLIFactory
+        from chalice.local import LocalDevServer
+
+        factory = CLIFactory(str(ROOT), environ=os.environ)
+        config = factory.create_config_obj(chalice_stage_name="local")
+        server = LocalDevServer(factory.load_chalice_app(), config, "127.0.0.1", self.app_port)
+        self.app_port = server.server.server_address[1]
+        self.app_url = f"http://127.0.0.1:{self.app_port}"
+        self._set_app_environment(jurisdiction, self.app_url)
+        self.twilio.sms_webhook_url = f"{self.app_url}/webhooks/twilio/sms"
+        self.app_server = server
+        threading.Thread(
+            target=server.server.serve_forever, name="chalice-local", daemon=True
+        ).start()
+
+    def _seed(self) -> None:
+        from chalicelib import bootstrap
+        from infra.local import seed
+
+        stores = bootstrap.stores()
+        seed.create_staff(self.resources.user_pool_id, REGION, stores.users)
+        self.client_count = seed.create_clients(stores.clients, stores.conversations)
+
+    def stop(self) -> None:
+        if self.app_server is not None:
+            self.app_server.server.shutdown()
+            self.app_server.server.server_close()
+        if self.twilio is not None:
+            self.twilio.stop()
+        if self.moto is not None:
+            self.moto.stop()
+
+    def banner(self) -> str:
+        from infra.local import seed
+
+        staff = "\n".join(
+            f"    {u.username:<10} {u.name:<18} {u.role.label:<13} {u.department}"
+            for u in seed.DEMO_USERS
+        )
+        return f"""
+ClientComm is running locally.
+
+  App (sign in here)     {self.app_url}
+  Phone simulator        {self.twilio.base_url}/
+  Local AWS (moto)       {os.environ["AWS_ENDPOINT_URL"]}
+
+  Demo logins (password for all: {seed.DEMO_PASSWORD})
+{staff}
+    newhire    first sign-in: temporary password {seed.NEW_HIRE_TEMPORARY_PASSWORD}
+
+  Local Twilio account   SID {LOCAL_ACCOUNT_SID}
+                         auth token {LOCAL_AUTH_TOKEN}
+  {self.client_count} demo clients. Ctrl-C stops everything.
+"""
+
+
+def main() -> None:
+    stack = LocalStack(
+        app_port=int(os.environ.get("PORT", "8000")),
+        twilio_port=int(os.environ.get("TWILIO_PORT", "8001")),
+        moto_port=int(os.environ.get("MOTO_PORT", "8002")),
+    )
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        while not stopped.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise SystemExit(
+            f"Could not start: {exc}. Is another `make run` using the ports? "
+            "Set PORT, TWILIO_PORT and MOTO_PORT to free ones."
+        ) from exc
+    finally:
+        stack.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

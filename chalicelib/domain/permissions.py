@@ -33,6 +33,8 @@ def check_can_reassign(user: User, client: Client, new_case_manager: User) -> No
 
 def case_manager_for_new_client(user: User, requested: str | None) -> str:
     """A case manager adds to their own caseload; a supervisor chooses whose."""
-    if user.role is Role.CASE_MANAGER or not requested:
+    if not requested or requested == user.user_id:
         return user.user_id
+    if not user.oversees_department:
+        raise Forbidden("You can only add clients to your own caseload.")
     return requested

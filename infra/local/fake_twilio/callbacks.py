@@ -1,0 +1,228 @@
+"""Signed webhook posting and the background worker that plays out delivery statuses.
+
+Twilio reports delivery asynchronously: the create call answers "queued", and later
+POSTs "sent" then "delivered"/"undelivered" to the StatusCallback, each request signed
+with X-Twilio-Signature. The app must cope with that ordering, so the fake reproduces it
+on one worker thread that only starts a message's steps after its create response went out.
+"""
+
+from __future__ import annotations
+
+import heapq
+import http.client
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from twilio.request_validator import RequestValidator
+
+from .constants import API_VERSION, DELIVERY_FAILURES
+from .store import MessageStore
+
+logger = logging.getLogger(__name__)
+
+LogEntry = tuple[str, dict[str, str], int | str]
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """Outcome of one webhook POST: HTTP status and body, or a connection error."""
+
+    status: int | None
+    body: str = ""
+    error: str | None = None
+
+
+def post_signed(
+    url: str, params: dict[str, str], auth_token: str, timeout: float = 5.0
+) -> PostResult:
+    """POST form params to url signed like Twilio; never raises for network failures."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return PostResult(None, error=f"unsupported callback URL: {url!r}")
+    signature = RequestValidator(auth_token).compute_signature(url, params)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+        "User-Agent": "TwilioProxy/1.1",
+        "X-Twilio-Signature": signature,
+    }
+    conn_cls = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    conn = conn_cls(parts.hostname, parts.port, timeout=timeout)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    try:
+        conn.request("POST", target, body=urlencode(params).encode("utf-8"), headers=headers)
+        response = conn.getresponse()
+        return PostResult(response.status, response.read().decode("utf-8", errors="replace"))
+    except (OSError, http.client.HTTPException) as exc:
+        return PostResult(None, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
+class CallbackLog:
+    """Append-only record of every webhook the fake posted, for tests and debugging."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[LogEntry] = []
+
+    def record(self, url: str, params: dict[str, str], result: PostResult) -> None:
+        outcome: int | str = result.status if result.status is not None else str(result.error)
+        with self._lock:
+            self._entries.append((url, dict(params), outcome))
+
+    def entries(self) -> list[LogEntry]:
+        with self._lock:
+            return list(self._entries)
+
+
+@dataclass(order=True)
+class _Job:
+    due: float
+    seq: int
+    sid: str = field(compare=False)
+    callback: str | None = field(compare=False)
+    steps: list[tuple[str, tuple[int, str] | None]] = field(compare=False)
+
+
+class StatusDispatcher:
+    """Moves outbound messages through sent -> delivered/undelivered on a worker thread."""
+
+    def __init__(
+        self, store: MessageStore, auth_token: str, delay: float, log: CallbackLog
+    ) -> None:
+        self._store = store
+        self._auth_token = auth_token
+        self._delay = max(0.0, delay)
+        self._log = log
+        self._heap: list[_Job] = []
+        self._busy = 0  # jobs popped but not yet finished or rescheduled
+        self._reserved = 0  # messages created whose response is still being written
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="fake-twilio-callbacks", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Drop pending steps and end the worker; a fake that stopped posts nothing more."""
+        with self._cond:
+            self._stopping = True
+            self._heap.clear()
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def reserve(self) -> Callable[[dict[str, Any], str | None], None]:
+        """Count a message as pending now, schedule it later via the returned function.
+
+        The REST API reserves before writing the create response and schedules after it,
+        so wait_for_callbacks() can't slip through the gap in between.
+        """
+        with self._cond:
+            self._reserved += 1
+        released = threading.Event()
+
+        def release(message: dict[str, Any], status_callback: str | None) -> None:
+            if not released.is_set():
+                released.set()
+                self.schedule(message, status_callback, reserved=True)
+
+        return release
+
+    def schedule(
+        self, message: dict[str, Any], status_callback: str | None, reserved: bool = False
+    ) -> None:
+        """Queue the remaining lifecycle of a freshly created (queued) outbound message."""
+        failure = DELIVERY_FAILURES.get(message["to"])
+        final = ("undelivered", failure) if failure else ("delivered", None)
+        steps: list[tuple[str, tuple[int, str] | None]] = [("sent", None), final]
+        with self._cond:
+            if reserved:
+                self._reserved -= 1
+            if not self._stopping:
+                due = time.monotonic() + self._delay
+                job = _Job(due, next(self._seq), message["sid"], status_callback, steps)
+                heapq.heappush(self._heap, job)
+            self._cond.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        """Block until no step is pending; TimeoutError keeps tests from hanging silently."""
+        with self._cond:
+            if not self._cond.wait_for(self._idle, timeout):
+                raise TimeoutError(f"status callbacks still pending after {timeout}s")
+
+    def _idle(self) -> bool:
+        return not (self._heap or self._busy or self._reserved)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopping and (
+                    not self._heap or self._heap[0].due > time.monotonic()
+                ):
+                    wait = self._heap[0].due - time.monotonic() if self._heap else None
+                    self._cond.wait(wait)
+                if self._stopping:
+                    return
+                job = heapq.heappop(self._heap)
+                self._busy += 1
+            try:
+                self._advance(job)
+            except Exception:  # a bug in one step must not kill every later callback
+                logger.exception("fake Twilio failed to advance %s", job.sid)
+                job.steps.clear()
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    if job.steps and not self._stopping:
+                        job.due = time.monotonic() + self._delay
+                        job.seq = next(self._seq)
+                        heapq.heappush(self._heap, job)
+                    self._cond.notify_all()
+
+    def _advance(self, job: _Job) -> None:
+        """Apply one status step and post its callback; failures are logged, not raised."""
+        status, error = job.steps.pop(0)
+        message = self._store.set_status(job.sid, status, error)
+        if message is None:
+            job.steps.clear()  # deleted meanwhile; Twilio would stop reporting too
+            return
+        if job.callback:
+            params = status_params(message, status, error)
+            self._log.record(
+                job.callback, params, post_signed(job.callback, params, self._auth_token)
+            )
+
+
+def status_params(
+    message: dict[str, Any], status: str, error: tuple[int, str] | None
+) -> dict[str, str]:
+    """Form fields Twilio sends to a StatusCallback."""
+    params = {
+        "AccountSid": message["account_sid"],
+        "ApiVersion": API_VERSION,
+        "From": message["from"],
+        "MessageSid": message["sid"],
+        "MessageStatus": status,
+        "SmsSid": message["sid"],
+        "SmsStatus": status,
+        "To": message["to"],
+    }
+    if error:
+        params["ErrorCode"] = str(error[0])
+    return params

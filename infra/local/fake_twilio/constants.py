@@ -1,0 +1,69 @@
+"""Fixed values of the local fake Twilio.
+
+Credentials, special phone numbers and Twilio error codes live here so the fake, its
+tests and the local-stack README all agree on one set of values. The credentials are
+published for local use only; they are not secrets and never work against real Twilio.
+"""
+
+from __future__ import annotations
+
+API_VERSION = "2010-04-01"
+
+# "AC" + 32 lowercase hex, like a real Account SID; recognisable as the local one.
+LOCAL_ACCOUNT_SID = "AC" + "c11e47c0" + "0" * 24
+LOCAL_AUTH_TOKEN = "10ca1" * 6 + "00"
+
+# Special recipients that let the app exercise Twilio's failure paths locally.
+LANDLINE_NUMBER = "+18015550106"
+UNREACHABLE_NUMBER = "+18015550103"
+OPTED_OUT_NUMBER = "+18015550121"
+
+# Twilio error codes the fake returns (https://www.twilio.com/docs/api/errors).
+ERROR_AUTHENTICATE = 20003
+ERROR_METHOD_NOT_ALLOWED = 20004
+ERROR_NOT_FOUND = 20404
+ERROR_INVALID_TO = 21211
+ERROR_SAME_TO_FROM = 21266
+ERROR_MISSING_BODY = 21602
+ERROR_MISSING_FROM = 21603
+ERROR_MISSING_TO = 21604
+ERROR_FROM_NOT_OWNED = 21606
+ERROR_INVALID_STATUS_CALLBACK = 21609
+ERROR_UNSUBSCRIBED = 21610
+ERROR_BODY_TOO_LONG = 21617
+ERROR_UNREACHABLE = 30003
+ERROR_LANDLINE = 30006
+
+# Delivery failures by recipient: number -> (error code, error message).
+DELIVERY_FAILURES: dict[str, tuple[int, str]] = {
+    LANDLINE_NUMBER: (ERROR_LANDLINE, "Landline or unreachable carrier"),
+    UNREACHABLE_NUMBER: (ERROR_UNREACHABLE, "Unreachable destination handset"),
+}
+
+MAX_BODY_CHARS = 1600
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+# Twilio's default opt-out handling for long codes: keyword -> auto reply it sends.
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+OPT_OUT_REPLY = (
+    "You have successfully been unsubscribed. You will not receive any more messages "
+    "from this number. Reply START to resubscribe."
+)
+OPT_IN_REPLY = (
+    "You have successfully been re-subscribed to messages from this number. "
+    "Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply."
+)
+HELP_REPLY = "Reply STOP to unsubscribe. Msg&Data Rates May Apply."
+
+
+def more_info(code: int) -> str:
+    """Twilio points every error at its documentation page; clients may show it."""
+    return f"https://www.twilio.com/docs/errors/{code}"
+
+
+def error_body(code: int, status: int, message: str) -> dict[str, object]:
+    """Twilio's legacy JSON error shape, which the SDK turns into TwilioRestException."""
+    return {"code": code, "message": message, "more_info": more_info(code), "status": status}

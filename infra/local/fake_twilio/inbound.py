@@ -1,0 +1,176 @@
+"""Inbound texts: what Twilio POSTs to the app's SMS webhook, and what it does with the reply.
+
+Real Twilio stores the inbound message, honours its built-in STOP/START/HELP keywords,
+POSTs signed form params to the number's webhook, and sends any <Message> in the TwiML
+answer back to the phone. The fake does the same so the whole loop can be tried locally.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from . import constants as c
+from .callbacks import CallbackLog, post_signed
+from .rest import is_e164
+from .segments import count_segments
+from .store import Message, MessageStore
+
+Scheduler = Callable[[Message, str | None], None]
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    """What happened when the fake delivered an inbound text to the app's webhook.
+
+    status_code is None when no webhook is configured or it could not be reached
+    (then `error` says why); `body` is the raw TwiML and `replies` its <Message> texts.
+    """
+
+    message_sid: str
+    status_code: int | None
+    body: str
+    replies: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TwimlMessage:
+    """One <Message> verb from a TwiML answer."""
+
+    body: str
+    media_urls: tuple[str, ...] = ()
+    to: str | None = None
+    from_: str | None = None
+
+
+def parse_twiml_messages(twiml: str) -> list[TwimlMessage]:
+    """<Message> verbs of a <Response>; anything unparsable means no reply, like Twilio.
+
+    Both `<Message>text</Message>` and `<Message><Body>…</Body><Media>…</Media></Message>`
+    forms are understood. The TwiML comes from the developer's own local webhook.
+    """
+    try:
+        root = ET.fromstring(twiml)  # noqa: S314 - trusted local webhook, loopback only
+    except ET.ParseError:
+        return []
+    if root.tag != "Response":
+        return []
+    replies = []
+    for verb in root.iter("Message"):
+        body_el = verb.find("Body")
+        text = body_el.text if body_el is not None else verb.text
+        media = tuple((m.text or "").strip() for m in verb.findall("Media") if m.text)
+        replies.append(TwimlMessage((text or "").strip(), media, verb.get("to"), verb.get("from")))
+    return replies
+
+
+def inbound_params(
+    message_sid: str, account_sid: str, from_: str, to: str, body: str, media_urls: tuple[str, ...]
+) -> dict[str, str]:
+    """Form fields Twilio POSTs to an SMS webhook for one incoming text."""
+    params = {
+        "AccountSid": account_sid,
+        "ApiVersion": c.API_VERSION,
+        "Body": body,
+        "From": from_,
+        "MessageSid": message_sid,
+        "NumMedia": str(len(media_urls)),
+        "NumSegments": str(count_segments(body)),
+        "SmsMessageSid": message_sid,
+        "SmsSid": message_sid,
+        "SmsStatus": "received",
+        "To": to,
+    }
+    for number, key in ((from_, "FromCountry"), (to, "ToCountry")):
+        if number.startswith("+1"):
+            params[key] = "US"
+    for index, url in enumerate(media_urls):
+        params[f"MediaUrl{index}"] = url
+        guessed = mimetypes.guess_type(url.split("?", 1)[0])[0]
+        params[f"MediaContentType{index}"] = guessed or "application/octet-stream"
+    return params
+
+
+class InboundSender:
+    """Delivers simulated texts from phones to the app and plays out Twilio's reply."""
+
+    def __init__(
+        self,
+        store: MessageStore,
+        account_sid: str,
+        auth_token: str,
+        owned_numbers: Mapping[str, str],
+        webhook_url: str | None,
+        log: CallbackLog,
+        schedule: Scheduler,
+    ) -> None:
+        self._store = store
+        self._account_sid = account_sid
+        self._auth_token = auth_token
+        self._owned = owned_numbers
+        self._webhook_url = webhook_url
+        self._log = log
+        self._schedule = schedule
+
+    def send(self, from_: str, to: str, body: str, media_urls: tuple[str, ...]) -> InboundResult:
+        """Store, apply keywords, POST to the webhook, send TwiML replies. Bad input: ValueError."""
+        if not is_e164(from_):
+            raise ValueError(f"from_ must be an E.164 number like +13855550101, got {from_!r}")
+        if to not in self._owned:
+            raise ValueError(f"to must be one of the account's numbers {sorted(self._owned)}")
+        if not body and not media_urls:
+            raise ValueError("an inbound text needs a body or media")
+        if len(body) > c.MAX_BODY_CHARS:
+            raise ValueError(f"body longer than {c.MAX_BODY_CHARS} characters")
+        message = self._store.add(
+            to=to,
+            from_=from_,
+            body=body,
+            direction="inbound",
+            status="received",
+            media_urls=media_urls,
+        )
+        sid = message["sid"]
+        self._apply_keyword(from_, to, body)
+        if not self._webhook_url:
+            return InboundResult(sid, None, "", error="no sms_webhook_url configured")
+        params = inbound_params(sid, self._account_sid, from_, to, body, media_urls)
+        result = post_signed(self._webhook_url, params, self._auth_token)
+        self._log.record(self._webhook_url, params, result)
+        replies = parse_twiml_messages(result.body) if result.status == 200 else []
+        for reply in replies:
+            self._send_reply(reply.to or from_, reply.from_ or to, reply.body, reply.media_urls)
+        return InboundResult(
+            sid, result.status, result.body, tuple(r.body for r in replies), result.error
+        )
+
+    def _apply_keyword(self, phone: str, number: str, body: str) -> None:
+        """Twilio's default opt-out handling for long codes, including its auto replies."""
+        keyword = body.strip().upper()
+        if keyword in c.OPT_OUT_KEYWORDS:
+            self._send_reply(phone, number, c.OPT_OUT_REPLY, (), force=True)
+            self._store.opt_out(phone, number)
+        elif keyword in c.OPT_IN_KEYWORDS:
+            self._store.opt_in(phone, number)
+            self._send_reply(phone, number, c.OPT_IN_REPLY, ())
+        elif keyword in c.HELP_KEYWORDS:
+            self._send_reply(phone, number, c.HELP_REPLY, ())
+
+    def _send_reply(
+        self, to: str, from_: str, body: str, media: tuple[str, ...], force: bool = False
+    ) -> None:
+        """Record a reply as Twilio's "outbound-reply"; opted-out phones get nothing."""
+        if not (body or media) or (not force and self._store.is_opted_out(to, from_)):
+            return
+        message = self._store.add(
+            to=to,
+            from_=from_,
+            body=body[: c.MAX_BODY_CHARS],
+            direction="outbound-reply",
+            status="queued",
+            media_urls=media,
+        )
+        self._schedule(message, None)

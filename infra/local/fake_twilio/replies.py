@@ -1,0 +1,43 @@
+"""The small response value that route handlers return to the HTTP server.
+
+Handlers stay free of socket code (easy to reason about and test); the server writes
+the reply and only then runs `after`, which is how status callbacks are guaranteed to
+start after the create response has been sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .constants import error_body
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass
+class Reply:
+    """An HTTP response plus an optional action to run once it has been flushed."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = JSON_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+    after: Callable[[], None] | None = None
+
+
+def json_reply(
+    status: int,
+    payload: object,
+    headers: dict[str, str] | None = None,
+    after: Callable[[], None] | None = None,
+) -> Reply:
+    """Serialise payload as UTF-8 JSON."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return Reply(status, body, JSON_TYPE, headers or {}, after)
+
+
+def twilio_error(code: int, status: int, message: str) -> Reply:
+    """A Twilio-shaped error that the SDK raises as TwilioRestException(status, code)."""
+    return json_reply(status, error_body(code, status, message))

@@ -1,0 +1,232 @@
+"""Twilio's Messages REST resource (API 2010-04-01), as far as the app uses it.
+
+Paths, form fields, validation error codes, JSON field names and the paging envelope
+follow real Twilio closely enough that the official SDK works against it unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode, urlsplit
+
+from . import constants as c
+from .replies import Reply, json_reply, twilio_error
+from .store import Message, MessageStore
+
+E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+_ACCOUNT_PATH = re.compile(rf"^/{c.API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
+_MESSAGE_PATH = re.compile(r"^/Messages/(?P<sid>[^/]+)\.json$")
+
+Form = Mapping[str, list[str]]
+Scheduler = Callable[[Message, str | None], None]
+Reserver = Callable[[], Scheduler]
+
+
+def is_e164(number: str) -> bool:
+    """Twilio wants +<country><number>, up to 15 digits."""
+    return bool(E164.match(number))
+
+
+class RestApi:
+    """Routes /2010-04-01/Accounts/{AccountSid}/Messages… requests to handlers."""
+
+    def __init__(
+        self,
+        store: MessageStore,
+        account_sid: str,
+        auth_token: str,
+        owned_numbers: Mapping[str, str],
+        reserve: Reserver,
+    ) -> None:
+        self._store = store
+        self._account_sid = account_sid
+        self._auth_token = auth_token
+        self._owned = owned_numbers
+        self._reserve = reserve
+
+    def handles(self, path: str) -> bool:
+        return path.startswith(f"/{c.API_VERSION}/")
+
+    def handle(self, method: str, target: str, form: Form, authorization: str | None) -> Reply:
+        """Authenticate, then dispatch on path and method."""
+        parts = urlsplit(target)
+        if not self._authorised(authorization):
+            reply = twilio_error(c.ERROR_AUTHENTICATE, 401, "Authenticate")
+            reply.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+            return reply
+        match = _ACCOUNT_PATH.match(parts.path)
+        if not match or match["account"] != self._account_sid:
+            return _not_found(parts.path)
+        rest = match["rest"]
+        if rest == "/Messages.json":
+            if method == "POST":
+                return self._create(form)
+            if method == "GET":
+                return self._list(form)
+            return _not_allowed(method, parts.path)
+        message_match = _MESSAGE_PATH.match(rest)
+        if message_match:
+            sid = message_match["sid"]
+            if method == "GET":
+                found = self._store.get(sid)
+                return json_reply(200, found) if found else _not_found(parts.path)
+            if method == "DELETE":
+                return (
+                    Reply(204, content_type="")
+                    if self._store.delete(sid)
+                    else _not_found(parts.path)
+                )
+            return _not_allowed(method, parts.path)
+        return _not_found(parts.path)
+
+    def _authorised(self, header: str | None) -> bool:
+        """HTTP Basic with AccountSid:AuthToken, compared in constant time."""
+        scheme, _, encoded = (header or "").partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        user_ok = hmac.compare_digest(user.encode(), self._account_sid.encode())
+        password_ok = hmac.compare_digest(password.encode(), self._auth_token.encode())
+        return user_ok and password_ok
+
+    def _create(self, form: Form) -> Reply:
+        """POST Messages.json: validate like Twilio, store as queued, schedule delivery."""
+        to, from_ = _first(form, "To").strip(), _first(form, "From").strip()
+        body, media = _first(form, "Body"), [u for u in form.get("MediaUrl", []) if u]
+        callback = _first(form, "StatusCallback").strip() or None
+        error = self._validate(to, from_, body, media, callback, form)
+        if error:
+            return error
+        message = self._store.add(
+            to=to,
+            from_=from_,
+            body=body,
+            direction="outbound-api",
+            status="queued",
+            media_urls=tuple(media),
+        )
+        release = self._reserve()  # pending before the client can see the response
+        return json_reply(201, message, after=lambda: release(message, callback))
+
+    def _validate(
+        self, to: str, from_: str, body: str, media: list[str], callback: str | None, form: Form
+    ) -> Reply | None:
+        """First failing rule wins, each with Twilio's real error code."""
+        if not to:
+            return twilio_error(c.ERROR_MISSING_TO, 400, "A 'To' phone number is required.")
+        if not from_:
+            note = (
+                " The local fake supports From only." if _first(form, "MessagingServiceSid") else ""
+            )
+            return twilio_error(
+                c.ERROR_MISSING_FROM, 400, "A 'From' phone number is required." + note
+            )
+        if not body and not media:
+            return twilio_error(c.ERROR_MISSING_BODY, 400, "Message body is required.")
+        if len(body) > c.MAX_BODY_CHARS:
+            return twilio_error(
+                c.ERROR_BODY_TOO_LONG,
+                400,
+                "The concatenated message body exceeds the 1600 character limit.",
+            )
+        if not is_e164(to):
+            return twilio_error(
+                c.ERROR_INVALID_TO, 400, f"The 'To' number {to} is not a valid phone number."
+            )
+        if from_ not in self._owned:
+            return twilio_error(
+                c.ERROR_FROM_NOT_OWNED,
+                400,
+                f"The From phone number {from_} is not a valid, SMS-capable inbound phone "
+                "number or short code for your account.",
+            )
+        if to == from_:
+            return twilio_error(
+                c.ERROR_SAME_TO_FROM, 400, "'To' and 'From' number cannot be the same."
+            )
+        if callback and urlsplit(callback).scheme not in ("http", "https"):
+            return twilio_error(
+                c.ERROR_INVALID_STATUS_CALLBACK, 400, f"Invalid StatusCallback url: {callback}"
+            )
+        if self._store.is_opted_out(to, from_):
+            return twilio_error(
+                c.ERROR_UNSUBSCRIBED, 400, "Attempt to send to unsubscribed recipient"
+            )
+        return None
+
+    def _list(self, query: Form) -> Reply:
+        """GET Messages.json with To/From filters and Twilio's paging envelope."""
+        filters = {k: _first(query, k) for k in ("To", "From") if _first(query, k)}
+        items = self._store.snapshot(to=filters.get("To"), from_=filters.get("From"))
+        size = min(max(_int(_first(query, "PageSize"), c.DEFAULT_PAGE_SIZE), 1), c.MAX_PAGE_SIZE)
+        page = max(_int(_first(query, "Page"), 0), 0)
+        token = _first(query, "PageToken")
+        start = _token_start(token, items, size, page)
+        chunk = items[start : start + size]
+
+        def uri(page_no: int, page_token: str | None = None) -> str:
+            params = {**filters, "PageSize": size, "Page": page_no}
+            if page_token:
+                params["PageToken"] = page_token
+            return f"{self._store.messages_uri()}?{urlencode(params)}"
+
+        has_next = start + size < len(items) and bool(chunk)
+        has_prev = start > 0 and bool(chunk)
+        return json_reply(
+            200,
+            {
+                "end": start + max(len(chunk) - 1, 0),
+                "first_page_uri": uri(0),
+                "messages": chunk,
+                "next_page_uri": uri(page + 1, "PA" + chunk[-1]["sid"]) if has_next else None,
+                "page": page,
+                "page_size": size,
+                "previous_page_uri": uri(max(page - 1, 0), "PB" + chunk[0]["sid"])
+                if has_prev
+                else None,
+                "start": start,
+                "uri": uri(page, token or None),
+            },
+        )
+
+
+def _token_start(token: str, items: list[Message], size: int, page: int) -> int:
+    """Twilio-style cursor: PA<sid> = after that sid, PB<sid> = the page before it.
+
+    Cursors keep paging stable while new messages arrive at the front of the list;
+    without (or with an unknown) token the plain Page * PageSize offset is used.
+    """
+    sids = [m["sid"] for m in items]
+    sid = token[2:]
+    if token.startswith("PA") and sid in sids:
+        return sids.index(sid) + 1
+    if token.startswith("PB") and sid in sids:
+        return max(sids.index(sid) - size, 0)
+    return page * size
+
+
+def _first(form: Form, key: str) -> str:
+    values = form.get(key)
+    return values[0] if values else ""
+
+
+def _int(value: str, default: int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+def _not_found(path: str) -> Reply:
+    return twilio_error(c.ERROR_NOT_FOUND, 404, f"The requested resource {path} was not found")
+
+
+def _not_allowed(method: str, path: str) -> Reply:
+    return twilio_error(c.ERROR_METHOD_NOT_ALLOWED, 405, f"Method {method} not allowed for {path}")

@@ -1,0 +1,52 @@
+"""One local stack per test session: moto, the fake Twilio, demo data and the app server.
+
+Environment variables are process-wide, so every test shares this stack; tests that write
+make their own clients (fresh numbers from ``helpers.fresh_phone``) instead of resetting.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.local.stack import LocalStack
+
+
+@pytest.fixture(scope="session")
+def stack():
+    local = LocalStack(app_port=0, twilio_port=0, moto_port=0, prefix="test-",
+                       callback_delay=0.0)
+    local.start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def chalice_app(stack):
+    import app as app_module
+
+    return app_module.app
+
+
+@pytest.fixture(scope="session")
+def http(chalice_app):
+    from chalice.test import Client
+
+    from tests.helpers import ROOT
+
+    with Client(chalice_app, stage_name="local", project_dir=str(ROOT)) as client:
+        yield client.http
+
+
+@pytest.fixture()
+def web(http):
+    """A browser-like visitor with its own cookie jar."""
+    from tests.helpers import WebVisitor
+
+    return WebVisitor(http)
+
+
+@pytest.fixture()
+def stores(stack):
+    from chalicelib import bootstrap
+
+    return bootstrap.stores()

@@ -1,0 +1,98 @@
+"""Request builders and look-ups shared by the tests."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import boto3
+
+from chalicelib.store.models import ALL_MODELS
+from infra.local.seed import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_phones = itertools.count(0)
+
+
+def fresh_phone() -> str:
+    """A valid number no demo client has (555-01XX in an area code the seed never uses)."""
+    n = next(_phones)
+    area = ("202", "303", "503", "617", "702", "206")[n // 100]
+    return f"+1{area}55501{n % 100:02d}"
+
+
+def csrf_in(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "page has no CSRF token"
+    return html.unescape(found.group(1))
+
+
+class WebVisitor:
+    """Drives the Chalice test client like a browser: keeps cookies, sends form posts."""
+
+    def __init__(self, http):
+        self.http = http
+        self.cookies: dict[str, str] = {}
+        self.last_page = ""
+
+    def _headers(self, extra: dict | None = None) -> dict:
+        headers = dict(extra or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def _remember(self, response):
+        raw = response.headers.get("Set-Cookie") or response.headers.get("set-cookie") or []
+        for header in [raw] if isinstance(raw, str) else raw:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.headers.get("Content-Type", "").startswith("text/html"):
+            self.last_page = response.body.decode()
+        return response
+
+    def get(self, path: str, headers: dict | None = None):
+        return self._remember(self.http.get(path, headers=self._headers(headers)))
+
+    def post(self, path: str, data: dict, csrf: str | None = None):
+        """Post a form; the CSRF token comes from the last page seen unless given."""
+        fields = dict(data)
+        if csrf is None and "csrf_token" not in fields:
+            fields["csrf_token"] = csrf_in(self.last_page or self.get("/signin").body.decode())
+        elif csrf is not None:
+            fields["csrf_token"] = csrf
+        body = urlencode(fields)
+        return self._remember(self.http.post(path, headers=self._headers(FORM), body=body))
+
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD):
+        self.get("/signin")
+        response = self.post("/signin", {"username": username, "password": password,
+                                         "next": "/caseload"})
+        assert response.status_code == 303, response.body[:500]
+        self.get(response.headers["Location"])
+        return self
+
+
+def page_text(response) -> str:
+    return html.unescape(response.body.decode())
+
+
+def snapshot() -> dict[str, list]:
+    """Every item of every table, to prove a refused request changed nothing."""
+    dynamodb = boto3.client("dynamodb")
+    state = {}
+    for model in ALL_MODELS:
+        items = []
+        for page in dynamodb.get_paginator("scan").paginate(TableName=model.Meta.table_name):
+            items.extend(page["Items"])
+        state[model.Meta.table_name] = sorted(items, key=repr)
+    return state

@@ -7,6 +7,7 @@ free ports. Everything lives in this one process, so Ctrl-C leaves nothing behin
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import signal
@@ -51,6 +52,7 @@ class LocalStack:
         self.client_count = 0
 
     def start(self) -> LocalStack:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
@@ -67,20 +69,24 @@ class LocalStack:
         self.resources = create_resources(self.prefix, REGION)
         jurisdiction = json.loads(DEMO_JURISDICTION.read_text())
         owned = {d["twilio_number"]: d["name"] for d in jurisdiction["departments"]}
-        app_base = f"http://127.0.0.1:{self.app_port}"
+        if self.serve_app:
+            self._bind_app()
+        else:
+            self.app_url = f"http://127.0.0.1:{self.app_port}"
         self.twilio = FakeTwilio(
             account_sid=LOCAL_ACCOUNT_SID,
             auth_token=LOCAL_AUTH_TOKEN,
             owned_numbers=owned,
-            sms_webhook_url=None,
+            sms_webhook_url=f"{self.app_url}/webhooks/twilio/sms",
             host="127.0.0.1",
             port=self.twilio_port,
             callback_delay=self.callback_delay,
         ).start()
-        if self.serve_app:
-            self._start_app(jurisdiction)
-        else:
-            self._set_app_environment(jurisdiction, app_base)
+        self._set_app_environment(jurisdiction, self.app_url)
+        if self.app_server is not None:
+            threading.Thread(
+                target=self.app_server.server.serve_forever, name="chalice-local", daemon=True
+            ).start()
         if self.seed:
             self._seed()
         return self
@@ -102,7 +108,8 @@ class LocalStack:
             TWILIO_API_BASE_URL=self.twilio.base_url,
         )
 
-    def _start_app(self, jurisdiction: dict) -> None:
+    def _bind_app(self) -> None:
+        """Bind the app's port first: the fake Twilio must know where to post inbound texts."""
         from chalice.cli.factory import CLIFactory
         from chalice.local import LocalDevServer
 
@@ -111,12 +118,7 @@ class LocalStack:
         server = LocalDevServer(factory.load_chalice_app(), config, "127.0.0.1", self.app_port)
         self.app_port = server.server.server_address[1]
         self.app_url = f"http://127.0.0.1:{self.app_port}"
-        self._set_app_environment(jurisdiction, self.app_url)
-        self.twilio.sms_webhook_url = f"{self.app_url}/webhooks/twilio/sms"
         self.app_server = server
-        threading.Thread(
-            target=server.server.serve_forever, name="chalice-local", daemon=True
-        ).start()
 
     def _seed(self) -> None:
         from chalicelib import bootstrap

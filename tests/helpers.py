@@ -75,8 +75,9 @@ class WebVisitor:
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD):
         self.get("/signin")
-        response = self.post("/signin", {"username": username, "password": password,
-                                         "next": "/caseload"})
+        response = self.post(
+            "/signin", {"username": username, "password": password, "next": "/caseload"}
+        )
         assert response.status_code == 303, response.body[:500]
         self.get(response.headers["Location"])
         return self

@@ -68,7 +68,7 @@ def add_client(
     if owner_id != user.user_id:
         owner = users.get(owner_id)
         if owner is None or owner.department_id != user.department_id:
-            raise ValidationFailed({"case_manager_id": "Choose a case manager of your department."})
+            raise Forbidden("Clients can only be added to caseloads of your own department.")
     client = Client(
         client_id=secrets.token_hex(10),
         department_id=user.department_id,

@@ -65,8 +65,9 @@ def test_empty_fields_are_refused_without_calling_cognito(web):
 
 def test_a_post_without_the_csrf_token_is_refused(web):
     web.get("/signin")
-    response = web.post("/signin", {"username": "kristina", "password": "ClientComm-demo-1"},
-                        csrf="forged")
+    response = web.post(
+        "/signin", {"username": "kristina", "password": "ClientComm-demo-1"}, csrf="forged"
+    )
     assert response.status_code == 403
     assert "cc_session" not in web.cookies
 
@@ -76,28 +77,41 @@ def test_a_signed_in_form_needs_the_token_of_this_browser(web, http):
     other = type(web)(http)
     other.get("/signin")
     stolen_token = other.last_page
-    response = web.post("/clients", {"first_name": "A", "last_name": "B", "phone": "8015550150"},
-                        csrf=stolen_token[stolen_token.index('value="', stolen_token.index(
-                            'name="csrf_token"')) + 7:].split('"')[0])
+    response = web.post(
+        "/clients",
+        {"first_name": "A", "last_name": "B", "phone": "8015550150"},
+        csrf=stolen_token[
+            stolen_token.index('value="', stolen_token.index('name="csrf_token"')) + 7 :
+        ].split('"')[0],
+    )
     assert response.status_code == 403
 
 
 def test_first_sign_in_asks_for_a_new_password_then_signs_in(web, stack, stores):
     cognito = boto3.client("cognito-idp")
-    cognito.admin_create_user(UserPoolId=stack.resources.user_pool_id, Username="firsttimer",
-                              TemporaryPassword="Temporary-pass-9!", MessageAction="SUPPRESS")
-    stores.users.save(User("firsttimer", "First Timer", "ft@x.invalid", Role.CASE_MANAGER,
-                           "probation"))
+    cognito.admin_create_user(
+        UserPoolId=stack.resources.user_pool_id,
+        Username="firsttimer",
+        TemporaryPassword="Temporary-pass-9!",
+        MessageAction="SUPPRESS",
+    )
+    stores.users.save(
+        User("firsttimer", "First Timer", "ft@x.invalid", Role.CASE_MANAGER, "probation")
+    )
     web.get("/signin")
     response = web.post("/signin", {"username": "firsttimer", "password": "Temporary-pass-9!"})
     assert "Choose a new password" in page_text(response)
     weak = web.post("/signin/challenge", {"new_password": "short", "confirm_password": "short"})
     assert weak.status_code == 400 and "too weak" in page_text(weak)
-    differ = web.post("/signin/challenge", {"new_password": "Long-enough-pass-1",
-                                            "confirm_password": "Long-enough-pass-2"})
+    differ = web.post(
+        "/signin/challenge",
+        {"new_password": "Long-enough-pass-1", "confirm_password": "Long-enough-pass-2"},
+    )
     assert "two passwords differ" in page_text(differ)
-    done = web.post("/signin/challenge", {"new_password": "Long-enough-pass-1",
-                                          "confirm_password": "Long-enough-pass-1"})
+    done = web.post(
+        "/signin/challenge",
+        {"new_password": "Long-enough-pass-1", "confirm_password": "Long-enough-pass-1"},
+    )
     assert done.status_code == 303 and done.headers["Location"] == "/caseload"
     assert web.get("/caseload").status_code == 200
 
@@ -105,10 +119,15 @@ def test_first_sign_in_asks_for_a_new_password_then_signs_in(web, stack, stores)
 def test_a_cognito_user_without_a_staff_record_is_told_so(web, stack):
     cognito = boto3.client("cognito-idp")
     pool = stack.resources.user_pool_id
-    cognito.admin_create_user(UserPoolId=pool, Username="stranger",
-                              TemporaryPassword="Temporary-pass-9!", MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool, Username="stranger",
-                                    Password="Permanent-pass-9!", Permanent=True)
+    cognito.admin_create_user(
+        UserPoolId=pool,
+        Username="stranger",
+        TemporaryPassword="Temporary-pass-9!",
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="stranger", Password="Permanent-pass-9!", Permanent=True
+    )
     web.get("/signin")
     response = web.post("/signin", {"username": "stranger", "password": "Permanent-pass-9!"})
     assert response.status_code == 401
@@ -181,6 +200,7 @@ def test_sign_out_ends_the_session(web):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
 def test_sign_in_never_redirects_off_site(web, target):
     web.get("/signin")
-    response = web.post("/signin", {"username": "kristina", "password": "ClientComm-demo-1",
-                                    "next": target})
+    response = web.post(
+        "/signin", {"username": "kristina", "password": "ClientComm-demo-1", "next": target}
+    )
     assert response.headers["Location"] == "/caseload"

@@ -1,0 +1,157 @@
+"""Every route × every kind of outsider: refused, and nothing changed.
+
+Routes are read from the app itself, so a new route without an entry here fails the
+test until someone decides who may call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.helpers import fresh_phone, page_text, snapshot
+
+# Reachable without signing in, on purpose.
+PUBLIC = {
+    ("/signin", "GET"): "the sign-in page",
+    ("/signin", "POST"): "signing in",
+    ("/signin/challenge", "POST"): "the second sign-in step (guarded by a signed challenge)",
+    ("/static/{name}", "GET"): "the stylesheet and script; no data",
+}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to aim a route at Kristina's client ``target``."""
+
+    path: str
+    form: dict = field(default_factory=dict)
+    scoped: bool = False  # lists the visitor's own things: must simply not show the target
+
+
+PROBES = {
+    ("/", "GET"): Probe("/", scoped=True),
+    ("/caseload", "GET"): Probe("/caseload?scope=department&q={last_name}", scoped=True),
+    ("/clients/new", "GET"): Probe("/clients/new", scoped=True),
+    ("/clients", "POST"): Probe(
+        "/clients",
+        {
+            "first_name": "Sneaky",
+            "last_name": "Add",
+            "phone": "{fresh}",
+            "case_manager_id": "kristina",
+        },
+    ),
+    ("/clients/{client_id}", "GET"): Probe("/clients/{client_id}"),
+    ("/clients/{client_id}", "POST"): Probe(
+        "/clients/{client_id}",
+        {"first_name": "Hijacked", "last_name": "Name", "phone": "{fresh}", "version": "1"},
+    ),
+    ("/clients/{client_id}/edit", "GET"): Probe("/clients/{client_id}/edit"),
+    ("/clients/{client_id}/reassign", "POST"): Probe(
+        "/clients/{client_id}/reassign", {"case_manager_id": "marcus", "version": "1"}
+    ),
+    ("/signout", "POST"): Probe("/signout", scoped=True),
+}
+
+OUTSIDERS = {
+    "anonymous": None,
+    "case manager of another caseload": "marcus",
+    "case manager of the other department": "tom",
+    "supervisor of the other department": "priya",
+}
+
+
+def all_routes(app) -> list[tuple[str, str]]:
+    return sorted((path, method) for path, methods in app.routes.items() for method in methods)
+
+
+def test_every_route_is_either_public_or_in_the_matrix(chalice_app):
+    unlisted = [r for r in all_routes(chalice_app) if r not in PUBLIC and r not in PROBES]
+    assert not unlisted, f"add these routes to the authorisation matrix: {unlisted}"
+    stale = [r for r in (*PUBLIC, *PROBES) if r not in all_routes(chalice_app)]
+    assert not stale, f"the matrix lists routes the app no longer has: {stale}"
+
+
+@pytest.fixture(scope="module")
+def target(http):
+    """A client on Kristina's caseload (probation) with a conversation marker."""
+    from tests.helpers import WebVisitor
+
+    owner = WebVisitor(http).sign_in("kristina")
+    owner.get("/clients/new")
+    made = owner.post(
+        "/clients",
+        {
+            "first_name": "Matrix",
+            "last_name": "Target",
+            "phone": fresh_phone(),
+            "notes": "private note",
+        },
+    )
+    client_id = made.headers["Location"].split("/")[2].split("?")[0]
+    return {"client_id": client_id, "last_name": "Target", "notes": "private note"}
+
+
+def aim(probe: Probe, target: dict) -> tuple[str, dict]:
+    path = probe.path.format(**target)
+    form = {k: (fresh_phone() if v == "{fresh}" else v) for k, v in probe.form.items()}
+    return path, form
+
+
+ROUTES = sorted(PROBES)
+# Signed-in outsiders may use the "own things" routes (their own caseload, their own
+# sign-out); those cases are checked for leaks in the next test instead.
+REFUSALS = [
+    (route, outsider)
+    for route in ROUTES
+    for outsider, username in OUTSIDERS.items()
+    if not (PROBES[route].scoped and username)
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "outsider"), REFUSALS, ids=[f"{o}: {r[1]} {r[0]}" for r, o in REFUSALS]
+)
+def test_outsiders_are_refused_and_change_nothing(route, outsider, web, target):
+    probe = PROBES[route]
+    username = OUTSIDERS[outsider]
+    if username:
+        web.sign_in(username)
+    else:
+        web.get("/signin")  # even with a valid CSRF token, no session means no entry
+    path, form = aim(probe, target)
+    before = snapshot()
+    response = web.post(path, form) if route[1] == "POST" else web.get(path)
+    after = snapshot()
+    assert before == after, f"{route} changed data for {outsider}"
+    if username is None:
+        assert response.status_code == 303
+        assert "/signin?reason=required" in response.headers["Location"]
+    else:
+        assert response.status_code in (403, 404), (response.status_code, response.body[:300])
+        assert target["notes"] not in page_text(response)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if PROBES[r].scoped and r[1] == "GET"])
+@pytest.mark.parametrize("outsider", [o for o in OUTSIDERS if OUTSIDERS[o]])
+def test_pages_of_ones_own_things_never_show_someone_elses_client(route, outsider, web, target):
+    web.sign_in(OUTSIDERS[outsider])
+    path, _ = aim(PROBES[route], target)
+    response = web.get(path)
+    if response.status_code == 303:
+        response = web.get(response.headers["Location"])
+    assert response.status_code == 200
+    assert target["client_id"] not in response.body.decode()
+    assert "Matrix" not in page_text(response)
+
+
+@pytest.mark.parametrize("insider", ["kristina", "dana"])
+def test_the_owner_and_her_supervisor_do_get_in(insider, web, target):
+    """The refusals above mean something only if the same requests work for insiders."""
+    web.sign_in(insider)
+    for route in ("/clients/{client_id}", "/clients/{client_id}/edit"):
+        response = web.get(route.format(**target))
+        assert response.status_code == 200, route
+        assert "Target" in page_text(response)

@@ -1,0 +1,236 @@
+"""The caseload: alphabetical by default, other orders, search, adding and editing clients."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.domain.errors import StaleRecord
+from tests.helpers import fresh_phone, page_text
+
+
+def listed_names(body: str) -> list[str]:
+    return re.findall(r'class="client-name" href="[^"]+">([^<]+)</a>', body)
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    last, first = name.split(", ", 1)
+    return (last.casefold(), first.casefold())
+
+
+def test_a_case_manager_sees_only_her_own_clients_alphabetically_by_last_name(web, stores):
+    body = page_text(web.sign_in("kristina").get("/caseload"))
+    names = listed_names(body)
+    own = stores.clients.caseload("kristina")
+    assert len(names) == len(own) >= 30
+    assert names == sorted(names, key=sort_key)
+    assert "Tran, Michael" in names
+    others = {c.listed_name for c in stores.clients.caseload("marcus")}
+    assert not others & set(names)
+
+
+def test_unread_first_puts_clients_with_unread_texts_on_top(web, stores):
+    body = page_text(web.sign_in("kristina").get("/caseload?order=unread"))
+    by_name = {c.listed_name: c for c in stores.clients.caseload("kristina")}
+    unread = [by_name[n].unread_count for n in listed_names(body)]
+    assert unread == sorted(unread, reverse=True) and unread[0] > 0
+
+
+def test_most_recent_contact_first(web, stores):
+    body = page_text(web.sign_in("kristina").get("/caseload?order=recent"))
+    by_name = {c.listed_name: c for c in stores.clients.caseload("kristina")}
+    times = [by_name[n].last_contact_at for n in listed_names(body)]
+    known = [t for t in times if t]
+    assert known == sorted(known, reverse=True)
+    assert times.index(None) == len(known)  # never-contacted clients come last
+
+
+def test_search_by_name_ignores_case_and_accents(web):
+    body = page_text(web.sign_in("kristina").get("/caseload?q=MICHAEL%20tr"))
+    assert listed_names(body) == ["Tran, Michael"]
+
+
+def test_search_by_part_of_the_number(web):
+    body = page_text(web.sign_in("kristina").get("/caseload?q=555-0101"))
+    assert "Tran, Michael" in listed_names(body)
+
+
+def test_a_supervisor_sees_the_whole_department_with_case_managers(web, stores):
+    body = page_text(web.sign_in("dana").get("/caseload"))
+    department = stores.clients.department("probation")
+    assert len(listed_names(body)) == len(department) >= 58
+    assert "Kristina Alvarez" in body and "Marcus Lee" in body
+    assert not any(c.department_id != "probation" for c in department)
+
+
+def test_adding_a_client_normalises_the_number_to_e164(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    number = fresh_phone()
+    national = f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+    response = web.post(
+        "/clients",
+        {
+            "first_name": " Ana ",
+            "last_name": "Peña",
+            "phone": national,
+            "language": "es",
+            "notes": "Works nights",
+            "id_number": "CR-2026-001",
+        },
+    )
+    assert response.status_code == 303
+    client_id = response.headers["Location"].split("/")[2].split("?")[0]
+    client = stores.clients.get(client_id)
+    assert (client.first_name, client.last_name, client.phone) == ("Ana", "Peña", number)
+    assert (client.language, client.id_number, client.case_manager_id) == (
+        "es",
+        "CR-2026-001",
+        "kristina",
+    )
+    assert "Client added." in page_text(web.get(response.headers["Location"]))
+
+
+def test_an_invalid_number_is_refused_with_a_clear_error_and_nothing_saved(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    before = len(stores.clients.caseload("kristina"))
+    response = web.post(
+        "/clients",
+        {"first_name": "Bad", "last_name": "Number", "phone": "555-12", "notes": "keep me"},
+    )
+    body = page_text(response)
+    assert response.status_code == 400
+    assert "is not a valid phone number" in body or "is not a phone number" in body
+    assert "keep me" in body and 'value="Bad"' in body  # nothing the person typed is lost
+    assert len(stores.clients.caseload("kristina")) == before
+
+
+def test_html_in_a_name_is_shown_as_text_never_run(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    response = web.post(
+        "/clients",
+        {"first_name": "<script>alert(1)</script>", "last_name": "Zz<b>", "phone": fresh_phone()},
+    )
+    page = web.get(response.headers["Location"]).body.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_number_already_held_names_the_case_manager_who_holds_it(web, stores):
+    web.sign_in("marcus").get("/clients/new")
+    michael = next(c for c in stores.clients.caseload("kristina") if c.first_name == "Michael")
+    response = web.post(
+        "/clients", {"first_name": "Copy", "last_name": "Cat", "phone": michael.phone}
+    )
+    assert response.status_code == 400
+    assert "Kristina Alvarez" in page_text(response)
+
+
+def test_the_same_number_may_be_used_in_another_department(web, stores):
+    web.sign_in("tom").get("/clients/new")
+    michael = next(c for c in stores.clients.caseload("kristina") if c.first_name == "Michael")
+    response = web.post(
+        "/clients", {"first_name": "Other", "last_name": "Department", "phone": michael.phone}
+    )
+    assert response.status_code == 303
+
+
+def test_editing_a_client_keeps_the_conversation_and_marks_a_number_change(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    old = fresh_phone()
+    created = web.post("/clients", {"first_name": "Edit", "last_name": "Me", "phone": old})
+    client_id = created.headers["Location"].split("/")[2].split("?")[0]
+    form = web.get(f"/clients/{client_id}/edit")
+    assert 'name="version" value="1"' in page_text(form)
+    new = fresh_phone()
+    saved = web.post(
+        f"/clients/{client_id}",
+        {"first_name": "Edited", "last_name": "Me", "phone": new, "version": "1"},
+    )
+    assert saved.status_code == 303
+    client = stores.clients.get(client_id)
+    assert (client.first_name, client.phone, client.version) == ("Edited", new, 2)
+    assert stores.clients.holder_of("probation", new) == client_id
+    assert stores.clients.holder_of("probation", old) is None  # kept only as an old route
+    page = page_text(web.get(f"/clients/{client_id}"))
+    assert "Number changed from" in page and "Kristina Alvarez" in page
+
+
+def test_a_stale_edit_form_is_refused_and_the_typing_is_kept(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    created = web.post(
+        "/clients", {"first_name": "Stale", "last_name": "Form", "phone": fresh_phone()}
+    )
+    client_id = created.headers["Location"].split("/")[2].split("?")[0]
+    web.get(f"/clients/{client_id}/edit")
+    phone = stores.clients.get(client_id).phone
+    first = web.post(
+        f"/clients/{client_id}",
+        {"first_name": "One", "last_name": "Form", "phone": phone, "version": "1"},
+    )
+    assert first.status_code == 303
+    web.get(f"/clients/{client_id}/edit")
+    second = web.post(
+        f"/clients/{client_id}",
+        {"first_name": "Two", "last_name": "Form", "phone": phone, "version": "1"},
+    )
+    assert second.status_code == 409
+    assert "Changed by someone else" in page_text(second)
+    assert stores.clients.get(client_id).first_name == "One"
+
+
+def test_a_supervisor_moves_a_client_and_the_move_is_recorded(web, stores):
+    web.sign_in("kristina").get("/clients/new")
+    created = web.post(
+        "/clients", {"first_name": "Moving", "last_name": "Client", "phone": fresh_phone()}
+    )
+    client_id = created.headers["Location"].split("/")[2].split("?")[0]
+    supervisor = type(web)(web.http).sign_in("dana")
+    supervisor.get(f"/clients/{client_id}")
+    moved = supervisor.post(
+        f"/clients/{client_id}/reassign", {"case_manager_id": "marcus", "version": "1"}
+    )
+    assert moved.status_code == 303
+    assert stores.clients.get(client_id).case_manager_id == "marcus"
+    entries, _ = stores.conversations.newest(client_id)
+    marker = entries[0]
+    assert marker.marker == "transferred"
+    assert marker.details == {"from": "kristina", "to": "marcus", "by": "dana"}
+    assert "Dana Whitfield" in marker.body
+
+
+def test_store_refuses_an_update_with_an_old_version(stores):
+    from dataclasses import replace
+
+    import pytest
+
+    from chalicelib.domain.clients import Client, ClientDetails
+
+    client = stores.clients.add(
+        Client("c-stale-store", "probation", "kristina", "A", "B", fresh_phone())
+    )
+    details = ClientDetails("A2", "B", client.phone)
+    stores.clients.update_details(client, details, None)
+    with pytest.raises(StaleRecord):
+        stores.clients.update_details(replace(client, version=1), details, None)
+
+
+def test_two_clients_can_never_hold_one_number_even_racing(stores):
+    """The route's conditional write decides, not a read before it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.domain.clients import Client
+    from chalicelib.store.clients import NumberInUse
+
+    phone = fresh_phone()
+
+    def add(i: int) -> str:
+        try:
+            stores.clients.add(
+                Client(f"race-{i}-{phone}", "probation", "kristina", "R", f"Racer{i}", phone)
+            )
+            return "added"
+        except NumberInUse:
+            return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(add, range(4)))
+    assert outcomes.count("added") == 1 and outcomes.count("refused") == 3

@@ -1,4 +1,4 @@
-"""Every route × every kind of outsider: refused, and nothing changed.
+"""Every route by every kind of outsider: refused, and nothing changed.
 
 Routes are read from the app itself, so a new route without an entry here fails the
 test until someone decides who may call it.

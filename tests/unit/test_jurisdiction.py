@@ -1,0 +1,34 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.domain.jurisdiction import parse_jurisdiction
+
+DEMO = json.loads((Path(__file__).parents[2] / "infra/jurisdictions/demo.json").read_text())
+
+
+def test_the_demo_jurisdiction_is_valid():
+    demo = parse_jurisdiction(DEMO)
+    assert [d.department_id for d in demo.departments] == ["probation", "pretrial"]
+    assert demo.department_for_number("+18015550200").name == "Pretrial"
+    assert demo.text("help", "es").startswith("Servicios")
+    assert demo.text("help", "fr") == demo.text("help", "en")
+
+
+def test_every_problem_is_named_at_once():
+    broken = {
+        **DEMO,
+        "time_zone": "Mars/Olympus",
+        "departments": [
+            {"id": "a", "name": "A", "twilio_number": "12"},
+            {"id": "b", "name": "B", "twilio_number": "+18015550100"},
+            {"id": "b", "name": "C", "twilio_number": "+18015550100"},
+        ],
+        "texts": {"en": {"help": "x"}},
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        parse_jurisdiction(broken)
+    errors = caught.value.field_errors
+    assert {"time_zone", "departments[0]", "departments[2]", "texts.en.auto_reply"} <= set(errors)

@@ -16,7 +16,7 @@ def test_a_value_signed_for_one_cookie_is_refused_for_another():
 
 def test_tampering_and_garbage_are_refused():
     value = sign(SECRET, "p", {"r": "case_manager"})
-    body, mac = value.split(".")
+    mac = value.split(".")[1]
     forged = sign(b"other-secret", "p", {"r": "supervisor"}).split(".")[0]
     for bad in (f"{forged}.{mac}", value + "x", "", None, "a.b.c", "###.###"):
         assert unsign(SECRET, "p", bad) is None

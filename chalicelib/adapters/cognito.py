@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import jwt
-
 
 class AuthFailed(Exception):
     """Sign-in refused; ``reason`` is one of the REASON_* names below."""
@@ -120,8 +118,10 @@ class CognitoGateway:
 
 
 @lru_cache(maxsize=4)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
+def _jwks_client(url: str) -> Any:
     """Keys are fetched on first use and cached by PyJWT; one fetch per container, not per call."""
+    import jwt  # ~45 ms with cryptography; webhooks and the sweep never verify tokens
+
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
 
@@ -134,6 +134,8 @@ class TokenVerifier:
         self.audience = audience
 
     def verify(self, token: str) -> dict[str, Any]:
+        import jwt
+
         try:
             key = _jwks_client(self.jwks_url).get_signing_key_from_jwt(token)
             claims = jwt.decode(

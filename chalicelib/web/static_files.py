@@ -9,7 +9,11 @@ from chalice import Blueprint, NotFoundError, Response
 from .rendering import TEMPLATE_DIR
 
 bp = Blueprint(__name__)
-TYPES = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
+TYPES = {
+    "app.css": "text/css; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 
 
 @lru_cache(maxsize=8)

@@ -87,6 +87,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def fake(receiver: Receiver) -> Iterator[FakeTwilio]:
+    before = set(threading.enumerate())  # the session's local stack runs a fake of its own
     instance = FakeTwilio(
         account_sid=LOCAL_ACCOUNT_SID,
         auth_token=LOCAL_AUTH_TOKEN,
@@ -98,7 +99,11 @@ def fake(receiver: Receiver) -> Iterator[FakeTwilio]:
     ).start()
     yield instance
     instance.stop()
-    leftovers = [t.name for t in threading.enumerate() if t.name.startswith("fake-twilio")]
+    leftovers = [
+        t.name
+        for t in set(threading.enumerate()) - before
+        if t.name.startswith("fake-twilio") and t.is_alive()
+    ]
     assert leftovers == []
 
 

@@ -1,0 +1,56 @@
+"""Playwright drives Debian's chromium (never a downloaded browser) against the local stack."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(stack):
+    return stack.app_url
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture()
+def check_a11y(axe):
+    """Run axe on the current page; fail listing every violation."""
+
+    def check(page) -> None:
+        results = axe.run(page)
+        problems = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes) e.g. {v['nodes'][0]['html'][:120]}"
+            for v in results.response["violations"]
+        ]
+        assert results.violations_count == 0, f"axe on {page.url}:\n" + "\n".join(problems)
+
+    return check

@@ -10,10 +10,14 @@ from dataclasses import dataclass
 
 from .adapters.aws import aws_client
 from .adapters.cognito import CognitoGateway, TokenVerifier
+from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
 from .config import Settings, get_settings
+from .store.activity import ActivityStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
+from .store.messaging import MessagingStore
 from .store.tables import bind_tables
+from .store.unclaimed import UnclaimedStore
 from .store.users import UserStore
 
 
@@ -22,12 +26,32 @@ class Stores:
     users: UserStore
     clients: ClientStore
     conversations: ConversationStore
+    messaging: MessagingStore
+    unclaimed: UnclaimedStore
+    activity: ActivityStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
     settings = settings or get_settings()
     bind_tables(settings.table_prefix)
-    return Stores(UserStore(), ClientStore(), ConversationStore())
+    return Stores(
+        UserStore(),
+        ClientStore(),
+        ConversationStore(),
+        MessagingStore(),
+        UnclaimedStore(),
+        ActivityStore(),
+    )
+
+
+def twilio(settings: Settings | None = None) -> TwilioGateway:
+    return TwilioGateway(rest_client(credentials()))
+
+
+def status_callback_url(settings: Settings | None = None) -> str:
+    """Where Twilio reports delivery: the public URL, so the signature matches."""
+    settings = settings or get_settings()
+    return f"{settings.public_base_url.rstrip('/')}/webhooks/twilio/status"
 
 
 def cognito(settings: Settings | None = None) -> CognitoGateway:

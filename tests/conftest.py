@@ -13,7 +13,7 @@ from infra.local.stack import LocalStack
 
 @pytest.fixture(scope="session")
 def stack():
-    local = LocalStack(app_port=0, twilio_port=0, moto_port=0, prefix="test-", callback_delay=0.0)
+    local = LocalStack(app_port=0, twilio_port=0, moto_port=0, prefix="test-", callback_delay=0.05)
     local.start()
     yield local
     local.stop()

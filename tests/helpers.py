@@ -97,3 +97,35 @@ def snapshot() -> dict[str, list]:
             items.extend(page["Items"])
         state[model.Meta.table_name] = sorted(items, key=repr)
     return state
+
+
+def signed_webhook(
+    http,
+    path: str,
+    params: dict,
+    *,
+    token: str | None = None,
+    url: str | None = None,
+    signature: str | None = None,
+):
+    """POST form params to a webhook signed the way Twilio signs them."""
+    import os
+
+    from twilio.request_validator import RequestValidator
+
+    from infra.local.fake_twilio import LOCAL_AUTH_TOKEN
+
+    full_url = url or os.environ["PUBLIC_BASE_URL"].rstrip("/") + path
+    if signature is None:
+        signature = RequestValidator(token or LOCAL_AUTH_TOKEN).compute_signature(full_url, params)
+    headers = {**FORM, "X-Twilio-Signature": signature}
+    return http.post(path, headers=headers, body=urlencode(params))
+
+
+_sids = itertools.count(1)
+
+
+def new_sid(prefix: str = "SM") -> str:
+    import secrets
+
+    return f"{prefix}{secrets.token_hex(12)}{next(_sids):08x}"

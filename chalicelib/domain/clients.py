@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from . import sentiment
 from .errors import ValidationFailed
 from .phones import digits, normalise_phone
 
@@ -72,6 +73,15 @@ class Client:
     unread_count: int = 0
     last_contact_at: datetime | None = None
     version: int = 1
+    old_phones: tuple[str, ...] = ()
+    opted_out: bool = False
+    delivery_problem: str = ""
+    recent_sentiment: tuple[float, ...] = ()
+    inbound_count: int = 0
+
+    @property
+    def turning_negative(self) -> bool:
+        return sentiment.turning_negative(self.recent_sentiment)
 
     @property
     def full_name(self) -> str:

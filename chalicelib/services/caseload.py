@@ -18,7 +18,7 @@ from ..domain.permissions import (
 from ..domain.phones import display_phone
 from ..domain.users import Role, User
 from ..store.clients import ClientStore, NumberInUse
-from ..store.conversations import ConversationStore, new_entry_id
+from ..store.conversations import new_entry_id
 from ..store.users import UserStore
 
 
@@ -140,19 +140,6 @@ def reassign_client(
         details={"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
     )
     return clients.reassign(client, new_owner.user_id, marker)
-
-
-def conversation_page(
-    user: User,
-    clients: ClientStore,
-    conversations: ConversationStore,
-    client_id: str,
-    before: str | None = None,
-    limit: int = 50,
-) -> tuple[Client, list[ConversationEntry], str | None]:
-    client = open_client(user, clients, client_id)
-    entries, cursor = conversations.newest(client.client_id, limit=limit, before=before)
-    return client, entries, cursor
 
 
 def case_managers_of(user: User, users: UserStore) -> list[User]:

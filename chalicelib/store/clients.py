@@ -51,6 +51,11 @@ def to_client(row: ClientModel) -> Client:
         unread_count=int(row.unread_count or 0),
         last_contact_at=row.last_contact_at,
         version=int(row.version or 0),
+        old_phones=tuple(row.old_phones or ()),
+        opted_out=bool(row.opted_out),
+        delivery_problem=row.delivery_problem or "",
+        recent_sentiment=tuple(float(x) for x in row.recent_sentiment or ()),
+        inbound_count=int(row.inbound_count or 0),
     )
 
 
@@ -80,6 +85,14 @@ class ClientStore:
         rows = ClientModel.by_department.query(department_id, limit=MAX_CASELOAD)
         return [to_client(row) for row in rows]
 
+    def route(self, department_id: str, phone: str) -> tuple[str, bool] | None:
+        """(client id, is it their current number) for any number a client ever used."""
+        try:
+            route = PhoneRouteModel.get(route_key(department_id, phone))
+        except PhoneRouteModel.DoesNotExist:
+            return None
+        return route.client_id, bool(route.current)
+
     def holder_of(self, department_id: str, phone: str) -> str | None:
         """The client whose current number this is, if any: one GetItem."""
         try:
@@ -106,6 +119,7 @@ class ClientStore:
             last_contact_at=client.last_contact_at,
             created_at=now,
             updated_at=now,
+            version=1,
         )
         route = PhoneRouteModel(
             route_key(client.department_id, client.phone),
@@ -140,9 +154,13 @@ class ClientStore:
             ClientModel.id_number.set(details.id_number or None),
             ClientModel.updated_at.set(now),
         ]
+        if details.phone != client.phone:
+            old = [p for p in (row.old_phones or []) if p != details.phone]
+            actions.append(ClientModel.old_phones.set([*old, client.phone]))
+        actions.append(ClientModel.version.add(1))
         try:
             with TransactWrite(connection=transactions()) as tx:
-                tx.update(row, actions=actions)
+                tx.update(row, actions=actions, condition=ClientModel.version == client.version)
                 if details.phone != client.phone:
                     old = PhoneRouteModel(route_key(client.department_id, client.phone))
                     tx.update(
@@ -179,7 +197,9 @@ class ClientStore:
                     actions=[
                         ClientModel.case_manager_id.set(case_manager_id),
                         ClientModel.updated_at.set(datetime.now(UTC)),
+                        ClientModel.version.add(1),
                     ],
+                    condition=ClientModel.version == client.version,
                 )
                 tx.save(to_row(marker))
         except TransactWriteError as exc:

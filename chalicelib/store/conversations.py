@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from ..domain.conversation import ConversationEntry, Direction, EntryKind
+from ..domain.delivery import rank
 from .models import ConversationEntryModel
 
 
@@ -31,6 +32,12 @@ def to_row(entry: ConversationEntry) -> ConversationEntryModel:
         author_id=entry.author_id or None,
         marker=entry.marker or None,
         details=dict(entry.details) if entry.details else None,
+        sid=entry.sid or None,
+        status_rank=rank(entry.status) if entry.status else None,
+        error_code=entry.error_code,
+        sentiment=entry.sentiment,
+        segments=entry.segments,
+        from_old_number=entry.from_old_number or None,
     )
 
 
@@ -47,6 +54,11 @@ def to_entry(row: ConversationEntryModel) -> ConversationEntry:
         author_id=row.author_id or "",
         marker=row.marker or "",
         details=row.details.as_dict() if row.details else {},
+        sid=row.sid or "",
+        error_code=int(row.error_code) if row.error_code is not None else None,
+        sentiment=float(row.sentiment) if row.sentiment is not None else None,
+        segments=int(row.segments) if row.segments is not None else None,
+        from_old_number=bool(row.from_old_number),
     )
 
 
@@ -70,3 +82,7 @@ class ConversationStore:
         more = rows.last_evaluated_key is not None and len(found) == limit
         cursor = found[-1].entry_key if more else None
         return [to_entry(row) for row in found], cursor
+
+    def everything(self, client_id: str) -> list[ConversationEntry]:
+        """The whole conversation, oldest first (exports and print; paged by PynamoDB)."""
+        return [to_entry(row) for row in ConversationEntryModel.query(client_id)]

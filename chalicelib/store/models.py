@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -45,6 +45,7 @@ class UserModel(Model):
     role = UnicodeAttribute()
     department_id = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+    email_notifications = BooleanAttribute(default=False)
     by_department = UsersByDepartment()
 
 
@@ -88,9 +89,16 @@ class ClientModel(Model):
     id_number = UnicodeAttribute(null=True)
     unread_count = NumberAttribute(default=0)
     last_contact_at = UTCDateTimeAttribute(null=True)
+    old_phones = ListAttribute(of=UnicodeAttribute, default=list)
+    opted_out = BooleanAttribute(default=False)
+    delivery_problem = UnicodeAttribute(null=True)
+    recent_sentiment = ListAttribute(of=NumberAttribute, default=list)
+    inbound_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
-    version = VersionAttribute()
+    # Bumped only by edits of details and moves, so an open edit form goes stale only when
+    # someone else edited the client (not when a text arrives). Checked by a condition.
+    version = NumberAttribute(default=1)
     by_case_manager = ClientsByCaseManager()
     by_department = ClientsByDepartment()
 
@@ -128,6 +136,84 @@ class ConversationEntryModel(Model):
     author_id = UnicodeAttribute(null=True)
     marker = UnicodeAttribute(null=True)
     details = MapAttribute(null=True)
+    sid = UnicodeAttribute(null=True)
+    status_rank = NumberAttribute(null=True)
+    error_code = NumberAttribute(null=True)
+    sentiment = NumberAttribute(null=True)
+    segments = NumberAttribute(null=True)
+    from_old_number = BooleanAttribute(null=True)
+
+
+class TwilioMessageModel(Model):
+    """Twilio's MessageSid → where that text lives.
+
+    Created with a condition, so a webhook retried by Twilio is stored once; a status
+    callback finds its text with one GetItem. A callback that beats the send's own write
+    leaves its status here, and the send applies it.
+    """
+
+    class Meta(_Meta):
+        table_name = "twilio-messages"
+
+    sid = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute(null=True)
+    entry_key = UnicodeAttribute(null=True)
+    direction = UnicodeAttribute(null=True)
+    early_status = UnicodeAttribute(null=True)
+    early_error_code = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class UnclaimedModel(Model):
+    """A number that texted a department but belongs to no client yet."""
+
+    class Meta(_Meta):
+        table_name = "unclaimed"
+
+    department_id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute(range_key=True)
+    first_at = UTCDateTimeAttribute()
+    last_at = UTCDateTimeAttribute()
+    count = NumberAttribute(default=0)
+    preview = UnicodeAttribute(default="")
+
+
+class ActivityModel(Model):
+    """A counter per person and per department, bumped by every inbound text and status
+    change, so a page can ask "anything new?" for the price of one GetItem."""
+
+    class Meta(_Meta):
+        table_name = "activity"
+
+    scope = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(default=0)
+    unread = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class AuditByActor(GlobalSecondaryIndex):
+    """Disclosure requests: everything one person viewed, sent, exported or changed."""
+
+    class Meta:
+        index_name = "by-actor"
+        projection = AllProjection()
+
+    actor = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)
+
+
+class AuditModel(Model):
+    """Who did what to which client, when. Append-only."""
+
+    class Meta(_Meta):
+        table_name = "audit"
+
+    subject = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    details = MapAttribute(null=True)
+    by_actor = AuditByActor()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -135,4 +221,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ClientModel,
     PhoneRouteModel,
     ConversationEntryModel,
+    TwilioMessageModel,
+    UnclaimedModel,
+    ActivityModel,
+    AuditModel,
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from chalice import Blueprint, Response
 
 from .. import bootstrap
 from ..domain.clients import LANGUAGES, CaseloadOrder
 from ..domain.errors import ValidationFailed
-from ..services import caseload
+from ..services import caseload, unclaimed
 from .errors import friendly_errors
 from .visit import Visit, signed_in
 
@@ -30,7 +32,17 @@ def home() -> Response:
 @bp.route("/caseload", methods=["GET"])
 @guarded
 def caseload_page() -> Response:
-    visit = signed_in(bp.current_request)
+    return _caseload(signed_in(bp.current_request), "caseload.html")
+
+
+@bp.route("/caseload/live", methods=["GET"])
+@guarded
+def caseload_live() -> Response:
+    """The list alone, for the page's live refresh."""
+    return _caseload(signed_in(bp.current_request), "_caseload_list.html")
+
+
+def _caseload(visit: Visit, template: str) -> Response:
     user = visit.user
     stores = bootstrap.stores(visit.settings)
     whole = user.oversees_department and visit.query("scope", "department") == "department"
@@ -42,14 +54,20 @@ def caseload_page() -> Response:
         query=visit.query("q"),
         whole_department=whole,
     )
-    return visit.page("caseload.html", view=view, orders=ORDERS, whole_department=whole)
+    live_query = urlencode(
+        {"q": view.query, "order": view.order.value, "scope": "department" if whole else "mine"}
+    )
+    return visit.page(
+        template, view=view, orders=ORDERS, whole_department=whole, live_query=live_query
+    )
 
 
 @bp.route("/clients/new", methods=["GET"])
 @guarded
 def new_client_page() -> Response:
     visit = signed_in(bp.current_request)
-    return _client_form(visit, None, {"language": "en"}, {})
+    prefill = {"language": "en", "phone": visit.query("phone")}
+    return _client_form(visit, None, prefill, {})
 
 
 @bp.route("/clients", methods=["POST"], content_types=FORM)
@@ -61,34 +79,8 @@ def add_client() -> Response:
         client = caseload.add_client(visit.user, stores.clients, stores.users, visit.form)
     except ValidationFailed as exc:
         return _client_form(visit, None, visit.form, exc.field_errors, status=400)
+    unclaimed.claim_for_new_client(visit.user, stores.unclaimed, client)
     return visit.redirect(f"/clients/{client.client_id}?saved=added")
-
-
-@bp.route("/clients/{client_id}", methods=["GET"])
-@guarded
-def client_page(client_id: str) -> Response:
-    visit = signed_in(bp.current_request)
-    stores = bootstrap.stores(visit.settings)
-    client, entries, cursor = caseload.conversation_page(
-        visit.user,
-        stores.clients,
-        stores.conversations,
-        client_id,
-        before=visit.query("before") or None,
-    )
-    managers = (
-        caseload.case_managers_of(visit.user, stores.users)
-        if visit.user.oversees_department
-        else []
-    )
-    return visit.page(
-        "client.html",
-        client=client,
-        entries=entries,
-        cursor=cursor,
-        managers=managers,
-        saved=visit.query("saved"),
-    )
 
 
 @bp.route("/clients/{client_id}/edit", methods=["GET"])

@@ -106,6 +106,8 @@ class LocalStack:
             TWILIO_ACCOUNT_SID=LOCAL_ACCOUNT_SID,
             TWILIO_AUTH_TOKEN=LOCAL_AUTH_TOKEN,
             TWILIO_API_BASE_URL=self.twilio.base_url,
+            POWERTOOLS_METRICS_DISABLED=os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
+            POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         )
 
     def _bind_app(self) -> None:

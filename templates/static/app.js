@@ -1,12 +1,143 @@
 // ClientComm: small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
+
+  // --- SMS segments: mirrors chalicelib/domain/segments.py (a browser test compares them) ---
+  var GSM_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var GSM_EXTENDED = "\f^{}\\[~]|€";
+
+  function segmentInfo(body) {
+    var chars = Array.from(body);
+    var gsm = chars.every(function (ch) {
+      return GSM_BASIC.indexOf(ch) >= 0 || GSM_EXTENDED.indexOf(ch) >= 0;
+    });
+    var widths = chars.map(function (ch) {
+      if (gsm) { return GSM_EXTENDED.indexOf(ch) >= 0 ? 2 : 1; }
+      return ch.codePointAt(0) > 0xFFFF ? 2 : 1;
+    });
+    var single = gsm ? 160 : 70, part = gsm ? 153 : 67;
+    var total = widths.reduce(function (a, b) { return a + b; }, 0);
+    var segments = 0;
+    if (chars.length) {
+      if (total <= single) { segments = 1; } else {
+        segments = 1;
+        var used = 0;
+        widths.forEach(function (w) {
+          if (used + w > part) { segments += 1; used = 0; }
+          used += w;
+        });
+      }
+    }
+    return { encoding: gsm ? "GSM-7" : "UCS-2", length: chars.length, segments: segments };
+  }
+  window.clientcommSegments = segmentInfo;
+
+  function setupCounter(form) {
+    var box = form.querySelector("textarea[name=body]");
+    var out = document.getElementById("segment-count");
+    if (!box || !out) { return; }
+    var max = parseInt(box.getAttribute("maxlength") || "1600", 10);
+    function update() {
+      var info = segmentInfo(box.value);
+      var text = info.length + " / " + max + " characters · " + info.segments +
+        " segment" + (info.segments === 1 ? "" : "s") + " (" + info.encoding + ")";
+      if (info.segments > 1) { text += ". Longer than one text: it arrives in parts."; }
+      if (info.encoding === "UCS-2" && info.length) {
+        text += " Emoji or special letters make each part shorter (70).";
+      }
+      out.textContent = text;
+      out.classList.toggle("counter-warning", info.segments > 1);
+    }
+    box.addEventListener("input", update);
+    update();
+  }
+
+  // --- Drafts survive a lost connection or a reload: kept in this browser until sent ---
+  function setupDraft(form) {
+    var key = form.getAttribute("data-draft-key");
+    var box = form.querySelector("textarea[name=body]");
+    if (!key || !box || !window.localStorage) { return; }
+    var sent = new URLSearchParams(window.location.search).get("sent");
+    if (sent) { localStorage.removeItem(key); }
+    if (!box.value && localStorage.getItem(key)) {
+      box.value = localStorage.getItem(key);
+      box.dispatchEvent(new Event("input"));
+    }
+    box.addEventListener("input", function () {
+      if (box.value) { localStorage.setItem(key, box.value); } else { localStorage.removeItem(key); }
+    });
+  }
+
+  // --- Live updates: one cheap poll; refetch a region only when something changed ---
+  var baseTitle = document.title;
+  var lastSeq = null, lastUnread = null;
+
+  function replaceRegion(region) {
+    var src = region.getAttribute("data-live-src");
+    return fetch(src, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("#" + region.id) || doc.body;
+        var nodes = Array.prototype.map.call(fresh.childNodes, function (n) {
+          return document.importNode(n, true);
+        });
+        region.replaceChildren.apply(region, nodes);
+      });
+  }
+
+  function notify(unread) {
+    if (!("Notification" in window) || Notification.permission !== "granted") { return; }
+    // No names or text in a notification: screens are seen by others.
+    new Notification("ClientComm", { body: unread + " unread text" + (unread === 1 ? "" : "s") });
+  }
+
+  function poll() {
+    fetch(document.body.getAttribute("data-activity-url"), {
+      credentials: "same-origin", headers: { Accept: "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) { return; }
+      document.title = (data.unread ? "(" + data.unread + ") " : "") + baseTitle;
+      if (lastSeq !== null && data.seq !== lastSeq) {
+        document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
+        if (lastUnread !== null && data.unread > lastUnread) { notify(data.unread); }
+      }
+      lastSeq = data.seq;
+      lastUnread = data.unread;
+    }).catch(function () { /* offline for a moment: try again next time */ });
+  }
+
+  function setupNotifications() {
+    var button = document.getElementById("enable-notifications");
+    if (!button || !("Notification" in window) || Notification.permission !== "default") {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      Notification.requestPermission().then(function () { button.hidden = true; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    // Take keyboard and screen-reader users straight to a form's list of problems.
-    var summary = document.getElementById("form-errors");
+    var summary = document.getElementById("form-errors") || document.getElementById("send-error");
     if (summary) {
       summary.setAttribute("tabindex", "-1");
       summary.focus();
+    }
+    document.querySelectorAll("form.send-form").forEach(function (form) {
+      setupCounter(form);
+      setupDraft(form);
+    });
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+    if (document.body.getAttribute("data-activity-url")) {
+      setupNotifications();
+      poll();
+      var every = parseInt(document.body.getAttribute("data-poll-ms") || "4000", 10);
+      window.setInterval(poll, every);
     }
   });
 })();

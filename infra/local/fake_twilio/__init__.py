@@ -5,6 +5,8 @@ fake.start()
 client = sdk_client(fake.base_url)  # the unchanged official SDK
 """
 
+from chalicelib.domain.segments import count_segments
+
 from .constants import (
     DELIVERY_FAILURES,
     ERROR_AUTHENTICATE,
@@ -31,7 +33,6 @@ from .constants import (
 )
 from .inbound import InboundResult
 from .sdk import sdk_client
-from .segments import count_segments
 from .server import FakeTwilio
 
 __all__ = [

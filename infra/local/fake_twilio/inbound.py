@@ -12,10 +12,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.segments import count_segments
+
 from . import constants as c
 from .callbacks import CallbackLog, post_signed
 from .rest import is_e164
-from .segments import count_segments
 from .store import Message, MessageStore
 
 Scheduler = Callable[[Message, str | None], None]

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from chalicelib.domain.segments import count_segments
+
 from .constants import API_VERSION, OPTED_OUT_NUMBER
-from .segments import count_segments
 
 Message = dict[str, Any]
 

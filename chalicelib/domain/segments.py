@@ -1,8 +1,8 @@
-"""SMS segment counting the way carriers split a body.
+"""SMS segments the way carriers split a body: GSM-7 when every character is in the
+GSM 03.38 alphabet, otherwise UCS-2 for the whole message (one emoji is enough).
 
-The app shows case managers how many segments (and so how much money) a text costs,
-so the fake must count like Twilio: GSM-7 when every character is in the GSM 03.38
-alphabet, otherwise UCS-2 for the whole message.
+Case managers see the count as they type (templates/static/app.js mirrors this, and a
+browser test compares the two); the local fake Twilio bills with the same function.
 """
 
 from __future__ import annotations
@@ -50,3 +50,16 @@ def count_segments(body: str) -> int:
     if sum(widths) <= single:
         return 1
     return _pack(widths, part)
+
+
+MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617)
+
+
+def describe(body: str) -> dict[str, int | str]:
+    """What the counter under the message box shows: encoding, characters, segments."""
+    gsm = is_gsm7(body)
+    return {
+        "encoding": "GSM-7" if gsm else "UCS-2",
+        "length": len(body),
+        "segments": count_segments(body) if body else 0,
+    }

@@ -1,0 +1,58 @@
+"""Delivery status of an outbound text: only ever forward, with plain-language failures."""
+
+from __future__ import annotations
+
+# Twilio's statuses in the order a message moves through them. Callbacks arrive out of
+# order and twice; a status may replace another only if its rank is higher.
+STATUS_RANK = {
+    "sending_to_twilio": 0,  # ours: written before Twilio is called
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "delivered": 5,
+    "undelivered": 5,
+    "failed": 5,
+    "read": 6,
+    "received": 5,
+}
+FINAL = frozenset({"delivered", "undelivered", "failed", "read", "received"})
+PROBLEMS = frozenset({"undelivered", "failed"})
+
+# Error codes we name in code; explanations for case managers.
+OPTED_OUT = 21610
+UNREACHABLE = 30003
+UNKNOWN_NUMBER = 30005
+LANDLINE = 30006
+CARRIER_FILTERED = 30007
+ERROR_EXPLANATIONS = {
+    OPTED_OUT: "The client texted STOP, so Twilio will not deliver texts to them.",
+    UNREACHABLE: "The phone was off or out of coverage and could not be reached.",
+    UNKNOWN_NUMBER: "The number does not exist or is no longer in service.",
+    LANDLINE: "This is a landline or another number that cannot receive texts.",
+    CARRIER_FILTERED: "The phone company blocked the text as possible spam.",
+    21211: "The number is not a valid phone number.",
+    21614: "This number cannot receive texts.",
+    30004: "The client has blocked texts from this number.",
+    30008: "The phone company could not deliver the text (unknown error).",
+}
+
+
+def rank(status: str) -> int:
+    return STATUS_RANK.get(status, 0)
+
+
+def moves_forward(current: str | None, new: str) -> bool:
+    """True if ``new`` may replace ``current``; a late "sent" never undoes "delivered"."""
+    return current is None or rank(new) > rank(current)
+
+
+def explain(error_code: int | str | None) -> str:
+    if error_code in (None, ""):
+        return ""
+    try:
+        code = int(error_code)
+    except (TypeError, ValueError):
+        return "The text could not be delivered."
+    return ERROR_EXPLANATIONS.get(code, f"The text could not be delivered (Twilio error {code}).")

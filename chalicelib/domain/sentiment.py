@@ -1,0 +1,48 @@
+"""How a client seems to be doing, from the tone of their texts (VADER, offline)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+NEGATIVE = -0.05  # VADER's own thresholds for a negative / positive text
+POSITIVE = 0.05
+RECENT = 3  # a client is flagged when the average of their last three texts...
+FLAG_AT = -0.3  # ...is at or below this compound score
+KEEP = 10  # scores kept on the client for the caseload flag and the trend
+
+
+@lru_cache(maxsize=1)
+def _analyser() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def score(text: str) -> float:
+    """VADER's compound score, -1 (very negative) to +1 (very positive)."""
+    return round(float(_analyser().polarity_scores(text)["compound"]), 4)
+
+
+def tone(compound: float | None) -> str:
+    if compound is None:
+        return ""
+    if compound <= NEGATIVE:
+        return "negative"
+    if compound >= POSITIVE:
+        return "positive"
+    return "neutral"
+
+
+def remember(recent: Sequence[float], new: float) -> list[float]:
+    """The client's newest scores, oldest first, at most KEEP of them."""
+    return [*recent, new][-KEEP:]
+
+
+def turning_negative(recent: Sequence[float]) -> bool:
+    """The caseload flag: the last RECENT texts average FLAG_AT or below."""
+    if len(recent) < RECENT:
+        return False
+    last = recent[-RECENT:]
+    return sum(last) / len(last) <= FLAG_AT

@@ -1,0 +1,79 @@
+"""The unclaimed queue: texts from numbers no client of the department has, until a case
+manager or supervisor attaches them to a client (or makes a new client of them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..domain.clients import Client, ClientDetails
+from ..domain.conversation import ConversationEntry, EntryKind
+from ..domain.errors import NotFound, ValidationFailed
+from ..domain.phones import display_phone, normalise_phone
+from ..domain.users import User
+from ..store.clients import ClientStore, NumberInUse
+from ..store.conversations import new_entry_id
+from ..store.unclaimed import UnclaimedNumber, UnclaimedStore
+from .caseload import open_client
+
+
+def phone_from_path(digits: str) -> str:
+    """Paths carry the number as digits only (no "+" to mangle): 18015550123."""
+    if not digits.isdigit():
+        raise NotFound("There is no such number in the queue.")
+    try:
+        return normalise_phone("+" + digits)
+    except ValidationFailed as exc:
+        raise NotFound("There is no such number in the queue.") from exc
+
+
+def waiting(user: User, unclaimed: UnclaimedStore, digits: str) -> tuple[UnclaimedNumber, list]:
+    phone = phone_from_path(digits)
+    found = unclaimed.get(user.department_id, phone)
+    if found is None:
+        raise NotFound("Nobody is waiting on that number; it may have been claimed already.")
+    return found, unclaimed.texts(user.department_id, phone)
+
+
+def attach_to_client(
+    user: User, clients: ClientStore, unclaimed: UnclaimedStore, digits: str, client_id: str
+) -> Client:
+    """The number becomes the client's current number (with a marker) and its texts join
+    the client's conversation."""
+    found, _ = waiting(user, unclaimed, digits)
+    client = open_client(user, clients, client_id)
+    details = ClientDetails(
+        client.first_name,
+        client.last_name,
+        found.phone,
+        client.notes,
+        client.language,
+        client.id_number,
+    )
+    marker = ConversationEntry(
+        client_id=client.client_id,
+        entry_id=new_entry_id(),
+        at=datetime.now(UTC),
+        kind=EntryKind.MARKER,
+        marker="number_changed",
+        author_id=user.user_id,
+        body=f"Texts from {display_phone(found.phone)} were attached by {user.display_name}; "
+        f"it is now the current number (was {display_phone(client.phone)}).",
+        details={"old": client.phone, "new": found.phone, "by": user.user_id},
+    )
+    try:
+        updated = clients.update_details(client, details, marker)
+    except NumberInUse as exc:
+        raise ValidationFailed(
+            {"client_id": "That number was just given to another client."}
+        ) from exc
+    unclaimed.move_to_client(user.department_id, found.phone, client.client_id)
+    return updated
+
+
+def claim_for_new_client(user: User, unclaimed: UnclaimedStore, client: Client) -> int:
+    """After a new client is created with a waiting number, bring its texts along."""
+    if client.department_id != user.department_id:
+        return 0
+    if unclaimed.get(client.department_id, client.phone) is None:
+        return 0
+    return unclaimed.move_to_client(client.department_id, client.phone, client.client_id)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationFailed
 from .phones import normalise_phone
 
 MFA_POLICIES = ("OFF", "OPTIONAL", "ON")
+# us-west-2, eu-central-1, us-gov-west-1: the shape of a region name, not a list that goes stale.
+AWS_REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# The local stack serves plain http on the loopback interface; everything else needs https.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     for key in ("auto_reply", "help"):
         if not (texts.get("en") or {}).get(key):
             errors[f"texts.en.{key}"] = "is missing"
+    errors.update(deployment_errors(data))
     if errors:
         raise ValidationFailed(errors)
     return Jurisdiction(
@@ -95,3 +103,41 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
         texts=texts,
         raw=data,
     )
+
+
+def deployment_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """Check the settings only a deployed stack uses; each may be absent (the local stack)."""
+    errors: dict[str, str] = {}
+    region = data.get("aws_region")
+    if region is not None and not AWS_REGION_PATTERN.match(str(region)):
+        errors["aws_region"] = f"{region!r} is not an AWS region name like 'us-west-2'"
+    retention = data.get("retention_days")
+    if retention is not None and (
+        isinstance(retention, bool) or not isinstance(retention, int) or retention < 1
+    ):
+        errors["retention_days"] = "must be a whole number of days, at least 1"
+    for key in ("alarm_email", "mail_from"):
+        value = data.get(key)
+        if value is not None and not EMAIL_PATTERN.match(str(value)):
+            errors[key] = f"{value!r} is not an email address"
+    mfa = data.get("mfa")
+    if mfa is not None and mfa not in MFA_POLICIES:
+        errors["mfa"] = f"must be one of {', '.join(MFA_POLICIES)}"
+    url = data.get("public_base_url")
+    if url is not None:
+        problem = _base_url_problem(str(url))
+        if problem:
+            errors["public_base_url"] = problem
+    return errors
+
+
+def _base_url_problem(url: str) -> str:
+    """Twilio signs the exact URL it calls, so the base must be plain: scheme, host, path."""
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or not parts.hostname:
+        return "must be a URL like https://clientcomm.example.gov, without ? or #"
+    if parts.scheme == "https":
+        return ""
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return ""
+    return "must start with https:// (plain http only for the local stack on 127.0.0.1)"

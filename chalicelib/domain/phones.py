@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 from .errors import ValidationFailed
@@ -28,8 +30,10 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION, field: str = "phone
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def display_phone(e164: str) -> str:
-    """Show a stored number the way people in its country write it."""
+    """Show a stored number the way people in its country write it (cached: a page shows
+    the same few numbers many times, and parsing one costs ~50 µs)."""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -19,7 +19,7 @@ from ..store.conversations import ConversationStore
 from ..store.messaging import MessagingStore
 from .caseload import open_client
 
-PAGE = 50
+PAGE = 30  # a phone screen shows ~8 texts; older ones are one tap away
 TREND = 12
 
 

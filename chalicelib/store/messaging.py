@@ -21,6 +21,18 @@ class ConcurrentChange(Exception):
     """Another write changed the client between our read and our write; read and retry."""
 
 
+def _condition_failed(exc: TransactWriteError, index: int) -> bool | None:
+    """Did item ``index`` of a cancelled transaction fail its condition? None if unknown.
+
+    Items are numbered as PynamoDB sends them: condition checks, deletes, puts, updates.
+    """
+    reasons = exc.cancellation_reasons or []
+    if index >= len(reasons):
+        return None
+    reason = reasons[index]
+    return reason is not None and reason.code == "ConditionalCheckFailed"
+
+
 def _scopes(client: Client) -> list[str]:
     return [user_scope(client.case_manager_id), department_scope(client.department_id)]
 
@@ -240,7 +252,10 @@ class MessagingStore:
                 tx.update(ClientModel(client.client_id), actions=actions, condition=unchanged)
                 _bump_all(tx, client, unread=1)
         except TransactWriteError as exc:
-            if self.seen(entry.sid):
+            duplicate = _condition_failed(exc, 0)  # item 0: the MessageSid put
+            if duplicate is None:
+                duplicate = self.seen(entry.sid)
+            if duplicate:
                 return False
             raise ConcurrentChange(client.client_id) from exc
         return True

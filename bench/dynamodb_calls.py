@@ -1,0 +1,115 @@
+"""DynamoDB round trips per operation, counted through botocore events.
+
+Goals: an inbound text ≤ 3, a send ≤ 3, a caseload page of 110 clients = 1.
+Each figure is the whole HTTP request as the app serves it (webhook or page), not a
+hand-picked inner function.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import counting, install_counter, start_stack, web_client  # noqa: E402
+
+
+def main() -> None:
+    install_counter()
+    stack = start_stack(seed=True)
+    try:
+        run(stack)
+    finally:
+        stack.stop()
+
+
+def run(stack) -> None:
+    from chalicelib import bootstrap
+    from chalicelib.domain.clients import Client
+    from chalicelib.domain.users import Role, User
+    from tests.helpers import WebVisitor, signed_webhook
+
+    stores = bootstrap.stores()
+    stores.users.save(User("bench", "Bench Mark", "b@x.invalid", Role.CASE_MANAGER, "probation"))
+    import boto3
+
+    cognito = boto3.client("cognito-idp")
+    pool = stack.resources.user_pool_id
+    cognito.admin_create_user(
+        UserPoolId=pool,
+        Username="bench",
+        MessageAction="SUPPRESS",
+        TemporaryPassword="Temporary-pass-1!",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="bench", Password="ClientComm-demo-1", Permanent=True
+    )
+    clients = []
+    for i in range(110):
+        clients.append(
+            stores.clients.add(
+                Client(
+                    secrets.token_hex(10),
+                    "probation",
+                    "bench",
+                    f"First{i}",
+                    f"Last{i:03d}",
+                    f"+1{('303', '503')[i // 100]}55501{i % 100:02d}",
+                )
+            )
+        )
+    michael = clients[0]
+
+    with web_client() as client:
+        http = client.http
+        visitor = WebVisitor(http).sign_in("bench")
+
+        with counting() as caseload:
+            page = visitor.get("/caseload")
+        assert page.status_code == 200 and page.body.count(b'class="client-name"') == 110
+
+        params = {
+            "MessageSid": "SM" + secrets.token_hex(16),
+            "From": michael.phone,
+            "To": "+18015550100",
+            "Body": "Running late, bus broke down",
+            "NumMedia": "0",
+        }
+        with counting() as inbound:
+            answer = signed_webhook(http, "/webhooks/twilio/sms", params)
+        assert answer.status_code == 200
+
+        with counting() as retry:
+            signed_webhook(http, "/webhooks/twilio/sms", params)
+
+        body = visitor.get(f"/clients/{michael.client_id}").body.decode()
+        draft = re.search(r'name="draft_id" value="([0-9a-f]+)"', body).group(1)
+        with counting() as send:
+            sent = visitor.post(
+                f"/clients/{michael.client_id}/messages",
+                {"body": "See you at 3", "draft_id": draft},
+            )
+        assert sent.status_code == 303, sent.body[:300]
+
+        with counting() as poll:
+            visitor.get("/api/activity")
+
+    report("inbound text (webhook, known client)", inbound, 3)
+    report("inbound text retried by Twilio", retry, 3)
+    report("send a text (page POST)", send, 3)
+    report("caseload page, 110 clients", caseload, 1)
+    report("live-update poll, nothing changed", poll, 1)
+
+
+def report(label: str, calls, goal: int) -> None:
+    total = sum(calls.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(calls.items()))
+    verdict = "ok" if total <= goal else "OVER GOAL"
+    print(f"{label:<40} {total:>2} round trips (goal <= {goal}: {verdict})  [{detail}]")
+
+
+if __name__ == "__main__":
+    main()

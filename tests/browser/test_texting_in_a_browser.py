@@ -1,0 +1,130 @@
+"""The Michael and Kristina loop in real browsers: her conversation page, his simulator phone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from chalicelib.domain.segments import describe
+from infra.local.seed import DEMO_PASSWORD
+from tests.helpers import fresh_phone
+
+pytestmark = pytest.mark.browser
+
+
+def signed_in_page(browser: Browser, base_url: str, username: str, width: int = 1280) -> Page:
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def new_client(page: Page, first: str, last: str, phone: str) -> str:
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Mobile number").fill(phone)
+    page.get_by_role("button", name="Add client").click()
+    expect(page.get_by_role("heading", name=f"{first} {last}")).to_be_visible()
+    return page.url.split("/clients/")[1].split("?")[0]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
+    browser, base_url, stack, check_a11y, width
+):
+    kristina = signed_in_page(browser, base_url, "kristina", width)
+    phone = fresh_phone()
+    new_client(kristina, "Michael", f"Story{width}", phone)
+    check_a11y(kristina)
+
+    box = kristina.get_by_label(re.compile("Text to Michael"))
+    box.fill("Can you make class Thursday?")
+    expect(kristina.locator("#segment-count")).to_contain_text("1 segment (GSM-7)")
+    kristina.get_by_role("button", name="Send text").click()
+    expect(kristina.locator(".text-outbound .text-body").last).to_have_text(
+        "Can you make class Thursday?"
+    )
+    expect(kristina.locator(".text-outbound .status").last).to_have_text(
+        re.compile("sent|delivered|queued")
+    )
+
+    michael = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    michael.goto(stack.twilio.base_url + "/")
+    michael.get_by_label("This phone's number").fill(phone)
+    michael.get_by_role("button", name="Use number").click()
+    expect(michael.locator("#messages")).to_contain_text("Can you make class Thursday?")
+    check_a11y(michael)
+    michael.get_by_label("Message").fill("Yes I will be there, thank you!")
+    michael.get_by_role("button", name="Send").click()
+
+    reply = kristina.locator(".text-inbound").filter(has_text="Yes I will be there")
+    expect(reply).to_be_visible(timeout=15_000)  # the page polls; no reload
+    expect(reply).to_contain_text("Tone: positive")
+    expect(kristina.locator(".text-outbound .status").last).to_have_text(
+        "delivered", timeout=15_000
+    )
+    check_a11y(kristina)
+
+
+def test_the_caseload_title_counts_unread_texts_as_they_arrive(browser, base_url, stack):
+    marcus = signed_in_page(browser, base_url, "marcus")
+    phone = fresh_phone()
+    new_client(marcus, "Title", "Counter", phone)
+    marcus.goto("/caseload?q=Counter")
+    stack.twilio.send_inbound(from_=phone, to="+18015550100", body="I'm sick, can't make it")
+    expect(marcus).to_have_title(re.compile(r"^\(\d+\) Caseload"), timeout=15_000)
+    expect(marcus.locator(".client-row").filter(has_text="Counter, Title")).to_contain_text(
+        "1 unread", timeout=15_000
+    )
+
+
+def test_a_draft_survives_a_reload(browser, base_url):
+    page = signed_in_page(browser, base_url, "kristina")
+    client_id = new_client(page, "Draft", "Keeper", fresh_phone())
+    page.get_by_label(re.compile("Text to Draft")).fill("Half-written when the bus lost signal")
+    page.goto(f"/clients/{client_id}")
+    expect(page.get_by_label(re.compile("Text to Draft"))).to_have_value(
+        "Half-written when the bus lost signal"
+    )
+
+
+SAMPLES = [
+    "",
+    "Can you make class Thursday?",
+    "x" * 160,
+    "x" * 161,
+    "{" * 80,
+    "{" * 81,
+    "See you 🙂",
+    "ñ" * 160,
+    "é€[]" * 40,
+    "ü" * 70 + "🙂",
+    "Ωmega " * 30,
+    "Court on Monday at 9am. Bring ID. " * 10,
+    "a" * 306,
+    "a" * 307,
+]
+
+
+def test_the_browser_counts_segments_exactly_like_the_server(page: Page):
+    page.goto("/signin")
+    for sample in SAMPLES:
+        in_browser = page.evaluate("s => window.clientcommSegments(s)", sample)
+        assert in_browser == describe(sample), sample
+
+
+def test_the_conversation_prints_without_navigation_or_forms(browser, base_url, check_a11y):
+    page = signed_in_page(browser, base_url, "kristina")
+    client_id = new_client(page, "Print", "Me", fresh_phone())
+    page.goto(f"/clients/{client_id}/print")
+    expect(page.get_by_role("heading", name="Conversation with Print Me")).to_be_visible()
+    check_a11y(page)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import WAITED, counting, install_counter, start_stack, web_client  # noqa: E402
+from harness import WAITED, counting, install_counter, start_stack, web_client
 
 RUNS = 15
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import counting, install_counter, start_stack, web_client  # noqa: E402
+from harness import counting, install_counter, start_stack, web_client
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .adapters.aws import aws_client
 from .adapters.cognito import CognitoGateway, TokenVerifier
+from .adapters.email import EmailGateway
 from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
 from .config import Settings, get_settings
 from .store.activity import ActivityStore
@@ -42,6 +43,12 @@ def stores(settings: Settings | None = None) -> Stores:
         UnclaimedStore(),
         ActivityStore(),
     )
+
+
+def email(settings: Settings | None = None) -> EmailGateway:
+    settings = settings or get_settings()
+    client = aws_client("ses", settings.region, settings.aws_endpoint_url)
+    return EmailGateway(client, settings.notify_from_email)
 
 
 def twilio(settings: Settings | None = None) -> TwilioGateway:

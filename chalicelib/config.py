@@ -33,6 +33,7 @@ class Settings:
     session_secret_parameter: str | None
     media_bucket: str
     public_base_url: str
+    notify_from_email: str
 
     @property
     def path_prefix(self) -> str:
@@ -66,6 +67,7 @@ def get_settings() -> Settings:
         session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
         media_bucket=env.get("MEDIA_BUCKET", ""),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
     )
 
 

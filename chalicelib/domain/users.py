@@ -28,6 +28,7 @@ class User:
     role: Role
     department_id: str
     active: bool = True
+    email_notifications: bool = False
 
     @property
     def oversees_department(self) -> bool:

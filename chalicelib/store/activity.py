@@ -6,6 +6,8 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from .models import ActivityModel, AuditModel
 
 
@@ -17,11 +19,20 @@ def department_scope(department_id: str) -> str:
     return f"department#{department_id}"
 
 
+EMAIL_DUE = "due"
+
+
 def bump(scope: str, unread: int = 0) -> tuple[ActivityModel, list]:
-    """The item and actions that mark "something changed here" (for a transaction)."""
+    """The item and actions that mark "something changed here" (for a transaction).
+
+    A new unread text for a person also puts them on the sparse e-mail index; the
+    notification job decides whether they want mail.
+    """
     actions = [ActivityModel.seq.add(1), ActivityModel.updated_at.set(datetime.now(UTC))]
     if unread:
         actions.append(ActivityModel.unread.add(unread))
+    if unread > 0 and scope.startswith("user#"):
+        actions.append(ActivityModel.email_due.set(EMAIL_DUE))
     return ActivityModel(scope), actions
 
 
@@ -48,6 +59,21 @@ class ActivityStore:
 
     def record(self, subject: str, actor: str, action: str, **details: Any) -> None:
         audit_row(subject, actor, action, details).save()
+
+    def email_due(self) -> list[tuple[str, int, int]]:
+        """(user id, change counter, unread) for everyone with texts not yet e-mailed about."""
+        rows = ActivityModel.email_due_index.query(EMAIL_DUE)
+        return [(r.scope.split("#", 1)[1], int(r.seq or 0), int(r.unread or 0)) for r in rows]
+
+    def emailed(self, user_id: str, seq: int) -> bool:
+        """Take a person off the e-mail index, unless another text arrived meanwhile."""
+        try:
+            ActivityModel(user_scope(user_id)).update(
+                actions=[ActivityModel.email_due.remove()], condition=ActivityModel.seq == seq
+            )
+        except UpdateError:
+            return False
+        return True
 
     def trail(self, subject: str, limit: int = 100) -> list[AuditModel]:
         return list(AuditModel.query(subject, scan_index_forward=False, limit=limit))

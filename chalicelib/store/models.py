@@ -178,6 +178,17 @@ class UnclaimedModel(Model):
     preview = UnicodeAttribute(default="")
 
 
+class EmailDue(GlobalSecondaryIndex):
+    """Sparse: only people with texts they have not been e-mailed about appear here."""
+
+    class Meta:
+        index_name = "email-due"
+        projection = AllProjection()
+
+    email_due = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+
+
 class ActivityModel(Model):
     """A counter per person and per department, bumped by every inbound text and status
     change, so a page can ask "anything new?" for the price of one GetItem."""
@@ -189,6 +200,8 @@ class ActivityModel(Model):
     seq = NumberAttribute(default=0)
     unread = NumberAttribute(default=0)
     updated_at = UTCDateTimeAttribute(null=True)
+    email_due = UnicodeAttribute(null=True)
+    email_due_index = EmailDue()
 
 
 class AuditByActor(GlobalSecondaryIndex):

@@ -14,6 +14,7 @@ def to_user(row: UserModel) -> User:
         role=Role(row.role),
         department_id=row.department_id,
         active=bool(row.active),
+        email_notifications=bool(row.email_notifications),
     )
 
 
@@ -32,7 +33,18 @@ class UserStore:
             role=user.role.value,
             department_id=user.department_id,
             active=user.active,
+            email_notifications=user.email_notifications,
         ).save()
+
+    def set_email_notifications(self, user_id: str, wanted: bool) -> None:
+        UserModel(user_id).update(
+            actions=[UserModel.email_notifications.set(wanted)],
+            condition=UserModel.user_id.exists(),
+        )
+
+    def many(self, user_ids: list[str]) -> dict[str, User]:
+        """Several staff records in one BatchGetItem."""
+        return {row.user_id: to_user(row) for row in UserModel.batch_get(user_ids)}
 
     def in_department(self, department_id: str) -> list[User]:
         """Everyone in one department, by name: one Query."""

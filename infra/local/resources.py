@@ -13,6 +13,8 @@ from infra.definitions import (
     PASSWORD_POLICY,
 )
 
+NOTIFY_FROM = "clientcomm@demo.invalid"
+
 
 @dataclass(frozen=True)
 class LocalResources:
@@ -44,4 +46,5 @@ def create_resources(prefix: str, region: str) -> LocalResources:
         s3.create_bucket(Bucket=bucket)
     else:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=NOTIFY_FROM)
     return LocalResources(prefix, pool_id, client_id, bucket)

@@ -17,6 +17,7 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
+from infra.local.resources import NOTIFY_FROM, create_resources
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_JURISDICTION = ROOT / "infra" / "jurisdictions" / "demo.json"
@@ -36,6 +37,7 @@ class LocalStack:
         seed: bool = True,
         prefix: str = "clientcomm-local-",
         callback_delay: float = 0.4,
+        run_schedules: bool = False,
     ):
         self.app_port = app_port
         self.twilio_port = twilio_port
@@ -44,6 +46,8 @@ class LocalStack:
         self.seed = seed
         self.prefix = prefix
         self.callback_delay = callback_delay
+        self.run_schedules = run_schedules
+        self.scheduler = None
         self.moto: ThreadedMotoServer | None = None
         self.twilio: FakeTwilio | None = None
         self.app_server = None
@@ -64,7 +68,6 @@ class LocalStack:
             AWS_REGION=REGION,
         )
         os.environ.pop("AWS_PROFILE", None)
-        from infra.local.resources import create_resources
 
         self.resources = create_resources(self.prefix, REGION)
         jurisdiction = json.loads(DEMO_JURISDICTION.read_text())
@@ -89,6 +92,11 @@ class LocalStack:
             ).start()
         if self.seed:
             self._seed()
+        if self.run_schedules:
+            import app as app_module
+            from infra.local.scheduler import LocalScheduler
+
+            self.scheduler = LocalScheduler(app_module).start()
         return self
 
     def _set_app_environment(self, jurisdiction: dict, public_base_url: str) -> None:
@@ -106,6 +114,7 @@ class LocalStack:
             TWILIO_ACCOUNT_SID=LOCAL_ACCOUNT_SID,
             TWILIO_AUTH_TOKEN=LOCAL_AUTH_TOKEN,
             TWILIO_API_BASE_URL=self.twilio.base_url,
+            NOTIFY_FROM_EMAIL=NOTIFY_FROM,
             POWERTOOLS_METRICS_DISABLED=os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         )
@@ -131,6 +140,8 @@ class LocalStack:
         self.client_count = seed.create_clients(stores.clients, stores.conversations)
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.app_server is not None:
             self.app_server.server.shutdown()
             self.app_server.server.server_close()
@@ -142,6 +153,7 @@ class LocalStack:
     def banner(self) -> str:
         from infra.local import seed
 
+        jobs = ", ".join(name for name, _, _ in self.scheduler.jobs) if self.scheduler else "-"
         staff = "\n".join(
             f"    {u.username:<10} {u.name:<18} {u.role.label:<13} {u.department}"
             for u in seed.DEMO_USERS
@@ -159,6 +171,8 @@ ClientComm is running locally.
 
   Local Twilio account   SID {LOCAL_ACCOUNT_SID}
                          auth token {LOCAL_AUTH_TOKEN}
+  Scheduled jobs (run here every minute as EventBridge would): {jobs}
+  E-mail goes to moto's SES: {os.environ["AWS_ENDPOINT_URL"]}/moto-api/
   {self.client_count} demo clients. Ctrl-C stops everything.
 """
 
@@ -168,6 +182,7 @@ def main() -> None:
         app_port=int(os.environ.get("PORT", "8000")),
         twilio_port=int(os.environ.get("TWILIO_PORT", "8001")),
         moto_port=int(os.environ.get("MOTO_PORT", "8002")),
+        run_schedules=True,
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -66,6 +66,8 @@ PROBES = {
         {"body": "Not from your case manager", "draft_id": "ab" * 16},
     ),
     ("/unclaimed", "GET"): Probe("/unclaimed", scoped=True),
+    ("/settings", "GET"): Probe("/settings", scoped=True),
+    ("/settings", "POST"): Probe("/settings", {"email_notifications": "on"}, scoped=True),
     ("/unclaimed/{digits}", "GET"): Probe("/unclaimed/{digits}", department_wide=True),
     ("/unclaimed/{digits}/attach", "POST"): Probe(
         "/unclaimed/{digits}/attach", {"client_id": "{client_id}"}

@@ -39,6 +39,20 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/cold_start.py
+	$(PY) bench/dynamodb_calls.py
+	$(PY) bench/conversation_page.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache
+
+# One jurisdiction's stack: out/$(JURISDICTION)/template.json + deployment.zip, then cfn-lint.
+# See docs/operations.md. Example: make package JURISDICTION=salt-lake-county
+.PHONY: package cfn-lint
+package: $(STAMP)
+	@test -n "$(JURISDICTION)" || { echo "usage: make package JURISDICTION=<file name in infra/jurisdictions/, without .json>"; exit 2; }
+	$(PY) -m infra.package.build $(JURISDICTION)
+	$(PY) -m infra.package.lint $(JURISDICTION)
+
+cfn-lint: $(STAMP)
+	@test -n "$(JURISDICTION)" || { echo "usage: make cfn-lint JURISDICTION=<name>"; exit 2; }
+	$(PY) -m infra.package.lint $(JURISDICTION)

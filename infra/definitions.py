@@ -16,3 +16,40 @@ ADMIN_CREATE_USER_CONFIG = {"AllowAdminCreateUserOnly": True}
 APP_CLIENT_AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 ID_TOKEN_HOURS = 1
 REFRESH_TOKEN_HOURS = 12  # a working day; after that everyone signs in again
+
+# --- Added for the deployed stack (infra/package) and the ops scripts (infra/ops). ---
+
+APP_NAME = "clientcomm"
+# Time-based codes from an authenticator app: SMS MFA would need an SNS role and costs per text.
+MFA_METHODS = ["SOFTWARE_TOKEN_MFA"]
+# Nobody resets their own password by email: a supervisor or an admin does (as the sign-in
+# page says).
+ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]}
+ACCESS_TOKEN_HOURS = 1
+# The metrics the app publishes through Powertools Metrics (EMF) and the alarms read.
+METRICS_NAMESPACE = "ClientComm"
+METRICS_SERVICE = "clientcomm"
+MESSAGES_SENT_METRIC = "MessagesSent"
+MESSAGES_FAILED_METRIC = "MessagesFailed"
+# Lambda logs hold phone numbers; the record of what happened lives in DynamoDB, not in logs.
+LOG_RETENTION_DAYS = 90
+
+
+def table_prefix(jurisdiction: str) -> str:
+    """Every table of a jurisdiction's stack is ``{prefix}{model's base name}``."""
+    return f"{APP_NAME}-{jurisdiction}-"
+
+
+def parameter_path(jurisdiction: str) -> str:
+    """The SSM path under which ops store a jurisdiction's secrets (SecureString)."""
+    return f"/{APP_NAME}/{jurisdiction}"
+
+
+def secret_parameters(jurisdiction: str) -> dict[str, str]:
+    """Environment variable the app reads → SSM parameter name holding that secret."""
+    root = parameter_path(jurisdiction)
+    return {
+        "TWILIO_ACCOUNT_SID_PARAMETER": f"{root}/twilio/account_sid",
+        "TWILIO_AUTH_TOKEN_PARAMETER": f"{root}/twilio/auth_token",
+        "SESSION_SECRET_PARAMETER": f"{root}/session_secret",
+    }

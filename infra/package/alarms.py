@@ -1,0 +1,146 @@
+"""CloudWatch alarms, all sent to the alarm topic (and from there to the ops mailbox).
+
+What each one means for the people on call is written in docs/operations.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from infra.definitions import (
+    MESSAGES_FAILED_METRIC,
+    MESSAGES_SENT_METRIC,
+    METRICS_NAMESPACE,
+    METRICS_SERVICE,
+)
+
+from . import names
+from .functions import Handler, heartbeat_window
+from .names import ref
+
+FIVE_MINUTES = 300
+# More than one text in ten failing for a quarter of an hour: numbers gone bad in bulk,
+# a carrier filtering us, or the Twilio account suspended.
+SEND_FAILURE_RATE = 0.1
+API_5XX_PER_FIVE_MINUTES = 5
+LAMBDA_ERRORS_PER_FIVE_MINUTES = 3
+
+
+def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
+    alarms = {
+        names.SEND_FAILURE_ALARM: send_failure_rate(),
+        names.API_5XX_ALARM: api_5xx(jurisdiction),
+    }
+    for handler in handlers:
+        alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
+        if handler.scheduled:
+            alarms[names.heartbeat_alarm_id(handler.logical_id)] = heartbeat(handler)
+    return alarms
+
+
+def _alarm(description: str, **properties: Any) -> dict[str, Any]:
+    topic = [ref(names.ALARM_TOPIC)]
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "AlarmDescription": description,
+            "AlarmActions": topic,
+            "OKActions": topic,
+            **properties,
+        },
+    }
+
+
+def send_failure_rate() -> dict[str, Any]:
+    """Failed / sent texts, from the metrics the app publishes (Powertools, EMF)."""
+
+    def metric(metric_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": metric_id,
+            "ReturnData": False,
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": METRICS_NAMESPACE,
+                    "MetricName": name,
+                    "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
+                },
+                "Period": FIVE_MINUTES,
+                "Stat": "Sum",
+            },
+        }
+
+    return _alarm(
+        "More than 10% of texts failed over 15 minutes (Twilio account, carrier filtering, "
+        "or numbers gone bad).",
+        Metrics=[
+            metric("failed", MESSAGES_FAILED_METRIC),
+            metric("sent", MESSAGES_SENT_METRIC),
+            {
+                "Id": "rate",
+                "Label": "Failed / sent",
+                "Expression": "IF(sent > 0, FILL(failed, 0) / sent, 0)",
+                "ReturnData": True,
+            },
+        ],
+        ComparisonOperator="GreaterThanThreshold",
+        Threshold=SEND_FAILURE_RATE,
+        EvaluationPeriods=3,
+        DatapointsToAlarm=3,
+        TreatMissingData="notBreaching",
+    )
+
+
+def api_5xx(jurisdiction: str) -> dict[str, Any]:
+    """The app answered with server errors: staff see error pages, Twilio retries webhooks."""
+    return _alarm(
+        "API Gateway returned 5xx answers (the app failed or timed out).",
+        Namespace="AWS/ApiGateway",
+        MetricName="5XXError",
+        Dimensions=[
+            {"Name": "ApiName", "Value": names.api_name(jurisdiction)},
+            {"Name": "Stage", "Value": names.API_STAGE},
+        ],
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=API_5XX_PER_FIVE_MINUTES,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def lambda_errors(handler: Handler) -> dict[str, Any]:
+    """A handler raised (or timed out) several times in five minutes."""
+    return _alarm(
+        f"{handler.logical_id} ({handler.handler}) failed repeatedly; see its logs.",
+        Namespace="AWS/Lambda",
+        MetricName="Errors",
+        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=LAMBDA_ERRORS_PER_FIVE_MINUTES,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def heartbeat(handler: Handler) -> dict[str, Any]:
+    """A scheduled handler stopped running (rule disabled, throttled, deleted): nothing is sent
+    on time while it is silent, so no data counts as breaching."""
+    period, evaluations = heartbeat_window(handler.schedules)
+    return _alarm(
+        f"{handler.logical_id} ({', '.join(handler.schedules)}) has not run: scheduled texts "
+        "and reminders are not going out.",
+        Namespace="AWS/Lambda",
+        MetricName="Invocations",
+        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        Statistic="Sum",
+        Period=period,
+        EvaluationPeriods=evaluations,
+        DatapointsToAlarm=evaluations,
+        Threshold=1,
+        ComparisonOperator="LessThanThreshold",
+        TreatMissingData="breaching",
+    )

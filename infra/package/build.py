@@ -1,0 +1,190 @@
+"""``make package JURISDICTION=<name>``: the CloudFormation template and zip for one stack.
+
+Two passes of ``chalice package``: the first only to read which handlers the app declares
+(Chalice names them), the second with our merge template (tables, bucket, user pool, roles'
+policy, alarms, environment). Chalice caches the downloaded dependencies, so the second pass
+and later builds take about a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.config_loader import (
+    JURISDICTIONS_DIR,
+    JurisdictionConfigError,
+    StackConfig,
+    load_stack_config,
+)
+
+from . import checks
+from .functions import Handler, handlers_in
+from .merge import API_HANDLER, environment, merge_template
+from .policy import lambda_policy
+from .staging import (
+    chalice_config,
+    link_dependency_cache,
+    prune_dependency_cache,
+    stage_project,
+    write_chalice_files,
+)
+from .tables import table_resources
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = ROOT / "out"
+DEFAULT_CACHE = DEFAULT_OUT / ".cache" / "chalice-deployments"
+TEMPLATE = "template.json"
+ZIP = "deployment.zip"
+MERGE_TEMPLATE = "merge-template.json"
+
+
+class BuildFailed(Exception):
+    """Packaging stopped; the message says why (Chalice's output, or the failed checks)."""
+
+
+@dataclass(frozen=True)
+class Package:
+    config: StackConfig
+    template: Path
+    zip: Path
+    handlers: tuple[Handler, ...]
+
+
+def build(
+    name: str,
+    out_dir: Path | None = None,
+    *,
+    app_dir: Path = ROOT,
+    cache_dir: Path = DEFAULT_CACHE,
+    jurisdictions_dir: Path = JURISDICTIONS_DIR,
+) -> Package:
+    """Package ``app_dir`` for jurisdiction ``name`` into ``out_dir`` (default ``out/<name>``)."""
+    config = load_stack_config(name, jurisdictions_dir)
+    out_dir = (out_dir or DEFAULT_OUT / name).resolve()
+    build_dir = out_dir / "build"
+    for stale in (build_dir, out_dir / TEMPLATE, out_dir / ZIP):
+        _remove(stale)
+    build_dir.mkdir(parents=True)
+    stage_project(app_dir, build_dir)
+    policy = lambda_policy(config, table_resources(config.table_prefix))
+    write_chalice_files(build_dir, chalice_config(app_dir, config), name, policy)
+    link_dependency_cache(build_dir, cache_dir)
+
+    plain = run_chalice(build_dir, config, out_dir / ".chalice-plain")
+    handlers = handlers_in(plain)
+    merge_path = out_dir / MERGE_TEMPLATE
+    merge_path.write_text(json.dumps(merge_template(config, handlers), indent=2) + "\n")
+    final = run_chalice(build_dir, config, out_dir / ".chalice-merged", merge_path)
+
+    template_path = out_dir / TEMPLATE
+    template_path.write_text(json.dumps(final, indent=2) + "\n")
+    shutil.move(out_dir / ".chalice-merged" / ZIP, out_dir / ZIP)
+    for leftover in (build_dir, out_dir / ".chalice-plain", out_dir / ".chalice-merged"):
+        _remove(leftover)
+    prune_dependency_cache(cache_dir)
+    required = set(environment(config, Handler("check", API_HANDLER, ())))
+    found = checks.problems(final, policy, required)
+    if found:
+        raise BuildFailed(checks.describe(found))
+    return Package(config, template_path, out_dir / ZIP, tuple(handlers))
+
+
+def run_chalice(
+    build_dir: Path, config: StackConfig, target: Path, merge: Path | None = None
+) -> dict[str, Any]:
+    """``chalice package`` (CloudFormation flavour, JSON) into ``target``; its template."""
+    _remove(target)
+    command = [
+        chalice_executable(),
+        "--project-dir",
+        str(build_dir),
+        "package",
+        "--stage",
+        config.name,
+        "--pkg-format",
+        "cloudformation",
+        "--template-format",
+        "json",
+    ]
+    if merge is not None:
+        command += ["--merge-template", str(merge)]
+    command.append(str(target))
+    # Packaging calls no AWS API, but Chalice wants a region to build service principals.
+    env = {**os.environ, "AWS_DEFAULT_REGION": config.aws_region}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise BuildFailed(f"chalice package failed:\n{done.stdout}{done.stderr}")
+    return json.loads((target / "sam.json").read_text())
+
+
+def chalice_executable() -> str:
+    """The ``chalice`` installed beside this Python (the project venv's)."""
+    beside = Path(sys.executable).parent / "chalice"
+    found = str(beside) if beside.exists() else shutil.which("chalice")
+    if not found:
+        raise BuildFailed("chalice is not installed; run `make install`")
+    return found
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def summary(package: Package) -> str:
+    size_mb = package.zip.stat().st_size / 1_000_000
+    scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
+    parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
+    return f"""Packaged {package.config.name} ({package.config.aws_region})
+  template   {package.template}
+  zip        {package.zip} ({size_mb:.1f} MB)
+  handlers   {", ".join(h.logical_id for h in package.handlers)}
+  scheduled  {", ".join(scheduled)} (each has an EventBridge rule and a heartbeat alarm)
+  Before the first deploy, store these SecureStrings (infra/ops/store_secrets.py):
+{parameters}
+Next: docs/operations.md, "First deploy"."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.package.build",
+        description="Write out/<jurisdiction>/template.json and deployment.zip for one stack.",
+    )
+    parser.add_argument("jurisdiction", help="a file name in infra/jurisdictions/, without .json")
+    parser.add_argument("--out", type=Path, help="output directory (default out/<jurisdiction>)")
+    parser.add_argument("--app-dir", type=Path, default=ROOT, help="the app to package")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="Chalice's dependency cache, shared between builds",
+    )
+    parser.add_argument("--jurisdictions-dir", type=Path, default=JURISDICTIONS_DIR)
+    args = parser.parse_args(argv)
+    try:
+        package = build(
+            args.jurisdiction,
+            args.out,
+            app_dir=args.app_dir.resolve(),
+            cache_dir=args.cache_dir,
+            jurisdictions_dir=args.jurisdictions_dir,
+        )
+    except (JurisdictionConfigError, BuildFailed) as exc:
+        print(f"make package: {exc}", file=sys.stderr)
+        return 1
+    print(summary(package))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The template handed to ``chalice package --merge-template``.
+
+Chalice deep-merges it into its own: dictionaries are merged key by key, anything else is
+replaced. So besides adding our resources we can patch Chalice's: each function's environment
+and log group, and the REST API's name (its metrics are keyed by it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from infra.config_loader import StackConfig
+from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE
+
+from . import names
+from .alarms import alarm_resources
+from .functions import Handler
+from .names import join_url, ref
+from .resources import stack_resources
+from .tables import table_resources
+
+API_HANDLER = "app.app"
+
+
+def merge_template(config: StackConfig, handlers: Iterable[Handler]) -> dict[str, Any]:
+    handlers = list(handlers)
+    resources: dict[str, Any] = {
+        **table_resources(config.table_prefix),
+        **stack_resources(config),
+        **alarm_resources(config.name, handlers),
+        names.REST_API: rest_api_patch(config.name),
+    }
+    for handler in handlers:
+        resources[handler.logical_id] = function_patch(config, handler)
+    return {
+        "Description": f"ClientComm for {config.jurisdiction.display_name} ({config.name})",
+        "Resources": resources,
+        "Outputs": outputs(config),
+    }
+
+
+def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
+    """What the app reads (chalicelib/config.py), with references to this stack's resources.
+
+    The API handler can't be told the execute-api URL: the REST API already refers to the
+    handler, so a reference back would be a circular dependency. It gets PUBLIC_BASE_URL only
+    with a custom domain; otherwise the app takes the base from the request it is serving.
+    """
+    variables: dict[str, Any] = {
+        "STAGE": config.name,
+        "TABLE_PREFIX": config.table_prefix,
+        "COGNITO_USER_POOL_ID": ref(names.USER_POOL),
+        "COGNITO_CLIENT_ID": ref(names.USER_POOL_CLIENT),
+        "MEDIA_BUCKET": ref(names.MEDIA_BUCKET),
+        "COOKIE_SECURE": "true",
+        **config.secret_parameters,
+        "JURISDICTION_CONFIG": config.compact_json(),
+        "POWERTOOLS_SERVICE_NAME": METRICS_SERVICE,
+        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "LOG_LEVEL": "INFO",
+    }
+    if config.mail_from:
+        variables["NOTIFY_FROM_EMAIL"] = config.mail_from
+    if config.public_base_url or handler.handler != API_HANDLER:
+        variables["PUBLIC_BASE_URL"] = names.public_base_url(config.public_base_url)
+    return variables
+
+
+def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
+    return {
+        "Properties": {
+            "Environment": {"Variables": environment(config, handler)},
+            "LoggingConfig": {"LogGroup": ref(names.FUNCTION_LOGS), "LogFormat": "Text"},
+        }
+    }
+
+
+def rest_api_patch(jurisdiction: str) -> dict[str, Any]:
+    """A known API name per jurisdiction (Chalice would call every one "clientcomm")."""
+    name = names.api_name(jurisdiction)
+    return {"Properties": {"Name": name, "DefinitionBody": {"info": {"title": name}}}}
+
+
+def outputs(config: StackConfig) -> dict[str, Any]:
+    """What ops need after deploying: where the app is, what to give Twilio, ids for scripts."""
+    base = names.public_base_url(config.public_base_url)
+
+    def output(description: str, value: Any) -> dict[str, Any]:
+        return {"Description": description, "Value": value}
+
+    return {
+        "AppUrl": output("Where staff sign in", join_url(base, "/")),
+        "PublicBaseUrl": output("The base every public URL starts with", base),
+        "TwilioSmsWebhookUrl": output(
+            "Each department number's 'A message comes in' webhook (HTTP POST)",
+            join_url(base, "/webhooks/twilio/sms"),
+        ),
+        "TwilioStatusWebhookUrl": output(
+            "Status callback URL the app sends with each message",
+            join_url(base, "/webhooks/twilio/status"),
+        ),
+        "UserPoolId": output("Cognito user pool of the staff", ref(names.USER_POOL)),
+        "UserPoolClientId": output("Cognito app client", ref(names.USER_POOL_CLIENT)),
+        "MediaBucketName": output("Private bucket for MMS media", ref(names.MEDIA_BUCKET)),
+        "TablePrefix": output("Every table's name starts with this", config.table_prefix),
+        "SecretParameterPath": output(
+            "SSM path of the SecureStrings ops must set", config.parameter_path
+        ),
+        "AlarmTopicArn": output("Alarms are sent here", ref(names.ALARM_TOPIC)),
+    }

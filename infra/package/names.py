@@ -1,0 +1,65 @@
+"""Logical ids and names in the template, in one place: the generator and the checks agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.utils import to_cfn_resource_name
+
+# Chalice's own logical ids (chalice/package.py names them so in every SAM template).
+REST_API = "RestAPI"
+API_STAGE = "api"
+# Ours.
+USER_POOL = "UserPool"
+USER_POOL_CLIENT = "UserPoolClient"
+MEDIA_BUCKET = "MediaBucket"
+MEDIA_BUCKET_POLICY = "MediaBucketPolicy"
+FUNCTION_LOGS = "FunctionLogs"
+ALARM_TOPIC = "AlarmTopic"
+SEND_FAILURE_ALARM = "SendFailureRateAlarm"
+API_5XX_ALARM = "Api5xxAlarm"
+
+
+def table_logical_id(base_name: str) -> str:
+    """``phone-routes`` → ``PhoneRoutesTable``."""
+    return f"{to_cfn_resource_name(base_name)}Table"
+
+
+def errors_alarm_id(function_id: str) -> str:
+    return f"{function_id}ErrorsAlarm"
+
+
+def heartbeat_alarm_id(function_id: str) -> str:
+    return f"{function_id}HeartbeatAlarm"
+
+
+def api_name(jurisdiction: str) -> str:
+    """API Gateway's metrics are keyed by the API's name, so the name must be known."""
+    return f"clientcomm-{jurisdiction}"
+
+
+def ref(logical_id: str) -> dict[str, Any]:
+    return {"Ref": logical_id}
+
+
+def arn_of(logical_id: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def sub(text: str) -> dict[str, Any]:
+    return {"Fn::Sub": text}
+
+
+EXECUTE_API_BASE = sub("https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api")
+
+
+def public_base_url(custom: str | None) -> Any:
+    """The URL the world uses: the custom domain when configured, else execute-api + /api."""
+    return custom if custom else EXECUTE_API_BASE
+
+
+def join_url(base: Any, path: str) -> Any:
+    """``base + path`` whether base is a literal string or a ``Fn::Sub``."""
+    if isinstance(base, str):
+        return base + path
+    return sub(base["Fn::Sub"] + path)

@@ -1,0 +1,90 @@
+"""A Chalice project directory holding only what the Lambda zip needs, plus its config.
+
+Chalice zips ``app.py``, ``chalicelib/``, ``vendor/`` and the requirements. The pages'
+templates live in ``templates/`` beside app.py, so they are staged as ``vendor/templates``:
+Chalice unpacks ``vendor/`` at the zip root, where ``chalicelib/web/rendering.py`` looks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from infra.config_loader import StackConfig
+from infra.definitions import APP_NAME
+
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
+APP_FILES = ("app.py", "requirements.txt")
+LAMBDA_MEMORY_MB = 512  # more memory is more CPU: cold start is a product feature
+LAMBDA_TIMEOUT_SECONDS = 30  # API Gateway gives up after 29 s anyway
+
+
+def stage_project(app_dir: Path, build_dir: Path) -> None:
+    """Copy the deployable parts of ``app_dir`` into an empty ``build_dir``."""
+    for name in APP_FILES:
+        shutil.copy2(app_dir / name, build_dir / name)
+    shutil.copytree(app_dir / "chalicelib", build_dir / "chalicelib", ignore=IGNORED)
+    if (app_dir / "vendor").is_dir():
+        shutil.copytree(app_dir / "vendor", build_dir / "vendor", ignore=IGNORED, symlinks=False)
+    templates = build_dir / "vendor" / "templates"
+    if not templates.exists():
+        shutil.copytree(app_dir / "templates", templates, ignore=IGNORED)
+
+
+def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
+    """The repo's Chalice settings with one stage for this jurisdiction.
+
+    Top-level settings (e.g. a ``lambda_functions`` entry giving the sweep its own timeout)
+    are kept; the local stage is not carried over.
+    """
+    source = app_dir / ".chalice" / "config.json"
+    base = json.loads(source.read_text()) if source.is_file() else {"version": "2.0"}
+    base.pop("stages", None)
+    base.setdefault("app_name", APP_NAME)
+    base["automatic_layer"] = False
+    base["stages"] = {
+        config.name: {
+            "api_gateway_stage": "api",
+            "api_gateway_endpoint_type": "REGIONAL",
+            "autogen_policy": False,
+            "iam_policy_file": policy_file_name(config.name),
+            "lambda_memory_size": LAMBDA_MEMORY_MB,
+            "lambda_timeout": LAMBDA_TIMEOUT_SECONDS,
+            "minimum_compression_size": 1024,
+            "tags": {"clientcomm:jurisdiction": config.name},
+        }
+    }
+    return base
+
+
+def policy_file_name(stage: str) -> str:
+    return f"policy-{stage}.json"
+
+
+def write_chalice_files(
+    build_dir: Path, settings: dict[str, Any], stage: str, policy: dict[str, Any]
+) -> None:
+    chalice_dir = build_dir / ".chalice"
+    chalice_dir.mkdir(parents=True, exist_ok=True)
+    (chalice_dir / "config.json").write_text(json.dumps(settings, indent=2) + "\n")
+    (chalice_dir / policy_file_name(stage)).write_text(json.dumps(policy, indent=2) + "\n")
+
+
+def link_dependency_cache(build_dir: Path, cache_dir: Path) -> None:
+    """Share Chalice's dependency cache between builds: it is keyed by the requirements' hash,
+    so a cached zip is only reused for identical requirements (and Python version)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    link = build_dir / ".chalice" / "deployments"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.exists():
+        return
+    link.symlink_to(cache_dir.resolve(), target_is_directory=True)
+
+
+def prune_dependency_cache(cache_dir: Path, keep: int = 3) -> None:
+    """Each app version adds a ~30 MB zip to the cache; keep only the newest few."""
+    cached = sorted(cache_dir.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in cached[keep:]:
+        stale.unlink(missing_ok=True)

@@ -1,0 +1,59 @@
+"""The build refuses a template that would deploy half-configured (checks cfn-lint can't make)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from infra.config_loader import load_stack_config
+from infra.package.checks import problems
+from infra.package.functions import Handler
+from infra.package.merge import API_HANDLER, environment
+from infra.package.policy import lambda_policy
+from infra.package.tables import table_resources
+from tests.infra.packaging import EXTRA_HANDLER_ID, SCHEDULE_JURISDICTION
+
+
+@pytest.fixture(scope="module")
+def expectations() -> tuple[dict, set[str]]:
+    config = load_stack_config(SCHEDULE_JURISDICTION)
+    policy = lambda_policy(config, table_resources(config.table_prefix))
+    return policy, set(environment(config, Handler("any", API_HANDLER, ())))
+
+
+def test_the_packaged_template_passes_every_check(scheduled_template, expectations):
+    assert problems(scheduled_template, *expectations) == []
+
+
+def test_a_handler_missing_a_setting_is_named(scheduled_template, expectations):
+    template = copy.deepcopy(scheduled_template)
+    env = template["Resources"][EXTRA_HANDLER_ID]["Properties"]["Environment"]["Variables"]
+    del env["COGNITO_USER_POOL_ID"]
+    (found,) = problems(template, *expectations)
+    assert EXTRA_HANDLER_ID in found and "COGNITO_USER_POOL_ID" in found
+
+
+def test_a_scheduled_handler_without_a_heartbeat_is_named(scheduled_template, expectations):
+    template = copy.deepcopy(scheduled_template)
+    del template["Resources"][f"{EXTRA_HANDLER_ID}HeartbeatAlarm"]
+    assert problems(template, *expectations) == [
+        f"scheduled {EXTRA_HANDLER_ID} has no heartbeat alarm"
+    ]
+
+
+def test_a_role_with_any_other_policy_is_named(scheduled_template, expectations):
+    template = copy.deepcopy(scheduled_template)
+    role = template["Resources"][f"{EXTRA_HANDLER_ID}Role"]["Properties"]
+    role["Policies"][0]["PolicyDocument"] = {"Version": "2012-10-17", "Statement": []}
+    assert problems(template, *expectations) == [
+        f"role {EXTRA_HANDLER_ID}Role does not carry the stack's policy"
+    ]
+
+
+def test_an_environment_larger_than_lambda_allows_is_refused(scheduled_template, expectations):
+    template = copy.deepcopy(scheduled_template)
+    env = template["Resources"][EXTRA_HANDLER_ID]["Properties"]["Environment"]["Variables"]
+    env["JURISDICTION_CONFIG"] = "x" * 4000
+    (found,) = problems(template, *expectations)
+    assert f"{EXTRA_HANDLER_ID}'s environment" in found and "Lambda allows 4096" in found

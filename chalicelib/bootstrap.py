@@ -55,12 +55,6 @@ def twilio(settings: Settings | None = None) -> TwilioGateway:
     return TwilioGateway(rest_client(credentials()))
 
 
-def status_callback_url(settings: Settings | None = None) -> str:
-    """Where Twilio reports delivery: the public URL, so the signature matches."""
-    settings = settings or get_settings()
-    return f"{settings.public_base_url.rstrip('/')}/webhooks/twilio/status"
-
-
 def cognito(settings: Settings | None = None) -> CognitoGateway:
     settings = settings or get_settings()
     client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)

@@ -10,7 +10,6 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from .domain.errors import ValidationFailed
 from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
@@ -34,11 +33,6 @@ class Settings:
     media_bucket: str
     public_base_url: str
     notify_from_email: str
-
-    @property
-    def path_prefix(self) -> str:
-        """The path the public URL adds before our routes ("/api" on an execute-api URL)."""
-        return urlsplit(self.public_base_url).path.rstrip("/")
 
     @property
     def token_issuer(self) -> str:
@@ -66,7 +60,7 @@ def get_settings() -> Settings:
         idle_timeout_seconds=int(env.get("IDLE_TIMEOUT_MINUTES", "30")) * 60,
         session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
         media_bucket=env.get("MEDIA_BUCKET", ""),
-        public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        public_base_url=env.get("PUBLIC_BASE_URL", ""),
         notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
     )
 

@@ -84,6 +84,42 @@ class CognitoGateway:
             ChallengeResponses={"USERNAME": challenge.username, key: code},
         )
 
+    def start_mfa_setup(self, challenge: Challenge) -> tuple[str, Challenge]:
+        """First sign-in on a pool that requires MFA: get a secret for the person's
+        authenticator app. Returns (secret, the challenge to answer with a code)."""
+        answer = self._raw("associate_software_token", Session=challenge.session)
+        return answer["SecretCode"], Challenge("MFA_SETUP", answer["Session"], challenge.username)
+
+    def finish_mfa_setup(self, challenge: Challenge, code: str) -> Tokens | Challenge:
+        verified = self._raw(
+            "verify_software_token",
+            Session=challenge.session,
+            UserCode=code,
+            FriendlyDeviceName="ClientComm",
+        )
+        return self._call(
+            "respond_to_auth_challenge",
+            challenge.username,
+            ClientId=self.app_client_id,
+            ChallengeName="MFA_SETUP",
+            Session=verified["Session"],
+            ChallengeResponses={"USERNAME": challenge.username},
+        )
+
+    def _raw(self, operation: str, **kwargs: Any) -> dict:
+        """Calls that answer with a session rather than tokens; same error mapping."""
+        errors = self.client.exceptions
+        try:
+            return getattr(self.client, operation)(**kwargs)
+        except (
+            errors.CodeMismatchException,
+            errors.EnableSoftwareTokenMFAException,
+            errors.InvalidParameterException,
+        ) as exc:
+            raise AuthFailed(REASON_BAD_CREDENTIALS) from exc
+        except (errors.NotAuthorizedException, errors.ResourceNotFoundException) as exc:
+            raise AuthFailed(REASON_SESSION_EXPIRED) from exc
+
     def refresh(self, refresh_token: str) -> Tokens | Challenge:
         """A new ID token for a session that is still in use (Cognito keeps the refresh token)."""
         return self._call(

@@ -58,6 +58,16 @@ def answer_mfa(
     return finish(gateway.answer_mfa(challenge, code.strip()), verifier, users)
 
 
+def finish_mfa_setup(
+    gateway: CognitoGateway,
+    verifier: TokenVerifier,
+    users: UserStore,
+    challenge: Challenge,
+    code: str,
+) -> SignedIn | Challenge:
+    return finish(gateway.finish_mfa_setup(challenge, code.strip()), verifier, users)
+
+
 def refresh(
     gateway: CognitoGateway, verifier: TokenVerifier, users: UserStore, refresh_token: str
 ) -> SignedIn:

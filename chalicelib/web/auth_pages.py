@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
@@ -16,6 +17,7 @@ from ..adapters.cognito import (
     AuthFailed,
     Challenge,
 )
+from ..config import get_jurisdiction
 from ..services import auth
 from .errors import friendly_errors
 from .session import CHALLENGE_COOKIE, CHALLENGE_SECONDS, REFRESH_COOKIE, SESSION_COOKIE
@@ -96,7 +98,7 @@ def answer_challenge() -> Response:
     """The second step: a new password on first sign-in, or an MFA code."""
     visit = anonymous(bp.current_request, form=True)
     target = _safe_next(visit.form.get("next", "/caseload"))
-    challenge = _pending_challenge(visit)
+    challenge, secret = _pending_challenge(visit)
     if challenge is None:
         return visit.page(
             "signin.html",
@@ -110,17 +112,23 @@ def answer_challenge() -> Response:
         if challenge.name == "NEW_PASSWORD_REQUIRED":
             new, again = visit.form.get("new_password", ""), visit.form.get("confirm_password", "")
             if new != again:
-                return _challenge_page(visit, challenge, target, "The two passwords differ.")
+                return _challenge_page(
+                    visit, challenge, target, secret, "The two passwords differ."
+                )
             result = auth.set_new_password(*_auth_parts(visit), challenge, new)
+        elif challenge.name == "MFA_SETUP":
+            result = auth.finish_mfa_setup(
+                *_auth_parts(visit), challenge, visit.form.get("code", "")
+            )
         else:
             result = auth.answer_mfa(*_auth_parts(visit), challenge, visit.form.get("code", ""))
     except AuthFailed as exc:
         if exc.reason == REASON_PASSWORD_POLICY:
             return _challenge_page(
-                visit, challenge, target, "That password is too weak. " + STRENGTH_RULES
+                visit, challenge, target, secret, "That password is too weak. " + STRENGTH_RULES
             )
         if exc.reason == REASON_BAD_CREDENTIALS and challenge.name != "NEW_PASSWORD_REQUIRED":
-            return _challenge_page(visit, challenge, target, "That code is not right.")
+            return _challenge_page(visit, challenge, target, secret, "That code is not right.")
         return visit.page(
             "signin.html",
             401,
@@ -159,6 +167,9 @@ def _auth_parts(visit: Visit):
 
 
 def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> Response:
+    secret = ""
+    if isinstance(result, Challenge) and result.name == "MFA_SETUP":
+        secret, result = bootstrap.cognito(visit.settings).start_mfa_setup(result)
     if isinstance(result, Challenge):
         visit.set_cookie(
             CHALLENGE_COOKIE,
@@ -169,25 +180,36 @@ def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> R
                     "n": result.name,
                     "s": result.session,
                     "u": result.username,
+                    "k": secret,
                     "t": int(time.time()),
                 },
             ),
             max_age=CHALLENGE_SECONDS,
         )
-        return _challenge_page(visit, result, target, "")
+        return _challenge_page(visit, result, target, secret, "")
     visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
     visit.start_session(result)
     return visit.redirect(target)
 
 
-def _pending_challenge(visit: Visit) -> Challenge | None:
+def _pending_challenge(visit: Visit) -> tuple[Challenge | None, str]:
+    """The challenge in progress and, while setting up MFA, the authenticator secret."""
     data = unsign(visit.secret, CHALLENGE_COOKIE, visit.cookies.get(CHALLENGE_COOKIE))
     if not data or time.time() - float(data.get("t", 0)) > CHALLENGE_SECONDS:
-        return None
-    return Challenge(data["n"], data["s"], data["u"])
+        return None, ""
+    return Challenge(data["n"], data["s"], data["u"]), data.get("k", "")
 
 
-def _challenge_page(visit: Visit, challenge: Challenge, target: str, error: str) -> Response:
+def _challenge_page(
+    visit: Visit, challenge: Challenge, target: str, secret: str, error: str
+) -> Response:
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    issuer = quote(get_jurisdiction().display_name)
+    otpauth = (
+        (f"otpauth://totp/{issuer}:{quote(challenge.username)}?secret={secret}&issuer={issuer}")
+        if secret
+        else ""
+    )
     return visit.page(
         "challenge.html",
         400 if error else 200,
@@ -196,6 +218,8 @@ def _challenge_page(visit: Visit, challenge: Challenge, target: str, error: str)
         next=target,
         error=error,
         password_rules=STRENGTH_RULES,
+        secret=grouped,
+        otpauth=otpauth,
     )
 
 

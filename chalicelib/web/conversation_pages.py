@@ -61,7 +61,7 @@ def send_message(client_id: str) -> Response:
             client_id,
             body,
             visit.form.get("draft_id", ""),
-            bootstrap.status_callback_url(visit.settings),
+            visit.public_url + "/webhooks/twilio/status",
         )
     except ValidationFailed as exc:
         return _conversation_page(

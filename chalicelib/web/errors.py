@@ -13,6 +13,7 @@ from chalice.app import Request
 
 from ..config import get_settings
 from ..domain.errors import ClientCommError, Forbidden, NotFound, StaleRecord, ValidationFailed
+from .public_url import path_prefix
 from .rendering import render
 from .session import REFRESH_COOKIE, SESSION_COOKIE, expired_cookie_header
 from .visit import CsrfFailed, NotSignedIn
@@ -33,27 +34,32 @@ def friendly_errors(blueprint: Any) -> Callable:
                 return _to_sign_in(request, exc.reason)
             except CsrfFailed as exc:
                 return _problem(
+                    request,
                     403,
                     "Please try that again",
                     str(exc) + " Reload the page and try again; nothing was changed.",
                 )
             except Forbidden as exc:
-                return _problem(403, "Not available to you", str(exc))
+                return _problem(request, 403, "Not available to you", str(exc))
             except NotFound as exc:
-                return _problem(404, "Not found", str(exc))
+                return _problem(request, 404, "Not found", str(exc))
             except StaleRecord as exc:
                 return _problem(
+                    request,
                     409,
                     "Changed by someone else",
                     str(exc) + " Go back, reload and make your change again.",
                 )
             except ValidationFailed as exc:
                 return _problem(
-                    400, "Please check what you entered", " ".join(exc.field_errors.values())
+                    request,
+                    400,
+                    "Please check what you entered",
+                    " ".join(exc.field_errors.values()),
                 )
             except ClientCommError as exc:
                 log.warning("refused: %s", type(exc).__name__)
-                return _problem(400, "That did not work", str(exc))
+                return _problem(request, 400, "That did not work", str(exc))
 
         return wrapper
 
@@ -65,7 +71,7 @@ def _to_sign_in(request: Request, reason: str) -> Response:
     path = request.path
     for name, value in (request.uri_params or {}).items():
         path = path.replace("{" + name + "}", value)
-    target = f"{settings.path_prefix}/signin?reason={quote(reason)}"
+    target = f"{path_prefix(request, settings)}/signin?reason={quote(reason)}"
     if request.method == "GET" and path not in ("/", "/signin"):
         target += "&next=" + quote(path, safe="/")
     wants_json = "application/json" in (request.headers.get("accept") or "")
@@ -82,12 +88,12 @@ def _to_sign_in(request: Request, reason: str) -> Response:
     return Response(body="", status_code=303, headers={"Location": target, "Set-Cookie": clear})
 
 
-def _problem(status: int, title: str, message: str) -> Response:
+def _problem(request: Request, status: int, title: str, message: str) -> Response:
     return render(
         "problem.html",
         status,
         title=title,
         message=message,
-        url=lambda p: get_settings().path_prefix + p,
+        url=lambda p: path_prefix(request, get_settings()) + p,
         user=None,
     )

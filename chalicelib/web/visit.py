@@ -21,6 +21,7 @@ from ..config import Settings, get_jurisdiction, get_session_secret, get_setting
 from ..domain.errors import ClientCommError
 from ..domain.users import User
 from ..services import auth
+from .public_url import path_prefix, public_base_url
 from .rendering import render
 from .session import (
     CSRF_COOKIE,
@@ -72,7 +73,11 @@ class Visit:
         return path
 
     def url(self, path: str) -> str:
-        return self.settings.path_prefix + path
+        return path_prefix(self.request, self.settings) + path
+
+    @property
+    def public_url(self) -> str:
+        return public_base_url(self.request, self.settings)
 
     def query(self, name: str, default: str = "") -> str:
         params = self.request.query_params or {}

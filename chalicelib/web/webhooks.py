@@ -14,6 +14,7 @@ from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
 from ..services.delivery_status import record_status
 from ..services.receiving import InboundText, receive_text
+from .public_url import public_base_url
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -32,7 +33,7 @@ def verify_twilio_signature(event: Request, get_response):
     over the public URL Twilio called (PUBLIC_BASE_URL + path) and the form fields."""
     if not (event.path or "").startswith(PREFIX):
         return get_response(event)
-    url = get_settings().public_base_url.rstrip("/") + event.path
+    url = public_base_url(event, get_settings()) + event.path
     signature = event.headers.get("x-twilio-signature", "")
     if not signature_is_valid(credentials().auth_token, url, form_of(event), signature):
         logger().warning(

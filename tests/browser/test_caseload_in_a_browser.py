@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from chalicelib.domain.clients import fold
 from infra.local.seed import DEMO_PASSWORD
 from tests.helpers import fresh_phone
 
@@ -36,7 +37,7 @@ def test_kristina_signs_in_adds_a_client_and_signs_out(sized_page, check_a11y):
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     names = page.locator(".client-name").all_inner_texts()
     assert len(names) >= 30
-    assert names == sorted(names, key=lambda n: n.casefold())
+    assert names == sorted(names, key=lambda n: fold(n))  # "Peña" sorts as "Pena"
     check_a11y(page)
 
     page.get_by_role("link", name="Add client").first.click()
@@ -92,4 +93,24 @@ def test_the_sign_in_form_works_from_the_keyboard(page: Page):
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+
+
+def test_a_new_hire_chooses_a_password_on_first_sign_in(page: Page, check_a11y):
+    from infra.local.seed import NEW_HIRE_TEMPORARY_PASSWORD
+
+    page.goto("/signin")
+    page.get_by_label("Username").fill("newhire")
+    page.get_by_label("Password").fill(NEW_HIRE_TEMPORARY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("New password", exact=True).fill("Weak")
+    page.get_by_label("New password again").fill("Weak")
+    page.get_by_role("button", name="Save password and sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("too weak")
+    check_a11y(page)
+    page.get_by_label("New password", exact=True).fill("A-good-long-pass-42")
+    page.get_by_label("New password again").fill("A-good-long-pass-42")
+    page.get_by_role("button", name="Save password and sign in").click()
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()

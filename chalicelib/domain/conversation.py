@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from .delivery import PROBLEMS, explain
@@ -49,6 +50,26 @@ class ConversationEntry:
     def problem(self) -> str:
         """Plain-language reason a text did not arrive, if it did not."""
         return explain(self.error_code) if self.status in PROBLEMS else ""
+
+
+def new_entry_id() -> str:
+    return secrets.token_hex(8)
+
+
+def marker(
+    client_id: str, name: str, body: str, author_id: str = "", details: dict[str, str] | None = None
+) -> ConversationEntry:
+    """A line in the conversation saying what happened (a move, a number change, STOP)."""
+    return ConversationEntry(
+        client_id=client_id,
+        entry_id=new_entry_id(),
+        at=datetime.now(UTC),
+        kind=EntryKind.MARKER,
+        marker=name,
+        body=body,
+        author_id=author_id,
+        details=details or {},
+    )
 
 
 def transfer_marker_text(from_name: str, to_name: str, by_name: str) -> str:

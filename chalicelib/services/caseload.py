@@ -5,10 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
-from ..domain.conversation import ConversationEntry, EntryKind, transfer_marker_text
+from ..domain.conversation import marker, transfer_marker_text
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.permissions import (
     case_manager_for_new_client,
@@ -18,7 +17,6 @@ from ..domain.permissions import (
 from ..domain.phones import display_phone
 from ..domain.users import Role, User
 from ..store.clients import ClientStore, NumberInUse
-from ..store.conversations import new_entry_id
 from ..store.users import UserStore
 
 
@@ -94,16 +92,12 @@ def edit_client(
     client = replace(client, version=_form_version(form))
     marker = None
     if details.phone != client.phone:
-        marker = ConversationEntry(
-            client_id=client.client_id,
-            entry_id=new_entry_id(),
-            at=datetime.now(UTC),
-            kind=EntryKind.MARKER,
-            marker="number_changed",
-            author_id=user.user_id,
-            body=f"Number changed from {display_phone(client.phone)} to "
+        marker = number_change_marker(
+            user,
+            client,
+            details.phone,
+            f"Number changed from {display_phone(client.phone)} to "
             f"{display_phone(details.phone)} by {user.display_name}.",
-            details={"old": client.phone, "new": details.phone, "by": user.user_id},
         )
     try:
         return clients.update_details(client, details, marker)
@@ -125,21 +119,29 @@ def reassign_client(
     if new_owner.user_id == client.case_manager_id:
         return client
     old_owner = users.get(client.case_manager_id)
-    marker = ConversationEntry(
-        client_id=client.client_id,
-        entry_id=new_entry_id(),
-        at=datetime.now(UTC),
-        kind=EntryKind.MARKER,
-        marker="transferred",
-        author_id=user.user_id,
-        body=transfer_marker_text(
+    moved = marker(
+        client.client_id,
+        "transferred",
+        transfer_marker_text(
             old_owner.display_name if old_owner else client.case_manager_id,
             new_owner.display_name,
             user.display_name,
         ),
-        details={"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
+        user.user_id,
+        {"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
     )
-    return clients.reassign(client, new_owner.user_id, marker)
+    return clients.reassign(client, new_owner.user_id, moved)
+
+
+def number_change_marker(user: User, client: Client, new_phone: str, body: str):
+    """The marker every number change leaves: who changed it, from what, to what."""
+    return marker(
+        client.client_id,
+        "number_changed",
+        body,
+        user.user_id,
+        {"old": client.phone, "new": new_phone, "by": user.user_id},
+    )
 
 
 def case_managers_of(user: User, users: UserStore) -> list[User]:

@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 
 from ..domain import sentiment
 from ..domain.clients import Client
-from ..domain.conversation import ConversationEntry, Direction, EntryKind
+from ..domain.conversation import ConversationEntry, Direction, EntryKind, marker
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.keywords import Keyword, keyword_in
 from ..domain.phones import display_phone
 from ..store.clients import ClientStore
-from ..store.conversations import new_entry_id
 from ..store.messaging import ConcurrentChange, MessagingStore
 from ..store.unclaimed import UnclaimedStore
 
@@ -152,12 +151,5 @@ def _entry(text: InboundText) -> ConversationEntry:
     )
 
 
-def _marker(client: Client, marker: str, body: str) -> ConversationEntry:
-    return ConversationEntry(
-        client_id=client.client_id,
-        entry_id=new_entry_id(),
-        at=datetime.now(UTC),
-        kind=EntryKind.MARKER,
-        marker=marker,
-        body=body,
-    )
+def _marker(client: Client, name: str, body: str) -> ConversationEntry:
+    return marker(client.client_id, name, body)

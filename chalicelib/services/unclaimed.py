@@ -3,17 +3,13 @@ manager or supervisor attaches them to a client (or makes a new client of them).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from ..domain.clients import Client, ClientDetails
-from ..domain.conversation import ConversationEntry, EntryKind
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.phones import display_phone, normalise_phone
 from ..domain.users import User
 from ..store.clients import ClientStore, NumberInUse
-from ..store.conversations import new_entry_id
 from ..store.unclaimed import UnclaimedNumber, UnclaimedStore
-from .caseload import open_client
+from .caseload import number_change_marker, open_client
 
 
 def phone_from_path(digits: str) -> str:
@@ -49,16 +45,12 @@ def attach_to_client(
         client.language,
         client.id_number,
     )
-    marker = ConversationEntry(
-        client_id=client.client_id,
-        entry_id=new_entry_id(),
-        at=datetime.now(UTC),
-        kind=EntryKind.MARKER,
-        marker="number_changed",
-        author_id=user.user_id,
-        body=f"Texts from {display_phone(found.phone)} were attached by {user.display_name}; "
+    marker = number_change_marker(
+        user,
+        client,
+        found.phone,
+        f"Texts from {display_phone(found.phone)} were attached by {user.display_name}; "
         f"it is now the current number (was {display_phone(client.phone)}).",
-        details={"old": client.phone, "new": found.phone, "by": user.user_id},
     )
     try:
         updated = clients.update_details(client, details, marker)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 
 from ..domain.conversation import ConversationEntry, Direction, EntryKind
@@ -13,10 +12,6 @@ from .models import ConversationEntryModel
 def entry_key(at: datetime, entry_id: str) -> str:
     """Sort key: an ISO time that sorts as text, then an id that keeps equal times apart."""
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry_id}"
-
-
-def new_entry_id() -> str:
-    return secrets.token_hex(8)
 
 
 def to_row(entry: ConversationEntry) -> ConversationEntryModel:

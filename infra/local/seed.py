@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 import boto3
 
 from chalicelib.domain.clients import Client
-from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind, new_entry_id
 from chalicelib.domain.users import Role, User
 from chalicelib.store.clients import ClientStore
-from chalicelib.store.conversations import ConversationStore, new_entry_id
+from chalicelib.store.conversations import ConversationStore
 from chalicelib.store.users import UserStore
 from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER, UNREACHABLE_NUMBER
 

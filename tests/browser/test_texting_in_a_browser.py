@@ -14,8 +14,20 @@ from tests.helpers import fresh_phone
 pytestmark = pytest.mark.browser
 
 
-def signed_in_page(browser: Browser, base_url: str, username: str, width: int = 1280) -> Page:
+@pytest.fixture()
+def contexts():
+    """Contexts opened by a test are closed after it, so no page keeps polling the app."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in_page(
+    browser: Browser, base_url: str, username: str, contexts: list, width: int = 1280
+) -> Page:
     context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    contexts.append(context)
     page = context.new_page()
     page.goto("/signin")
     page.get_by_label("Username").fill(username)
@@ -37,9 +49,9 @@ def new_client(page: Page, first: str, last: str, phone: str) -> str:
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
-    browser, base_url, stack, check_a11y, width
+    browser, base_url, stack, check_a11y, width, contexts
 ):
-    kristina = signed_in_page(browser, base_url, "kristina", width)
+    kristina = signed_in_page(browser, base_url, "kristina", contexts, width)
     phone = fresh_phone()
     new_client(kristina, "Michael", f"Story{width}", phone)
     check_a11y(kristina)
@@ -55,7 +67,9 @@ def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
         re.compile("sent|delivered|queued")
     )
 
-    michael = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    phone_context = browser.new_context(viewport={"width": 375, "height": 740})
+    contexts.append(phone_context)
+    michael = phone_context.new_page()
     michael.goto(stack.twilio.base_url + "/")
     michael.get_by_label("This phone's number").fill(phone)
     michael.get_by_role("button", name="Use number").click()
@@ -73,8 +87,8 @@ def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
     check_a11y(kristina)
 
 
-def test_the_caseload_title_counts_unread_texts_as_they_arrive(browser, base_url, stack):
-    marcus = signed_in_page(browser, base_url, "marcus")
+def test_the_caseload_title_counts_unread_texts_as_they_arrive(browser, base_url, stack, contexts):
+    marcus = signed_in_page(browser, base_url, "marcus", contexts)
     phone = fresh_phone()
     new_client(marcus, "Title", "Counter", phone)
     marcus.goto("/caseload?q=Counter")
@@ -85,8 +99,8 @@ def test_the_caseload_title_counts_unread_texts_as_they_arrive(browser, base_url
     )
 
 
-def test_a_draft_survives_a_reload(browser, base_url):
-    page = signed_in_page(browser, base_url, "kristina")
+def test_a_draft_survives_a_reload(browser, base_url, contexts):
+    page = signed_in_page(browser, base_url, "kristina", contexts)
     client_id = new_client(page, "Draft", "Keeper", fresh_phone())
     page.get_by_label(re.compile("Text to Draft")).fill("Half-written when the bus lost signal")
     page.goto(f"/clients/{client_id}")
@@ -120,8 +134,10 @@ def test_the_browser_counts_segments_exactly_like_the_server(page: Page):
         assert in_browser == describe(sample), sample
 
 
-def test_the_conversation_prints_without_navigation_or_forms(browser, base_url, check_a11y):
-    page = signed_in_page(browser, base_url, "kristina")
+def test_the_conversation_prints_without_navigation_or_forms(
+    browser, base_url, check_a11y, contexts
+):
+    page = signed_in_page(browser, base_url, "kristina", contexts)
     client_id = new_client(page, "Print", "Me", fresh_phone())
     page.goto(f"/clients/{client_id}/print")
     expect(page.get_by_role("heading", name="Conversation with Print Me")).to_be_visible()

@@ -185,7 +185,8 @@ def main() -> None:
         run_schedules=True,
     )
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a polite kill
+        signal.signal(signum, lambda *_: stopped.set())
     try:
         stack.start()
         print(stack.banner(), flush=True)

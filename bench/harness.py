@@ -21,7 +21,14 @@ WAITED = {"seconds": 0.0, "items": 0}
 _started: dict[int, float] = {}
 
 
+_watched: set[int] = set()
+
+
 def _count(event_name: str, **_: object) -> None:
+    """Only calls made by the request being measured: the fake Twilio's status callbacks
+    reach the app's server thread meanwhile, and are not part of this operation."""
+    if threading.get_ident() not in _watched:
+        return
     CALLS[event_name.rsplit(".", 1)[-1]] += 1
     _started[threading.get_ident()] = time.perf_counter()
 
@@ -56,9 +63,11 @@ def counting():
     CALLS.clear()
     WAITED.update(seconds=0.0, items=0)
     seen: Counter = Counter()
+    _watched.add(threading.get_ident())
     try:
         yield seen
     finally:
+        _watched.discard(threading.get_ident())
         seen.update(CALLS)
 
 

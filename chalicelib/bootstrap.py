@@ -16,7 +16,8 @@ from .config import Settings, get_settings
 from .store.activity import ActivityStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
-from .store.messaging import MessagingStore
+from .store.inbound import InboundStore
+from .store.outbound import OutboundStore
 from .store.tables import bind_tables
 from .store.unclaimed import UnclaimedStore
 from .store.users import UserStore
@@ -27,7 +28,8 @@ class Stores:
     users: UserStore
     clients: ClientStore
     conversations: ConversationStore
-    messaging: MessagingStore
+    inbound: InboundStore
+    outbound: OutboundStore
     unclaimed: UnclaimedStore
     activity: ActivityStore
 
@@ -39,7 +41,8 @@ def stores(settings: Settings | None = None) -> Stores:
         UserStore(),
         ClientStore(),
         ConversationStore(),
-        MessagingStore(),
+        InboundStore(),
+        OutboundStore(),
         UnclaimedStore(),
         ActivityStore(),
     )

@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
-from ..domain.delivery import explain
 from ..domain.users import User
 from ..store.activity import ActivityStore
 from ..store.clients import ClientStore
 from ..store.conversations import ConversationStore
-from ..store.messaging import MessagingStore
+from ..store.inbound import InboundStore
 from .caseload import open_client
 
 PAGE = 30  # a phone screen shows ~8 texts; older ones are one tap away
@@ -35,7 +34,7 @@ def view_conversation(
     user: User,
     clients: ClientStore,
     conversations: ConversationStore,
-    messaging: MessagingStore,
+    inbound: InboundStore,
     client_id: str,
     before: str | None = None,
     record_view: bool = True,
@@ -45,7 +44,7 @@ def view_conversation(
     client = open_client(user, clients, client_id)
     newest, cursor = conversations.newest(client.client_id, limit=PAGE, before=before)
     if before is None:
-        messaging.mark_read(client, user.user_id, audit=record_view)
+        inbound.mark_read(client, user.user_id, audit=record_view)
     entries = list(reversed(newest))
     scores = [e.sentiment for e in entries if e.sentiment is not None]
     return ConversationView(client, entries, cursor, scores[-TREND:])
@@ -118,7 +117,7 @@ def _row(entry: ConversationEntry, zone: ZoneInfo) -> dict[str, Any]:
         "direction": entry.direction.value if entry.direction else "",
         "number": entry.phone,
         "status": entry.status,
-        "problem": explain(entry.error_code) if entry.problem else "",
+        "problem": entry.problem,
         "author": entry.author_id,
         "text": entry.body,
         "marker": entry.marker,

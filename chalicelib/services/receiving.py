@@ -14,7 +14,7 @@ from ..domain.jurisdiction import Jurisdiction
 from ..domain.keywords import Keyword, keyword_in
 from ..domain.phones import display_phone
 from ..store.clients import ClientStore
-from ..store.messaging import ConcurrentChange, MessagingStore
+from ..store.inbound import ConcurrentChange, InboundStore
 from ..store.unclaimed import UnclaimedStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def receive_text(
     text: InboundText,
     jurisdiction: Jurisdiction,
     clients: ClientStore,
-    messaging: MessagingStore,
+    inbound: InboundStore,
     unclaimed: UnclaimedStore,
 ) -> Received:
     department = jurisdiction.department_for_number(text.to)
@@ -63,7 +63,7 @@ def receive_text(
         if client is None:
             break
         try:
-            return _store(client, text, entry, current, jurisdiction, messaging)
+            return _store(client, text, entry, current, jurisdiction, inbound)
         except ConcurrentChange:
             continue  # another text for this client landed between our read and write
     raise RuntimeError(f"could not store inbound text {text.sid} after {ATTEMPTS} attempts")
@@ -75,7 +75,7 @@ def _store(
     entry: ConversationEntry,
     current: bool,
     jurisdiction: Jurisdiction,
-    messaging: MessagingStore,
+    inbound: InboundStore,
 ) -> Received:
     keyword = keyword_in(text.body, client.opted_out)
     opted_out: bool | None = None
@@ -121,7 +121,7 @@ def _store(
                 f"number, {display_phone(client.phone)}.",
             )
         )
-    stored = messaging.store_inbound(
+    stored = inbound.store_inbound(
         client, entry, opted_out=opted_out, recent_sentiment=recent, markers=tuple(markers)
     )
     if not stored:

@@ -14,7 +14,7 @@ from ..domain.jurisdiction import Jurisdiction
 from ..domain.segments import MAX_BODY, count_segments
 from ..domain.users import User
 from ..store.clients import ClientStore
-from ..store.messaging import MessagingStore
+from ..store.outbound import OutboundStore
 from .caseload import open_client
 
 DRAFT_ID = re.compile(r"^[0-9a-f]{16,32}$")
@@ -38,7 +38,7 @@ def check_body(body: str) -> str:
 def send_text(
     user: User,
     clients: ClientStore,
-    messaging: MessagingStore,
+    outbound: OutboundStore,
     gateway: TwilioGateway,
     jurisdiction: Jurisdiction,
     client_id: str,
@@ -75,7 +75,7 @@ def send_text(
         author_id=user.user_id,
         segments=count_segments(text),
     )
-    if not messaging.start_outbound(entry):
+    if not outbound.start_outbound(entry):
         return entry  # already sent from this form
     try:
         sent = gateway.send(
@@ -85,17 +85,17 @@ def send_text(
             status_callback=status_callback,
         )
     except RecipientOptedOut as exc:
-        messaging.mark_failed(client, entry, OPTED_OUT, explain(OPTED_OUT))
+        outbound.mark_failed(client, entry, OPTED_OUT, explain(OPTED_OUT))
         raise SendRefused(
             f"{client.full_name} has replied STOP to this number, so Twilio "
             "refused the text. It is marked as opted out."
         ) from exc
     except TwilioError as exc:
-        messaging.mark_failed(
+        outbound.mark_failed(
             client, entry, exc.code, explain(exc.code) or "Twilio did not accept the text."
         )
         raise SendRefused(
             "The text could not be handed to Twilio and was not sent. Try again in a minute."
         ) from exc
-    messaging.record_sent(client, entry, sent.sid, sent.status, sent.segments)
+    outbound.record_sent(client, entry, sent.sid, sent.status, sent.segments)
     return replace(entry, sid=sent.sid, status=sent.status)

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
 
+from ..domain.clients import Client
 from .models import ActivityModel, AuditModel
 
 
@@ -34,6 +36,17 @@ def bump(scope: str, unread: int = 0) -> tuple[ActivityModel, list]:
     if unread > 0 and scope.startswith("user#"):
         actions.append(ActivityModel.email_due.set(EMAIL_DUE))
     return ActivityModel(scope), actions
+
+
+def client_scopes(client: Client) -> list[str]:
+    """Whose pages a change to this client concerns: the case manager's and the department's."""
+    return [user_scope(client.case_manager_id), department_scope(client.department_id)]
+
+
+def bump_client_scopes(tx: TransactWrite, client: Client, unread: int = 0) -> None:
+    for scope in client_scopes(client):
+        item, actions = bump(scope, unread)
+        tx.update(item, actions=actions)
 
 
 def audit_row(subject: str, actor: str, action: str, details: dict[str, Any] | None = None):

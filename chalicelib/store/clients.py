@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -14,6 +12,7 @@ from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
 from .conversations import to_row
 from .models import ClientModel, PhoneRouteModel
+from .transactions import transactions
 
 MAX_CASELOAD = 2000
 
@@ -25,12 +24,6 @@ class NumberInUse(Exception):
         super().__init__(f"{phone} is the current number of client {holder_client_id}")
         self.phone = phone
         self.holder_client_id = holder_client_id
-
-
-@lru_cache(maxsize=1)
-def transactions() -> Connection:
-    """One connection for transactions per process: building a botocore client costs ~0.2 s."""
-    return Connection()
 
 
 def route_key(department_id: str, phone: str) -> str:

@@ -11,9 +11,9 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.conversation import ConversationEntry
 from .activity import bump, department_scope
-from .clients import transactions
 from .conversations import entry_key, to_entry, to_row
 from .models import ConversationEntryModel, TwilioMessageModel, UnclaimedModel
+from .transactions import transactions
 
 
 def unclaimed_partition(department_id: str, phone: str) -> str:

@@ -38,7 +38,7 @@ def live_conversation(client_id: str) -> Response:
         visit.user,
         stores.clients,
         stores.conversations,
-        stores.messaging,
+        stores.inbound,
         client_id,
         record_view=False,
     )
@@ -55,7 +55,7 @@ def send_message(client_id: str) -> Response:
         texting.send_text(
             visit.user,
             stores.clients,
-            stores.messaging,
+            stores.outbound,
             bootstrap.twilio(visit.settings),
             get_jurisdiction(),
             client_id,
@@ -145,7 +145,7 @@ def _conversation_page(
         visit.user,
         stores.clients,
         stores.conversations,
-        stores.messaging,
+        stores.inbound,
         client_id,
         before=before,
         record_view=not error,

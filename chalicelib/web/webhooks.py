@@ -81,7 +81,7 @@ def inbound_sms() -> Response:
         )
     stores = bootstrap.stores()
     result = receive_text(
-        text, get_jurisdiction(), stores.clients, stores.messaging, stores.unclaimed
+        text, get_jurisdiction(), stores.clients, stores.inbound, stores.unclaimed
     )
     log.info("inbound text", extra={"outcome": result.outcome, "client_id": result.client_id})
     if result.outcome != "duplicate":
@@ -97,7 +97,7 @@ def delivery_status() -> Response:
     status = form.get("MessageStatus") or form.get("SmsStatus", "")
     stores = bootstrap.stores()
     outcome = record_status(
-        form.get("MessageSid", ""), status, form.get("ErrorCode"), stores.clients, stores.messaging
+        form.get("MessageSid", ""), status, form.get("ErrorCode"), stores.clients, stores.outbound
     )
     log.info(
         "delivery status",

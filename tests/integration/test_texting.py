@@ -202,8 +202,8 @@ def test_a_callback_that_beats_the_send_is_kept_and_applied(http, stores):
         status="sending_to_twilio",
         author_id="kristina",
     )
-    assert stores.messaging.start_outbound(entry)
-    stores.messaging.record_sent(client, entry, sid, "queued", 1)
+    assert stores.outbound.start_outbound(entry)
+    stores.outbound.record_sent(client, entry, sid, "queued", 1)
     assert stores.conversations.newest(client.client_id)[0][0].status == "delivered"
 
 

@@ -1,5 +1,5 @@
-"""The writes behind texting. Each use case's invariant is a DynamoDB condition:
-a MessageSid is stored once, a status only moves forward, a send is recorded once."""
+"""Outbound texts: recorded once before Twilio is called, then their status only moves
+forward. Each invariant is a DynamoDB condition, never a read followed by a write."""
 
 from __future__ import annotations
 
@@ -11,40 +11,13 @@ from pynamodb.transactions import TransactWrite
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from ..domain.delivery import OPTED_OUT, PROBLEMS, explain, rank
-from .activity import audit_row, bump, department_scope, user_scope
-from .clients import transactions
+from .activity import audit_row, bump_client_scopes
 from .conversations import entry_key, to_row
 from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
+from .transactions import item_exists, transactions
 
 
-class ConcurrentChange(Exception):
-    """Another write changed the client between our read and our write; read and retry."""
-
-
-def _condition_failed(exc: TransactWriteError, index: int) -> bool | None:
-    """Did item ``index`` of a cancelled transaction fail its condition? None if unknown.
-
-    Items are numbered as PynamoDB sends them: condition checks, deletes, puts, updates.
-    """
-    reasons = exc.cancellation_reasons or []
-    if index >= len(reasons):
-        return None
-    reason = reasons[index]
-    return reason is not None and reason.code == "ConditionalCheckFailed"
-
-
-def _scopes(client: Client) -> list[str]:
-    return [user_scope(client.case_manager_id), department_scope(client.department_id)]
-
-
-def _bump_all(tx: TransactWrite, client: Client, unread: int = 0) -> None:
-    for scope in _scopes(client):
-        item, actions = bump(scope, unread)
-        tx.update(item, actions=actions)
-
-
-class MessagingStore:
-    # --- sending -------------------------------------------------------------------
+class OutboundStore:
     def start_outbound(self, entry: ConversationEntry) -> bool:
         """Write the text as "sending" before Twilio is called; False if this draft was
         already sent (a double click or a resubmitted form). One transaction: a draft
@@ -62,7 +35,7 @@ class MessagingStore:
                 tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())
                 tx.save(to_row(entry))
         except TransactWriteError:
-            if self.seen(draft.sid):
+            if item_exists(TwilioMessageModel, draft.sid):
                 return False
             raise
         return True
@@ -98,7 +71,7 @@ class MessagingStore:
                     )
                 )
         except TransactWriteError:
-            if self.seen(sid):
+            if item_exists(TwilioMessageModel, sid):
                 self._adopt_early_status(client, key, sid, status, segments)
             elif retry:  # cancelled for another reason (a conflicting write): once more
                 self.record_sent(client, entry, sid, status, segments, retry=False)
@@ -136,7 +109,7 @@ class MessagingStore:
         with TransactWrite(connection=transactions()) as tx:
             self._status_update(tx, client.client_id, key, "failed", error_code, None)
             tx.update(ClientModel(client.client_id), actions=client_actions)
-            _bump_all(tx, client)
+            bump_client_scopes(tx, client)
 
     @staticmethod
     def _status_update(
@@ -167,7 +140,6 @@ class MessagingStore:
             condition=ConversationEntryModel.entry_key.exists() & forward,
         )
 
-    # --- delivery status -----------------------------------------------------------
     def apply_status(self, sid: str, status: str, error_code: int | None, load_client) -> str:
         """Apply a status callback. Returns "applied", "stale" (not forward: ignored),
         "early" (the send has not recorded its sid yet) or "unknown"."""
@@ -192,7 +164,7 @@ class MessagingStore:
                 self._status_update(tx, row.client_id, row.entry_key, status, error_code, None)
                 if client_actions:
                     tx.update(ClientModel(row.client_id), actions=client_actions)
-                _bump_all(tx, client)
+                bump_client_scopes(tx, client)
         except TransactWriteError:
             return "stale"
         return "applied"
@@ -207,88 +179,3 @@ class MessagingStore:
         except PutError:
             return "stale"
         return "early"
-
-    # --- receiving -----------------------------------------------------------------
-    def store_inbound(
-        self,
-        client: Client,
-        entry: ConversationEntry,
-        *,
-        opted_out: bool | None,
-        recent_sentiment: list[float] | None,
-        markers: tuple[ConversationEntry, ...] = (),
-    ) -> bool:
-        """Store an inbound text once per MessageSid; False when Twilio retried it.
-
-        Raises ConcurrentChange when another text for the client was stored meanwhile.
-        """
-        now = datetime.now(UTC)
-        key = entry_key(entry.at, entry.entry_id)
-        actions = [
-            ClientModel.unread_count.add(1),
-            ClientModel.last_contact_at.set(now),
-            ClientModel.inbound_count.add(1),
-        ]
-        if opted_out is not None:
-            actions.append(ClientModel.opted_out.set(opted_out))
-        if recent_sentiment is not None:
-            actions.append(ClientModel.recent_sentiment.set(recent_sentiment))
-        unchanged = (ClientModel.inbound_count == client.inbound_count) | (
-            ClientModel.inbound_count.does_not_exist()
-        )
-        sid_row = TwilioMessageModel(
-            entry.sid,
-            client_id=client.client_id,
-            entry_key=key,
-            direction="inbound",
-            created_at=now,
-        )
-        try:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(sid_row, condition=TwilioMessageModel.sid.does_not_exist())
-                tx.save(to_row(entry))
-                for marker in markers:
-                    tx.save(to_row(marker))
-                tx.update(ClientModel(client.client_id), actions=actions, condition=unchanged)
-                _bump_all(tx, client, unread=1)
-        except TransactWriteError as exc:
-            duplicate = _condition_failed(exc, 0)  # item 0: the MessageSid put
-            if duplicate is None:
-                duplicate = self.seen(entry.sid)
-            if duplicate:
-                return False
-            raise ConcurrentChange(client.client_id) from exc
-        return True
-
-    @staticmethod
-    def seen(sid: str) -> bool:
-        try:
-            TwilioMessageModel.get(sid)
-        except TwilioMessageModel.DoesNotExist:
-            return False
-        return True
-
-    # --- reading -------------------------------------------------------------------
-    def mark_read(self, client: Client, actor: str, audit: bool = True) -> None:
-        """Opening a conversation marks it read and is written to the audit trail (a live
-        refresh of a page already open is not a new view)."""
-        view = audit_row(f"client#{client.client_id}", actor, "view") if audit else None
-        if not client.unread_count:
-            if view:
-                view.save()
-            return
-        try:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.update(
-                    ClientModel(client.client_id),
-                    actions=[ClientModel.unread_count.set(0)],
-                    condition=ClientModel.unread_count == client.unread_count,
-                )
-                for scope in _scopes(client):
-                    item, actions = bump(scope, -client.unread_count)
-                    tx.update(item, actions=actions)
-                if view:
-                    tx.save(view)
-        except TransactWriteError:
-            if view:  # a new text arrived meanwhile: it stays unread; the view is recorded
-                view.save()

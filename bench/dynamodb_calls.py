@@ -36,16 +36,14 @@ def run(stack) -> None:
     stores.users.save(User("bench", "Bench Mark", "b@x.invalid", Role.CASE_MANAGER, "probation"))
     import boto3
 
-    cognito = boto3.client("cognito-idp")
-    pool = stack.resources.user_pool_id
-    cognito.admin_create_user(
-        UserPoolId=pool,
-        Username="bench",
-        MessageAction="SUPPRESS",
-        TemporaryPassword="Temporary-pass-1!",
-    )
-    cognito.admin_set_user_password(
-        UserPoolId=pool, Username="bench", Password="ClientComm-demo-1", Permanent=True
+    from infra.local.seed import DEMO_PASSWORD, create_login
+
+    create_login(
+        boto3.client("cognito-idp"),
+        stack.resources.user_pool_id,
+        "bench",
+        "Temporary-pass-1!",
+        DEMO_PASSWORD,
     )
     clients = []
     for i in range(110):

@@ -97,25 +97,42 @@ def demo_numbers() -> list[str]:
     ]
 
 
+def create_login(
+    cognito,
+    pool_id: str,
+    username: str,
+    temporary: str,
+    permanent: str | None = None,
+    email: str = "",
+) -> None:
+    """A Cognito account, as an admin creates it; with ``permanent`` the first-login
+    password step is already done."""
+    attributes = (
+        [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        if email
+        else []
+    )
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword=temporary,
+        MessageAction="SUPPRESS",
+        UserAttributes=attributes,
+    )
+    if permanent:
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=permanent, Permanent=True
+        )
+
+
 def create_staff(pool_id: str, region: str, users: UserStore) -> None:
     cognito = boto3.client("cognito-idp", region_name=region)
     for demo in (*DEMO_USERS, NEW_HIRE):
         email = f"{demo.username}@{demo.department}.demo.invalid"
-        temporary = NEW_HIRE_TEMPORARY_PASSWORD if demo is NEW_HIRE else DEMO_PASSWORD
-        cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=demo.username,
-            TemporaryPassword=temporary,
-            MessageAction="SUPPRESS",
-            UserAttributes=[
-                {"Name": "email", "Value": email},
-                {"Name": "email_verified", "Value": "true"},
-            ],
-        )
-        if demo is not NEW_HIRE:
-            cognito.admin_set_user_password(
-                UserPoolId=pool_id, Username=demo.username, Password=DEMO_PASSWORD, Permanent=True
-            )
+        if demo is NEW_HIRE:
+            create_login(cognito, pool_id, demo.username, NEW_HIRE_TEMPORARY_PASSWORD, email=email)
+        else:
+            create_login(cognito, pool_id, demo.username, DEMO_PASSWORD, DEMO_PASSWORD, email)
         users.save(User(demo.username, demo.name, email, demo.role, demo.department))
 
 

@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from chalicelib.domain.users import Role, User
+from infra.local.seed import create_login
 from tests.helpers import page_text
 
 
@@ -35,12 +36,7 @@ def test_first_sign_in_sets_up_an_authenticator_and_the_next_asks_for_its_code(
     web, http, stores, mfa_required
 ):
     cognito, pool = mfa_required
-    cognito.admin_create_user(
-        UserPoolId=pool,
-        Username="mfauser",
-        MessageAction="SUPPRESS",
-        TemporaryPassword="Temporary-pass-9!",
-    )
+    create_login(cognito, pool, "mfauser", "Temporary-pass-9!")
     stores.users.save(User("mfauser", "Mfa User", "m@x.invalid", Role.CASE_MANAGER, "probation"))
     web.get("/signin")
     web.post("/signin", {"username": "mfauser", "password": "Temporary-pass-9!"})

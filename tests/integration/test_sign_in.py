@@ -11,6 +11,7 @@ from chalicelib.adapters.cognito import TokenExpired, TokenVerifier
 from chalicelib.config import get_session_secret
 from chalicelib.domain.users import Role, User
 from chalicelib.web.session import SESSION_COOKIE, Session
+from infra.local.seed import create_login
 from tests.helpers import page_text
 
 
@@ -88,12 +89,8 @@ def test_a_signed_in_form_needs_the_token_of_this_browser(web, http):
 
 
 def test_first_sign_in_asks_for_a_new_password_then_signs_in(web, stack, stores):
-    cognito = boto3.client("cognito-idp")
-    cognito.admin_create_user(
-        UserPoolId=stack.resources.user_pool_id,
-        Username="firsttimer",
-        TemporaryPassword="Temporary-pass-9!",
-        MessageAction="SUPPRESS",
+    create_login(
+        boto3.client("cognito-idp"), stack.resources.user_pool_id, "firsttimer", "Temporary-pass-9!"
     )
     stores.users.save(
         User("firsttimer", "First Timer", "ft@x.invalid", Role.CASE_MANAGER, "probation")
@@ -117,16 +114,12 @@ def test_first_sign_in_asks_for_a_new_password_then_signs_in(web, stack, stores)
 
 
 def test_a_cognito_user_without_a_staff_record_is_told_so(web, stack):
-    cognito = boto3.client("cognito-idp")
-    pool = stack.resources.user_pool_id
-    cognito.admin_create_user(
-        UserPoolId=pool,
-        Username="stranger",
-        TemporaryPassword="Temporary-pass-9!",
-        MessageAction="SUPPRESS",
-    )
-    cognito.admin_set_user_password(
-        UserPoolId=pool, Username="stranger", Password="Permanent-pass-9!", Permanent=True
+    create_login(
+        boto3.client("cognito-idp"),
+        stack.resources.user_pool_id,
+        "stranger",
+        "Temporary-pass-9!",
+        "Permanent-pass-9!",
     )
     web.get("/signin")
     response = web.post("/signin", {"username": "stranger", "password": "Permanent-pass-9!"})

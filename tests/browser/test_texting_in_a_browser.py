@@ -144,3 +144,18 @@ def test_the_conversation_prints_without_navigation_or_forms(
     check_a11y(page)
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
+
+
+def test_unclaimed_and_settings_pages_pass_axe(browser, base_url, stack, check_a11y, contexts):
+    stranger = fresh_phone()
+    stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who's this? <b>hi</b>")
+    page = signed_in_page(browser, base_url, "dana", contexts)
+    page.get_by_role("link", name="Unclaimed").click()
+    expect(page.get_by_role("heading", name="Unclaimed texts")).to_be_visible()
+    check_a11y(page)
+    page.goto(f"/unclaimed/{stranger[1:]}")
+    expect(page.locator(".text-body")).to_have_text("who's this? <b>hi</b>")
+    check_a11y(page)
+    page.goto("/settings")
+    expect(page.get_by_label(re.compile("E-mail me"))).not_to_be_checked()
+    check_a11y(page)

@@ -413,3 +413,11 @@ def test_sdk_client_helper_points_the_official_sdk_at_the_fake(fake: FakeTwilio)
     created = sdk_client(fake.base_url).messages.create(to=CLIENT_PHONE, from_=PROBATION, body="x")
 
     assert fake.messages()[0]["sid"] == created.sid
+
+
+def test_changing_the_webhook_url_after_start_takes_effect(fake: FakeTwilio, receiver: Receiver):
+    fake.sms_webhook_url = None
+    assert fake.send_inbound(from_="+13855550101", to="+18015550100", body="x").error
+    fake.sms_webhook_url = receiver.base_url + "/webhooks/twilio/sms"
+    result = fake.send_inbound(from_="+13855550101", to="+18015550100", body="y")
+    assert result.status_code == 200 and fake.sms_webhook_url.endswith("/webhooks/twilio/sms")

@@ -112,7 +112,7 @@ class InboundSender:
         self._account_sid = account_sid
         self._auth_token = auth_token
         self._owned = owned_numbers
-        self._webhook_url = webhook_url
+        self.webhook_url = webhook_url
         self._log = log
         self._schedule = schedule
 
@@ -136,11 +136,11 @@ class InboundSender:
         )
         sid = message["sid"]
         self._apply_keyword(from_, to, body)
-        if not self._webhook_url:
+        if not self.webhook_url:
             return InboundResult(sid, None, "", error="no sms_webhook_url configured")
         params = inbound_params(sid, self._account_sid, from_, to, body, media_urls)
-        result = post_signed(self._webhook_url, params, self._auth_token)
-        self._log.record(self._webhook_url, params, result)
+        result = post_signed(self.webhook_url, params, self._auth_token)
+        self._log.record(self.webhook_url, params, result)
         replies = parse_twiml_messages(result.body) if result.status == 200 else []
         for reply in replies:
             self._send_reply(reply.to or from_, reply.from_ or to, reply.body, reply.media_urls)

@@ -47,7 +47,6 @@ class FakeTwilio:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.owned_numbers: dict[str, str] = owned
-        self.sms_webhook_url = sms_webhook_url
         self._address = (host, port)
         self._store = MessageStore(account_sid)
         self._log = CallbackLog()
@@ -65,6 +64,15 @@ class FakeTwilio:
         self._simulator = Simulator(self._store, owned, self._inbound.send)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def sms_webhook_url(self) -> str | None:
+        """Where inbound texts are posted; kept in one place, so changing it takes effect."""
+        return self._inbound.webhook_url
+
+    @sms_webhook_url.setter
+    def sms_webhook_url(self, url: str | None) -> None:
+        self._inbound.webhook_url = url
 
     # lifecycle -----------------------------------------------------------------------
     def start(self) -> FakeTwilio:

@@ -1,41 +1,59 @@
 """Twilio: sending texts through the REST API and checking that webhooks came from Twilio.
 
-The SDK is imported only here and only when used. Locally the same SDK talks to the fake
-Twilio (``TWILIO_API_BASE_URL``); nothing else in the app knows the difference.
+The SDK is imported only when a client is built or a call is made. Locally the same SDK
+talks to the fake Twilio (``TWILIO_API_BASE_URL``); nothing else in the app knows the
+difference. Every call is bounded in time (``TwilioTimeouts``) and ends in a named outcome
+(``twilio_errors``) saying whether Twilio may have taken the message.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from ..domain.delivery import OPTED_OUT
+from .twilio_errors import (
+    INVALID_RECIPIENT_CODES,
+    InvalidRecipient,
+    RecipientOptedOut,
+    TwilioError,
+    TwilioNotSent,
+    TwilioOutcomeUnknown,
+    TwilioRefused,
+    TwilioUnavailable,
+    error_from_page,
+    error_from_rest,
+    error_from_transport,
+)
+from .twilio_timing import TwilioTimeouts, call_deadline, last_retry_after
 
-RETRYABLE_STATUS = frozenset({429, 503})  # Twilio did not take the request: safe to resend
-INVALID_RECIPIENT = frozenset({21211, 21614, 21612})
+__all__ = [
+    "INVALID_RECIPIENT_CODES",
+    "InvalidRecipient",
+    "RecipientOptedOut",
+    "SentMessage",
+    "TwilioCredentials",
+    "TwilioError",
+    "TwilioGateway",
+    "TwilioNotSent",
+    "TwilioOutcomeUnknown",
+    "TwilioRefused",
+    "TwilioTimeouts",
+    "TwilioUnavailable",
+    "credentials",
+    "rest_client",
+    "signature_is_valid",
+]
 
-
-class TwilioError(Exception):
-    """Base of what sending can raise; ``code`` is Twilio's error code when there is one."""
-
-    def __init__(self, message: str, code: int | None = None):
-        super().__init__(message)
-        self.code = code
-
-
-class RecipientOptedOut(TwilioError):
-    """Twilio refused: the number replied STOP to this sender (21610)."""
-
-
-class InvalidRecipient(TwilioError):
-    """Twilio refused the number itself."""
-
-
-class TwilioUnavailable(TwilioError):
-    """Twilio could not be reached or kept refusing; nothing was sent."""
+MIN_ATTEMPT_SECONDS = 1.0  # no retry starts unless this much of the budget is left for it
+MAX_BACKOFF_SECONDS = 2.0
+CLOCK_SKEW = timedelta(seconds=30)  # our clock against Twilio's, when matching a lost send
+LOOKUP_LIMIT = 50  # messages to one number in a day that find_sent looks through
 
 
 @dataclass(frozen=True)
@@ -46,38 +64,108 @@ class SentMessage:
 
 
 class TwilioGateway:
-    """Wraps a ``twilio.rest.Client`` (or anything shaped like one) handed in."""
+    """Wraps a ``twilio.rest.Client`` (or anything shaped like one) handed in.
 
-    def __init__(self, client: Any, attempts: int = 3, backoff_seconds: float = 0.5):
+    ``send`` retries only what Twilio certainly did not take, with jittered back-off,
+    and never past ``timeouts.total`` seconds in all (``TwilioTimeouts.from_environment``
+    when not given). ``server_errors_not_sent=True`` also retries 500/502/504, which
+    Twilio warns may already have sent the text.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        attempts: int = 3,
+        backoff_seconds: float = 0.25,
+        timeouts: TwilioTimeouts | None = None,
+        server_errors_not_sent: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.client = client
-        self.attempts = attempts
+        self.attempts = max(1, attempts)
         self.backoff_seconds = backoff_seconds
+        self.timeouts = timeouts
+        self.server_errors_not_sent = server_errors_not_sent
+        self.sleep = sleep
 
     def send(self, *, from_: str, to: str, body: str, status_callback: str) -> SentMessage:
-        from twilio.base.exceptions import TwilioRestException
+        """Hand one text to Twilio. Raises a ``TwilioError`` subclass saying what happened."""
+        with call_deadline(self._total_seconds()) as deadline:
+            attempt = 1
+            while True:
+                try:
+                    return self._create(from_, to, body, status_callback)
+                except TwilioNotSent as exc:
+                    pause = self._pause_before(attempt + 1, exc.retry_after)
+                    if pause is None or deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
+                        raise
+                    self.sleep(pause)
+                    attempt += 1
 
-        for attempt in range(1, self.attempts + 1):
-            try:
-                message = self.client.messages.create(
-                    from_=from_, to=to, body=body, status_callback=status_callback
+    def find_sent(
+        self, *, from_: str, to: str, sent_after: datetime, body: str
+    ) -> SentMessage | None:
+        """The message an unknown outcome may have created, if Twilio lists it as sent.
+
+        Asks Twilio for messages From/To sent since ``sent_after``'s day (Twilio filters
+        DateSent by date) and matches the body and creation time here. A message still
+        queued at Twilio has no DateSent yet and is not listed, so None means "not sent
+        as far as Twilio says now": ask again later rather than resending right away.
+        """
+        since = sent_after.astimezone(UTC) if sent_after.tzinfo else sent_after.replace(tzinfo=UTC)
+        day = since.replace(hour=0, minute=0, second=0, microsecond=0)
+        with call_deadline(self._total_seconds()):
+            found = self._call(
+                lambda: self.client.messages.list(
+                    to=to, from_=from_, date_sent_after=day, limit=LOOKUP_LIMIT
                 )
-            except TwilioRestException as exc:
-                if exc.status in RETRYABLE_STATUS and attempt < self.attempts:
-                    time.sleep(self.backoff_seconds * 2 ** (attempt - 1))
-                    continue
-                raise _our_error(exc) from exc
-            segments = int(message.num_segments) if message.num_segments else None
-            return SentMessage(message.sid, message.status or "queued", segments)
-        raise TwilioUnavailable("Twilio kept refusing the request")  # pragma: no cover
+            )
+        for message in found:
+            created = message.date_created
+            if message.body == body and (created is None or created >= since - CLOCK_SKEW):
+                return _sent_message(message)
+        return None
+
+    def _total_seconds(self) -> float:
+        return (self.timeouts or TwilioTimeouts.from_environment()).total
+
+    def _create(self, from_: str, to: str, body: str, status_callback: str) -> SentMessage:
+        message = self._call(
+            lambda: self.client.messages.create(
+                from_=from_, to=to, body=body, status_callback=status_callback
+            )
+        )
+        return _sent_message(message)
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        """Run one SDK request, turning its failures into our named errors."""
+        from requests.exceptions import RequestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            return request()
+        except TwilioRestException as exc:
+            raise error_from_rest(exc, last_retry_after(), self.server_errors_not_sent) from exc
+        except TwilioException as exc:  # a list page that failed: the SDK's plain exception
+            raise error_from_page(exc, last_retry_after()) from exc
+        except RequestException as exc:
+            raise error_from_transport(exc) from exc
+
+    def _pause_before(self, attempt: int, retry_after: float | None) -> float | None:
+        """Seconds to wait before ``attempt``, or None when no attempt is left.
+
+        Full jitter spreads retries of many senders; Twilio's Retry-After is a floor.
+        """
+        if attempt > self.attempts:
+            return None
+        ceiling = min(self.backoff_seconds * 2 ** (attempt - 2), MAX_BACKOFF_SECONDS)
+        pause = random.SystemRandom().uniform(0, ceiling)
+        return max(pause, retry_after or 0.0)
 
 
-def _our_error(exc: Any) -> TwilioError:
-    code = int(exc.code) if exc.code else None
-    if code == OPTED_OUT:
-        return RecipientOptedOut(exc.msg, code)
-    if code in INVALID_RECIPIENT:
-        return InvalidRecipient(exc.msg, code)
-    return TwilioUnavailable(exc.msg or f"Twilio answered {exc.status}", code)
+def _sent_message(message: Any) -> SentMessage:
+    segments = int(message.num_segments) if message.num_segments else None
+    return SentMessage(message.sid, message.status or "queued", segments)
 
 
 @dataclass(frozen=True)
@@ -105,11 +193,17 @@ def credentials() -> TwilioCredentials:
     return TwilioCredentials(sid, token, env.get("TWILIO_API_BASE_URL") or None)
 
 
-@lru_cache(maxsize=2)
-def rest_client(creds: TwilioCredentials) -> Any:
+@lru_cache(maxsize=4)
+def rest_client(creds: TwilioCredentials, timeouts: TwilioTimeouts | None = None) -> Any:
+    """One SDK client per credentials, reused across calls (keeps connections open).
+
+    Without ``timeouts`` each request reads them from the environment.
+    """
     from twilio.rest import Client
 
-    client = Client(creds.account_sid, creds.auth_token)
+    from .twilio_http import BoundedHttpClient
+
+    client = Client(creds.account_sid, creds.auth_token, http_client=BoundedHttpClient(timeouts))
     if creds.api_base_url:
         client.region = client.edge = None  # else the SDK rewrites the host to twilio.com
         client.api.base_url = creds.api_base_url.rstrip("/")

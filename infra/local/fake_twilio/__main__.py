@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from .constants import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN
+from .constants import FAULTS_PATH, LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN
 from .server import FakeTwilio
 
 DEFAULT_NUMBERS = {"+18015550100": "Probation", "+18015550200": "Pretrial"}
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--webhook", default="http://127.0.0.1:8000/webhooks/twilio/sms")
+    parser.add_argument("--fallback", default=None, help="SMS fallback URL (default: none)")
     parser.add_argument(
         "--number",
         type=_number,
@@ -39,12 +40,15 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         callback_delay=args.callback_delay,
+        sms_fallback_url=args.fallback or None,
     ).start()
     print(f"Fake Twilio API:   {fake.base_url}")
     print(f"Phone simulator:   {fake.base_url}/simulator")
     print(f"Account SID:       {LOCAL_ACCOUNT_SID}")
     print(f"Auth token:        {LOCAL_AUTH_TOKEN}")
-    print(f"Inbound webhook:   {fake.sms_webhook_url}", flush=True)
+    print(f"Inbound webhook:   {fake.sms_webhook_url}")
+    print(f"Inbound fallback:  {fake.sms_fallback_url or '(none)'}")
+    print(f"Fault control:     {fake.base_url}{FAULTS_PATH}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Signed webhook posting and the background worker that plays out delivery statuses.
+"""The webhook log and the background worker that plays out delivery statuses.
 
 Twilio reports delivery asynchronously: the create call answers "queued", and later
 POSTs "sent" then "delivered"/"undelivered" to the StatusCallback, each request signed
@@ -9,7 +9,6 @@ on one worker thread that only starts a message's steps after its create respons
 from __future__ import annotations
 
 import heapq
-import http.client
 import itertools
 import logging
 import threading
@@ -17,55 +16,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
-
-from twilio.request_validator import RequestValidator
 
 from .constants import API_VERSION, DELIVERY_FAILURES
+from .signed_post import PostResult, post_signed
 from .store import MessageStore
 
 logger = logging.getLogger(__name__)
 
 LogEntry = tuple[str, dict[str, str], int | str]
-
-
-@dataclass(frozen=True)
-class PostResult:
-    """Outcome of one webhook POST: HTTP status and body, or a connection error."""
-
-    status: int | None
-    body: str = ""
-    error: str | None = None
-
-
-def post_signed(
-    url: str, params: dict[str, str], auth_token: str, timeout: float = 5.0
-) -> PostResult:
-    """POST form params to url signed like Twilio; never raises for network failures."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return PostResult(None, error=f"unsupported callback URL: {url!r}")
-    signature = RequestValidator(auth_token).compute_signature(url, params)
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-        "User-Agent": "TwilioProxy/1.1",
-        "X-Twilio-Signature": signature,
-    }
-    conn_cls = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    conn = conn_cls(parts.hostname, parts.port, timeout=timeout)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    try:
-        conn.request("POST", target, body=urlencode(params).encode("utf-8"), headers=headers)
-        response = conn.getresponse()
-        return PostResult(response.status, response.read().decode("utf-8", errors="replace"))
-    except (OSError, http.client.HTTPException) as exc:
-        return PostResult(None, error=f"{type(exc).__name__}: {exc}")
-    finally:
-        conn.close()
 
 
 class CallbackLog:

@@ -19,9 +19,13 @@ UNREACHABLE_NUMBER = "+18015550103"
 OPTED_OUT_NUMBER = "+18015550121"
 
 # Twilio error codes the fake returns (https://www.twilio.com/docs/api/errors).
+ERROR_BAD_REQUEST = 400
 ERROR_AUTHENTICATE = 20003
 ERROR_METHOD_NOT_ALLOWED = 20004
 ERROR_NOT_FOUND = 20404
+ERROR_TOO_MANY_REQUESTS = 20429
+ERROR_INTERNAL = 20500
+ERROR_SERVICE_UNAVAILABLE = 20503
 ERROR_INVALID_TO = 21211
 ERROR_SAME_TO_FROM = 21266
 ERROR_MISSING_BODY = 21602
@@ -33,6 +37,15 @@ ERROR_UNSUBSCRIBED = 21610
 ERROR_BODY_TOO_LONG = 21617
 ERROR_UNREACHABLE = 30003
 ERROR_LANDLINE = 30006
+
+# Why a webhook request failed: logged by Twilio, sent to the fallback URL as ErrorCode.
+ERROR_HTTP_RETRIEVAL = 11200  # the URL answered, but not with 2xx
+ERROR_HTTP_TOTAL_TIMEOUT = 11203  # the fragment's tt ran out
+ERROR_HTTP_CONNECTION = 11205  # no connection, or no answer in time
+ERROR_HTTP_BAD_HOST = 11210  # the host name does not resolve
+
+# The fake's own control API (fault injection); no Twilio path starts with an underscore.
+FAULTS_PATH = "/_fake/faults"
 
 # Delivery failures by recipient: number -> (error code, error message).
 DELIVERY_FAILURES: dict[str, tuple[int, str]] = {

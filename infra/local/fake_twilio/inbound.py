@@ -1,8 +1,10 @@
 """Inbound texts: what Twilio POSTs to the app's SMS webhook, and what it does with the reply.
 
 Real Twilio stores the inbound message, honours its built-in STOP/START/HELP keywords,
-POSTs signed form params to the number's webhook, and sends any <Message> in the TwiML
-answer back to the phone. The fake does the same so the whole loop can be tried locally.
+POSTs signed form params to the number's webhook (retrying and falling back to the
+number's fallback URL as the URL's connection overrides say), and sends any <Message> in
+the TwiML answer back to the phone. The fake does the same so the whole loop can be tried
+locally.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from dataclasses import dataclass
 from chalicelib.domain.segments import count_segments
 
 from . import constants as c
-from .callbacks import CallbackLog, post_signed
+from .callbacks import CallbackLog
+from .delivery import deliver
+from .overrides import parse_overrides
 from .rest import is_e164
 from .store import Message, MessageStore
 
@@ -28,6 +32,8 @@ class InboundResult:
 
     status_code is None when no webhook is configured or it could not be reached
     (then `error` says why); `body` is the raw TwiML and `replies` its <Message> texts.
+    All of them describe the last request made: the fallback URL's when it was used.
+    `attempts` counts every POST made (retries and fallback included).
     """
 
     message_sid: str
@@ -35,6 +41,8 @@ class InboundResult:
     body: str
     replies: tuple[str, ...] = ()
     error: str | None = None
+    attempts: int = 0
+    used_fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,14 +115,37 @@ class InboundSender:
         webhook_url: str | None,
         log: CallbackLog,
         schedule: Scheduler,
+        fallback_url: str | None = None,
     ) -> None:
         self._store = store
         self._account_sid = account_sid
         self._auth_token = auth_token
         self._owned = owned_numbers
         self.webhook_url = webhook_url
+        self.fallback_url = fallback_url
         self._log = log
         self._schedule = schedule
+
+    @property
+    def webhook_url(self) -> str | None:
+        return self._webhook_url
+
+    @webhook_url.setter
+    def webhook_url(self, url: str | None) -> None:
+        """Checked when set, so a bad connection override fails where it was configured."""
+        if url:
+            parse_overrides(url)
+        self._webhook_url = url
+
+    @property
+    def fallback_url(self) -> str | None:
+        return self._fallback_url
+
+    @fallback_url.setter
+    def fallback_url(self, url: str | None) -> None:
+        if url:
+            parse_overrides(url)
+        self._fallback_url = url
 
     def send(self, from_: str, to: str, body: str, media_urls: tuple[str, ...]) -> InboundResult:
         """Store, apply keywords, POST to the webhook, send TwiML replies. Bad input: ValueError."""
@@ -139,13 +170,19 @@ class InboundSender:
         if not self.webhook_url:
             return InboundResult(sid, None, "", error="no sms_webhook_url configured")
         params = inbound_params(sid, self._account_sid, from_, to, body, media_urls)
-        result = post_signed(self.webhook_url, params, self._auth_token)
-        self._log.record(self.webhook_url, params, result)
+        delivery = deliver(self.webhook_url, params, self._auth_token, self._log, self.fallback_url)
+        result = delivery.result
         replies = parse_twiml_messages(result.body) if result.status == 200 else []
         for reply in replies:
             self._send_reply(reply.to or from_, reply.from_ or to, reply.body, reply.media_urls)
         return InboundResult(
-            sid, result.status, result.body, tuple(r.body for r in replies), result.error
+            sid,
+            result.status,
+            result.body,
+            tuple(r.body for r in replies),
+            result.error,
+            delivery.attempts,
+            delivery.used_fallback,
         )
 
     def _apply_keyword(self, phone: str, number: str, body: str) -> None:

@@ -2,7 +2,8 @@
 
 Handlers stay free of socket code (easy to reason about and test); the server writes
 the reply and only then runs `after`, which is how status callbacks are guaranteed to
-start after the create response has been sent.
+start after the create response has been sent. A reply with `drop` set is never written:
+the server closes the connection instead (a fault injected on purpose).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Reply:
     content_type: str = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
     after: Callable[[], None] | None = None
+    drop: bool = False  # close the connection without answering
 
 
 def json_reply(

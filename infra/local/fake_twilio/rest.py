@@ -9,8 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import operator
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from . import constants as c
@@ -20,6 +24,14 @@ from .store import Message, MessageStore
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _ACCOUNT_PATH = re.compile(rf"^/{c.API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
 _MESSAGE_PATH = re.compile(r"^/Messages/(?P<sid>[^/]+)\.json$")
+
+# The SDK sends date_sent / date_sent_before / date_sent_after as these keys.
+DATE_SENT_FILTERS: dict[str, Callable[[Any, Any], bool]] = {
+    "DateSent": operator.eq,
+    "DateSent<": operator.le,
+    "DateSent>": operator.ge,
+}
+LIST_FILTERS = ("To", "From", *DATE_SENT_FILTERS)
 
 Form = Mapping[str, list[str]]
 Scheduler = Callable[[Message, str | None], None]
@@ -50,6 +62,11 @@ class RestApi:
 
     def handles(self, path: str) -> bool:
         return path.startswith(f"/{c.API_VERSION}/")
+
+    def is_create(self, method: str, path: str) -> bool:
+        """A Messages.create request (the one faults apply to)."""
+        match = _ACCOUNT_PATH.match(path)
+        return method == "POST" and match is not None and match["rest"] == "/Messages.json"
 
     def handle(self, method: str, target: str, form: Form, authorization: str | None) -> Reply:
         """Authenticate, then dispatch on path and method."""
@@ -162,9 +179,13 @@ class RestApi:
         return None
 
     def _list(self, query: Form) -> Reply:
-        """GET Messages.json with To/From filters and Twilio's paging envelope."""
-        filters = {k: _first(query, k) for k in ("To", "From") if _first(query, k)}
+        """GET Messages.json with To/From/DateSent filters and Twilio's paging envelope."""
+        filters = {k: _first(query, k) for k in LIST_FILTERS if _first(query, k)}
         items = self._store.snapshot(to=filters.get("To"), from_=filters.get("From"))
+        try:
+            items = filter_by_date_sent(items, filters)
+        except ValueError as exc:
+            return twilio_error(c.ERROR_BAD_REQUEST, 400, str(exc))
         size = min(max(_int(_first(query, "PageSize"), c.DEFAULT_PAGE_SIZE), 1), c.MAX_PAGE_SIZE)
         page = max(_int(_first(query, "Page"), 0), 0)
         token = _first(query, "PageToken")
@@ -195,6 +216,40 @@ class RestApi:
                 "uri": uri(page, token or None),
             },
         )
+
+
+def filter_by_date_sent(items: list[Message], filters: Mapping[str, str]) -> list[Message]:
+    """Twilio's DateSent (same day or second), DateSent< (on or before), DateSent> (on or after).
+
+    A value is a date (YYYY-MM-DD, compared by day) or a UTC time (YYYY-MM-DDTHH:MM:SSZ,
+    as the SDK sends it). Messages not sent yet (still queued) have no DateSent and never
+    match, as on Twilio.
+    """
+    tests = []
+    for key, compare in DATE_SENT_FILTERS.items():
+        if key in filters:
+            tests.append(_date_test(filters[key], compare))
+    if not tests:
+        return items
+    kept = []
+    for message in items:
+        sent = message["date_sent"]
+        when = parsedate_to_datetime(sent) if sent else None
+        if when is not None and all(test(when) for test in tests):
+            kept.append(message)
+    return kept
+
+
+def _date_test(value: str, compare: Callable[[Any, Any], bool]) -> Callable[[datetime], bool]:
+    """One DateSent condition: by whole day for a date, to the second for a time."""
+    try:
+        if len(value) == len("YYYY-MM-DD"):
+            day = date.fromisoformat(value)
+            return lambda when: compare(when.date(), day)
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"DateSent must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ: {value}") from None
+    return lambda when: compare(when, moment)
 
 
 def _token_start(token: str, items: list[Message], size: int, page: int) -> int:

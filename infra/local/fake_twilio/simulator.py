@@ -121,8 +121,9 @@ class Simulator:
         media = data.get("media_urls", [])
         if not all(isinstance(v, str) for v in fields) or not isinstance(media, list):
             return json_reply(400, {"error": "from, to and body must be strings"})
+        from_, to, text = (str(value) for value in fields)
         try:
-            result = self._send_inbound(*fields, tuple(str(u) for u in media))
+            result = self._send_inbound(from_, to, text, tuple(str(u) for u in media))
         except ValueError as exc:
             return json_reply(400, {"error": str(exc)})
         return json_reply(

@@ -1,26 +1,23 @@
-"""Amazon Cognito: password sign-in, its challenges, and verifying the tokens it issues."""
+"""Amazon Cognito: password sign-in, its challenges, revoking, and verifying its tokens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..domain.sign_in import Challenge, RefusalReason, Tokens
+
 
 class AuthFailed(Exception):
-    """Sign-in refused; ``reason`` is one of the REASON_* names below."""
+    """Cognito refused a sign-in step; ``reason`` says why in our words."""
 
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+    def __init__(self, reason: RefusalReason, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else str(reason))
         self.reason = reason
 
 
-REASON_BAD_CREDENTIALS = "bad_credentials"
-REASON_PASSWORD_POLICY = "password_policy"  # noqa: S105 - a reason name
-REASON_RESET_REQUIRED = "reset_required"
-REASON_TOO_MANY = "too_many_attempts"
-REASON_SESSION_EXPIRED = "challenge_expired"
-REASON_UNAVAILABLE = "unavailable"
+class RevokeFailed(Exception):
+    """Cognito did not confirm that a refresh token is revoked (unsupported, or unreachable)."""
 
 
 class InvalidToken(Exception):
@@ -29,21 +26,6 @@ class InvalidToken(Exception):
 
 class TokenExpired(InvalidToken):
     """A genuine token that has run out: the session may be refreshed."""
-
-
-@dataclass(frozen=True)
-class Tokens:
-    id_token: str
-    refresh_token: str | None
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """Cognito wants more before it gives tokens (a new password, an MFA code)."""
-
-    name: str
-    session: str
-    username: str
 
 
 class CognitoGateway:
@@ -116,9 +98,9 @@ class CognitoGateway:
             errors.EnableSoftwareTokenMFAException,
             errors.InvalidParameterException,
         ) as exc:
-            raise AuthFailed(REASON_BAD_CREDENTIALS) from exc
+            raise AuthFailed(RefusalReason.WRONG_CODE) from exc
         except (errors.NotAuthorizedException, errors.ResourceNotFoundException) as exc:
-            raise AuthFailed(REASON_SESSION_EXPIRED) from exc
+            raise AuthFailed(RefusalReason.CHALLENGE_EXPIRED) from exc
 
     def refresh(self, refresh_token: str) -> Tokens | Challenge:
         """A new ID token for a session that is still in use (Cognito keeps the refresh token)."""
@@ -130,23 +112,36 @@ class CognitoGateway:
             AuthParameters={"REFRESH_TOKEN": refresh_token},
         )
 
+    def revoke(self, refresh_token: str) -> None:
+        """Make a refresh token (and the tokens it issued) useless: signing out means it.
+
+        moto 5.2 does not implement RevokeToken (it answers HTTP 500), so locally this raises
+        ``RevokeFailed``; the caller has already deleted the session and only logs it.
+        """
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.revoke_token(Token=refresh_token, ClientId=self.app_client_id)
+        except (ClientError, BotoCoreError) as exc:
+            raise RevokeFailed(type(exc).__name__) from exc
+
     def _call(self, operation: str, username: str, **kwargs: Any) -> Tokens | Challenge:
         errors = self.client.exceptions
         try:
             answer = getattr(self.client, operation)(**kwargs)
         except (errors.NotAuthorizedException, errors.UserNotFoundException) as exc:
-            reason = REASON_BAD_CREDENTIALS
+            reason = RefusalReason.BAD_CREDENTIALS
             if "session is expired" in str(exc).lower() or "invalid session" in str(exc).lower():
-                reason = REASON_SESSION_EXPIRED
+                reason = RefusalReason.CHALLENGE_EXPIRED
             raise AuthFailed(reason) from exc
         except (errors.InvalidPasswordException, errors.InvalidParameterException) as exc:
-            raise AuthFailed(REASON_PASSWORD_POLICY, str(exc)) from exc
+            raise AuthFailed(RefusalReason.PASSWORD_POLICY, str(exc)) from exc
         except errors.PasswordResetRequiredException as exc:
-            raise AuthFailed(REASON_RESET_REQUIRED) from exc
+            raise AuthFailed(RefusalReason.RESET_REQUIRED) from exc
         except (errors.TooManyRequestsException, errors.TooManyFailedAttemptsException) as exc:
-            raise AuthFailed(REASON_TOO_MANY) from exc
+            raise AuthFailed(RefusalReason.TOO_MANY) from exc
         except errors.CodeMismatchException as exc:
-            raise AuthFailed(REASON_BAD_CREDENTIALS) from exc
+            raise AuthFailed(RefusalReason.WRONG_CODE) from exc
         if "AuthenticationResult" in answer:
             result = answer["AuthenticationResult"]
             return Tokens(result["IdToken"], result.get("RefreshToken"))

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import time
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from .. import bootstrap
-from ..adapters.cognito import (
-    REASON_BAD_CREDENTIALS,
-    REASON_PASSWORD_POLICY,
-    REASON_RESET_REQUIRED,
-    REASON_SESSION_EXPIRED,
-    REASON_TOO_MANY,
-    AuthFailed,
-    Challenge,
-)
 from ..config import get_jurisdiction
-from ..services import auth
+from ..domain.sign_in import Challenge, RefusalReason
+from ..lazy import lazy_module
 from .errors import friendly_errors
-from .session import CHALLENGE_COOKIE, CHALLENGE_SECONDS, REFRESH_COOKIE, SESSION_COOKIE
+from .redirects import safe_next
+from .session import CHALLENGE_COOKIE, CHALLENGE_SECONDS
 from .signing import sign, unsign
 from .visit import Visit, anonymous, signed_in
+
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import auth
+else:  # loaded by the first sign-in, not by every cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    auth = lazy_module("chalicelib.services.auth")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -35,36 +34,35 @@ REASONS = {
     "invalid": "Your session could not be checked. Please sign in again.",
     "signed_out": "You are signed out.",
 }
+# One text for every refusal that could tell a guesser something about an account: wrong
+# password, unknown user, no or deactivated staff record, a password that must be reset.
+NOT_SIGNED_IN = (
+    "That username and password do not match an active account. Check both and try again; "
+    "after several failed tries the account is locked for a while. If it still does not "
+    "work, ask your supervisor or an admin."
+)
 FAILURES = {
-    REASON_BAD_CREDENTIALS: "That username and password do not match an account. Check both "
-    "and try again; after several failed tries the account is locked for a while.",
-    REASON_RESET_REQUIRED: "Your password has to be reset. Ask your supervisor or an admin.",
-    REASON_TOO_MANY: "Too many attempts. Wait a few minutes and try again.",
-    REASON_SESSION_EXPIRED: "That took too long. Please sign in again.",
+    RefusalReason.TOO_MANY: "Too many attempts. Wait a few minutes and try again.",
+    RefusalReason.CHALLENGE_EXPIRED: "That took too long. Please sign in again.",
+    RefusalReason.UNAVAILABLE: "Sign-in is not available right now. Try again shortly.",
 }
 STRENGTH_RULES = (
     "At least 12 characters, with upper- and lower-case letters, a number and a symbol."
 )
 
 
-def _safe_next(target: str) -> str:
-    """Only our own paths: never an open redirect to another site."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/caseload"
-
-
 @bp.route("/signin", methods=["GET"])
 @guarded
 def sign_in_page() -> Response:
     visit = anonymous(bp.current_request)
-    notice = REASONS.get(visit.query("reason"), "")
+    reason = visit.query("reason")
     return visit.page(
         "signin.html",
-        notice=notice,
+        notice=REASONS.get(reason, ""),
         error="",
         username="",
-        next=_safe_next(visit.query("next", "/caseload")),
+        next=safe_next(visit.query("next")),
+        clear_drafts=reason == "signed_out",
     )
 
 
@@ -73,22 +71,13 @@ def sign_in_page() -> Response:
 def sign_in() -> Response:
     visit = anonymous(bp.current_request, form=True)
     username = visit.form.get("username", "").strip()
-    target = _safe_next(visit.form.get("next", "/caseload"))
+    target = safe_next(visit.form.get("next"))
     if not username or not visit.form.get("password"):
-        return visit.page(
-            "signin.html",
-            400,
-            notice="",
-            username=username,
-            next=target,
-            error="Enter your username and your password.",
-        )
+        return _sign_in_again(visit, username, target, "Enter your username and your password.")
     try:
-        result = auth.sign_in(*_auth_parts(visit), username, visit.form["password"])
-    except (AuthFailed, auth.NotEnrolled) as exc:
-        return visit.page(
-            "signin.html", 401, notice="", username=username, next=target, error=_failure_text(exc)
-        )
+        result = auth.sign_in(_auth_parts(visit), username, visit.form["password"])
+    except auth.SignInRefused as exc:
+        return _sign_in_again(visit, username, target, _failure_text(exc.reason), 401)
     return _continue(visit, result, target)
 
 
@@ -97,16 +86,11 @@ def sign_in() -> Response:
 def answer_challenge() -> Response:
     """The second step: a new password on first sign-in, or an MFA code."""
     visit = anonymous(bp.current_request, form=True)
-    target = _safe_next(visit.form.get("next", "/caseload"))
+    target = safe_next(visit.form.get("next"))
     challenge, secret = _pending_challenge(visit)
     if challenge is None:
-        return visit.page(
-            "signin.html",
-            400,
-            notice="",
-            username="",
-            next=target,
-            error=FAILURES[REASON_SESSION_EXPIRED],
+        return _sign_in_again(
+            visit, "", target, _failure_text(RefusalReason.CHALLENGE_EXPIRED), 400
         )
     try:
         if challenge.name == "NEW_PASSWORD_REQUIRED":
@@ -115,51 +99,37 @@ def answer_challenge() -> Response:
                 return _challenge_page(
                     visit, challenge, target, secret, "The two passwords differ."
                 )
-            result = auth.set_new_password(*_auth_parts(visit), challenge, new)
+            result = auth.set_new_password(_auth_parts(visit), challenge, new)
         elif challenge.name == "MFA_SETUP":
             result = auth.finish_mfa_setup(
-                *_auth_parts(visit), challenge, visit.form.get("code", "")
+                _auth_parts(visit), challenge, visit.form.get("code", "")
             )
         else:
-            result = auth.answer_mfa(*_auth_parts(visit), challenge, visit.form.get("code", ""))
-    except AuthFailed as exc:
-        if exc.reason == REASON_PASSWORD_POLICY:
+            result = auth.answer_mfa(_auth_parts(visit), challenge, visit.form.get("code", ""))
+    except auth.SignInRefused as exc:
+        if exc.reason is RefusalReason.PASSWORD_POLICY:
             return _challenge_page(
                 visit, challenge, target, secret, "That password is too weak. " + STRENGTH_RULES
             )
-        if exc.reason == REASON_BAD_CREDENTIALS and challenge.name != "NEW_PASSWORD_REQUIRED":
+        if exc.reason is RefusalReason.WRONG_CODE:
             return _challenge_page(visit, challenge, target, secret, "That code is not right.")
-        return visit.page(
-            "signin.html",
-            401,
-            notice="",
-            username=challenge.username,
-            next=target,
-            error=_failure_text(exc),
-        )
-    except auth.NotEnrolled as exc:
-        return visit.page(
-            "signin.html",
-            401,
-            notice="",
-            username=challenge.username,
-            next=target,
-            error=_failure_text(exc),
-        )
+        visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
+        return _sign_in_again(visit, challenge.username, target, _failure_text(exc.reason), 401)
     return _continue(visit, result, target)
 
 
 @bp.route("/signout", methods=["POST"], content_types=FORM)
 @guarded
 def sign_out() -> Response:
+    """Ends the session on the server and revokes Cognito's refresh token, not just cookies."""
     visit = signed_in(bp.current_request, form=True)
-    for name in (SESSION_COOKIE, REFRESH_COOKIE, CHALLENGE_COOKIE):
-        visit.set_cookie(name, "", max_age=0)
+    visit.end_session()
+    visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
     return visit.redirect("/signin?reason=signed_out")
 
 
-def _auth_parts(visit: Visit):
-    return (
+def _auth_parts(visit: Visit) -> auth.SignInParts:
+    return auth.SignInParts(
         bootstrap.cognito(visit.settings),
         bootstrap.token_verifier(visit.settings),
         bootstrap.stores(visit.settings).users,
@@ -169,20 +139,17 @@ def _auth_parts(visit: Visit):
 def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> Response:
     secret = ""
     if isinstance(result, Challenge) and result.name == "MFA_SETUP":
-        secret, result = bootstrap.cognito(visit.settings).start_mfa_setup(result)
+        try:
+            secret, result = auth.start_mfa_setup(_auth_parts(visit), result)
+        except auth.SignInRefused as exc:
+            return _sign_in_again(visit, result.username, target, _failure_text(exc.reason), 401)
     if isinstance(result, Challenge):
         visit.set_cookie(
             CHALLENGE_COOKIE,
             sign(
                 visit.secret,
                 CHALLENGE_COOKIE,
-                {
-                    "n": result.name,
-                    "s": result.session,
-                    "u": result.username,
-                    "k": secret,
-                    "t": int(time.time()),
-                },
+                {"n": result.name, "s": result.session, "u": result.username, "k": secret},
             ),
             max_age=CHALLENGE_SECONDS,
         )
@@ -194,10 +161,29 @@ def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> R
 
 def _pending_challenge(visit: Visit) -> tuple[Challenge | None, str]:
     """The challenge in progress and, while setting up MFA, the authenticator secret."""
-    data = unsign(visit.secret, CHALLENGE_COOKIE, visit.cookies.get(CHALLENGE_COOKIE))
-    if not data or time.time() - float(data.get("t", 0)) > CHALLENGE_SECONDS:
+    data = unsign(
+        visit.secret, CHALLENGE_COOKIE, visit.cookies.get(CHALLENGE_COOKIE), CHALLENGE_SECONDS
+    )
+    if data is None:
         return None, ""
-    return Challenge(data["n"], data["s"], data["u"]), data.get("k", "")
+    try:
+        return Challenge(data["n"], data["s"], data["u"]), str(data.get("k", ""))
+    except (KeyError, TypeError):
+        return None, ""
+
+
+def _sign_in_again(
+    visit: Visit, username: str, target: str, error: str, status: int = 400
+) -> Response:
+    return visit.page(
+        "signin.html",
+        status,
+        notice="",
+        username=username,
+        next=target,
+        error=error,
+        clear_drafts=False,
+    )
 
 
 def _challenge_page(
@@ -223,10 +209,5 @@ def _challenge_page(
     )
 
 
-def _failure_text(exc: Exception) -> str:
-    if isinstance(exc, auth.NotEnrolled):
-        return (
-            "Your password is right, but you have no ClientComm account yet. Ask your supervisor."
-        )
-    assert isinstance(exc, AuthFailed)
-    return FAILURES.get(exc.reason, "Sign-in is not available right now. Try again shortly.")
+def _failure_text(reason: RefusalReason) -> str:
+    return FAILURES.get(reason, NOT_SIGNED_IN)

@@ -12,10 +12,17 @@ from chalice import Response
 from chalice.app import Request
 
 from ..config import get_settings
-from ..domain.errors import ClientCommError, Forbidden, NotFound, StaleRecord, ValidationFailed
+from ..domain.errors import (
+    ClientCommError,
+    Forbidden,
+    NotFound,
+    NotStored,
+    StaleRecord,
+    ValidationFailed,
+)
 from .public_url import path_prefix
 from .rendering import render
-from .session import REFRESH_COOKIE, SESSION_COOKIE, expired_cookie_header
+from .session import LEGACY_REFRESH_COOKIE, SESSION_COOKIE, expired_cookie_header
 from .visit import CsrfFailed, NotSignedIn
 
 log = logging.getLogger(__name__)
@@ -31,7 +38,7 @@ def friendly_errors(blueprint: Any) -> Callable:
             try:
                 return view(*args, **kwargs)
             except NotSignedIn as exc:
-                return _to_sign_in(request, exc.reason)
+                return _to_sign_in(request, exc.reason, exc.background)
             except CsrfFailed as exc:
                 return _problem(
                     request,
@@ -57,6 +64,15 @@ def friendly_errors(blueprint: Any) -> Callable:
                     "Please check what you entered",
                     " ".join(exc.field_errors.values()),
                 )
+            except NotStored:
+                log.warning("a write did not happen; the person is asked to try again")
+                return _problem(
+                    request,
+                    503,
+                    "Not saved",
+                    "ClientComm could not save that just now, so nothing changed. "
+                    "Please try again in a moment.",
+                )
             except ClientCommError as exc:
                 log.warning("refused: %s", type(exc).__name__)
                 return _problem(request, 400, "That did not work", str(exc))
@@ -66,24 +82,25 @@ def friendly_errors(blueprint: Any) -> Callable:
     return decorate
 
 
-def _to_sign_in(request: Request, reason: str) -> Response:
+def _to_sign_in(request: Request, reason: str, background: bool = False) -> Response:
+    """Pages go to the sign-in page (and back afterwards); scripts get 401 JSON saying where."""
     settings = get_settings()
     path = request.path
     for name, value in (request.uri_params or {}).items():
         path = path.replace("{" + name + "}", value)
     target = f"{path_prefix(request, settings)}/signin?reason={quote(reason)}"
-    if request.method == "GET" and path not in ("/", "/signin"):
+    if request.method == "GET" and not background and path not in ("/", "/signin"):
         target += "&next=" + quote(path, safe="/")
-    wants_json = "application/json" in (request.headers.get("accept") or "")
+    wants_json = background or "application/json" in (request.headers.get("accept") or "")
     clear = [
         expired_cookie_header(SESSION_COOKIE, secure=settings.cookie_secure),
-        expired_cookie_header(REFRESH_COOKIE, secure=settings.cookie_secure),
+        expired_cookie_header(LEGACY_REFRESH_COOKIE, secure=settings.cookie_secure),
     ]
     if wants_json:
         return Response(
             body={"error": "signed_out", "reason": reason, "signin": target},
             status_code=401,
-            headers={"Set-Cookie": clear},
+            headers={"Set-Cookie": clear, "Cache-Control": "no-store"},
         )
     return Response(body="", status_code=303, headers={"Location": target, "Set-Cookie": clear})
 

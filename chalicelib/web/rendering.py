@@ -41,9 +41,14 @@ def local_time(value: datetime | None, zone: Any = None, fmt: str = "%b %-d, %-I
     return value.astimezone(zone).strftime(fmt) if zone else value.strftime(fmt)
 
 
-def render(template: str, status: int = 200, headers: dict | None = None, **context: Any):
+def render(
+    template: str,
+    status: int = 200,
+    headers: dict[str, str | list[str]] | None = None,
+    **context: Any,
+) -> Response:
     body = environment().get_template(template).render(**context)
-    all_headers = {
+    all_headers: dict[str, str | list[str]] = {
         "Content-Type": HTML,
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",

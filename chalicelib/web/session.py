@@ -1,63 +1,47 @@
-"""The signed-in session, kept in cookies: who, since when, and the Cognito tokens.
+"""The cookies of a signed-in browser, and reading the Cookie header.
 
-``cc_session`` holds the staff record and the Cognito ID token (verified against the pool's
-keys on every request) plus the time of the last request, for the idle timeout;
-``cc_refresh`` holds Cognito's refresh token, used when the ID token runs out.
-Both are HttpOnly and SameSite=Lax, and Secure outside the laptop.
+``cc_session`` carries only a signed ticket: a random session id and the user id (so the
+request can read the session and the staff record in one round trip). Everything else —
+Cognito's refresh token, last activity, role and department — stays on the server.
+All cookies are HttpOnly and SameSite=Lax, and Secure outside the laptop.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 
-from ..domain.users import Role, User
+from ..domain.sessions import SESSION_LIFETIME
 from .signing import sign, unsign
 
 SESSION_COOKIE = "cc_session"
-REFRESH_COOKIE = "cc_refresh"
+LEGACY_REFRESH_COOKIE = "cc_refresh"  # older versions kept the refresh token here: cleared
 CHALLENGE_COOKIE = "cc_challenge"
 CSRF_COOKIE = "cc_csrf"
-SLIDE_AFTER_SECONDS = 60
 CHALLENGE_SECONDS = 300
 
 
 @dataclass(frozen=True)
-class Session:
-    user: User
-    id_token: str
-    seen: float
+class Ticket:
+    """What the session cookie says: which session, and whose."""
+
+    session_id: str
+    user_id: str
 
     def to_cookie_value(self, secret: bytes) -> str:
-        u = self.user
-        return sign(
-            secret,
-            SESSION_COOKIE,
-            {
-                "u": u.user_id,
-                "n": u.display_name,
-                "e": u.email,
-                "r": u.role.value,
-                "d": u.department_id,
-                "t": self.id_token,
-                "s": int(self.seen),
-            },
-        )
+        return sign(secret, SESSION_COOKIE, {"s": self.session_id, "u": self.user_id})
 
     @classmethod
-    def from_cookie_value(cls, secret: bytes, value: str | None) -> Session | None:
-        data = unsign(secret, SESSION_COOKIE, value)
+    def from_cookie_value(cls, secret: bytes, value: str | None) -> Ticket | None:
+        data = unsign(secret, SESSION_COOKIE, value, int(SESSION_LIFETIME.total_seconds()))
         if data is None:
             return None
-        try:
-            user = User(data["u"], data["n"], data["e"], Role(data["r"]), data["d"])
-            return cls(user, data["t"], float(data["s"]))
-        except (KeyError, ValueError, TypeError):
+        session_id, user_id = data.get("s"), data.get("u")
+        if not isinstance(session_id, str) or not isinstance(user_id, str):
             return None
-
-    def idle_for(self, now: float | None = None) -> float:
-        return (now or time.time()) - self.seen
+        if not session_id or not user_id:
+            return None
+        return cls(session_id, user_id)
 
 
 def read_cookies(header: str | None) -> dict[str, str]:

@@ -1,44 +1,51 @@
-"""Tamper-proof cookie values: JSON, signed with HMAC-SHA256 under the stage's secret."""
+"""Tamper-proof cookie values and form tokens, signed with itsdangerous.
+
+A thin wrapper so every signature in the app is made the same way: HMAC-SHA256 with a key
+derived per purpose (itsdangerous' salt), so a value signed for one cookie is refused as
+another, and every signed value carries its age and is refused past ``max_age``.
+"""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
 from typing import Any
 
+from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+_SIGNER_OPTIONS: dict[str, Any] = {"key_derivation": "hmac", "digest_method": hashlib.sha256}
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _serializer(secret: bytes, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=purpose, signer_kwargs=_SIGNER_OPTIONS)
+
+
+def _signer(secret: bytes, purpose: str) -> Signer:
+    return Signer(secret, salt=purpose, **_SIGNER_OPTIONS)
 
 
 def sign(secret: bytes, purpose: str, payload: dict[str, Any]) -> str:
-    """``purpose`` keeps a value signed for one cookie from being replayed as another."""
-    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
-    mac = hmac.new(secret, f"{purpose}.{body}".encode(), hashlib.sha256).digest()
-    return f"{body}.{_b64(mac)}"
+    """A cookie-safe string holding ``payload`` (readable by anyone: never put secrets in it)."""
+    return _serializer(secret, purpose).dumps(payload)
 
 
-def unsign(secret: bytes, purpose: str, value: str | None) -> dict[str, Any] | None:
-    """The payload, or None when the value is missing, malformed or not ours."""
-    if not value or value.count(".") != 1:
+def unsign(secret: bytes, purpose: str, value: str | None, max_age: int) -> dict[str, Any] | None:
+    """The payload, or None when the value is missing, malformed, not ours or too old."""
+    if not value:
         return None
-    body, mac = value.split(".")
-    expected = hmac.new(secret, f"{purpose}.{body}".encode(), hashlib.sha256).digest()
     try:
-        if not hmac.compare_digest(expected, _unb64(mac)):
-            return None
-        payload = json.loads(_unb64(body))
-    except (ValueError, json.JSONDecodeError):
+        payload = _serializer(secret, purpose).loads(value, max_age=max_age)
+    except BadSignature:  # includes SignatureExpired
         return None
     return payload if isinstance(payload, dict) else None
 
 
 def token_for(secret: bytes, purpose: str, nonce: str) -> str:
     """A token derived from a nonce (the CSRF token shown in forms)."""
-    return _b64(hmac.new(secret, f"{purpose}.{nonce}".encode(), hashlib.sha256).digest())
+    return _signer(secret, purpose).get_signature(nonce).decode()
+
+
+def token_matches(secret: bytes, purpose: str, nonce: str, token: str) -> bool:
+    """Constant-time check that ``token`` was made from ``nonce`` with our key."""
+    if not nonce or not token:
+        return False
+    return _signer(secret, purpose).verify_signature(nonce, token)

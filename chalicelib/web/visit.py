@@ -1,48 +1,63 @@
 """One request's gate: cookies, CSRF, the signed-in user, and how pages go back out.
 
 Every view starts with ``signed_in(request)`` (or ``anonymous(request)`` for the sign-in
-pages); the authorisation matrix test proves no route skips it.
+pages); the authorisation matrix test proves no route skips it. Requests marked as
+background (the live-update polls send ``X-ClientComm-Background: 1``) are checked the same
+way but never count as activity for the idle timeout.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from chalice import Response
 from chalice.app import Request
 
-from .. import bootstrap
-from ..adapters.cognito import AuthFailed, InvalidToken, TokenExpired
 from ..config import Settings, get_jurisdiction, get_session_secret, get_settings
 from ..domain.errors import ClientCommError
 from ..domain.users import User
-from ..services import auth
+from ..lazy import lazy_module
 from .public_url import path_prefix, public_base_url
 from .rendering import render
 from .session import (
     CSRF_COOKIE,
-    REFRESH_COOKIE,
+    LEGACY_REFRESH_COOKIE,
     SESSION_COOKIE,
-    SLIDE_AFTER_SECONDS,
-    Session,
+    Ticket,
     cookie_header,
     read_cookies,
 )
-from .signing import token_for
+from .signing import token_for, token_matches
 
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import auth, sessions
+else:  # loaded by the first signed-in request, not by a webhook's cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    auth = lazy_module("chalicelib.services.auth")
+    sessions = lazy_module("chalicelib.services.sessions")
+
+BACKGROUND_HEADER = "x-clientcomm-background"
 MAX_FORM_BYTES = 64 * 1024
 
 
 class NotSignedIn(ClientCommError):
-    """No usable session; ``reason`` picks the message on the sign-in page."""
+    """No usable session; ``reason`` picks the message on the sign-in page.
 
-    def __init__(self, reason: str):
+    ``background`` requests are answered with 401 JSON instead of a redirect, so a poll
+    never receives the sign-in page as if it were its data.
+    """
+
+    def __init__(self, reason: str, background: bool = False):
         super().__init__(reason)
         self.reason = reason
+        self.background = background
 
 
 class CsrfFailed(ClientCommError):
@@ -57,8 +72,16 @@ class Visit:
     cookies: dict[str, str]
     csrf_nonce: str
     user: User | None = None
+    session_id: str | None = None
     form: dict[str, str] = field(default_factory=dict)
     set_cookies: list[str] = field(default_factory=list)
+
+    @property
+    def staff(self) -> User:
+        """The signed-in member of staff (``signed_in`` guarantees one)."""
+        if self.user is None:
+            raise NotSignedIn("required")
+        return self.user
 
     @property
     def csrf_token(self) -> str:
@@ -80,7 +103,7 @@ class Visit:
         return public_base_url(self.request, self.settings)
 
     def query(self, name: str, default: str = "") -> str:
-        params = self.request.query_params or {}
+        params: Mapping[str, str] = self.request.query_params or {}
         return str(params.get(name, default))[:200]
 
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
@@ -112,14 +135,39 @@ class Visit:
         )
 
     def start_session(self, signed: auth.SignedIn) -> None:
-        """Signing in rotates the CSRF nonce too, so a token seen before sign-in is useless."""
+        """A new server-side session; any session this browser had before is ended.
+
+        Signing in rotates the CSRF nonce too, so a token seen before sign-in is useless.
+        """
+        keeping = session_keeping(self.settings)
+        previous = Ticket.from_cookie_value(self.secret, self.cookies.get(SESSION_COOKIE))
+        if previous is not None:
+            sessions.end(keeping, previous.session_id)
         self.user = signed.user
-        session = Session(signed.user, signed.tokens.id_token, time.time())
-        self.set_cookie(SESSION_COOKIE, session.to_cookie_value(self.secret))
-        if signed.tokens.refresh_token:
-            self.set_cookie(REFRESH_COOKIE, signed.tokens.refresh_token)
+        self.session_id = sessions.start(keeping, signed)
+        ticket = Ticket(self.session_id, signed.user.user_id)
+        self.set_cookie(SESSION_COOKIE, ticket.to_cookie_value(self.secret))
+        if LEGACY_REFRESH_COOKIE in self.cookies:
+            self.set_cookie(LEGACY_REFRESH_COOKIE, "", max_age=0)
         self.csrf_nonce = secrets.token_urlsafe(24)
         self.set_cookie(CSRF_COOKIE, self.csrf_nonce)
+
+    def end_session(self) -> None:
+        """Sign-out: the server forgets the session (so copies of the cookie stop working)."""
+        if self.session_id:
+            sessions.end(session_keeping(self.settings), self.session_id)
+        for name in (SESSION_COOKIE, LEGACY_REFRESH_COOKIE):
+            self.set_cookie(name, "", max_age=0)
+        self.user = None
+        self.session_id = None
+
+
+def session_keeping(settings: Settings) -> sessions.SessionKeeping:
+    return sessions.SessionKeeping(
+        bootstrap.session_store(settings),
+        partial(bootstrap.cognito, settings),
+        bootstrap.token_verifier(settings),
+    )
 
 
 def anonymous(request: Request, *, form: bool = False) -> Visit:
@@ -137,54 +185,38 @@ def anonymous(request: Request, *, form: bool = False) -> Visit:
     return visit
 
 
-def signed_in(request: Request, *, form: bool = False) -> Visit:
-    """A visit by a signed-in member of staff, or NotSignedIn. Forms must carry the CSRF token."""
+def signed_in(request: Request, *, form: bool = False, background: bool = False) -> Visit:
+    """A visit by a signed-in, active member of staff, or NotSignedIn.
+
+    Role, department and the active flag are read from the Users table on every request.
+    Forms must carry the CSRF token.
+    """
+    background = background or is_background(request)
     visit = anonymous(request)
-    session = Session.from_cookie_value(visit.secret, visit.cookies.get(SESSION_COOKIE))
-    if session is None:
-        raise NotSignedIn("invalid" if visit.cookies.get(SESSION_COOKIE) else "required")
-    if session.idle_for() > visit.settings.idle_timeout_seconds:
-        raise NotSignedIn("idle")
-    visit.user = _verified_user(visit, session)
+    raw = visit.cookies.get(SESSION_COOKIE)
+    ticket = Ticket.from_cookie_value(visit.secret, raw)
+    if ticket is None:
+        raise NotSignedIn("invalid" if raw else "required", background)
+    try:
+        visit.user = sessions.resume(
+            session_keeping(visit.settings),
+            ticket.session_id,
+            ticket.user_id,
+            background=background,
+            idle_limit=timedelta(seconds=visit.settings.idle_timeout_seconds),
+        )
+    except sessions.SessionEnded as exc:
+        raise NotSignedIn(exc.reason, background) from exc
+    visit.session_id = ticket.session_id
     if form:
         visit.form = read_form(request)
         check_csrf(visit)
     return visit
 
 
-def _verified_user(visit: Visit, session: Session) -> User:
-    verifier = bootstrap.token_verifier(visit.settings)
-    try:
-        claims = verifier.verify(session.id_token)
-    except TokenExpired:
-        return _refreshed_user(visit)
-    except InvalidToken as exc:
-        raise NotSignedIn("invalid") from exc
-    if claims.get("cognito:username", claims["sub"]) != session.user.user_id:
-        raise NotSignedIn("invalid")
-    if session.idle_for() > SLIDE_AFTER_SECONDS:
-        fresh = Session(session.user, session.id_token, time.time())
-        visit.set_cookie(SESSION_COOKIE, fresh.to_cookie_value(visit.secret))
-    return session.user
-
-
-def _refreshed_user(visit: Visit) -> User:
-    """The ID token ran out while the person kept working: ask Cognito for a new one."""
-    refresh_token = visit.cookies.get(REFRESH_COOKIE)
-    if not refresh_token:
-        raise NotSignedIn("expired")
-    try:
-        signed = auth.refresh(
-            bootstrap.cognito(visit.settings),
-            bootstrap.token_verifier(visit.settings),
-            bootstrap.stores(visit.settings).users,
-            refresh_token,
-        )
-    except (AuthFailed, InvalidToken, auth.NotEnrolled) as exc:
-        raise NotSignedIn("expired") from exc
-    session = Session(signed.user, signed.tokens.id_token, time.time())
-    visit.set_cookie(SESSION_COOKIE, session.to_cookie_value(visit.secret))
-    return signed.user
+def is_background(request: Request) -> bool:
+    """The page's own script marks its polls; they must not count as someone being there."""
+    return (request.headers.get(BACKGROUND_HEADER) or "").strip() == "1"
 
 
 def read_form(request: Request) -> dict[str, str]:
@@ -199,6 +231,5 @@ def read_form(request: Request) -> dict[str, str]:
 def check_csrf(visit: Visit) -> None:
     sent = visit.form.pop("csrf_token", "")
     nonce = visit.cookies.get(CSRF_COOKIE, "")
-    expected = token_for(visit.secret, CSRF_COOKIE, nonce) if nonce else ""
-    if not nonce or not secrets.compare_digest(sent, expected):
+    if not token_matches(visit.secret, CSRF_COOKIE, nonce, sent):
         raise CsrfFailed("This form is out of date or did not come from ClientComm.")

@@ -54,6 +54,23 @@
   }
 
   // --- Drafts survive a lost connection or a reload: kept in this browser until sent ---
+  // Keys carry the signed-in person's id (the page renders it), so the next person on a
+  // shared browser never sees them; signing out removes every ClientComm draft.
+  var DRAFT_PREFIX = "clientcomm-draft:";
+  var OLD_DRAFT_PREFIX = "draft-";
+
+  function clearDrafts() {
+    if (!window.localStorage) { return; }
+    var doomed = [];
+    for (var i = 0; i < localStorage.length; i += 1) {
+      var key = localStorage.key(i);
+      if (key && (key.indexOf(DRAFT_PREFIX) === 0 || key.indexOf(OLD_DRAFT_PREFIX) === 0)) {
+        doomed.push(key);
+      }
+    }
+    doomed.forEach(function (key) { localStorage.removeItem(key); });
+  }
+
   function setupDraft(form) {
     var key = form.getAttribute("data-draft-key");
     var box = form.querySelector("textarea[name=body]");
@@ -70,13 +87,38 @@
   }
 
   // --- Live updates: one cheap poll; refetch a region only when something changed ---
+  // Polls are marked as background requests: they never count as someone being at the
+  // screen, so the idle timeout still ends a session left open in a tab.
   var baseTitle = document.title;
-  var lastSeq = null, lastUnread = null;
+  var lastSeq = null, lastUnread = null, pollTimer = null, signedOutAlready = false;
+  var BACKGROUND = "X-ClientComm-Background";
+
+  function backgroundHeaders(accept) {
+    var headers = { Accept: accept };
+    headers[BACKGROUND] = "1";
+    return headers;
+  }
+
+  function signedOut(response) {
+    if (signedOutAlready) { return; }
+    signedOutAlready = true;
+    if (pollTimer) { window.clearInterval(pollTimer); }
+    response.json().catch(function () { return {}; }).then(function (data) {
+      var target = data && data.signin;
+      if (!target) { window.location.reload(); return; }
+      var here = document.body.getAttribute("data-current-path");
+      if (here && here !== "/") { target += "&next=" + encodeURIComponent(here); }
+      window.location.assign(target);
+    });
+  }
 
   function replaceRegion(region) {
     var src = region.getAttribute("data-live-src");
-    return fetch(src, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
+    return fetch(src, { credentials: "same-origin", headers: backgroundHeaders("text/html") })
+      .then(function (r) {
+        if (r.status === 401) { signedOut(r); return null; }
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) {
         if (html === null) { return; }
         var doc = new DOMParser().parseFromString(html, "text/html");
@@ -95,9 +137,13 @@
   }
 
   function poll() {
+    if (signedOutAlready) { return; }
     fetch(document.body.getAttribute("data-activity-url"), {
-      credentials: "same-origin", headers: { Accept: "application/json" }
-    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      credentials: "same-origin", headers: backgroundHeaders("application/json")
+    }).then(function (r) {
+      if (r.status === 401) { signedOut(r); return null; }
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
       if (!data) { return; }
       document.title = (data.unread ? "(" + data.unread + ") " : "") + baseTitle;
       if (lastSeq !== null && data.seq !== lastSeq) {
@@ -130,6 +176,10 @@
       setupCounter(form);
       setupDraft(form);
     });
+    document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+      form.addEventListener("submit", clearDrafts);
+    });
+    if (document.body.hasAttribute("data-clear-drafts")) { clearDrafts(); }
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
@@ -137,7 +187,7 @@
       setupNotifications();
       poll();
       var every = parseInt(document.body.getAttribute("data-poll-ms") || "4000", 10);
-      window.setInterval(poll, every);
+      pollTimer = window.setInterval(poll, every);
     }
   });
 })();

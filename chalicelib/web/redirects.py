@@ -1,0 +1,27 @@
+"""Where to go after signing in: only a path of ours, never another site.
+
+Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so ``/\\t/evil`` becomes
+``//evil``: the target is parsed as a URL and refused when it has any scheme, any host,
+any control character or backslash, or a path that a browser could read as a host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+HOME = "/caseload"
+
+
+def safe_next(target: str | None, default: str = HOME) -> str:
+    """``target`` if it is a plain path on this site, else ``default``."""
+    if not target or any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return default
+    if parts.path.startswith("//"):
+        return default
+    return target

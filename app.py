@@ -1,19 +1,28 @@
 """ClientComm: wiring only. The work happens in chalicelib/."""
 
+from typing import TYPE_CHECKING
+
 from chalice import Chalice, Rate
 
-from chalicelib.jobs import entry_points
+from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     auth_pages,
     caseload_pages,
     conversation_pages,
+    security_headers,
     settings_pages,
     static_files,
     unclaimed_pages,
     webhooks,
 )
 
+if TYPE_CHECKING:
+    from chalicelib.jobs import entry_points
+else:  # a scheduled job loads what it needs when it runs, not every web cold start
+    entry_points = lazy_module("chalicelib.jobs.entry_points")
+
 app = Chalice(app_name="clientcomm")
+app.register_middleware(security_headers.add_security_headers, "http")  # outermost
 app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)
@@ -28,3 +37,9 @@ app.register_blueprint(webhooks.bp)
 def email_notifications(event):
     """E-mail staff who asked for it about unread texts (at most once a minute)."""
     return entry_points.email_notifications()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="replay-fallback")
+def replay_fallback(event):
+    """Store inbound texts that Twilio handed to the fallback URL while the webhook failed."""
+    return entry_points.replay_fallback()

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .adapters.aws import LONG_POLL_READ_TIMEOUT_SECONDS as LONG_POLL_READ_TIMEOUT
 from .adapters.aws import aws_client
 from .adapters.cognito import CognitoGateway, TokenVerifier
 from .adapters.email import EmailGateway
+from .adapters.queue import MessageQueue
 from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
-from .config import Settings, get_settings
-from .store.activity import ActivityStore
+from .config import ConfigurationError, Settings, get_settings
+from .store.audit import AuditStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
 from .store.inbound import InboundStore
 from .store.outbound import OutboundStore
+from .store.sessions import SessionStore
 from .store.tables import bind_tables
 from .store.unclaimed import UnclaimedStore
 from .store.users import UserStore
@@ -31,7 +34,7 @@ class Stores:
     inbound: InboundStore
     outbound: OutboundStore
     unclaimed: UnclaimedStore
-    activity: ActivityStore
+    audit: AuditStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -44,8 +47,25 @@ def stores(settings: Settings | None = None) -> Stores:
         InboundStore(),
         OutboundStore(),
         UnclaimedStore(),
-        ActivityStore(),
+        AuditStore(),
     )
+
+
+def session_store(settings: Settings | None = None) -> SessionStore:
+    """Read on every request; the same lazily bound tables as ``stores``."""
+    bind_tables((settings or get_settings()).table_prefix)
+    return SessionStore()
+
+
+def fallback_queue(settings: Settings | None = None) -> MessageQueue:
+    """Where the fallback URL keeps inbound requests for replay (``FALLBACK_QUEUE_URL``)."""
+    settings = settings or get_settings()
+    if not settings.fallback_queue_url:
+        raise ConfigurationError("FALLBACK_QUEUE_URL is not set")
+    client = aws_client(
+        "sqs", settings.region, settings.aws_endpoint_url, read_timeout=LONG_POLL_READ_TIMEOUT
+    )
+    return MessageQueue(client, settings.fallback_queue_url)
 
 
 def email(settings: Settings | None = None) -> EmailGateway:

@@ -33,6 +33,7 @@ class Settings:
     media_bucket: str
     public_base_url: str
     notify_from_email: str
+    fallback_queue_url: str = ""
 
     @property
     def token_issuer(self) -> str:
@@ -62,6 +63,7 @@ def get_settings() -> Settings:
         media_bucket=env.get("MEDIA_BUCKET", ""),
         public_base_url=env.get("PUBLIC_BASE_URL", ""),
         notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
+        fallback_queue_url=env.get("FALLBACK_QUEUE_URL", ""),
     )
 
 

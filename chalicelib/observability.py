@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -46,3 +48,15 @@ def count(name: str, value: int = 1) -> None:
     recorder = metrics()
     recorder.add_metric(name=name, unit=unit.Count, value=value)
     recorder.flush_metrics()
+
+
+@contextmanager
+def log_keys(**keys: str) -> Iterator[Any]:
+    """Add correlation keys (ids only) to every log line of one request, and always take
+    them off again: a warm Lambda container serves the next request with the same logger."""
+    log = logger()
+    log.append_keys(**keys)
+    try:
+        yield log
+    finally:
+        log.remove_keys(list(keys))

@@ -10,13 +10,26 @@ import pytest
 
 from infra.local.stack import LocalStack
 
+pytest_plugins = ["tests.aws_calls"]
+
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(log_watch):
     local = LocalStack(app_port=0, twilio_port=0, moto_port=0, prefix="test-", callback_delay=0.05)
     local.start()
     yield local
-    local.stop()
+    try:
+        log_watch.check()  # before the stack stops: it reads what the run stored
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def log_watch():
+    """Every app log line of the run; the stack checks them for private data at the end."""
+    from tests.log_watch import LogWatch
+
+    return LogWatch().start()
 
 
 @pytest.fixture(scope="session")

@@ -129,3 +129,22 @@ def new_sid(prefix: str = "SM") -> str:
     import secrets
 
     return f"{prefix}{secrets.token_hex(12)}{next(_sids):08x}"
+
+
+def outbound_entry(client, outbound_id: str, body: str = "hi"):
+    """A text as the send form records it before Twilio is called."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+
+    return ConversationEntry(
+        client.client_id,
+        outbound_id,
+        datetime.now(UTC),
+        EntryKind.TEXT,
+        body=body,
+        direction=Direction.OUTBOUND,
+        phone=client.phone,
+        status="sending_to_twilio",
+        author_id="kristina",
+    )

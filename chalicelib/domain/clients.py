@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class Client:
     delivery_problem: str = ""
     recent_sentiment: tuple[float, ...] = ()
     inbound_count: int = 0
+    changed_at: datetime | None = None
 
     @property
     def turning_negative(self) -> bool:
@@ -127,6 +129,16 @@ def order_caseload(clients: Iterable[Client], order: CaseloadOrder) -> list[Clie
             key=lambda c: c.last_contact_at.timestamp() if c.last_contact_at else 0.0, reverse=True
         )
     return listed
+
+
+def change_marker(clients: Iterable[Client]) -> str:
+    """A short fingerprint of what a list page shows that changes with every text, status,
+    read or edit: an open page compares it to decide whether to refresh."""
+    digest = hashlib.sha256()
+    for client in sorted(clients, key=lambda c: c.client_id):
+        changed = client.changed_at.isoformat() if client.changed_at else "-"
+        digest.update(f"{client.client_id}|{changed}|{client.unread_count}\n".encode())
+    return digest.hexdigest()[:20]
 
 
 def matches(client: Client, query: str) -> bool:

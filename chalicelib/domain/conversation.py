@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from .delivery import PROBLEMS, explain
+from .delivery import explain_status
 from .sentiment import tone
 
 
@@ -48,8 +48,8 @@ class ConversationEntry:
 
     @property
     def problem(self) -> str:
-        """Plain-language reason a text did not arrive, if it did not."""
-        return explain(self.error_code) if self.status in PROBLEMS else ""
+        """Plain-language reason a text did not arrive (or may not have), if so."""
+        return explain_status(self.status, self.error_code)
 
 
 def new_entry_id() -> str:

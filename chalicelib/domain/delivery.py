@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Twilio's statuses in the order a message moves through them. Callbacks arrive out of
 # order and twice; a status may replace another only if its rank is higher.
 STATUS_RANK = {
     "sending_to_twilio": 0,  # ours: written before Twilio is called
+    "unknown": 1,  # ours: Twilio did not answer in time; a callback or a check resolves it
+    "not_sent": 2,  # ours: Twilio certainly did not take it; a later callback still wins
     "accepted": 1,
     "scheduled": 1,
     "queued": 2,
@@ -18,7 +22,8 @@ STATUS_RANK = {
     "received": 5,
 }
 FINAL = frozenset({"delivered", "undelivered", "failed", "read", "received"})
-PROBLEMS = frozenset({"undelivered", "failed"})
+PROBLEMS = frozenset({"undelivered", "failed", "not_sent"})
+UNRESOLVED = frozenset({"sending_to_twilio", "unknown"})
 
 # Error codes we name in code; explanations for case managers.
 OPTED_OUT = 21610
@@ -43,9 +48,51 @@ def rank(status: str) -> int:
     return STATUS_RANK.get(status, 0)
 
 
+def statuses_below(status: str) -> list[str]:
+    """Every status a text may leave for ``status``."""
+    return [name for name, value in STATUS_RANK.items() if value < rank(status)]
+
+
 def moves_forward(current: str | None, new: str) -> bool:
     """True if ``new`` may replace ``current``; a late "sent" never undoes "delivered"."""
     return current is None or rank(new) > rank(current)
+
+
+NOT_SENT_REASON = "Twilio could not be reached, so the text was not sent. Send it again."
+UNKNOWN_REASON = (
+    "Twilio did not answer in time. ClientComm is checking whether the text went out; "
+    "don't send it again yet."
+)
+
+
+@dataclass(frozen=True)
+class ClientEffect:
+    """What a status does to the client's record (the caseload flags)."""
+
+    delivery_problem: str | None = None  # set this explanation
+    clears_problem: bool = False  # a delivered text clears the last problem
+    opted_out: bool = False  # Twilio says the client replied STOP (21610)
+
+
+def effect_on_client(status: str, error_code: int | None) -> ClientEffect:
+    """A failed text flags the client with a plain reason; a delivered one clears it."""
+    if status == "not_sent":
+        return ClientEffect(delivery_problem=NOT_SENT_REASON)
+    if status in PROBLEMS:
+        reason = explain(error_code) or "The text could not be delivered."
+        return ClientEffect(delivery_problem=reason, opted_out=error_code == OPTED_OUT)
+    if status == "delivered":
+        return ClientEffect(clears_problem=True)
+    return ClientEffect()
+
+
+def explain_status(status: str, error_code: int | None) -> str:
+    """The reason a case manager reads next to a text that did not arrive, if any."""
+    if status == "not_sent":
+        return NOT_SENT_REASON
+    if status == "unknown":
+        return UNKNOWN_REASON
+    return explain(error_code) if status in PROBLEMS else ""
 
 
 def explain(error_code: int | str | None) -> str:

@@ -29,3 +29,8 @@ class Conflict(ClientCommError):
 
 class StaleRecord(Conflict):
     """Someone else saved the record after the form was opened."""
+
+
+class NotStored(ClientCommError):
+    """A write did not happen (conflicts or throttling that outlasted the retries, or the
+    database failing). Nothing was saved; the person or Twilio should try again."""

@@ -1,18 +1,50 @@
-"""What each scheduled Lambda handler runs, with real collaborators built here."""
+"""What each scheduled Lambda handler runs: real collaborators built here, the work done
+by services."""
 
 from __future__ import annotations
 
 from .. import bootstrap
-from ..config import get_settings
-from ..observability import logger
-from .notifications import send_unread_notifications
+from ..config import get_jurisdiction, get_settings
+from ..observability import count, logger
+from ..services import fallback
+from ..services.notifications import send_unread_notifications
+from ..services.receiving import InboundText, receive_text
+from ..services.webhook_checks import auth_token
+
+REPLAY_BUDGET_SECONDS = 40  # the replay function's timeout is 60 s
 
 
-def email_notifications() -> dict:
+def email_notifications() -> dict[str, int]:
     settings = get_settings()
     stores = bootstrap.stores(settings)
     sent = send_unread_notifications(
-        stores.activity, stores.users, bootstrap.email(settings), settings.public_base_url
+        stores.clients, stores.users, bootstrap.email(settings), settings.public_base_url
     )
     logger().info("e-mail notifications", extra={"sent": sent})
     return {"sent": sent}
+
+
+def replay_fallback() -> dict[str, int]:
+    """Store the inbound texts the fallback URL kept, exactly as a live webhook would."""
+    settings = get_settings()
+    if not settings.fallback_queue_url:
+        return {"replayed": 0, "left_for_later": 0, "discarded": 0}
+    stores = bootstrap.stores(settings)
+    jurisdiction = get_jurisdiction()
+
+    def handle(form: dict[str, str]) -> object:
+        text = InboundText.from_form(form)
+        return receive_text(text, jurisdiction, stores.clients, stores.inbound, stores.unclaimed)
+
+    report = fallback.replay_kept(
+        bootstrap.fallback_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
+    )
+    result = {
+        "replayed": report.replayed,
+        "left_for_later": report.left_for_later,
+        "discarded": report.discarded,
+    }
+    if report.replayed:
+        count("InboundReplayed", report.replayed)
+    logger().info("fallback replay", extra=result)
+    return result

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
-from ..domain.conversation import marker, transfer_marker_text
+from ..domain.conversation import ConversationEntry, marker, transfer_marker_text
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.permissions import (
     case_manager_for_new_client,
@@ -63,10 +63,18 @@ def add_client(
 ) -> Client:
     details = ClientDetails.from_form(form)
     owner_id = case_manager_for_new_client(user, form.get("case_manager_id"))
-    if owner_id != user.user_id:
+    if owner_id != user.user_id or user.role is not Role.CASE_MANAGER:
         owner = users.get(owner_id)
-        if owner is None or owner.department_id != user.department_id:
-            raise Forbidden("Clients can only be added to caseloads of your own department.")
+        if (
+            owner is None
+            or owner.department_id != user.department_id
+            or owner.role is not Role.CASE_MANAGER
+            or not owner.active
+        ):
+            raise Forbidden(
+                "Clients can only be added to the caseload of an active case manager "
+                "of your department."
+            )
     client = Client(
         client_id=secrets.token_hex(10),
         department_id=user.department_id,
@@ -133,7 +141,9 @@ def reassign_client(
     return clients.reassign(client, new_owner.user_id, moved)
 
 
-def number_change_marker(user: User, client: Client, new_phone: str, body: str):
+def number_change_marker(
+    user: User, client: Client, new_phone: str, body: str
+) -> ConversationEntry:
     """The marker every number change leaves: who changed it, from what, to what."""
     return marker(
         client.client_id,

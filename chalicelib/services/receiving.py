@@ -1,24 +1,39 @@
 """An inbound text: find its client by (department number, sender), handle keywords,
-score its tone, store it once. Three DynamoDB round trips for a known client."""
+score its tone, store it once. Three DynamoDB round trips for a known client.
+
+Storing either happens or raises ``NotStored``: the webhook then answers 5xx so Twilio
+tries again (or the fallback queue keeps the request for replay). A repeat of a text
+already stored is a success that stores nothing.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..domain import sentiment
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction, EntryKind, marker
+from ..domain.errors import ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.keywords import Keyword, keyword_in
+from ..domain.message_body import clean_body
 from ..domain.phones import display_phone
+from ..domain.senders import MAX_SENDER, normalise_sender
 from ..store.clients import ClientStore
-from ..store.inbound import ConcurrentChange, InboundStore
+from ..store.inbound import InboundChange, InboundStore
 from ..store.unclaimed import UnclaimedStore
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 3
+
+
+SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
+MAX_INBOUND_BODY = 1600  # Twilio joins a long text's parts up to this length
+MAX_MEDIA = 10  # Twilio's own limit per message
+MAX_FIELD = 1000  # media URLs and content types; anything longer is not from Twilio
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,34 @@ class InboundText:
     to: str
     body: str
     media: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, content type)
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> InboundText:
+        """Read Twilio's fields, refusing (ValidationFailed) what Twilio could not have sent."""
+        errors: dict[str, str] = {}
+        sid = form.get("MessageSid", "")
+        if not SID.match(sid):
+            errors["MessageSid"] = "is missing or not a Twilio message id"
+        for name in ("From", "To"):
+            value = form.get(name, "")
+            if not value or len(value) > MAX_SENDER:
+                errors[name] = "is missing or too long"
+        body = form.get("Body", "")
+        if len(body) > MAX_INBOUND_BODY:
+            errors["Body"] = f"is longer than {MAX_INBOUND_BODY} characters"
+        count = form.get("NumMedia") or "0"
+        if not count.isdigit() or int(count) > MAX_MEDIA:
+            errors["NumMedia"] = f"must be a number up to {MAX_MEDIA}"
+            count = "0"
+        media = tuple(
+            (form.get(f"MediaUrl{i}", ""), form.get(f"MediaContentType{i}", ""))
+            for i in range(int(count))
+        )
+        if any(len(url) > MAX_FIELD or len(kind) > MAX_FIELD for url, kind in media):
+            errors["MediaUrl"] = "is too long"
+        if errors:
+            raise ValidationFailed(errors)
+        return cls(sid, form["From"], form["To"], clean_body(body), media)
 
 
 @dataclass(frozen=True)
@@ -46,64 +89,46 @@ def receive_text(
     inbound: InboundStore,
     unclaimed: UnclaimedStore,
 ) -> Received:
-    department = jurisdiction.department_for_number(text.to)
+    department = jurisdiction.department_for_number(normalise_sender(text.to))
     if department is None:
         log.warning("inbound text to a number no department owns", extra={"sid": text.sid})
         return Received("unknown_department")
-    route = clients.route(department.department_id, text.sender)
-    entry = _entry(text)
+    sender = normalise_sender(text.sender)
+    route = clients.route(department.department_id, sender)
+    entry = new_entry(replace(text, sender=sender))
     if route is None:
-        stored, first = unclaimed.record(department.department_id, entry)
-        if not stored:
-            return Received("duplicate")
-        return Received("unclaimed", jurisdiction.text("auto_reply") if first else None)
+        return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
     client_id, current = route
-    for _ in range(ATTEMPTS):
-        client = clients.get(client_id)
-        if client is None:
-            break
-        try:
-            return _store(client, text, entry, current, jurisdiction, inbound)
-        except ConcurrentChange:
-            continue  # another text for this client landed between our read and write
-    raise RuntimeError(f"could not store inbound text {text.sid} after {ATTEMPTS} attempts")
+    client = clients.get(client_id)
+    if client is None:  # a route to a client that is gone: keep the text where it is seen
+        return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
+    return _store(client, entry, current, jurisdiction, inbound)
+
+
+def _unclaimed(
+    department_id: str, entry: ConversationEntry, jurisdiction: Jurisdiction, store: UnclaimedStore
+) -> Received:
+    """The first text a number sends while unclaimed gets the auto-reply; a retry of that
+    text may still claim it (the reply is sent at most once per waiting number)."""
+    stored = store.record(department_id, entry)
+    replying = store.claim_auto_reply(department_id, entry.phone)
+    reply = jurisdiction.text("auto_reply") if replying else None
+    return Received("unclaimed" if stored else "duplicate", reply)
 
 
 def _store(
     client: Client,
-    text: InboundText,
     entry: ConversationEntry,
     current: bool,
     jurisdiction: Jurisdiction,
     inbound: InboundStore,
 ) -> Received:
-    keyword = keyword_in(text.body, client.opted_out)
-    opted_out: bool | None = None
-    markers: list[ConversationEntry] = []
-    if keyword is Keyword.STOP:
-        opted_out = True
-        markers.append(
-            _marker(
-                client,
-                "opted_out",
-                f"{client.first_name} texted “{text.body.strip()}”: opted out "
-                "of texts. Nothing can be sent until they text START.",
-            )
-        )
-    elif keyword is Keyword.START:
-        opted_out = False
-        markers.append(
-            _marker(
-                client,
-                "opted_in",
-                f"{client.first_name} texted “{text.body.strip()}”: texts are allowed again.",
-            )
-        )
+    keyword = keyword_in(entry.body, client.opted_out)
+    markers = keyword_markers(client, entry.body, keyword)
     score = None
-    recent = None
-    if keyword is None and text.body.strip():
-        score = sentiment.score(text.body)
-        recent = sentiment.remember(client.recent_sentiment, score)
+    if keyword is None and entry.body.strip():
+        score = sentiment.score(entry.body)
+    opted_out = {Keyword.STOP: True, Keyword.START: False}.get(keyword) if keyword else None
     entry = replace(
         entry,
         client_id=client.client_id,
@@ -113,24 +138,39 @@ def _store(
     )
     if not current:
         markers.append(
-            _marker(
-                client,
+            marker(
+                client.client_id,
                 "old_number",
-                f"This text came from an old number, "
-                f"{display_phone(text.sender)}. Replies go to the current "
-                f"number, {display_phone(client.phone)}.",
+                f"This text came from an old number, {display_phone(entry.phone)}. Replies go "
+                f"to the current number, {display_phone(client.phone)}.",
             )
         )
-    stored = inbound.store_inbound(
-        client, entry, opted_out=opted_out, recent_sentiment=recent, markers=tuple(markers)
-    )
-    if not stored:
+    change = InboundChange(opted_out=opted_out, sentiment=score)
+    if not inbound.store_inbound(client, entry, change, tuple(markers)):
         return Received("duplicate", client_id=client.client_id)
+    if score is not None and len(client.recent_sentiment) + 1 > 2 * sentiment.KEEP:
+        kept = sentiment.remember(client.recent_sentiment, score)
+        inbound.trim_sentiment(client.client_id, len(client.recent_sentiment) + 1, kept)
     reply = jurisdiction.text("help", client.language) if keyword is Keyword.HELP else None
     return Received("stored", reply, client.client_id)
 
 
-def _entry(text: InboundText) -> ConversationEntry:
+def keyword_markers(client: Client, body: str, keyword: Keyword | None) -> list[ConversationEntry]:
+    """STOP and START leave a visible line in the conversation saying what they changed."""
+    said = body.strip()
+    if keyword is Keyword.STOP:
+        text = (
+            f"{client.first_name} texted “{said}”: opted out of texts. Nothing can be sent "
+            "until they text START."
+        )
+        return [marker(client.client_id, "opted_out", text)]
+    if keyword is Keyword.START:
+        text = f"{client.first_name} texted “{said}”: texts are allowed again."
+        return [marker(client.client_id, "opted_in", text)]
+    return []
+
+
+def new_entry(text: InboundText) -> ConversationEntry:
     details = {}
     if text.media:
         details = {
@@ -149,7 +189,3 @@ def _entry(text: InboundText) -> ConversationEntry:
         sid=text.sid,
         details=details,
     )
-
-
-def _marker(client: Client, name: str, body: str) -> ConversationEntry:
-    return marker(client.client_id, name, body)

@@ -1,20 +1,42 @@
-"""Sending a text to a client, exactly once, to their current number only."""
+"""Sending a text to a client, exactly once, to their current number only.
+
+The send form carries a one-time id. Its first use records the text before Twilio is
+called; any later use of the same id gets the first attempt's real outcome (sent, refused
+with the reason, still in progress, or not known yet) and sends nothing, and an id reused
+for another client or another body is refused. The answer a case manager sees is the truth.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from ..adapters.twilio_gateway import RecipientOptedOut, TwilioError, TwilioGateway
+from ..adapters.twilio_gateway import (
+    InvalidRecipient,
+    RecipientOptedOut,
+    TwilioError,
+    TwilioGateway,
+    TwilioNotSent,
+    TwilioOutcomeUnknown,
+)
 from ..domain.conversation import ConversationEntry, Direction, EntryKind
-from ..domain.delivery import OPTED_OUT, explain
+from ..domain.delivery import (
+    NOT_SENT_REASON,
+    OPTED_OUT,
+    PROBLEMS,
+    UNKNOWN_REASON,
+    effect_on_client,
+    explain,
+)
 from ..domain.errors import ClientCommError, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
-from ..domain.segments import MAX_BODY, count_segments
+from ..domain.message_body import checked_body
+from ..domain.segments import count_segments
 from ..domain.users import User
 from ..store.clients import ClientStore
-from ..store.outbound import OutboundStore
+from ..store.outbound import FirstAttempt, OutboundRef, OutboundStore, StatusChange, ref_for
 from .caseload import open_client
 
 DRAFT_ID = re.compile(r"^[0-9a-f]{16,32}$")
@@ -24,15 +46,17 @@ class SendRefused(ClientCommError):
     """The text was not sent; the message says why in a case manager's words."""
 
 
+class SendPending(ClientCommError):
+    """The text may be on its way but it is not known yet; don't send it again."""
+
+
 def check_body(body: str) -> str:
-    text = (body or "").strip()
-    if not text:
-        raise ValidationFailed({"body": "Write a message first."})
-    if len(text) > MAX_BODY:
-        raise ValidationFailed(
-            {"body": f"The message is {len(text)} characters; texts stop at {MAX_BODY}."}
-        )
-    return text
+    return checked_body(body)
+
+
+def body_digest(client_id: str, body: str) -> str:
+    """What a one-time id was used for: the client and the exact body."""
+    return hashlib.sha256(f"{client_id}\x00{body}".encode()).hexdigest()[:32]
 
 
 def send_text(
@@ -44,14 +68,12 @@ def send_text(
     client_id: str,
     body: str,
     draft_id: str,
-    status_callback: str,
+    status_callback_base: str,
 ) -> ConversationEntry:
-    """Three DynamoDB round trips: read the client, record "sending", record Twilio's answer.
-
-    ``draft_id`` comes with the form, so a double click or a resubmitted form finds the
-    text already written and does not send it again.
-    """
-    text = check_body(body)
+    """Three DynamoDB round trips and one Twilio call: read the client, record "sending",
+    record Twilio's answer. ``status_callback_base`` + "/" + the one-time id is where
+    Twilio reports the text's status."""
+    text = checked_body(body)
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
     client = open_client(user, clients, client_id)
@@ -75,27 +97,63 @@ def send_text(
         author_id=user.user_id,
         segments=count_segments(text),
     )
-    if not outbound.start_outbound(entry):
-        return entry  # already sent from this form
+    digest = body_digest(client.client_id, text)
+    earlier = outbound.start(entry, digest)
+    if earlier is not None:
+        return first_outcome(earlier, client.client_id, digest)
+    ref = ref_for(entry)
     try:
         sent = gateway.send(
             from_=department.twilio_number,
             to=client.phone,
             body=text,
-            status_callback=status_callback,
+            status_callback=f"{status_callback_base.rstrip('/')}/{draft_id}",
         )
-    except RecipientOptedOut as exc:
-        outbound.mark_failed(client, entry, OPTED_OUT, explain(OPTED_OUT))
-        raise SendRefused(
-            f"{client.full_name} has replied STOP to this number, so Twilio "
-            "refused the text. It is marked as opted out."
-        ) from exc
     except TwilioError as exc:
-        outbound.mark_failed(
-            client, entry, exc.code, explain(exc.code) or "Twilio did not accept the text."
-        )
-        raise SendRefused(
-            "The text could not be handed to Twilio and was not sent. Try again in a minute."
-        ) from exc
-    outbound.record_sent(client, entry, sent.sid, sent.status, sent.segments)
+        _record_failure(outbound, ref, exc)
+        raise _refusal(client.full_name, exc) from exc
+    outbound.record_sent(ref, draft_id, user.user_id, sent.sid, sent.status, sent.segments)
     return replace(entry, sid=sent.sid, status=sent.status)
+
+
+def first_outcome(earlier: FirstAttempt, client_id: str, digest: str) -> ConversationEntry:
+    """The answer to a repeated one-time id: what its first use really did."""
+    if earlier.ref.client_id != client_id or earlier.body_digest != digest:
+        raise SendRefused(
+            "This form was already used to send a different text. Nothing was sent; "
+            "reload the page and send again."
+        )
+    entry = earlier.entry
+    if entry is None or entry.status == "sending_to_twilio":
+        raise SendPending("This text is still being sent. The conversation will show it.")
+    if entry.status == "unknown":
+        raise SendPending(UNKNOWN_REASON)
+    if entry.status in PROBLEMS:
+        raise SendRefused(f"This text was not sent: {entry.problem}")
+    return entry
+
+
+def _record_failure(outbound: OutboundStore, ref: OutboundRef, exc: TwilioError) -> None:
+    """Leave the text in the state Twilio's answer proves, so the page tells the truth."""
+    if isinstance(exc, TwilioOutcomeUnknown):
+        change = StatusChange("unknown")
+    elif isinstance(exc, TwilioNotSent):
+        change = StatusChange("not_sent", exc.code, effect_on_client("not_sent", exc.code))
+    else:  # refused: opted out, a number that can't take texts, or a bad request
+        change = StatusChange("failed", exc.code, effect_on_client("failed", exc.code))
+    outbound.change_status(ref, change)
+
+
+def _refusal(name: str, exc: TwilioError) -> ClientCommError:
+    if isinstance(exc, RecipientOptedOut) or exc.code == OPTED_OUT:
+        return SendRefused(
+            f"{name} has replied STOP to this number, so Twilio refused the text. "
+            "It is marked as opted out."
+        )
+    if isinstance(exc, TwilioOutcomeUnknown):
+        return SendPending(UNKNOWN_REASON)
+    if isinstance(exc, TwilioNotSent):
+        return SendRefused(NOT_SENT_REASON)
+    if isinstance(exc, InvalidRecipient):
+        return SendRefused(f"Twilio refused the number: {explain(exc.code)}")
+    return SendRefused("Twilio did not accept the text, so it was not sent.")

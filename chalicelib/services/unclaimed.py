@@ -4,25 +4,32 @@ manager or supervisor attaches them to a client (or makes a new client of them).
 from __future__ import annotations
 
 from ..domain.clients import Client, ClientDetails
+from ..domain.conversation import ConversationEntry
 from ..domain.errors import NotFound, ValidationFailed
-from ..domain.phones import display_phone, normalise_phone
+from ..domain.phones import display_phone
+from ..domain.senders import sender_from_path
 from ..domain.users import User
 from ..store.clients import ClientStore, NumberInUse
 from ..store.unclaimed import UnclaimedNumber, UnclaimedStore
 from .caseload import number_change_marker, open_client
 
 
-def phone_from_path(digits: str) -> str:
-    """Paths carry the number as digits only (no "+" to mangle): 18015550123."""
-    if not digits.isdigit():
-        raise NotFound("There is no such number in the queue.")
+def phone_from_path(segment: str) -> str:
+    """Paths carry the sender without "+" (18015550123), or a short code / sender id as is."""
     try:
-        return normalise_phone("+" + digits)
+        return sender_from_path(segment)
     except ValidationFailed as exc:
         raise NotFound("There is no such number in the queue.") from exc
 
 
-def waiting(user: User, unclaimed: UnclaimedStore, digits: str) -> tuple[UnclaimedNumber, list]:
+def queue(user: User, unclaimed: UnclaimedStore) -> list[UnclaimedNumber]:
+    """The department's waiting numbers, most recent first."""
+    return unclaimed.in_department(user.department_id)
+
+
+def waiting(
+    user: User, unclaimed: UnclaimedStore, digits: str
+) -> tuple[UnclaimedNumber, list[ConversationEntry]]:
     phone = phone_from_path(digits)
     found = unclaimed.get(user.department_id, phone)
     if found is None:
@@ -37,6 +44,13 @@ def attach_to_client(
     the client's conversation."""
     found, _ = waiting(user, unclaimed, digits)
     client = open_client(user, clients, client_id)
+    if not found.phone.startswith("+"):
+        raise ValidationFailed(
+            {
+                "client_id": "Texts from a short code or a named sender can't become a client's "
+                "number."
+            }
+        )
     details = ClientDetails(
         client.first_name,
         client.last_name,

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client, ClientDetails, sort_key_for
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
 from .conversations import to_row
+from .inbound import EMAIL_DUE
 from .models import ClientModel, PhoneRouteModel
 from .transactions import transactions
+from .write_failures import Cause, classify, retry_transient
 
 MAX_CASELOAD = 2000
+PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class UnmailedTexts:
+    client_id: str
+    case_manager_id: str
+    unread: int
+    inbound_count: int
 
 
 class NumberInUse(Exception):
@@ -44,15 +59,16 @@ def to_client(row: ClientModel) -> Client:
         unread_count=int(row.unread_count or 0),
         last_contact_at=row.last_contact_at,
         version=int(row.version or 0),
-        old_phones=tuple(row.old_phones or ()),
+        old_phones=tuple(cast(list[str], row.old_phones or [])),
         opted_out=bool(row.opted_out),
         delivery_problem=row.delivery_problem or "",
-        recent_sentiment=tuple(float(x) for x in row.recent_sentiment or ()),
+        recent_sentiment=tuple(float(x) for x in cast(list[float], row.recent_sentiment or [])),
         inbound_count=int(row.inbound_count or 0),
+        changed_at=row.changed_at,
     )
 
 
-def _route_free_for(client_id: str):
+def _route_free_for(client_id: str) -> Condition:
     """A number may be taken if no one holds it, only as an old number, or by this client."""
     return (
         PhoneRouteModel.route_key.does_not_exist()
@@ -69,14 +85,46 @@ class ClientStore:
             return None
 
     def caseload(self, case_manager_id: str) -> list[Client]:
-        """A whole caseload, alphabetical; one Query for any caseload up to ~1 MB (~2,000)."""
-        rows = ClientModel.by_case_manager.query(case_manager_id, limit=MAX_CASELOAD)
+        """A whole caseload, alphabetical, as the index projects it (no notes); paged by
+        PynamoDB, at most MAX_CASELOAD clients."""
+        rows = ClientModel.by_case_manager.query(
+            case_manager_id, limit=MAX_CASELOAD, page_size=PAGE_SIZE
+        )
         return [to_client(row) for row in rows]
 
     def department(self, department_id: str) -> list[Client]:
-        """Every client of a department, alphabetical (supervisor pages)."""
-        rows = ClientModel.by_department.query(department_id, limit=MAX_CASELOAD)
+        """Every client of a department, alphabetical (supervisor pages); at most
+        MAX_CASELOAD."""
+        rows = ClientModel.by_department.query(
+            department_id, limit=MAX_CASELOAD, page_size=PAGE_SIZE
+        )
         return [to_client(row) for row in rows]
+
+    def with_unmailed_texts(self, limit: int = MAX_CASELOAD) -> list[UnmailedTexts]:
+        """Clients with texts nobody was e-mailed about yet (the sparse e-mail index)."""
+        rows = ClientModel.email_due_index.query(EMAIL_DUE, limit=limit, page_size=PAGE_SIZE)
+        return [
+            UnmailedTexts(
+                r.client_id, r.case_manager_id, int(r.unread_count or 0), int(r.inbound_count or 0)
+            )
+            for r in rows
+        ]
+
+    def mailed(self, client_id: str, inbound_count: int) -> bool:
+        """Take a client off the e-mail index, unless another text arrived since it was read."""
+        try:
+            retry_transient(
+                "e-mail flag",
+                lambda: ClientModel(client_id).update(
+                    actions=[ClientModel.email_due.remove()],
+                    condition=ClientModel.inbound_count == inbound_count,
+                ),
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is Cause.CONDITION:
+                return False
+            raise
+        return True
 
     def route(self, department_id: str, phone: str) -> tuple[str, bool] | None:
         """(client id, is it their current number) for any number a client ever used."""
@@ -112,6 +160,7 @@ class ClientStore:
             last_contact_at=client.last_contact_at,
             created_at=now,
             updated_at=now,
+            changed_at=now,
             version=1,
         )
         route = PhoneRouteModel(
@@ -120,11 +169,15 @@ class ClientStore:
             current=True,
             created_at=now,
         )
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(row, condition=ClientModel.client_id.does_not_exist())
                 tx.save(route, condition=_route_free_for(client.client_id))
-        except TransactWriteError as exc:
+
+        try:
+            retry_transient("client change", write)
+        except PynamoDBException as exc:
             self._raise_number_in_use(client.department_id, client.phone, client.client_id, exc)
         return to_client(row)
 
@@ -137,27 +190,32 @@ class ClientStore:
         row = ClientModel.get(client.client_id)
         if int(row.version or 0) != client.version:
             raise StaleRecord("Someone else changed this client after you opened the form.")
-        actions = [
+        actions: list[Action] = [
             ClientModel.first_name.set(details.first_name),
             ClientModel.last_name.set(details.last_name),
             ClientModel.sort_name.set(sort_key_for(details.first_name, details.last_name)),
             ClientModel.phone.set(details.phone),
             ClientModel.notes.set(details.notes),
             ClientModel.language.set(details.language),
-            ClientModel.id_number.set(details.id_number or None),
+            ClientModel.id_number.set(details.id_number)
+            if details.id_number
+            else ClientModel.id_number.remove(),
             ClientModel.updated_at.set(now),
+            ClientModel.changed_at.set(now),
         ]
         if details.phone != client.phone:
-            old = [p for p in (row.old_phones or []) if p != details.phone]
-            actions.append(ClientModel.old_phones.set([*old, client.phone]))
+            kept = [p for p in cast(list[str], row.old_phones or []) if p != details.phone]
+            # PynamoDB types a list's items as the attribute class; the stored items are str.
+            actions.append(ClientModel.old_phones.set(cast(Any, [*kept, client.phone])))
         actions.append(ClientModel.version.add(1))
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.update(row, actions=actions, condition=ClientModel.version == client.version)
                 if details.phone != client.phone:
-                    old = PhoneRouteModel(route_key(client.department_id, client.phone))
+                    previous = PhoneRouteModel(route_key(client.department_id, client.phone))
                     tx.update(
-                        old,
+                        previous,
                         actions=[PhoneRouteModel.current.set(False)],
                         condition=PhoneRouteModel.client_id == client.client_id,
                     )
@@ -170,7 +228,10 @@ class ClientStore:
                     tx.save(new, condition=_route_free_for(client.client_id))
                 if marker is not None:
                     tx.save(to_row(marker))
-        except TransactWriteError as exc:
+
+        try:
+            retry_transient("client change", write)
+        except PynamoDBException as exc:
             if details.phone != client.phone:
                 self._raise_number_in_use(
                     client.department_id, details.phone, client.client_id, exc
@@ -183,19 +244,24 @@ class ClientStore:
         row = ClientModel.get(client.client_id)
         if int(row.version or 0) != client.version:
             raise StaleRecord("Someone else changed this client after you opened the page.")
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.update(
                     row,
                     actions=[
                         ClientModel.case_manager_id.set(case_manager_id),
                         ClientModel.updated_at.set(datetime.now(UTC)),
+                        ClientModel.changed_at.set(datetime.now(UTC)),
                         ClientModel.version.add(1),
                     ],
                     condition=ClientModel.version == client.version,
                 )
                 tx.save(to_row(marker))
-        except TransactWriteError as exc:
+
+        try:
+            retry_transient("client change", write)
+        except PynamoDBException as exc:
             raise StaleRecord("Someone else changed this client while you were saving.") from exc
         return to_client(ClientModel.get(client.client_id))
 

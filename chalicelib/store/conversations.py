@@ -78,6 +78,8 @@ class ConversationStore:
         cursor = found[-1].entry_key if more else None
         return [to_entry(row) for row in found], cursor
 
-    def everything(self, client_id: str) -> list[ConversationEntry]:
-        """The whole conversation, oldest first (exports and print; paged by PynamoDB)."""
-        return [to_entry(row) for row in ConversationEntryModel.query(client_id)]
+    def everything(self, client_id: str, limit: int) -> list[ConversationEntry]:
+        """The conversation, oldest first, up to ``limit`` entries (exports and print; paged
+        by PynamoDB). Ask for one more than you can use to learn whether it was cut."""
+        rows = ConversationEntryModel.query(client_id, limit=limit, page_size=min(limit, 1000))
+        return [to_entry(row) for row in rows]

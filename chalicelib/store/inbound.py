@@ -1,22 +1,52 @@
-"""Inbound texts, stored once per MessageSid, and marking a conversation read."""
+"""Inbound texts, stored once per MessageSid, and marking a conversation read.
+
+Nothing here reads before it writes: the client's counters are changed with ADD and
+list_append, so texts that arrive together from one client do not invalidate each other.
+They can still meet in flight (DynamoDB's ``TransactionConflict``); ``retry_transient``
+takes care of that with jittered back-off.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import size
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
-from .activity import audit_row, bump, bump_client_scopes, client_scopes
+from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
 from .models import ClientModel, TwilioMessageModel
-from .transactions import condition_failed, item_exists, transactions
+from .transactions import transactions
+from .write_failures import (
+    Cause,
+    classify,
+    retry_transient,
+    written_unless_guarded,
+)
+
+EMAIL_DUE = "due"
+# Twilio retries within minutes and the fallback queue keeps a request for 14 days: a
+# MessageSid guard older than that has nothing left to guard against.
+INBOUND_GUARD_DAYS = 30
 
 
-class ConcurrentChange(Exception):
-    """Another write changed the client between our read and our write; read and retry."""
+@dataclass(frozen=True)
+class InboundChange:
+    """How one inbound text changes its client, beyond the counters every text moves."""
+
+    opted_out: bool | None = None  # STOP / START
+    sentiment: float | None = None  # VADER score, for texts that are not keywords
+
+
+def sentiment_update(score: float) -> Action:
+    """Append a score without reading the list first (the list is trimmed separately)."""
+    return ClientModel.recent_sentiment.set((ClientModel.recent_sentiment | []).append([score]))
 
 
 class InboundStore:
@@ -24,73 +54,88 @@ class InboundStore:
         self,
         client: Client,
         entry: ConversationEntry,
-        *,
-        opted_out: bool | None,
-        recent_sentiment: list[float] | None,
+        change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
     ) -> bool:
-        """Store an inbound text once per MessageSid; False when Twilio retried it.
-
-        Raises ConcurrentChange when another text for the client was stored meanwhile.
-        """
+        """Store an inbound text once per MessageSid: True if stored now, False if it was
+        stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise."""
         now = datetime.now(UTC)
         key = entry_key(entry.at, entry.entry_id)
-        actions = [
+        actions: list[Action] = [
             ClientModel.unread_count.add(1),
-            ClientModel.last_contact_at.set(now),
             ClientModel.inbound_count.add(1),
+            ClientModel.last_contact_at.set(now),
+            ClientModel.changed_at.set(now),
+            ClientModel.email_due.set(EMAIL_DUE),
         ]
-        if opted_out is not None:
-            actions.append(ClientModel.opted_out.set(opted_out))
-        if recent_sentiment is not None:
-            actions.append(ClientModel.recent_sentiment.set(recent_sentiment))
-        unchanged = (ClientModel.inbound_count == client.inbound_count) | (
-            ClientModel.inbound_count.does_not_exist()
-        )
-        sid_row = TwilioMessageModel(
+        if change.opted_out is not None:
+            actions.append(ClientModel.opted_out.set(change.opted_out))
+        if change.sentiment is not None:
+            actions.append(sentiment_update(change.sentiment))
+        guard = TwilioMessageModel(
             entry.sid,
             client_id=client.client_id,
             entry_key=key,
             direction="inbound",
             created_at=now,
+            expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
         )
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
-                tx.save(sid_row, condition=TwilioMessageModel.sid.does_not_exist())
+                tx.save(guard, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
                 tx.save(to_row(entry))
                 for marker in markers:
                     tx.save(to_row(marker))
-                tx.update(ClientModel(client.client_id), actions=actions, condition=unchanged)
-                bump_client_scopes(tx, client, unread=1)
-        except TransactWriteError as exc:
-            duplicate = condition_failed(exc, 0)  # item 0: the MessageSid put
-            if duplicate is None:
-                duplicate = item_exists(TwilioMessageModel, entry.sid)
-            if duplicate:
+                tx.update(
+                    ClientModel(client.client_id),
+                    actions=actions,
+                    condition=ClientModel.client_id.exists(),
+                )
+
+        return written_unless_guarded(f"inbound text {entry.sid}", write)
+
+    def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
+        """Replace a grown score list by its newest scores, only if nobody appended since.
+        Losing this race costs nothing: the list is just trimmed by a later text."""
+        try:
+            ClientModel(client_id).update(
+                actions=[ClientModel.recent_sentiment.set(cast(Any, keep))],  # floats
+                condition=size(ClientModel.recent_sentiment) == seen_length,
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is Cause.CONDITION:
                 return False
-            raise ConcurrentChange(client.client_id) from exc
+            raise
         return True
 
     def mark_read(self, client: Client, actor: str, audit: bool = True) -> None:
         """Opening a conversation marks it read and is written to the audit trail (a live
-        refresh of a page already open is not a new view)."""
-        view = audit_row(f"client#{client.client_id}", actor, "view") if audit else None
+        refresh of a page already open is not a new view). A text that arrived after the
+        page was read stays unread."""
+        view = audit_row(client_subject(client.client_id), actor, "view") if audit else None
         if not client.unread_count:
-            if view:
-                view.save()
+            if view is not None:
+                retry_transient("audit view", view.save)
             return
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
+                if view is not None:
+                    tx.save(view)
                 tx.update(
                     ClientModel(client.client_id),
-                    actions=[ClientModel.unread_count.set(0)],
+                    actions=[
+                        ClientModel.unread_count.set(0),
+                        ClientModel.changed_at.set(datetime.now(UTC)),
+                    ],
                     condition=ClientModel.unread_count == client.unread_count,
                 )
-                for scope in client_scopes(client):
-                    item, actions = bump(scope, -client.unread_count)
-                    tx.update(item, actions=actions)
-                if view:
-                    tx.save(view)
-        except TransactWriteError:
-            if view:  # a new text arrived meanwhile: it stays unread; the view is recorded
-                view.save()
+
+        try:
+            retry_transient("mark read", write)
+        except PynamoDBException as exc:
+            if classify(exc).cause is not Cause.CONDITION:
+                raise
+            if view is not None:  # a new text arrived meanwhile: it stays unread
+                retry_transient("audit view", view.save)

@@ -11,10 +11,11 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -27,7 +28,7 @@ class UsersByDepartment(GlobalSecondaryIndex):
 
     class Meta:
         index_name = "by-department"
-        projection = AllProjection()
+        projection = IncludeProjection(["email", "role", "active", "email_notifications"])
 
     department_id = UnicodeAttribute(hash_key=True)
     display_name = UnicodeAttribute(range_key=True)
@@ -49,12 +50,29 @@ class UserModel(Model):
     by_department = UsersByDepartment()
 
 
+# What a caseload row shows (and the live-update check reads): never notes.
+CASELOAD_ATTRIBUTES = [
+    "department_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "language",
+    "id_number",
+    "unread_count",
+    "last_contact_at",
+    "opted_out",
+    "delivery_problem",
+    "recent_sentiment",
+    "changed_at",
+]
+
+
 class ClientsByCaseManager(GlobalSecondaryIndex):
     """A caseload, alphabetical: one Query per caseload page."""
 
     class Meta:
         index_name = "by-case-manager"
-        projection = AllProjection()
+        projection = IncludeProjection(CASELOAD_ATTRIBUTES)
 
     case_manager_id = UnicodeAttribute(hash_key=True)
     sort_name = UnicodeAttribute(range_key=True)
@@ -65,10 +83,25 @@ class ClientsByDepartment(GlobalSecondaryIndex):
 
     class Meta:
         index_name = "by-department"
-        projection = AllProjection()
+        projection = IncludeProjection([*CASELOAD_ATTRIBUTES, "case_manager_id"])
 
     department_id = UnicodeAttribute(hash_key=True)
     sort_name = UnicodeAttribute(range_key=True)
+
+
+class ClientsWithUnmailedTexts(GlobalSecondaryIndex):
+    """Sparse: only clients whose new texts nobody has been e-mailed about yet appear here.
+
+    The flag lives on the client item, which the inbound transaction writes anyway, so the
+    e-mail feature adds no item that every text in a department would update.
+    """
+
+    class Meta:
+        index_name = "email-due"
+        projection = IncludeProjection(["case_manager_id", "unread_count", "inbound_count"])
+
+    email_due = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute(range_key=True)
 
 
 class ClientModel(Model):
@@ -89,18 +122,23 @@ class ClientModel(Model):
     id_number = UnicodeAttribute(null=True)
     unread_count = NumberAttribute(default=0)
     last_contact_at = UTCDateTimeAttribute(null=True)
-    old_phones = ListAttribute(of=UnicodeAttribute, default=list)
+    old_phones = ListAttribute(of=UnicodeAttribute, default=list)  # of E.164 strings
     opted_out = BooleanAttribute(default=False)
     delivery_problem = UnicodeAttribute(null=True)
-    recent_sentiment = ListAttribute(of=NumberAttribute, default=list)
+    recent_sentiment = ListAttribute(of=NumberAttribute, default=list)  # of floats
     inbound_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Set by every write a caseload or conversation page should notice (a text, a status,
+    # reading it); the live-update check compares these instead of a shared counter.
+    changed_at = UTCDateTimeAttribute(null=True)
+    email_due = UnicodeAttribute(null=True)  # "due" while texts wait for an e-mail
     # Bumped only by edits of details and moves, so an open edit form goes stale only when
     # someone else edited the client (not when a text arrives). Checked by a condition.
     version = NumberAttribute(default=1)
     by_case_manager = ClientsByCaseManager()
     by_department = ClientsByDepartment()
+    email_due_index = ClientsWithUnmailedTexts()
 
 
 class PhoneRouteModel(Model):
@@ -135,7 +173,7 @@ class ConversationEntryModel(Model):
     status = UnicodeAttribute(null=True)
     author_id = UnicodeAttribute(null=True)
     marker = UnicodeAttribute(null=True)
-    details = MapAttribute(null=True)
+    details: MapAttribute[str, str] = MapAttribute(null=True)
     sid = UnicodeAttribute(null=True)
     status_rank = NumberAttribute(null=True)
     error_code = NumberAttribute(null=True)
@@ -145,11 +183,14 @@ class ConversationEntryModel(Model):
 
 
 class TwilioMessageModel(Model):
-    """Twilio's MessageSid → where that text lives.
+    """Twilio's MessageSid → where that text lives; also ``draft#<id>`` → an outbound text.
 
     Created with a condition, so a webhook retried by Twilio is stored once; a status
-    callback finds its text with one GetItem. A callback that beats the send's own write
-    leaves its status here, and the send applies it.
+    callback finds its text with one GetItem. ``draft#<id>`` rows make a send form's
+    one-time id usable once and remember what it sent (client, digest of the body), so a
+    repeat gets the first attempt's real outcome. A callback that arrives before anything
+    identifies its text leaves its status here, and the send applies it.
+    Transient rows (drafts, early statuses, inbound guards) expire by TTL.
     """
 
     class Meta(_Meta):
@@ -161,7 +202,9 @@ class TwilioMessageModel(Model):
     direction = UnicodeAttribute(null=True)
     early_status = UnicodeAttribute(null=True)
     early_error_code = NumberAttribute(null=True)
+    body_digest = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
 
 
 class UnclaimedModel(Model):
@@ -174,34 +217,10 @@ class UnclaimedModel(Model):
     phone = UnicodeAttribute(range_key=True)
     first_at = UTCDateTimeAttribute()
     last_at = UTCDateTimeAttribute()
-    count = NumberAttribute(default=0)
+    # Stored as "count"; named apart from Model.count (which counts a table's items).
+    texts_count = NumberAttribute(default=0, attr_name="count")
     preview = UnicodeAttribute(default="")
-
-
-class EmailDue(GlobalSecondaryIndex):
-    """Sparse: only people with texts they have not been e-mailed about appear here."""
-
-    class Meta:
-        index_name = "email-due"
-        projection = AllProjection()
-
-    email_due = UnicodeAttribute(hash_key=True)
-    scope = UnicodeAttribute(range_key=True)
-
-
-class ActivityModel(Model):
-    """A counter per person and per department, bumped by every inbound text and status
-    change, so a page can ask "anything new?" for the price of one GetItem."""
-
-    class Meta(_Meta):
-        table_name = "activity"
-
-    scope = UnicodeAttribute(hash_key=True)
-    seq = NumberAttribute(default=0)
-    unread = NumberAttribute(default=0)
-    updated_at = UTCDateTimeAttribute(null=True)
-    email_due = UnicodeAttribute(null=True)
-    email_due_index = EmailDue()
+    auto_replied = BooleanAttribute(null=True)  # set once, by the one text that gets the reply
 
 
 class AuditByActor(GlobalSecondaryIndex):
@@ -209,7 +228,7 @@ class AuditByActor(GlobalSecondaryIndex):
 
     class Meta:
         index_name = "by-actor"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     actor = UnicodeAttribute(hash_key=True)
     at_id = UnicodeAttribute(range_key=True)
@@ -225,8 +244,28 @@ class AuditModel(Model):
     at_id = UnicodeAttribute(range_key=True)
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
-    details = MapAttribute(null=True)
+    details: MapAttribute[str, str] = MapAttribute(null=True)
     by_actor = AuditByActor()
+
+
+class SessionModel(Model):
+    """A signed-in browser, keyed by a SHA-256 of the random id in its cookie (never the id).
+
+    Holds what must not travel in a cookie (Cognito's refresh token) and what the server
+    decides by (last activity, the ID token's expiry). DynamoDB's TTL removes it after the
+    absolute lifetime; the app checks ``expires_at`` itself, as TTL deletes late.
+    """
+
+    class Meta(_Meta):
+        table_name = "sessions"
+
+    session_key = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    refresh_token = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    last_active_at = UTCDateTimeAttribute()
+    id_token_expires_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -236,6 +275,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConversationEntryModel,
     TwilioMessageModel,
     UnclaimedModel,
-    ActivityModel,
     AuditModel,
+    SessionModel,
 )

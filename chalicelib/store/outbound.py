@@ -1,181 +1,294 @@
 """Outbound texts: recorded once before Twilio is called, then their status only moves
-forward. Each invariant is a DynamoDB condition, never a read followed by a write."""
+forward. Each invariant is a DynamoDB condition, never a read followed by a write.
+
+Rows in ``twilio-messages`` that outbound texts use:
+- ``draft#<id>``: the send form's one-time id → the text it created and a digest of what it
+  said (client and body), so a repeated id can be answered with the first attempt's truth;
+  status callbacks name the same id in their URL, so the first callback finds its text
+  even when the send never recorded Twilio's sid.
+- ``<MessageSid>``: Twilio's id → the text, for callbacks that only carry the sid.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
-from ..domain.delivery import OPTED_OUT, PROBLEMS, explain, rank
-from .activity import audit_row, bump_client_scopes
-from .conversations import entry_key, to_row
+from ..domain.delivery import ClientEffect, rank, statuses_below
+from .audit import audit_row, client_subject
+from .conversations import entry_key, to_entry, to_row
 from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
-from .transactions import item_exists, transactions
+from .transactions import transactions
+from .write_failures import (
+    Cause,
+    WriteNotStored,
+    classify,
+    retry_transient,
+    written_unless_guarded,
+)
+
+DRAFT_DAYS = 30  # delivery receipts can trail a send by days; the id must still find it
+EARLY_DAYS = 7
+
+
+def draft_key(outbound_id: str) -> str:
+    return f"draft#{outbound_id}"
+
+
+@dataclass(frozen=True)
+class OutboundRef:
+    """Where an outbound text lives."""
+
+    client_id: str
+    entry_key: str
+
+
+@dataclass(frozen=True)
+class FirstAttempt:
+    """What the first use of a one-time id did: for whom, what, and how it stands now."""
+
+    ref: OutboundRef
+    body_digest: str
+    entry: ConversationEntry | None
+
+
+@dataclass(frozen=True)
+class SidRecord:
+    ref: OutboundRef | None  # None while only an early status is parked here
+    early_status: str | None
+    early_error_code: int | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str
+    error_code: int | None = None
+    effect: ClientEffect = field(default_factory=ClientEffect)
+    sid: str = ""  # also file this sid under the text (a callback that found it by its id)
+
+
+def ref_for(entry: ConversationEntry) -> OutboundRef:
+    return OutboundRef(entry.client_id, entry_key(entry.at, entry.entry_id))
+
+
+def forward_to(status: str) -> Condition:
+    """The entry exists and ``status`` ranks above what it has: statuses never go back."""
+    forward = ConversationEntryModel.status_rank.does_not_exist() | (
+        ConversationEntryModel.status_rank < rank(status)
+    )
+    return ConversationEntryModel.entry_key.exists() & forward
+
+
+def client_actions(effect: ClientEffect, now: datetime) -> list[Action]:
+    actions: list[Action] = [ClientModel.changed_at.set(now)]
+    if effect.delivery_problem:
+        actions.append(ClientModel.delivery_problem.set(effect.delivery_problem))
+    elif effect.clears_problem:
+        actions.append(ClientModel.delivery_problem.remove())
+    if effect.opted_out:
+        actions.append(ClientModel.opted_out.set(True))
+    return actions
+
+
+def file_sid(tx: TransactWrite, sid: str, ref: OutboundRef, now: datetime) -> None:
+    """sid → text; a second filing for the same text is harmless, for another is refused."""
+    tx.update(
+        TwilioMessageModel(sid),
+        actions=[
+            TwilioMessageModel.client_id.set(ref.client_id),
+            TwilioMessageModel.entry_key.set(ref.entry_key),
+            TwilioMessageModel.direction.set("outbound"),
+            TwilioMessageModel.created_at.set(TwilioMessageModel.created_at | now),
+            TwilioMessageModel.expires_at.remove(),
+        ],
+        condition=TwilioMessageModel.client_id.does_not_exist()
+        | (TwilioMessageModel.client_id == ref.client_id),
+    )
 
 
 class OutboundStore:
-    def start_outbound(self, entry: ConversationEntry) -> bool:
-        """Write the text as "sending" before Twilio is called; False if this draft was
-        already sent (a double click or a resubmitted form). One transaction: a draft
-        marker that can be written only once, and the text."""
-        key = entry_key(entry.at, entry.entry_id)
-        draft = TwilioMessageModel(
-            f"draft#{entry.entry_id}",
-            client_id=entry.client_id,
-            entry_key=key,
-            direction="outbound",
-            created_at=datetime.now(UTC),
-        )
-        try:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())
-                tx.save(to_row(entry))
-        except TransactWriteError:
-            if item_exists(TwilioMessageModel, draft.sid):
-                return False
-            raise
-        return True
-
-    def record_sent(
-        self,
-        client: Client,
-        entry: ConversationEntry,
-        sid: str,
-        status: str,
-        segments: int | None,
-        retry: bool = True,
-    ) -> None:
-        """Twilio took the text: remember its sid and status, in one transaction."""
+    def start(self, entry: ConversationEntry, body_digest: str) -> FirstAttempt | None:
+        """Write the text as "sending_to_twilio" before Twilio is called, with its one-time
+        id. None when this call recorded it; the first attempt when the id was used before."""
         now = datetime.now(UTC)
-        key = entry_key(entry.at, entry.entry_id)
-        sid_row = TwilioMessageModel(
-            sid, client_id=client.client_id, entry_key=key, direction="outbound", created_at=now
+        ref = ref_for(entry)
+        draft = TwilioMessageModel(
+            draft_key(entry.entry_id),
+            client_id=ref.client_id,
+            entry_key=ref.entry_key,
+            direction="outbound",
+            body_digest=body_digest,
+            created_at=now,
+            expires_at=now + timedelta(days=DRAFT_DAYS),
         )
-        try:
+
+        def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
-                tx.save(sid_row, condition=TwilioMessageModel.sid.does_not_exist())
-                self._status_update(tx, client.client_id, key, status, None, segments, sid)
-                tx.update(
-                    ClientModel(client.client_id), actions=[ClientModel.last_contact_at.set(now)]
-                )
-                tx.save(
-                    audit_row(
-                        f"client#{client.client_id}",
-                        entry.author_id,
-                        "send",
-                        {"entry": entry.entry_id, "sid": sid},
-                    )
-                )
-        except TransactWriteError:
-            if item_exists(TwilioMessageModel, sid):
-                self._adopt_early_status(client, key, sid, status, segments)
-            elif retry:  # cancelled for another reason (a conflicting write): once more
-                self.record_sent(client, entry, sid, status, segments, retry=False)
-            else:
-                raise
+                tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
+                tx.save(to_row(entry), condition=ConversationEntryModel.entry_key.does_not_exist())
 
-    def _adopt_early_status(
-        self, client: Client, key: str, sid: str, status: str, segments: int | None
-    ) -> None:
-        """A status callback beat our own write: it left its status on the sid item."""
-        early = TwilioMessageModel.get(sid)
-        best, error = status, None
-        if early.early_status and rank(early.early_status) > rank(status):
-            best, error = early.early_status, early.early_error_code
-        with TransactWrite(connection=transactions()) as tx:
-            tx.update(
-                early,
-                actions=[
-                    TwilioMessageModel.client_id.set(client.client_id),
-                    TwilioMessageModel.entry_key.set(key),
-                    TwilioMessageModel.direction.set("outbound"),
-                ],
-                condition=TwilioMessageModel.client_id.does_not_exist(),
+        try:
+            retry_transient(f"outbound text {entry.entry_id}", write)
+        except PynamoDBException as exc:
+            if not classify(exc).item_failed_condition(0):
+                raise WriteNotStored(f"outbound text {entry.entry_id}", Cause.CONDITION) from exc
+            earlier = self.first_attempt(entry.entry_id)
+            if earlier is None:  # the id's row vanished between the two reads: try once more
+                raise WriteNotStored(f"outbound text {entry.entry_id}", Cause.CONFLICT) from exc
+            return earlier
+        return None
+
+    def locate(self, outbound_id: str) -> OutboundRef | None:
+        """The text a one-time id created (one GetItem)."""
+        try:
+            row = TwilioMessageModel.get(draft_key(outbound_id))
+        except TwilioMessageModel.DoesNotExist:
+            return None
+        if not row.client_id or not row.entry_key:
+            return None
+        return OutboundRef(row.client_id, row.entry_key)
+
+    def first_attempt(self, outbound_id: str) -> FirstAttempt | None:
+        try:
+            row = TwilioMessageModel.get(draft_key(outbound_id), consistent_read=True)
+        except TwilioMessageModel.DoesNotExist:
+            return None
+        ref = OutboundRef(row.client_id or "", row.entry_key or "")
+        try:
+            entry = to_entry(
+                ConversationEntryModel.get(ref.client_id, ref.entry_key, consistent_read=True)
             )
-            self._status_update(tx, client.client_id, key, best, error, segments, sid)
+        except ConversationEntryModel.DoesNotExist:
+            entry = None
+        return FirstAttempt(ref, row.body_digest or "", entry)
 
-    def mark_failed(
-        self, client: Client, entry: ConversationEntry, error_code: int | None, reason: str
-    ) -> None:
-        """Twilio refused the text; a 21610 also records that the client opted out."""
-        key = entry_key(entry.at, entry.entry_id)
-        client_actions = [ClientModel.delivery_problem.set(reason)]
-        if error_code == OPTED_OUT:
-            client_actions.append(ClientModel.opted_out.set(True))
-        with TransactWrite(connection=transactions()) as tx:
-            self._status_update(tx, client.client_id, key, "failed", error_code, None)
-            tx.update(ClientModel(client.client_id), actions=client_actions)
-            bump_client_scopes(tx, client)
-
-    @staticmethod
-    def _status_update(
-        tx: TransactWrite,
-        client_id: str,
-        key: str,
-        status: str,
-        error_code: int | None,
-        segments: int | None,
-        sid: str = "",
-    ) -> None:
-        actions = [
-            ConversationEntryModel.status.set(status),
-            ConversationEntryModel.status_rank.set(rank(status)),
-        ]
-        if sid:
-            actions.append(ConversationEntryModel.sid.set(sid))
-        if error_code is not None:
-            actions.append(ConversationEntryModel.error_code.set(error_code))
-        if segments is not None:
-            actions.append(ConversationEntryModel.segments.set(segments))
-        forward = ConversationEntryModel.status_rank.does_not_exist() | (
-            ConversationEntryModel.status_rank < rank(status)
-        )
-        tx.update(
-            ConversationEntryModel(client_id, key),
-            actions=actions,
-            condition=ConversationEntryModel.entry_key.exists() & forward,
-        )
-
-    def apply_status(self, sid: str, status: str, error_code: int | None, load_client) -> str:
-        """Apply a status callback. Returns "applied", "stale" (not forward: ignored),
-        "early" (the send has not recorded its sid yet) or "unknown"."""
+    def find_sid(self, sid: str) -> SidRecord | None:
         try:
             row = TwilioMessageModel.get(sid)
         except TwilioMessageModel.DoesNotExist:
-            return self._remember_early(sid, status, error_code)
-        if not row.client_id:
-            return self._remember_early(sid, status, error_code)
-        client = load_client(row.client_id)
-        if client is None:
-            return "unknown"
-        client_actions = []
-        if status in PROBLEMS:
-            client_actions.append(ClientModel.delivery_problem.set(explain(error_code)))
-            if error_code == OPTED_OUT:
-                client_actions.append(ClientModel.opted_out.set(True))
-        elif status == "delivered":
-            client_actions.append(ClientModel.delivery_problem.remove())
-        try:
-            with TransactWrite(connection=transactions()) as tx:
-                self._status_update(tx, row.client_id, row.entry_key, status, error_code, None)
-                if client_actions:
-                    tx.update(ClientModel(row.client_id), actions=client_actions)
-                bump_client_scopes(tx, client)
-        except TransactWriteError:
-            return "stale"
-        return "applied"
+            return None
+        ref = OutboundRef(row.client_id, row.entry_key) if row.client_id and row.entry_key else None
+        code = int(row.early_error_code) if row.early_error_code is not None else None
+        return SidRecord(ref, row.early_status, code)
 
-    @staticmethod
-    def _remember_early(sid: str, status: str, error_code: int | None) -> str:
-        row = TwilioMessageModel(
-            sid, early_status=status, early_error_code=error_code, created_at=datetime.now(UTC)
-        )
+    def record_sent(
+        self,
+        ref: OutboundRef,
+        entry_id: str,
+        author_id: str,
+        sid: str,
+        status: str,
+        segments: int | None,
+    ) -> None:
+        """Twilio took the text: its sid, status and segments, the client's last contact
+        and the audit row, in one transaction. A callback that already moved the status
+        further keeps its status; the sid and segments are recorded all the same."""
+        now = datetime.now(UTC)
+        audit = audit_row(client_subject(ref.client_id), author_id, "send", {"entry": entry_id})
+        entry_actions: list[Action] = [ConversationEntryModel.sid.set(sid)]
+        if segments is not None:
+            entry_actions.append(ConversationEntryModel.segments.set(segments))
+
+        def write(with_status: bool) -> None:
+            actions = list(entry_actions)
+            condition: Condition = ConversationEntryModel.entry_key.exists()
+            if with_status:
+                actions += [
+                    ConversationEntryModel.status.set(status),
+                    ConversationEntryModel.status_rank.set(rank(status)),
+                ]
+                condition = forward_to(status)
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(audit)  # item 0 (puts come before updates)
+                tx.update(ConversationEntryModel(ref.client_id, ref.entry_key), actions, condition)
+                tx.update(
+                    ClientModel(ref.client_id),
+                    actions=[
+                        ClientModel.last_contact_at.set(now),
+                        ClientModel.changed_at.set(now),
+                    ],
+                    condition=ClientModel.client_id.exists(),
+                )
+                file_sid(tx, sid, ref, now)
+
         try:
-            row.save(condition=TwilioMessageModel.sid.does_not_exist())
-        except PutError:
-            return "stale"
-        return "early"
+            retry_transient(f"sent text {sid}", lambda: write(True))
+        except PynamoDBException as exc:
+            if not classify(exc).item_failed_condition(1):
+                raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from exc
+            try:  # a callback already moved the status further: keep it, record the rest
+                retry_transient(f"sent text {sid}", lambda: write(False))
+            except PynamoDBException as again:
+                raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from again
+
+    def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
+        """Move a text's status forward and flag its client; False when the status would
+        not move forward (a late or repeated callback), which changes nothing."""
+        now = datetime.now(UTC)
+        actions: list[Action] = [
+            ConversationEntryModel.status.set(change.status),
+            ConversationEntryModel.status_rank.set(rank(change.status)),
+        ]
+        if change.error_code is not None:
+            actions.append(ConversationEntryModel.error_code.set(change.error_code))
+        if change.sid:
+            actions.append(ConversationEntryModel.sid.set(change.sid))
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(  # item 0
+                    ConversationEntryModel(ref.client_id, ref.entry_key),
+                    actions=actions,
+                    condition=forward_to(change.status),
+                )
+                tx.update(
+                    ClientModel(ref.client_id),
+                    actions=client_actions(change.effect, now),
+                    condition=ClientModel.client_id.exists(),
+                )
+                if change.sid:
+                    file_sid(tx, change.sid, ref, now)
+
+        return written_unless_guarded(f"status {change.status}", write)
+
+    def remember_early(self, sid: str, status: str, error_code: int | None) -> bool:
+        """A callback for a sid nothing has filed yet: park the best status seen (7 days).
+
+        False when the condition refused it: a better status is parked already, or the sid
+        was filed meanwhile (the caller looks again and applies the status to the text).
+        """
+        now = datetime.now(UTC)
+        lower = statuses_below(status)
+        no_better_yet = TwilioMessageModel.early_status.does_not_exist()
+        if lower:
+            no_better_yet = no_better_yet | TwilioMessageModel.early_status.is_in(*lower)
+        code_action = (
+            TwilioMessageModel.early_error_code.set(error_code)
+            if error_code is not None
+            else TwilioMessageModel.early_error_code.remove()
+        )
+
+        def write() -> None:
+            TwilioMessageModel(sid).update(
+                actions=[
+                    TwilioMessageModel.early_status.set(status),
+                    code_action,
+                    TwilioMessageModel.created_at.set(TwilioMessageModel.created_at | now),
+                    TwilioMessageModel.expires_at.set(now + timedelta(days=EARLY_DAYS)),
+                ],
+                condition=TwilioMessageModel.client_id.does_not_exist() & no_better_yet,
+            )
+
+        try:
+            retry_transient(f"early status {sid}", write)
+        except PynamoDBException as exc:
+            if classify(exc).cause is not Cause.CONDITION:
+                raise
+            return False
+        return True

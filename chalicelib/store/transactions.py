@@ -8,11 +8,19 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 
+from ..config import get_settings
+from .connection import SharedClientConnection, shared_client
 
-@lru_cache(maxsize=1)
+
 def transactions() -> Connection:
-    """One connection for transactions per process: building a botocore client costs ~0.2 s."""
-    return Connection()
+    """The connection for transactions: the same client (and timeouts) the models use."""
+    settings = get_settings()
+    return _transaction_connection(settings.region, settings.aws_endpoint_url)
+
+
+@lru_cache(maxsize=4)
+def _transaction_connection(region: str, endpoint_url: str | None) -> Connection:
+    return SharedClientConnection(shared_client(region, endpoint_url))
 
 
 def condition_failed(exc: TransactWriteError, index: int) -> bool | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..domain.users import Role, User
 from .models import UserModel
 
+MAX_STAFF = 1000
+
 
 def to_user(row: UserModel) -> User:
     return User(
@@ -47,5 +49,6 @@ class UserStore:
         return {row.user_id: to_user(row) for row in UserModel.batch_get(user_ids)}
 
     def in_department(self, department_id: str) -> list[User]:
-        """Everyone in one department, by name: one Query."""
-        return [to_user(row) for row in UserModel.by_department.query(department_id)]
+        """Everyone in one department, by name: one Query, at most MAX_STAFF people."""
+        rows = UserModel.by_department.query(department_id, limit=MAX_STAFF, page_size=MAX_STAFF)
+        return [to_user(row) for row in rows]

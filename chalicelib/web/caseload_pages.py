@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
-from .. import bootstrap
-from ..domain.clients import LANGUAGES, CaseloadOrder
+from ..domain.clients import LANGUAGES, CaseloadOrder, Client
 from ..domain.errors import ValidationFailed
-from ..services import caseload, unclaimed
+from ..lazy import lazy_module
 from .errors import friendly_errors
 from .visit import Visit, signed_in
+
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import caseload, unclaimed
+else:  # loaded by the first page that needs them, not by every cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    caseload = lazy_module("chalicelib.services.caseload")
+    unclaimed = lazy_module("chalicelib.services.unclaimed")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -39,11 +48,11 @@ def caseload_page() -> Response:
 @guarded
 def caseload_live() -> Response:
     """The list alone, for the page's live refresh."""
-    return _caseload(signed_in(bp.current_request), "_caseload_list.html")
+    return _caseload(signed_in(bp.current_request, background=True), "_caseload_list.html")
 
 
 def _caseload(visit: Visit, template: str) -> Response:
-    user = visit.user
+    user = visit.staff
     stores = bootstrap.stores(visit.settings)
     whole = user.oversees_department and visit.query("scope", "department") == "department"
     view = caseload.view_caseload(
@@ -76,10 +85,10 @@ def add_client() -> Response:
     visit = signed_in(bp.current_request, form=True)
     stores = bootstrap.stores(visit.settings)
     try:
-        client = caseload.add_client(visit.user, stores.clients, stores.users, visit.form)
+        client = caseload.add_client(visit.staff, stores.clients, stores.users, visit.form)
     except ValidationFailed as exc:
         return _client_form(visit, None, visit.form, exc.field_errors, status=400)
-    unclaimed.claim_for_new_client(visit.user, stores.unclaimed, client)
+    unclaimed.claim_for_new_client(visit.staff, stores.unclaimed, client)
     return visit.redirect(f"/clients/{client.client_id}?saved=added")
 
 
@@ -87,7 +96,7 @@ def add_client() -> Response:
 @guarded
 def edit_client_page(client_id: str) -> Response:
     visit = signed_in(bp.current_request)
-    client = caseload.open_client(visit.user, bootstrap.stores(visit.settings).clients, client_id)
+    client = caseload.open_client(visit.staff, bootstrap.stores(visit.settings).clients, client_id)
     values = {
         "first_name": client.first_name,
         "last_name": client.last_name,
@@ -105,9 +114,9 @@ def edit_client_page(client_id: str) -> Response:
 def edit_client(client_id: str) -> Response:
     visit = signed_in(bp.current_request, form=True)
     stores = bootstrap.stores(visit.settings)
-    client = caseload.open_client(visit.user, stores.clients, client_id)
+    client = caseload.open_client(visit.staff, stores.clients, client_id)
     try:
-        caseload.edit_client(visit.user, stores.clients, stores.users, client_id, visit.form)
+        caseload.edit_client(visit.staff, stores.clients, stores.users, client_id, visit.form)
     except ValidationFailed as exc:
         return _client_form(visit, client, visit.form, exc.field_errors, status=400)
     return visit.redirect(f"/clients/{client_id}?saved=updated")
@@ -118,15 +127,21 @@ def edit_client(client_id: str) -> Response:
 def reassign_client(client_id: str) -> Response:
     visit = signed_in(bp.current_request, form=True)
     stores = bootstrap.stores(visit.settings)
-    caseload.reassign_client(visit.user, stores.clients, stores.users, client_id, visit.form)
+    caseload.reassign_client(visit.staff, stores.clients, stores.users, client_id, visit.form)
     return visit.redirect(f"/clients/{client_id}?saved=moved")
 
 
-def _client_form(visit: Visit, client, values: dict, errors: dict, status: int = 200) -> Response:
+def _client_form(
+    visit: Visit,
+    client: Client | None,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    status: int = 200,
+) -> Response:
     stores = bootstrap.stores(visit.settings)
     managers = (
-        caseload.case_managers_of(visit.user, stores.users)
-        if client is None and visit.user.oversees_department
+        caseload.case_managers_of(visit.staff, stores.users)
+        if client is None and visit.staff.oversees_department
         else []
     )
     return visit.page(

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, NotFoundError, Response
 
-from .. import bootstrap
 from ..config import get_jurisdiction
-from ..domain.errors import ValidationFailed
+from ..domain.errors import NotStored, ValidationFailed
 from ..domain.segments import MAX_BODY
+from ..lazy import lazy_module
 from ..observability import count
-from ..services import caseload, conversation, texting
-from ..store.activity import department_scope, user_scope
+from . import downloads
 from .errors import friendly_errors
 from .visit import Visit, signed_in
+
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import caseload, conversation, live, texting
+else:  # loaded by the first page that needs them, not by every cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    caseload = lazy_module("chalicelib.services.caseload")
+    conversation = lazy_module("chalicelib.services.conversation")
+    live = lazy_module("chalicelib.services.live")
+    texting = lazy_module("chalicelib.services.texting")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -32,10 +42,10 @@ def client_page(client_id: str) -> Response:
 @guarded
 def live_conversation(client_id: str) -> Response:
     """The conversation list alone, for the page's live refresh (not a new audited view)."""
-    visit = signed_in(bp.current_request)
+    visit = signed_in(bp.current_request, background=True)
     stores = bootstrap.stores(visit.settings)
     view = conversation.view_conversation(
-        visit.user,
+        visit.staff,
         stores.clients,
         stores.conversations,
         stores.inbound,
@@ -53,7 +63,7 @@ def send_message(client_id: str) -> Response:
     body = visit.form.get("body", "")
     try:
         texting.send_text(
-            visit.user,
+            visit.staff,
             stores.clients,
             stores.outbound,
             bootstrap.twilio(visit.settings),
@@ -70,6 +80,16 @@ def send_message(client_id: str) -> Response:
     except texting.SendRefused as exc:
         count("MessagesFailed")
         return _conversation_page(visit, client_id, body, str(exc), status=409)
+    except texting.SendPending as exc:  # may be on its way: don't offer the body again
+        return _conversation_page(visit, client_id, "", str(exc), status=202)
+    except NotStored:
+        return _conversation_page(
+            visit,
+            client_id,
+            body,
+            "ClientComm could not save the text just now, so it was not sent. Try again.",
+            status=503,
+        )
     count("MessagesSent")
     return visit.redirect(f"/clients/{client_id}?sent=1#newest")
 
@@ -82,10 +102,10 @@ def export(client_id: str, fmt: str) -> Response:
         raise NotFoundError(fmt)
     stores = bootstrap.stores(visit.settings)
     name, content_type, body = conversation.export_conversation(
-        visit.user,
+        visit.staff,
         stores.clients,
         stores.conversations,
-        stores.activity,
+        stores.audit,
         client_id,
         fmt,
         get_jurisdiction().zone,
@@ -96,7 +116,7 @@ def export(client_id: str, fmt: str) -> Response:
         headers={
             "Content-Type": content_type,
             "Cache-Control": "no-store",
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": downloads.attachment(name),
             "X-Content-Type-Options": "nosniff",
         },
     )
@@ -107,10 +127,8 @@ def export(client_id: str, fmt: str) -> Response:
 def print_view(client_id: str) -> Response:
     visit = signed_in(bp.current_request)
     stores = bootstrap.stores(visit.settings)
-    client = caseload.open_client(visit.user, stores.clients, client_id)
-    entries = stores.conversations.everything(client.client_id)
-    stores.activity.record(
-        f"client#{client.client_id}", visit.user.user_id, "print", entries=len(entries)
+    client, entries = conversation.print_conversation(
+        visit.staff, stores.clients, stores.conversations, stores.audit, client_id
     )
     return visit.page("print.html", client=client, entries=entries)
 
@@ -118,18 +136,14 @@ def print_view(client_id: str) -> Response:
 @bp.route("/api/activity", methods=["GET"])
 @guarded
 def activity() -> Response:
-    """The live-update poll: one GetItem. The page refetches only when ``seq`` moved."""
-    visit = signed_in(bp.current_request)
-    user = visit.user
-    scope = (
-        department_scope(user.department_id)
-        if user.oversees_department
-        else user_scope(user.user_id)
-    )
-    seq, unread = bootstrap.stores(visit.settings).activity.current(scope)
+    """The live-update poll: one Query of the slim caseload index. The page refetches its
+    list only when ``seq`` (a fingerprint of what it shows) changed. A poll is not activity:
+    it never extends the session."""
+    visit = signed_in(bp.current_request, background=True)
+    now = live.activity(visit.staff, bootstrap.stores(visit.settings).clients)
     return visit.attach(
         Response(
-            body={"seq": seq, "unread": unread},
+            body={"seq": now.marker, "unread": now.unread},
             status_code=200,
             headers={"Cache-Control": "no-store"},
         )
@@ -142,7 +156,7 @@ def _conversation_page(
     stores = bootstrap.stores(visit.settings)
     before = visit.query("before") or None
     view = conversation.view_conversation(
-        visit.user,
+        visit.staff,
         stores.clients,
         stores.conversations,
         stores.inbound,
@@ -151,8 +165,8 @@ def _conversation_page(
         record_view=not error,
     )
     managers = (
-        caseload.case_managers_of(visit.user, stores.users)
-        if visit.user.oversees_department
+        caseload.case_managers_of(visit.staff, stores.users)
+        if visit.staff.oversees_department
         else []
     )
     return visit.page(

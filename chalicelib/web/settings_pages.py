@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
-from .. import bootstrap
+from ..lazy import lazy_module
 from .errors import friendly_errors
 from .visit import signed_in
+
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import preferences
+else:  # loaded by the first page that needs them, not by every cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    preferences = lazy_module("chalicelib.services.preferences")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -17,7 +26,7 @@ guarded = friendly_errors(bp)
 @guarded
 def settings_page() -> Response:
     visit = signed_in(bp.current_request)
-    me = bootstrap.stores(visit.settings).users.get(visit.user.user_id)
+    me = preferences.my_settings(visit.staff, bootstrap.stores(visit.settings).users)
     return visit.page("settings.html", me=me, saved=visit.query("saved"))
 
 
@@ -26,5 +35,5 @@ def settings_page() -> Response:
 def save_settings() -> Response:
     visit = signed_in(bp.current_request, form=True)
     wanted = visit.form.get("email_notifications") == "on"
-    bootstrap.stores(visit.settings).users.set_email_notifications(visit.user.user_id, wanted)
+    preferences.set_email_notifications(visit.staff, bootstrap.stores(visit.settings).users, wanted)
     return visit.redirect("/settings?saved=1")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
-from .. import bootstrap
 from ..domain.errors import ValidationFailed
-from ..services import caseload, unclaimed
+from ..lazy import lazy_module
 from .errors import friendly_errors
 from .visit import Visit, signed_in
+
+if TYPE_CHECKING:
+    from .. import bootstrap
+    from ..services import caseload, unclaimed
+else:  # loaded by the first page that needs them, not by every cold start
+    bootstrap = lazy_module("chalicelib.bootstrap")
+    caseload = lazy_module("chalicelib.services.caseload")
+    unclaimed = lazy_module("chalicelib.services.unclaimed")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -19,7 +28,7 @@ guarded = friendly_errors(bp)
 @guarded
 def queue() -> Response:
     visit = signed_in(bp.current_request)
-    numbers = bootstrap.stores(visit.settings).unclaimed.in_department(visit.user.department_id)
+    numbers = unclaimed.queue(visit.staff, bootstrap.stores(visit.settings).unclaimed)
     return visit.page("unclaimed.html", numbers=numbers)
 
 
@@ -37,7 +46,7 @@ def attach(digits: str) -> Response:
     stores = bootstrap.stores(visit.settings)
     try:
         client = unclaimed.attach_to_client(
-            visit.user, stores.clients, stores.unclaimed, digits, visit.form.get("client_id", "")
+            visit.staff, stores.clients, stores.unclaimed, digits, visit.form.get("client_id", "")
         )
     except ValidationFailed as exc:
         return _number_page(visit, digits, exc.field_errors, status=400)
@@ -46,9 +55,9 @@ def attach(digits: str) -> Response:
 
 def _number_page(visit: Visit, digits: str, errors: dict, status: int = 200) -> Response:
     stores = bootstrap.stores(visit.settings)
-    found, texts = unclaimed.waiting(visit.user, stores.unclaimed, digits)
+    found, texts = unclaimed.waiting(visit.staff, stores.unclaimed, digits)
     listed = caseload.view_caseload(
-        visit.user, stores.clients, None, whole_department=visit.user.oversees_department
+        visit.staff, stores.clients, None, whole_department=visit.staff.oversees_department
     )
     return visit.page(
         "unclaimed_number.html",

@@ -22,10 +22,12 @@ class LocalResources:
     user_pool_id: str
     user_pool_client_id: str
     media_bucket: str
+    fallback_queue_url: str
 
 
 def create_resources(prefix: str, region: str) -> LocalResources:
-    """Tables from the PynamoDB models, the Cognito pool and app client, the media bucket."""
+    """Tables from the PynamoDB models, the Cognito pool and app client, the media bucket,
+    and the queue where the fallback URL keeps inbound texts for replay."""
     create_tables(prefix)
     cognito = boto3.client("cognito-idp", region_name=region)
     pool_id = cognito.create_user_pool(
@@ -47,4 +49,7 @@ def create_resources(prefix: str, region: str) -> LocalResources:
     else:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=NOTIFY_FROM)
-    return LocalResources(prefix, pool_id, client_id, bucket)
+    queue_url = boto3.client("sqs", region_name=region).create_queue(
+        QueueName=f"{prefix}inbound-fallback"
+    )["QueueUrl"]
+    return LocalResources(prefix, pool_id, client_id, bucket, queue_url)

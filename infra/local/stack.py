@@ -1,7 +1,10 @@
 """The whole thing on a laptop: moto as AWS, the fake Twilio, demo data, the app.
 
 ``make run`` runs ``python -m infra.local.stack``; tests build the same ``LocalStack`` on
-free ports. Everything lives in this one process, so Ctrl-C leaves nothing behind.
+free ports. Everything lives in this process and the app's worker processes (the local
+Lambda containers, see ``gateway``), which ``stop()`` ends, so Ctrl-C leaves nothing behind.
+Heavy imports wait for ``start()``: every worker re-imports this module when ``make run``
+is the main program.
 """
 
 from __future__ import annotations
@@ -13,15 +16,21 @@ import secrets
 import signal
 import threading
 from pathlib import Path
-
-from moto.server import ThreadedMotoServer
+from typing import TYPE_CHECKING
 
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
 from infra.local.resources import NOTIFY_FROM, create_resources
 
+if TYPE_CHECKING:
+    from infra.local.gateway import LocalApiGateway
+    from infra.local.moto_server import SerialMotoServer
+    from infra.local.resources import LocalResources
+    from infra.local.scheduler import LocalScheduler
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_JURISDICTION = ROOT / "infra" / "jurisdictions" / "demo.json"
 REGION = "us-west-2"
+DEFAULT_MAX_WORKERS = 8
 
 
 class LocalStack:
@@ -38,6 +47,7 @@ class LocalStack:
         prefix: str = "clientcomm-local-",
         callback_delay: float = 0.4,
         run_schedules: bool = False,
+        max_workers: int | None = None,
     ):
         self.app_port = app_port
         self.twilio_port = twilio_port
@@ -47,17 +57,23 @@ class LocalStack:
         self.prefix = prefix
         self.callback_delay = callback_delay
         self.run_schedules = run_schedules
-        self.scheduler = None
-        self.moto: ThreadedMotoServer | None = None
+        self.max_workers = max_workers or int(
+            os.environ.get("LOCAL_MAX_WORKERS", DEFAULT_MAX_WORKERS)
+        )
+        self.scheduler: LocalScheduler | None = None
+        self.moto: SerialMotoServer | None = None
         self.twilio: FakeTwilio | None = None
-        self.app_server = None
+        self.app_server: LocalApiGateway | None = None
         self.app_url = ""
-        self.resources = None
+        self.resources: LocalResources | None = None
         self.client_count = 0
 
     def start(self) -> LocalStack:
+        from infra.local.moto_server import SerialMotoServer
+        from infra.package.webhooks import CONNECTION_OVERRIDES
+
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request
-        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self.moto = SerialMotoServer(ip_address="127.0.0.1", port=self.moto_port)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
         os.environ.update(
@@ -80,18 +96,21 @@ class LocalStack:
             account_sid=LOCAL_ACCOUNT_SID,
             auth_token=LOCAL_AUTH_TOKEN,
             owned_numbers=owned,
-            sms_webhook_url=f"{self.app_url}/webhooks/twilio/sms",
+            # As infra/ops/point_twilio.py configures a real number: retries asked for in
+            # the URL's fragment, then the fallback URL that keeps the request for replay.
+            sms_webhook_url=f"{self.app_url}/webhooks/twilio/sms{CONNECTION_OVERRIDES}",
+            sms_fallback_url=f"{self.app_url}/webhooks/twilio/fallback",
             host="127.0.0.1",
             port=self.twilio_port,
             callback_delay=self.callback_delay,
         ).start()
         self._set_app_environment(jurisdiction, self.app_url)
         if self.app_server is not None:
-            threading.Thread(
-                target=self.app_server.server.serve_forever, name="chalice-local", daemon=True
-            ).start()
+            self.app_server.start(dict(os.environ))  # workers load the app while we seed
         if self.seed:
             self._seed()
+        if self.app_server is not None:
+            self.app_server.wait_until_warm()
         if self.run_schedules:
             import app as app_module
             from infra.local.scheduler import LocalScheduler
@@ -101,12 +120,14 @@ class LocalStack:
 
     def _set_app_environment(self, jurisdiction: dict, public_base_url: str) -> None:
         jurisdiction = {**jurisdiction, "public_base_url": public_base_url}
+        assert self.resources is not None and self.twilio is not None, "start() sets them"
         os.environ.update(
             STAGE="local",
             TABLE_PREFIX=self.prefix,
             COGNITO_USER_POOL_ID=self.resources.user_pool_id,
             COGNITO_CLIENT_ID=self.resources.user_pool_client_id,
             MEDIA_BUCKET=self.resources.media_bucket,
+            FALLBACK_QUEUE_URL=self.resources.fallback_queue_url,
             COOKIE_SECURE="false",
             SESSION_SECRET=secrets.token_urlsafe(32),
             PUBLIC_BASE_URL=public_base_url,
@@ -121,20 +142,18 @@ class LocalStack:
 
     def _bind_app(self) -> None:
         """Bind the app's port first: the fake Twilio must know where to post inbound texts."""
-        from chalice.cli.factory import CLIFactory
-        from chalice.local import LocalDevServer
+        from infra.local.gateway import LocalApiGateway
 
-        factory = CLIFactory(str(ROOT), environ=os.environ)
-        config = factory.create_config_obj(chalice_stage_name="local")
-        server = LocalDevServer(factory.load_chalice_app(), config, "127.0.0.1", self.app_port)
-        self.app_port = server.server.server_address[1]
-        self.app_url = f"http://127.0.0.1:{self.app_port}"
-        self.app_server = server
+        gateway = LocalApiGateway("127.0.0.1", self.app_port, ROOT, max_workers=self.max_workers)
+        self.app_port = gateway.port
+        self.app_url = gateway.url
+        self.app_server = gateway
 
     def _seed(self) -> None:
         from chalicelib import bootstrap
         from infra.local import seed
 
+        assert self.resources is not None, "start() creates them first"
         stores = bootstrap.stores()
         seed.create_staff(self.resources.user_pool_id, REGION, stores.users)
         self.client_count = seed.create_clients(stores.clients, stores.conversations)
@@ -143,8 +162,7 @@ class LocalStack:
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.app_server is not None:
-            self.app_server.server.shutdown()
-            self.app_server.server.server_close()
+            self.app_server.stop()
         if self.twilio is not None:
             self.twilio.stop()
         if self.moto is not None:
@@ -153,6 +171,7 @@ class LocalStack:
     def banner(self) -> str:
         from infra.local import seed
 
+        assert self.twilio is not None, "start() first"
         jobs = ", ".join(name for name, _, _ in self.scheduler.jobs) if self.scheduler else "-"
         staff = "\n".join(
             f"    {u.username:<10} {u.name:<18} {u.role.label:<13} {u.department}"
@@ -162,6 +181,8 @@ class LocalStack:
 ClientComm is running locally.
 
   App (sign in here)     {self.app_url}
+                         each request in a worker process, up to {self.max_workers} at once
+                         (LOCAL_MAX_WORKERS), as Lambda containers behind API Gateway
   Phone simulator        {self.twilio.base_url}/
   Local AWS (moto)       {os.environ["AWS_ENDPOINT_URL"]}
 

@@ -6,6 +6,7 @@ test until someone decides who may call it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -20,6 +21,8 @@ PUBLIC = {
     ("/static/{name}", "GET"): "the stylesheet and script; no data",
     ("/webhooks/twilio/sms", "POST"): "Twilio; its signature is checked for the whole prefix",
     ("/webhooks/twilio/status", "POST"): "Twilio; its signature is checked for the whole prefix",
+    ("/webhooks/twilio/status/{outbound_id}", "POST"): "Twilio; signature checked likewise",
+    ("/webhooks/twilio/fallback", "POST"): "Twilio; signature checked likewise",
 }
 
 
@@ -31,6 +34,7 @@ class Probe:
     form: dict = field(default_factory=dict)
     scoped: bool = False  # lists the visitor's own things: must simply not show the target
     department_wide: bool = False  # the department's shared queue: colleagues may use it
+    background: bool = False  # a poll of an open page: never extends the session
 
 
 PROBES = {
@@ -56,9 +60,11 @@ PROBES = {
         "/clients/{client_id}/reassign", {"case_manager_id": "marcus", "version": "1"}
     ),
     ("/signout", "POST"): Probe("/signout", scoped=True),
-    ("/caseload/live", "GET"): Probe("/caseload/live?scope=department&q={last_name}", scoped=True),
-    ("/api/activity", "GET"): Probe("/api/activity", scoped=True),
-    ("/clients/{client_id}/live", "GET"): Probe("/clients/{client_id}/live"),
+    ("/caseload/live", "GET"): Probe(
+        "/caseload/live?scope=department&q={last_name}", scoped=True, background=True
+    ),
+    ("/api/activity", "GET"): Probe("/api/activity", scoped=True, background=True),
+    ("/clients/{client_id}/live", "GET"): Probe("/clients/{client_id}/live", background=True),
     ("/clients/{client_id}/print", "GET"): Probe("/clients/{client_id}/print"),
     ("/clients/{client_id}/export/{fmt}", "GET"): Probe("/clients/{client_id}/export/csv"),
     ("/clients/{client_id}/messages", "POST"): Probe(
@@ -156,7 +162,10 @@ def test_outsiders_are_refused_and_change_nothing(route, outsider, web, target):
     response = web.post(path, form) if route[1] == "POST" else web.get(path)
     after = snapshot()
     assert before == after, f"{route} changed data for {outsider}"
-    if username is None:
+    if username is None and probe.background:  # a poll: told it is signed out, as JSON
+        assert response.status_code == 401
+        assert "/signin?reason=required" in json.loads(response.body)["signin"]
+    elif username is None:
         assert response.status_code == 303
         assert "/signin?reason=required" in response.headers["Location"]
     else:

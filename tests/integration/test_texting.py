@@ -7,7 +7,7 @@ import re
 import pytest
 
 from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER
-from tests.helpers import fresh_phone, new_sid, page_text, signed_webhook
+from tests.helpers import fresh_phone, new_sid, outbound_entry, page_text, signed_webhook
 
 PROBATION = "+18015550100"
 
@@ -174,12 +174,11 @@ def test_statuses_never_move_backwards_and_duplicates_change_nothing(http, krist
     assert stores.conversations.newest(client_id)[0][0].status == "delivered"
 
 
-def test_a_callback_that_beats_the_send_is_kept_and_applied(http, stores):
-    """Twilio can call back before our own write of the sid lands."""
-    from datetime import UTC, datetime
-
+def test_a_callback_that_beats_the_send_finds_its_text_by_the_id_in_its_url(http, stores):
+    """Twilio can call back before the send recorded the sid (or after its Lambda died):
+    the callback URL names the text, so its status lands, and the late record keeps it."""
     from chalicelib.domain.clients import Client
-    from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+    from chalicelib.store.outbound import ref_for
 
     client = stores.clients.add(
         Client(
@@ -187,24 +186,33 @@ def test_a_callback_that_beats_the_send_is_kept_and_applied(http, stores):
         )
     )
     sid = new_sid()
+    outbound_id = "e" * 32
+    entry = outbound_entry(client, outbound_id)
+    assert stores.outbound.start(entry, "digest") is None
     early = signed_webhook(
-        http, "/webhooks/twilio/status", {"MessageSid": sid, "MessageStatus": "delivered"}
+        http,
+        f"/webhooks/twilio/status/{outbound_id}",
+        {"MessageSid": sid, "MessageStatus": "delivered"},
     )
     assert early.status_code == 204
-    entry = ConversationEntry(
-        client.client_id,
-        "e" * 32,
-        datetime.now(UTC),
-        EntryKind.TEXT,
-        body="hi",
-        direction=Direction.OUTBOUND,
-        phone=client.phone,
-        status="sending_to_twilio",
-        author_id="kristina",
+    stored = stores.conversations.newest(client.client_id)[0][0]
+    assert (stored.status, stored.sid) == ("delivered", sid)
+    stores.outbound.record_sent(ref_for(entry), outbound_id, "kristina", sid, "queued", 1)
+    stored = stores.conversations.newest(client.client_id)[0][0]
+    assert (stored.status, stored.sid, stored.segments) == ("delivered", sid, 1)
+    assert stores.outbound.find_sid(sid).ref == ref_for(entry)
+
+
+def test_a_callback_for_a_sid_nobody_knows_is_parked_not_dropped(http, stores):
+    sid = new_sid()
+    answer = signed_webhook(
+        http, "/webhooks/twilio/status", {"MessageSid": sid, "MessageStatus": "sent"}
     )
-    assert stores.outbound.start_outbound(entry)
-    stores.outbound.record_sent(client, entry, sid, "queued", 1)
-    assert stores.conversations.newest(client.client_id)[0][0].status == "delivered"
+    assert answer.status_code == 204
+    parked = stores.outbound.find_sid(sid)
+    assert parked.ref is None and parked.early_status == "sent"
+    signed_webhook(http, "/webhooks/twilio/status", {"MessageSid": sid, "MessageStatus": "queued"})
+    assert stores.outbound.find_sid(sid).early_status == "sent"  # never backwards
 
 
 def test_a_landline_is_flagged_with_a_plain_explanation(kristina, stack, stores):
@@ -335,7 +343,7 @@ def test_exports_carry_every_entry_and_are_audited(kristina, stack, stores):
     data = json.loads(kristina.get(f"/clients/{client_id}/export/json").body)
     assert data["client"]["current_number"] == phone
     assert kristina.get(f"/clients/{client_id}/export/exe").status_code == 404
-    actions = [row.action for row in stores.activity.trail(f"client#{client_id}")]
+    actions = [row.action for row in stores.audit.trail(f"client#{client_id}")]
     assert actions.count("export") == 3 and "view" in actions and "send" in actions
 
 
@@ -366,12 +374,16 @@ def test_long_conversations_are_paged_newest_first(kristina, stores):
     assert "message number 89" in older_page and "message number 119" not in older_page
 
 
-def test_activity_counter_moves_when_a_text_arrives(kristina, stack):
+def test_the_live_check_changes_when_a_text_arrives_and_when_it_is_read(kristina, stack):
     import json
 
     phone = fresh_phone()
-    add_client(kristina, "Live", "Update", phone)
+    client_id = add_client(kristina, "Live", "Update", phone)
     before = json.loads(kristina.get("/api/activity").body)
+    assert json.loads(kristina.get("/api/activity").body) == before  # nothing happened
     stack.twilio.send_inbound(from_=phone, to=PROBATION, body="ping")
     after = json.loads(kristina.get("/api/activity").body)
-    assert after["seq"] > before["seq"] and after["unread"] == before["unread"] + 1
+    assert after["seq"] != before["seq"] and after["unread"] == before["unread"] + 1
+    kristina.get(f"/clients/{client_id}")
+    read = json.loads(kristina.get("/api/activity").body)
+    assert read["seq"] != after["seq"] and read["unread"] == before["unread"]

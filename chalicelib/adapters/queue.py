@@ -1,0 +1,60 @@
+"""Amazon SQS: a durable place for requests that could not be handled when they came."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class QueueUnavailable(Exception):
+    """SQS did not take or give a message; nothing was kept or removed."""
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    body: str
+    receipt: str
+    receive_count: int
+
+
+class MessageQueue:
+    """Wraps the ``sqs`` client handed in, for one queue."""
+
+    def __init__(self, sqs_client: Any, queue_url: str):
+        self.sqs = sqs_client
+        self.url = queue_url
+
+    def send(self, body: str) -> str:
+        """Keep ``body``; returns SQS's message id once SQS has stored it."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            answer = self.sqs.send_message(QueueUrl=self.url, MessageBody=body)
+        except (BotoCoreError, ClientError) as exc:
+            raise QueueUnavailable(f"SQS did not keep the message: {type(exc).__name__}") from exc
+        return str(answer["MessageId"])
+
+    def receive(self, most: int = 10, wait_seconds: int = 0) -> list[QueuedMessage]:
+        """Up to ``most`` (≤ 10) messages, hidden from others until deleted or timed out."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            answer = self.sqs.receive_message(
+                QueueUrl=self.url,
+                MaxNumberOfMessages=min(most, 10),
+                WaitTimeSeconds=wait_seconds,
+                MessageSystemAttributeNames=["ApproximateReceiveCount"],
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise QueueUnavailable(f"SQS did not answer: {type(exc).__name__}") from exc
+        return [
+            QueuedMessage(
+                m["Body"],
+                m["ReceiptHandle"],
+                int(m.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            )
+            for m in answer.get("Messages", [])
+        ]
+
+    def delete(self, receipt: str) -> None:
+        self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=receipt)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,32 @@ JURISDICTIONS_DIR = Path(__file__).resolve().parent / "jurisdictions"
 # The name ends up in table, bucket, API and SSM names: lowercase, dashes, short enough for S3.
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,28}[a-z0-9]$")
 REQUIRED_FOR_DEPLOY = ("aws_region", "retention_days", "alarm_email", "mfa")
+THROTTLING_KEY = "api_throttling"
+# API Gateway's default account quota per region (10,000 requests/s, bursts of 5,000): a stage
+# can't be given more, so a bigger number is a typo.
+ACCOUNT_RATE_LIMIT = 10_000
+ACCOUNT_BURST_LIMIT = 5_000
+# Replies to a mass text and the status callbacks of its sends arrive together.
+MIN_WEBHOOK_BURST = 100
 
 
 class JurisdictionConfigError(Exception):
     """A jurisdiction file is missing or wrong; the message names the file and the fields."""
+
+
+@dataclass(frozen=True)
+class ApiThrottling:
+    """API Gateway's per-method limits (requests per second, and the burst above them).
+
+    Every method of the stage gets ``rate_limit``/``burst_limit`` (staff pages and the JSON
+    API: a jurisdiction has tens to a few hundred staff); Twilio's webhooks get their own,
+    higher limits. Why these defaults: docs/operations.md, "API throttling".
+    """
+
+    rate_limit: float = 50
+    burst_limit: int = 100
+    webhook_rate_limit: float = 500
+    webhook_burst_limit: int = 1000
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,7 @@ class StackConfig:
     mfa: str
     public_base_url: str | None
     mail_from: str | None
+    throttling: ApiThrottling = field(default_factory=ApiThrottling)
 
     @property
     def name(self) -> str:
@@ -117,6 +140,8 @@ def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackCo
             f"{base_url!r} is for the local stack; a deployed stack needs an https:// URL, "
             "or leave it out to use the API Gateway URL"
         )
+    throttling, throttling_errors = read_throttling(raw.get(THROTTLING_KEY, {}))
+    errors.update(throttling_errors)
     if errors:
         raise JurisdictionConfigError(_describe(path, errors))
     return StackConfig(
@@ -128,7 +153,42 @@ def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackCo
         mfa=str(raw["mfa"]),
         public_base_url=str(base_url).rstrip("/") if base_url else None,
         mail_from=str(raw["mail_from"]) if raw.get("mail_from") else None,
+        throttling=throttling,
     )
+
+
+def read_throttling(data: Any) -> tuple[ApiThrottling, dict[str, str]]:
+    """The ``api_throttling`` object (every key optional) and, by field, what is wrong with it."""
+    defaults = ApiThrottling()
+    if not isinstance(data, dict):
+        return defaults, {THROTTLING_KEY: 'must be an object, e.g. {"rate_limit": 50}'}
+    errors: dict[str, str] = {}
+    unknown = sorted(set(data) - set(vars(defaults)))
+    if unknown:
+        errors[THROTTLING_KEY] = f"has unknown settings {unknown}"
+    values: dict[str, Any] = {}
+    for key, default in vars(defaults).items():
+        value = data.get(key, default)
+        limit = ACCOUNT_BURST_LIMIT if key.endswith("burst_limit") else ACCOUNT_RATE_LIMIT
+        whole = key.endswith("burst_limit")
+        number_ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        if isinstance(value, bool) or not number_ok or not 0 < value <= limit:
+            kind = "a whole number" if whole else "a number"
+            errors[f"{THROTTLING_KEY}.{key}"] = f"must be {kind} above 0, at most {limit:,}"
+        values[key] = value
+    if errors:
+        return defaults, errors
+    found = ApiThrottling(**values)
+    for key in ("rate_limit", "burst_limit"):
+        if getattr(found, f"webhook_{key}") < getattr(found, key):
+            errors[f"{THROTTLING_KEY}.webhook_{key}"] = (
+                f"must be at least {key}: Twilio's webhooks are never throttled before pages"
+            )
+    if found.webhook_burst_limit < MIN_WEBHOOK_BURST:
+        errors[f"{THROTTLING_KEY}.webhook_burst_limit"] = (
+            f"must be at least {MIN_WEBHOOK_BURST}: replies to a mass text arrive together"
+        )
+    return found, errors
 
 
 def _describe(path: Path, field_errors: dict[str, str]) -> str:

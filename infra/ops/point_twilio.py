@@ -1,8 +1,10 @@
-"""Point every department number's inbound-message webhook at the deployed stack.
+"""Point every department number's inbound-message webhooks at the deployed stack.
 
-Only ``sms_url`` is set on the number: delivery status callbacks are named per message by
-the app when it sends. Credentials come from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``,
-or with ``--from-ssm`` from the SecureStrings ``store_secrets`` wrote.
+Each number gets ``sms_url`` (with Twilio's retry settings in its fragment, see
+``infra/package/webhooks.py``) and ``sms_fallback_url``, both POST. Delivery status
+callbacks are not set here: the app names them per message when it sends. Credentials come
+from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``, or with ``--from-ssm`` from the
+SecureStrings ``store_secrets`` wrote.
 
     .venv/bin/python -m infra.ops.point_twilio --jurisdiction salt-lake-county --dry-run
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.definitions import secret_parameters
+from infra.package.webhooks import fallback_url, sms_url
 
 from .common import (
     OpsError,
@@ -34,6 +37,27 @@ MISSING = "not in this Twilio account"
 
 
 @dataclass(frozen=True)
+class Webhooks:
+    """What every department number is pointed at (both called with POST)."""
+
+    sms_url: str
+    fallback_url: str
+
+    @classmethod
+    def for_base(cls, base_url: str) -> Webhooks:
+        base = base_url.rstrip("/")
+        return cls(sms_url(base), fallback_url(base))
+
+    def already_on(self, record: Any) -> bool:
+        return (
+            record.sms_url == self.sms_url
+            and (record.sms_method or "").upper() == "POST"
+            and record.sms_fallback_url == self.fallback_url
+            and (record.sms_fallback_method or "").upper() == "POST"
+        )
+
+
+@dataclass(frozen=True)
 class NumberResult:
     department_id: str
     number: str
@@ -46,9 +70,9 @@ class NumberResult:
 
 
 def point_numbers(
-    client: Any, numbers: list[tuple[str, str]], sms_url: str, *, dry_run: bool = False
+    client: Any, numbers: list[tuple[str, str]], webhooks: Webhooks, *, dry_run: bool = False
 ) -> list[NumberResult]:
-    """Set ``sms_url`` (POST) on each ``(department id, E.164)`` number of the account.
+    """Set the webhooks on each ``(department id, E.164)`` number of the account.
 
     ``client`` is a ``twilio.rest.Client`` or anything with the same
     ``incoming_phone_numbers.list(...)`` / ``record.update(...)`` shape.
@@ -61,12 +85,17 @@ def point_numbers(
             continue
         record = found[0]
         previous = record.sms_url or ""
-        if previous == sms_url and (record.sms_method or "").upper() == "POST":
+        if webhooks.already_on(record):
             results.append(NumberResult(department_id, number, UNCHANGED, previous))
         elif dry_run:
             results.append(NumberResult(department_id, number, WOULD_UPDATE, previous))
         else:
-            record.update(sms_url=sms_url, sms_method="POST")
+            record.update(
+                sms_url=webhooks.sms_url,
+                sms_method="POST",
+                sms_fallback_url=webhooks.fallback_url,
+                sms_fallback_method="POST",
+            )
             results.append(NumberResult(department_id, number, UPDATED, previous))
     return results
 
@@ -90,11 +119,13 @@ def credentials(args: argparse.Namespace, region: str) -> tuple[str, str]:
 
 
 def arguments() -> argparse.ArgumentParser:
-    made = parser("point_twilio", "Set each department number's SMS webhook to the stack.")
+    made = parser(
+        "point_twilio", "Set each department number's SMS and fallback webhooks to the stack."
+    )
     add_stack_option(made)
     made.add_argument(
-        "--webhook-url",
-        help="skip the stack lookup: the full .../webhooks/twilio/sms URL",
+        "--base-url",
+        help="skip the stack lookup: the stack's public base URL (its PublicBaseUrl output)",
     )
     made.add_argument(
         "--from-ssm", action="store_true", help="read the Twilio credentials from SSM"
@@ -108,29 +139,31 @@ def main(argv: list[str] | None = None, client: Any = None) -> int:
     try:
         found = jurisdiction(args.jurisdiction)
         region = region_for(args, found)
-        sms_url = args.webhook_url or _stack_webhook(args, region)
-        if not sms_url.startswith("https://"):
-            raise OpsError(f"Twilio needs an https:// webhook; got {sms_url}")
+        base_url = args.base_url or _stack_base_url(args, region)
+        if not base_url.startswith("https://"):
+            raise OpsError(f"Twilio needs https:// webhooks; got {base_url}")
+        webhooks = Webhooks.for_base(base_url)
         if client is None:
             from twilio.rest import Client
 
             client = Client(*credentials(args, region))
         numbers = [(d.department_id, d.twilio_number) for d in found.departments]
-        results = point_numbers(client, numbers, sms_url, dry_run=args.dry_run)
+        results = point_numbers(client, numbers, webhooks, dry_run=args.dry_run)
     except OpsError as exc:
         print(f"point_twilio: {exc}", file=sys.stderr)
         return 1
-    print(f"Inbound webhook: {sms_url}")
+    print(f"Inbound webhook:  {webhooks.sms_url}")
+    print(f"Fallback webhook: {webhooks.fallback_url}")
     print("\n".join(result.line() for result in results))
     return 1 if any(r.outcome == MISSING for r in results) else 0
 
 
-def _stack_webhook(args: argparse.Namespace, region: str) -> str:
+def _stack_base_url(args: argparse.Namespace, region: str) -> str:
     import boto3
 
     stack = args.stack_name or default_stack_name(args.jurisdiction)
     cloudformation = boto3.client("cloudformation", region_name=region)
-    return stack_output(cloudformation, stack, "TwilioSmsWebhookUrl")
+    return stack_output(cloudformation, stack, "PublicBaseUrl")
 
 
 if __name__ == "__main__":

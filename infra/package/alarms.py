@@ -25,12 +25,16 @@ FIVE_MINUTES = 300
 SEND_FAILURE_RATE = 0.1
 API_5XX_PER_FIVE_MINUTES = 5
 LAMBDA_ERRORS_PER_FIVE_MINUTES = 3
+# The replay job runs every minute: a stored text older than this is not being replayed.
+FALLBACK_OLDEST_SECONDS = 15 * 60
 
 
 def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
     alarms = {
         names.SEND_FAILURE_ALARM: send_failure_rate(),
         names.API_5XX_ALARM: api_5xx(jurisdiction),
+        names.FALLBACK_DEAD_LETTERS_ALARM: fallback_dead_letters(),
+        names.FALLBACK_BACKLOG_ALARM: fallback_backlog(),
     }
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
@@ -143,4 +147,42 @@ def heartbeat(handler: Handler) -> dict[str, Any]:
         Threshold=1,
         ComparisonOperator="LessThanThreshold",
         TreatMissingData="breaching",
+    )
+
+
+def _queue_dimension(queue_id: str) -> list[dict[str, Any]]:
+    return [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+
+
+def fallback_dead_letters() -> dict[str, Any]:
+    """Any message in the dead-letter queue is a client's text the app failed to take."""
+    return _alarm(
+        "Inbound texts failed every replay and sit in the fallback dead-letter queue: "
+        "they are not in any conversation yet (docs/operations.md, fallback queue).",
+        Namespace="AWS/SQS",
+        MetricName="ApproximateNumberOfMessagesVisible",
+        Dimensions=_queue_dimension(names.FALLBACK_DEAD_LETTERS),
+        Statistic="Maximum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def fallback_backlog() -> dict[str, Any]:
+    """Texts wait in the fallback queue: the replay job is not running or not succeeding."""
+    return _alarm(
+        "A text has waited more than 15 minutes in the inbound fallback queue: the replay "
+        "job is failing or not running, and staff don't see those texts.",
+        Namespace="AWS/SQS",
+        MetricName="ApproximateAgeOfOldestMessage",
+        Dimensions=_queue_dimension(names.FALLBACK_QUEUE),
+        Statistic="Maximum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=FALLBACK_OLDEST_SECONDS,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
     )

@@ -1,9 +1,10 @@
 """``make package JURISDICTION=<name>``: the CloudFormation template and zip for one stack.
 
-Two passes of ``chalice package``: the first only to read which handlers the app declares
-(Chalice names them), the second with our merge template (tables, bucket, user pool, roles'
-policy, alarms, environment). Chalice caches the downloaded dependencies, so the second pass
-and later builds take about a second.
+Each function's policy file is written first (``permissions.py``). Then two passes of
+``chalice package``: the first only to read which handlers and Twilio routes the app declares
+(Chalice names them), the second with our merge template (tables, bucket, user pool, fallback
+queue, alarms, throttling, environment). Chalice caches the downloaded dependencies, so the
+second pass and later builds take about a second.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from infra.config_loader import (
 from . import checks
 from .functions import Handler, handlers_in
 from .merge import API_HANDLER, environment, merge_template
-from .policy import lambda_policy
+from .policy import function_policies
 from .staging import (
     chalice_config,
     link_dependency_cache,
@@ -37,6 +38,7 @@ from .staging import (
     write_chalice_files,
 )
 from .tables import table_resources
+from .throttling import twilio_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "out"
@@ -74,14 +76,15 @@ def build(
         _remove(stale)
     build_dir.mkdir(parents=True)
     stage_project(app_dir, build_dir)
-    policy = lambda_policy(config, table_resources(config.table_prefix))
-    write_chalice_files(build_dir, chalice_config(app_dir, config), name, policy)
+    policies = function_policies(config, table_resources(config.table_prefix))
+    write_chalice_files(build_dir, chalice_config(app_dir, config), name, policies)
     link_dependency_cache(build_dir, cache_dir)
 
     plain = run_chalice(build_dir, config, out_dir / ".chalice-plain")
     handlers = handlers_in(plain)
+    merge = merge_template(config, handlers, twilio_routes(plain))
     merge_path = out_dir / MERGE_TEMPLATE
-    merge_path.write_text(json.dumps(merge_template(config, handlers), indent=2) + "\n")
+    merge_path.write_text(json.dumps(merge, indent=2) + "\n")
     final = run_chalice(build_dir, config, out_dir / ".chalice-merged", merge_path)
 
     template_path = out_dir / TEMPLATE
@@ -91,7 +94,7 @@ def build(
         _remove(leftover)
     prune_dependency_cache(cache_dir)
     required = set(environment(config, Handler("check", API_HANDLER, ())))
-    found = checks.problems(final, policy, required)
+    found = checks.problems(final, policies, required)
     if found:
         raise BuildFailed(checks.describe(found))
     return Package(config, template_path, out_dir / ZIP, tuple(handlers))

@@ -10,7 +10,9 @@ import re
 from typing import Any
 
 from . import names
-from .functions import handlers_in
+from .functions import Handler, function_name, handlers_in
+from .permissions import DEFAULT
+from .queues import VISIBILITY_TIMEOUTS_PER_RUN, replay_timeout
 
 # Lambda refuses more than 4 KB of environment (names and values together).
 ENVIRONMENT_LIMIT = 4096
@@ -20,11 +22,17 @@ ROLE_TYPE = "AWS::IAM::Role"
 SUB_NAMES = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
-def problems(template: dict[str, Any], policy: dict[str, Any], env_keys: set[str]) -> list[str]:
-    """Everything wrong with ``template``, as sentences; empty when it is fit to deploy."""
+def problems(
+    template: dict[str, Any], policies: dict[str, dict[str, Any]], env_keys: set[str]
+) -> list[str]:
+    """Everything wrong with ``template``, as sentences; empty when it is fit to deploy.
+
+    ``policies`` maps each declared function (and ``DEFAULT``) to its policy document.
+    """
     found: list[str] = []
     resources = template.get("Resources", {})
     for handler in handlers_in(template):
+        found.extend(role_problems(resources, handler, policies))
         properties = resources[handler.logical_id]["Properties"]
         variables = properties.get("Environment", {}).get("Variables", {})
         missing = sorted(env_keys - set(variables))
@@ -42,15 +50,42 @@ def problems(template: dict[str, Any], policy: dict[str, Any], env_keys: set[str
             found.append(f"{handler.logical_id} has no errors alarm")
         if handler.scheduled and names.heartbeat_alarm_id(handler.logical_id) not in resources:
             found.append(f"scheduled {handler.logical_id} has no heartbeat alarm")
-    for logical_id, resource in resources.items():
-        if resource.get("Type") == ROLE_TYPE:
-            documents = [p["PolicyDocument"] for p in resource["Properties"].get("Policies", [])]
-            if documents != [policy]:
-                found.append(f"role {logical_id} does not carry the stack's policy")
+    found.extend(queue_problems(template))
     cycle = find_cycle(resources)
     if cycle:
         found.append("circular dependency: " + " -> ".join(cycle))
     return found
+
+
+def role_problems(
+    resources: dict[str, Any], handler: Handler, policies: dict[str, dict[str, Any]]
+) -> list[str]:
+    """A function's role must be its own and carry exactly the policy declared for it."""
+    function = function_name(handler, [n for n in policies if n != DEFAULT]) or DEFAULT
+    role = resources[handler.logical_id]["Properties"].get("Role", {})
+    role_id = role.get("Fn::GetAtt", [""])[0] if isinstance(role, dict) else ""
+    if resources.get(role_id, {}).get("Type") != ROLE_TYPE:
+        return [f"{handler.logical_id} has no role of this stack"]
+    documents = [p["PolicyDocument"] for p in resources[role_id]["Properties"].get("Policies", [])]
+    if documents != [policies[function]]:
+        shown = "the default" if function == DEFAULT else function
+        return [f"role {role_id} does not carry the policy declared for {shown}"]
+    return []
+
+
+def queue_problems(template: dict[str, Any]) -> list[str]:
+    """The replay must never see a text another run is still replaying."""
+    queue = template.get("Resources", {}).get(names.FALLBACK_QUEUE)
+    if queue is None:
+        return [f"no {names.FALLBACK_QUEUE}: inbound texts would be lost in an outage"]
+    timeout = replay_timeout(handlers_in(template), 0)
+    hidden = queue["Properties"].get("VisibilityTimeout", 30)
+    if hidden < VISIBILITY_TIMEOUTS_PER_RUN * timeout:
+        return [
+            f"{names.FALLBACK_QUEUE} hides a message {hidden} s, less than "
+            f"{VISIBILITY_TIMEOUTS_PER_RUN} x the replay function's {timeout} s"
+        ]
+    return []
 
 
 def environment_size(variables: dict[str, Any]) -> int:

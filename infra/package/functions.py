@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from .names import function_logical_id
 
 FUNCTION_TYPE = "AWS::Serverless::Function"
 RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
@@ -26,6 +29,7 @@ class Handler:
     logical_id: str
     handler: str
     schedules: tuple[str, ...]
+    timeout: int | None = None
 
     @property
     def scheduled(self) -> bool:
@@ -44,8 +48,21 @@ def handlers_in(template: dict[str, Any]) -> list[Handler]:
             for event in (properties.get("Events") or {}).values()
             if event.get("Type") == "Schedule"
         )
-        found.append(Handler(logical_id, properties.get("Handler", ""), schedules))
+        timeout = properties.get("Timeout")
+        found.append(
+            Handler(
+                logical_id,
+                properties.get("Handler", ""),
+                schedules,
+                timeout if isinstance(timeout, int) else None,
+            )
+        )
     return found
+
+
+def function_name(handler: Handler, known: Iterable[str]) -> str | None:
+    """Which of the ``known`` Chalice function names ``handler`` is, if any."""
+    return next((name for name in known if function_logical_id(name) == handler.logical_id), None)
 
 
 def interval_seconds(expression: str) -> int | None:

@@ -2,7 +2,7 @@
 
 Chalice deep-merges it into its own: dictionaries are merged key by key, anything else is
 replaced. So besides adding our resources we can patch Chalice's: each function's environment
-and log group, and the REST API's name (its metrics are keyed by it).
+and log group, and the REST API's name (its metrics are keyed by it) and throttling.
 """
 
 from __future__ import annotations
@@ -13,23 +13,32 @@ from typing import Any
 from infra.config_loader import StackConfig
 from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE
 
-from . import names
+from . import names, webhooks
 from .alarms import alarm_resources
 from .functions import Handler
 from .names import join_url, ref
+from .queues import queue_resources, replay_timeout
 from .resources import stack_resources
+from .staging import LAMBDA_TIMEOUT_SECONDS
 from .tables import table_resources
+from .throttling import method_settings
 
 API_HANDLER = "app.app"
 
 
-def merge_template(config: StackConfig, handlers: Iterable[Handler]) -> dict[str, Any]:
+def merge_template(
+    config: StackConfig,
+    handlers: Iterable[Handler],
+    webhook_routes: Iterable[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """Our resources and patches, for the handlers and Twilio routes Chalice emitted."""
     handlers = list(handlers)
     resources: dict[str, Any] = {
         **table_resources(config.table_prefix),
         **stack_resources(config),
+        **queue_resources(config.table_prefix, replay_timeout(handlers, LAMBDA_TIMEOUT_SECONDS)),
         **alarm_resources(config.name, handlers),
-        names.REST_API: rest_api_patch(config.name),
+        names.REST_API: rest_api_patch(config, webhook_routes),
     }
     for handler in handlers:
         resources[handler.logical_id] = function_patch(config, handler)
@@ -53,6 +62,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "COGNITO_USER_POOL_ID": ref(names.USER_POOL),
         "COGNITO_CLIENT_ID": ref(names.USER_POOL_CLIENT),
         "MEDIA_BUCKET": ref(names.MEDIA_BUCKET),
+        "FALLBACK_QUEUE_URL": ref(names.FALLBACK_QUEUE),
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
         "JURISDICTION_CONFIG": config.compact_json(),
@@ -76,10 +86,19 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
     }
 
 
-def rest_api_patch(jurisdiction: str) -> dict[str, Any]:
-    """A known API name per jurisdiction (Chalice would call every one "clientcomm")."""
-    name = names.api_name(jurisdiction)
-    return {"Properties": {"Name": name, "DefinitionBody": {"info": {"title": name}}}}
+def rest_api_patch(
+    config: StackConfig, webhook_routes: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """A known API name per jurisdiction (Chalice would call every one "clientcomm"), and the
+    stage's throttling."""
+    name = names.api_name(config.name)
+    return {
+        "Properties": {
+            "Name": name,
+            "DefinitionBody": {"info": {"title": name}},
+            "MethodSettings": method_settings(config.throttling, webhook_routes),
+        }
+    }
 
 
 def outputs(config: StackConfig) -> dict[str, Any]:
@@ -93,12 +112,15 @@ def outputs(config: StackConfig) -> dict[str, Any]:
         "AppUrl": output("Where staff sign in", join_url(base, "/")),
         "PublicBaseUrl": output("The base every public URL starts with", base),
         "TwilioSmsWebhookUrl": output(
-            "Each department number's 'A message comes in' webhook (HTTP POST)",
-            join_url(base, "/webhooks/twilio/sms"),
+            "Each department number's 'A message comes in' webhook (HTTP POST), with retries",
+            webhooks.sms_url(base),
+        ),
+        "TwilioFallbackWebhookUrl": output(
+            "Each department number's 'Primary handler fails' webhook (HTTP POST)",
+            webhooks.fallback_url(base),
         ),
         "TwilioStatusWebhookUrl": output(
-            "Status callback URL the app sends with each message",
-            join_url(base, "/webhooks/twilio/status"),
+            "Status callback URL the app sends with each message", webhooks.status_url(base)
         ),
         "UserPoolId": output("Cognito user pool of the staff", ref(names.USER_POOL)),
         "UserPoolClientId": output("Cognito app client", ref(names.USER_POOL_CLIENT)),
@@ -108,4 +130,11 @@ def outputs(config: StackConfig) -> dict[str, Any]:
             "SSM path of the SecureStrings ops must set", config.parameter_path
         ),
         "AlarmTopicArn": output("Alarms are sent here", ref(names.ALARM_TOPIC)),
+        "FallbackQueueUrl": output(
+            "Inbound texts waiting for the replay job", ref(names.FALLBACK_QUEUE)
+        ),
+        "FallbackDeadLetterQueueUrl": output(
+            "Inbound texts the replay gave up on (see the runbook)",
+            ref(names.FALLBACK_DEAD_LETTERS),
+        ),
     }

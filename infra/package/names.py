@@ -9,6 +9,8 @@ from chalice.utils import to_cfn_resource_name
 # Chalice's own logical ids (chalice/package.py names them so in every SAM template).
 REST_API = "RestAPI"
 API_STAGE = "api"
+API_FUNCTION = "api_handler"  # Chalice's name for the REST API's function ...
+API_FUNCTION_ID = "APIHandler"  # ... and its logical id
 # Ours.
 USER_POOL = "UserPool"
 USER_POOL_CLIENT = "UserPoolClient"
@@ -18,6 +20,16 @@ FUNCTION_LOGS = "FunctionLogs"
 ALARM_TOPIC = "AlarmTopic"
 SEND_FAILURE_ALARM = "SendFailureRateAlarm"
 API_5XX_ALARM = "Api5xxAlarm"
+FALLBACK_QUEUE = "InboundFallbackQueue"
+FALLBACK_QUEUE_POLICY = "InboundFallbackQueuePolicy"
+FALLBACK_DEAD_LETTERS = "InboundFallbackDeadLetterQueue"
+FALLBACK_DEAD_LETTERS_ALARM = "InboundFallbackDeadLettersAlarm"
+FALLBACK_BACKLOG_ALARM = "InboundFallbackBacklogAlarm"
+
+
+def function_logical_id(function: str) -> str:
+    """A Chalice function's name (``email-notifications``) → its logical id in the template."""
+    return API_FUNCTION_ID if function == API_FUNCTION else to_cfn_resource_name(function)
 
 
 def table_logical_id(base_name: str) -> str:

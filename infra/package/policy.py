@@ -1,9 +1,10 @@
-"""The Lambda roles' policy: each action only on this stack's own resources.
+"""Each Lambda function's IAM policy, generated from ``permissions.py``.
 
-Chalice (``autogen_policy: false``) gives every handler a role whose policy document is the
-stage's policy file, copied into the template unchanged. We write that file with
-CloudFormation references in it, so every handler — including ones added to app.py later —
-gets this policy with no change to packaging. ``checks.py`` proves every role got it.
+Chalice (``autogen_policy: false``) gives every function its own role and takes the role's
+policy document from a file: the stage's file by default, or the file a function names under
+the stage's ``lambda_functions``. We write one file per declared function and the default
+file for any other, with CloudFormation references in them; Chalice copies them into the
+template unchanged. ``checks.py`` proves every role got the document meant for its function.
 """
 
 from __future__ import annotations
@@ -12,34 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra.config_loader import StackConfig
-from infra.definitions import METRICS_NAMESPACE
 
 from . import names
 from .names import arn_of, sub
-
-DYNAMODB_ACTIONS = [
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
-]
-MEDIA_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-# Supervisors and admins manage staff from the app; nothing else of Cognito is needed.
-COGNITO_ACTIONS = [
-    "cognito-idp:InitiateAuth",
-    "cognito-idp:RespondToAuthChallenge",
-    "cognito-idp:AdminCreateUser",
-    "cognito-idp:AdminDisableUser",
-    "cognito-idp:AdminEnableUser",
-    "cognito-idp:AdminGetUser",
-    "cognito-idp:AdminResetUserPassword",
-    "cognito-idp:AdminUpdateUserAttributes",
-    "cognito-idp:AdminUserGlobalSignOut",
-]
+from .permissions import FUNCTION_GRANTS, Grant, Target, grants_for
 
 
 def account_arn(service: str, resource: str) -> dict[str, Any]:
@@ -47,85 +24,68 @@ def account_arn(service: str, resource: str) -> dict[str, Any]:
     return sub(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}")
 
 
-def lambda_policy(config: StackConfig, table_ids: Iterable[str]) -> dict[str, Any]:
-    """The document every handler's role carries."""
+def function_policies(config: StackConfig, table_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``{function name or DEFAULT: policy document}`` for every entry of the declared list."""
     tables = list(table_ids)
-    parameters = account_arn("ssm", f"parameter{config.parameter_path}/*")
-    statements = [
-        {
-            "Sid": "Logs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": account_arn("logs", f"log-group:${{{names.FUNCTION_LOGS}}}:*"),
-        },
-        {
-            "Sid": "Tables",
-            "Effect": "Allow",
-            "Action": DYNAMODB_ACTIONS,
-            "Resource": [arn_of(t) for t in tables]
-            + [sub(f"${{{t}.Arn}}/index/*") for t in tables],
-        },
-        {
-            "Sid": "Media",
-            "Effect": "Allow",
-            "Action": MEDIA_ACTIONS,
-            "Resource": sub(f"${{{names.MEDIA_BUCKET}.Arn}}/*"),
-        },
-        {
-            "Sid": "Secrets",
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
-            "Resource": parameters,
-        },
-        {
-            # SecureStrings under a customer managed key: decrypt only through SSM, only ours.
-            "Sid": "DecryptSecrets",
-            "Effect": "Allow",
-            "Action": "kms:Decrypt",
-            "Resource": account_arn("kms", "key/*"),
-            "Condition": {
-                "StringEquals": {"kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com")},
-                "StringLike": {"kms:EncryptionContext:PARAMETER_ARN": parameters},
-            },
-        },
-        {
-            "Sid": "Users",
-            "Effect": "Allow",
-            "Action": COGNITO_ACTIONS,
-            "Resource": arn_of(names.USER_POOL),
-        },
-        {
-            # PutMetricData has no resource ARNs; the namespace condition is the scope.
-            "Sid": "Metrics",
-            "Effect": "Allow",
-            "Action": "cloudwatch:PutMetricData",
-            "Resource": "*",
-            "Condition": {"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
-        },
-    ]
-    if config.mail_from:
-        statements.append(mail_statement(config.mail_from))
-    return {"Version": "2012-10-17", "Statement": statements}
+    return {name: function_policy(config, name, tables) for name in FUNCTION_GRANTS}
 
 
-def mail_statement(mail_from: str) -> dict[str, Any]:
-    """Notification mail only from the configured sender (verified as address or domain)."""
-    domain = mail_from.split("@", 1)[1]
+def function_policy(config: StackConfig, function: str, table_ids: Iterable[str]) -> dict:
+    """The document of one function's role: its grants, each only on this stack's resources."""
+    tables = list(table_ids)
+    grants = grants_for(function, with_mail=bool(config.mail_from))
     return {
-        "Sid": "Mail",
-        "Effect": "Allow",
-        "Action": ["ses:SendEmail", "ses:SendRawEmail"],
-        "Resource": [
-            account_arn("ses", f"identity/{mail_from}"),
-            account_arn("ses", f"identity/{domain}"),
-        ],
+        "Version": "2012-10-17",
+        "Statement": [statement(grant, config, tables) for grant in grants],
     }
 
 
-def policy_resources(document: dict[str, Any]) -> list[Any]:
-    """Every Resource of every statement, flattened (the tests and checks read this)."""
-    found: list[Any] = []
-    for statement in document["Statement"]:
-        resource = statement["Resource"]
-        found.extend(resource if isinstance(resource, list) else [resource])
+def statement(grant: Grant, config: StackConfig, tables: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "Sid": grant.sid,
+        "Effect": "Allow",
+        "Action": list(grant.actions),
+        "Resource": resources(grant.target, config, tables),
+    }
+    if grant.target is Target.PARAMETER_KEYS:
+        # SecureStrings under any key: decrypt only through SSM, only our parameters.
+        found["Condition"] = {
+            "StringEquals": {"kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com")},
+            "StringLike": {"kms:EncryptionContext:PARAMETER_ARN": parameters_arn(config)},
+        }
+    return found
+
+
+def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
+    if target is Target.FUNCTION_LOGS:
+        return account_arn("logs", f"log-group:${{{names.FUNCTION_LOGS}}}:*")
+    if target is Target.TABLES:
+        return [arn_of(t) for t in tables] + [sub(f"${{{t}.Arn}}/index/*") for t in tables]
+    if target is Target.PARAMETERS:
+        return parameters_arn(config)
+    if target is Target.PARAMETER_KEYS:
+        return account_arn("kms", "key/*")
+    if target is Target.MAIL_SENDER:
+        return mail_identities(str(config.mail_from))
+    if target is Target.FALLBACK_QUEUE:
+        return arn_of(names.FALLBACK_QUEUE)
+    raise ValueError(f"no resources for {target}")
+
+
+def parameters_arn(config: StackConfig) -> dict[str, Any]:
+    return account_arn("ssm", f"parameter{config.parameter_path}/*")
+
+
+def mail_identities(mail_from: str) -> list[dict[str, Any]]:
+    """SES checks the sender's address identity or its domain's, whichever is verified."""
+    domain = mail_from.split("@", 1)[1]
+    return [account_arn("ses", f"identity/{mail_from}"), account_arn("ses", f"identity/{domain}")]
+
+
+def policy_actions(document: dict[str, Any]) -> set[str]:
+    """Every action a document allows (the tests compare these with the declared list)."""
+    found: set[str] = set()
+    for entry in document["Statement"]:
+        action = entry["Action"]
+        found.update(action if isinstance(action, list) else [action])
     return found

@@ -15,6 +15,8 @@ from typing import Any
 from infra.config_loader import StackConfig
 from infra.definitions import APP_NAME
 
+from .permissions import DEFAULT, declared_functions
+
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 APP_FILES = ("app.py", "requirements.txt")
 LAMBDA_MEMORY_MB = 512  # more memory is more CPU: cold start is a product feature
@@ -36,14 +38,22 @@ def stage_project(app_dir: Path, build_dir: Path) -> None:
 def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
     """The repo's Chalice settings with one stage for this jurisdiction.
 
-    Top-level settings (e.g. a ``lambda_functions`` entry giving the sweep its own timeout)
-    are kept; the local stage is not carried over.
+    Top-level settings are kept; the local stage is not carried over. Each function's own
+    top-level settings (``lambda_functions``, e.g. a job's longer timeout) are repeated in
+    the stage, where Chalice looks first: otherwise the stage's ``lambda_timeout`` would win.
+    Every declared function names its own policy file; any other gets the stage's.
     """
     source = app_dir / ".chalice" / "config.json"
-    base = json.loads(source.read_text()) if source.is_file() else {"version": "2.0"}
+    base: dict[str, Any] = (
+        json.loads(source.read_text()) if source.is_file() else {"version": "2.0"}
+    )
     base.pop("stages", None)
     base.setdefault("app_name", APP_NAME)
     base["automatic_layer"] = False
+    own_settings = base.get("lambda_functions", {})
+    functions = {name: dict(settings) for name, settings in own_settings.items()}
+    for name in declared_functions():
+        functions.setdefault(name, {})["iam_policy_file"] = policy_file_name(config.name, name)
     base["stages"] = {
         config.name: {
             "api_gateway_stage": "api",
@@ -54,22 +64,27 @@ def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
             "lambda_timeout": LAMBDA_TIMEOUT_SECONDS,
             "minimum_compression_size": 1024,
             "tags": {"clientcomm:jurisdiction": config.name},
+            "lambda_functions": functions,
         }
     }
     return base
 
 
-def policy_file_name(stage: str) -> str:
-    return f"policy-{stage}.json"
+def policy_file_name(stage: str, function: str = DEFAULT) -> str:
+    """``policy-<stage>.json`` for the default, ``policy-<stage>-<function>.json`` otherwise."""
+    return f"policy-{stage}.json" if function == DEFAULT else f"policy-{stage}-{function}.json"
 
 
 def write_chalice_files(
-    build_dir: Path, settings: dict[str, Any], stage: str, policy: dict[str, Any]
+    build_dir: Path, settings: dict[str, Any], stage: str, policies: dict[str, dict[str, Any]]
 ) -> None:
+    """The stage's config and one policy file per entry of ``policies`` (function → document)."""
     chalice_dir = build_dir / ".chalice"
     chalice_dir.mkdir(parents=True, exist_ok=True)
     (chalice_dir / "config.json").write_text(json.dumps(settings, indent=2) + "\n")
-    (chalice_dir / policy_file_name(stage)).write_text(json.dumps(policy, indent=2) + "\n")
+    for function, document in policies.items():
+        path = chalice_dir / policy_file_name(stage, function)
+        path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 def link_dependency_cache(build_dir: Path, cache_dir: Path) -> None:

@@ -6,7 +6,7 @@ deployed stack with the next ``make package``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pynamodb.attributes import TTLAttribute
@@ -65,7 +65,7 @@ def table_resource(model: type[Model], table_name: str) -> dict[str, Any]:
     }
 
 
-def key_schema(keys: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+def key_schema(keys: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     """DynamoDB wants the hash key first, whatever order the model declares them in."""
     return [
         {"AttributeName": key["AttributeName"], "KeyType": key["KeyType"]}
@@ -73,7 +73,7 @@ def key_schema(keys: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def index_properties(index: dict[str, Any]) -> dict[str, Any]:
+def index_properties(index: Mapping[str, Any]) -> dict[str, Any]:
     """PynamoDB's index schema (snake_case keys) in CloudFormation's shape."""
     projection = {"ProjectionType": index["projection"]["ProjectionType"]}
     if index["projection"].get("NonKeyAttributes"):

@@ -10,16 +10,17 @@ from infra.config_loader import load_stack_config
 from infra.package.checks import problems
 from infra.package.functions import Handler
 from infra.package.merge import API_HANDLER, environment
-from infra.package.policy import lambda_policy
+from infra.package.permissions import DEFAULT
+from infra.package.policy import function_policies
 from infra.package.tables import table_resources
-from tests.infra.packaging import EXTRA_HANDLER_ID, SCHEDULE_JURISDICTION
+from tests.infra.packaging import EXTRA_HANDLER_ID, SCHEDULE_JURISDICTION, load
 
 
 @pytest.fixture(scope="module")
 def expectations() -> tuple[dict, set[str]]:
     config = load_stack_config(SCHEDULE_JURISDICTION)
-    policy = lambda_policy(config, table_resources(config.table_prefix))
-    return policy, set(environment(config, Handler("any", API_HANDLER, ())))
+    policies = function_policies(config, table_resources(config.table_prefix))
+    return policies, set(environment(config, Handler("any", API_HANDLER, ())))
 
 
 def test_the_packaged_template_passes_every_check(scheduled_template, expectations):
@@ -47,7 +48,17 @@ def test_a_role_with_any_other_policy_is_named(scheduled_template, expectations)
     role = template["Resources"][f"{EXTRA_HANDLER_ID}Role"]["Properties"]
     role["Policies"][0]["PolicyDocument"] = {"Version": "2012-10-17", "Statement": []}
     assert problems(template, *expectations) == [
-        f"role {EXTRA_HANDLER_ID}Role does not carry the stack's policy"
+        f"role {EXTRA_HANDLER_ID}Role does not carry the policy declared for the default"
+    ]
+
+
+def test_a_function_given_another_functions_policy_is_named(scheduled_template, expectations):
+    policies, _ = expectations
+    template = copy.deepcopy(scheduled_template)
+    role = template["Resources"]["ApiHandlerRole"]["Properties"]
+    role["Policies"][0]["PolicyDocument"] = policies[DEFAULT]
+    assert problems(template, *expectations) == [
+        "role ApiHandlerRole does not carry the policy declared for api_handler"
     ]
 
 
@@ -57,3 +68,12 @@ def test_an_environment_larger_than_lambda_allows_is_refused(scheduled_template,
     env["JURISDICTION_CONFIG"] = "x" * 4000
     (found,) = problems(template, *expectations)
     assert f"{EXTRA_HANDLER_ID}'s environment" in found and "Lambda allows 4096" in found
+
+
+def test_a_fallback_queue_that_shows_a_text_to_a_second_replay_too_soon_is_refused(
+    packaged, expectations
+):
+    template = load(packaged.examples["multnomah-county"].template)
+    template["Resources"]["InboundFallbackQueue"]["Properties"]["VisibilityTimeout"] = 60
+    (found,) = problems(template, *expectations)
+    assert "InboundFallbackQueue hides a message 60 s" in found

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 import pytest
@@ -22,7 +23,17 @@ from tests.helpers import ROOT
 REGION = "us-west-2"
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "fedcba9876543210" * 2
-SMS_URL = "https://clientcomm.example.gov/webhooks/twilio/sms"
+BASE_URL = "https://clientcomm.example.gov"
+RETRIES = "#rc=2&rp=all&ct=3000&rt=5000&tt=14000"
+SMS_URL = f"{BASE_URL}/webhooks/twilio/sms{RETRIES}"
+FALLBACK_URL = f"{BASE_URL}/webhooks/twilio/fallback"
+WEBHOOKS = point_twilio.Webhooks(SMS_URL, FALLBACK_URL)
+POINTED = {
+    "sms_url": SMS_URL,
+    "sms_method": "POST",
+    "sms_fallback_url": FALLBACK_URL,
+    "sms_fallback_method": "POST",
+}
 
 
 TABLE_ARGUMENTS = (
@@ -174,12 +185,15 @@ class FakeNumber:
     phone_number: str
     sms_url: str | None
     sms_method: str = "POST"
+    sms_fallback_url: str | None = None
+    sms_fallback_method: str = "POST"
+    status_callback: str = "https://status.example.gov/voice"
     updates: list[dict] = field(default_factory=list)
 
     def update(self, **changes: str) -> FakeNumber:
         self.updates.append(changes)
-        self.sms_url = changes["sms_url"]
-        self.sms_method = changes["sms_method"]
+        for key, value in changes.items():
+            setattr(self, key, value)
         return self
 
 
@@ -200,39 +214,58 @@ class FakeTwilioAccount:
         self.incoming_phone_numbers = FakeIncomingNumbers(list(numbers))
 
 
-def test_point_twilio_sets_the_sms_webhook_on_every_department_number(capsys):
+def test_the_sms_webhook_asks_twilio_for_retries_within_its_fifteen_seconds():
+    fragment = dict(parse_qsl(urlsplit(WEBHOOKS.sms_url).fragment))
+    assert fragment["rp"] == "all"  # 429 from throttling and 5xx both retried
+    assert 1 <= int(fragment["rc"]) <= 5
+    assert 100 <= int(fragment["ct"]) <= 10_000 and 100 <= int(fragment["rt"]) <= 15_000
+    assert int(fragment["tt"]) <= 15_000
+    assert urlsplit(WEBHOOKS.fallback_url).fragment == ""
+
+
+def test_point_twilio_sets_the_sms_and_fallback_webhooks_on_every_department_number(capsys):
     probation = FakeNumber("+18015550100", "https://old.example.gov/sms", "GET")
     pretrial = FakeNumber("+18015550200", None)
     account = FakeTwilioAccount(probation, pretrial)
-    code = point_twilio.main(["--jurisdiction", "demo", "--webhook-url", SMS_URL], client=account)
+    code = point_twilio.main(["--jurisdiction", "demo", "--base-url", BASE_URL], client=account)
     assert code == 0
-    assert probation.updates == [{"sms_url": SMS_URL, "sms_method": "POST"}]
-    assert pretrial.updates == [{"sms_url": SMS_URL, "sms_method": "POST"}]
-    assert "was https://old.example.gov/sms" in capsys.readouterr().out
+    assert probation.updates == [POINTED]
+    assert pretrial.updates == [POINTED]
+    assert probation.status_callback == "https://status.example.gov/voice"  # not touched
+    out = capsys.readouterr().out
+    assert "was https://old.example.gov/sms" in out and FALLBACK_URL in out
 
 
 def test_point_twilio_leaves_numbers_already_pointed_at_the_stack_alone():
-    probation = FakeNumber("+18015550100", SMS_URL)
-    pretrial = FakeNumber("+18015550200", SMS_URL)
+    probation = FakeNumber("+18015550100", SMS_URL, sms_fallback_url=FALLBACK_URL)
+    pretrial = FakeNumber("+18015550200", SMS_URL, sms_fallback_url=FALLBACK_URL)
     account = FakeTwilioAccount(probation, pretrial)
     results = point_twilio.point_numbers(
-        account, [("probation", "+18015550100"), ("pretrial", "+18015550200")], SMS_URL
+        account, [("probation", "+18015550100"), ("pretrial", "+18015550200")], WEBHOOKS
     )
     assert {r.outcome for r in results} == {point_twilio.UNCHANGED}
     assert probation.updates == pretrial.updates == []
 
 
+def test_a_number_pointed_without_retries_or_fallback_is_updated():
+    plain = FakeNumber("+18015550100", f"{BASE_URL}/webhooks/twilio/sms", sms_fallback_url=None)
+    account = FakeTwilioAccount(plain)
+    (result,) = point_twilio.point_numbers(account, [("probation", "+18015550100")], WEBHOOKS)
+    assert result.outcome == point_twilio.UPDATED
+    assert plain.updates == [POINTED]
+
+
 def test_point_twilio_dry_run_changes_nothing_and_a_missing_number_fails(capsys):
     probation = FakeNumber("+18015550100", "https://old.example.gov/sms")
     account = FakeTwilioAccount(probation)
-    args = ["--jurisdiction", "demo", "--webhook-url", SMS_URL, "--dry-run"]
+    args = ["--jurisdiction", "demo", "--base-url", BASE_URL, "--dry-run"]
     assert point_twilio.main(args, client=account) == 1
     out = capsys.readouterr().out
     assert "would update" in out and "not in this Twilio account" in out
     assert probation.updates == []
 
 
-def test_point_twilio_refuses_a_webhook_that_is_not_https(capsys):
-    args = ["--jurisdiction", "demo", "--webhook-url", "http://example.gov/webhooks/twilio/sms"]
+def test_point_twilio_refuses_a_base_url_that_is_not_https(capsys):
+    args = ["--jurisdiction", "demo", "--base-url", "http://example.gov"]
     assert point_twilio.main(args, client=FakeTwilioAccount()) == 1
     assert "https" in capsys.readouterr().err

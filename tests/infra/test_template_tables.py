@@ -1,4 +1,5 @@
-"""The template's tables are the PynamoDB models' tables, checked against the model classes."""
+"""The template's tables are the PynamoDB models' tables, checked against the model classes:
+keys, indexes with their projections (type and included attributes), and time to live."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def keys_of(cls: type) -> set[tuple[str, str, str]]:
     return found
 
 
+def ttl_of(model: type[Model]) -> str | None:
+    """The stored name of the model's TTLAttribute, read off the class."""
+    found = [
+        attribute.attr_name
+        for _, attribute in inspect.getmembers(model, lambda v: isinstance(v, TTLAttribute))
+    ]
+    assert len(found) <= 1, f"{model.__name__} declares more than one TTL attribute"
+    return found[0] if found else None
+
+
 def expected_table(model: type[Model]) -> dict:
     """What the model says its table is, read off its attributes and index classes."""
     indexes = {}
@@ -38,36 +49,46 @@ def expected_table(model: type[Model]) -> dict:
     for _, index in inspect.getmembers(model, lambda v: isinstance(v, Index)):
         index_keys = keys_of(type(index))
         definitions |= {(name, attr_type) for name, _, attr_type in index_keys}
+        kind = "global" if isinstance(index, GlobalSecondaryIndex) else "local"
+        projection = index.Meta.projection
         indexes[index.Meta.index_name] = (
-            {(name, kind) for name, kind, _ in index_keys},
-            index.Meta.projection.projection_type,
+            kind,
+            {(name, key_kind) for name, key_kind, _ in index_keys},
+            projection.projection_type,
+            frozenset(getattr(projection, "non_key_attributes", None) or ()),
         )
     return {
         "keys": {(name, kind) for name, kind, _ in keys_of(model)},
         "definitions": definitions,
         "indexes": indexes,
+        "ttl": ttl_of(model),
     }
 
 
 def actual_table(properties: dict) -> dict:
     indexes = {
-        gsi["IndexName"]: (
-            {(k["AttributeName"], k["KeyType"]) for k in gsi["KeySchema"]},
-            gsi["Projection"]["ProjectionType"],
+        index["IndexName"]: (
+            kind,
+            {(k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]},
+            index["Projection"]["ProjectionType"],
+            frozenset(index["Projection"].get("NonKeyAttributes", ())),
         )
-        for gsi in properties.get("GlobalSecondaryIndexes", [])
+        for kind, key in (("global", "GlobalSecondaryIndexes"), ("local", "LocalSecondaryIndexes"))
+        for index in properties.get(key, [])
     }
+    ttl = properties.get("TimeToLiveSpecification", {})
     return {
         "keys": {(k["AttributeName"], k["KeyType"]) for k in properties["KeySchema"]},
         "definitions": {
             (d["AttributeName"], d["AttributeType"]) for d in properties["AttributeDefinitions"]
         },
         "indexes": indexes,
+        "ttl": ttl.get("AttributeName") if ttl.get("Enabled") else None,
     }
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_every_model_has_its_table_with_the_same_keys_and_indexes(templates, name):
+def test_every_model_has_its_table_with_the_same_keys_indexes_projections_and_ttl(templates, name):
     tables = {
         t["Properties"]["TableName"]: t["Properties"]
         for t in of_type(templates[name], "AWS::DynamoDB::Table").values()
@@ -89,7 +110,6 @@ def test_tables_are_on_demand_backed_up_encrypted_and_kept_when_the_stack_goes(t
         }
         assert properties["SSESpecification"] == {"SSEEnabled": True}
         assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
-        assert "TimeToLiveSpecification" not in properties  # no model declares a TTL yet
 
 
 class ExpiringModel(Model):
@@ -140,3 +160,18 @@ def test_hash_keys_come_first_and_local_indexes_keep_their_projection():
     assert global_index["IndexName"] == "everything-by-kind"
     names = {d["AttributeName"] for d in properties["AttributeDefinitions"]}
     assert names == {"owner", "sort_key", "kind"}
+
+
+def test_the_comparison_notices_a_projection_that_drifted_from_the_model():
+    properties = table_resource(ExpiringModel, "p-expiring")["Properties"]
+    assert actual_table(properties) == expected_table(ExpiringModel)
+    (local,) = properties["LocalSecondaryIndexes"]
+    local["Projection"]["NonKeyAttributes"] = ["sort_key", "kind"]
+    assert actual_table(properties) != expected_table(ExpiringModel)
+
+
+def test_the_comparison_notices_a_missing_time_to_live():
+    properties = table_resource(ExpiringModel, "p-expiring")["Properties"]
+    del properties["TimeToLiveSpecification"]
+    assert actual_table(properties)["ttl"] is None
+    assert expected_table(ExpiringModel)["ttl"] == "expires_at"

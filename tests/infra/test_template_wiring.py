@@ -12,6 +12,7 @@ from infra.package.checks import find_cycle
 from tests.infra.packaging import EXAMPLES, FUNCTION, of_type
 
 EXECUTE_API = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+RETRIES = "#rc=2&rp=all&ct=3000&rt=5000&tt=14000"
 
 
 def variables(template: dict, function: str) -> dict:
@@ -84,14 +85,18 @@ def test_webhook_outputs_use_the_custom_domain_when_there_is_one(templates):
     outputs = templates["salt-lake-county"]["Outputs"]
     base = "https://clientcomm.cjs.saltlakecounty.example"
     assert outputs["AppUrl"]["Value"] == f"{base}/"
-    assert outputs["TwilioSmsWebhookUrl"]["Value"] == f"{base}/webhooks/twilio/sms"
+    assert outputs["TwilioSmsWebhookUrl"]["Value"] == f"{base}/webhooks/twilio/sms{RETRIES}"
+    assert outputs["TwilioFallbackWebhookUrl"]["Value"] == f"{base}/webhooks/twilio/fallback"
     assert outputs["TwilioStatusWebhookUrl"]["Value"] == f"{base}/webhooks/twilio/status"
 
 
 def test_webhook_outputs_use_the_execute_api_url_with_its_stage_otherwise(templates):
     outputs = templates["multnomah-county"]["Outputs"]
     assert outputs["TwilioSmsWebhookUrl"]["Value"] == {
-        "Fn::Sub": f"{EXECUTE_API}/webhooks/twilio/sms"
+        "Fn::Sub": f"{EXECUTE_API}/webhooks/twilio/sms{RETRIES}"
+    }
+    assert outputs["TwilioFallbackWebhookUrl"]["Value"] == {
+        "Fn::Sub": f"{EXECUTE_API}/webhooks/twilio/fallback"
     }
     assert outputs["TwilioStatusWebhookUrl"]["Value"] == {
         "Fn::Sub": f"{EXECUTE_API}/webhooks/twilio/status"

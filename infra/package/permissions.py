@@ -1,0 +1,117 @@
+"""Every AWS action the app's Lambda functions may take, per function, as data.
+
+This is the one list: ``policy.py`` turns it into each function's IAM policy, the build
+checks each role against it, and the test run (``tests/aws_calls.py``) fails if the app calls
+an AWS API that is not listed here. A new AWS call in ``chalicelib/`` therefore means a line
+here, reviewed, or a red test run.
+
+Functions are named as Chalice names them: ``api_handler`` for the REST API and the ``name``
+of each ``@app.schedule``. A handler not named here gets ``DEFAULT``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Target(Enum):
+    """What a grant's actions apply to; ``policy.py`` turns each into ARNs of this stack."""
+
+    FUNCTION_LOGS = "the stack's log group"
+    TABLES = "the stack's tables and their indexes"
+    PARAMETERS = "the jurisdiction's SSM SecureStrings"
+    PARAMETER_KEYS = "KMS keys, only through SSM and only for those parameters"
+    MAIL_SENDER = "the configured SES sender (address and its domain)"
+    FALLBACK_QUEUE = "the inbound fallback queue"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """``actions`` on ``target``; ``sid`` names the policy statement."""
+
+    sid: str
+    actions: tuple[str, ...]
+    target: Target
+
+
+LOGS = Grant("Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), Target.FUNCTION_LOGS)
+# A transaction needs no action of its own: IAM authorises each item through PutItem,
+# UpdateItem, DeleteItem and ConditionCheckItem. PynamoDB 6 never calls DescribeTable on
+# the paths the app uses (a model knows its schema); only create_table/exists() do.
+TABLES = Grant(
+    "Tables",
+    (
+        "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ),
+    Target.TABLES,
+)
+# Powertools Parameters calls GetParameter, one name at a time.
+SECRETS = Grant("Secrets", ("ssm:GetParameter",), Target.PARAMETERS)
+# No call of ours: SSM decrypts a SecureString with the caller's permission.
+DECRYPT = Grant("DecryptSecrets", ("kms:Decrypt",), Target.PARAMETER_KEYS)
+MAIL = Grant("Mail", ("ses:SendEmail",), Target.MAIL_SENDER)
+ENQUEUE_FALLBACK = Grant("FallbackQueueSend", ("sqs:SendMessage",), Target.FALLBACK_QUEUE)
+# The replay receives, and deletes what it stored; a message it could not store becomes
+# visible again by itself (no ChangeMessageVisibility: chalicelib/adapters/queue.py).
+REPLAY_FALLBACK = Grant(
+    "FallbackQueueReplay", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), Target.FALLBACK_QUEUE
+)
+
+API_HANDLER = "api_handler"
+EMAIL_NOTIFICATIONS = "email-notifications"
+REPLAY_FALLBACK_HANDLER = "replay-fallback"
+DEFAULT = "*"
+
+FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
+    # Pages, JSON API and Twilio webhooks; the fallback webhook only stores the request.
+    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK),
+    # Reads who has unread texts and mails them; no secrets, no Twilio.
+    EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
+    # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
+    REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_FALLBACK),
+    # Any handler added later: the tables and the secrets, nothing else until declared here.
+    DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
+}
+
+# Operations the app calls that IAM never evaluates: Cognito's public user-pool API takes no
+# AWS credentials (botocore sends them unsigned), so no policy can grant or refuse them.
+UNSIGNED_CALLS = frozenset(
+    {
+        "cognito-idp:AssociateSoftwareToken",
+        "cognito-idp:InitiateAuth",
+        "cognito-idp:RespondToAuthChallenge",
+        "cognito-idp:RevokeToken",
+        "cognito-idp:VerifySoftwareToken",
+    }
+)
+
+
+def declared_functions() -> tuple[str, ...]:
+    """The functions with their own grants (everything but ``DEFAULT``)."""
+    return tuple(name for name in FUNCTION_GRANTS if name != DEFAULT)
+
+
+def grants_for(function: str, *, with_mail: bool = True) -> tuple[Grant, ...]:
+    """The grants of ``function`` (``DEFAULT``'s if it has none of its own).
+
+    Without a configured sender the app sends no mail, so the mail grant is left out.
+    """
+    grants = FUNCTION_GRANTS.get(function, FUNCTION_GRANTS[DEFAULT])
+    return tuple(g for g in grants if with_mail or g.target is not Target.MAIL_SENDER)
+
+
+def actions_for(function: str, *, with_mail: bool = True) -> frozenset[str]:
+    return frozenset(a for g in grants_for(function, with_mail=with_mail) for a in g.actions)
+
+
+def all_actions() -> frozenset[str]:
+    """What some function of the app may do: the bar for a call no function can be named for."""
+    return frozenset().union(*(actions_for(name) for name in FUNCTION_GRANTS))

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench chromium install clean
+.PHONY: run test lint typecheck format bench chromium install clean
 
 install: $(STAMP)
 
@@ -27,11 +27,17 @@ run: $(STAMP)
 
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# mypy over app.py and chalicelib/ (settings in pyproject.toml).
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
@@ -43,7 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/conversation_page.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache
 
 # One jurisdiction's stack: out/$(JURISDICTION)/template.json + deployment.zip, then cfn-lint.
 # See docs/operations.md. Example: make package JURISDICTION=salt-lake-county

@@ -216,27 +216,36 @@ def test_store_refuses_an_update_with_an_old_version(stores):
 
 def test_two_clients_can_never_hold_one_number_the_condition_decides(stores):
     """``add`` reads nothing before writing: the route's conditional put is the only check,
-    so attempts made in any order, or at once, leave exactly one holder. (Run one after the
-    other here: moto does not isolate concurrent transactions, real DynamoDB does.)"""
+    so eight attempts released at the same instant leave exactly one holder. (The local
+    DynamoDB applies one request at a time, as DynamoDB applies each transaction.)"""
+    import threading
+
     from chalicelib.domain.clients import Client
     from chalicelib.store.clients import NumberInUse
 
     phone = fresh_phone()
-    outcomes = []
-    for i in range(4):
+    racers = 8
+    start = threading.Barrier(racers)
+    outcomes: dict[int, str] = {}
+
+    def race(i: int) -> None:
+        start.wait()
         try:
             stores.clients.add(
                 Client(f"race-{i}-{phone}", "probation", "kristina", "R", f"Racer{i}", phone)
             )
-            outcomes.append("added")
-        except NumberInUse as exc:
-            assert exc.holder_client_id == f"race-0-{phone}"
-            outcomes.append("refused")
-    assert outcomes == ["added", "refused", "refused", "refused"]
-    assert stores.clients.holder_of("probation", phone) == f"race-0-{phone}"
-    assert [stores.clients.get(f"race-{i}-{phone}") is not None for i in range(4)] == [
-        True,
-        False,
-        False,
-        False,
+            outcomes[i] = "added"
+        except NumberInUse:
+            outcomes[i] = "refused"
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    winners = [i for i, outcome in outcomes.items() if outcome == "added"]
+    assert len(outcomes) == racers and len(winners) == 1
+    assert stores.clients.holder_of("probation", phone) == f"race-{winners[0]}-{phone}"
+    assert [stores.clients.get(f"race-{i}-{phone}") is not None for i in range(racers)] == [
+        i == winners[0] for i in range(racers)
     ]

@@ -43,3 +43,9 @@ def email_notifications(event):
 def replay_fallback(event):
     """Store inbound texts that Twilio handed to the fallback URL while the webhook failed."""
     return entry_points.replay_fallback()
+
+
+@app.schedule(Rate(2, unit=Rate.MINUTES), name="settle-sends")
+def settle_sends(event):
+    """Ask Twilio about texts still "sending" or "unknown" after a few minutes."""
+    return entry_points.settle_sends()

@@ -53,7 +53,7 @@ __all__ = [
 MIN_ATTEMPT_SECONDS = 1.0  # no retry starts unless this much of the budget is left for it
 MAX_BACKOFF_SECONDS = 2.0
 CLOCK_SKEW = timedelta(seconds=30)  # our clock against Twilio's, when matching a lost send
-LOOKUP_LIMIT = 50  # messages to one number in a day that find_sent looks through
+LOOKUP_LIMIT = 50  # the newest messages between two numbers that find_sent looks through
 
 
 @dataclass(frozen=True)
@@ -105,20 +105,17 @@ class TwilioGateway:
     def find_sent(
         self, *, from_: str, to: str, sent_after: datetime, body: str
     ) -> SentMessage | None:
-        """The message an unknown outcome may have created, if Twilio lists it as sent.
+        """The message an unknown outcome may have created, if Twilio has it at all.
 
-        Asks Twilio for messages From/To sent since ``sent_after``'s day (Twilio filters
-        DateSent by date) and matches the body and creation time here. A message still
-        queued at Twilio has no DateSent yet and is not listed, so None means "not sent
-        as far as Twilio says now": ask again later rather than resending right away.
+        Lists the newest messages From/To (Twilio lists newest first) without a date
+        filter, because a message still waiting in Twilio's queue has no DateSent yet and
+        a DateSent filter would hide exactly the one being looked for; the body and the
+        creation time are matched here. None means Twilio has no such message.
         """
         since = sent_after.astimezone(UTC) if sent_after.tzinfo else sent_after.replace(tzinfo=UTC)
-        day = since.replace(hour=0, minute=0, second=0, microsecond=0)
         with call_deadline(self._total_seconds()):
             found = self._call(
-                lambda: self.client.messages.list(
-                    to=to, from_=from_, date_sent_after=day, limit=LOOKUP_LIMIT
-                )
+                lambda: self.client.messages.list(to=to, from_=from_, limit=LOOKUP_LIMIT)
             )
         for message in found:
             created = message.date_created

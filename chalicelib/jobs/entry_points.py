@@ -3,15 +3,19 @@ by services."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
 from ..services import fallback
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
+from ..services.settling import settle_unresolved_sends
 from ..services.webhook_checks import auth_token
 
 REPLAY_BUDGET_SECONDS = 40  # the replay function's timeout is 60 s
+SETTLE_BUDGET_SECONDS = 40  # so is this one's (.chalice/config.json)
 
 
 def email_notifications() -> dict[str, int]:
@@ -47,4 +51,25 @@ def replay_fallback() -> dict[str, int]:
     if report.replayed:
         count("InboundReplayed", report.replayed)
     logger().info("fallback replay", extra=result)
+    return result
+
+
+def settle_sends() -> dict[str, int]:
+    """Ask Twilio about texts still "sending" or "unknown" after a few minutes."""
+    settings = get_settings()
+    stores = bootstrap.stores(settings)
+    report = settle_unresolved_sends(
+        stores.outbound,
+        stores.clients,
+        bootstrap.twilio(settings),
+        get_jurisdiction(),
+        datetime.now(UTC),
+        budget_seconds=SETTLE_BUDGET_SECONDS,
+    )
+    result = {
+        "found_at_twilio": report.found_at_twilio,
+        "not_sent": report.not_sent,
+        "still_open": report.still_open,
+    }
+    logger().info("unresolved sends", extra=result)
     return result

@@ -157,6 +157,19 @@ class PhoneRouteModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class UnresolvedSends(GlobalSecondaryIndex):
+    """Sparse: outbound texts whose fate is not known yet ("sending", or Twilio did not
+    answer). A job asks Twilio about the ones that stay here too long. Spread over a few
+    partitions (``check#0``..``check#3`` by the text's id) so a mass send has no hot key."""
+
+    class Meta:
+        index_name = "unresolved-sends"
+        projection = IncludeProjection(["status", "phone", "body", "at"])
+
+    check_due = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)
+
+
 class ConversationEntryModel(Model):
     """Texts and markers under their client, sorted by time: ``entry_key = iso-time#id``."""
 
@@ -180,6 +193,8 @@ class ConversationEntryModel(Model):
     sentiment = NumberAttribute(null=True)
     segments = NumberAttribute(null=True)
     from_old_number = BooleanAttribute(null=True)
+    check_due = UnicodeAttribute(null=True)  # on the unresolved-sends index while set
+    unresolved = UnresolvedSends()
 
 
 class TwilioMessageModel(Model):

@@ -11,6 +11,7 @@ Rows in ``twilio-messages`` that outbound texts use:
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -35,6 +36,12 @@ from .write_failures import (
 
 DRAFT_DAYS = 30  # delivery receipts can trail a send by days; the id must still find it
 EARLY_DAYS = 7
+CHECK_SHARDS = 4
+
+
+def check_key(outbound_id: str) -> str:
+    """The unresolved-sends partition of a text: spread by its id, stable for its life."""
+    return f"check#{zlib.crc32(outbound_id.encode()) % CHECK_SHARDS}"
 
 
 def draft_key(outbound_id: str) -> str:
@@ -59,6 +66,18 @@ class FirstAttempt:
 
 
 @dataclass(frozen=True)
+class UnresolvedSend:
+    """A text still "sending" or "unknown": what asking Twilio about it needs."""
+
+    ref: OutboundRef
+    outbound_id: str
+    status: str
+    phone: str
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class SidRecord:
     ref: OutboundRef | None  # None while only an early status is parked here
     early_status: str | None
@@ -75,6 +94,11 @@ class StatusChange:
 
 def ref_for(entry: ConversationEntry) -> OutboundRef:
     return OutboundRef(entry.client_id, entry_key(entry.at, entry.entry_id))
+
+
+def ref_id(ref: OutboundRef) -> str:
+    """The one-time id a text was created with (the last part of its sort key)."""
+    return ref.entry_key.rsplit("#", 1)[-1]
 
 
 def forward_to(status: str) -> Condition:
@@ -128,10 +152,13 @@ class OutboundStore:
             expires_at=now + timedelta(days=DRAFT_DAYS),
         )
 
+        row = to_row(entry)
+        row.check_due = check_key(entry.entry_id)  # until Twilio's answer or a callback
+
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
-                tx.save(to_row(entry), condition=ConversationEntryModel.entry_key.does_not_exist())
+                tx.save(row, condition=ConversationEntryModel.entry_key.does_not_exist())
 
         try:
             retry_transient(f"outbound text {entry.entry_id}", write)
@@ -143,6 +170,31 @@ class OutboundStore:
                 raise WriteNotStored(f"outbound text {entry.entry_id}", Cause.CONFLICT) from exc
             return earlier
         return None
+
+    def unresolved(self, before: datetime, limit: int = 50) -> list[UnresolvedSend]:
+        """Texts still "sending" or "unknown" since before ``before``, oldest first; at
+        most ``limit`` from each partition of the sparse index."""
+        found: list[UnresolvedSend] = []
+        cutoff = before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        for shard in range(CHECK_SHARDS):
+            rows = ConversationEntryModel.unresolved.query(
+                f"check#{shard}",
+                range_key_condition=ConversationEntryModel.entry_key < cutoff,
+                limit=limit,
+                page_size=limit,
+            )
+            found.extend(
+                UnresolvedSend(
+                    OutboundRef(row.client_id, row.entry_key),
+                    row.entry_key.rsplit("#", 1)[-1],
+                    row.status or "",
+                    row.phone or "",
+                    row.body or "",
+                    row.at,
+                )
+                for row in rows
+            )
+        return sorted(found, key=lambda send: send.at)
 
     def locate(self, outbound_id: str) -> OutboundRef | None:
         """The text a one-time id created (one GetItem)."""
@@ -191,7 +243,10 @@ class OutboundStore:
         further keeps its status; the sid and segments are recorded all the same."""
         now = datetime.now(UTC)
         audit = audit_row(client_subject(ref.client_id), author_id, "send", {"entry": entry_id})
-        entry_actions: list[Action] = [ConversationEntryModel.sid.set(sid)]
+        entry_actions: list[Action] = [
+            ConversationEntryModel.sid.set(sid),
+            ConversationEntryModel.check_due.remove(),  # Twilio has it: nothing to check
+        ]
         if segments is not None:
             entry_actions.append(ConversationEntryModel.segments.set(segments))
 
@@ -239,6 +294,10 @@ class OutboundStore:
             actions.append(ConversationEntryModel.error_code.set(change.error_code))
         if change.sid:
             actions.append(ConversationEntryModel.sid.set(change.sid))
+        if change.status == "unknown":  # stays on the index until someone knows
+            actions.append(ConversationEntryModel.check_due.set(check_key(ref_id(ref))))
+        else:
+            actions.append(ConversationEntryModel.check_due.remove())
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:

@@ -1,0 +1,89 @@
+"""Texts whose fate nobody told us: settle them by asking Twilio.
+
+A send is "unknown" when Twilio did not answer in time, and stays "sending" when the
+Lambda died before it could call Twilio or record the answer. If Twilio has the text, its
+status callback (which names the text in its URL) normally settles it within seconds. A
+scheduled job asks Twilio about the ones still open after a few minutes: found, the text
+takes Twilio's status and sid; not found after GIVE_UP, Twilio never got it, so it is
+marked "not sent" and the case manager may send it again. Nothing here ever sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..adapters.twilio_gateway import TwilioError, TwilioGateway
+from ..domain.delivery import effect_on_client
+from ..domain.jurisdiction import Jurisdiction
+from ..store.clients import ClientStore
+from ..store.outbound import OutboundStore, StatusChange, UnresolvedSend
+
+log = logging.getLogger(__name__)
+WAIT = timedelta(minutes=3)  # callbacks arrive within seconds; give them time first
+GIVE_UP = timedelta(minutes=10)  # a send's Lambda is long gone: Twilio would list it by now
+
+
+@dataclass
+class SettleReport:
+    found_at_twilio: int = 0
+    not_sent: int = 0
+    still_open: int = 0
+
+
+def settle_unresolved_sends(
+    outbound: OutboundStore,
+    clients: ClientStore,
+    gateway: TwilioGateway,
+    jurisdiction: Jurisdiction,
+    now: datetime,
+    budget_seconds: float = 40.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> SettleReport:
+    report = SettleReport()
+    deadline = clock() + budget_seconds
+    for send in outbound.unresolved(before=now - WAIT):
+        if clock() > deadline:
+            report.still_open += 1
+            continue
+        outcome = settle(send, outbound, clients, gateway, jurisdiction, now)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def settle(
+    send: UnresolvedSend,
+    outbound: OutboundStore,
+    clients: ClientStore,
+    gateway: TwilioGateway,
+    jurisdiction: Jurisdiction,
+    now: datetime,
+) -> str:
+    """One text: returns which SettleReport count it adds to."""
+    client = clients.get(send.ref.client_id)
+    department = jurisdiction.department(client.department_id) if client else None
+    if department is None:
+        log.warning("an unresolved text has no client or department number")
+        return "still_open"
+    try:
+        found = gateway.find_sent(
+            from_=department.twilio_number, to=send.phone, sent_after=send.at, body=send.body
+        )
+    except TwilioError as exc:  # Twilio is not answering either: try again next run
+        log.warning("could not ask Twilio about an unresolved text: %s", type(exc).__name__)
+        return "still_open"
+    if found is not None:
+        change = StatusChange(
+            found.status, effect=effect_on_client(found.status, None), sid=found.sid
+        )
+        outbound.change_status(send.ref, change)
+        return "found_at_twilio"
+    if now - send.at >= GIVE_UP:
+        outbound.change_status(
+            send.ref, StatusChange("not_sent", effect=effect_on_client("not_sent", None))
+        )
+        return "not_sent"
+    return "still_open"

@@ -36,8 +36,8 @@ def replay_fallback() -> dict[str, int]:
     stores = bootstrap.stores(settings)
     jurisdiction = get_jurisdiction()
 
-    def handle(form: dict[str, str]) -> object:
-        text = InboundText.from_form(form)
+    def handle(kept: fallback.KeptRequest) -> object:
+        text = InboundText.from_form(kept.form, received_at=kept.received_at)
         return receive_text(text, jurisdiction, stores.clients, stores.inbound, stores.unclaimed)
 
     report = fallback.replay_kept(

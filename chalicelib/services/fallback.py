@@ -34,6 +34,11 @@ class KeptRequest:
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
 
+    @property
+    def received_at(self) -> datetime:
+        """When the text reached us: where it belongs in the conversation, not the replay."""
+        return datetime.fromisoformat(self.kept_at)
+
     @classmethod
     def from_json(cls, text: str) -> KeptRequest:
         data = json.loads(text)
@@ -62,7 +67,7 @@ def keep_for_replay(queue: MessageQueue, request: KeptRequest) -> str:
 
 def replay_kept(
     queue: MessageQueue,
-    handle: Callable[[dict[str, str]], object],
+    handle: Callable[[KeptRequest], object],
     auth_token: str,
     budget_seconds: float = 40.0,
     clock: Callable[[], float] = time.monotonic,
@@ -94,7 +99,7 @@ def replay_kept(
                 report.discarded += 1
                 continue
             try:
-                handle(kept.form)
+                handle(kept)
             except NotStored:
                 report.left_for_later += 1
                 continue

@@ -43,9 +43,10 @@ class InboundText:
     to: str
     body: str
     media: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, content type)
+    received_at: datetime | None = None  # when it reached us, if earlier than now (a replay)
 
     @classmethod
-    def from_form(cls, form: Mapping[str, str]) -> InboundText:
+    def from_form(cls, form: Mapping[str, str], received_at: datetime | None = None) -> InboundText:
         """Read Twilio's fields, refusing (ValidationFailed) what Twilio could not have sent."""
         errors: dict[str, str] = {}
         sid = form.get("MessageSid", "")
@@ -70,7 +71,7 @@ class InboundText:
             errors["MediaUrl"] = "is too long"
         if errors:
             raise ValidationFailed(errors)
-        return cls(sid, form["From"], form["To"], clean_body(body), media)
+        return cls(sid, form["From"], form["To"], clean_body(body), media, received_at)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def new_entry(text: InboundText) -> ConversationEntry:
     return ConversationEntry(
         client_id="",
         entry_id=text.sid,
-        at=datetime.now(UTC),
+        at=text.received_at or datetime.now(UTC),
         kind=EntryKind.TEXT,
         body=text.body,
         direction=Direction.INBOUND,

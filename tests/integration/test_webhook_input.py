@@ -3,6 +3,9 @@ way. Each gets a clear answer, and nothing Twilio really sent is lost."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.helpers import FORM, fresh_phone, new_sid, page_text, signed_webhook
@@ -110,9 +113,13 @@ def test_a_request_kept_by_the_fallback_url_is_replayed_once(http, stores):
     answer = signed_webhook(http, "/webhooks/twilio/fallback", form)
     assert answer.status_code == 200 and answer.body.decode().endswith("<Response />")
     assert stores.unclaimed.get("probation", phone) is None  # kept, not yet stored
+    time.sleep(0.05)
+    replayed_at = datetime.now(UTC)
     first = app_module.replay_fallback(scheduled_event("replay-fallback"), None)
     assert first["replayed"] >= 1
-    assert [t.sid for t in stores.unclaimed.texts("probation", phone)] == [sid]
+    texts = stores.unclaimed.texts("probation", phone)
+    assert [t.sid for t in texts] == [sid]
+    assert texts[0].at < replayed_at  # it sits where it arrived, not where it was replayed
     second = app_module.replay_fallback(scheduled_event("replay-fallback"), None)
     assert second == {"replayed": 0, "left_for_later": 0, "discarded": 0}
     again = signed_webhook(http, "/webhooks/twilio/fallback", form)  # Twilio tried it twice

@@ -33,8 +33,8 @@ class Handler:
         self.forms: list[dict[str, str]] = []
         self.error = error
 
-    def __call__(self, form: dict[str, str]) -> None:
-        self.forms.append(form)
+    def __call__(self, kept: KeptRequest) -> None:
+        self.forms.append(kept.form)
         if self.error is not None:
             raise self.error
 
@@ -159,8 +159,8 @@ def test_a_text_kept_twice_and_replayed_is_stored_once(
     keep_for_replay(queue, request)
     keep_for_replay(queue, request)  # Twilio's retry also went to the fallback URL
 
-    def handle(form: dict[str, str]) -> object:
-        text = InboundText.from_form(form)
+    def handle(kept: KeptRequest) -> object:
+        text = InboundText.from_form(kept.form, received_at=kept.received_at)
         return receive_text(text, jurisdiction, clients, inbound, unclaimed)
 
     report = replay_kept(queue, handle, TOKEN)

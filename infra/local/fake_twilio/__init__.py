@@ -23,6 +23,34 @@ connection overrides (#ct=…&rt=…&tt=…&rc=…&rp=…, see overrides.py; wit
 defaults apply: one retry, only for a failed connection), and when the URL still fails the
 request goes to `sms_fallback_url` with ErrorCode and ErrorUrl added. The fragment is not
 part of the signed URL. Every attempt is recorded in `fake.callback_log`.
+
+Under load it behaves as Twilio does (concurrency.py, pacing.py, send_queues.py, load.py):
+
+    FakeTwilio(max_concurrent_requests=100)    # REST requests in flight (create, fetch,
+                                               # list); beyond: 429, code 20429,
+                                               # Retry-After: 1. None = no limit
+    FakeTwilio(rates={"+18015550100": 1.0})    # segments/s per number; default unpaced
+    fake.set_rate("+18015550100", 20)          # ... or None to stop pacing
+    fake.validity_period = 2                   # stands in for Twilio's 10 h queue limit
+
+A paced number releases its messages oldest first, spaced by their segments: "queued" ->
+"sending" when released -> "sent" -> "delivered" (or undelivered), the callbacks as
+before. A message still queued when its validity runs out turns "failed" with a status
+callback: 30036 when the create set ValidityPeriod (1-36000 s, else 400/21624), 30001
+("Queue overflow") when it hit the fake-wide validity_period or Twilio's 36000 s. A
+create that would put more than 10 hours of segments in its number's queue is refused
+with 400/21611. Unpaced numbers hand messages on at once, exactly as before.
+
+    fake.load()                  # LoadReport: too_many_requests, peak_in_flight, and per
+                                 # number created/released/expired/refused, depth,
+                                 # max_depth, releases (sid, queued_at, released_at; epoch s)
+    fake.reset_load_counts()     # between benchmark runs
+
+Over HTTP: GET /_fake/load (?releases=0 to leave out per-message times) reports; POST
+{"max_concurrent_requests", "rates": {number: rate or null}, "validity_period"} changes
+the knobs (all or nothing); DELETE starts the counts afresh. `python -m
+infra.local.fake_twilio --rate +18015550100=1 --max-concurrent-requests 100` sets them
+at start.
 """
 
 from chalicelib.domain.segments import count_segments
@@ -39,28 +67,38 @@ from .constants import (
     ERROR_INTERNAL,
     ERROR_INVALID_STATUS_CALLBACK,
     ERROR_INVALID_TO,
+    ERROR_INVALID_VALIDITY_PERIOD,
     ERROR_LANDLINE,
     ERROR_METHOD_NOT_ALLOWED,
     ERROR_MISSING_BODY,
     ERROR_MISSING_FROM,
     ERROR_MISSING_TO,
     ERROR_NOT_FOUND,
+    ERROR_QUEUE_FULL,
+    ERROR_QUEUE_OVERFLOW,
     ERROR_SAME_TO_FROM,
     ERROR_SERVICE_UNAVAILABLE,
     ERROR_TOO_MANY_REQUESTS,
     ERROR_UNREACHABLE,
     ERROR_UNSUBSCRIBED,
+    ERROR_VALIDITY_EXPIRED,
     FAULTS_PATH,
     LANDLINE_NUMBER,
+    LOAD_PATH,
     LOCAL_ACCOUNT_SID,
     LOCAL_AUTH_TOKEN,
+    LONG_CODE_RATE,
     OPT_IN_KEYWORDS,
     OPT_OUT_KEYWORDS,
     OPTED_OUT_NUMBER,
+    SHORT_CODE_RATE,
+    TOLL_FREE_RATE,
     UNREACHABLE_NUMBER,
 )
 from .inbound import InboundResult
+from .load import LoadReport
 from .overrides import ConnectionOverrides, parse_overrides
+from .pacing import NumberLoad, Release
 from .sdk import sdk_client
 from .server import FakeTwilio
 
@@ -76,28 +114,39 @@ __all__ = [
     "ERROR_INTERNAL",
     "ERROR_INVALID_STATUS_CALLBACK",
     "ERROR_INVALID_TO",
+    "ERROR_INVALID_VALIDITY_PERIOD",
     "ERROR_LANDLINE",
     "ERROR_METHOD_NOT_ALLOWED",
     "ERROR_MISSING_BODY",
     "ERROR_MISSING_FROM",
     "ERROR_MISSING_TO",
     "ERROR_NOT_FOUND",
+    "ERROR_QUEUE_FULL",
+    "ERROR_QUEUE_OVERFLOW",
     "ERROR_SAME_TO_FROM",
     "ERROR_SERVICE_UNAVAILABLE",
     "ERROR_TOO_MANY_REQUESTS",
     "ERROR_UNREACHABLE",
     "ERROR_UNSUBSCRIBED",
+    "ERROR_VALIDITY_EXPIRED",
     "FAULTS_PATH",
     "LANDLINE_NUMBER",
+    "LOAD_PATH",
     "LOCAL_ACCOUNT_SID",
     "LOCAL_AUTH_TOKEN",
+    "LONG_CODE_RATE",
     "OPTED_OUT_NUMBER",
     "OPT_IN_KEYWORDS",
     "OPT_OUT_KEYWORDS",
+    "SHORT_CODE_RATE",
+    "TOLL_FREE_RATE",
     "UNREACHABLE_NUMBER",
     "ConnectionOverrides",
     "FakeTwilio",
     "InboundResult",
+    "LoadReport",
+    "NumberLoad",
+    "Release",
     "count_segments",
     "parse_overrides",
     "sdk_client",

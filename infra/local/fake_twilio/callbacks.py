@@ -3,7 +3,8 @@
 Twilio reports delivery asynchronously: the create call answers "queued", and later
 POSTs "sent" then "delivered"/"undelivered" to the StatusCallback, each request signed
 with X-Twilio-Signature. The app must cope with that ordering, so the fake reproduces it
-on one worker thread that only starts a message's steps after its create response went out.
+on one worker thread that only starts a message's steps after its create response went out
+(and, for a paced sender, after the message left its queue: see send_queues.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from .store import MessageStore
 logger = logging.getLogger(__name__)
 
 LogEntry = tuple[str, dict[str, str], int | str]
+Step = tuple[str, tuple[int, str] | None]  # a status and, for a failure, (code, message)
 
 
 class CallbackLog:
@@ -49,7 +50,7 @@ class _Job:
     seq: int
     sid: str = field(compare=False)
     callback: str | None = field(compare=False)
-    steps: list[tuple[str, tuple[int, str] | None]] = field(compare=False)
+    steps: list[Step] = field(compare=False)
 
 
 class StatusDispatcher:
@@ -64,7 +65,6 @@ class StatusDispatcher:
         self._log = log
         self._heap: list[_Job] = []
         self._busy = 0  # jobs popped but not yet finished or rescheduled
-        self._reserved = 0  # messages created whose response is still being written
         self._seq = itertools.count()
         self._cond = threading.Condition()
         self._stopping = False
@@ -85,33 +85,22 @@ class StatusDispatcher:
             self._thread.join(timeout=10)
             self._thread = None
 
-    def reserve(self) -> Callable[[dict[str, Any], str | None], None]:
-        """Count a message as pending now, schedule it later via the returned function.
-
-        The REST API reserves before writing the create response and schedules after it,
-        so wait_for_callbacks() can't slip through the gap in between.
-        """
-        with self._cond:
-            self._reserved += 1
-        released = threading.Event()
-
-        def release(message: dict[str, Any], status_callback: str | None) -> None:
-            if not released.is_set():
-                released.set()
-                self.schedule(message, status_callback, reserved=True)
-
-        return release
-
     def schedule(
-        self, message: dict[str, Any], status_callback: str | None, reserved: bool = False
+        self,
+        message: dict[str, Any],
+        status_callback: str | None,
+        steps: list[Step] | None = None,
     ) -> None:
-        """Queue the remaining lifecycle of a freshly created (queued) outbound message."""
-        failure = DELIVERY_FAILURES.get(message["to"])
-        final = ("undelivered", failure) if failure else ("delivered", None)
-        steps: list[tuple[str, tuple[int, str] | None]] = [("sent", None), final]
+        """Play out the rest of an outbound message's life, one step per callback_delay.
+
+        By default that is sent, then delivered (or undelivered for the failure numbers);
+        a message that never left its sender's queue is given its single "failed" step.
+        """
+        if steps is None:
+            failure = DELIVERY_FAILURES.get(message["to"])
+            final: Step = ("undelivered", failure) if failure else ("delivered", None)
+            steps = [("sent", None), final]
         with self._cond:
-            if reserved:
-                self._reserved -= 1
             if not self._stopping:
                 due = time.monotonic() + self._delay
                 job = _Job(due, next(self._seq), message["sid"], status_callback, steps)
@@ -125,7 +114,7 @@ class StatusDispatcher:
                 raise TimeoutError(f"status callbacks still pending after {timeout}s")
 
     def _idle(self) -> bool:
-        return not (self._heap or self._busy or self._reserved)
+        return not (self._heap or self._busy)
 
     def _run(self) -> None:
         while True:

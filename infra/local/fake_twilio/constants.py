@@ -28,6 +28,7 @@ ERROR_INTERNAL = 20500
 ERROR_SERVICE_UNAVAILABLE = 20503
 ERROR_INVALID_TO = 21211
 ERROR_SAME_TO_FROM = 21266
+ERROR_QUEUE_FULL = 21611  # the From number's queue already holds 10 hours of segments
 ERROR_MISSING_BODY = 21602
 ERROR_MISSING_FROM = 21603
 ERROR_MISSING_TO = 21604
@@ -35,8 +36,11 @@ ERROR_FROM_NOT_OWNED = 21606
 ERROR_INVALID_STATUS_CALLBACK = 21609
 ERROR_UNSUBSCRIBED = 21610
 ERROR_BODY_TOO_LONG = 21617
+ERROR_INVALID_VALIDITY_PERIOD = 21624
+ERROR_QUEUE_OVERFLOW = 30001  # waited in the queue past Twilio's limit (10 h by default)
 ERROR_UNREACHABLE = 30003
 ERROR_LANDLINE = 30006
+ERROR_VALIDITY_EXPIRED = 30036  # waited in the queue past the message's own ValidityPeriod
 
 # Why a webhook request failed: logged by Twilio, sent to the fallback URL as ErrorCode.
 ERROR_HTTP_RETRIEVAL = 11200  # the URL answered, but not with 2xx
@@ -46,6 +50,16 @@ ERROR_HTTP_BAD_HOST = 11210  # the host name does not resolve
 
 # The fake's own control API (fault injection); no Twilio path starts with an underscore.
 FAULTS_PATH = "/_fake/faults"
+LOAD_PATH = "/_fake/load"
+
+# Twilio under load: an account-wide cap on REST requests in flight (answered 429/20429
+# beyond it), and a queue per sender released at its rate in segments per second.
+DEFAULT_MAX_CONCURRENT_REQUESTS = 100
+CONCURRENCY_RETRY_AFTER = 1  # seconds, in the Retry-After header of a 429
+MAX_VALIDITY_SECONDS = 36000  # ValidityPeriod's default and maximum; also the queue's depth
+LONG_CODE_RATE = 1.0
+TOLL_FREE_RATE = 3.0
+SHORT_CODE_RATE = 100.0
 
 # Delivery failures by recipient: number -> (error code, error message).
 DELIVERY_FAILURES: dict[str, tuple[int, str]] = {

@@ -14,8 +14,10 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
+
+from chalicelib.domain.segments import count_segments
 
 from . import constants as c
 from .replies import Reply, json_reply, twilio_error
@@ -34,8 +36,15 @@ DATE_SENT_FILTERS: dict[str, Callable[[Any, Any], bool]] = {
 LIST_FILTERS = ("To", "From", *DATE_SENT_FILTERS)
 
 Form = Mapping[str, list[str]]
-Scheduler = Callable[[Message, str | None], None]
-Reserver = Callable[[], Scheduler]
+Submit = Callable[[Message, str | None, int | None], None]
+
+
+class Outbox(Protocol):
+    """Where created messages go (send_queues.SendQueues): their sender's queue."""
+
+    def admits(self, number: str, segments: int) -> bool: ...
+
+    def reserve(self) -> Submit: ...
 
 
 def is_e164(number: str) -> bool:
@@ -52,13 +61,13 @@ class RestApi:
         account_sid: str,
         auth_token: str,
         owned_numbers: Mapping[str, str],
-        reserve: Reserver,
+        outbox: Outbox,
     ) -> None:
         self._store = store
         self._account_sid = account_sid
         self._auth_token = auth_token
         self._owned = owned_numbers
-        self._reserve = reserve
+        self._outbox = outbox
 
     def handles(self, path: str) -> bool:
         return path.startswith(f"/{c.API_VERSION}/")
@@ -114,13 +123,23 @@ class RestApi:
         return user_ok and password_ok
 
     def _create(self, form: Form) -> Reply:
-        """POST Messages.json: validate like Twilio, store as queued, schedule delivery."""
+        """POST Messages.json: validate like Twilio, store as queued, queue at its sender."""
         to, from_ = _first(form, "To").strip(), _first(form, "From").strip()
         body, media = _first(form, "Body"), [u for u in form.get("MediaUrl", []) if u]
         callback = _first(form, "StatusCallback").strip() or None
         error = self._validate(to, from_, body, media, callback, form)
         if error:
             return error
+        try:
+            validity = validity_period(_first(form, "ValidityPeriod").strip())
+        except ValueError as exc:
+            return twilio_error(c.ERROR_INVALID_VALIDITY_PERIOD, 400, str(exc))
+        if not self._outbox.admits(from_, max(count_segments(body), 1)):
+            return twilio_error(
+                c.ERROR_QUEUE_FULL,
+                400,
+                "This 'From' number has exceeded the maximum number of queued messages",
+            )
         message = self._store.add(
             to=to,
             from_=from_,
@@ -129,8 +148,8 @@ class RestApi:
             status="queued",
             media_urls=tuple(media),
         )
-        release = self._reserve()  # pending before the client can see the response
-        return json_reply(201, message, after=lambda: release(message, callback))
+        submit = self._outbox.reserve()  # pending before the client can see the response
+        return json_reply(201, message, after=lambda: submit(message, callback, validity))
 
     def _validate(
         self, to: str, from_: str, body: str, media: list[str], callback: str | None, form: Form
@@ -265,6 +284,22 @@ def _token_start(token: str, items: list[Message], size: int, page: int) -> int:
     if token.startswith("PB") and sid in sids:
         return max(sids.index(sid) - size, 0)
     return page * size
+
+
+def validity_period(value: str) -> int | None:
+    """Seconds a message may wait in its sender's queue (None: Twilio's default)."""
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = 0
+    if not 1 <= seconds <= c.MAX_VALIDITY_SECONDS:
+        raise ValueError(
+            f"ValidityPeriod must be a whole number of seconds from 1 to "
+            f"{c.MAX_VALIDITY_SECONDS}, not {value!r}"
+        )
+    return seconds
 
 
 def _first(form: Form, key: str) -> str:

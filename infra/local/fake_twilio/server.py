@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import logging
 import threading
+import time
 from collections.abc import Mapping
 from email.message import Message as HeaderMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import constants as c
 from .callbacks import CallbackLog, LogEntry, StatusDispatcher
+from .concurrency import ConcurrencyLimit, too_many_requests
 from .faults import DROP, ERROR, HANG, Fault, FaultControl, FaultPlan, faulty_reply
+from .http_server import LoopbackServer
 from .inbound import InboundResult, InboundSender
+from .load import LoadControl, LoadReport
 from .replies import Reply, json_reply
 from .rest import RestApi, is_e164
+from .send_queues import SendQueues
 from .simulator import Simulator
 from .store import Message, MessageStore
-
-logger = logging.getLogger(__name__)
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class FakeTwilio:
@@ -30,6 +30,12 @@ class FakeTwilio:
     Point the official SDK at `base_url` (see `sdk_client`); status callbacks and inbound
     texts are POSTed signed with `auth_token`, exactly as Twilio signs them. Inbound texts
     follow the webhook URL's connection overrides and fall back to `sms_fallback_url`.
+
+    Under load it behaves as Twilio does: at most `max_concurrent_requests` REST requests
+    in flight (None: no limit), the rest answered 429/20429; each number in `rates` sends
+    that many segments per second and queues the rest, failing what waits longer than
+    its validity period (`validity_period` overrides Twilio's 10 hours fake-wide).
+    Numbers without a rate are not paced, as before.
     """
 
     def __init__(
@@ -42,6 +48,9 @@ class FakeTwilio:
         port: int = 0,
         callback_delay: float = 0.3,
         sms_fallback_url: str | None = None,
+        max_concurrent_requests: int | None = c.DEFAULT_MAX_CONCURRENT_REQUESTS,
+        rates: Mapping[str, float] | None = None,
+        validity_period: float | None = None,
     ) -> None:
         owned = dict(owned_numbers or {})
         bad = [n for n in owned if not is_e164(n)]
@@ -54,6 +63,11 @@ class FakeTwilio:
         self._store = MessageStore(account_sid)
         self._log = CallbackLog()
         self._dispatcher = StatusDispatcher(self._store, auth_token, callback_delay, self._log)
+        self._queues = SendQueues(self._store, self._dispatcher, owned, validity_period)
+        self._concurrency = ConcurrencyLimit(max_concurrent_requests)
+        self._load = LoadControl(self._concurrency, self._queues, owned)
+        for number, rate in (rates or {}).items():
+            self._load.set_rate(number, rate)
         self._inbound = InboundSender(
             self._store,
             account_sid,
@@ -61,15 +75,15 @@ class FakeTwilio:
             owned,
             sms_webhook_url,
             self._log,
-            self._dispatcher.schedule,
+            self._queues.submit_now,
             sms_fallback_url,
         )
-        self._rest = RestApi(self._store, account_sid, auth_token, owned, self._dispatcher.reserve)
+        self._rest = RestApi(self._store, account_sid, auth_token, owned, self._queues)
         self._simulator = Simulator(self._store, owned, self._inbound.send)
         self._faults = FaultPlan()
         self._fault_control = FaultControl(self._faults)
         self._stopping = threading.Event()  # ends hanging requests when the fake stops
-        self._server: _Server | None = None
+        self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -95,11 +109,11 @@ class FakeTwilio:
         """Bind and serve on a daemon thread; returns self for chaining."""
         if self._server is not None:
             raise RuntimeError("FakeTwilio is already running")
-        server = _Server(self._address, _Handler)
-        server.fake = self
+        server = LoopbackServer(self._address, self._route)
         self._server = server
         self._stopping.clear()
         self._dispatcher.start()
+        self._queues.start()
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -112,6 +126,7 @@ class FakeTwilio:
     def stop(self) -> None:
         """Stop serving and posting; safe to call twice."""
         self._stopping.set()
+        self._queues.stop()
         self._dispatcher.stop()
         if self._server is not None:
             self._server.shutdown()
@@ -157,8 +172,13 @@ class FakeTwilio:
         return self._inbound.send(from_, to, body, tuple(media_urls))
 
     def wait_for_callbacks(self, timeout: float = 5.0) -> None:
-        """Block until every scheduled status step has been applied and posted."""
-        self._dispatcher.wait(timeout)
+        """Block until every message left its sender's queue and every status step was posted."""
+        deadline = time.monotonic() + timeout
+        while True:  # a message goes queue -> dispatcher, never back: both idle at once ends it
+            self._queues.wait(max(deadline - time.monotonic(), 0.0))
+            self._dispatcher.wait(max(deadline - time.monotonic(), 0.0))
+            if self._queues.idle():
+                return
 
     @property
     def callback_log(self) -> list[LogEntry]:
@@ -200,85 +220,63 @@ class FakeTwilio:
         """Faults not used up yet, as the control API lists them."""
         return self._faults.pending()
 
+    # load: concurrency limit, senders' queues, and what they counted (see load.py) --------
+    @property
+    def max_concurrent_requests(self) -> int | None:
+        """REST requests the account may have in flight; beyond it 429/20429. None: no limit."""
+        return self._concurrency.limit
+
+    @max_concurrent_requests.setter
+    def max_concurrent_requests(self, limit: int | None) -> None:
+        self._concurrency.limit = limit
+
+    @property
+    def validity_period(self) -> float | None:
+        """Seconds a message without ValidityPeriod may wait (None: Twilio's 36000)."""
+        return self._queues.validity_period
+
+    @validity_period.setter
+    def validity_period(self, seconds: float | None) -> None:
+        self._queues.validity_period = seconds
+
+    def set_rate(self, number: str, rate: float | None) -> None:
+        """Pace an owned number at `rate` segments per second (None: unpaced, the default)."""
+        self._load.set_rate(number, rate)
+
+    def load(self, releases: bool = True) -> LoadReport:
+        """429s answered, peak requests in flight, and per number its queue's counts."""
+        return self._load.report(releases)
+
+    def reset_load_counts(self) -> None:
+        """Start the load counts afresh (between benchmark runs); settings stay."""
+        self._load.reset_counts()
+
     def _route(self, method: str, target: str, headers: HeaderMessage, body: bytes) -> Reply:
-        """Pick the fault control API, the REST API or the simulator for one request."""
+        """Pick a control API, the REST API or the simulator for one request."""
         parts = urlsplit(target)
         if parts.path == c.FAULTS_PATH:
             return self._fault_control.handle(method, body)
+        if parts.path == c.LOAD_PATH:
+            return self._load.handle(method, parts.query, body)
         if self._rest.handles(parts.path):
-            raw = body.decode("utf-8", errors="replace") if method == "POST" else parts.query
-            form = parse_qs(raw, keep_blank_values=True)
-
-            def answer() -> Reply:
-                return self._rest.handle(method, target, form, headers.get("Authorization"))
-
-            if self._rest.is_create(method, parts.path):
-                fault = self._faults.take(to=(form.get("To") or [""])[0].strip())
-                if fault is not None:
-                    return faulty_reply(fault, answer, self._stopping)
-            return answer()
+            with self._concurrency.slot() as admitted:
+                if not admitted:
+                    return too_many_requests()
+                return self._rest_reply(method, target, headers, body)
         reply = self._simulator.handle(method, parts.path, headers.get("Content-Type", ""), body)
         return reply or json_reply(404, {"error": f"no such path: {parts.path}"})
 
+    def _rest_reply(self, method: str, target: str, headers: HeaderMessage, body: bytes) -> Reply:
+        """One REST request, with any fault set for creates played out (a hang holds its slot)."""
+        parts = urlsplit(target)
+        raw = body.decode("utf-8", errors="replace") if method == "POST" else parts.query
+        form = parse_qs(raw, keep_blank_values=True)
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    fake: FakeTwilio
+        def answer() -> Reply:
+            return self._rest.handle(method, target, form, headers.get("Authorization"))
 
-
-class _Handler(BaseHTTPRequestHandler):
-    """Reads one request, asks FakeTwilio for a Reply, writes it, then runs reply.after."""
-
-    server: _Server
-    server_version = "FakeTwilio/1.0"
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY_BYTES:
-            self._write(json_reply(413, {"error": "missing or too large request body"}))
-            return
-        body = self.rfile.read(length) if length else b""
-        try:
-            reply = self.server.fake._route(self.command, self.path, self.headers, body)
-        except Exception:
-            logger.exception("fake Twilio failed on %s %s", self.command, self.path)
-            reply = json_reply(500, {"error": "internal error in fake Twilio"})
-        try:
-            if reply.drop:
-                self.close_connection = True  # finish() closes it with nothing written
-            else:
-                self._write(reply)
-        except OSError as exc:  # the client gave up waiting (e.g. after a hang)
-            logger.debug("fake Twilio could not answer %s: %s", self.path, exc)
-        finally:  # even if the client hung up, the message was created and must progress
-            if reply.after is not None:
-                reply.after()
-
-    def _write(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        if reply.content_type:
-            self.send_header("Content-Type", reply.content_type)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
-        self.wfile.flush()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("fake Twilio: " + format, *args)
+        if self._rest.is_create(method, parts.path):
+            fault = self._faults.take(to=(form.get("To") or [""])[0].strip())
+            if fault is not None:
+                return faulty_reply(fault, answer, self._stopping)
+        return answer()

@@ -20,6 +20,7 @@ from .store.clients import ClientStore
 from .store.conversations import ConversationStore
 from .store.inbound import InboundStore
 from .store.outbound import OutboundStore
+from .store.scheduled import ScheduledStore
 from .store.sessions import SessionStore
 from .store.tables import bind_tables
 from .store.unclaimed import UnclaimedStore
@@ -35,6 +36,7 @@ class Stores:
     outbound: OutboundStore
     unclaimed: UnclaimedStore
     audit: AuditStore
+    scheduled: ScheduledStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -48,6 +50,7 @@ def stores(settings: Settings | None = None) -> Stores:
         OutboundStore(),
         UnclaimedStore(),
         AuditStore(),
+        ScheduledStore(),
     )
 
 
@@ -66,6 +69,15 @@ def fallback_queue(settings: Settings | None = None) -> MessageQueue:
         "sqs", settings.region, settings.aws_endpoint_url, read_timeout=LONG_POLL_READ_TIMEOUT
     )
     return MessageQueue(client, settings.fallback_queue_url)
+
+
+def send_queue(settings: Settings | None = None) -> MessageQueue:
+    """The queue scheduled texts wait on for a sender (``SEND_QUEUE_URL``)."""
+    settings = settings or get_settings()
+    if not settings.send_queue_url:
+        raise ConfigurationError("SEND_QUEUE_URL is not set")
+    client = aws_client("sqs", settings.region, settings.aws_endpoint_url)
+    return MessageQueue(client, settings.send_queue_url)
 
 
 def email(settings: Settings | None = None) -> EmailGateway:

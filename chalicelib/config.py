@@ -14,6 +14,12 @@ from functools import lru_cache
 from .domain.errors import ValidationFailed
 from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
 
+# The send queue's name as app.py declares it for its SQS event source. Packaging points the
+# event source at the stack's own queue; the local stack maps it to its moto queue.
+SEND_QUEUE_NAME = "clientcomm-send"
+SEND_BATCH_SIZE = 10  # at 1 text/s per number and 2 senders, a batch takes about 20 s
+SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum for it)
+
 
 class ConfigurationError(RuntimeError):
     """The stage is missing a setting it needs; the message names it."""
@@ -34,6 +40,7 @@ class Settings:
     public_base_url: str
     notify_from_email: str
     fallback_queue_url: str = ""
+    send_queue_url: str = ""
 
     @property
     def token_issuer(self) -> str:
@@ -64,6 +71,7 @@ def get_settings() -> Settings:
         public_base_url=env.get("PUBLIC_BASE_URL", ""),
         notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
         fallback_queue_url=env.get("FALLBACK_QUEUE_URL", ""),
+        send_queue_url=env.get("SEND_QUEUE_URL", ""),
     )
 
 

@@ -24,15 +24,32 @@ class MessageQueue:
         self.sqs = sqs_client
         self.url = queue_url
 
-    def send(self, body: str) -> str:
-        """Keep ``body``; returns SQS's message id once SQS has stored it."""
+    def send(self, body: str, delay_seconds: int = 0) -> str:
+        """Keep ``body`` (hidden for ``delay_seconds``, at most 900); returns SQS's message
+        id once SQS has stored it."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            answer = self.sqs.send_message(QueueUrl=self.url, MessageBody=body)
+            answer = self.sqs.send_message(
+                QueueUrl=self.url, MessageBody=body, DelaySeconds=max(0, min(900, delay_seconds))
+            )
         except (BotoCoreError, ClientError) as exc:
             raise QueueUnavailable(f"SQS did not keep the message: {type(exc).__name__}") from exc
         return str(answer["MessageId"])
+
+    def send_batch(self, bodies: list[str]) -> list[bool]:
+        """Keep up to ten bodies in one request; which of them SQS stored, in order."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if not bodies:
+            return []
+        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[:10])]
+        try:
+            answer = self.sqs.send_message_batch(QueueUrl=self.url, Entries=entries)
+        except (BotoCoreError, ClientError) as exc:
+            raise QueueUnavailable(f"SQS did not keep the messages: {type(exc).__name__}") from exc
+        kept = {item["Id"] for item in answer.get("Successful", [])}
+        return [str(i) in kept for i in range(len(entries))]
 
     def receive(self, most: int = 10, wait_seconds: int = 0) -> list[QueuedMessage]:
         """Up to ``most`` (≤ 10) messages, hidden from others until deleted or timed out."""

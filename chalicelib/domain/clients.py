@@ -80,6 +80,7 @@ class Client:
     recent_sentiment: tuple[float, ...] = ()
     inbound_count: int = 0
     changed_at: datetime | None = None
+    scheduled_count: int = 0  # texts waiting to go out
 
     @property
     def turning_negative(self) -> bool:

@@ -33,6 +33,9 @@ class Department:
     department_id: str
     name: str
     twilio_number: str
+    # What Twilio admits from this number (long code 1, toll-free 3, 10DLC 12-225 by trust
+    # score, short code 100): the scheduled-text sender paces itself to it.
+    messages_per_second: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Jurisdiction:
     reminder_offsets_days: tuple[int, ...]
     texts: Mapping[str, Mapping[str, str]]
     raw: Mapping[str, Any]
+    late_grace_minutes: int = 15  # a scheduled text later than this is marked late
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.department_id == department_id), None)
@@ -93,12 +97,22 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
             errors[where] = "repeats another department's id or number"
         seen_ids.add(dept_id)
         seen_numbers.add(number)
-        departments.append(Department(dept_id, str(dept.get("name") or dept_id), number))
+        rate = dept.get("messages_per_second", 1)
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1000:
+            errors[f"{where}.messages_per_second"] = "must be a number above 0, at most 1000"
+            rate = 1
+        departments.append(
+            Department(dept_id, str(dept.get("name") or dept_id), number, float(rate))
+        )
     if not departments and "departments" not in errors:
         errors["departments"] = "needs at least one department"
     offsets = data.get("reminder_offsets_days", [7, 3, 1])
     if not all(isinstance(d, int) and 0 <= d <= 60 for d in offsets):
         errors["reminder_offsets_days"] = "must be whole days between 0 and 60"
+    grace = data.get("late_grace_minutes", 15)
+    if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= 1440:
+        errors["late_grace_minutes"] = "must be whole minutes between 0 and 1440"
+        grace = 15
     texts = data.get("texts") or {}
     for key in ("auto_reply", "help"):
         if not (texts.get("en") or {}).get(key):
@@ -114,6 +128,7 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
         reminder_offsets_days=tuple(sorted(set(offsets), reverse=True)),
         texts=texts,
         raw=data,
+        late_grace_minutes=grace,
     )
 
 

@@ -3,12 +3,13 @@ by services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
-from ..services import fallback
+from ..services import fallback, sending
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
@@ -65,6 +66,7 @@ def settle_sends() -> dict[str, int]:
         get_jurisdiction(),
         datetime.now(UTC),
         budget_seconds=SETTLE_BUDGET_SECONDS,
+        scheduled=stores.scheduled,
     )
     result = {
         "found_at_twilio": report.found_at_twilio,
@@ -73,3 +75,54 @@ def settle_sends() -> dict[str, int]:
     }
     logger().info("unresolved sends", extra=result)
     return result
+
+
+def sweep_scheduled() -> dict[str, int]:
+    """Put the scheduled texts whose time has come on the send queue."""
+    settings = get_settings()
+    report = sending.sweep(
+        bootstrap.stores(settings).scheduled, bootstrap.send_queue(settings), datetime.now(UTC)
+    )
+    result = {
+        "due": report.due,
+        "queued": report.queued,
+        "changed_meanwhile": report.changed_meanwhile,
+        "not_kept": report.not_kept,
+    }
+    logger().info("sweep", extra=result)
+    if report.queued:
+        count("ScheduledTextsQueued", report.queued)
+    return result
+
+
+# A pacer per container: the Lambda keeps it between batches, so spacing carries over.
+PACER = sending.Pacer()
+SAFETY_MILLIS = 15_000  # leave a batch early rather than be cut off mid-send
+
+
+def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[str, int]:
+    """Send each queued text of one SQS batch. When the Lambda is about to run out of time,
+    raise: SQS shows the whole batch again, and the texts already sent are recognised and
+    skipped by their claim."""
+    settings = get_settings()
+    stores = bootstrap.stores(settings)
+    sender = sending.Sender(
+        clients=stores.clients,
+        scheduled=stores.scheduled,
+        outbound=stores.outbound,
+        gateway=bootstrap.twilio(settings),
+        jurisdiction=get_jurisdiction(),
+        queue=bootstrap.send_queue(settings),
+        status_callback_base=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
+        pacer=PACER,
+    )
+    outcomes: dict[str, int] = {}
+    for body in bodies:
+        if millis_left() < SAFETY_MILLIS:
+            raise TimeoutError("the batch outlasted this invocation; SQS will redeliver it")
+        outcome = sending.send_order(sending.SendOrder.from_json(body), sender, datetime.now(UTC))
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    logger().info("scheduled sends", extra=outcomes)
+    if outcomes.get("sent"):
+        count("ScheduledTextsSent", outcomes["sent"])
+    return outcomes

@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 from ..adapters.twilio_gateway import TwilioError, TwilioGateway
 from ..domain.delivery import effect_on_client
 from ..domain.jurisdiction import Jurisdiction
+from ..domain.scheduling import ScheduleState
 from ..store.clients import ClientStore
 from ..store.outbound import OutboundStore, StatusChange, UnresolvedSend
+from ..store.scheduled import ScheduledStore
 
 log = logging.getLogger(__name__)
 WAIT = timedelta(minutes=3)  # callbacks arrive within seconds; give them time first
@@ -42,6 +44,7 @@ def settle_unresolved_sends(
     now: datetime,
     budget_seconds: float = 40.0,
     clock: Callable[[], float] = time.monotonic,
+    scheduled: ScheduledStore | None = None,
 ) -> SettleReport:
     report = SettleReport()
     deadline = clock() + budget_seconds
@@ -49,7 +52,7 @@ def settle_unresolved_sends(
         if clock() > deadline:
             report.still_open += 1
             continue
-        outcome = settle(send, outbound, clients, gateway, jurisdiction, now)
+        outcome = settle(send, outbound, clients, gateway, jurisdiction, now, scheduled)
         setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
@@ -61,8 +64,14 @@ def settle(
     gateway: TwilioGateway,
     jurisdiction: Jurisdiction,
     now: datetime,
+    scheduled: ScheduledStore | None = None,
 ) -> str:
-    """One text: returns which SettleReport count it adds to."""
+    """One text: returns which SettleReport count it adds to. A scheduled text waiting on
+    the queue for another attempt is left to its sender; one whose sender died mid-send
+    ends with its text."""
+    plan = scheduled.get(send.ref.client_id, send.outbound_id) if scheduled else None
+    if plan is not None and plan.state is ScheduleState.QUEUED:
+        return "still_open"
     client = clients.get(send.ref.client_id)
     department = jurisdiction.department(client.department_id) if client else None
     if department is None:
@@ -80,10 +89,14 @@ def settle(
             found.status, effect=effect_on_client(found.status, None), sid=found.sid
         )
         outbound.change_status(send.ref, change)
+        if scheduled and plan and plan.state is ScheduleState.SENDING:
+            scheduled.handed_over(plan)
         return "found_at_twilio"
     if now - send.at >= GIVE_UP:
         outbound.change_status(
             send.ref, StatusChange("not_sent", effect=effect_on_client("not_sent", None))
         )
+        if scheduled and plan and plan.state is ScheduleState.SENDING:
+            scheduled.fail(plan, "Twilio never received it, so it was not sent.")
         return "not_sent"
     return "still_open"

@@ -65,6 +65,7 @@ def to_client(row: ClientModel) -> Client:
         recent_sentiment=tuple(float(x) for x in cast(list[float], row.recent_sentiment or [])),
         inbound_count=int(row.inbound_count or 0),
         changed_at=row.changed_at,
+        scheduled_count=max(0, int(row.scheduled_count or 0)),
     )
 
 

@@ -64,6 +64,7 @@ CASELOAD_ATTRIBUTES = [
     "delivery_problem",
     "recent_sentiment",
     "changed_at",
+    "scheduled_count",
 ]
 
 
@@ -127,6 +128,7 @@ class ClientModel(Model):
     delivery_problem = UnicodeAttribute(null=True)
     recent_sentiment = ListAttribute(of=NumberAttribute, default=list)  # of floats
     inbound_count = NumberAttribute(default=0)
+    scheduled_count = NumberAttribute(default=0)  # texts waiting to go out (caseload column)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     # Set by every write a caseload or conversation page should notice (a text, a status,
@@ -218,8 +220,72 @@ class TwilioMessageModel(Model):
     early_status = UnicodeAttribute(null=True)
     early_error_code = NumberAttribute(null=True)
     body_digest = UnicodeAttribute(null=True)
+    # Which attempt wrote a one-time id's row: a request retried after a timeout (its first
+    # try may have landed) recognises its own write instead of taking it for someone else's.
+    attempt_token = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)
+
+
+class DueScheduledTexts(GlobalSecondaryIndex):
+    """Sparse: scheduled texts not yet handed to the send queue, by due time.
+
+    Spread over DUE_PARTITIONS partitions (``due#0``…) by the text's id, so one busy
+    jurisdiction's sweep reads several partitions and writes no hot one. Projects what the
+    sender needs, so a due text goes on the queue without another read.
+    """
+
+    class Meta:
+        index_name = "due"
+        projection = IncludeProjection(
+            ["department_id", "author_id", "body", "send_at", "state", "version"]
+        )
+
+    due_partition = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class PendingByDepartment(GlobalSecondaryIndex):
+    """Sparse: a department's texts still waiting to go out, soonest first (supervisors)."""
+
+    class Meta:
+        index_name = "pending-by-department"
+        projection = IncludeProjection(
+            ["case_manager_id", "author_id", "body", "send_at", "state", "version"]
+        )
+
+    pending_department = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class ScheduledTextModel(Model):
+    """A text to send later, under its client. Its state moves only forward, each step a
+    conditional write: scheduled → queued → sending → sent | failed, or → cancelled."""
+
+    class Meta(_Meta):
+        table_name = "scheduled-texts"
+
+    client_id = UnicodeAttribute(hash_key=True)
+    scheduled_id = UnicodeAttribute(range_key=True)
+    department_id = UnicodeAttribute()
+    case_manager_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    body = UnicodeAttribute()
+    send_at = UTCDateTimeAttribute()
+    state = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    attempts = NumberAttribute(default=0)
+    claim_token = UnicodeAttribute(null=True)  # the sender holding it (see attempt_token)
+    failure = UnicodeAttribute(null=True)
+    late_seconds = NumberAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    due_key = UnicodeAttribute()  # send time (ISO, sorts as text) # id
+    due_partition = UnicodeAttribute(null=True)  # set while scheduled
+    pending_department = UnicodeAttribute(null=True)  # set while pending
+    expires_at = TTLAttribute(null=True)  # set when finished: the conversation keeps the text
+    due = DueScheduledTexts()
+    pending_by_department = PendingByDepartment()
 
 
 class UnclaimedModel(Model):
@@ -290,6 +356,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConversationEntryModel,
     TwilioMessageModel,
     UnclaimedModel,
+    ScheduledTextModel,
     AuditModel,
     SessionModel,
 )

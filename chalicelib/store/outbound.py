@@ -11,6 +11,7 @@ Rows in ``twilio-messages`` that outbound texts use:
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,9 +23,11 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.conversation import ConversationEntry
 from ..domain.delivery import ClientEffect, rank, statuses_below
+from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row, client_subject
 from .conversations import entry_key, to_entry, to_row
-from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
+from .models import ClientModel, ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
+from .scheduled import finished, in_state
 from .transactions import transactions
 from .write_failures import (
     Cause,
@@ -63,6 +66,7 @@ class FirstAttempt:
     ref: OutboundRef
     body_digest: str
     entry: ConversationEntry | None
+    attempt_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,28 @@ class StatusChange:
     error_code: int | None = None
     effect: ClientEffect = field(default_factory=ClientEffect)
     sid: str = ""  # also file this sid under the text (a callback that found it by its id)
+
+
+def new_text_rows(
+    entry: ConversationEntry, body_digest: str
+) -> tuple[TwilioMessageModel, ConversationEntryModel]:
+    """The one-time id's row and the text itself, as the first attempt writes them (each
+    to be put under "does not exist yet")."""
+    now = datetime.now(UTC)
+    ref = ref_for(entry)
+    draft = TwilioMessageModel(
+        draft_key(entry.entry_id),
+        client_id=ref.client_id,
+        entry_key=ref.entry_key,
+        direction="outbound",
+        body_digest=body_digest,
+        attempt_token=secrets.token_hex(8),
+        created_at=now,
+        expires_at=now + timedelta(days=DRAFT_DAYS),
+    )
+    row = to_row(entry)
+    row.check_due = check_key(entry.entry_id)  # until Twilio's answer or a callback
+    return draft, row
 
 
 def ref_for(entry: ConversationEntry) -> OutboundRef:
@@ -140,20 +166,7 @@ class OutboundStore:
     def start(self, entry: ConversationEntry, body_digest: str) -> FirstAttempt | None:
         """Write the text as "sending_to_twilio" before Twilio is called, with its one-time
         id. None when this call recorded it; the first attempt when the id was used before."""
-        now = datetime.now(UTC)
-        ref = ref_for(entry)
-        draft = TwilioMessageModel(
-            draft_key(entry.entry_id),
-            client_id=ref.client_id,
-            entry_key=ref.entry_key,
-            direction="outbound",
-            body_digest=body_digest,
-            created_at=now,
-            expires_at=now + timedelta(days=DRAFT_DAYS),
-        )
-
-        row = to_row(entry)
-        row.check_due = check_key(entry.entry_id)  # until Twilio's answer or a callback
+        draft, row = new_text_rows(entry, body_digest)
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
@@ -168,6 +181,8 @@ class OutboundStore:
             earlier = self.first_attempt(entry.entry_id)
             if earlier is None:  # the id's row vanished between the two reads: try once more
                 raise WriteNotStored(f"outbound text {entry.entry_id}", Cause.CONFLICT) from exc
+            if earlier.attempt_token == draft.attempt_token:
+                return None  # our own write landed on a try whose answer was lost
             return earlier
         return None
 
@@ -218,7 +233,7 @@ class OutboundStore:
             )
         except ConversationEntryModel.DoesNotExist:
             entry = None
-        return FirstAttempt(ref, row.body_digest or "", entry)
+        return FirstAttempt(ref, row.body_digest or "", entry, row.attempt_token or "")
 
     def find_sid(self, sid: str) -> SidRecord | None:
         try:
@@ -237,10 +252,12 @@ class OutboundStore:
         sid: str,
         status: str,
         segments: int | None,
+        scheduled: ScheduledText | None = None,
     ) -> None:
         """Twilio took the text: its sid, status and segments, the client's last contact
         and the audit row, in one transaction. A callback that already moved the status
-        further keeps its status; the sid and segments are recorded all the same."""
+        further keeps its status; the sid and segments are recorded all the same. A
+        scheduled text is marked sent in the same transaction."""
         now = datetime.now(UTC)
         audit = audit_row(client_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
@@ -262,25 +279,51 @@ class OutboundStore:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(audit)  # item 0 (puts come before updates)
                 tx.update(ConversationEntryModel(ref.client_id, ref.entry_key), actions, condition)
+                client_update: list[Action] = [
+                    ClientModel.last_contact_at.set(now),
+                    ClientModel.changed_at.set(now),
+                ]
+                if scheduled is not None:
+                    client_update.append(ClientModel.scheduled_count.add(-1))
                 tx.update(
                     ClientModel(ref.client_id),
-                    actions=[
-                        ClientModel.last_contact_at.set(now),
-                        ClientModel.changed_at.set(now),
-                    ],
+                    actions=client_update,
                     condition=ClientModel.client_id.exists(),
                 )
                 file_sid(tx, sid, ref, now)
+                if scheduled is not None:
+                    done = [*finished(ScheduleState.SENT, now), ScheduledTextModel.sent_at.set(now)]
+                    if scheduled.late_seconds is not None:
+                        done.append(ScheduledTextModel.late_seconds.set(scheduled.late_seconds))
+                    tx.update(
+                        ScheduledTextModel(scheduled.client_id, scheduled.scheduled_id),
+                        actions=done,
+                        condition=in_state(ScheduleState.SENDING),
+                    )
 
         try:
             retry_transient(f"sent text {sid}", lambda: write(True))
+            return
         except PynamoDBException as exc:
-            if not classify(exc).item_failed_condition(1):
-                raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from exc
-            try:  # a callback already moved the status further: keep it, record the rest
-                retry_transient(f"sent text {sid}", lambda: write(False))
-            except PynamoDBException as again:
-                raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from again
+            failed = exc
+            if classify(exc).item_failed_condition(1):
+                try:  # a callback already moved the status further: keep it, record the rest
+                    retry_transient(f"sent text {sid}", lambda: write(False))
+                    return
+                except PynamoDBException as again:
+                    failed = again
+        if self.recorded(ref, sid, segments):
+            return  # an earlier try of this same write landed; only its answer was lost
+        raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from failed
+
+    def recorded(self, ref: OutboundRef, sid: str, segments: int | None) -> bool:
+        """Has this send's record (sid and segments) already been written on the text?"""
+        try:
+            row = ConversationEntryModel.get(ref.client_id, ref.entry_key, consistent_read=True)
+        except ConversationEntryModel.DoesNotExist:
+            return False
+        stored = int(row.segments) if row.segments is not None else None
+        return row.sid == sid and (segments is None or stored == segments)
 
     def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
         """Move a text's status forward and flag its client; False when the status would

@@ -18,7 +18,7 @@ ALLOWED = {
     "domain": set(),
     "store": {"domain", "config"},
     "adapters": {"domain", "config"},
-    "services": {"domain", "store", "adapters"},
+    "services": {"domain", "store", "adapters", "config"},
     "jobs": {"services", "domain", "bootstrap", "config", "observability"},
     "web": {"services", "domain", "bootstrap", "config", "observability", "lazy"},
 }

@@ -1,0 +1,257 @@
+"""Scheduled texts going out: the sweep puts due texts on the send queue; the sender sends
+each one exactly once, at the pace Twilio admits from the department's number.
+
+Exactly once, whatever repeats: the sweep puts a text on the queue before it marks it
+queued, so a crash between the two leaves a duplicate message, never a lost text; the
+sender's claim is one conditional transaction that only one message can win (and that
+also writes the text and its one-time id on the first attempt). Two sweeps at once, an SQS
+redelivery, a Lambda retry and an edit or cancel racing the send all end at that claim.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+
+from ..adapters.queue import MessageQueue
+from ..adapters.twilio_gateway import (
+    TwilioError,
+    TwilioGateway,
+    TwilioNotSent,
+    TwilioOutcomeUnknown,
+)
+from ..config import SEND_CONCURRENCY
+from ..domain.conversation import ConversationEntry, Direction, EntryKind, marker
+from ..domain.delivery import NOT_SENT_REASON, effect_on_client, explain
+from ..domain.jurisdiction import Department, Jurisdiction
+from ..domain.scheduling import ScheduledText, ScheduleState, lateness
+from ..domain.segments import count_segments
+from ..store.clients import ClientStore
+from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
+from ..store.scheduled import ScheduledStore
+from .texting import body_digest
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6  # Twilio said "not now" this often: give up and say so on the text
+RETRY_BASE_SECONDS = 15
+RETRY_CAP_SECONDS = 900  # SQS delays a message at most 15 minutes
+
+
+@dataclass(frozen=True)
+class SendOrder:
+    """One queue message: everything the sender needs, so it reads nothing but the client."""
+
+    client_id: str
+    scheduled_id: str
+    version: int
+    attempts: int
+    department_id: str
+    author_id: str
+    body: str
+    send_at: str  # ISO, UTC
+    entry_key: str = ""  # the text's conversation key, once the first attempt wrote it
+
+    @classmethod
+    def of(cls, text: ScheduledText) -> SendOrder:
+        return cls(
+            text.client_id,
+            text.scheduled_id,
+            text.version,
+            text.attempts,
+            text.department_id,
+            text.author_id,
+            text.body,
+            text.send_at.isoformat(),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> SendOrder:
+        return cls(**json.loads(text))
+
+    def text(self) -> ScheduledText:
+        return ScheduledText(
+            client_id=self.client_id,
+            scheduled_id=self.scheduled_id,
+            department_id=self.department_id,
+            case_manager_id="",
+            author_id=self.author_id,
+            body=self.body,
+            send_at=datetime.fromisoformat(self.send_at),
+            state=ScheduleState.QUEUED,
+            version=self.version,
+            attempts=self.attempts,
+        )
+
+
+@dataclass
+class SweepReport:
+    due: int = 0
+    queued: int = 0
+    changed_meanwhile: int = 0  # edited, cancelled or taken by another sweep
+    not_kept: int = 0  # SQS refused: the next sweep tries again
+
+
+def sweep(scheduled: ScheduledStore, queue: MessageQueue, now: datetime) -> SweepReport:
+    """Put every due text on the send queue, then mark it queued (in that order)."""
+    due = scheduled.due(now)
+    report = SweepReport(due=len(due))
+    for start in range(0, len(due), 10):
+        chunk = due[start : start + 10]
+        kept = queue.send_batch([SendOrder.of(text).to_json() for text in chunk])
+        for text, ok in zip(chunk, kept, strict=True):
+            if not ok:
+                report.not_kept += 1
+            elif scheduled.mark_queued(text):
+                report.queued += 1
+            else:
+                report.changed_meanwhile += 1
+    return report
+
+
+class Pacer:
+    """Spaces sends from one number so that SEND_CONCURRENCY senders together stay at the
+    rate Twilio admits from it: each waits SEND_CONCURRENCY / rate seconds between sends."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.next_slot: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def wait_turn(self, department: Department) -> None:
+        interval = SEND_CONCURRENCY / department.messages_per_second
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_slot.get(department.twilio_number, now))
+            self.next_slot[department.twilio_number] = slot + interval
+        if slot > now:
+            self.sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The sender's collaborators, built once per Lambda invocation."""
+
+    clients: ClientStore
+    scheduled: ScheduledStore
+    outbound: OutboundStore
+    gateway: TwilioGateway
+    jurisdiction: Jurisdiction
+    queue: MessageQueue
+    status_callback_base: str
+    pacer: Pacer
+
+
+def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
+    """Send one scheduled text; returns what happened: "sent", "unknown", "retry",
+    "failed", "refused" (opted out) or "stale" (a repeat, edited or cancelled: nothing)."""
+    text = order.text()
+    client = sender.clients.get(order.client_id)
+    department = sender.jurisdiction.department(client.department_id) if client else None
+    if client is None or department is None:
+        sender.scheduled.fail(text, "The client or the department's number is gone.")
+        return "failed"
+    if client.opted_out:  # checked again at send time, not only when it was scheduled
+        reason = f"{client.full_name} replied STOP, so the text was not sent."
+        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
+        return "refused"
+    late = lateness(text.send_at, now, timedelta(minutes=sender.jurisdiction.late_grace_minutes))
+    entry = ConversationEntry(
+        client_id=client.client_id,
+        entry_id=text.scheduled_id,
+        at=now,
+        kind=EntryKind.TEXT,
+        body=text.body,
+        direction=Direction.OUTBOUND,
+        phone=client.phone,  # the current number, read now
+        status="sending_to_twilio",
+        author_id=text.author_id,
+        segments=count_segments(text.body),
+        details={"scheduled_for": text.send_at.isoformat()}
+        | ({"late_seconds": str(late)} if late is not None else {}),
+    )
+    first = new_text_rows(entry, body_digest(client.client_id, text.body))
+    if not sender.scheduled.claim(text, first if order.attempts == 0 else None):
+        return "stale"
+    claimed = replace(
+        text, state=ScheduleState.SENDING, attempts=text.attempts + 1, late_seconds=late
+    )
+    ref = ref_for(entry) if not order.entry_key else OutboundRef(client.client_id, order.entry_key)
+    sender.pacer.wait_turn(department)
+    try:
+        sent = sender.gateway.send(
+            from_=department.twilio_number,
+            to=client.phone,
+            body=text.body,
+            status_callback=f"{sender.status_callback_base.rstrip('/')}/{text.scheduled_id}",
+        )
+    except TwilioNotSent as exc:
+        return _not_now(order, claimed, ref, exc, sender)
+    except TwilioOutcomeUnknown:
+        sender.outbound.change_status(ref, StatusChange("unknown"))
+        sender.scheduled.handed_over(claimed, late)
+        return "unknown"
+    except TwilioError as exc:  # refused for good: opted out, not a textable number...
+        sender.outbound.change_status(
+            ref, StatusChange("failed", exc.code, effect_on_client("failed", exc.code))
+        )
+        sender.scheduled.fail(claimed, explain(exc.code) or "Twilio refused the text.")
+        return "failed"
+    sender.outbound.record_sent(
+        ref, text.scheduled_id, text.author_id, sent.sid, sent.status, sent.segments, claimed
+    )
+    return "sent"
+
+
+def not_sent_marker(
+    text: ScheduledText, reason: str, jurisdiction: Jurisdiction
+) -> ConversationEntry:
+    """The line a scheduled text that never became a text leaves in the conversation."""
+    local = text.send_at.astimezone(jurisdiction.zone)
+    return marker(
+        text.client_id,
+        "scheduled_not_sent",
+        f"The text scheduled for {local:%b %-d, %-I:%M %p} was not sent: {reason} "
+        f"It said: “{text.body}”",
+        text.author_id,
+        {"scheduled": text.scheduled_id},
+    )
+
+
+def _not_now(
+    order: SendOrder, claimed: ScheduledText, ref: OutboundRef, exc: TwilioNotSent, sender: Sender
+) -> str:
+    """Twilio certainly did not take it (429, 5xx it refused, no connection): try later,
+    from the queue, with back-off; after MAX_ATTEMPTS say so on the text."""
+    if claimed.attempts < MAX_ATTEMPTS and sender.scheduled.back_to_queue(
+        claimed, "Twilio asked us to wait; trying again shortly."
+    ):
+        retry = replace(order, attempts=claimed.attempts, entry_key=ref.entry_key)
+        sender.queue.send(retry.to_json(), delay_seconds=retry_delay(claimed.attempts, exc))
+        return "retry"
+    sender.outbound.change_status(
+        ref, StatusChange("not_sent", exc.code, effect_on_client("not_sent", exc.code))
+    )
+    sender.scheduled.fail(claimed, NOT_SENT_REASON)
+    return "failed"
+
+
+def retry_delay(attempts: int, exc: TwilioNotSent) -> int:
+    """Twilio's Retry-After when it gave one, else full-jitter exponential back-off."""
+    if exc.retry_after:
+        return int(min(RETRY_CAP_SECONDS, max(1.0, exc.retry_after)))
+    ceiling = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return int(random.uniform(1, ceiling))  # noqa: S311 - jitter, not secrecy

@@ -1,0 +1,396 @@
+"""Scheduled texts under their client, and the sparse index the sweep reads.
+
+Every step is a conditional write on the text's ``state`` (and, while it can still be
+edited, its ``version``), so two sweeps, a redelivered queue message, a Lambda retry or an
+edit racing the send can each only win or find out that they lost.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from ..domain.conversation import ConversationEntry
+from ..domain.errors import NotFound
+from ..domain.scheduling import ScheduledText, ScheduleState
+from .audit import audit_row, client_subject
+from .conversations import to_row
+from .models import (
+    AuditModel,
+    ClientModel,
+    ConversationEntryModel,
+    ScheduledTextModel,
+    TwilioMessageModel,
+)
+from .transactions import transactions
+from .write_failures import (
+    Cause,
+    WriteNotStored,
+    classify,
+    retry_transient,
+    written_unless_guarded,
+)
+
+DUE_PARTITIONS = 8
+KEEP_FINISHED = timedelta(days=30)  # the conversation keeps the text itself
+LISTED = 200
+
+
+def due_partition(scheduled_id: str) -> str:
+    return f"due#{zlib.crc32(scheduled_id.encode()) % DUE_PARTITIONS}"
+
+
+def due_key(send_at: datetime, scheduled_id: str) -> str:
+    return f"{send_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{scheduled_id}"
+
+
+def to_scheduled(row: ScheduledTextModel) -> ScheduledText:
+    return ScheduledText(
+        client_id=row.client_id,
+        scheduled_id=row.scheduled_id,
+        department_id=row.department_id or "",
+        case_manager_id=row.case_manager_id or "",
+        author_id=row.author_id or "",
+        body=row.body or "",
+        send_at=row.send_at,
+        state=ScheduleState(row.state),
+        version=int(row.version or 1),
+        attempts=int(row.attempts or 0),
+        failure=row.failure or "",
+        late_seconds=int(row.late_seconds) if row.late_seconds is not None else None,
+        sent_at=row.sent_at,
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRefused:
+    """Why an edit or cancel did not happen: the text moved on, or someone else changed it."""
+
+    current: ScheduledText | None
+
+
+def in_state(*states: ScheduleState) -> Condition:
+    return ScheduledTextModel.state.is_in(*[s.value for s in states])
+
+
+class ScheduledStore:
+    def add(self, text: ScheduledText) -> ScheduledText:
+        """Store a new scheduled text and count it on its client, together."""
+        now = datetime.now(UTC)
+        row = ScheduledTextModel(
+            text.client_id,
+            text.scheduled_id,
+            department_id=text.department_id,
+            case_manager_id=text.case_manager_id,
+            author_id=text.author_id,
+            body=text.body,
+            send_at=text.send_at,
+            state=ScheduleState.SCHEDULED.value,
+            version=1,
+            attempts=0,
+            created_at=now,
+            due_key=due_key(text.send_at, text.scheduled_id),
+            due_partition=due_partition(text.scheduled_id),
+            pending_department=text.department_id,
+        )
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(row, condition=ScheduledTextModel.scheduled_id.does_not_exist())
+                tx.save(scheduling_audit(text, text.author_id, "schedule"))
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[
+                        ClientModel.scheduled_count.add(1),
+                        ClientModel.changed_at.set(now),
+                    ],
+                    condition=ClientModel.client_id.exists(),
+                )
+
+        written_unless_guarded(f"scheduled text {text.scheduled_id}", write)
+        return to_scheduled(row)
+
+    def get(self, client_id: str, scheduled_id: str) -> ScheduledText | None:
+        try:
+            return to_scheduled(
+                ScheduledTextModel.get(client_id, scheduled_id, consistent_read=True)
+            )
+        except ScheduledTextModel.DoesNotExist:
+            return None
+
+    def pending_for_client(self, client_id: str) -> list[ScheduledText]:
+        """The client's texts still waiting to go out, soonest first (one Query)."""
+        rows = ScheduledTextModel.query(
+            client_id,
+            filter_condition=in_state(
+                ScheduleState.SCHEDULED, ScheduleState.QUEUED, ScheduleState.SENDING
+            ),
+            limit=LISTED,
+            page_size=LISTED,
+        )
+        return sorted((to_scheduled(r) for r in rows), key=lambda t: t.send_at)
+
+    def pending_in_department(self, department_id: str, limit: int = LISTED) -> list[ScheduledText]:
+        """A department's texts waiting to go out, soonest first (supervisors)."""
+        rows = ScheduledTextModel.pending_by_department.query(
+            department_id, limit=limit, page_size=limit
+        )
+        return [to_scheduled(r) for r in rows]
+
+    def edit(
+        self, text: ScheduledText, body: str, send_at: datetime, actor: str
+    ) -> ScheduledText | ChangeRefused:
+        """Change what and when, only while nobody is sending it yet and nobody else changed
+        it since it was read (a queued text goes back to waiting for its new time)."""
+        actions: list[Action] = [
+            ScheduledTextModel.body.set(body),
+            ScheduledTextModel.send_at.set(send_at),
+            ScheduledTextModel.due_key.set(due_key(send_at, text.scheduled_id)),
+            ScheduledTextModel.version.add(1),
+            # back to waiting: a queue message for the old version will find it changed
+            ScheduledTextModel.state.set(ScheduleState.SCHEDULED.value),
+            ScheduledTextModel.due_partition.set(due_partition(text.scheduled_id)),
+        ]
+        audit = scheduling_audit(replace(text, send_at=send_at), actor, "schedule_edit")
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(audit)  # item 0: puts go first
+                tx.update(  # item 1
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=actions,
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.version == text.version),
+                )
+
+        if not written_unless_guarded("scheduled text edit", write, guard_item=1):
+            return ChangeRefused(self.get(text.client_id, text.scheduled_id))
+        found = self.get(text.client_id, text.scheduled_id)
+        if found is None:
+            raise NotFound("The scheduled text is gone.")
+        return found
+
+    def cancel(self, text: ScheduledText, actor: str) -> ScheduledText | ChangeRefused:
+        """Cancel, only while nobody is sending it yet (and unchanged since read)."""
+        now = datetime.now(UTC)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(scheduling_audit(text, actor, "schedule_cancel"))  # item 0
+                tx.update(  # item 1
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=finished(ScheduleState.CANCELLED, now),
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.version == text.version),
+                )
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
+                )
+
+        if not written_unless_guarded("scheduled text cancel", write, guard_item=1):
+            return ChangeRefused(self.get(text.client_id, text.scheduled_id))
+        found = self.get(text.client_id, text.scheduled_id)
+        if found is None:
+            raise NotFound("The scheduled text is gone.")
+        return found
+
+    def due(self, now: datetime, per_partition: int = 500) -> list[ScheduledText]:
+        """Texts whose time has come and that no sweep has queued: Queries of the sparse
+        index, one per partition, never a Scan."""
+        until = due_key(now, "~")  # "~" sorts after every id
+        found: list[ScheduledText] = []
+        for n in range(DUE_PARTITIONS):
+            rows = ScheduledTextModel.due.query(
+                f"due#{n}",
+                range_key_condition=ScheduledTextModel.due_key <= until,
+                limit=per_partition,
+                page_size=per_partition,
+            )
+            found.extend(to_due(row) for row in rows)
+        return sorted(found, key=lambda t: t.send_at)
+
+    def mark_queued(self, text: ScheduledText) -> bool:
+        """scheduled → queued, and off the due index; False if it moved on or was edited."""
+        row = ScheduledTextModel(text.client_id, text.scheduled_id)
+        try:
+            retry_transient(
+                "scheduled text queued",
+                lambda: row.update(
+                    actions=[
+                        ScheduledTextModel.state.set(ScheduleState.QUEUED.value),
+                        ScheduledTextModel.due_partition.remove(),
+                    ],
+                    condition=in_state(ScheduleState.SCHEDULED)
+                    & (ScheduledTextModel.version == text.version),
+                ),
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is Cause.CONDITION:
+                return False
+            raise
+        return True
+
+    def claim(
+        self,
+        text: ScheduledText,
+        first_rows: tuple[TwilioMessageModel, ConversationEntryModel] | None,
+    ) -> bool:
+        """queued (or still scheduled, when the sweep's own write has not landed yet) →
+        sending, for exactly one sender. The first attempt also writes the text and its
+        one-time id in the same transaction. False when another sender has it, or it was
+        edited or cancelled since it was queued: the queue message is then stale."""
+        now = datetime.now(UTC)
+        token = secrets.token_hex(8)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                if first_rows is not None:
+                    draft, row = first_rows
+                    tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())
+                    tx.save(row, condition=ConversationEntryModel.entry_key.does_not_exist())
+                tx.update(
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=[
+                        ScheduledTextModel.state.set(ScheduleState.SENDING.value),
+                        ScheduledTextModel.attempts.add(1),
+                        ScheduledTextModel.due_partition.remove(),
+                        ScheduledTextModel.sent_at.set(now),
+                        ScheduledTextModel.claim_token.set(token),
+                    ],
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.version == text.version)
+                    & (ScheduledTextModel.attempts == text.attempts),
+                )
+
+        try:
+            retry_transient(f"claim {text.scheduled_id}", write)
+        except PynamoDBException as exc:
+            failure = classify(exc)
+            if failure.cause is Cause.CONDITION:
+                return self.holds(text, token)  # ours if a lost-answer try of ours landed
+            raise WriteNotStored(f"claim {text.scheduled_id}", failure.cause) from exc
+        return True
+
+    def holds(self, text: ScheduledText, token: str) -> bool:
+        """Is the text being sent under this claim?"""
+        try:
+            row = ScheduledTextModel.get(text.client_id, text.scheduled_id, consistent_read=True)
+        except ScheduledTextModel.DoesNotExist:
+            return False
+        return row.state == ScheduleState.SENDING.value and row.claim_token == token
+
+    def handed_over(self, text: ScheduledText, late_seconds: int | None = None) -> bool:
+        """sending → sent, when the text's own entry now carries its fate (Twilio's answer
+        was unknown; the callback or the settling job decides)."""
+        now = datetime.now(UTC)
+        actions = finished(ScheduleState.SENT, now)
+        if late_seconds is not None:
+            actions.append(ScheduledTextModel.late_seconds.set(late_seconds))
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(  # item 0
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=actions,
+                    condition=in_state(ScheduleState.SENDING),
+                )
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
+                )
+
+        return written_unless_guarded("scheduled text handed over", write)
+
+    def back_to_queue(self, text: ScheduledText, reason: str) -> bool:
+        """sending → queued for a later attempt (Twilio said "not now")."""
+        row = ScheduledTextModel(text.client_id, text.scheduled_id)
+        try:
+            retry_transient(
+                "scheduled text retry",
+                lambda: row.update(
+                    actions=[
+                        ScheduledTextModel.state.set(ScheduleState.QUEUED.value),
+                        ScheduledTextModel.failure.set(reason),
+                    ],
+                    condition=in_state(ScheduleState.SENDING)
+                    & (ScheduledTextModel.attempts == text.attempts),
+                ),
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is Cause.CONDITION:
+                return False
+            raise
+        return True
+
+    def fail(
+        self, text: ScheduledText, reason: str, marker: ConversationEntry | None = None
+    ) -> bool:
+        """→ failed, with the reason shown on it; the client's count goes down. A text that
+        failed before it became a conversation entry leaves ``marker`` in the conversation
+        instead, so the case manager sees it was not sent."""
+        now = datetime.now(UTC)
+        guard = 1 if marker is not None else 0  # puts go first
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                if marker is not None:
+                    tx.save(to_row(marker))
+                tx.update(
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=[
+                        *finished(ScheduleState.FAILED, now),
+                        ScheduledTextModel.failure.set(reason),
+                    ],
+                    condition=in_state(
+                        ScheduleState.SCHEDULED, ScheduleState.QUEUED, ScheduleState.SENDING
+                    ),
+                )
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
+                )
+
+        return written_unless_guarded("scheduled text failed", write, guard_item=guard)
+
+
+def scheduling_audit(text: ScheduledText, actor: str, action: str) -> AuditModel:
+    """Scheduling, changing and cancelling are changes to a client's record: audited."""
+    return audit_row(
+        client_subject(text.client_id),
+        actor,
+        action,
+        {"scheduled": text.scheduled_id, "send_at": text.send_at.isoformat()},
+    )
+
+
+def to_due(row: ScheduledTextModel) -> ScheduledText:
+    """A due text as the index projects it (no case manager: the sender doesn't need one)."""
+    return ScheduledText(
+        client_id=row.client_id,
+        scheduled_id=row.scheduled_id,
+        department_id=row.department_id or "",
+        case_manager_id="",
+        author_id=row.author_id or "",
+        body=row.body or "",
+        send_at=row.send_at,
+        state=ScheduleState(row.state),
+        version=int(row.version or 1),
+    )
+
+
+def finished(state: ScheduleState, now: datetime) -> list[Action]:
+    """The actions that take a text off both indexes and let it expire later."""
+    return [
+        ScheduledTextModel.state.set(state.value),
+        ScheduledTextModel.due_partition.remove(),
+        ScheduledTextModel.pending_department.remove(),
+        ScheduledTextModel.expires_at.set(now + KEEP_FINISHED),
+    ]

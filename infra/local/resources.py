@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import boto3
 
+from chalicelib.config import SEND_QUEUE_NAME
 from chalicelib.store.tables import create_tables
 from infra.definitions import (
     ADMIN_CREATE_USER_CONFIG,
     APP_CLIENT_AUTH_FLOWS,
     PASSWORD_POLICY,
 )
+from infra.local.lambda_events import lambda_timeout
 
 NOTIFY_FROM = "clientcomm@demo.invalid"
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEND_FUNCTION = "send-scheduled"  # app.py's name for the send queue's consumer
+# A received batch stays hidden for twice the sender's timeout: never handed to a second
+# sender while the first may still run (Lambda refuses less than one timeout), yet back
+# within minutes after a failure, where AWS waits six timeouts (infra/package/queues.py).
+TIMEOUTS_HIDDEN_LOCALLY = 2
 
 
 @dataclass(frozen=True)
@@ -23,11 +32,17 @@ class LocalResources:
     user_pool_client_id: str
     media_bucket: str
     fallback_queue_url: str
+    send_queue_url: str
+
+    def event_source_queues(self) -> dict[str, str]:
+        """The local queue behind each queue name the app's SQS event sources declare."""
+        return {SEND_QUEUE_NAME: self.send_queue_url}
 
 
 def create_resources(prefix: str, region: str) -> LocalResources:
     """Tables from the PynamoDB models, the Cognito pool and app client, the media bucket,
-    and the queue where the fallback URL keeps inbound texts for replay."""
+    the queue where the fallback URL keeps inbound texts for replay, and the queue where
+    scheduled texts wait for a sender."""
     create_tables(prefix)
     cognito = boto3.client("cognito-idp", region_name=region)
     pool_id = cognito.create_user_pool(
@@ -49,7 +64,14 @@ def create_resources(prefix: str, region: str) -> LocalResources:
     else:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=NOTIFY_FROM)
-    queue_url = boto3.client("sqs", region_name=region).create_queue(
-        QueueName=f"{prefix}inbound-fallback"
+    sqs = boto3.client("sqs", region_name=region)
+    fallback_url = sqs.create_queue(QueueName=f"{prefix}inbound-fallback")["QueueUrl"]
+    send_url = sqs.create_queue(
+        QueueName=f"{prefix}send",
+        Attributes={"VisibilityTimeout": str(send_visibility_timeout())},
     )["QueueUrl"]
-    return LocalResources(prefix, pool_id, client_id, bucket, queue_url)
+    return LocalResources(prefix, pool_id, client_id, bucket, fallback_url, send_url)
+
+
+def send_visibility_timeout() -> int:
+    return TIMEOUTS_HIDDEN_LOCALLY * lambda_timeout(PROJECT_DIR, SEND_FUNCTION)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from infra.local.moto_server import SerialMotoServer
     from infra.local.resources import LocalResources
     from infra.local.scheduler import LocalScheduler
+    from infra.local.sqs_source import LocalSqsSource
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_JURISDICTION = ROOT / "infra" / "jurisdictions" / "demo.json"
@@ -47,8 +48,13 @@ class LocalStack:
         prefix: str = "clientcomm-local-",
         callback_delay: float = 0.4,
         run_schedules: bool = False,
+        schedule_seconds: float | None = None,
+        consume_queues: bool = False,
         max_workers: int | None = None,
     ):
+        """``run_schedules`` plays EventBridge (each job at its Rate, or at least every
+        ``schedule_seconds``); ``consume_queues`` plays the SQS event sources. Tests leave
+        both off and call the handlers themselves."""
         self.app_port = app_port
         self.twilio_port = twilio_port
         self.moto_port = moto_port
@@ -57,10 +63,13 @@ class LocalStack:
         self.prefix = prefix
         self.callback_delay = callback_delay
         self.run_schedules = run_schedules
+        self.schedule_seconds = schedule_seconds
+        self.consume_queues = consume_queues
         self.max_workers = max_workers or int(
             os.environ.get("LOCAL_MAX_WORKERS", DEFAULT_MAX_WORKERS)
         )
         self.scheduler: LocalScheduler | None = None
+        self.queues: LocalSqsSource | None = None
         self.moto: SerialMotoServer | None = None
         self.twilio: FakeTwilio | None = None
         self.app_server: LocalApiGateway | None = None
@@ -111,12 +120,22 @@ class LocalStack:
             self._seed()
         if self.app_server is not None:
             self.app_server.wait_until_warm()
-        if self.run_schedules:
-            import app as app_module
-            from infra.local.scheduler import LocalScheduler
-
-            self.scheduler = LocalScheduler(app_module).start()
+        if self.run_schedules or self.consume_queues:
+            self._run_event_sources()
         return self
+
+    def _run_event_sources(self) -> None:
+        """What EventBridge and Lambda's SQS pollers do in AWS, in this process."""
+        import app as app_module
+        from infra.local.scheduler import LocalScheduler
+        from infra.local.sqs_source import LocalSqsSource
+
+        assert self.resources is not None, "start() creates them first"
+        if self.run_schedules:
+            self.scheduler = LocalScheduler(app_module, self.schedule_seconds).start()
+        if self.consume_queues:
+            queues = self.resources.event_source_queues()
+            self.queues = LocalSqsSource(app_module.app, queues, ROOT).start()
 
     def _set_app_environment(self, jurisdiction: dict, public_base_url: str) -> None:
         jurisdiction = {**jurisdiction, "public_base_url": public_base_url}
@@ -128,6 +147,7 @@ class LocalStack:
             COGNITO_CLIENT_ID=self.resources.user_pool_client_id,
             MEDIA_BUCKET=self.resources.media_bucket,
             FALLBACK_QUEUE_URL=self.resources.fallback_queue_url,
+            SEND_QUEUE_URL=self.resources.send_queue_url,
             COOKIE_SECURE="false",
             SESSION_SECRET=secrets.token_urlsafe(32),
             PUBLIC_BASE_URL=public_base_url,
@@ -161,6 +181,8 @@ class LocalStack:
     def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.queues is not None:
+            self.queues.stop()
         if self.app_server is not None:
             self.app_server.stop()
         if self.twilio is not None:
@@ -172,7 +194,12 @@ class LocalStack:
         from infra.local import seed
 
         assert self.twilio is not None, "start() first"
-        jobs = ", ".join(name for name, _, _ in self.scheduler.jobs) if self.scheduler else "-"
+        every = f"at least every {self.schedule_seconds:g} s" if self.schedule_seconds else ""
+        indent = "\n" + " " * 25
+        jobs = indent.join(self.scheduler.describe()) if self.scheduler else "not run"
+        consumers = (
+            indent.join(b.describe() for b in self.queues.bindings) if self.queues else "not run"
+        )
         staff = "\n".join(
             f"    {u.username:<10} {u.name:<18} {u.role.label:<13} {u.department}"
             for u in seed.DEMO_USERS
@@ -192,18 +219,30 @@ ClientComm is running locally.
 
   Local Twilio account   SID {LOCAL_ACCOUNT_SID}
                          auth token {LOCAL_AUTH_TOKEN}
-  Scheduled jobs (run here every minute as EventBridge would): {jobs}
+  Scheduled jobs         as EventBridge would, {every or "at their declared rates"}
+                         (LOCAL_SCHEDULE_SECONDS; 0 = declared rates):
+                         {jobs}
+  Queue consumers        as Lambda's SQS event sources would:
+                         {consumers}
   E-mail goes to moto's SES: {os.environ["AWS_ENDPOINT_URL"]}/moto-api/
   {self.client_count} demo clients. Ctrl-C stops everything.
 """
 
 
 def main() -> None:
+    from infra.local.scheduler import local_schedule_seconds
+
+    try:
+        schedule_seconds = local_schedule_seconds(os.environ)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     stack = LocalStack(
         app_port=int(os.environ.get("PORT", "8000")),
         twilio_port=int(os.environ.get("TWILIO_PORT", "8001")),
         moto_port=int(os.environ.get("MOTO_PORT", "8002")),
         run_schedules=True,
+        schedule_seconds=schedule_seconds,
+        consume_queues=True,
     )
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a polite kill

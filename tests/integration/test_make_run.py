@@ -91,6 +91,8 @@ def test_the_local_stack_starts_prints_logins_and_stops_on_ctrl_c():
     assert "KeyboardInterrupt" not in output  # workers leave Ctrl-C to the stack
     assert "Demo logins" in output and "kristina" in output and "ClientComm-demo-1" in output
     assert "auth token" in output and "Stopped." in output
+    assert "every 5 s: " in output and "sweep-scheduled" in output  # EventBridge's part
+    assert "send-scheduled <- clientcomm-local-send" in output  # the SQS event source's
     for port in ports.values():
         with socket.socket() as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT

@@ -7,9 +7,9 @@ call stack and local-setup code is not (the local stack creating tables, seeding
 the ops scripts); calls a test makes itself are ignored.
 
 At the end of the session each app call must be allowed by ``infra/package/permissions.py``:
-for the function that made it when the stack says which (an ``app.py`` scheduled handler, or
-Chalice's REST API dispatch), otherwise for some function. An unlisted call fails the run and
-is printed with the code that made it.
+for the function that made it when the stack says which (an ``app.py`` event handler, i.e. a
+schedule or a queue consumer, or Chalice's REST API dispatch), otherwise for some function.
+An unlisted call fails the run and is printed with the code that made it.
 
 Processes the tests start (the local Lambda workers) can record too: when
 ``CLIENTCOMM_AWS_CALL_LOG`` names a file, ``install_from_environment()`` makes that process
@@ -64,6 +64,12 @@ TRANSACTION_ITEM_ACTIONS = {
     "Get": "GetItem",
 }
 TRANSACTIONS = ("TransactWriteItems", "TransactGetItems")
+# SQS has no IAM actions for its batch calls: each is authorised as its single-message action.
+SQS_BATCH_ACTIONS = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
 API = "api"
 # The repository as imported code may name it: resolved, and as the interpreter was given it.
 _ROOTS = tuple({str(ROOT) + os.sep, os.path.abspath(Path(__file__).parents[1]) + os.sep})
@@ -89,6 +95,8 @@ def iam_actions(prefix: str, operation: str, params: dict[str, Any]) -> list[str
     if prefix == "dynamodb" and operation in TRANSACTIONS:
         kinds = {kind for item in params.get("TransactItems", []) for kind in item}
         return sorted(f"dynamodb:{TRANSACTION_ITEM_ACTIONS[kind]}" for kind in kinds)
+    if prefix == "sqs":
+        return [f"sqs:{SQS_BATCH_ACTIONS.get(operation, operation)}"]
     return [f"{prefix}:{operation}"]
 
 
@@ -199,7 +207,9 @@ def read_log(path: Path) -> set[AppCall]:
 
 
 def scheduled_functions() -> dict[str, str]:
-    """``{python function in app.py: Chalice function name}`` for the app's event handlers."""
+    """``{python function in app.py: Chalice function name}`` for the app's event handlers:
+    every ``@app.schedule`` and ``@app.on_sqs_message`` (Chalice lists both as event sources,
+    each under the ``name`` it deploys the function as)."""
     module = sys.modules.get("app") or importlib.import_module("app")
     app = getattr(module, "app", None)
     found = {}

@@ -27,6 +27,11 @@ API_5XX_PER_FIVE_MINUTES = 5
 LAMBDA_ERRORS_PER_FIVE_MINUTES = 3
 # The replay job runs every minute: a stored text older than this is not being replayed.
 FALLBACK_OLDEST_SECONDS = 15 * 60
+# A long code sends about one text a second, so a mass text of N texts from one department
+# number keeps its last text waiting about N seconds, and the texts of other departments
+# wait behind it. Two hours (7,200 texts from one long code) is more than a caseload's mass
+# text; beyond it the sender is stuck or throttled, and texts go out hours late.
+SEND_OLDEST_SECONDS = 2 * 3600
 
 
 def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
@@ -35,6 +40,8 @@ def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str,
         names.API_5XX_ALARM: api_5xx(jurisdiction),
         names.FALLBACK_DEAD_LETTERS_ALARM: fallback_dead_letters(),
         names.FALLBACK_BACKLOG_ALARM: fallback_backlog(),
+        names.SEND_DEAD_LETTERS_ALARM: send_dead_letters(),
+        names.SEND_BACKLOG_ALARM: send_backlog(),
     }
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
@@ -150,18 +157,13 @@ def heartbeat(handler: Handler) -> dict[str, Any]:
     )
 
 
-def _queue_dimension(queue_id: str) -> list[dict[str, Any]]:
-    return [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
-
-
-def fallback_dead_letters() -> dict[str, Any]:
-    """Any message in the dead-letter queue is a client's text the app failed to take."""
+def dead_letters(queue_id: str, description: str) -> dict[str, Any]:
+    """Any message in a dead-letter queue is work the app gave up on: no quiet period."""
     return _alarm(
-        "Inbound texts failed every replay and sit in the fallback dead-letter queue: "
-        "they are not in any conversation yet (docs/operations.md, fallback queue).",
+        description,
         Namespace="AWS/SQS",
         MetricName="ApproximateNumberOfMessagesVisible",
-        Dimensions=_queue_dimension(names.FALLBACK_DEAD_LETTERS),
+        Dimensions=_queue_dimension(queue_id),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -171,18 +173,57 @@ def fallback_dead_letters() -> dict[str, Any]:
     )
 
 
-def fallback_backlog() -> dict[str, Any]:
-    """Texts wait in the fallback queue: the replay job is not running or not succeeding."""
+def oldest_message(queue_id: str, seconds: int, description: str) -> dict[str, Any]:
+    """The oldest message has waited longer than ``seconds``: its consumer is falling behind."""
     return _alarm(
-        "A text has waited more than 15 minutes in the inbound fallback queue: the replay "
-        "job is failing or not running, and staff don't see those texts.",
+        description,
         Namespace="AWS/SQS",
         MetricName="ApproximateAgeOfOldestMessage",
-        Dimensions=_queue_dimension(names.FALLBACK_QUEUE),
+        Dimensions=_queue_dimension(queue_id),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
-        Threshold=FALLBACK_OLDEST_SECONDS,
+        Threshold=seconds,
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",
+    )
+
+
+def _queue_dimension(queue_id: str) -> list[dict[str, Any]]:
+    return [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+
+
+def fallback_dead_letters() -> dict[str, Any]:
+    return dead_letters(
+        names.FALLBACK_DEAD_LETTERS,
+        "Inbound texts failed every replay and sit in the fallback dead-letter queue: "
+        "they are not in any conversation yet (docs/operations.md, fallback queue).",
+    )
+
+
+def fallback_backlog() -> dict[str, Any]:
+    """Texts wait in the fallback queue: the replay job is not running or not succeeding."""
+    return oldest_message(
+        names.FALLBACK_QUEUE,
+        FALLBACK_OLDEST_SECONDS,
+        "A text has waited more than 15 minutes in the inbound fallback queue: the replay "
+        "job is failing or not running, and staff don't see those texts.",
+    )
+
+
+def send_dead_letters() -> dict[str, Any]:
+    return dead_letters(
+        names.SEND_DEAD_LETTERS,
+        "Scheduled texts failed five sends and sit in the send dead-letter queue: they "
+        "have not gone out (docs/operations.md, send queue).",
+    )
+
+
+def send_backlog() -> dict[str, Any]:
+    """Scheduled texts wait on the send queue far longer than any mass text explains."""
+    return oldest_message(
+        names.SEND_QUEUE,
+        SEND_OLDEST_SECONDS,
+        "A scheduled text has waited more than 2 hours on the send queue: the sender is "
+        "failing, throttled or not consuming, and texts are going out late.",
     )

@@ -12,13 +12,20 @@ from typing import Any
 from . import names
 from .functions import Handler, function_name, handlers_in
 from .permissions import DEFAULT
-from .queues import VISIBILITY_TIMEOUTS_PER_RUN, replay_timeout
+from .queues import VISIBILITY_TIMEOUTS_PER_RUN, WORK_QUEUES, consumer_timeout
 
 # Lambda refuses more than 4 KB of environment (names and values together).
 ENVIRONMENT_LIMIT = 4096
 # What a resolved reference may grow to (a pool id is ~26 characters, a URL ~80).
 REFERENCE_ALLOWANCE = 120
 ROLE_TYPE = "AWS::IAM::Role"
+QUEUE_TYPE = "AWS::SQS::Queue"
+# A function that serves no request can't derive the public URL (e.g. for Twilio's status
+# callbacks): it must be told.
+BASE_URL = "PUBLIC_BASE_URL"
+# What Lambda accepts for an SQS event source (cfn-lint does not look inside SAM events).
+MAX_CONCURRENCY_RANGE = range(2, 1001)
+MAX_BATCH_WITHOUT_WINDOW = 10
 SUB_NAMES = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
@@ -38,6 +45,8 @@ def problems(
         missing = sorted(env_keys - set(variables))
         if missing:
             found.append(f"{handler.logical_id} lacks environment variables {missing}")
+        if handler.logical_id != names.API_FUNCTION_ID and BASE_URL not in variables:
+            found.append(f"{handler.logical_id} serves no request and lacks {BASE_URL}")
         size = environment_size(variables)
         if size > ENVIRONMENT_LIMIT:
             found.append(
@@ -51,6 +60,7 @@ def problems(
         if handler.scheduled and names.heartbeat_alarm_id(handler.logical_id) not in resources:
             found.append(f"scheduled {handler.logical_id} has no heartbeat alarm")
     found.extend(queue_problems(template))
+    found.extend(event_source_problems(template))
     cycle = find_cycle(resources)
     if cycle:
         found.append("circular dependency: " + " -> ".join(cycle))
@@ -74,18 +84,54 @@ def role_problems(
 
 
 def queue_problems(template: dict[str, Any]) -> list[str]:
-    """The replay must never see a text another run is still replaying."""
-    queue = template.get("Resources", {}).get(names.FALLBACK_QUEUE)
-    if queue is None:
-        return [f"no {names.FALLBACK_QUEUE}: inbound texts would be lost in an outage"]
-    timeout = replay_timeout(handlers_in(template), 0)
-    hidden = queue["Properties"].get("VisibilityTimeout", 30)
-    if hidden < VISIBILITY_TIMEOUTS_PER_RUN * timeout:
-        return [
-            f"{names.FALLBACK_QUEUE} hides a message {hidden} s, less than "
-            f"{VISIBILITY_TIMEOUTS_PER_RUN} x the replay function's {timeout} s"
-        ]
-    return []
+    """Every work queue exists, and its consumer never sees a message another run holds."""
+    resources = template.get("Resources", {})
+    handlers = handlers_in(template)
+    found = []
+    for queue in WORK_QUEUES:
+        resource = resources.get(queue.queue_id)
+        if resource is None:
+            found.append(f"no {queue.queue_id}: {queue.consumer} would have nothing to consume")
+            continue
+        timeout = consumer_timeout(queue, handlers, 0)
+        hidden = resource["Properties"].get("VisibilityTimeout", 30)
+        if hidden < VISIBILITY_TIMEOUTS_PER_RUN * timeout:
+            found.append(
+                f"{queue.queue_id} hides a message {hidden} s, less than "
+                f"{VISIBILITY_TIMEOUTS_PER_RUN} x the {queue.consumer} function's {timeout} s"
+            )
+    return found
+
+
+def event_source_problems(template: dict[str, Any]) -> list[str]:
+    """A queue-fed function must read a queue of this stack, not one Chalice named by guess."""
+    resources = template.get("Resources", {})
+    queues = {k for k, v in resources.items() if v.get("Type") == QUEUE_TYPE}
+    found = []
+    for handler in handlers_in(template):
+        events = resources[handler.logical_id]["Properties"].get("Events") or {}
+        for event in handler.queue_events:
+            where = f"{handler.logical_id}'s event {event.event_id}"
+            if not references(event.queue) & queues:
+                found.append(
+                    f"{where} reads {event.queue_name or event.queue}, not a queue of this "
+                    "stack (map app.py's queue name in queues.APP_QUEUES)"
+                )
+            found.extend(f"{where}: {p}" for p in mapping_problems(events[event.event_id]))
+    return found
+
+
+def mapping_problems(event: dict[str, Any]) -> list[str]:
+    """Settings Lambda would refuse only at deploy time."""
+    properties = event.get("Properties", {})
+    found = []
+    concurrency = properties.get("ScalingConfig", {}).get("MaximumConcurrency")
+    if concurrency is not None and concurrency not in MAX_CONCURRENCY_RANGE:
+        found.append(f"maximum concurrency {concurrency} is outside 2-1000")
+    batch = properties.get("BatchSize", MAX_BATCH_WITHOUT_WINDOW)
+    if batch > MAX_BATCH_WITHOUT_WINDOW and not properties.get("MaximumBatchingWindowInSeconds"):
+        found.append(f"a batch of {batch} needs a batching window of at least 1 s")
+    return found
 
 
 def environment_size(variables: dict[str, Any]) -> int:

@@ -1,8 +1,10 @@
 """Which Lambda handlers the app declares, read from Chalice's own template.
 
 Chalice decides the handlers (routes → ``APIHandler``; each ``@app.schedule`` → a function
-with a ``Schedule`` event, which becomes an EventBridge rule). Reading its output rather than
-re-deriving its naming rules means a handler added to app.py is found with no change here.
+with a ``Schedule`` event, which becomes an EventBridge rule; each ``@app.on_sqs_message`` → a
+function with an ``SQS`` event, which becomes an event source mapping). Reading its output
+rather than re-deriving its naming rules means a handler added to app.py is found with no
+change here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .names import function_logical_id
@@ -23,6 +25,19 @@ ALARM_WINDOW_LIMIT = 86400
 
 
 @dataclass(frozen=True)
+class QueueEvent:
+    """An ``SQS`` event of a function: its name in ``Events`` and the queue app.py named.
+
+    Chalice builds the queue's ARN from that name alone (this account and region), so the
+    merge must point the event at the stack's own queue (``queues.APP_QUEUES``).
+    """
+
+    event_id: str
+    queue_name: str
+    queue: Any = field(hash=False)  # the ``Queue`` property as it stands (often a dict)
+
+
+@dataclass(frozen=True)
 class Handler:
     """One Lambda function of the app, by its logical id in the template."""
 
@@ -30,6 +45,7 @@ class Handler:
     handler: str
     schedules: tuple[str, ...]
     timeout: int | None = None
+    queue_events: tuple[QueueEvent, ...] = ()
 
     @property
     def scheduled(self) -> bool:
@@ -43,10 +59,16 @@ def handlers_in(template: dict[str, Any]) -> list[Handler]:
         if resource.get("Type") != FUNCTION_TYPE:
             continue
         properties = resource.get("Properties", {})
+        events = properties.get("Events") or {}
         schedules = tuple(
             event["Properties"]["Schedule"]
-            for event in (properties.get("Events") or {}).values()
+            for event in events.values()
             if event.get("Type") == "Schedule"
+        )
+        queue_events = tuple(
+            queue_event(event_id, event["Properties"]["Queue"])
+            for event_id, event in sorted(events.items())
+            if event.get("Type") == "SQS"
         )
         timeout = properties.get("Timeout")
         found.append(
@@ -55,9 +77,24 @@ def handlers_in(template: dict[str, Any]) -> list[Handler]:
                 properties.get("Handler", ""),
                 schedules,
                 timeout if isinstance(timeout, int) else None,
+                queue_events,
             )
         )
     return found
+
+
+def queue_event(event_id: str, queue: Any) -> QueueEvent:
+    return QueueEvent(event_id, queue_name(queue), queue)
+
+
+def queue_name(queue: Any) -> str:
+    """The queue name at the end of an ARN, literal or in a ``Fn::Sub`` ("" if neither)."""
+    text = queue.get("Fn::Sub", "") if isinstance(queue, dict) else queue
+    if isinstance(text, list):
+        text = text[0] if text else ""
+    if not isinstance(text, str) or not text.startswith("arn:"):
+        return ""
+    return text.rsplit(":", 1)[-1]
 
 
 def function_name(handler: Handler, known: Iterable[str]) -> str | None:

@@ -1,8 +1,9 @@
 """The template handed to ``chalice package --merge-template``.
 
 Chalice deep-merges it into its own: dictionaries are merged key by key, anything else is
-replaced. So besides adding our resources we can patch Chalice's: each function's environment
-and log group, and the REST API's name (its metrics are keyed by it) and throttling.
+replaced. So besides adding our resources we can patch Chalice's: each function's environment,
+log group and queue event source (pointed at the stack's own queue), and the REST API's name
+(its metrics are keyed by it) and throttling.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from . import names, webhooks
 from .alarms import alarm_resources
 from .functions import Handler
 from .names import join_url, ref
-from .queues import queue_resources, replay_timeout
+from .queues import event_source_queue, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
 from .tables import table_resources
@@ -36,7 +37,7 @@ def merge_template(
     resources: dict[str, Any] = {
         **table_resources(config.table_prefix),
         **stack_resources(config),
-        **queue_resources(config.table_prefix, replay_timeout(handlers, LAMBDA_TIMEOUT_SECONDS)),
+        **queue_resources(config.table_prefix, handlers, LAMBDA_TIMEOUT_SECONDS),
         **alarm_resources(config.name, handlers),
         names.REST_API: rest_api_patch(config, webhook_routes),
     }
@@ -55,6 +56,8 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
     The API handler can't be told the execute-api URL: the REST API already refers to the
     handler, so a reference back would be a circular dependency. It gets PUBLIC_BASE_URL only
     with a custom domain; otherwise the app takes the base from the request it is serving.
+    Every other function (a job, the queue-fed sender) has no request, and nothing refers
+    back to it, so it is told the execute-api URL of this stack's API and stage.
     """
     variables: dict[str, Any] = {
         "STAGE": config.name,
@@ -63,6 +66,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "COGNITO_CLIENT_ID": ref(names.USER_POOL_CLIENT),
         "MEDIA_BUCKET": ref(names.MEDIA_BUCKET),
         "FALLBACK_QUEUE_URL": ref(names.FALLBACK_QUEUE),
+        "SEND_QUEUE_URL": ref(names.SEND_QUEUE),
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
         "JURISDICTION_CONFIG": config.compact_json(),
@@ -78,12 +82,18 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
 
 
 def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
-    return {
-        "Properties": {
-            "Environment": {"Variables": environment(config, handler)},
-            "LoggingConfig": {"LogGroup": ref(names.FUNCTION_LOGS), "LogFormat": "Text"},
-        }
+    properties: dict[str, Any] = {
+        "Environment": {"Variables": environment(config, handler)},
+        "LoggingConfig": {"LogGroup": ref(names.FUNCTION_LOGS), "LogFormat": "Text"},
     }
+    events = {
+        event.event_id: {"Properties": {"Queue": queue}}
+        for event in handler.queue_events
+        if (queue := event_source_queue(event.queue_name)) is not None
+    }
+    if events:
+        properties["Events"] = events
+    return {"Properties": properties}
 
 
 def rest_api_patch(
@@ -136,5 +146,10 @@ def outputs(config: StackConfig) -> dict[str, Any]:
         "FallbackDeadLetterQueueUrl": output(
             "Inbound texts the replay gave up on (see the runbook)",
             ref(names.FALLBACK_DEAD_LETTERS),
+        ),
+        "SendQueueUrl": output("Scheduled texts waiting for the sender", ref(names.SEND_QUEUE)),
+        "SendDeadLetterQueueUrl": output(
+            "Scheduled texts the sender gave up on (see the runbook)",
+            ref(names.SEND_DEAD_LETTERS),
         ),
     }

@@ -25,6 +25,11 @@ FALLBACK_QUEUE_POLICY = "InboundFallbackQueuePolicy"
 FALLBACK_DEAD_LETTERS = "InboundFallbackDeadLetterQueue"
 FALLBACK_DEAD_LETTERS_ALARM = "InboundFallbackDeadLettersAlarm"
 FALLBACK_BACKLOG_ALARM = "InboundFallbackBacklogAlarm"
+SEND_QUEUE = "SendQueue"
+SEND_QUEUE_POLICY = "SendQueuePolicy"
+SEND_DEAD_LETTERS = "SendDeadLetterQueue"
+SEND_DEAD_LETTERS_ALARM = "SendDeadLettersAlarm"
+SEND_BACKLOG_ALARM = "SendBacklogAlarm"
 
 
 def function_logical_id(function: str) -> str:
@@ -62,7 +67,11 @@ def sub(text: str) -> dict[str, Any]:
     return {"Fn::Sub": text}
 
 
-EXECUTE_API_BASE = sub("https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api")
+# Chalice's REST API and the stage it deploys: only functions the API does not refer to may
+# use it (the API handler would close a cycle).
+EXECUTE_API_BASE = sub(
+    f"https://${{{REST_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{API_STAGE}"
+)
 
 
 def public_base_url(custom: str | None) -> Any:

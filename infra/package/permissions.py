@@ -6,7 +6,8 @@ an AWS API that is not listed here. A new AWS call in ``chalicelib/`` therefore 
 here, reviewed, or a red test run.
 
 Functions are named as Chalice names them: ``api_handler`` for the REST API and the ``name``
-of each ``@app.schedule``. A handler not named here gets ``DEFAULT``.
+of each ``@app.schedule`` and ``@app.on_sqs_message``. A handler not named here gets
+``DEFAULT``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Target(Enum):
     PARAMETER_KEYS = "KMS keys, only through SSM and only for those parameters"
     MAIL_SENDER = "the configured SES sender (address and its domain)"
     FALLBACK_QUEUE = "the inbound fallback queue"
+    SEND_QUEUE = "the send queue of scheduled texts"
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,25 @@ REPLAY_FALLBACK = Grant(
     "FallbackQueueReplay", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), Target.FALLBACK_QUEUE
 )
 
+# SendMessageBatch (the sweep) and a delayed SendMessage (the sender's retry) are both
+# authorised as sqs:SendMessage: SQS has no separate action for its batch calls.
+ENQUEUE_SEND = Grant("SendQueueSend", ("sqs:SendMessage",), Target.SEND_QUEUE)
+# No call of ours: Lambda's event source mapping polls the queue with the function's own role
+# and deletes each batch the function returned from. A failed batch becomes visible again by
+# itself, so no ChangeMessageVisibility (AWS's managed AWSLambdaSQSQueueExecutionRole has
+# exactly these three).
+CONSUME_SEND = Grant(
+    "SendQueueEventSource",
+    ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    Target.SEND_QUEUE,
+)
+
 API_HANDLER = "api_handler"
 EMAIL_NOTIFICATIONS = "email-notifications"
 REPLAY_FALLBACK_HANDLER = "replay-fallback"
+SWEEP_SCHEDULED = "sweep-scheduled"
+SEND_SCHEDULED = "send-scheduled"
+SETTLE_SENDS = "settle-sends"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -77,6 +95,13 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
     REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_FALLBACK),
+    # Reads the due index, puts due texts on the send queue, marks them queued; no Twilio.
+    SWEEP_SCHEDULED: (LOGS, TABLES, ENQUEUE_SEND),
+    # Fed by the send queue; sends through Twilio (secrets); puts a text Twilio refused for
+    # now back on the queue with a delay.
+    SEND_SCHEDULED: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
+    # Asks Twilio what became of texts whose fate is unknown, and records it.
+    SETTLE_SENDS: (LOGS, TABLES, SECRETS, DECRYPT),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
 }

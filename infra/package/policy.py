@@ -69,6 +69,8 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
         return mail_identities(str(config.mail_from))
     if target is Target.FALLBACK_QUEUE:
         return arn_of(names.FALLBACK_QUEUE)
+    if target is Target.SEND_QUEUE:
+        return arn_of(names.SEND_QUEUE)
     raise ValueError(f"no resources for {target}")
 
 

@@ -1,20 +1,27 @@
-"""The inbound fallback queue: where a text waits when the app could not take it at once.
+"""The stack's work queues, each with a dead-letter queue, encrypted and TLS only.
 
-Twilio calls a number's fallback URL when the SMS webhook fails after its retries. That route
-only stores the signed request on this queue; the ``replay-fallback`` job replays each one
-through the normal inbound path. A message that fails five replays moves to the dead-letter
-queue, which alarms (docs/operations.md says what to do).
+- **Inbound fallback**: Twilio calls a number's fallback URL when the SMS webhook fails after
+  its retries. That route only stores the signed request here; the ``replay-fallback`` job
+  receives and replays each one through the normal inbound path.
+- **Send**: the ``sweep-scheduled`` job puts each due scheduled text here; Lambda's event
+  source mapping hands batches to ``send-scheduled``, which sends them through Twilio.
+
+A message that fails five times moves to its dead-letter queue, which alarms
+(docs/operations.md says what to do). Both queues hold people's phone numbers and texts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.config import SEND_QUEUE_NAME
 
 from . import names
 from .functions import Handler
-from .names import arn_of, ref
-from .permissions import REPLAY_FALLBACK_HANDLER
+from .names import arn_of, ref, sub
+from .permissions import REPLAY_FALLBACK_HANDLER, SEND_SCHEDULED
 
 FOURTEEN_DAYS = 14 * 24 * 3600  # SQS keeps a message at most this long
 MAX_RECEIVES = 5
@@ -23,67 +30,105 @@ MAX_RECEIVES = 5
 VISIBILITY_TIMEOUTS_PER_RUN = 6
 
 
-def fallback_queue_name(table_prefix: str) -> str:
-    return f"{table_prefix}inbound-fallback"
+@dataclass(frozen=True)
+class WorkQueue:
+    """One queue of the stack, its dead letters, and the function that consumes it."""
+
+    base_name: str  # after the stack's prefix
+    queue_id: str
+    dead_letters_id: str
+    policy_id: str
+    consumer: str  # a Chalice function name: its timeout sets the visibility timeout
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}{self.base_name}"
+
+    def dead_letters_name(self, prefix: str) -> str:
+        return f"{self.name(prefix)}-dlq"
 
 
-def dead_letter_queue_name(table_prefix: str) -> str:
-    return f"{fallback_queue_name(table_prefix)}-dlq"
+FALLBACK = WorkQueue(
+    "inbound-fallback",
+    names.FALLBACK_QUEUE,
+    names.FALLBACK_DEAD_LETTERS,
+    names.FALLBACK_QUEUE_POLICY,
+    REPLAY_FALLBACK_HANDLER,
+)
+SEND = WorkQueue(
+    "send", names.SEND_QUEUE, names.SEND_DEAD_LETTERS, names.SEND_QUEUE_POLICY, SEND_SCHEDULED
+)
+WORK_QUEUES = (FALLBACK, SEND)
+# The queue names app.py gives ``@app.on_sqs_message`` → the stack's queue standing for each.
+APP_QUEUES = {SEND_QUEUE_NAME: SEND}
 
 
-def replay_timeout(handlers: Iterable[Handler], default_timeout: int) -> int:
-    """The replay function's timeout as Chalice packaged it (the stage default until declared)."""
-    replay_id = names.function_logical_id(REPLAY_FALLBACK_HANDLER)
+def consumer_timeout(queue: WorkQueue, handlers: Iterable[Handler], default_timeout: int) -> int:
+    """The consumer's timeout as Chalice packaged it (the stage default until declared)."""
+    consumer_id = names.function_logical_id(queue.consumer)
     for handler in handlers:
-        if handler.logical_id == replay_id and handler.timeout:
+        if handler.logical_id == consumer_id and handler.timeout:
             return handler.timeout
     return default_timeout
 
 
-def queue_resources(table_prefix: str, replay_timeout_seconds: int) -> dict[str, Any]:
-    return {
-        names.FALLBACK_QUEUE: fallback_queue(table_prefix, replay_timeout_seconds),
-        names.FALLBACK_DEAD_LETTERS: dead_letter_queue(table_prefix),
-        names.FALLBACK_QUEUE_POLICY: tls_only_policy(),
-    }
+def replay_timeout(handlers: Iterable[Handler], default_timeout: int) -> int:
+    return consumer_timeout(FALLBACK, handlers, default_timeout)
 
 
-def fallback_queue(table_prefix: str, replay_timeout_seconds: int) -> dict[str, Any]:
+def queue_resources(
+    table_prefix: str, handlers: Iterable[Handler], default_timeout: int
+) -> dict[str, Any]:
+    """Every work queue with its dead-letter queue and TLS-only policy."""
+    handlers = list(handlers)
+    resources: dict[str, Any] = {}
+    for queue in WORK_QUEUES:
+        timeout = consumer_timeout(queue, handlers, default_timeout)
+        resources[queue.queue_id] = work_queue(queue, table_prefix, timeout)
+        resources[queue.dead_letters_id] = dead_letter_queue(queue, table_prefix)
+        resources[queue.policy_id] = tls_only_policy(queue)
+    return resources
+
+
+def work_queue(queue: WorkQueue, table_prefix: str, consumer_timeout: int) -> dict[str, Any]:
     """Encrypted (SQS-managed keys: no KMS grant needed), kept as long as SQS allows."""
     return {
         "Type": "AWS::SQS::Queue",
         "Properties": {
-            "QueueName": fallback_queue_name(table_prefix),
+            "QueueName": queue.name(table_prefix),
             "SqsManagedSseEnabled": True,
             "MessageRetentionPeriod": FOURTEEN_DAYS,
-            "VisibilityTimeout": VISIBILITY_TIMEOUTS_PER_RUN * replay_timeout_seconds,
+            "VisibilityTimeout": VISIBILITY_TIMEOUTS_PER_RUN * consumer_timeout,
             "RedrivePolicy": {
-                "deadLetterTargetArn": arn_of(names.FALLBACK_DEAD_LETTERS),
+                "deadLetterTargetArn": arn_of(queue.dead_letters_id),
                 "maxReceiveCount": MAX_RECEIVES,
             },
         },
     }
 
 
-def dead_letter_queue(table_prefix: str) -> dict[str, Any]:
-    """Texts the replay gave up on: they stay 14 days for a person to look at and redrive."""
+def fallback_queue(table_prefix: str, replay_timeout_seconds: int) -> dict[str, Any]:
+    return work_queue(FALLBACK, table_prefix, replay_timeout_seconds)
+
+
+def dead_letter_queue(queue: WorkQueue, table_prefix: str) -> dict[str, Any]:
+    """Messages given up on: they stay 14 days for a person to look at and redrive."""
     return {
         "Type": "AWS::SQS::Queue",
         "Properties": {
-            "QueueName": dead_letter_queue_name(table_prefix),
+            "QueueName": queue.dead_letters_name(table_prefix),
             "SqsManagedSseEnabled": True,
             "MessageRetentionPeriod": FOURTEEN_DAYS,
         },
     }
 
 
-def tls_only_policy() -> dict[str, Any]:
-    """Both queues hold people's texts: refuse any request not made over TLS."""
-    queues = [arn_of(names.FALLBACK_QUEUE), arn_of(names.FALLBACK_DEAD_LETTERS)]
+def tls_only_policy(queue: WorkQueue) -> dict[str, Any]:
+    """A queue and its dead letters hold people's texts: refuse any request not over TLS."""
+    ids = [queue.queue_id, queue.dead_letters_id]
     return {
         "Type": "AWS::SQS::QueuePolicy",
         "Properties": {
-            "Queues": [ref(names.FALLBACK_QUEUE), ref(names.FALLBACK_DEAD_LETTERS)],
+            "Queues": [ref(i) for i in ids],
             "PolicyDocument": {
                 "Version": "2012-10-17",
                 "Statement": [
@@ -92,10 +137,22 @@ def tls_only_policy() -> dict[str, Any]:
                         "Effect": "Deny",
                         "Principal": "*",
                         "Action": "sqs:*",
-                        "Resource": queues,
+                        "Resource": [arn_of(i) for i in ids],
                         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
                     }
                 ],
             },
         },
     }
+
+
+def event_source_queue(queue_name: str) -> dict[str, Any] | None:
+    """What an ``SQS`` event's ``Queue`` becomes: the ARN of the stack's own queue.
+
+    Chalice writes ``{"Fn::Sub": "arn:...:<name>"}`` and its merge combines dictionaries key
+    by key, so a ``Fn::GetAtt`` beside it would leave both keys; replacing the ``Fn::Sub``
+    text with ``${Queue.Arn}`` is the same reference in the form the merge can express.
+    None for a name this stack has no queue for (``checks.py`` refuses that template).
+    """
+    queue = APP_QUEUES.get(queue_name)
+    return sub(f"${{{queue.queue_id}.Arn}}") if queue else None

@@ -15,6 +15,7 @@ from typing import Any
 from infra.config_loader import StackConfig
 from infra.definitions import APP_NAME
 
+from .names import API_STAGE
 from .permissions import DEFAULT, declared_functions
 
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
@@ -56,7 +57,7 @@ def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
         functions.setdefault(name, {})["iam_policy_file"] = policy_file_name(config.name, name)
     base["stages"] = {
         config.name: {
-            "api_gateway_stage": "api",
+            "api_gateway_stage": API_STAGE,
             "api_gateway_endpoint_type": "REGIONAL",
             "autogen_policy": False,
             "iam_policy_file": policy_file_name(config.name),

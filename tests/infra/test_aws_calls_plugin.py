@@ -18,6 +18,7 @@ from tests.aws_calls import (
     call_site,
     describe,
     iam_actions,
+    scheduled_functions,
     unlisted,
 )
 
@@ -70,6 +71,25 @@ def test_a_transaction_needs_the_action_of_each_kind_of_item_it_holds():
         "dynamodb:UpdateItem",
     ]
     assert iam_actions("sqs", "SendMessage", {}) == ["sqs:SendMessage"]
+
+
+def test_an_sqs_batch_call_needs_its_single_message_action_as_iam_has_no_batch_action():
+    assert iam_actions("sqs", "SendMessageBatch", {}) == ["sqs:SendMessage"]
+    assert iam_actions("sqs", "DeleteMessageBatch", {}) == ["sqs:DeleteMessage"]
+    assert iam_actions("sqs", "ReceiveMessage", {}) == ["sqs:ReceiveMessage"]
+
+
+def test_the_apps_schedules_and_its_queue_consumer_are_each_judged_by_their_own_grants():
+    handlers = scheduled_functions()
+    assert handlers["send_scheduled"] == "send-scheduled"  # an @app.on_sqs_message
+    assert handlers["sweep_scheduled"] == "sweep-scheduled"
+    sweep_batch = app_call("sqs:SendMessage", "app.py:sweep_scheduled")
+    sender_retry = app_call("sqs:SendMessage", "app.py:send_scheduled")
+    sender_secret = app_call("ssm:GetParameter", "app.py:send_scheduled")
+    settle_enqueue = app_call("sqs:SendMessage", "app.py:settle_sends")
+    sweep_secret = app_call("ssm:GetParameter", "app.py:sweep_scheduled")
+    calls = [sweep_batch, sender_retry, sender_secret, settle_enqueue, sweep_secret]
+    assert unlisted(calls, handlers) == [settle_enqueue, sweep_secret]
 
 
 def code_at(relative: str, name: str, call: Callable[[], object]) -> Callable[[], object]:

@@ -77,3 +77,49 @@ def test_a_fallback_queue_that_shows_a_text_to_a_second_replay_too_soon_is_refus
     template["Resources"]["InboundFallbackQueue"]["Properties"]["VisibilityTimeout"] = 60
     (found,) = problems(template, *expectations)
     assert "InboundFallbackQueue hides a message 60 s" in found
+
+
+def test_a_send_queue_that_shows_a_batch_to_a_second_sender_too_soon_is_refused(
+    packaged, expectations
+):
+    template = load(packaged.examples["multnomah-county"].template)
+    template["Resources"]["SendQueue"]["Properties"]["VisibilityTimeout"] = 300
+    (found,) = problems(template, *expectations)
+    assert "SendQueue hides a message 300 s, less than 6 x the send-scheduled" in found
+
+
+def test_a_sender_left_reading_the_queue_chalice_named_by_guess_is_refused(packaged, expectations):
+    """Chalice builds the ARN from app.py's queue name; no such queue exists in the account."""
+    template = load(packaged.examples["multnomah-county"].template)
+    (event,) = template["Resources"]["SendScheduled"]["Properties"]["Events"].values()
+    event["Properties"]["Queue"] = {
+        "Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:clientcomm-send"
+    }
+    (found,) = problems(template, *expectations)
+    assert "SendScheduled's event" in found
+    assert "clientcomm-send, not a queue of this stack" in found
+
+
+def test_event_source_settings_lambda_would_refuse_are_caught_before_deploying(
+    packaged, expectations
+):
+    template = load(packaged.examples["multnomah-county"].template)
+    (event,) = template["Resources"]["SendScheduled"]["Properties"]["Events"].values()
+    event["Properties"]["ScalingConfig"]["MaximumConcurrency"] = 1
+    event["Properties"]["BatchSize"] = 50
+    found = problems(template, *expectations)
+    assert len(found) == 2
+    assert "maximum concurrency 1 is outside 2-1000" in found[0]
+    assert "a batch of 50 needs a batching window" in found[1]
+
+
+def test_a_function_without_a_request_must_be_told_the_public_base_url(
+    scheduled_template, expectations
+):
+    template = copy.deepcopy(scheduled_template)
+    del template["Resources"][EXTRA_HANDLER_ID]["Properties"]["Environment"]["Variables"][
+        "PUBLIC_BASE_URL"
+    ]
+    assert problems(template, *expectations) == [
+        f"{EXTRA_HANDLER_ID} serves no request and lacks PUBLIC_BASE_URL"
+    ]

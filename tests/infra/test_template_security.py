@@ -128,6 +128,29 @@ def test_the_web_function_may_only_send_to_the_fallback_queue_and_only_the_repla
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
+def test_only_the_sweep_and_the_sender_may_send_to_the_send_queue_and_only_the_sender_consume(
+    templates, name
+):
+    template = templates[name]
+    send_queue = {"Fn::GetAtt": ["SendQueue", "Arn"]}
+    for function in ("SweepScheduled", "SendScheduled"):
+        found = statement(template, "SendQueueSend", function)
+        assert (found["Action"], found["Resource"]) == (["sqs:SendMessage"], send_queue)
+    consume = statement(template, "SendQueueEventSource", "SendScheduled")
+    assert consume["Resource"] == send_queue
+    assert sorted(consume["Action"]) == [
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
+    ]
+    for function in of_type(template, FUNCTION):
+        sids = {s["Sid"] for s in function_statements(template, function)}
+        senders = {"SweepScheduled", "SendScheduled"}
+        assert ("SendQueueSend" in sids) is (function in senders), function
+        assert ("SendQueueEventSource" in sids) is (function == "SendScheduled"), function
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_media_bucket_is_private_encrypted_tls_only_and_forgets_after_retention(templates, name):
     template = templates[name]
     bucket = template["Resources"]["MediaBucket"]

@@ -101,6 +101,27 @@ def test_every_model_has_its_table_with_the_same_keys_indexes_projections_and_tt
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
+def test_scheduled_texts_and_unresolved_sends_have_their_sparse_indexes_in_the_template(
+    templates, name
+):
+    """The comparison above covers them; this names what the send path cannot work without."""
+    tables = {
+        t["Properties"]["TableName"]: actual_table(t["Properties"])
+        for t in of_type(templates[name], "AWS::DynamoDB::Table").values()
+    }
+    scheduled = tables[f"clientcomm-{name}-scheduled-texts"]
+    due = scheduled["indexes"]["due"]
+    assert due[:3] == ("global", {("due_partition", "HASH"), ("due_key", "RANGE")}, "INCLUDE")
+    assert {"body", "send_at", "state", "version"} <= due[3]
+    pending = scheduled["indexes"]["pending-by-department"]
+    assert pending[1] == {("pending_department", "HASH"), ("due_key", "RANGE")}
+    assert scheduled["ttl"] == "expires_at"
+    unresolved = tables[f"clientcomm-{name}-conversations"]["indexes"]["unresolved-sends"]
+    assert unresolved[1] == {("check_due", "HASH"), ("entry_key", "RANGE")}
+    assert unresolved[2] == "INCLUDE"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_tables_are_on_demand_backed_up_encrypted_and_kept_when_the_stack_goes(templates, name):
     for logical_id, table in of_type(templates[name], "AWS::DynamoDB::Table").items():
         properties = table["Properties"]

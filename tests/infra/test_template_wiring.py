@@ -9,6 +9,7 @@ import pytest
 
 from infra.config_loader import load_stack_config
 from infra.package.checks import find_cycle
+from tests.helpers import ROOT
 from tests.infra.packaging import EXAMPLES, FUNCTION, of_type
 
 EXECUTE_API = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
@@ -40,8 +41,20 @@ def test_every_handler_is_told_the_stacks_resources_by_reference(templates, name
 
 
 def test_a_custom_domain_is_the_public_base_url_of_every_handler(templates):
-    env = variables(templates["salt-lake-county"], "APIHandler")
-    assert env["PUBLIC_BASE_URL"] == "https://clientcomm.cjs.saltlakecounty.example"
+    template = templates["salt-lake-county"]
+    for function in of_type(template, FUNCTION):
+        env = variables(template, function)
+        assert env["PUBLIC_BASE_URL"] == "https://clientcomm.cjs.saltlakecounty.example"
+
+
+def test_without_a_custom_domain_the_sender_and_every_job_get_the_apis_stage_url(templates):
+    """Queue-fed and scheduled functions have no request to take the base from; the sender
+    needs it for the status callback URL it gives Twilio with each text."""
+    template = templates["multnomah-county"]
+    jobs = set(of_type(template, FUNCTION)) - {"APIHandler"}
+    assert {"SendScheduled", "SweepScheduled", "SettleSends"} <= jobs
+    for function in jobs:
+        assert variables(template, function)["PUBLIC_BASE_URL"] == {"Fn::Sub": EXECUTE_API}
 
 
 def test_notification_mail_is_sent_from_the_configured_sender_only_when_there_is_one(templates):
@@ -150,3 +163,12 @@ def test_api_errors_are_watched_on_the_apis_own_name(templates, name):
     assert resources["APIHandlerErrorsAlarm"]["Properties"]["Dimensions"] == [
         {"Name": "FunctionName", "Value": {"Ref": "APIHandler"}}
     ]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_alarm_but_the_per_handler_ones_is_explained_in_the_runbook(templates, name):
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    alarms = of_type(templates[name], "AWS::CloudWatch::Alarm")
+    own = [a for a in alarms if not a.endswith(("ErrorsAlarm", "HeartbeatAlarm"))]
+    assert "SendBacklogAlarm" in own
+    assert [a for a in own if f"`{a}`" not in runbook] == []

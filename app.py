@@ -4,11 +4,13 @@ from typing import TYPE_CHECKING
 
 from chalice import Chalice, Rate
 
+from chalicelib.config import SEND_BATCH_SIZE, SEND_CONCURRENCY, SEND_QUEUE_NAME
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     auth_pages,
     caseload_pages,
     conversation_pages,
+    scheduled_pages,
     security_headers,
     settings_pages,
     static_files,
@@ -28,6 +30,7 @@ app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)
 app.register_blueprint(caseload_pages.bp)
 app.register_blueprint(conversation_pages.bp)
+app.register_blueprint(scheduled_pages.bp)
 app.register_blueprint(unclaimed_pages.bp)
 app.register_blueprint(settings_pages.bp)
 app.register_blueprint(webhooks.bp)
@@ -49,3 +52,21 @@ def replay_fallback(event):
 def settle_sends(event):
     """Ask Twilio about texts still "sending" or "unknown" after a few minutes."""
     return entry_points.settle_sends()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep-scheduled")
+def sweep_scheduled(event):
+    """Put the scheduled texts whose time has come on the send queue."""
+    return entry_points.sweep_scheduled()
+
+
+@app.on_sqs_message(
+    queue=SEND_QUEUE_NAME,
+    batch_size=SEND_BATCH_SIZE,
+    maximum_concurrency=SEND_CONCURRENCY,
+    name="send-scheduled",
+)
+def send_scheduled(event):
+    """Send queued scheduled texts, paced to each department number's rate."""
+    millis_left = getattr(event.context, "get_remaining_time_in_millis", lambda: 600_000)
+    return entry_points.send_scheduled([record.body for record in event], millis_left)

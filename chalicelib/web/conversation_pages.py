@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, NotFoundError, Response
 
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..domain.segments import MAX_BODY
+from ..domain.users import User
 from ..lazy import lazy_module
 from ..observability import count
 from . import downloads
@@ -18,12 +22,16 @@ from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import caseload, conversation, live, texting
+    from ..domain import scheduling as rules
+    from ..domain.scheduling import ScheduledText
+    from ..services import caseload, conversation, live, scheduling, texting
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     caseload = lazy_module("chalicelib.services.caseload")
     conversation = lazy_module("chalicelib.services.conversation")
     live = lazy_module("chalicelib.services.live")
+    rules = lazy_module("chalicelib.domain.scheduling")  # zoneinfo: only pages that need it
+    scheduling = lazy_module("chalicelib.services.scheduling")
     texting = lazy_module("chalicelib.services.texting")
 
 bp = Blueprint(__name__)
@@ -31,11 +39,22 @@ FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
 
 
+@dataclass(frozen=True)
+class ScheduleForm:
+    """The schedule form shown again after a refusal: what was typed, and why it was refused.
+
+    ``notice`` is a refusal about a text already listed (a cancel that came too late)."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    notice: str = ""
+
+
 @bp.route("/clients/{client_id}", methods=["GET"])
 @guarded
 def client_page(client_id: str) -> Response:
     visit = signed_in(bp.current_request)
-    return _conversation_page(visit, client_id, body="", error="")
+    return conversation_page(visit, client_id, body="", error="")
 
 
 @bp.route("/clients/{client_id}/live", methods=["GET"])
@@ -52,7 +71,16 @@ def live_conversation(client_id: str) -> Response:
         client_id,
         record_view=False,
     )
-    return visit.page("_conversation.html", view=view, client=view.client)
+    pending = scheduling.pending_for_client(
+        visit.staff, stores.clients, stores.scheduled, client_id
+    )
+    return visit.page(
+        "_conversation.html",
+        view=view,
+        client=view.client,
+        pending=pending,
+        authors=_author_names(visit, pending, None),
+    )
 
 
 @bp.route("/clients/{client_id}/messages", methods=["POST"], content_types=FORM)
@@ -74,16 +102,16 @@ def send_message(client_id: str) -> Response:
             visit.public_url + "/webhooks/twilio/status",
         )
     except ValidationFailed as exc:
-        return _conversation_page(
+        return conversation_page(
             visit, client_id, body, " ".join(exc.field_errors.values()), status=400
         )
     except texting.SendRefused as exc:
         count("MessagesFailed")
-        return _conversation_page(visit, client_id, body, str(exc), status=409)
+        return conversation_page(visit, client_id, body, str(exc), status=409)
     except texting.SendPending as exc:  # may be on its way: don't offer the body again
-        return _conversation_page(visit, client_id, "", str(exc), status=202)
+        return conversation_page(visit, client_id, "", str(exc), status=202)
     except NotStored:
-        return _conversation_page(
+        return conversation_page(
             visit,
             client_id,
             body,
@@ -150,9 +178,16 @@ def activity() -> Response:
     )
 
 
-def _conversation_page(
-    visit: Visit, client_id: str, body: str, error: str, status: int = 200
+def conversation_page(
+    visit: Visit,
+    client_id: str,
+    body: str = "",
+    error: str = "",
+    status: int = 200,
+    schedule: ScheduleForm | None = None,
 ) -> Response:
+    """The conversation page; also shown again, with its refusal, by the send and schedule
+    forms (a page shown again for a refusal is not a new audited view)."""
     stores = bootstrap.stores(visit.settings)
     before = visit.query("before") or None
     view = conversation.view_conversation(
@@ -162,7 +197,7 @@ def _conversation_page(
         stores.inbound,
         client_id,
         before=before,
-        record_view=not error,
+        record_view=not error and schedule is None,
     )
     managers = (
         caseload.case_managers_of(visit.staff, stores.users)
@@ -177,8 +212,50 @@ def _conversation_page(
         managers=managers,
         saved=visit.query("saved"),
         sent=visit.query("sent"),
+        scheduled=visit.query("scheduled"),
         body=body,
         error=error,
         draft_id=secrets.token_hex(16),
         max_body=MAX_BODY,
+        **_schedule_context(visit, client_id, managers or None, schedule or ScheduleForm()),
     )
+
+
+def _schedule_context(
+    visit: Visit, client_id: str, managers: list[User] | None, form: ScheduleForm
+) -> dict[str, Any]:
+    """The pending texts and the schedule form: quick picks and the dates it accepts, in
+    the jurisdiction's clock."""
+    stores = bootstrap.stores(visit.settings)
+    pending = scheduling.pending_for_client(
+        visit.staff, stores.clients, stores.scheduled, client_id
+    )
+    now = datetime.now(UTC)
+    return {
+        "pending": pending,
+        "authors": _author_names(visit, pending, managers),
+        "picks": scheduling.picks(get_jurisdiction(), now),
+        "schedule": form,
+        **day_bounds(now),
+    }
+
+
+def day_bounds(now: datetime) -> dict[str, str]:
+    """The first and last day a text may be scheduled for, for the date picker (the
+    service still decides)."""
+    today = now.astimezone(get_jurisdiction().zone).date()
+    last = today + rules.MAX_AHEAD - timedelta(days=1)
+    return {"earliest_day": today.isoformat(), "latest_day": last.isoformat()}
+
+
+def _author_names(
+    visit: Visit, pending: list[ScheduledText], managers: list[User] | None
+) -> dict[str, str]:
+    """Who scheduled each text. Staff names cost a Query, so only when someone else did."""
+    me = visit.staff
+    names = {me.user_id: me.display_name}
+    if any(text.author_id not in names for text in pending):
+        if managers is None:
+            managers = caseload.case_managers_of(me, bootstrap.stores(visit.settings).users)
+        names.update({u.user_id: u.display_name for u in managers})
+    return names

@@ -33,10 +33,10 @@
   }
   window.clientcommSegments = segmentInfo;
 
-  function setupCounter(form) {
-    var box = form.querySelector("textarea[name=body]");
-    var out = document.getElementById("segment-count");
-    if (!box || !out) { return; }
+  // Each text box names its counter: <textarea data-counter="id of the hint">.
+  function setupCounter(box) {
+    var out = document.getElementById(box.getAttribute("data-counter"));
+    if (!out) { return; }
     var max = parseInt(box.getAttribute("maxlength") || "1600", 10);
     function update() {
       var info = segmentInfo(box.value);
@@ -75,8 +75,10 @@
     var key = form.getAttribute("data-draft-key");
     var box = form.querySelector("textarea[name=body]");
     if (!key || !box || !window.localStorage) { return; }
-    var sent = new URLSearchParams(window.location.search).get("sent");
-    if (sent) { localStorage.removeItem(key); }
+    // The page after a successful post says so in its query: "sent", or "name=value".
+    var done = (form.getAttribute("data-draft-done") || "sent").split("=");
+    var said = new URLSearchParams(window.location.search).get(done[0]);
+    if (said && (done.length < 2 || said === done[1])) { localStorage.removeItem(key); }
     if (!box.value && localStorage.getItem(key)) {
       box.value = localStorage.getItem(key);
       box.dispatchEvent(new Event("input"));
@@ -167,14 +169,20 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.getElementById("form-errors") || document.getElementById("send-error");
+    var summary = ["form-errors", "send-error", "schedule-errors", "schedule-notice"]
+      .map(function (id) { return document.getElementById(id); })
+      .filter(Boolean)[0];
     if (summary) {
       summary.setAttribute("tabindex", "-1");
       summary.focus();
     }
-    document.querySelectorAll("form.send-form").forEach(function (form) {
-      setupCounter(form);
-      setupDraft(form);
+    document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
+    document.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
+    // A form that cannot be undone (cancelling a scheduled text) asks first. Delegated, so
+    // the forms a live refresh brings in ask too; without JS the button's label says it all.
+    document.addEventListener("submit", function (event) {
+      var question = event.target.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) { event.preventDefault(); }
     });
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
       form.addEventListener("submit", clearDrafts);

@@ -7,7 +7,9 @@ test until someone decides who may call it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -35,6 +37,7 @@ class Probe:
     scoped: bool = False  # lists the visitor's own things: must simply not show the target
     department_wide: bool = False  # the department's shared queue: colleagues may use it
     background: bool = False  # a poll of an open page: never extends the session
+    supervisors: bool = False  # a supervisor's own department list; case managers refused
 
 
 PROBES = {
@@ -78,6 +81,21 @@ PROBES = {
     ("/unclaimed/{digits}/attach", "POST"): Probe(
         "/unclaimed/{digits}/attach", {"client_id": "{client_id}"}
     ),
+    ("/clients/{client_id}/scheduled", "POST"): Probe(
+        "/clients/{client_id}/scheduled",
+        {"body": "Not from your case manager", "send_date": "{send_date}", "send_time": "09:00"},
+    ),
+    ("/clients/{client_id}/scheduled/{scheduled_id}/edit", "GET"): Probe(
+        "/clients/{client_id}/scheduled/{scheduled_id}/edit"
+    ),
+    ("/clients/{client_id}/scheduled/{scheduled_id}", "POST"): Probe(
+        "/clients/{client_id}/scheduled/{scheduled_id}",
+        {"body": "Hijacked", "send_date": "{send_date}", "send_time": "10:00", "version": "1"},
+    ),
+    ("/clients/{client_id}/scheduled/{scheduled_id}/cancel", "POST"): Probe(
+        "/clients/{client_id}/scheduled/{scheduled_id}/cancel", {"version": "1"}
+    ),
+    ("/scheduled", "GET"): Probe("/scheduled", supervisors=True),
 }
 
 OUTSIDERS = {
@@ -101,7 +119,9 @@ def test_every_route_is_either_public_or_in_the_matrix(chalice_app):
 
 @pytest.fixture(scope="module")
 def target(http, stack):
-    """A client on Kristina's caseload (probation) with a conversation marker."""
+    """A client on Kristina's caseload (probation) with a conversation marker and a text
+    scheduled for tomorrow (finished afterwards, so no later test's sweep finds it due)."""
+    from chalicelib import bootstrap
     from tests.helpers import WebVisitor
 
     owner = WebVisitor(http).sign_in("kristina")
@@ -116,14 +136,36 @@ def target(http, stack):
         },
     )
     client_id = made.headers["Location"].split("/")[2].split("?")[0]
+    send_date = tomorrow_there()
+    owner.get(f"/clients/{client_id}")
+    owner.post(
+        f"/clients/{client_id}/scheduled",
+        {"body": "Matrix reminder", "send_date": send_date, "send_time": "09:00"},
+    )
+    page = owner.get(f"/clients/{client_id}").body.decode()
+    scheduled_id = re.search(rf"/clients/{client_id}/scheduled/([0-9a-f]+)/edit", page).group(1)
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
-    return {
+    yield {
         "client_id": client_id,
         "last_name": "Target",
         "notes": "private note",
         "digits": stranger[1:],
+        "scheduled_id": scheduled_id,
+        "send_date": send_date,
     }
+    scheduled = bootstrap.stores().scheduled
+    for text in scheduled.pending_for_client(client_id):
+        scheduled.fail(text, "the test is over")
+
+
+def tomorrow_there() -> str:
+    """Tomorrow in the jurisdiction's clock: a time every scheduling probe may ask for."""
+    from chalicelib.config import get_jurisdiction
+
+    return (datetime.now(UTC).astimezone(get_jurisdiction().zone) + timedelta(days=1)).strftime(
+        "%Y-%m-%d"
+    )
 
 
 def aim(probe: Probe, target: dict) -> tuple[str, dict]:
@@ -138,12 +180,14 @@ ROUTES = sorted(PROBES)
 # Signed-in outsiders may use the "own things" routes (their own caseload, their own
 # sign-out); those cases are checked for leaks in the next test instead.
 SAME_DEPARTMENT = {"case manager of another caseload"}
+SUPERVISORS = {"supervisor of the other department"}
 REFUSALS = [
     (route, outsider)
     for route in ROUTES
     for outsider, username in OUTSIDERS.items()
     if not (PROBES[route].scoped and username)
     and not (PROBES[route].department_wide and outsider in SAME_DEPARTMENT)
+    and not (PROBES[route].supervisors and outsider in SUPERVISORS)
 ]
 
 
@@ -173,8 +217,19 @@ def test_outsiders_are_refused_and_change_nothing(route, outsider, web, target):
         assert target["notes"] not in page_text(response)
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if PROBES[r].scoped and r[1] == "GET"])
-@pytest.mark.parametrize("outsider", [o for o in OUTSIDERS if OUTSIDERS[o]])
+OWN_PAGES = [
+    (route, outsider)
+    for route in ROUTES
+    for outsider, username in OUTSIDERS.items()
+    if route[1] == "GET"
+    and username
+    and (PROBES[route].scoped or (PROBES[route].supervisors and outsider in SUPERVISORS))
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "outsider"), OWN_PAGES, ids=[f"{o}: {r[0]}" for r, o in OWN_PAGES]
+)
 def test_pages_of_ones_own_things_never_show_someone_elses_client(route, outsider, web, target):
     web.sign_in(OUTSIDERS[outsider])
     path, _ = aim(PROBES[route], target)
@@ -183,7 +238,7 @@ def test_pages_of_ones_own_things_never_show_someone_elses_client(route, outside
         response = web.get(response.headers["Location"])
     assert response.status_code == 200
     assert target["client_id"] not in response.body.decode()
-    assert "Matrix" not in page_text(response)
+    assert "Matrix" not in page_text(response)  # neither the client nor the scheduled text
     if OUTSIDERS[outsider] in ("tom", "priya"):  # the other department's queue is not theirs
         assert target["digits"][-4:] not in page_text(response)
 
@@ -196,3 +251,15 @@ def test_the_owner_and_her_supervisor_do_get_in(insider, web, target):
         response = web.get(route.format(**target))
         assert response.status_code == 200, route
         assert "Target" in page_text(response)
+    edit = web.get("/clients/{client_id}/scheduled/{scheduled_id}/edit".format(**target))
+    assert edit.status_code == 200 and "Matrix reminder" in page_text(edit)
+
+
+def test_the_departments_supervisor_sees_its_scheduled_texts_and_its_case_managers_do_not(
+    web, target
+):
+    web.sign_in("dana")
+    listed = web.get("/scheduled")
+    assert listed.status_code == 200 and "Matrix reminder" in page_text(listed)
+    web.sign_in("kristina")
+    assert web.get("/scheduled").status_code == 403

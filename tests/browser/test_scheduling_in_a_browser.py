@@ -1,0 +1,159 @@
+"""Kristina schedules reminders from a client's page: a quick pick, an edit, a cancel; the
+pages pass axe at desktop and phone widths."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from infra.local.seed import DEMO_PASSWORD
+from tests.helpers import fresh_phone
+
+pytestmark = pytest.mark.browser
+MADE: list[str] = []  # clients made by the running test
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_waiting(stores):
+    """A text left waiting would be due for the next test that runs the sweep (the stack is
+    shared): each test's texts are finished when it ends."""
+    MADE.clear()
+    yield
+    for client_id in MADE:
+        for text in stores.scheduled.pending_for_client(client_id):
+            stores.scheduled.fail(text, "the test is over")
+
+
+@pytest.fixture()
+def contexts():
+    """Contexts opened by a test are closed after it, so no page keeps polling the app."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def staff_page(
+    browser: Browser, base_url: str, contexts: list, width: int, username: str = "kristina"
+) -> Page:
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    contexts.append(context)
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def new_client(page: Page, first: str, last: str) -> None:
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Mobile number").fill(fresh_phone())
+    page.get_by_role("button", name="Add client").click()
+    expect(page.get_by_role("heading", name=f"{first} {last}")).to_be_visible()
+    MADE.append(page.url.split("/clients/")[1].split("?")[0])
+
+
+def fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def local_day(days: int) -> str:
+    from chalicelib.config import get_jurisdiction
+
+    zone = get_jurisdiction().zone
+    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
+    browser, base_url, check_a11y, width, contexts
+):
+    page = staff_page(browser, base_url, contexts, width)
+    new_client(page, "Michael", f"Planned{width}")
+    pending = page.locator("#scheduled")
+
+    page.get_by_label("Text to send Michael later").fill("Court is Tuesday at 9. Bring ID.")
+    expect(page.locator("#schedule-segment-count")).to_contain_text("1 segment (GSM-7)")
+    page.get_by_role("button", name=re.compile(r"^Tomorrow 9:00")).click()
+    expect(pending).to_contain_text("Court is Tuesday at 9. Bring ID.")
+    expect(pending).to_contain_text("9:00 AM")
+    expect(page.locator("#scheduled-status")).to_contain_text("Text scheduled.")
+    expect(page.get_by_label("Text to send Michael later")).to_have_value("")
+    check_a11y(page)
+    assert fits_the_screen(page)
+
+    page.get_by_role("link", name=re.compile(r"^Edit the text scheduled for")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit a scheduled text")
+    check_a11y(page)
+    assert fits_the_screen(page)
+    page.get_by_label("Text to send Michael", exact=True).fill("Court moved to Wednesday at 10.")
+    page.get_by_label("Date").fill(local_day(2))
+    page.get_by_label("Time (America/Denver)").fill("10:00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(pending).to_contain_text("Court moved to Wednesday at 10.")
+    expect(pending).to_contain_text("10:00 AM")
+    expect(pending).not_to_contain_text("Bring ID")
+
+    page.get_by_label("Text to send Michael later").fill("Check in on Friday, please.")
+    page.get_by_label("Date").fill(local_day(3))
+    page.get_by_label("Time (America/Denver)").fill("15:30")
+    page.get_by_role("button", name="Schedule text", exact=True).click()
+    expect(pending.locator("li")).to_have_count(2)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile(r"^Cancel text scheduled for .*3:30 PM")).click()
+    expect(page.locator("#scheduled-status")).to_contain_text("cancelled")
+    expect(pending.locator("li")).to_have_count(1)
+    expect(pending).to_contain_text("Court moved to Wednesday at 10.")
+    check_a11y(page)
+
+
+def test_a_refused_time_is_said_next_to_the_field_and_passes_axe(
+    browser, base_url, check_a11y, contexts
+):
+    page = staff_page(browser, base_url, contexts, 375)
+    new_client(page, "Michael", "Refused")
+    page.get_by_label("Text to send Michael later").fill("Too early")
+    page.get_by_label("Date").fill(local_day(-1))
+    page.get_by_label("Time (America/Denver)").fill("09:00")
+    page.get_by_role("button", name="Schedule text", exact=True).click()
+    expect(page.locator("#schedule-send_time-error")).to_contain_text("already passed")
+    expect(page.locator("#schedule-errors")).to_be_focused()
+    expect(page.get_by_label("Text to send Michael later")).to_have_value("Too early")
+    check_a11y(page)
+    assert fits_the_screen(page)
+
+
+def test_dismissing_the_question_keeps_the_scheduled_text(browser, base_url, contexts):
+    page = staff_page(browser, base_url, contexts, 1280)
+    new_client(page, "Michael", "Kept")
+    page.get_by_label("Text to send Michael later").fill("Stay scheduled")
+    page.get_by_role("button", name=re.compile(r"^Tomorrow 9:00")).click()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name=re.compile(r"^Cancel text scheduled for")).click()
+    page.reload()
+    expect(page.locator("#scheduled")).to_contain_text("Stay scheduled")
+
+
+def test_dana_finds_the_departments_scheduled_texts_from_the_menu(
+    browser, base_url, check_a11y, contexts
+):
+    kristina = staff_page(browser, base_url, contexts, 1280)
+    new_client(kristina, "Michael", "Listed")
+    kristina.get_by_label("Text to send Michael later").fill("Listed for Dana")
+    kristina.get_by_role("button", name=re.compile(r"^Tomorrow 9:00")).click()
+    expect(kristina.locator("#scheduled")).to_contain_text("Listed for Dana")
+
+    dana = staff_page(browser, base_url, contexts, 375, username="dana")
+    dana.get_by_role("navigation", name="Main").get_by_role("link", name="Scheduled").click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Scheduled texts")
+    expect(dana.locator(".scheduled-list")).to_contain_text("Listed for Dana")
+    check_a11y(dana)
+    assert fits_the_screen(dana)

@@ -107,13 +107,11 @@ def sweep(scheduled: ScheduledStore, queue: MessageQueue, now: datetime) -> Swee
     for start in range(0, len(due), 10):
         chunk = due[start : start + 10]
         kept = queue.send_batch([SendOrder.of(text).to_json() for text in chunk])
-        for text, ok in zip(chunk, kept, strict=True):
-            if not ok:
-                report.not_kept += 1
-            elif scheduled.mark_queued(text):
-                report.queued += 1
-            else:
-                report.changed_meanwhile += 1
+        on_queue = [text for text, ok in zip(chunk, kept, strict=True) if ok]
+        report.not_kept += len(chunk) - len(on_queue)
+        marked = scheduled.mark_many_queued(on_queue)  # only texts whose message SQS holds
+        report.queued += marked.count(True)
+        report.changed_meanwhile += marked.count(False)
     return report
 
 

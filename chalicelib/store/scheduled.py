@@ -41,6 +41,7 @@ from .write_failures import (
 DUE_PARTITIONS = 8
 KEEP_FINISHED = timedelta(days=30)  # the conversation keeps the text itself
 LISTED = 200
+MARK_AT_ONCE = 25  # texts marked queued per transaction (DynamoDB allows 100 items)
 
 
 def due_partition(scheduled_id: str) -> str:
@@ -308,6 +309,49 @@ class ScheduledStore:
                 )
 
         return written_unless_guarded("scheduled text handed over", write)
+
+    def mark_many_queued(self, texts: list[ScheduledText]) -> list[bool]:
+        """``mark_queued`` for many texts, 25 to a transaction: one round trip instead of 25."""
+        marked: list[bool] = []
+        for start in range(0, len(texts), MARK_AT_ONCE):
+            marked += self.mark_chunk_queued(texts[start : start + MARK_AT_ONCE])
+        return marked
+
+    def mark_chunk_queued(self, chunk: list[ScheduledText]) -> list[bool]:
+        """One transaction for the chunk. When some texts were edited or taken meanwhile,
+        DynamoDB names them in the cancellation reasons; the rest are marked without them."""
+        done = [False] * len(chunk)
+        waiting = list(range(len(chunk)))
+        while waiting:
+
+            def write(indexes: list[int] = waiting) -> None:
+                with TransactWrite(connection=transactions()) as tx:
+                    for i in indexes:
+                        tx.update(
+                            ScheduledTextModel(chunk[i].client_id, chunk[i].scheduled_id),
+                            actions=[
+                                ScheduledTextModel.state.set(ScheduleState.QUEUED.value),
+                                ScheduledTextModel.due_partition.remove(),
+                            ],
+                            condition=in_state(ScheduleState.SCHEDULED)
+                            & (ScheduledTextModel.version == chunk[i].version),
+                        )
+
+            try:
+                retry_transient("scheduled texts queued", write)
+            except PynamoDBException as exc:
+                failure = classify(exc)
+                if failure.cause is not Cause.CONDITION:
+                    raise
+                lost = {i for n, i in enumerate(waiting) if failure.item_failed_condition(n)}
+                if not lost:  # the reasons named nobody: one at a time, then
+                    return [self.mark_queued(text) for text in chunk]
+                waiting = [i for i in waiting if i not in lost]
+                continue
+            for i in waiting:
+                done[i] = True
+            break
+        return done
 
     def back_to_queue(self, text: ScheduledText, reason: str) -> bool:
         """sending → queued for a later attempt (Twilio said "not now")."""

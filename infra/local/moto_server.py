@@ -65,6 +65,9 @@ class SerialMotoServer:
         )
         from werkzeug.serving import make_server
 
+        from infra.local import moto_transactions
+
+        moto_transactions.install()  # item-level rollback: sound because requests run alone
         app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self.ip_address, self.port, app, threaded=True, request_handler=MotoRequestHandler

@@ -339,3 +339,18 @@ def test_the_pacer_spaces_one_numbers_sends_at_its_admitted_rate():
     pacer.wait_turn(short_code)
     # two senders share a number: each keeps 2 / rate seconds between its own sends
     assert slept == [2.0, 2.0]
+
+
+def test_marking_many_queued_skips_the_ones_edited_meanwhile_and_marks_the_rest(stores):
+    client = new_client(stores)
+    now = datetime.now(UTC)
+    texts = [plan(stores, client, now - MINUTE, body=f"Batch {i}") for i in range(30)]
+    due = [t for t in stores.scheduled.due(now) if t.client_id == client.client_id]
+    edited = stores.scheduled.get(client.client_id, texts[3].scheduled_id)
+    stores.scheduled.edit(edited, "Changed", now + timedelta(hours=1), "kristina")
+    results = stores.scheduled.mark_many_queued(due)
+    marked = dict(zip((t.scheduled_id for t in due), results, strict=True))
+    assert marked[texts[3].scheduled_id] is False
+    assert [marked[t.scheduled_id] for t in texts if t is not texts[3]] == [True] * 29
+    assert state_of(stores, texts[3]) == "scheduled"
+    assert {state_of(stores, t) for t in texts if t is not texts[3]} == {"queued"}

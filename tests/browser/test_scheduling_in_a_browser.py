@@ -157,3 +157,72 @@ def test_dana_finds_the_departments_scheduled_texts_from_the_menu(
     expect(dana.locator(".scheduled-list")).to_contain_text("Listed for Dana")
     check_a11y(dana)
     assert fits_the_screen(dana)
+
+
+def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
+    browser, base_url, stack, stores, check_a11y, contexts
+):
+    """Schedule it in the page, let its time come, run the sweep and the sender as AWS
+    would (EventBridge, then the SQS event source), and find it sent on both ends."""
+    import time_machine
+
+    from chalicelib import bootstrap
+    from chalicelib.config import get_jurisdiction
+    from chalicelib.services.sending import Pacer, Sender, SendOrder, send_order, sweep
+
+    page = staff_page(browser, base_url, contexts, 1280)
+    phone = fresh_phone()
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill("Michael")
+    page.get_by_label("Last name").fill("Ontime")
+    page.get_by_label("Mobile number").fill(phone)
+    page.get_by_role("button", name="Add client").click()
+    expect(page.get_by_role("heading", name="Michael Ontime")).to_be_visible()
+    client_id = page.url.split("/clients/")[1].split("?")[0]
+    MADE.append(client_id)
+
+    zone = get_jurisdiction().zone
+    at = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(zone)
+    page.get_by_label("Text to send Michael later").fill("Group starts in ten minutes.")
+    page.get_by_label("Date").fill(at.date().isoformat())
+    page.get_by_label("Time (America/Denver)").fill(at.strftime("%H:%M"))
+    page.get_by_role("button", name="Schedule text", exact=True).click()
+    expect(page.locator("#scheduled")).to_contain_text("Group starts in ten minutes.")
+
+    queue = bootstrap.send_queue()
+    sender = Sender(
+        stores.clients,
+        stores.scheduled,
+        stores.outbound,
+        bootstrap.twilio(),
+        get_jurisdiction(),
+        queue,
+        stack.app_url + "/webhooks/twilio/status",
+        Pacer(),
+    )
+    when = at.replace(second=5).astimezone(UTC)
+    with time_machine.travel(when, tick=False):
+        sweep(stores.scheduled, queue, datetime.now(UTC))
+        while batch := queue.receive(most=10):
+            for message in batch:
+                order = SendOrder.from_json(message.body)
+                if order.client_id == client_id:  # other tests' due texts are not ours
+                    send_order(order, sender, datetime.now(UTC))
+                queue.delete(message.receipt)
+
+    page.reload()
+    sent = page.locator(".text-outbound").filter(has_text="Group starts in ten minutes.")
+    expect(sent).to_have_count(1)
+    expect(sent.locator(".status")).to_have_text(re.compile("sent|delivered|queued"))
+    still_pending = page.locator("#scheduled").filter(has_text="Group starts in ten minutes.")
+    expect(still_pending).to_have_count(0)
+    check_a11y(page)
+
+    phone_page = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    contexts.append(phone_page.context)
+    phone_page.goto(stack.twilio.base_url + "/")
+    phone_page.get_by_label("This phone's number").fill(phone)
+    phone_page.get_by_role("button", name="Use number").click()
+    expect(phone_page.locator("#messages")).to_contain_text("Group starts in ten minutes.")
+    bodies = [m["body"] for m in stack.twilio.messages(to=phone)]
+    assert bodies.count("Group starts in ten minutes.") == 1

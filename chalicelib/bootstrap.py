@@ -15,6 +15,7 @@ from .adapters.email import EmailGateway
 from .adapters.queue import MessageQueue
 from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
 from .config import ConfigurationError, Settings, get_settings
+from .store.appointments import AppointmentStore, DepartmentTextsStore
 from .store.audit import AuditStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
@@ -37,6 +38,8 @@ class Stores:
     unclaimed: UnclaimedStore
     audit: AuditStore
     scheduled: ScheduledStore
+    appointments: AppointmentStore
+    department_texts: DepartmentTextsStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -51,6 +54,8 @@ def stores(settings: Settings | None = None) -> Stores:
         UnclaimedStore(),
         AuditStore(),
         ScheduledStore(),
+        AppointmentStore(),
+        DepartmentTextsStore(),
     )
 
 

@@ -106,3 +106,16 @@ def get_session_secret() -> bytes:
     from aws_lambda_powertools.utilities import parameters  # only deployed stacks need it
 
     return str(parameters.get_parameter(name, decrypt=True, max_age=3600)).encode()
+
+
+def reminder_minutes_per_day() -> int | None:
+    """``REMINDER_MINUTES_PER_DAY``: for trying reminders out locally, a reminder "d days
+    before" goes d times this many minutes before instead. Unset (every deployed stack): days."""
+    raw = os.environ.get("REMINDER_MINUTES_PER_DAY", "").strip()
+    if not raw:
+        return None
+    try:
+        minutes = int(raw)
+    except ValueError as exc:
+        raise ConfigurationError("REMINDER_MINUTES_PER_DAY must be a whole number") from exc
+    return minutes if minutes > 0 else None

@@ -81,6 +81,9 @@ class Client:
     inbound_count: int = 0
     changed_at: datetime | None = None
     scheduled_count: int = 0  # texts waiting to go out
+    # open appointments as the caseload shows them (see domain/appointments.py); None on a
+    # client stored before appointments existed
+    appointments: Mapping[str, str] | None = None
 
     @property
     def turning_negative(self) -> bool:

@@ -26,6 +26,7 @@ class ScheduleState(StrEnum):
     SENT = "sent"  # handed to the send path: its conversation entry has its status
     FAILED = "failed"  # not sent: opted out, refused, or Twilio kept refusing
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # a reminder that could only have gone after its appointment
 
     @property
     def pending(self) -> bool:
@@ -52,6 +53,9 @@ class ScheduledText:
     failure: str = ""
     late_seconds: int | None = None
     sent_at: datetime | None = None
+    appointment_id: str = ""  # set on an appointment's reminder
+    reminder_offset: int | None = None  # days before the appointment
+    not_after: datetime | None = None  # the appointment's start: never send after it
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

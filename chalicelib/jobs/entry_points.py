@@ -10,6 +10,7 @@ from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
 from ..services import fallback, sending
+from ..services.answers import answer_handler
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
@@ -39,7 +40,11 @@ def replay_fallback() -> dict[str, int]:
 
     def handle(kept: fallback.KeptRequest) -> object:
         text = InboundText.from_form(kept.form, received_at=kept.received_at)
-        return receive_text(text, jurisdiction, stores.clients, stores.inbound, stores.unclaimed)
+        # an answer to a reminder is applied; its thank-you can't be a TwiML reply any more
+        handler = answer_handler(stores.appointments, stores.department_texts, jurisdiction)
+        return receive_text(
+            text, jurisdiction, stores.clients, stores.inbound, stores.unclaimed, handler
+        )
 
     report = fallback.replay_kept(
         bootstrap.fallback_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -83,12 +83,18 @@ class Received:
     client_id: str | None = None
 
 
+# A reply to an appointment reminder ("Y", "N"): given the client, the text's sid and body,
+# applies it (once per sid) and returns the text to answer with, or None for an ordinary text.
+AnswerHandler = Callable[[Client, str, str], str | None]
+
+
 def receive_text(
     text: InboundText,
     jurisdiction: Jurisdiction,
     clients: ClientStore,
     inbound: InboundStore,
     unclaimed: UnclaimedStore,
+    answers: AnswerHandler | None = None,
 ) -> Received:
     department = jurisdiction.department_for_number(normalise_sender(text.to))
     if department is None:
@@ -103,7 +109,7 @@ def receive_text(
     client = clients.get(client_id)
     if client is None:  # a route to a client that is gone: keep the text where it is seen
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
-    return _store(client, entry, current, jurisdiction, inbound)
+    return _store(client, entry, current, jurisdiction, inbound, answers)
 
 
 def _unclaimed(
@@ -123,6 +129,7 @@ def _store(
     current: bool,
     jurisdiction: Jurisdiction,
     inbound: InboundStore,
+    answers: AnswerHandler | None = None,
 ) -> Received:
     keyword = keyword_in(entry.body, client.opted_out)
     markers = keyword_markers(client, entry.body, keyword)
@@ -147,13 +154,17 @@ def _store(
             )
         )
     change = InboundChange(opted_out=opted_out, sentiment=score)
-    if not inbound.store_inbound(client, entry, change, tuple(markers)):
-        return Received("duplicate", client_id=client.client_id)
+    stored = inbound.store_inbound(client, entry, change, tuple(markers))
+    # STOP, START and HELP win over an answer; a repeat re-applies it (once per sid), so a
+    # failure after the text was stored is mended by Twilio's retry
+    answer_reply = answers(client, entry.sid or "", entry.body) if answers and not keyword else None
+    if not stored:
+        return Received("duplicate", answer_reply, client_id=client.client_id)
     if score is not None and len(client.recent_sentiment) + 1 > 2 * sentiment.KEEP:
         kept = sentiment.remember(client.recent_sentiment, score)
         inbound.trim_sentiment(client.client_id, len(client.recent_sentiment) + 1, kept)
     reply = jurisdiction.text("help", client.language) if keyword is Keyword.HELP else None
-    return Received("stored", reply, client.client_id)
+    return Received("stored", reply or answer_reply, client.client_id)
 
 
 def keyword_markers(client: Client, body: str, keyword: Keyword | None) -> list[ConversationEntry]:

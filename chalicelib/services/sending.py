@@ -56,6 +56,8 @@ class SendOrder:
     body: str
     send_at: str  # ISO, UTC
     entry_key: str = ""  # the text's conversation key, once the first attempt wrote it
+    appointment_id: str = ""  # a reminder's appointment
+    not_after: str = ""  # ISO, UTC: a reminder must not go after its appointment began
 
     @classmethod
     def of(cls, text: ScheduledText) -> SendOrder:
@@ -68,6 +70,8 @@ class SendOrder:
             text.author_id,
             text.body,
             text.send_at.isoformat(),
+            appointment_id=text.appointment_id,
+            not_after=text.not_after.isoformat() if text.not_after else "",
         )
 
     def to_json(self) -> str:
@@ -89,6 +93,8 @@ class SendOrder:
             state=ScheduleState.QUEUED,
             version=self.version,
             attempts=self.attempts,
+            appointment_id=self.appointment_id,
+            not_after=datetime.fromisoformat(self.not_after) if self.not_after else None,
         )
 
 
@@ -155,7 +161,8 @@ class Sender:
 
 def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     """Send one scheduled text; returns what happened: "sent", "unknown", "retry",
-    "failed", "refused" (opted out) or "stale" (a repeat, edited or cancelled: nothing)."""
+    "failed", "refused" (opted out), "expired" (a reminder after its appointment began) or
+    "stale" (a repeat, edited or cancelled: nothing)."""
     text = order.text()
     client = sender.clients.get(order.client_id)
     department = sender.jurisdiction.department(client.department_id) if client else None
@@ -166,6 +173,8 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         reason = f"{client.full_name} replied STOP, so the text was not sent."
         sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
         return "refused"
+    if text.not_after is not None and now >= text.not_after:
+        return _expire(order, text, sender)
     late = lateness(text.send_at, now, timedelta(minutes=sender.jurisdiction.late_grace_minutes))
     entry = ConversationEntry(
         client_id=client.client_id,
@@ -212,6 +221,20 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         ref, text.scheduled_id, text.author_id, sent.sid, sent.status, sent.segments, claimed
     )
     return "sent"
+
+
+def _expire(order: SendOrder, text: ScheduledText, sender: Sender) -> str:
+    """A reminder whose appointment has begun is not sent late: it is marked expired, on
+    the reminder and visibly in the conversation."""
+    reason = "Expired: the appointment had already begun, so the reminder was not sent."
+    if order.attempts == 0:
+        line = not_sent_marker(text, reason, sender.jurisdiction)
+        sender.scheduled.fail(text, reason, line, ScheduleState.EXPIRED)
+    else:  # an earlier attempt wrote the text (Twilio said "not now"): it says not sent
+        ref = OutboundRef(text.client_id, order.entry_key)
+        sender.outbound.change_status(ref, StatusChange("not_sent"))
+        sender.scheduled.fail(text, reason, state=ScheduleState.EXPIRED)
+    return "expired"
 
 
 def not_sent_marker(

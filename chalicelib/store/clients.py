@@ -66,6 +66,7 @@ def to_client(row: ClientModel) -> Client:
         inbound_count=int(row.inbound_count or 0),
         changed_at=row.changed_at,
         scheduled_count=max(0, int(row.scheduled_count or 0)),
+        appointments=None if row.appointments is None else dict(row.appointments.as_dict()),
     )
 
 
@@ -163,6 +164,7 @@ class ClientStore:
             updated_at=now,
             changed_at=now,
             version=1,
+            appointments={},
         )
         route = PhoneRouteModel(
             route_key(client.department_id, client.phone),

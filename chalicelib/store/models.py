@@ -65,6 +65,7 @@ CASELOAD_ATTRIBUTES = [
     "recent_sentiment",
     "changed_at",
     "scheduled_count",
+    "appointments",
 ]
 
 
@@ -129,6 +130,9 @@ class ClientModel(Model):
     recent_sentiment = ListAttribute(of=NumberAttribute, default=list)  # of floats
     inbound_count = NumberAttribute(default=0)
     scheduled_count = NumberAttribute(default=0)  # texts waiting to go out (caseload column)
+    # Open appointments, appointment id → "iso-start|kind|confirmation": what the caseload
+    # shows, kept by the same transactions that change the appointments.
+    appointments: MapAttribute[str, str] = MapAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     # Set by every write a caseload or conversation page should notice (a text, a status,
@@ -238,7 +242,16 @@ class DueScheduledTexts(GlobalSecondaryIndex):
     class Meta:
         index_name = "due"
         projection = IncludeProjection(
-            ["department_id", "author_id", "body", "send_at", "state", "version"]
+            [
+                "department_id",
+                "author_id",
+                "body",
+                "send_at",
+                "state",
+                "version",
+                "appointment_id",
+                "not_after",
+            ]
         )
 
     due_partition = UnicodeAttribute(hash_key=True)
@@ -284,8 +297,71 @@ class ScheduledTextModel(Model):
     due_partition = UnicodeAttribute(null=True)  # set while scheduled
     pending_department = UnicodeAttribute(null=True)  # set while pending
     expires_at = TTLAttribute(null=True)  # set when finished: the conversation keeps the text
+    # A reminder: its appointment, which offset it is, and the time after which it must not
+    # go (the appointment's start): a reminder that late is marked expired, not sent.
+    appointment_id = UnicodeAttribute(null=True)
+    reminder_offset = NumberAttribute(null=True)
+    not_after = UTCDateTimeAttribute(null=True)
     due = DueScheduledTexts()
     pending_by_department = PendingByDepartment()
+
+
+class ImportedCourtDates(GlobalSecondaryIndex):
+    """Sparse: a department's open court dates that came from an import, by start time, so
+    importing a file again compares against them with one Query (and changes nothing when
+    nothing changed)."""
+
+    class Meta:
+        index_name = "imported"
+        projection = IncludeProjection(["case_number", "starts_at", "place", "version"])
+
+    import_department = UnicodeAttribute(hash_key=True)
+    import_key = UnicodeAttribute(range_key=True)  # iso start # appointment id
+
+
+class AppointmentModel(Model):
+    """A court date, class or check-in under its client. Its reminders are scheduled texts
+    that name it; ``version`` guards every change (edit, cancel, answer, outcome)."""
+
+    class Meta(_Meta):
+        table_name = "appointments"
+
+    client_id = UnicodeAttribute(hash_key=True)
+    appointment_id = UnicodeAttribute(range_key=True)
+    department_id = UnicodeAttribute()
+    case_manager_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    starts_at = UTCDateTimeAttribute()
+    place = UnicodeAttribute(default="")
+    notes = UnicodeAttribute(default="")
+    case_number = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(default="staff")
+    confirmation = UnicodeAttribute(default="none")
+    answered_sid = UnicodeAttribute(null=True)  # the reply that set the confirmation
+    outcome = UnicodeAttribute(null=True)
+    cancelled = BooleanAttribute(default=False)
+    reminded_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute(default=1)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    import_department = UnicodeAttribute(null=True)  # set while an imported date is open
+    import_key = UnicodeAttribute(null=True)
+    imported = ImportedCourtDates()
+
+
+class DepartmentTextsModel(Model):
+    """A department's own reminder texts, edited by its supervisors: ``language:purpose`` →
+    template. Departments without one use the defaults."""
+
+    class Meta(_Meta):
+        table_name = "department-texts"
+
+    department_id = UnicodeAttribute(hash_key=True)
+    templates: MapAttribute[str, str] = MapAttribute(default=dict)
+    version = NumberAttribute(default=1)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class UnclaimedModel(Model):
@@ -357,6 +433,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TwilioMessageModel,
     UnclaimedModel,
     ScheduledTextModel,
+    AppointmentModel,
+    DepartmentTextsModel,
     AuditModel,
     SessionModel,
 )

@@ -11,6 +11,7 @@ import secrets
 import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
@@ -23,6 +24,7 @@ from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row, client_subject
 from .conversations import to_row
 from .models import (
+    AppointmentModel,
     AuditModel,
     ClientModel,
     ConversationEntryModel,
@@ -67,6 +69,38 @@ def to_scheduled(row: ScheduledTextModel) -> ScheduledText:
         failure=row.failure or "",
         late_seconds=int(row.late_seconds) if row.late_seconds is not None else None,
         sent_at=row.sent_at,
+        **reminder_fields(row),
+    )
+
+
+def reminder_fields(row: ScheduledTextModel) -> dict[str, Any]:
+    return {
+        "appointment_id": row.appointment_id or "",
+        "reminder_offset": int(row.reminder_offset) if row.reminder_offset is not None else None,
+        "not_after": row.not_after,
+    }
+
+
+def new_row(text: ScheduledText, now: datetime) -> ScheduledTextModel:
+    """A scheduled text as first stored: waiting, on the due index and the department's list."""
+    return ScheduledTextModel(
+        text.client_id,
+        text.scheduled_id,
+        department_id=text.department_id,
+        case_manager_id=text.case_manager_id,
+        author_id=text.author_id,
+        body=text.body,
+        send_at=text.send_at,
+        state=ScheduleState.SCHEDULED.value,
+        version=1,
+        attempts=0,
+        created_at=now,
+        due_key=due_key(text.send_at, text.scheduled_id),
+        due_partition=due_partition(text.scheduled_id),
+        pending_department=text.department_id,
+        appointment_id=text.appointment_id or None,
+        reminder_offset=text.reminder_offset,
+        not_after=text.not_after,
     )
 
 
@@ -85,22 +119,7 @@ class ScheduledStore:
     def add(self, text: ScheduledText) -> ScheduledText:
         """Store a new scheduled text and count it on its client, together."""
         now = datetime.now(UTC)
-        row = ScheduledTextModel(
-            text.client_id,
-            text.scheduled_id,
-            department_id=text.department_id,
-            case_manager_id=text.case_manager_id,
-            author_id=text.author_id,
-            body=text.body,
-            send_at=text.send_at,
-            state=ScheduleState.SCHEDULED.value,
-            version=1,
-            attempts=0,
-            created_at=now,
-            due_key=due_key(text.send_at, text.scheduled_id),
-            due_partition=due_partition(text.scheduled_id),
-            pending_department=text.department_id,
-        )
+        row = new_row(text, now)
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
@@ -270,6 +289,13 @@ class ScheduledStore:
                     & (ScheduledTextModel.version == text.version)
                     & (ScheduledTextModel.attempts == text.attempts),
                 )
+                if text.appointment_id and first_rows is not None:
+                    # a reply of "Y" from now on may confirm this appointment
+                    tx.update(
+                        AppointmentModel(text.client_id, text.appointment_id),
+                        actions=[AppointmentModel.reminded_at.set(now)],
+                    )  # no condition: appointments are never deleted, and a reminder
+                    # must never stay unsent because of its appointment's row
 
         try:
             retry_transient(f"claim {text.scheduled_id}", write)
@@ -375,7 +401,11 @@ class ScheduledStore:
         return True
 
     def fail(
-        self, text: ScheduledText, reason: str, marker: ConversationEntry | None = None
+        self,
+        text: ScheduledText,
+        reason: str,
+        marker: ConversationEntry | None = None,
+        state: ScheduleState = ScheduleState.FAILED,
     ) -> bool:
         """→ failed, with the reason shown on it; the client's count goes down. A text that
         failed before it became a conversation entry leaves ``marker`` in the conversation
@@ -390,7 +420,7 @@ class ScheduledStore:
                 tx.update(
                     ScheduledTextModel(text.client_id, text.scheduled_id),
                     actions=[
-                        *finished(ScheduleState.FAILED, now),
+                        *finished(state, now),
                         ScheduledTextModel.failure.set(reason),
                     ],
                     condition=in_state(
@@ -427,6 +457,7 @@ def to_due(row: ScheduledTextModel) -> ScheduledText:
         send_at=row.send_at,
         state=ScheduleState(row.state),
         version=int(row.version or 1),
+        **reminder_fields(row),
     )
 
 

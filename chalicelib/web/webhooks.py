@@ -23,12 +23,13 @@ from .public_url import public_base_url
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import delivery_status, fallback, receiving, webhook_checks
+    from ..services import answers, delivery_status, fallback, receiving, webhook_checks
 else:  # loaded by the first webhook, not by a page's cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     delivery_status = lazy_module("chalicelib.services.delivery_status")
     fallback = lazy_module("chalicelib.services.fallback")
     receiving = lazy_module("chalicelib.services.receiving")
+    answers = lazy_module("chalicelib.services.answers")
     webhook_checks = lazy_module("chalicelib.services.webhook_checks")
 
 bp = Blueprint(__name__)
@@ -97,8 +98,14 @@ def inbound_sms() -> Response:
         try:
             text = receiving.InboundText.from_form(form)
             stores = bootstrap.stores()
+            jurisdiction = get_jurisdiction()
             result = receiving.receive_text(
-                text, get_jurisdiction(), stores.clients, stores.inbound, stores.unclaimed
+                text,
+                jurisdiction,
+                stores.clients,
+                stores.inbound,
+                stores.unclaimed,
+                answers.answer_handler(stores.appointments, stores.department_texts, jurisdiction),
             )
         except ValidationFailed as exc:
             log.warning("refused an inbound text", extra={"fields": sorted(exc.field_errors)})

@@ -11,7 +11,6 @@ import secrets
 import threading
 from datetime import UTC, datetime, timedelta
 
-import boto3
 import pytest
 import time_machine
 
@@ -19,41 +18,6 @@ from infra.local.fake_twilio import OPTED_OUT_NUMBER
 from tests.helpers import fresh_phone
 
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture()
-def queue(stack):
-    from chalicelib.adapters.queue import MessageQueue
-
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(
-        QueueName=f"test-send-{secrets.token_hex(4)}", Attributes={"VisibilityTimeout": "2"}
-    )["QueueUrl"]
-    return MessageQueue(sqs, url)
-
-
-@pytest.fixture()
-def sender(stack, stores, queue):
-    from chalicelib import bootstrap
-    from chalicelib.config import get_jurisdiction
-    from chalicelib.services.sending import Pacer, Sender
-
-    return Sender(
-        clients=stores.clients,
-        scheduled=stores.scheduled,
-        outbound=stores.outbound,
-        gateway=bootstrap.twilio(),
-        jurisdiction=get_jurisdiction(),
-        queue=queue,
-        status_callback_base=stack.app_url + "/webhooks/twilio/status",
-        pacer=Pacer(sleep=lambda _: None),  # pacing has its own test
-    )
-
-
-@pytest.fixture()
-def twilio(stack):
-    yield stack.twilio
-    stack.twilio.clear_faults()
 
 
 def new_client(stores, phone: str | None = None, department: str = "probation"):

@@ -1,0 +1,627 @@
+"""Court dates imported from a court system's calendar export (a CSV a supervisor uploads).
+
+Pure: bytes in, one verdict per row out. Storing the new and changed dates, and showing
+the verdicts before anything is stored, is the caller's job. Each jurisdiction names the
+export's columns in its jurisdiction file, under ``"court_import"``::
+
+    {"columns": {"id_number": "ofndr_num", "date": "crt_dt", "time": "crt_tm",
+                 "room": "crt_rm", "location": "crt_loc_cd", "case_number": null},
+     "date_format": "%m/%d/%Y", "time_format": "%H:%M",
+     "location_code_column": "crt_loc_cd", "location_name_column": "crt_loc_desc",
+     "locations": {"SLDC": "Matheson Courthouse, 450 S State St, Salt Lake City"}}
+
+Every key may be left out (see ``CourtMapping`` for the defaults); an optional column set to
+null or "" is not read, and an optional column the file lacks reads as empty. Formats are
+``strptime`` formats, one per mapping. The location columns name the two columns of the
+separate locations file (``load_locations``), whose codes add to or override ``locations``.
+
+Cells are text, never formulas: an id number that looks like one is just an unknown id, and
+the room, location and case number lose the leading characters spreadsheets execute
+(= + - @ tab CR) in case someone opens an export of them. The place is text in an SMS and in
+pages that escape it; it is never rendered as HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from .errors import ValidationFailed
+from .scheduling import MAX_AHEAD, local_to_utc
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_CELL = 200  # the longest id, room, location code or case number we take
+MAX_PLACE = 200  # as long as a place typed on the appointment form may be
+FILE = "file"
+SETTING = "court_import"
+COLUMN_KEYS = ("id_number", "date", "time", "room", "location", "case_number")
+REQUIRED_COLUMNS = ("id_number", "date", "time")
+SETTINGS = frozenset(
+    {
+        "columns",
+        "date_format",
+        "time_format",
+        "locations",
+        "location_code_column",
+        "location_name_column",
+    }
+)
+FORMULA_START = "=+-@"  # with tab and CR, which whitespace clean-up removes first
+ROOM_WORDS = ("room", "courtroom", "ctrm", "sala")
+# How a strptime directive reads to a person ("%m/%d/%Y" → "MM/DD/YYYY").
+FORMAT_WORDS = {
+    "%Y": "YYYY",
+    "%y": "YY",
+    "%m": "MM",
+    "%d": "DD",
+    "%b": "Mon",
+    "%B": "Month",
+    "%j": "DDD",
+    "%H": "HH",
+    "%I": "hh",
+    "%M": "MM",
+    "%S": "SS",
+    "%p": "AM/PM",
+    "%%": "%",
+}
+SAMPLE_DAY = datetime(2026, 11, 29)  # a day above 12, so a format missing the day shows
+SAMPLE_TIME = datetime(1900, 1, 1, 14, 35)  # afternoon, so a 12-hour format without %p shows
+
+
+@dataclass(frozen=True)
+class CourtMapping:
+    """Which column holds what; an empty name means the export has no such column."""
+
+    id_number_column: str = "id_number"
+    date_column: str = "date"
+    date_format: str = "%Y-%m-%d"
+    time_column: str = "time"
+    time_format: str = "%H:%M"
+    room_column: str = "room"
+    location_column: str = "location"
+    case_number_column: str = "case_number"
+    locations: Mapping[str, str] = field(default_factory=dict)  # code → description
+    location_code_column: str = "crt_loc_cd"
+    location_name_column: str = "crt_loc_desc"
+
+    def column(self, key: str) -> str:
+        """The file's name for one of COLUMN_KEYS."""
+        return str(getattr(self, f"{key}_column"))
+
+
+def describe_format(fmt: str) -> str:
+    """A strptime format as a person writes it: "%m/%d/%Y" → "MM/DD/YYYY"."""
+    return re.sub(r"%.", lambda m: FORMAT_WORDS.get(m.group(), m.group()), fmt)
+
+
+def _round_trips(fmt: str, sample: datetime, part: str) -> bool:
+    """True when ``fmt`` writes and reads back the sample's date (or time) unchanged."""
+    try:
+        parsed = datetime.strptime(sample.strftime(fmt), fmt)
+    except (ValueError, TypeError, re.error):
+        return False
+    if part == "date":
+        return parsed.date() == sample.date()
+    return parsed.time() == sample.time()
+
+
+def _column_names(raw: Any, errors: dict[str, str]) -> dict[str, str]:
+    """The "columns" object checked: required ones named, optional ones named or off."""
+    defaults = CourtMapping()
+    names = {key: defaults.column(key) for key in COLUMN_KEYS}
+    if raw is None:
+        return names
+    if not isinstance(raw, Mapping):
+        errors[f"{SETTING}.columns"] = "must be an object naming the file's columns"
+        return names
+    for key in sorted(set(raw) - set(COLUMN_KEYS)):
+        errors[f"{SETTING}.columns.{key}"] = f"is not a column we read ({', '.join(COLUMN_KEYS)})"
+    for key in COLUMN_KEYS:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if value is None or value == "":
+            if key in REQUIRED_COLUMNS:
+                errors[f"{SETTING}.columns.{key}"] = "is required"
+            names[key] = ""
+        elif not isinstance(value, str) or not value.strip():
+            errors[f"{SETTING}.columns.{key}"] = "must be a column name"
+        else:
+            names[key] = value.strip()
+    seen: dict[str, str] = {}
+    for key, name in names.items():
+        if name and name.casefold() in seen:
+            errors[f"{SETTING}.columns.{key}"] = f"names the same column as {seen[name.casefold()]}"
+        seen.setdefault(name.casefold(), key)
+    return names
+
+
+def _locations(raw: Any, errors: dict[str, str]) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(code, str) and code.strip() and isinstance(name, str) and name.strip()
+        for code, name in raw.items()
+    ):
+        errors[f"{SETTING}.locations"] = "must map each location code to a description"
+        return {}
+    return {code.strip(): " ".join(name.split()) for code, name in raw.items()}
+
+
+def mapping_from(raw: Mapping[str, Any] | None) -> CourtMapping:
+    """The jurisdiction's ``"court_import"`` object checked (every problem at once, naming
+    the setting); no object means the default columns."""
+    if raw is None:
+        return CourtMapping()
+    if not isinstance(raw, Mapping):
+        raise ValidationFailed({SETTING: "must be an object"})
+    errors: dict[str, str] = {}
+    for key in sorted(set(raw) - SETTINGS):
+        errors[f"{SETTING}.{key}"] = "is not a setting we read"
+    names = _column_names(raw.get("columns"), errors)
+    defaults = CourtMapping()
+    formats: dict[str, str] = {}
+    for part, sample, default in (
+        ("date", SAMPLE_DAY, defaults.date_format),
+        ("time", SAMPLE_TIME, defaults.time_format),
+    ):
+        fmt = raw.get(f"{part}_format", default)
+        if not isinstance(fmt, str) or not _round_trips(fmt, sample, part):
+            errors[f"{SETTING}.{part}_format"] = (
+                f"{fmt!r} is not a strptime format that reads a whole {part} (like {default!r})"
+            )
+            fmt = default
+        formats[part] = fmt
+    locations = _locations(raw.get("locations"), errors)
+    files: dict[str, str] = {}
+    for key in ("location_code_column", "location_name_column"):
+        value = raw.get(key, getattr(defaults, key))
+        if not isinstance(value, str) or not value.strip():
+            errors[f"{SETTING}.{key}"] = "must be a column name"
+            value = getattr(defaults, key)
+        files[key] = value.strip()
+    if errors:
+        raise ValidationFailed(errors)
+    return CourtMapping(
+        id_number_column=names["id_number"],
+        date_column=names["date"],
+        date_format=formats["date"],
+        time_column=names["time"],
+        time_format=formats["time"],
+        room_column=names["room"],
+        location_column=names["location"],
+        case_number_column=names["case_number"],
+        locations=locations,
+        location_code_column=files["location_code_column"],
+        location_name_column=files["location_name_column"],
+    )
+
+
+def decode(data: bytes) -> str:
+    """The file as text: UTF-8 (BOM dropped) when it is, else Windows-1252 as Excel writes
+    it, else Latin-1, which reads any bytes. Empty and oversized files are refused."""
+    if not data:
+        raise ValidationFailed({FILE: "The file is empty."})
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(
+            {FILE: f"The file is {len(data) / 1024 / 1024:.1f} MB; split it: at most 2 MB."}
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first file line, cells) of each record, blank ones skipped; bad CSV refused."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next_line = 1
+    try:
+        for cells in reader:
+            line, next_line = next_line, reader.line_num + 1
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+    except csv.Error as exc:
+        raise ValidationFailed({FILE: f"Line {next_line} is not valid CSV: {exc}."}) from exc
+
+
+def _header_name(cell: str) -> str:
+    return cell.strip().lstrip("\ufeff").strip().casefold()
+
+
+def _header(
+    records: Iterator[tuple[int, list[str]]], wanted: Mapping[str, str], required: Iterable[str]
+) -> tuple[int, dict[str, int | None]]:
+    """The header's width and where each wanted column is (None: the file lacks it)."""
+    first = next(records, None)
+    cells = first[1] if first else []
+    positions: dict[str, int] = {}
+    repeated: set[str] = set()
+    for index, cell in enumerate(cells):
+        name = _header_name(cell)
+        if name in positions:
+            repeated.add(cell.strip())
+        positions.setdefault(name, index)
+    missing = [wanted[key] for key in required if wanted[key].casefold() not in positions]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        raise ValidationFailed(
+            {
+                FILE: f"The first row has no column {names}. Upload a comma-separated (CSV) "
+                "file whose first row names the columns."
+            }
+        )
+    used = {name.casefold() for name in wanted.values() if name}
+    clashes = sorted(name for name in repeated if name.casefold() in used)
+    if clashes:
+        raise ValidationFailed({FILE: f"The first row names column '{clashes[0]}' twice."})
+    where = {key: positions.get(name.casefold()) if name else None for key, name in wanted.items()}
+    return len(cells), where
+
+
+def _data_rows(
+    records: Iterator[tuple[int, list[str]]],
+) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    for record in records:
+        rows.append(record)
+        if len(rows) > MAX_ROWS:
+            raise ValidationFailed({FILE: f"Split the file: at most {MAX_ROWS:,} rows."})
+    return rows
+
+
+def plain_text(value: str) -> str:
+    """A cell as plain text: control characters and runs of whitespace made single spaces,
+    and the leading characters that make a spreadsheet run a formula dropped."""
+    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    return " ".join(cleaned.split()).lstrip(FORMULA_START + " ")
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def load_locations(data: bytes, mapping: CourtMapping | None = None) -> dict[str, str]:
+    """The court's location table (code, description) from its own small CSV export."""
+    mapping = mapping or CourtMapping()
+    records = _records(decode(data))
+    wanted = {"code": mapping.location_code_column, "name": mapping.location_name_column}
+    width, where = _header(records, wanted, ("code", "name"))
+    code_at, name_at = where["code"], where["name"]
+    assert code_at is not None and name_at is not None  # _header refuses a missing one
+    locations: dict[str, str] = {}
+    seen: dict[str, str] = {}  # folded code → its description
+    problems: list[str] = []
+    for line, cells in _data_rows(records):
+        if len(cells) != width:
+            problems.append(f"line {line} has {len(cells)} columns, not {width}")
+            continue
+        code, name = plain_text(cells[code_at]), plain_text(cells[name_at])
+        if not code or not name:
+            problems.append(f"line {line} lacks a code or a description")
+        elif len(code) > MAX_CELL or len(name) > MAX_PLACE:
+            problems.append(f"line {line} is longer than {MAX_PLACE} characters")
+        elif seen.setdefault(code.casefold(), name) != name:
+            problems.append(f"line {line} gives code '{code}' a second description")
+        else:
+            locations.setdefault(code, name)
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ValidationFailed({FILE: "Fix the locations file: " + "; ".join(problems[:5]) + more})
+    return locations
+
+
+@dataclass(frozen=True)
+class CourtRow:
+    line: int  # 1-based line of the file, the header being line 1
+    id_number: str
+    starts_local_date: date
+    starts_local_time: time
+    room: str
+    place: str  # location description (or its code when unknown), then the room
+    case_number: str
+
+
+class Verdict(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    UNKNOWN_ID = "unknown id"
+    BAD_DATE = "bad date"
+    DUPLICATE = "duplicate row"
+    BAD_ROW = "bad row"  # a required value missing, the wrong number of columns, too long
+
+
+@dataclass(frozen=True)
+class Known:
+    """A court date stored by an earlier import."""
+
+    appointment_id: str
+    client_id: str
+    case_number: str
+    starts_at: datetime  # UTC
+    place: str
+
+
+@dataclass(frozen=True)
+class RowResult:
+    line: int
+    verdict: Verdict
+    client_id: str = ""
+    row: CourtRow | None = None
+    starts_at: datetime | None = None  # UTC
+    known: Known | None = None  # the stored date this row changes or matches
+    message: str = ""  # for the person who uploaded the file
+
+
+def _room_text(room: str) -> str:
+    """ "W43" → "Room W43"; a room already written out ("Sala Peña") stays as it is."""
+    if not room or " " in room or room.casefold().startswith(ROOM_WORDS):
+        return room
+    return f"Room {room}"
+
+
+def _place(code: str, room: str, locations: Mapping[str, str]) -> str:
+    where = locations.get(code.casefold(), code) if code else ""
+    return ", ".join(part for part in (where, _room_text(room)) if part)
+
+
+@dataclass
+class _Reader:
+    """What reading one row needs, fixed for the whole file."""
+
+    mapping: CourtMapping
+    zone: ZoneInfo
+    now: datetime
+    width: int
+    where: dict[str, int | None]
+    clients: dict[str, str]  # folded id number → client id
+    locations: dict[str, str]  # folded code → description
+
+    def cell(self, cells: list[str], key: str) -> str:
+        index = self.where[key]
+        return cells[index].strip() if index is not None else ""
+
+    def read(self, line: int, cells: list[str]) -> RowResult:
+        """One row's own verdict: everything that needs no other row."""
+        if len(cells) != self.width:
+            message = f"Has {len(cells)} columns; the first row has {self.width}."
+            return RowResult(line, Verdict.BAD_ROW, message=message)
+        values = {key: self.cell(cells, key) for key in COLUMN_KEYS}
+        empty = [self.mapping.column(key) for key in REQUIRED_COLUMNS if not values[key]]
+        if empty:
+            names = ", ".join(f"'{name}'" for name in empty)
+            return RowResult(line, Verdict.BAD_ROW, message=f"No value in column {names}.")
+        long = [self.mapping.column(key) for key in COLUMN_KEYS if len(values[key]) > MAX_CELL]
+        if long:
+            message = f"Column '{long[0]}' holds more than {MAX_CELL} characters."
+            return RowResult(line, Verdict.BAD_ROW, message=message)
+        room, code = plain_text(values["room"]), plain_text(values["location"])
+        place = _place(code, room, self.locations)
+        if len(place) > MAX_PLACE:
+            message = f"The place would be longer than {MAX_PLACE} characters."
+            return RowResult(line, Verdict.BAD_ROW, message=message)
+        client_id = self.clients.get(values["id_number"].casefold(), "")
+        row, bad_format = self.parse(line, values, room, place)
+        if not client_id:
+            message = f"No client has id number '{_short(values['id_number'])}' in this department."
+            return RowResult(line, Verdict.UNKNOWN_ID, row=row, message=message)
+        if row is None:
+            return RowResult(line, Verdict.BAD_DATE, client_id, message=bad_format)
+        try:
+            starts_at = local_to_utc(row.starts_local_date, row.starts_local_time, self.zone)
+        except ValidationFailed as exc:
+            message = " ".join(exc.field_errors.values())
+            return RowResult(line, Verdict.BAD_DATE, client_id, row, message=message)
+        when = f"{values['date']} {values['time']}"
+        if starts_at < self.now:
+            message = f"{when} is in the past."
+            return RowResult(line, Verdict.BAD_DATE, client_id, row, starts_at, message=message)
+        if starts_at > self.now + MAX_AHEAD:
+            message = f"{when} is more than a year ahead."
+            return RowResult(line, Verdict.BAD_DATE, client_id, row, starts_at, message=message)
+        return RowResult(line, Verdict.NEW, client_id, row, starts_at)
+
+    def parse(
+        self, line: int, values: Mapping[str, str], room: str, place: str
+    ) -> tuple[CourtRow | None, str]:
+        """The row with its date and time read, or None and what is wrong with them."""
+        problems: list[str] = []
+        day: date | None = None
+        at: time | None = None
+        try:
+            day = datetime.strptime(values["date"], self.mapping.date_format).date()
+        except ValueError:
+            text = describe_format(self.mapping.date_format)
+            problems.append(f"Date '{_short(values['date'])}' is not {text}.")
+        try:
+            at = datetime.strptime(values["time"], self.mapping.time_format).time()
+        except ValueError:
+            text = describe_format(self.mapping.time_format)
+            problems.append(f"Time '{_short(values['time'])}' is not {text}.")
+        if day is None or at is None:
+            return None, " ".join(problems)
+        row = CourtRow(
+            line=line,
+            id_number=values["id_number"],
+            starts_local_date=day,
+            starts_local_time=at,
+            room=room,
+            place=place,
+            case_number=plain_text(values["case_number"]),
+        )
+        return row, ""
+
+
+def _moved(
+    known: Known, starts_at: datetime, place: str, mapping: CourtMapping, zone: ZoneInfo
+) -> str:
+    """What a changed row changes, in the file's own date and time formats."""
+    parts = []
+    if known.starts_at != starts_at:
+        local = known.starts_at.astimezone(zone)
+        was = f"{local.strftime(mapping.date_format)} {local.strftime(mapping.time_format)}"
+        parts.append(f"Was {was}.")
+    if known.place != place:
+        parts.append(f"Place was '{known.place}'." if known.place else "Had no place.")
+    return " ".join(parts)
+
+
+def plan_import(
+    data: bytes,
+    mapping: CourtMapping,
+    zone: ZoneInfo,
+    clients_by_id_number: Mapping[str, str],
+    known: Sequence[Known],
+    now: datetime,
+) -> list[RowResult]:
+    """A verdict for every data row of the file, in file order.
+
+    An imported court date is the same one again when it has the same client and case
+    number; without case numbers, a client's rows are paired with that client's upcoming
+    imported dates in time order (an exact match first, then the rest in order as changes).
+    Dates already past are not touched: a hearing that happened is a record, not a plan.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be aware")
+    records = _records(decode(data))
+    wanted = {key: mapping.column(key) for key in COLUMN_KEYS}
+    width, where = _header(records, wanted, REQUIRED_COLUMNS)
+    reader = _Reader(
+        mapping=mapping,
+        zone=zone,
+        now=now,
+        width=width,
+        where=where,
+        clients={k.strip().casefold(): v for k, v in clients_by_id_number.items()},
+        locations={k.strip().casefold(): v for k, v in mapping.locations.items()},
+    )
+    results = [reader.read(line, cells) for line, cells in _data_rows(records)]
+    results = _mark_duplicates(results)
+    return _match(results, known, mapping, zone, now)
+
+
+def _case_key(result: RowResult) -> tuple[str, str] | None:
+    assert result.row is not None
+    case = result.row.case_number.casefold()
+    return (result.client_id, case) if case else None
+
+
+def _mark_duplicates(results: list[RowResult]) -> list[RowResult]:
+    """A row that repeats an earlier one (the same date, or the same client's case)."""
+    same_date: dict[tuple[str, datetime | None, str, str], int] = {}
+    same_case: dict[tuple[str, str], int] = {}
+    marked: list[RowResult] = []
+    for result in results:
+        if result.verdict is not Verdict.NEW or result.row is None:
+            marked.append(result)
+            continue
+        row = result.row
+        key = (result.client_id, result.starts_at, row.place, row.case_number.casefold())
+        case_key = _case_key(result)
+        if key in same_date:
+            message = f"Same court date as line {same_date[key]}."
+        elif case_key is not None and case_key in same_case:
+            message = (
+                f"Line {same_case[case_key]} already has case '{row.case_number}' for this client."
+            )
+        else:
+            same_date[key] = result.line
+            if case_key is not None:
+                same_case[case_key] = result.line
+            marked.append(result)
+            continue
+        marked.append(
+            RowResult(
+                result.line,
+                Verdict.DUPLICATE,
+                result.client_id,
+                row,
+                result.starts_at,
+                message=message,
+            )
+        )
+    return marked
+
+
+def _compared(result: RowResult, known: Known, mapping: CourtMapping, zone: ZoneInfo) -> RowResult:
+    """The row set against the stored date it stands for."""
+    assert result.row is not None and result.starts_at is not None
+    if known.starts_at == result.starts_at and known.place == result.row.place:
+        return RowResult(
+            result.line, Verdict.UNCHANGED, result.client_id, result.row, result.starts_at, known
+        )
+    message = _moved(known, result.starts_at, result.row.place, mapping, zone)
+    return RowResult(
+        result.line, Verdict.CHANGED, result.client_id, result.row, result.starts_at, known, message
+    )
+
+
+def _match(
+    results: list[RowResult],
+    known: Sequence[Known],
+    mapping: CourtMapping,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[RowResult]:
+    """NEW rows that stand for a stored date become UNCHANGED or CHANGED."""
+    upcoming = [k for k in known if k.starts_at >= now]
+    by_case: dict[tuple[str, str], Known] = {}
+    by_client: dict[str, list[Known]] = {}
+    for item in sorted(upcoming, key=lambda k: (k.starts_at, k.appointment_id)):
+        case = item.case_number.strip().casefold()
+        if case:
+            by_case.setdefault((item.client_id, case), item)
+        else:
+            by_client.setdefault(item.client_id, []).append(item)
+    matched = list(results)
+    unpaired: dict[str, list[int]] = {}  # client id → positions of rows without a case number
+    for position, result in enumerate(results):
+        if result.verdict is not Verdict.NEW:
+            continue
+        case_key = _case_key(result)
+        if case_key is None:
+            unpaired.setdefault(result.client_id, []).append(position)
+        elif case_key in by_case:
+            matched[position] = _compared(result, by_case[case_key], mapping, zone)
+    for client_id, positions in unpaired.items():
+        pool = list(by_client.get(client_id, []))
+        waiting = sorted(positions, key=lambda p: (results[p].starts_at, results[p].line))
+        for position in list(waiting):
+            result = results[position]
+            assert result.row is not None
+            same = next(
+                (
+                    k
+                    for k in pool
+                    if k.starts_at == result.starts_at and k.place == result.row.place
+                ),
+                None,
+            )
+            if same is not None:
+                pool.remove(same)
+                waiting.remove(position)
+                matched[position] = _compared(result, same, mapping, zone)
+        for position, item in zip(waiting, pool, strict=False):
+            matched[position] = _compared(results[position], item, mapping, zone)
+    return matched
+
+
+def summary(results: Iterable[RowResult]) -> dict[Verdict, int]:
+    """How many rows got each verdict (every verdict listed, zero or not)."""
+    counts = Counter(result.verdict for result in results)
+    return {verdict: counts[verdict] for verdict in Verdict}

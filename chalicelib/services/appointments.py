@@ -1,0 +1,447 @@
+"""Appointments and their reminders: add, move, cancel, record the outcome, and a client's
+"Y" or "N" in reply to a reminder.
+
+Reminders are scheduled texts (the same sweep, queue and sender, so exactly once, opt-out
+checked at send time, status shown). Moving an appointment changes its waiting reminders
+as a difference: each offset's reminder is moved, cancelled when its new time has passed,
+or added when the appointment moved later than an offset that had already gone out.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..domain.appointments import (
+    Appointment,
+    AppointmentDetails,
+    Confirmation,
+    Outcome,
+    reminder_times,
+)
+from ..domain.clients import Client
+from ..domain.confirmations import Answer, answer_in
+from ..domain.conversation import marker
+from ..domain.errors import ClientCommError, Forbidden, NotFound, NotStored, ValidationFailed
+from ..domain.jurisdiction import Jurisdiction
+from ..domain.reminder_texts import Purpose, ReminderValues, render, template_for
+from ..domain.scheduling import ScheduledText
+from ..domain.users import User
+from ..store.appointments import AppointmentChange, AppointmentStore, Conflict, DepartmentTextsStore
+from ..store.clients import ClientStore
+from .caseload import open_client
+
+log = logging.getLogger(__name__)
+TRIES = 4  # a sender or a reply changed something meanwhile: read again, this often
+
+
+class AppointmentClosed(ClientCommError):
+    """Cancelled, or its outcome recorded: it can't be changed any more."""
+
+
+@dataclass(frozen=True)
+class Texts:
+    """What reminder texts need: the jurisdiction (zone, offsets) and the department's own
+    templates, language → purpose → template."""
+
+    jurisdiction: Jurisdiction
+    custom: Mapping[str, Mapping[str, str]]
+    minutes_per_day: int | None = None
+
+    def render(self, purpose: Purpose, appt: Appointment, client: Client) -> str:
+        values = ReminderValues(
+            first_name=client.first_name,
+            kind=appt.kind.value,
+            starts_local=appt.starts_at.astimezone(self.jurisdiction.zone),
+            place=appt.place,
+        )
+        template = template_for(self.custom, client.language, purpose)
+        return render(template, values, client.language)
+
+
+def department_texts(
+    store: DepartmentTextsStore,
+    jurisdiction: Jurisdiction,
+    department_id: str,
+    minutes_per_day: int | None = None,
+) -> Texts:
+    flat, _ = store.get(department_id)
+    return Texts(jurisdiction, nest(flat), minutes_per_day)
+
+
+def nest(flat: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Stored as ``language:purpose`` → template; used as language → purpose → template."""
+    nested: dict[str, dict[str, str]] = {}
+    for key, template in flat.items():
+        language, _, purpose = key.partition(":")
+        nested.setdefault(language, {})[purpose] = template
+    return nested
+
+
+def appointments_of(
+    user: User, clients: ClientStore, store: AppointmentStore, client_id: str
+) -> list[Appointment]:
+    client = open_client(user, clients, client_id)
+    return store.for_client(client.client_id)
+
+
+def add_appointment(
+    user: User,
+    clients: ClientStore,
+    store: AppointmentStore,
+    texts: Texts,
+    client_id: str,
+    form: Mapping[str, str],
+    now: datetime,
+) -> Appointment:
+    client = open_client(user, clients, client_id)
+    details = AppointmentDetails.from_form(form, texts.jurisdiction.zone, now)
+    appt = Appointment(
+        client_id=client.client_id,
+        appointment_id=secrets.token_hex(12),
+        department_id=client.department_id,
+        case_manager_id=client.case_manager_id,
+        kind=details.kind,
+        starts_at=details.starts_at,
+        place=details.place,
+        notes=details.notes,
+    )
+    create(store, client, appt, texts, user.user_id, now)
+    return appt
+
+
+def create(
+    store: AppointmentStore,
+    client: Client,
+    appt: Appointment,
+    texts: Texts,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Store a new appointment with its reminders (those whose time has not passed)."""
+    if client.appointments is None:
+        store.ensure_summary(client.client_id)
+    reminders = [] if client.opted_out else new_reminders(appt, client, texts, actor, now, set())
+    store.apply(
+        AppointmentChange(appt, actor, "appointment_add", new=True, add_reminders=reminders)
+    )
+
+
+def edit_appointment(
+    user: User,
+    clients: ClientStore,
+    store: AppointmentStore,
+    texts: Texts,
+    client_id: str,
+    appointment_id: str,
+    form: Mapping[str, str],
+    now: datetime,
+) -> Appointment:
+    client = open_client(user, clients, client_id)
+    details = AppointmentDetails.from_form(form, texts.jurisdiction.zone, now)
+    current = _open_appointment(store, client, appointment_id, form)
+    return move(store, client, current, details, texts, user.user_id, now)
+
+
+def move(
+    store: AppointmentStore,
+    client: Client,
+    current: Appointment,
+    details: AppointmentDetails,
+    texts: Texts,
+    actor: str,
+    now: datetime,
+) -> Appointment:
+    """Change an appointment; its waiting reminders follow as a difference. A new time
+    clears the confirmation (the client confirmed the old one)."""
+    for _ in range(TRIES):
+        moved_time = details.starts_at != current.starts_at
+        changed = replace(
+            current,
+            kind=details.kind,
+            starts_at=details.starts_at,
+            place=details.place,
+            notes=details.notes,
+            confirmation=Confirmation.NONE if moved_time else current.confirmation,
+            reminded_at=None if moved_time else current.reminded_at,
+        )
+        plan = reminder_plan(store, changed, client, texts, actor, now)
+        try:
+            store.apply(
+                AppointmentChange(
+                    changed,
+                    actor,
+                    "appointment_edit",
+                    add_reminders=plan.add,
+                    move_reminders=plan.move,
+                    cancel_reminders=plan.cancel,
+                    details={"starts_at": changed.starts_at.isoformat()},
+                )
+            )
+            return replace(changed, version=current.version + 1)
+        except Conflict:
+            fresh = store.get(client.client_id, current.appointment_id)
+            if fresh is None or fresh.version != current.version:
+                raise StaleAppointment() from None
+    raise StaleAppointment()
+
+
+class StaleAppointment(ValidationFailed):
+    def __init__(self) -> None:
+        super().__init__(
+            {"version": "Someone changed this appointment after you opened it. Reload the page."}
+        )
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    add: list[ScheduledText]
+    move: list[tuple[ScheduledText, ScheduledText]]
+    cancel: list[ScheduledText]
+
+
+def reminder_plan(
+    store: AppointmentStore,
+    appt: Appointment,
+    client: Client,
+    texts: Texts,
+    actor: str,
+    now: datetime,
+) -> ReminderPlan:
+    """Per offset: move the waiting reminder, cancel it when its new time has passed, or add
+    one when none is waiting (a reminder already sent was about the old time)."""
+    waiting = {
+        r.reminder_offset: r
+        for r in store.reminders_of(appt.client_id, appt.appointment_id)
+        if r.state.editable and r.reminder_offset is not None
+    }
+    wanted = {
+        t.offset_days: t
+        for t in reminder_times(
+            appt.starts_at,
+            texts.jurisdiction.reminder_offsets_days,
+            texts.jurisdiction.zone,
+            now,
+            texts.minutes_per_day,
+        )
+    }
+    body = texts.render(Purpose.REMINDER, appt, client)
+    moves, cancels = [], []
+    for offset, old in waiting.items():
+        when = wanted.get(offset)
+        if when is None or client.opted_out:
+            cancels.append(old)
+        elif when.send_at != old.send_at or body != old.body or old.not_after != appt.starts_at:
+            moves.append(
+                (old, replace(old, body=body, send_at=when.send_at, not_after=appt.starts_at))
+            )
+    adds = [] if client.opted_out else new_reminders(appt, client, texts, actor, now, set(waiting))
+    return ReminderPlan(adds, moves, cancels)
+
+
+def new_reminders(
+    appt: Appointment,
+    client: Client,
+    texts: Texts,
+    actor: str,
+    now: datetime,
+    skip_offsets: set[int | None],
+) -> list[ScheduledText]:
+    body = texts.render(Purpose.REMINDER, appt, client)
+    return [
+        ScheduledText(
+            client_id=client.client_id,
+            scheduled_id=secrets.token_hex(16),
+            department_id=client.department_id,
+            case_manager_id=client.case_manager_id,
+            author_id=actor,
+            body=body,
+            send_at=when.send_at,
+            appointment_id=appt.appointment_id,
+            reminder_offset=when.offset_days,
+            not_after=appt.starts_at,
+        )
+        for when in reminder_times(
+            appt.starts_at,
+            texts.jurisdiction.reminder_offsets_days,
+            texts.jurisdiction.zone,
+            now,
+            texts.minutes_per_day,
+        )
+        if when.offset_days not in skip_offsets
+    ]
+
+
+def cancel_appointment(
+    user: User,
+    clients: ClientStore,
+    store: AppointmentStore,
+    texts: Texts,
+    client_id: str,
+    appointment_id: str,
+    form: Mapping[str, str],
+    now: datetime,
+) -> Appointment:
+    """Cancel it and its waiting reminders; with ``notify`` ticked, the client gets a
+    "cancelled" text (through the send queue, like any scheduled text: within a minute)."""
+    client = open_client(user, clients, client_id)
+    current = _open_appointment(store, client, appointment_id, form)
+    notify = form.get("notify") == "yes"
+    if notify and client.opted_out:
+        raise ValidationFailed(
+            {"notify": f"{client.full_name} replied STOP, so no text can be sent."}
+        )
+    for _ in range(TRIES):
+        cancelled = replace(current, cancelled=True)
+        waiting = [
+            r for r in store.reminders_of(client.client_id, appointment_id) if r.state.editable
+        ]
+        notice = (
+            [
+                ScheduledText(
+                    client_id=client.client_id,
+                    scheduled_id=secrets.token_hex(16),
+                    department_id=client.department_id,
+                    case_manager_id=client.case_manager_id,
+                    author_id=user.user_id,
+                    body=texts.render(Purpose.CANCELLED, current, client),
+                    send_at=now,
+                )
+            ]
+            if notify
+            else []
+        )
+        try:
+            store.apply(
+                AppointmentChange(
+                    cancelled,
+                    user.user_id,
+                    "appointment_cancel",
+                    cancel_reminders=waiting,
+                    extra_texts=notice,
+                    details={"notified": "yes" if notify else "no"},
+                )
+            )
+            return replace(cancelled, version=current.version + 1)
+        except Conflict:
+            fresh = store.get(client.client_id, appointment_id)
+            if fresh is None or fresh.version != current.version:
+                raise StaleAppointment() from None
+    raise StaleAppointment()
+
+
+def record_outcome(
+    user: User,
+    clients: ClientStore,
+    store: AppointmentStore,
+    client_id: str,
+    appointment_id: str,
+    form: Mapping[str, str],
+    now: datetime,
+) -> Appointment:
+    """Attended, missed or rescheduled: only once the appointment's time has come."""
+    client = open_client(user, clients, client_id)
+    current = _open_appointment(store, client, appointment_id, form)
+    try:
+        outcome = Outcome(form.get("outcome", ""))
+    except ValueError:
+        raise ValidationFailed({"outcome": "Choose attended, missed or rescheduled."}) from None
+    if current.starts_at > now:
+        raise ValidationFailed({"outcome": "The appointment has not happened yet."})
+    done = replace(current, outcome=outcome)
+    try:
+        store.apply(
+            AppointmentChange(
+                done, user.user_id, "appointment_outcome", details={"outcome": outcome.value}
+            )
+        )
+    except Conflict:
+        raise StaleAppointment() from None
+    return replace(done, version=current.version + 1)
+
+
+def _open_appointment(
+    store: AppointmentStore, client: Client, appointment_id: str, form: Mapping[str, str]
+) -> Appointment:
+    """The appointment as the form saw it: still open, and at the version the form showed."""
+    current = store.get(client.client_id, appointment_id[:64])
+    if current is None:
+        raise NotFound("There is no such appointment.")
+    if not current.open:
+        raise AppointmentClosed(
+            "This appointment was cancelled."
+            if current.cancelled
+            else "This appointment's outcome was already recorded."
+        )
+    try:
+        version = int(form.get("version", ""))
+    except ValueError:
+        raise StaleAppointment() from None
+    if version != current.version:
+        raise StaleAppointment()
+    if current.department_id != client.department_id:
+        raise Forbidden("That appointment belongs to another department.")
+    return current
+
+
+@dataclass(frozen=True)
+class Answered:
+    appointment: Appointment
+    answer: Answer
+    reply: str
+
+
+def answer_reminder(
+    client: Client,
+    sid: str,
+    body: str,
+    store: AppointmentStore,
+    texts: Texts,
+    now: datetime,
+) -> Answered | None:
+    """A client's Y or N after a reminder: confirms (or asks to reschedule) the nearest
+    upcoming appointment that was reminded, once per reply however often Twilio retries.
+    Anything else, or no reminded appointment ahead, is an ordinary text (None)."""
+    answer = answer_in(body)
+    if answer is None or client.opted_out:
+        return None
+    for _ in range(TRIES):
+        appointments = store.for_client(client.client_id)
+        done = next((a for a in appointments if a.answered_sid == sid), None)
+        ahead = [a for a in appointments if a.answerable(now)]
+        if done is None and not ahead:
+            return None
+        target = done or min(ahead, key=lambda a: a.starts_at)
+        purpose = Purpose.THANKS if answer is Answer.CONFIRM else Purpose.RESCHEDULE_NOTED
+        reply = texts.render(purpose, target, client)
+        if done is not None:  # Twilio retried a reply we had already applied
+            return Answered(target, answer, reply)
+        answered = replace(
+            target,
+            confirmation=Confirmation.CONFIRMED
+            if answer is Answer.CONFIRM
+            else Confirmation.RESCHEDULE_ASKED,
+        )
+        local = target.starts_at.astimezone(texts.jurisdiction.zone)
+        said = "confirmed" if answer is Answer.CONFIRM else "asked to reschedule"
+        line = marker(
+            client.client_id,
+            "appointment_answer",
+            f"{client.first_name} {said} the {target.kind.label.lower()} on "
+            f"{local:%a %b %-d, %-I:%M %p}. Reply sent: “{reply}”",
+            details={"appointment": target.appointment_id, "answer": answer.value},
+        )
+        try:
+            store.apply(
+                AppointmentChange(
+                    answered, "client", "appointment_answer", marker=line, answered_sid=sid
+                )
+            )
+        except Conflict:
+            continue  # changed meanwhile (an edit, another reply): look again
+        return Answered(answered, answer, reply)
+    # the text is stored; failing here makes Twilio retry, and the retry applies the answer
+    raise NotStored("The reply could not be applied to its appointment.")

@@ -1,0 +1,328 @@
+"""Appointments under their client, their reminders, and the caseload's summary of them.
+
+Every change is one transaction: the appointment (under a ``version`` condition), its
+reminders (each under its own state and version condition, so a reminder a sender already
+holds is never changed behind its back), the client's summary and count, and an audit row.
+A transaction that loses a race raises ``Conflict``; the use case reads again and retries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from ..domain.appointments import (
+    Appointment,
+    Confirmation,
+    Kind,
+    Outcome,
+    Source,
+    summary_value,
+)
+from ..domain.conversation import ConversationEntry
+from ..domain.scheduling import ScheduledText, ScheduleState
+from .audit import audit_row, client_subject
+from .conversations import to_row
+from .models import AppointmentModel, ClientModel, DepartmentTextsModel, ScheduledTextModel
+from .scheduled import KEEP_FINISHED, due_key, due_partition, in_state, new_row, to_scheduled
+from .transactions import transactions
+from .write_failures import Cause, WriteNotStored, classify, retry_transient
+
+LISTED = 200
+
+
+class Conflict(Exception):
+    """Someone (a person, a sender, a reply) changed the appointment or one of its
+    reminders since it was read."""
+
+
+def import_key(appointment: Appointment) -> str:
+    return due_key(appointment.starts_at, appointment.appointment_id)
+
+
+def to_appointment(row: AppointmentModel) -> Appointment:
+    return Appointment(
+        client_id=row.client_id,
+        appointment_id=row.appointment_id,
+        department_id=row.department_id or "",
+        case_manager_id=row.case_manager_id or "",
+        kind=Kind(row.kind),
+        starts_at=row.starts_at,
+        place=row.place or "",
+        notes=row.notes or "",
+        case_number=row.case_number or "",
+        source=Source(row.source or "staff"),
+        confirmation=Confirmation(row.confirmation or "none"),
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        cancelled=bool(row.cancelled),
+        reminded_at=row.reminded_at,
+        version=int(row.version or 1),
+        answered_sid=row.answered_sid or "",
+    )
+
+
+@dataclass
+class AppointmentChange:
+    """One transaction's worth of change to an appointment and what hangs off it."""
+
+    appointment: Appointment  # as it will be (``version`` as read, for the condition)
+    actor: str
+    action: str  # the audit row's action
+    new: bool = False
+    add_reminders: list[ScheduledText] = field(default_factory=list)
+    move_reminders: list[tuple[ScheduledText, ScheduledText]] = field(default_factory=list)
+    cancel_reminders: list[ScheduledText] = field(default_factory=list)
+    extra_texts: list[ScheduledText] = field(default_factory=list)  # e.g. "cancelled" notice
+    marker: ConversationEntry | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    answered_sid: str = ""  # a client's reply: applied once per reply
+
+
+class AppointmentStore:
+    def for_client(self, client_id: str) -> list[Appointment]:
+        """Every appointment of a client, soonest first (one Query)."""
+        rows = AppointmentModel.query(
+            client_id, consistent_read=True, limit=LISTED, page_size=LISTED
+        )
+        return sorted((to_appointment(r) for r in rows if r.kind), key=lambda a: a.starts_at)
+
+    def get(self, client_id: str, appointment_id: str) -> Appointment | None:
+        try:
+            row = AppointmentModel.get(client_id, appointment_id, consistent_read=True)
+        except AppointmentModel.DoesNotExist:
+            return None
+        return to_appointment(row) if row.kind else None
+
+    def reminders_of(self, client_id: str, appointment_id: str) -> list[ScheduledText]:
+        """An appointment's reminders in every state (a client has few scheduled texts)."""
+        rows = ScheduledTextModel.query(
+            client_id,
+            consistent_read=True,
+            filter_condition=ScheduledTextModel.appointment_id == appointment_id,
+            limit=LISTED,
+            page_size=LISTED,
+        )
+        return [to_scheduled(r) for r in rows]
+
+    def imported_in_department(self, department_id: str, after: datetime) -> list[Appointment]:
+        """The department's open imported court dates from ``after`` on (one paged Query)."""
+        rows = AppointmentModel.imported.query(
+            department_id,
+            range_key_condition=AppointmentModel.import_key >= due_key(after, ""),
+        )
+        return [
+            Appointment(
+                client_id=r.client_id,
+                appointment_id=r.appointment_id,
+                department_id=department_id,
+                case_manager_id="",
+                kind=Kind.COURT,
+                starts_at=r.starts_at,
+                place=r.place or "",
+                case_number=r.case_number or "",
+                source=Source.IMPORT,
+                version=int(r.version or 1),
+            )
+            for r in rows
+        ]
+
+    def ensure_summary(self, client_id: str) -> None:
+        """Give a client stored before appointments existed an empty summary map (a nested
+        path can only be set inside a map that exists)."""
+        try:
+            retry_transient(
+                "appointment summary",
+                lambda: ClientModel(client_id).update(
+                    actions=[ClientModel.appointments.set({})],
+                    condition=ClientModel.appointments.does_not_exist()
+                    & ClientModel.client_id.exists(),
+                ),
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is not Cause.CONDITION:
+                raise
+
+    def apply(self, change: AppointmentChange) -> None:
+        """Write the whole change or nothing; ``Conflict`` when a condition failed."""
+        now = datetime.now(UTC)
+        appt = change.appointment
+        added = [*change.add_reminders, *change.extra_texts]
+        count_delta = len(added) - len(change.cancel_reminders)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                details = {"appointment": appt.appointment_id, **change.details}
+                if change.answered_sid:
+                    details["sid"] = change.answered_sid
+                tx.save(
+                    audit_row(client_subject(appt.client_id), change.actor, change.action, details)
+                )
+                if change.marker is not None:
+                    tx.save(to_row(change.marker))
+                for text in added:
+                    tx.save(
+                        new_row(text, now),
+                        condition=ScheduledTextModel.scheduled_id.does_not_exist(),
+                    )
+                if change.new:
+                    tx.save(
+                        self._new_row(appt, change.actor, now),
+                        condition=AppointmentModel.appointment_id.does_not_exist(),
+                    )
+                else:
+                    tx.update(
+                        AppointmentModel(appt.client_id, appt.appointment_id),
+                        actions=self._actions(appt, change.answered_sid, now),
+                        condition=(AppointmentModel.version == appt.version),
+                    )
+                for old, moved in change.move_reminders:
+                    tx.update(
+                        ScheduledTextModel(old.client_id, old.scheduled_id),
+                        actions=[
+                            ScheduledTextModel.body.set(moved.body),
+                            ScheduledTextModel.send_at.set(moved.send_at),
+                            ScheduledTextModel.due_key.set(
+                                due_key(moved.send_at, old.scheduled_id)
+                            ),
+                            ScheduledTextModel.not_after.set(moved.not_after or appt.starts_at),
+                            ScheduledTextModel.version.add(1),
+                            ScheduledTextModel.state.set(ScheduleState.SCHEDULED.value),
+                            ScheduledTextModel.due_partition.set(due_partition(old.scheduled_id)),
+                        ],
+                        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                        & (ScheduledTextModel.version == old.version),
+                    )
+                for old in change.cancel_reminders:
+                    tx.update(
+                        ScheduledTextModel(old.client_id, old.scheduled_id),
+                        actions=[
+                            ScheduledTextModel.state.set(ScheduleState.CANCELLED.value),
+                            ScheduledTextModel.due_partition.remove(),
+                            ScheduledTextModel.pending_department.remove(),
+                            ScheduledTextModel.expires_at.set(now + KEEP_FINISHED),
+                        ],
+                        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                        & (ScheduledTextModel.version == old.version),
+                    )
+                tx.update(
+                    ClientModel(appt.client_id),
+                    actions=self._client_actions(appt, count_delta, now),
+                    condition=ClientModel.client_id.exists(),
+                )
+
+        try:
+            retry_transient(f"appointment {appt.appointment_id}", write)
+        except PynamoDBException as exc:
+            failure = classify(exc)
+            if failure.cause is Cause.CONDITION:
+                raise Conflict(appt.appointment_id) from exc
+            raise WriteNotStored(f"appointment {appt.appointment_id}", failure.cause) from exc
+
+    def _new_row(self, appt: Appointment, actor: str, now: datetime) -> AppointmentModel:
+        imported = appt.source is Source.IMPORT
+        return AppointmentModel(
+            appt.client_id,
+            appt.appointment_id,
+            department_id=appt.department_id,
+            case_manager_id=appt.case_manager_id,
+            kind=appt.kind.value,
+            starts_at=appt.starts_at,
+            place=appt.place,
+            notes=appt.notes,
+            case_number=appt.case_number or None,
+            source=appt.source.value,
+            confirmation=appt.confirmation.value,
+            cancelled=False,
+            version=1,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            import_department=appt.department_id if imported else None,
+            import_key=import_key(appt) if imported else None,
+        )
+
+    def _actions(self, appt: Appointment, answered_sid: str, now: datetime) -> list[Action]:
+        actions: list[Action] = [
+            AppointmentModel.kind.set(appt.kind.value),
+            AppointmentModel.starts_at.set(appt.starts_at),
+            AppointmentModel.place.set(appt.place),
+            AppointmentModel.notes.set(appt.notes),
+            AppointmentModel.confirmation.set(appt.confirmation.value),
+            AppointmentModel.cancelled.set(appt.cancelled),
+            AppointmentModel.version.add(1),
+            AppointmentModel.updated_at.set(now),
+        ]
+        if appt.outcome is not None:
+            actions.append(AppointmentModel.outcome.set(appt.outcome.value))
+        if appt.reminded_at is None:
+            actions.append(AppointmentModel.reminded_at.remove())
+        if answered_sid:
+            actions.append(AppointmentModel.answered_sid.set(answered_sid))
+        if appt.source is Source.IMPORT and appt.open:
+            actions += [
+                AppointmentModel.import_department.set(appt.department_id),
+                AppointmentModel.import_key.set(import_key(appt)),
+            ]
+        else:
+            actions += [
+                AppointmentModel.import_department.remove(),
+                AppointmentModel.import_key.remove(),
+            ]
+        return actions
+
+    def _client_actions(self, appt: Appointment, count_delta: int, now: datetime) -> list[Action]:
+        # a path into the raw map: PynamoDB's stubs type the item as its value (str)
+        entry = cast(Any, ClientModel.appointments)[appt.appointment_id]
+        actions: list[Action] = [ClientModel.changed_at.set(now)]
+        actions.append(entry.set(summary_value(appt)) if appt.open else entry.remove())
+        if count_delta:
+            actions.append(ClientModel.scheduled_count.add(count_delta))
+        return actions
+
+
+class DepartmentTextsStore:
+    """A department's edited reminder texts: ``language:purpose`` → template."""
+
+    def get(self, department_id: str) -> tuple[dict[str, str], int]:
+        try:
+            row = DepartmentTextsModel.get(department_id, consistent_read=True)
+        except DepartmentTextsModel.DoesNotExist:
+            return {}, 0
+        return dict(row.templates.as_dict() if row.templates else {}), int(row.version or 1)
+
+    def save(self, department_id: str, templates: dict[str, str], version: int, actor: str) -> bool:
+        """Replace the department's templates if nobody saved since ``version`` was read
+        (0: none saved yet); False when someone did."""
+        now = datetime.now(UTC)
+        row = DepartmentTextsModel(
+            department_id,
+            templates=templates,
+            version=version + 1,
+            updated_by=actor,
+            updated_at=now,
+        )
+        condition = (
+            DepartmentTextsModel.department_id.does_not_exist()
+            if version == 0
+            else DepartmentTextsModel.version == version
+        )
+        audit = audit_row(f"department#{department_id}", actor, "reminder_texts", {})
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(row, condition=condition)
+                tx.save(audit)
+
+        try:
+            retry_transient("department texts", write)
+        except PynamoDBException as exc:
+            failure = classify(exc)
+            if failure.cause is Cause.CONDITION:
+                return False
+            raise WriteNotStored("department texts", failure.cause) from exc
+        return True

@@ -7,9 +7,12 @@ from chalice import Chalice, Rate
 from chalicelib.config import SEND_BATCH_SIZE, SEND_CONCURRENCY, SEND_QUEUE_NAME
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
+    appointment_pages,
     auth_pages,
     caseload_pages,
     conversation_pages,
+    import_pages,
+    reminder_text_pages,
     scheduled_pages,
     security_headers,
     settings_pages,
@@ -31,6 +34,9 @@ app.register_blueprint(auth_pages.bp)
 app.register_blueprint(caseload_pages.bp)
 app.register_blueprint(conversation_pages.bp)
 app.register_blueprint(scheduled_pages.bp)
+app.register_blueprint(appointment_pages.bp)
+app.register_blueprint(reminder_text_pages.bp)
+app.register_blueprint(import_pages.bp)
 app.register_blueprint(unclaimed_pages.bp)
 app.register_blueprint(settings_pages.bp)
 app.register_blueprint(webhooks.bp)

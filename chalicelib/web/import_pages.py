@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from chalice import Blueprint
+
+bp = Blueprint(__name__)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import boto3
 
 from chalicelib.domain.clients import Client
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind, new_entry_id
+from chalicelib.domain.jurisdiction import Jurisdiction
 from chalicelib.domain.users import Role, User
+from chalicelib.store.appointments import AppointmentStore, DepartmentTextsStore
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.conversations import ConversationStore
 from chalicelib.store.users import UserStore
@@ -165,6 +167,7 @@ def create_clients(
                 last_name=last,
                 phone=phone,
                 language="es" if rng.random() < 0.2 else "en",
+                id_number=f"{100200 + made}",  # the court export's offender number
                 unread_count=unread,
                 last_contact_at=history[-1][0] if history else None,
             )
@@ -196,3 +199,51 @@ def _history(rng: random.Random, now: datetime) -> list[tuple[datetime, Directio
         entries.append((at, direction, body))
         at += timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
     return [e for e in entries if e[0] < now]
+
+
+def create_appointments(
+    clients: ClientStore,
+    appointments: AppointmentStore,
+    texts: DepartmentTextsStore,
+    jurisdiction: Jurisdiction,
+    now: datetime | None = None,
+) -> int:
+    """A court date next week for Michael Tran (its reminders go out as the sweep finds them
+    due) and a treatment class yesterday that still needs its outcome."""
+    from chalicelib.config import reminder_minutes_per_day
+    from chalicelib.domain.appointments import Appointment, Kind
+    from chalicelib.services.appointments import create, department_texts
+    from chalicelib.store.appointments import AppointmentChange
+
+    now = now or datetime.now(UTC)
+    zone = jurisdiction.zone
+    caseload = {c.first_name: c for c in clients.caseload("kristina")}
+    michael = caseload["Michael"]
+    court_day = (now.astimezone(zone) + timedelta(days=8)).date()
+    court = Appointment(
+        client_id=michael.client_id,
+        appointment_id=secrets.token_hex(12),
+        department_id=michael.department_id,
+        case_manager_id=michael.case_manager_id,
+        kind=Kind.COURT,
+        starts_at=datetime.combine(court_day, time(9, 30), tzinfo=zone).astimezone(UTC),
+        place="Matheson Courthouse, Room W43",
+        notes="Arraignment; public defender assigned",
+    )
+    department = department_texts(
+        texts, jurisdiction, michael.department_id, reminder_minutes_per_day()
+    )
+    create(appointments, michael, court, department, "kristina", now)
+    other = next(c for c in caseload.values() if c.client_id != michael.client_id)
+    class_day = (now.astimezone(zone) - timedelta(days=1)).date()
+    past = Appointment(
+        client_id=other.client_id,
+        appointment_id=secrets.token_hex(12),
+        department_id=other.department_id,
+        case_manager_id=other.case_manager_id,
+        kind=Kind.TREATMENT,
+        starts_at=datetime.combine(class_day, time(18, 0), tzinfo=zone).astimezone(UTC),
+        place="Valley Behavioral Health, 2nd floor",
+    )
+    appointments.apply(AppointmentChange(past, "kristina", "appointment_add", new=True))
+    return 2

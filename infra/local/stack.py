@@ -171,12 +171,16 @@ class LocalStack:
 
     def _seed(self) -> None:
         from chalicelib import bootstrap
+        from chalicelib.config import get_jurisdiction
         from infra.local import seed
 
         assert self.resources is not None, "start() creates them first"
         stores = bootstrap.stores()
         seed.create_staff(self.resources.user_pool_id, REGION, stores.users)
         self.client_count = seed.create_clients(stores.clients, stores.conversations)
+        seed.create_appointments(
+            stores.clients, stores.appointments, stores.department_texts, get_jurisdiction()
+        )
 
     def stop(self) -> None:
         if self.scheduler is not None:
@@ -199,6 +203,13 @@ class LocalStack:
         jobs = indent.join(self.scheduler.describe()) if self.scheduler else "not run"
         consumers = (
             indent.join(b.describe() for b in self.queues.bindings) if self.queues else "not run"
+        )
+        per_day = os.environ.get("REMINDER_MINUTES_PER_DAY")
+        reminders = (
+            f'REMINDER_MINUTES_PER_DAY={per_day}: "7 days before" goes {7 * int(per_day)} '
+            "minutes before"
+            if per_day
+            else "at their real offsets (days)"
         )
         staff = "\n".join(
             f"    {u.username:<10} {u.name:<18} {u.role.label:<13} {u.department}"
@@ -224,6 +235,7 @@ ClientComm is running locally.
                          {jobs}
   Queue consumers        as Lambda's SQS event sources would:
                          {consumers}
+  Appointment reminders  {reminders}
   E-mail goes to moto's SES: {os.environ["AWS_ENDPOINT_URL"]}/moto-api/
   {self.client_count} demo clients. Ctrl-C stops everything.
 """
@@ -236,6 +248,8 @@ def main() -> None:
         schedule_seconds = local_schedule_seconds(os.environ)
     except ValueError as exc:
         raise SystemExit(str(exc)) from exc
+    # a reminder "7 days before" goes 7 minutes before, so trying one takes minutes
+    os.environ.setdefault("REMINDER_MINUTES_PER_DAY", "1")
     stack = LocalStack(
         app_port=int(os.environ.get("PORT", "8000")),
         twilio_port=int(os.environ.get("TWILIO_PORT", "8001")),

@@ -342,3 +342,32 @@ def test_a_client_stored_before_appointments_existed_gets_a_summary(stores, staf
     now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=4)).astimezone(DENVER), now)
     assert appt.appointment_id in stores.clients.get(client.client_id).appointments
+
+
+def test_cancelling_after_the_sweep_queued_a_reminder_sends_nothing(
+    stores, staff, texts, queue, sender, twilio
+):
+    """The sweep has put the reminder on the queue; the appointment is cancelled before a
+    sender takes it: the queue message finds it cancelled and nothing goes out."""
+    from chalicelib.services.appointments import cancel_appointment
+
+    client = new_client(stores)
+    now = datetime.now(UTC)
+    appt = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
+    first = reminders(stores, appt)[0]
+    due = first.send_at + timedelta(seconds=1)
+    sweep(stores, queue, due)
+    assert state_of(stores, first) == "queued"
+    cancel_appointment(
+        staff,
+        stores.clients,
+        stores.appointments,
+        texts,
+        client.client_id,
+        appt.appointment_id,
+        {"version": str(appt.version)},
+        now,
+    )
+    assert deliver(queue, sender, client, due) == ["stale"]
+    assert texts_to(twilio, client.phone) == []
+    assert stores.clients.get(client.client_id).scheduled_count == 0

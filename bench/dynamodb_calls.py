@@ -1,6 +1,7 @@
 """DynamoDB round trips per operation, counted through botocore events.
 
-Goals: an inbound text ≤ 3; every signed-in request pays 1 for its session (one
+Goals: an inbound text ≤ 3 (a "Y" answering a reminder ≤ 6: it also reads the client's
+appointments and the department's texts, and writes the answer); every signed-in request pays 1 for its session (one
 BatchGetItem reads the session and the staff record, so a deactivated or demoted person is
 stopped on the next request), then a send ≤ 3 more, a caseload page of 110 clients 1 more,
 a live-update poll 1 more. Each figure is the whole HTTP request as the app serves it
@@ -97,12 +98,48 @@ def run(stack) -> None:
         with counting() as poll:
             visitor.get("/api/activity")
 
+        reminded = remind(stores, clients[1])
+        params = {**params, "MessageSid": "SM" + secrets.token_hex(16), "Body": "Yes!"}
+        params["From"] = clients[1].phone
+        with counting() as confirm:
+            answer = signed_webhook(http, "/webhooks/twilio/sms", params)
+        assert b"Thank you" in answer.body, answer.body[:300]
+        confirmed = stores.appointments.get(clients[1].client_id, reminded)
+        assert confirmed is not None and confirmed.confirmation.value == "confirmed"
+
     report("inbound text (webhook, known client)", inbound, 3)
     report("inbound text retried by Twilio", retry, 3)
     session = 1  # BatchGetItem: the session and the staff record, read fresh
     report("send a text (page POST)", send, session + 3)
     report("caseload page, 110 clients", caseload, session + 1)
     report("live-update poll, nothing changed", poll, session + 1)
+    report('"Y" after a reminder (webhook)', confirm, 6)
+
+
+def remind(stores, client) -> str:
+    """An appointment in 3 days whose first reminder has gone (set up, not measured)."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.config import get_jurisdiction
+    from chalicelib.domain.appointments import Appointment, Kind
+    from chalicelib.services.appointments import create, department_texts
+    from chalicelib.store.models import AppointmentModel
+
+    now = datetime.now(UTC)
+    appointment = Appointment(
+        client.client_id,
+        secrets.token_hex(12),
+        client.department_id,
+        client.case_manager_id,
+        Kind.COURT,
+        now + timedelta(days=3),
+    )
+    texts = department_texts(stores.department_texts, get_jurisdiction(), client.department_id)
+    create(stores.appointments, client, appointment, texts, "bench", now)
+    AppointmentModel(client.client_id, appointment.appointment_id).update(
+        actions=[AppointmentModel.reminded_at.set(now)]
+    )
+    return appointment.appointment_id
 
 
 def report(label: str, calls, goal: int) -> None:

@@ -1,11 +1,11 @@
 """DynamoDB round trips per operation, counted through botocore events.
 
-Goals: an inbound text ≤ 3 (a "Y" answering a reminder ≤ 6: it also reads the client's
-appointments and the department's texts, and writes the answer); every signed-in request pays 1 for its session (one
-BatchGetItem reads the session and the staff record, so a deactivated or demoted person is
-stopped on the next request), then a send ≤ 3 more, a caseload page of 110 clients 1 more,
-a live-update poll 1 more. Each figure is the whole HTTP request as the app serves it
-(webhook or page), not a hand-picked inner function.
+Goals: an inbound text ≤ 3; a "Y" answering a reminder ≤ 6 (it also reads the client's
+appointments and the department's texts, and writes the answer). Every signed-in request
+pays 1 for its session (one BatchGetItem reads the session and the staff record, so a
+deactivated or demoted person is stopped on the next request), then a send ≤ 3 more, a
+caseload page of 110 clients 1 more, a live-update poll 1 more. Each figure is the whole
+HTTP request as the app serves it (webhook or page), not a hand-picked inner function.
 """
 
 from __future__ import annotations

@@ -88,6 +88,23 @@ def appointments_of(
     return store.for_client(client.client_id)
 
 
+def appointments_with_reminders(
+    user: User, clients: ClientStore, store: AppointmentStore, client_id: str
+) -> list[tuple[Appointment, list[ScheduledText]]]:
+    """A client page's appointments, soonest first; each open one with its reminders in
+    every state, by time (two Queries: the appointments, and the client's reminders)."""
+    client = open_client(user, clients, client_id)
+    found = store.for_client(client.client_id)
+    reminders: dict[str, list[ScheduledText]] = {}
+    if any(a.open for a in found):
+        for reminder in store.reminders_for_client(client.client_id):
+            reminders.setdefault(reminder.appointment_id, []).append(reminder)
+    return [
+        (a, sorted(reminders.get(a.appointment_id, []), key=lambda r: r.send_at) if a.open else [])
+        for a in found
+    ]
+
+
 def add_appointment(
     user: User,
     clients: ClientStore,

@@ -109,6 +109,17 @@ class AppointmentStore:
         )
         return [to_scheduled(r) for r in rows]
 
+    def reminders_for_client(self, client_id: str) -> list[ScheduledText]:
+        """Every reminder of a client's appointments, in every state (one Query)."""
+        rows = ScheduledTextModel.query(
+            client_id,
+            consistent_read=True,
+            filter_condition=ScheduledTextModel.appointment_id.exists(),
+            limit=LISTED,
+            page_size=LISTED,
+        )
+        return [to_scheduled(r) for r in rows]
+
     def imported_in_department(self, department_id: str, after: datetime) -> list[Appointment]:
         """The department's open imported court dates from ``after`` on (one paged Query)."""
         rows = AppointmentModel.imported.query(

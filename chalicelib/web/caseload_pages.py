@@ -25,10 +25,11 @@ else:  # loaded by the first page that needs them, not by every cold start
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
-ORDERS = {
+ORDERS: dict[str, str] = {
     CaseloadOrder.NAME: "Name (A–Z)",
     CaseloadOrder.UNREAD: "Unread first",
     CaseloadOrder.RECENT: "Most recent contact",
+    "appointment": "Next appointment",  # services.caseload.BY_APPOINTMENT
 }
 
 
@@ -62,10 +63,12 @@ def _caseload(visit: Visit, template: str) -> Response:
         order=visit.query("order"),
         query=visit.query("q"),
         whole_department=whole,
+        appointments=visit.query("appointments"),
     )
-    live_query = urlencode(
-        {"q": view.query, "order": view.order.value, "scope": "department" if whole else "mine"}
-    )
+    live = {"q": view.query, "order": view.order, "scope": "department" if whole else "mine"}
+    if view.soon_only:
+        live["appointments"] = caseload.SOON
+    live_query = urlencode(live)
     return visit.page(
         template, view=view, orders=ORDERS, whole_department=whole, live_query=live_query
     )

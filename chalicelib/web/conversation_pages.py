@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from ..domain import scheduling as rules
     from ..domain.scheduling import ScheduledText
     from ..services import caseload, conversation, live, scheduling, texting
+    from . import appointment_pages
 else:  # loaded by the first page that needs them, not by every cold start
+    appointment_pages = lazy_module("chalicelib.web.appointment_pages")
     bootstrap = lazy_module("chalicelib.bootstrap")
     caseload = lazy_module("chalicelib.services.caseload")
     conversation = lazy_module("chalicelib.services.conversation")
@@ -185,9 +187,10 @@ def conversation_page(
     error: str = "",
     status: int = 200,
     schedule: ScheduleForm | None = None,
+    appointment: appointment_pages.AppointmentForm | None = None,
 ) -> Response:
-    """The conversation page; also shown again, with its refusal, by the send and schedule
-    forms (a page shown again for a refusal is not a new audited view)."""
+    """The conversation page; also shown again, with its refusal, by the send, schedule
+    and appointment forms (a page shown again for a refusal is not a new audited view)."""
     stores = bootstrap.stores(visit.settings)
     before = visit.query("before") or None
     view = conversation.view_conversation(
@@ -197,7 +200,7 @@ def conversation_page(
         stores.inbound,
         client_id,
         before=before,
-        record_view=not error and schedule is None,
+        record_view=not error and schedule is None and appointment is None,
     )
     managers = (
         caseload.case_managers_of(visit.staff, stores.users)
@@ -218,6 +221,7 @@ def conversation_page(
         draft_id=secrets.token_hex(16),
         max_body=MAX_BODY,
         **_schedule_context(visit, client_id, managers or None, schedule or ScheduleForm()),
+        **appointment_pages.section(visit, view.client, appointment),
     )
 
 

@@ -15,15 +15,22 @@ import pytest
 import time_machine
 
 from tests.helpers import fresh_phone, new_sid, signed_webhook
-from tests.integration.test_scheduled_sending import (
-    deliver,
-    new_client,
-    state_of,
-    sweep,
-    texts_to,
-)
+from tests.integration.test_scheduled_sending import deliver, state_of, sweep, texts_to
 
 DENVER = ZoneInfo("America/Denver")
+
+
+def new_client(stores, phone: str | None = None):
+    """A client of Kristina's with a name of its own (caseload tests look clients up by
+    name, and these get replies, so unread counts)."""
+    import secrets
+
+    from chalicelib.domain.clients import Client
+
+    name = "Appt" + secrets.token_hex(3)
+    return stores.clients.add(
+        Client(secrets.token_hex(10), "probation", "kristina", name, name, phone or fresh_phone())
+    )
 
 
 @pytest.fixture()

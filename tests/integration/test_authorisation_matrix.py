@@ -96,6 +96,32 @@ PROBES = {
         "/clients/{client_id}/scheduled/{scheduled_id}/cancel", {"version": "1"}
     ),
     ("/scheduled", "GET"): Probe("/scheduled", supervisors=True),
+    ("/clients/{client_id}/appointments", "POST"): Probe(
+        "/clients/{client_id}/appointments",
+        {"kind": "court", "date": "{send_date}", "time": "11:00", "place": "Not yours"},
+    ),
+    ("/clients/{client_id}/appointments/{appointment_id}/edit", "GET"): Probe(
+        "/clients/{client_id}/appointments/{appointment_id}/edit"
+    ),
+    ("/clients/{client_id}/appointments/{appointment_id}", "POST"): Probe(
+        "/clients/{client_id}/appointments/{appointment_id}",
+        {"kind": "court", "date": "{send_date}", "time": "11:00", "version": "1"},
+    ),
+    ("/clients/{client_id}/appointments/{appointment_id}/cancel", "POST"): Probe(
+        "/clients/{client_id}/appointments/{appointment_id}/cancel",
+        {"version": "1", "notify": "yes"},
+    ),
+    ("/clients/{client_id}/appointments/{appointment_id}/outcome", "POST"): Probe(
+        "/clients/{client_id}/appointments/{appointment_id}/outcome",
+        {"version": "1", "outcome": "missed"},
+    ),
+    # a supervisor's own department's texts (the route takes no department)
+    ("/reminder-texts", "GET"): Probe("/reminder-texts", supervisors=True),
+    ("/reminder-texts", "POST"): Probe(
+        "/reminder-texts",
+        {"action": "save", "version": "0", "en-reminder": "Hijacked {{date}} {{time}}"},
+        supervisors=True,
+    ),
 }
 
 OUTSIDERS = {
@@ -144,6 +170,13 @@ def target(http, stack):
     )
     page = owner.get(f"/clients/{client_id}").body.decode()
     scheduled_id = re.search(rf"/clients/{client_id}/scheduled/([0-9a-f]+)/edit", page).group(1)
+    owner.post(
+        f"/clients/{client_id}/appointments",
+        {"kind": "court", "date": send_date, "time": "10:00", "place": "Matrix court"},
+    )
+    page = owner.get(f"/clients/{client_id}").body.decode()
+    found = re.search(rf"/clients/{client_id}/appointments/([0-9a-f]+)/edit", page)
+    appointment_id = found.group(1)
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
     yield {
@@ -152,6 +185,7 @@ def target(http, stack):
         "notes": "private note",
         "digits": stranger[1:],
         "scheduled_id": scheduled_id,
+        "appointment_id": appointment_id,
         "send_date": send_date,
     }
     scheduled = bootstrap.stores().scheduled
@@ -253,6 +287,9 @@ def test_the_owner_and_her_supervisor_do_get_in(insider, web, target):
         assert "Target" in page_text(response)
     edit = web.get("/clients/{client_id}/scheduled/{scheduled_id}/edit".format(**target))
     assert edit.status_code == 200 and "Matrix reminder" in page_text(edit)
+    path = "/clients/{client_id}/appointments/{appointment_id}/edit".format(**target)
+    appointment = web.get(path)
+    assert appointment.status_code == 200 and "Matrix court" in page_text(appointment)
 
 
 def test_the_departments_supervisor_sees_its_scheduled_texts_and_its_case_managers_do_not(

@@ -73,6 +73,16 @@ class Listed:
     reminders: list[ScheduledText]
     awaiting_outcome: bool
 
+    @property
+    def reminder_text(self) -> tuple[str, int] | None:
+        """The exact text the next reminder sends, and its SMS segments."""
+        from ..domain.segments import count_segments
+
+        waiting = [r for r in self.reminders if r.state.editable] or self.reminders
+        if not waiting:
+            return None
+        return waiting[0].body, count_segments(waiting[0].body)
+
 
 @bp.route("/clients/{client_id}/appointments", methods=["POST"], content_types=FORM)
 @guarded

@@ -124,6 +124,8 @@ def test_a_court_date_is_listed_with_its_reminders_and_staff_notes(kristina, sto
     assert "Courtroom W43" in page and "Not confirmed" in page
     assert "Notes for staff (never texted)" in page and "Bring the treatment letter" in page
     assert page.count("9:00 AM (scheduled)") == 3
+    assert "Ana reads: “Hi Ana, reminder: your court date is" in page
+    assert "Reply Y to confirm" in page and "(1 segment)" in page
     edit_link = f"/clients/{client_id}/appointments/{appt.appointment_id}/edit"
     assert edit_link in kristina.get(f"/clients/{client_id}").body.decode()
 

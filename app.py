@@ -27,6 +27,7 @@ else:  # a scheduled job loads what it needs when it runs, not every web cold st
     entry_points = lazy_module("chalicelib.jobs.entry_points")
 
 app = Chalice(app_name="clientcomm")
+app.api.binary_types.append("multipart/form-data")  # API Gateway must pass the upload as binary
 app.register_middleware(security_headers.add_security_headers, "http")  # outermost
 app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)

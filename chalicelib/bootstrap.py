@@ -19,6 +19,7 @@ from .store.appointments import AppointmentStore, DepartmentTextsStore
 from .store.audit import AuditStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
+from .store.court_imports import CourtImportStore
 from .store.inbound import InboundStore
 from .store.outbound import OutboundStore
 from .store.scheduled import ScheduledStore
@@ -40,6 +41,7 @@ class Stores:
     scheduled: ScheduledStore
     appointments: AppointmentStore
     department_texts: DepartmentTextsStore
+    court_imports: CourtImportStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -56,6 +58,7 @@ def stores(settings: Settings | None = None) -> Stores:
         ScheduledStore(),
         AppointmentStore(),
         DepartmentTextsStore(),
+        CourtImportStore(),
     )
 
 

@@ -34,6 +34,7 @@ from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
 LISTED = 200
+PAGE = 200  # items per page of a long Query: each page is one bounded request
 
 
 class Conflict(Exception):
@@ -125,6 +126,7 @@ class AppointmentStore:
         rows = AppointmentModel.imported.query(
             department_id,
             range_key_condition=AppointmentModel.import_key >= due_key(after, ""),
+            page_size=PAGE,
         )
         return [
             Appointment(

@@ -7,6 +7,7 @@ CloudFormation tables are generated from these classes, so this file is the sche
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
@@ -425,6 +426,57 @@ class SessionModel(Model):
     expires_at = TTLAttribute()
 
 
+class CourtImportsByDepartment(GlobalSecondaryIndex):
+    """A department's recent imports, newest first: the upload page lists them, so an
+    import left half-applied (a closed tab) can be taken up again."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = IncludeProjection(
+            [
+                "created_by",
+                "created_at",
+                "file_name",
+                "rows_total",
+                "next_row",
+                "state",
+                "added",
+                "moved",
+                "expires_at",
+            ]
+        )
+
+    department_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)  # iso time # import id
+
+
+class CourtImportModel(Model):
+    """A court-date file a supervisor uploaded, kept (zlib-compressed) between its preview
+    and the requests that apply it a chunk at a time. ``next_row`` is the progress: it moves
+    only under the condition that it still is where the chunk started, so two tabs never
+    both count a chunk. Kept a day (TTL); the appointments it made are the lasting record."""
+
+    class Meta(_Meta):
+        table_name = "court-imports"
+
+    import_id = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_key = UnicodeAttribute()
+    file_name = UnicodeAttribute(default="")
+    data = BinaryAttribute(legacy_encoding=False)
+    locations = BinaryAttribute(legacy_encoding=False, null=True)
+    rows_total = NumberAttribute()
+    next_row = NumberAttribute(default=0)
+    added = NumberAttribute(default=0)
+    moved = NumberAttribute(default=0)
+    skipped: MapAttribute[str, int] = MapAttribute(default=dict)  # why rows were not applied
+    state = UnicodeAttribute(default="previewed")  # previewed | applying | done
+    expires_at = TTLAttribute()
+    by_department = CourtImportsByDepartment()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -437,4 +489,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     DepartmentTextsModel,
     AuditModel,
     SessionModel,
+    CourtImportModel,
 )

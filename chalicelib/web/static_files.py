@@ -12,6 +12,7 @@ bp = Blueprint(__name__)
 TYPES = {
     "app.css": "text/css; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
+    "import.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 

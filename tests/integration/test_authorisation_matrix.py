@@ -115,6 +115,11 @@ PROBES = {
         "/clients/{client_id}/appointments/{appointment_id}/outcome",
         {"version": "1", "outcome": "missed"},
     ),
+    # court-date imports: a supervisor's own department's (the routes take no department)
+    ("/imports", "GET"): Probe("/imports", supervisors=True),
+    ("/imports", "POST"): Probe("/imports", supervisors=True),
+    ("/imports/{import_id}", "GET"): Probe("/imports/{import_id}"),
+    ("/imports/{import_id}/apply", "POST"): Probe("/imports/{import_id}/apply"),
     # a supervisor's own department's texts (the route takes no department)
     ("/reminder-texts", "GET"): Probe("/reminder-texts", supervisors=True),
     ("/reminder-texts", "POST"): Probe(
@@ -149,6 +154,7 @@ def target(http, stack):
     scheduled for tomorrow (finished afterwards, so no later test's sweep finds it due)."""
     from chalicelib import bootstrap
     from tests.helpers import WebVisitor
+    from tests.integration.test_court_import_pages import upload
 
     owner = WebVisitor(http).sign_in("kristina")
     owner.get("/clients/new")
@@ -177,6 +183,9 @@ def target(http, stack):
     page = owner.get(f"/clients/{client_id}").body.decode()
     found = re.search(rf"/clients/{client_id}/appointments/([0-9a-f]+)/edit", page)
     appointment_id = found.group(1)
+    # an import of Dana's whose one row is an unknown id: it can never be applied
+    supervisor = WebVisitor(http).sign_in("dana")
+    import_id = upload(supervisor, b"id_number,date,time\nNOBODY-1,2030-01-01,09:00\n")
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
     yield {
@@ -186,6 +195,7 @@ def target(http, stack):
         "digits": stranger[1:],
         "scheduled_id": scheduled_id,
         "appointment_id": appointment_id,
+        "import_id": import_id,
         "send_date": send_date,
     }
     scheduled = bootstrap.stores().scheduled

@@ -262,7 +262,12 @@ def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a polite kill
         signal.signal(signum, lambda *_: stopped.set())
     try:
-        stack.start()
+        try:
+            stack.start()
+        except RuntimeError:
+            if not stopped.is_set():
+                raise
+            return  # Ctrl-C while starting also reached the workers still loading the app
         print(stack.banner(), flush=True)
         while not stopped.wait(1.0):
             pass

@@ -4,7 +4,14 @@ from typing import TYPE_CHECKING
 
 from chalice import Chalice, Rate
 
-from chalicelib.config import SEND_BATCH_SIZE, SEND_CONCURRENCY, SEND_QUEUE_NAME
+from chalicelib.config import (
+    CLIENTS_STREAM,
+    CONVERSATIONS_STREAM,
+    PUSH_BATCH_SIZE,
+    SEND_BATCH_SIZE,
+    SEND_CONCURRENCY,
+    SEND_QUEUE_NAME,
+)
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
@@ -23,10 +30,13 @@ from chalicelib.web import (
 
 if TYPE_CHECKING:
     from chalicelib.jobs import entry_points
+    from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
     entry_points = lazy_module("chalicelib.jobs.entry_points")
+    sockets = lazy_module("chalicelib.web.sockets")
 
 app = Chalice(app_name="clientcomm")
+app.experimental_feature_flags.update(["WEBSOCKETS"])  # pushed updates to open pages
 app.api.binary_types.append("multipart/form-data")  # API Gateway must pass the upload as binary
 app.register_middleware(security_headers.add_security_headers, "http")  # outermost
 app.register_middleware(webhooks.verify_twilio_signature, "http")
@@ -77,3 +87,34 @@ def send_scheduled(event):
     """Send queued scheduled texts, paced to each department number's rate."""
     millis_left = getattr(event.context, "get_remaining_time_in_millis", lambda: 600_000)
     return entry_points.send_scheduled([record.body for record in event], millis_left)
+
+
+@app.on_ws_connect(name="websocket_connect")  # the name Chalice gives it anyway
+def socket_connect(event):
+    """An open page connects with its signed ticket; its session must still be usable."""
+    return sockets.on_connect(event)
+
+
+@app.on_ws_disconnect(name="websocket_disconnect")
+def socket_disconnect(event):
+    sockets.on_disconnect(event)
+
+
+@app.on_dynamodb_record(stream_arn=CLIENTS_STREAM, batch_size=PUSH_BATCH_SIZE, name="push-clients")
+def push_clients(event):
+    """A caseload row changed: tell the open pages that show it."""
+    return sockets.push_stream_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=CONVERSATIONS_STREAM, batch_size=PUSH_BATCH_SIZE, name="push-conversations"
+)
+def push_conversations(event):
+    """A text, a status or a marker: tell the open pages of that conversation."""
+    return sockets.push_stream_records([record.to_dict() for record in event])
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="socket-upkeep")
+def socket_upkeep(event):
+    """Close the pages of ended sessions; keep the rest from API Gateway's idle cut-off."""
+    return entry_points.socket_upkeep()

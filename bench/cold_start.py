@@ -110,7 +110,14 @@ def request_figure(pycache: str) -> float:
     from infra.local.stack import LocalStack
 
     stack = LocalStack(
-        app_port=0, twilio_port=0, moto_port=0, serve_app=False, seed=False, prefix="bench-cold-"
+        app_port=0,
+        twilio_port=0,
+        moto_port=0,
+        websocket_port=0,
+        serve_app=False,
+        seed=False,
+        prefix="bench-cold-",
+        live_updates=False,
     ).start()
     try:
         phone = seed_client()

@@ -75,7 +75,13 @@ def start_stack(seed: bool = True):
     from infra.local.stack import LocalStack
 
     stack = LocalStack(
-        app_port=0, twilio_port=0, moto_port=0, prefix="bench-", seed=seed, callback_delay=0.05
+        app_port=0,
+        twilio_port=0,
+        moto_port=0,
+        websocket_port=0,
+        prefix="bench-",
+        seed=seed,
+        callback_delay=0.05,
     )
     return stack.start()
 

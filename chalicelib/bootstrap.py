@@ -14,10 +14,12 @@ from .adapters.cognito import CognitoGateway, TokenVerifier
 from .adapters.email import EmailGateway
 from .adapters.queue import MessageQueue
 from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
+from .adapters.websocket_push import PushGateway
 from .config import ConfigurationError, Settings, get_settings
 from .store.appointments import AppointmentStore, DepartmentTextsStore
 from .store.audit import AuditStore
 from .store.clients import ClientStore
+from .store.connections import ConnectionStore
 from .store.conversations import ConversationStore
 from .store.court_imports import CourtImportStore
 from .store.inbound import InboundStore
@@ -86,6 +88,20 @@ def send_queue(settings: Settings | None = None) -> MessageQueue:
         raise ConfigurationError("SEND_QUEUE_URL is not set")
     client = aws_client("sqs", settings.region, settings.aws_endpoint_url)
     return MessageQueue(client, settings.send_queue_url)
+
+
+def push_gateway(settings: Settings | None = None) -> PushGateway:
+    """Posts to open pages through the WebSocket API's management endpoint."""
+    settings = settings or get_settings()
+    if not settings.websocket_push_url:
+        raise ConfigurationError("WEBSOCKET_PUSH_URL is not set")
+    client = aws_client("apigatewaymanagementapi", settings.region, settings.websocket_push_url)
+    return PushGateway(client)
+
+
+def connections(settings: Settings | None = None) -> ConnectionStore:
+    bind_tables((settings or get_settings()).table_prefix)
+    return ConnectionStore()
 
 
 def email(settings: Settings | None = None) -> EmailGateway:

@@ -19,6 +19,12 @@ from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
 SEND_QUEUE_NAME = "clientcomm-send"
 SEND_BATCH_SIZE = 10  # at 1 text/s per number and 2 senders, a batch takes about 20 s
 SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum for it)
+# The streams app.py listens to, named by table. Chalice wants an ARN when app.py is read;
+# packaging points each event source at the stack's own table's stream, and the local stack
+# at moto's (infra/local/stream_source.py), both by the table name in these placeholders.
+CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/declared"
+CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
+PUSH_BATCH_SIZE = 50
 
 
 class ConfigurationError(RuntimeError):
@@ -41,6 +47,10 @@ class Settings:
     notify_from_email: str
     fallback_queue_url: str = ""
     send_queue_url: str = ""
+    # Pushed updates: where pages connect (wss://…/stage) and where the app posts to them
+    # (https://…/stage, API Gateway's management API). Empty: pages fall back to polling.
+    websocket_url: str = ""
+    websocket_push_url: str = ""
 
     @property
     def token_issuer(self) -> str:
@@ -72,6 +82,8 @@ def get_settings() -> Settings:
         notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
         fallback_queue_url=env.get("FALLBACK_QUEUE_URL", ""),
         send_queue_url=env.get("SEND_QUEUE_URL", ""),
+        websocket_url=env.get("WEBSOCKET_URL", ""),
+        websocket_push_url=env.get("WEBSOCKET_PUSH_URL", ""),
     )
 
 

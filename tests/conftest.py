@@ -15,7 +15,14 @@ pytest_plugins = ["tests.aws_calls"]
 
 @pytest.fixture(scope="session")
 def stack(log_watch):
-    local = LocalStack(app_port=0, twilio_port=0, moto_port=0, prefix="test-", callback_delay=0.05)
+    local = LocalStack(
+        app_port=0,
+        twilio_port=0,
+        moto_port=0,
+        websocket_port=0,
+        prefix="test-",
+        callback_delay=0.05,
+    )
     local.start()
     yield local
     try:

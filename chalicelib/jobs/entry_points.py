@@ -131,3 +131,25 @@ def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[st
     if outcomes.get("sent"):
         count("ScheduledTextsSent", outcomes["sent"])
     return outcomes
+
+
+def socket_upkeep() -> dict[str, int]:
+    """Pages whose session ended are told and closed; the rest get a keep-alive."""
+    from datetime import timedelta
+
+    from ..services import push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"kept": 0, "closed": 0}
+    stores = bootstrap.stores(settings)
+    result = push.upkeep(
+        [department.department_id for department in get_jurisdiction().departments],
+        connections=bootstrap.connections(settings),
+        sessions=bootstrap.session_store(settings),
+        users=stores.users,
+        gateway=bootstrap.push_gateway(settings),
+        idle_limit=timedelta(seconds=settings.idle_timeout_seconds),
+    )
+    logger().info("socket upkeep", extra={"kept": result.kept, "closed": result.closed})
+    return {"kept": result.kept, "closed": result.closed}

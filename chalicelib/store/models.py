@@ -16,7 +16,13 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
+from pynamodb.constants import STREAM_NEW_IMAGE as NEW_IMAGE
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+)
 from pynamodb.models import Model
 
 
@@ -112,6 +118,7 @@ class ClientModel(Model):
 
     class Meta(_Meta):
         table_name = "clients"
+        stream_view_type = NEW_IMAGE  # pushed to open pages (services/push.py)
 
     client_id = UnicodeAttribute(hash_key=True)
     department_id = UnicodeAttribute()
@@ -182,6 +189,7 @@ class ConversationEntryModel(Model):
 
     class Meta(_Meta):
         table_name = "conversations"
+        stream_view_type = NEW_IMAGE  # pushed to open pages (services/push.py)
 
     client_id = UnicodeAttribute(hash_key=True)
     entry_key = UnicodeAttribute(range_key=True)
@@ -477,6 +485,48 @@ class CourtImportModel(Model):
     by_department = CourtImportsByDepartment()
 
 
+class ConnectionsByDepartment(GlobalSecondaryIndex):
+    """The open pages of a department: a change fans out with one Query."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = AllProjection()
+
+    department_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class ConnectionsByUser(GlobalSecondaryIndex):
+    """One person's open pages: signing out closes them all."""
+
+    class Meta:
+        index_name = "by-user"
+        projection = KeysOnlyProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class ConnectionModel(Model):
+    """An open page's WebSocket connection (API Gateway's connection id). Role and department
+    are copied from the Users table when it connected; a change of either ends the session,
+    which the upkeep job notices. Expires with API Gateway's two-hour limit (TTL)."""
+
+    class Meta(_Meta):
+        table_name = "connections"
+
+    connection_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    department_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    session_key = UnicodeAttribute()
+    watching_client_id = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+    by_department = ConnectionsByDepartment()
+    by_user = ConnectionsByUser()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -490,4 +540,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     AuditModel,
     SessionModel,
     CourtImportModel,
+    ConnectionModel,
 )

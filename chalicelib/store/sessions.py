@@ -118,3 +118,10 @@ class SessionStore:
         )
         old = answer.get("Attributes")
         return to_session(SessionModel.from_raw_data(old)) if old else None
+
+    def many(self, keys: list[str]) -> dict[str, StoredSession]:
+        """Several sessions at once (BatchGetItem, strongly consistent), by key."""
+        if not keys:
+            return {}
+        rows = SessionModel.batch_get(sorted(set(keys)), consistent_read=True)
+        return {row.session_key: to_session(row) for row in rows}

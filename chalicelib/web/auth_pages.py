@@ -128,6 +128,16 @@ def sign_out() -> Response:
     return visit.redirect("/signin?reason=signed_out")
 
 
+@bp.route("/session/stay", methods=["POST"], content_types=FORM)
+@guarded
+def stay_signed_in() -> Response:
+    """ "Stay signed in" on the idle warning: a deliberate act, so it counts as activity."""
+    visit = signed_in(bp.current_request, form=True)
+    return visit.attach(
+        Response(body={"signed_in": True}, status_code=200, headers={"Cache-Control": "no-store"})
+    )
+
+
 def _auth_parts(visit: Visit) -> auth.SignInParts:
     return auth.SignInParts(
         bootstrap.cognito(visit.settings),

@@ -41,6 +41,19 @@ def local_time(value: datetime | None, zone: Any = None, fmt: str = "%b %-d, %-I
     return value.astimezone(zone).strftime(fmt) if zone else value.strftime(fmt)
 
 
+def socket_origin() -> str:
+    """The WebSocket API's origin, which the page may connect to (" wss://host", or "")."""
+    from urllib.parse import urlsplit
+
+    from ..config import get_settings
+
+    url = get_settings().websocket_url
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 def render(
     template: str,
     status: int = 200,
@@ -56,6 +69,7 @@ def render(
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": (
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"connect-src 'self'{socket_origin()}; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         ),
     }

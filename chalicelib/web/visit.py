@@ -38,10 +38,12 @@ from .signing import token_for, token_matches
 if TYPE_CHECKING:
     from .. import bootstrap
     from ..services import auth, sessions
+    from . import sockets
 else:  # loaded by the first signed-in request, not by a webhook's cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     auth = lazy_module("chalicelib.services.auth")
     sessions = lazy_module("chalicelib.services.sessions")
+    sockets = lazy_module("chalicelib.web.sockets")
 
 BACKGROUND_HEADER = "x-clientcomm-background"
 MAX_FORM_BYTES = 64 * 1024
@@ -115,6 +117,8 @@ class Visit:
             csrf_token=self.csrf_token,
             url=self.url,
             current_path=self.path,
+            socket=sockets.page_socket(self.settings, self.session_id, self.user),
+            idle_minutes=self.settings.idle_timeout_seconds // 60,
             **context,
         )
         return self.attach(response)
@@ -156,6 +160,8 @@ class Visit:
         """Sign-out: the server forgets the session (so copies of the cookie stop working)."""
         if self.session_id:
             sessions.end(session_keeping(self.settings), self.session_id)
+            if self.user is not None:
+                sockets.close_pages_of(self.settings, self.user.user_id, self.session_id)
         for name in (SESSION_COOKIE, LEGACY_REFRESH_COOKIE):
             self.set_cookie(name, "", max_age=0)
         self.user = None

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from infra.local.resources import LocalResources
     from infra.local.scheduler import LocalScheduler
     from infra.local.sqs_source import LocalSqsSource
+    from infra.local.stream_source import LocalStreamSource
+    from infra.local.websocket_gateway import LocalWebSocketGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_JURISDICTION = ROOT / "infra" / "jurisdictions" / "demo.json"
@@ -42,6 +44,7 @@ class LocalStack:
         app_port: int = 8000,
         twilio_port: int = 8001,
         moto_port: int = 8002,
+        websocket_port: int = 8003,
         *,
         serve_app: bool = True,
         seed: bool = True,
@@ -51,13 +54,17 @@ class LocalStack:
         schedule_seconds: float | None = None,
         consume_queues: bool = False,
         max_workers: int | None = None,
+        live_updates: bool = True,
     ):
         """``run_schedules`` plays EventBridge (each job at its Rate, or at least every
         ``schedule_seconds``); ``consume_queues`` plays the SQS event sources. Tests leave
-        both off and call the handlers themselves."""
+        both off and call the handlers themselves. ``live_updates`` plays API Gateway's
+        WebSocket API and the DynamoDB-stream event sources that push changes to open pages."""
         self.app_port = app_port
         self.twilio_port = twilio_port
         self.moto_port = moto_port
+        self.websocket_port = websocket_port
+        self.live_updates = live_updates
         self.serve_app = serve_app
         self.seed = seed
         self.prefix = prefix
@@ -69,6 +76,8 @@ class LocalStack:
             os.environ.get("LOCAL_MAX_WORKERS", DEFAULT_MAX_WORKERS)
         )
         self.scheduler: LocalScheduler | None = None
+        self.websockets: LocalWebSocketGateway | None = None
+        self.streams: LocalStreamSource | None = None
         self.queues: LocalSqsSource | None = None
         self.moto: SerialMotoServer | None = None
         self.twilio: FakeTwilio | None = None
@@ -113,6 +122,8 @@ class LocalStack:
             port=self.twilio_port,
             callback_delay=self.callback_delay,
         ).start()
+        if self.live_updates:
+            self._start_websockets()
         self._set_app_environment(jurisdiction, self.app_url)
         if self.app_server is not None:
             self.app_server.start(dict(os.environ))  # workers load the app while we seed
@@ -120,9 +131,31 @@ class LocalStack:
             self._seed()
         if self.app_server is not None:
             self.app_server.wait_until_warm()
+        if self.live_updates:
+            self._follow_streams()
         if self.run_schedules or self.consume_queues:
             self._run_event_sources()
         return self
+
+    def _start_websockets(self) -> None:
+        """API Gateway's WebSocket API on its own port; pages learn its URL from the app."""
+        import app as app_module
+        from infra.local.websocket_gateway import LocalWebSocketGateway
+
+        self.websockets = LocalWebSocketGateway(
+            app_module.app, "127.0.0.1", self.websocket_port
+        ).start()
+        self.websocket_port = self.websockets.port
+        os.environ.update(
+            WEBSOCKET_URL=self.websockets.url, WEBSOCKET_PUSH_URL=self.websockets.push_url
+        )
+
+    def _follow_streams(self) -> None:
+        """Lambda's DynamoDB-stream event sources: changes reach open pages through them."""
+        import app as app_module
+        from infra.local.stream_source import LocalStreamSource
+
+        self.streams = LocalStreamSource(app_module.app, self.prefix).start()
 
     def _run_event_sources(self) -> None:
         """What EventBridge and Lambda's SQS pollers do in AWS, in this process."""
@@ -183,6 +216,10 @@ class LocalStack:
         )
 
     def stop(self) -> None:
+        if self.streams is not None:
+            self.streams.stop()
+        if self.websockets is not None:
+            self.websockets.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.queues is not None:
@@ -223,6 +260,8 @@ ClientComm is running locally.
                          (LOCAL_MAX_WORKERS), as Lambda containers behind API Gateway
   Phone simulator        {self.twilio.base_url}/
   Local AWS (moto)       {os.environ["AWS_ENDPOINT_URL"]}
+  Pushed updates         {self.websockets.url if self.websockets else "off"} (WEBSOCKET_PORT)
+                         as API Gateway's WebSocket API; DynamoDB streams fan out to it
 
   Demo logins (password for all: {seed.DEMO_PASSWORD})
 {staff}
@@ -254,6 +293,7 @@ def main() -> None:
         app_port=int(os.environ.get("PORT", "8000")),
         twilio_port=int(os.environ.get("TWILIO_PORT", "8001")),
         moto_port=int(os.environ.get("MOTO_PORT", "8002")),
+        websocket_port=int(os.environ.get("WEBSOCKET_PORT", "8003")),
         run_schedules=True,
         schedule_seconds=schedule_seconds,
         consume_queues=True,
@@ -276,7 +316,7 @@ def main() -> None:
     except OSError as exc:
         raise SystemExit(
             f"Could not start: {exc}. Is another `make run` using the ports? "
-            "Set PORT, TWILIO_PORT and MOTO_PORT to free ones."
+            "Set PORT, TWILIO_PORT, MOTO_PORT and WEBSOCKET_PORT to free ones."
         ) from exc
     finally:
         stack.stop()

@@ -38,6 +38,14 @@ class QueueEvent:
 
 
 @dataclass(frozen=True)
+class StreamEvent:
+    """A ``DynamoDB`` event of a function: the table app.py's placeholder ARN names."""
+
+    event_id: str
+    table_base_name: str
+
+
+@dataclass(frozen=True)
 class Handler:
     """One Lambda function of the app, by its logical id in the template."""
 
@@ -46,6 +54,7 @@ class Handler:
     schedules: tuple[str, ...]
     timeout: int | None = None
     queue_events: tuple[QueueEvent, ...] = ()
+    stream_events: tuple[StreamEvent, ...] = ()
 
     @property
     def scheduled(self) -> bool:
@@ -70,6 +79,11 @@ def handlers_in(template: dict[str, Any]) -> list[Handler]:
             for event_id, event in sorted(events.items())
             if event.get("Type") == "SQS"
         )
+        stream_events = tuple(
+            StreamEvent(event_id, stream_table(event["Properties"]["Stream"]))
+            for event_id, event in sorted(events.items())
+            if event.get("Type") == "DynamoDB"
+        )
         timeout = properties.get("Timeout")
         found.append(
             Handler(
@@ -78,9 +92,17 @@ def handlers_in(template: dict[str, Any]) -> list[Handler]:
                 schedules,
                 timeout if isinstance(timeout, int) else None,
                 queue_events,
+                stream_events,
             )
         )
     return found
+
+
+def stream_table(stream: Any) -> str:
+    """``arn:…:table/{name}/stream/…`` → ``{name}`` ("" for anything but a literal ARN)."""
+    if not isinstance(stream, str) or ":table/" not in stream:
+        return ""
+    return stream.split(":table/", 1)[1].split("/", 1)[0]
 
 
 def queue_event(event_id: str, queue: Any) -> QueueEvent:

@@ -78,6 +78,8 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         variables["NOTIFY_FROM_EMAIL"] = config.mail_from
     if config.public_base_url or handler.handler != API_HANDLER:
         variables["PUBLIC_BASE_URL"] = names.public_base_url(config.public_base_url)
+    variables["WEBSOCKET_URL"] = names.WEBSOCKET_URL
+    variables["WEBSOCKET_PUSH_URL"] = names.WEBSOCKET_PUSH_URL
     return variables
 
 
@@ -91,9 +93,22 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
         for event in handler.queue_events
         if (queue := event_source_queue(event.queue_name)) is not None
     }
+    for event in handler.stream_events:
+        events[event.event_id] = {"Properties": stream_event_source(event.table_base_name)}
     if events:
         properties["Events"] = events
     return {"Properties": properties}
+
+
+def stream_event_source(table_base_name: str) -> dict[str, Any]:
+    """Point a stream event source at the stack's own table. Pushes are best effort (a page
+    catches up when it reconnects), so a failing batch is retried twice, split to find the
+    bad record, then left behind instead of holding up every later change for a day."""
+    return {
+        "Stream": {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]},
+        "MaximumRetryAttempts": 2,
+        "BisectBatchOnFunctionError": True,
+    }
 
 
 def rest_api_patch(

@@ -11,6 +11,9 @@ REST_API = "RestAPI"
 API_STAGE = "api"
 API_FUNCTION = "api_handler"  # Chalice's name for the REST API's function ...
 API_FUNCTION_ID = "APIHandler"  # ... and its logical id
+# Chalice's WebSocket API (``@app.on_ws_connect`` / ``on_ws_disconnect``) and its functions.
+WEBSOCKET_API = "WebsocketAPI"
+WEBSOCKET_STAGE = "WebsocketAPIStage"
 # Ours.
 USER_POOL = "UserPool"
 USER_POOL_CLIENT = "UserPoolClient"
@@ -40,6 +43,10 @@ def function_logical_id(function: str) -> str:
 def table_logical_id(base_name: str) -> str:
     """``phone-routes`` → ``PhoneRoutesTable``."""
     return f"{to_cfn_resource_name(base_name)}Table"
+
+
+# Tables whose streams feed the push functions (their models set ``stream_view_type``).
+STREAMED_TABLES = ("ClientsTable", "ConversationsTable")
 
 
 def errors_alarm_id(function_id: str) -> str:
@@ -72,6 +79,12 @@ def sub(text: str) -> dict[str, Any]:
 EXECUTE_API_BASE = sub(
     f"https://${{{REST_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{API_STAGE}"
 )
+
+
+# Where pages connect, and where the functions post to them: the WebSocket API's stage.
+WEBSOCKET_HOST = f"${{{WEBSOCKET_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}"
+WEBSOCKET_URL = sub(f"wss://{WEBSOCKET_HOST}/{API_STAGE}")
+WEBSOCKET_PUSH_URL = sub(f"https://{WEBSOCKET_HOST}/{API_STAGE}")
 
 
 def public_base_url(custom: str | None) -> Any:

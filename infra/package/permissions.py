@@ -26,6 +26,8 @@ class Target(Enum):
     MAIL_SENDER = "the configured SES sender (address and its domain)"
     FALLBACK_QUEUE = "the inbound fallback queue"
     SEND_QUEUE = "the send queue of scheduled texts"
+    PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
+    TABLE_STREAMS = "the streams of the clients and conversations tables"
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,38 @@ CONSUME_SEND = Grant(
     Target.SEND_QUEUE,
 )
 
+# Posting to an open page and closing it are both @connections calls, one IAM action.
+PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
+# No call of ours: Lambda's event source mapping reads the stream with the function's role.
+READ_STREAMS = Grant(
+    "TableStreamEventSource",
+    (
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+    ),
+    Target.TABLE_STREAMS,
+)
+
 API_HANDLER = "api_handler"
 EMAIL_NOTIFICATIONS = "email-notifications"
 REPLAY_FALLBACK_HANDLER = "replay-fallback"
 SWEEP_SCHEDULED = "sweep-scheduled"
 SEND_SCHEDULED = "send-scheduled"
 SETTLE_SENDS = "settle-sends"
+# Chalice names the WebSocket functions itself, whatever app.py calls them.
+SOCKET_CONNECT = "websocket_connect"
+SOCKET_DISCONNECT = "websocket_disconnect"
+PUSH_CLIENTS = "push-clients"
+PUSH_CONVERSATIONS = "push-conversations"
+SOCKET_UPKEEP = "socket-upkeep"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Pages, JSON API and Twilio webhooks; the fallback webhook only stores the request.
-    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK),
+    # Sign-out tells that sign-in's open pages and closes them.
+    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK, PUSH),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
@@ -102,6 +125,14 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     SEND_SCHEDULED: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
     # Asks Twilio what became of texts whose fate is unknown, and records it.
     SETTLE_SENDS: (LOGS, TABLES, SECRETS, DECRYPT),
+    # A page connects with its signed ticket (the session secret checks it); no Twilio.
+    SOCKET_CONNECT: (LOGS, TABLES, SECRETS, DECRYPT),
+    SOCKET_DISCONNECT: (LOGS, TABLES),
+    # Fed by the tables' streams; render the changed row and post it to the open pages.
+    PUSH_CLIENTS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    PUSH_CONVERSATIONS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    # Closes the pages of ended sessions, keeps the others' connections alive.
+    SOCKET_UPKEEP: (LOGS, TABLES, PUSH),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
 }

@@ -71,6 +71,13 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
         return arn_of(names.FALLBACK_QUEUE)
     if target is Target.SEND_QUEUE:
         return arn_of(names.SEND_QUEUE)
+    if target is Target.PAGE_CONNECTIONS:
+        return sub(
+            f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"
+            f"${{{names.WEBSOCKET_API}}}/*/*/@connections/*"
+        )
+    if target is Target.TABLE_STREAMS:
+        return [sub(f"${{{t}.StreamArn}}") for t in tables if t in names.STREAMED_TABLES]
     raise ValueError(f"no resources for {target}")
 
 

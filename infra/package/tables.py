@@ -54,6 +54,9 @@ def table_resource(model: type[Model], table_name: str) -> dict[str, Any]:
         properties["LocalSecondaryIndexes"] = [
             index_properties(index) for index in schema["local_secondary_indexes"]
         ]
+    stream_view = getattr(model.Meta, "stream_view_type", None)
+    if stream_view:
+        properties["StreamSpecification"] = {"StreamViewType": stream_view}
     ttl = ttl_attribute_name(model)
     if ttl:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}

@@ -88,12 +88,16 @@
     });
   }
 
-  // --- Live updates: one cheap poll; refetch a region only when something changed ---
-  // Polls are marked as background requests: they never count as someone being at the
-  // screen, so the idle timeout still ends a session left open in a tab.
+  // --- Live updates: pushed over a WebSocket; a slow poll only when there is no socket ---
+  // The page connects with the ticket it was rendered with. A push carries the changed row
+  // (a caseload row, a conversation entry) and the page patches that row alone. Nothing
+  // here counts as someone being at the screen: the idle timeout still ends the session.
   var baseTitle = document.title;
   var lastSeq = null, lastUnread = null, pollTimer = null, signedOutAlready = false;
+  var socket = null, socketTries = 0, everConnected = false, reconnectTimer = null;
   var BACKGROUND = "X-ClientComm-Background";
+  var FALLBACK_POLL_MS = 60000;  // at most once a minute, and only while the tab is visible
+  var ACTIVE_KEY = "clientcomm-active-at", SIGNED_OUT_KEY = "clientcomm-signed-out";
 
   function backgroundHeaders(accept) {
     var headers = { Accept: accept };
@@ -102,15 +106,8 @@
   }
 
   function signedOut(response) {
-    if (signedOutAlready) { return; }
-    signedOutAlready = true;
-    if (pollTimer) { window.clearInterval(pollTimer); }
     response.json().catch(function () { return {}; }).then(function (data) {
-      var target = data && data.signin;
-      if (!target) { window.location.reload(); return; }
-      var here = document.body.getAttribute("data-current-path");
-      if (here && here !== "/") { target += "&next=" + encodeURIComponent(here); }
-      window.location.assign(target);
+      showSignedOut(data && data.reason === "idle" ? "idle" : "expired", true);
     });
   }
 
@@ -138,7 +135,9 @@
     new Notification("ClientComm", { body: unread + " unread text" + (unread === 1 ? "" : "s") });
   }
 
-  function poll() {
+  // The unread total for the title and notifications: asked for when a push says a row
+  // changed (never on a timer while the socket is up).
+  function checkActivity(refreshRegions) {
     if (signedOutAlready) { return; }
     fetch(document.body.getAttribute("data-activity-url"), {
       credentials: "same-origin", headers: backgroundHeaders("application/json")
@@ -148,14 +147,271 @@
     }).then(function (data) {
       if (!data) { return; }
       document.title = (data.unread ? "(" + data.unread + ") " : "") + baseTitle;
-      if (lastSeq !== null && data.seq !== lastSeq) {
+      if (refreshRegions && lastSeq !== null && data.seq !== lastSeq) {
         document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
-        if (lastUnread !== null && data.unread > lastUnread) { notify(data.unread); }
       }
+      if (lastUnread !== null && data.unread > lastUnread) { notify(data.unread); }
       lastSeq = data.seq;
       lastUnread = data.unread;
     }).catch(function () { /* offline for a moment: try again next time */ });
   }
+
+  function fromHtml(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  // Follows the newest text unless the reader scrolled up; then a pill offers to jump.
+  function nearBottom() {
+    return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+  }
+
+  function newMessagesPill(list) {
+    var pill = document.getElementById("new-messages");
+    if (!pill) {
+      pill = document.createElement("button");
+      pill.type = "button";
+      pill.id = "new-messages";
+      pill.className = "button new-messages";
+      pill.textContent = "New messages ↓";
+      pill.addEventListener("click", function () {
+        var newest = list.lastElementChild;
+        if (newest) { newest.scrollIntoView({ block: "end" }); }
+        pill.hidden = true;
+      });
+      document.body.appendChild(pill);
+    }
+    pill.hidden = false;
+  }
+
+  function patchEntry(message) {
+    var region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
+    if (!region) { return; }
+    var row = fromHtml(message.html);
+    var old = region.querySelector('[data-entry="' + message.entry_id + '"]');
+    if (old) { old.replaceWith(row); return; }
+    var list = region.querySelector("ol.conversation");
+    if (!list) {
+      list = document.createElement("ol");
+      list.className = "conversation";
+      var empty = region.querySelector(".conversation-empty");
+      if (empty) { empty.replaceWith(list); } else { region.prepend(list); }
+    }
+    var follow = nearBottom();
+    var previous = list.querySelector("#newest");
+    if (previous) { previous.removeAttribute("id"); }
+    row.id = "newest";
+    list.appendChild(row);
+    if (follow) { row.scrollIntoView({ block: "end" }); } else { newMessagesPill(list); }
+  }
+
+  // An opt-out (or opt-in) arriving while the conversation is open changes the form at once.
+  function applySendState(message) {
+    var region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
+    if (!region) { return; }
+    var blocked = !!message.blocked_reason;
+    document.querySelectorAll("form.send-form, form.schedule-form").forEach(function (form) {
+      form.querySelectorAll("textarea, input:not([type=hidden]), select, button")
+        .forEach(function (field) { field.disabled = blocked; });
+    });
+    var note = document.getElementById("send-blocked");
+    if (blocked) {
+      if (!note) {
+        note = document.createElement("div");
+        note.id = "send-blocked";
+        note.className = "alert alert-error";
+        note.setAttribute("role", "alert");
+        var form = document.querySelector("form.send-form");
+        if (form) { form.prepend(note); }
+      }
+      note.textContent = message.blocked_reason;
+    } else if (note) {
+      note.remove();
+    }
+  }
+
+  function patchClientRow(message) {
+    var old = document.querySelector('#caseload [data-client="' + message.client_id + '"]');
+    if (old) { old.replaceWith(fromHtml(message.html)); }
+    if ("blocked_reason" in message) { applySendState(message); }
+  }
+
+  function onPush(message) {
+    if (message.type === "entry") { patchEntry(message); }
+    else if (message.type === "client") { patchClientRow(message); checkActivity(false); }
+    else if (message.type === "signed-out") {
+      showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
+    }
+  }
+
+  function connectSocket() {
+    var base = document.body.getAttribute("data-socket-url");
+    if (!base || !("WebSocket" in window) || signedOutAlready) { return false; }
+    var url = base + "?ticket=" + encodeURIComponent(document.body.getAttribute("data-socket-ticket"));
+    var watching = document.querySelector("[data-watch-client]");
+    if (watching) { url += "&client=" + encodeURIComponent(watching.getAttribute("data-watch-client")); }
+    socket = new WebSocket(url);
+    socket.addEventListener("open", function () {
+      socketTries = 0;
+      stopFallbackPoll();
+      if (everConnected) {  // back after a drop: catch up once on what was missed
+        document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
+        checkActivity(false);
+      }
+      everConnected = true;
+    });
+    socket.addEventListener("message", function (event) {
+      try { onPush(JSON.parse(event.data)); } catch (e) { /* not ours */ }
+    });
+    socket.addEventListener("close", function () {
+      socket = null;
+      if (signedOutAlready) { return; }
+      socketTries += 1;
+      startFallbackPoll();  // also finds out whether the session is over
+      var wait = Math.min(60000, 1000 * Math.pow(2, socketTries)) * (0.5 + Math.random() / 2);
+      reconnectTimer = window.setTimeout(connectSocket, wait);
+    });
+    return true;
+  }
+
+  function fallbackPoll() {
+    if (document.visibilityState === "visible") { checkActivity(true); }
+  }
+
+  function startFallbackPoll() {
+    if (pollTimer || signedOutAlready) { return; }
+    fallbackPoll();
+    pollTimer = window.setInterval(fallbackPoll, FALLBACK_POLL_MS);
+  }
+
+  function stopFallbackPoll() {
+    if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+  }
+
+  // --- Sessions end in every tab at once -----------------------------------------------
+  // Each foreground page load or "stay signed in" stamps the time in localStorage; every tab
+  // counts the idle timeout from the latest stamp, warns a minute before and signs out at
+  // the end. The server is stricter still: it refuses the session itself.
+  var idleTimer = null, warnTimer = null;
+
+  function activeAt() {
+    var stamped = parseInt((window.localStorage && localStorage.getItem(ACTIVE_KEY)) || "0", 10);
+    return Math.max(stamped, loadedAt);
+  }
+  var loadedAt = Date.now();
+
+  function scheduleIdle() {
+    var minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
+    if (!minutes || signedOutAlready) { return; }
+    window.clearTimeout(idleTimer);
+    window.clearTimeout(warnTimer);
+    // The server moves last-active at most once a minute: end a minute early, to be sure.
+    var ends = activeAt() + (minutes - 1) * 60000;
+    var warnAt = ends - 60000;
+    hideIdleWarning();
+    warnTimer = window.setTimeout(showIdleWarning, Math.max(0, warnAt - Date.now()));
+    idleTimer = window.setTimeout(function () { showSignedOut("idle", true); },
+      Math.max(0, ends - Date.now()));
+  }
+
+  function showIdleWarning() {
+    if (signedOutAlready || document.getElementById("idle-warning")) { return; }
+    var box = document.createElement("div");
+    box.id = "idle-warning";
+    box.className = "idle-warning";
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("aria-labelledby", "idle-warning-text");
+    box.innerHTML = '<p id="idle-warning-text">You will be signed out in a minute because ' +
+      'nothing has happened for a while.</p>' +
+      '<button type="button" class="button" id="stay-signed-in">Stay signed in</button>';
+    document.body.appendChild(box);
+    var stay = document.getElementById("stay-signed-in");
+    stay.addEventListener("click", staySignedIn);
+    stay.focus();
+  }
+
+  function hideIdleWarning() {
+    var box = document.getElementById("idle-warning");
+    if (box) { box.remove(); }
+  }
+
+  function staySignedIn() {
+    // A deliberate foreground post: it counts as activity and moves last-active.
+    var token = document.querySelector("form[data-sign-out] input[name=csrf_token]");
+    var stay = document.body.getAttribute("data-stay-url");
+    fetch(stay, {
+      method: "POST", credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "csrf_token=" + encodeURIComponent(token ? token.value : "")
+    }).then(function (r) {
+      if (r.status === 401) { signedOut(r); return; }
+      if (r.ok) { stampActive(); }
+    }).catch(function () { /* offline: the warning stays */ });
+  }
+
+  function stampActive() {
+    loadedAt = Date.now();
+    if (window.localStorage) { localStorage.setItem(ACTIVE_KEY, String(loadedAt)); }
+    scheduleIdle();
+  }
+
+  var SIGNED_OUT_TEXT = {
+    idle: "You were signed out after a period without activity.",
+    elsewhere: "You signed out in another tab or window.",
+    expired: "Your session has ended."
+  };
+
+  // Clears what the page shows (names, texts) and says why; drafts of a session that merely
+  // timed out stay for their writer, a sign-out removes them (as the sign-out form does).
+  function showSignedOut(reason, tellOtherTabs) {
+    if (signedOutAlready) { return; }
+    signedOutAlready = true;
+    stopFallbackPoll();
+    window.clearTimeout(idleTimer);
+    window.clearTimeout(warnTimer);
+    window.clearTimeout(reconnectTimer);
+    hideIdleWarning();
+    if (socket) { socket.close(); }
+    if (reason === "elsewhere") { clearDrafts(); }
+    if (tellOtherTabs && window.localStorage) {
+      localStorage.setItem(SIGNED_OUT_KEY, JSON.stringify({ reason: reason, at: Date.now() }));
+    }
+    var main = document.getElementById("main");
+    var here = document.body.getAttribute("data-current-path") || "/caseload";
+    var signin = (document.body.getAttribute("data-signin-url") || "/signin") +
+      "?reason=" + (reason === "idle" ? "idle" : "signed_out") + "&next=" + encodeURIComponent(here);
+    document.querySelectorAll(".site-header nav, .site-header .who").forEach(function (n) {
+      n.remove();
+    });
+    document.title = "Signed out · ClientComm";
+    if (main) {
+      main.replaceChildren();
+      var box = document.createElement("div");
+      box.className = "signed-out";
+      box.setAttribute("role", "alert");
+      var heading = document.createElement("h1");
+      heading.textContent = "Signed out";
+      var text = document.createElement("p");
+      text.textContent = SIGNED_OUT_TEXT[reason] || SIGNED_OUT_TEXT.expired;
+      var link = document.createElement("a");
+      link.className = "button";
+      link.href = signin;
+      link.textContent = "Sign in again";
+      box.append(heading, text, link);
+      main.append(box);
+      main.focus();
+    }
+  }
+
+  window.addEventListener("storage", function (event) {
+    if (event.key === ACTIVE_KEY) { scheduleIdle(); }
+    if (event.key === SIGNED_OUT_KEY && event.newValue) {
+      var said = {};
+      try { said = JSON.parse(event.newValue); } catch (e) { said = {}; }
+      showSignedOut(said.reason === "idle" ? "idle" : "elsewhere", false);
+    }
+  });
 
   function setupNotifications() {
     var button = document.getElementById("enable-notifications");
@@ -185,7 +441,12 @@
       if (question && !window.confirm(question)) { event.preventDefault(); }
     });
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
-      form.addEventListener("submit", clearDrafts);
+      form.addEventListener("submit", function () {
+        clearDrafts();
+        if (window.localStorage) {  // the other tabs of this browser show "signed out" too
+          localStorage.setItem(SIGNED_OUT_KEY, JSON.stringify({ reason: "elsewhere", at: Date.now() }));
+        }
+      });
     });
     if (document.body.hasAttribute("data-clear-drafts")) { clearDrafts(); }
     document.querySelectorAll("[data-print]").forEach(function (b) {
@@ -193,9 +454,12 @@
     });
     if (document.body.getAttribute("data-activity-url")) {
       setupNotifications();
-      poll();
-      var every = parseInt(document.body.getAttribute("data-poll-ms") || "4000", 10);
-      pollTimer = window.setInterval(poll, every);
+      stampActive();
+      checkActivity(false);
+      if (!connectSocket()) { startFallbackPoll(); }
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "visible" && pollTimer) { fallbackPoll(); }
+      });
     }
   });
 })();

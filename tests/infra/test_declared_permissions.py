@@ -20,7 +20,17 @@ from infra.package.policy import policy_actions
 from tests.infra.packaging import EXAMPLES, EXTRA_HANDLER_ID, SCHEDULE_JURISDICTION
 
 # IAM actions with no API operation of the same name.
-IAM_ONLY = {"dynamodb:ConditionCheckItem"}
+# IAM actions with no API operation of the same name: a transaction's condition items, and
+# the one action that authorises every @connections call (post, get, delete).
+# Stream reads are authorised as dynamodb:* though their API is the dynamodbstreams service.
+IAM_ONLY = {
+    "dynamodb:ConditionCheckItem",
+    "execute-api:ManageConnections",
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+}
 
 
 def role_document(template: dict, function_id: str) -> dict:

@@ -63,6 +63,7 @@ PROBES = {
         "/clients/{client_id}/reassign", {"case_manager_id": "marcus", "version": "1"}
     ),
     ("/signout", "POST"): Probe("/signout", scoped=True),
+    ("/session/stay", "POST"): Probe("/session/stay", scoped=True),
     ("/caseload/live", "GET"): Probe(
         "/caseload/live?scope=department&q={last_name}", scoped=True, background=True
     ),

@@ -66,7 +66,12 @@ def left_behind(pids: set[int], seconds: float = 5) -> list[int]:
 
 
 def test_the_local_stack_starts_prints_logins_and_stops_on_ctrl_c():
-    ports = {"PORT": free_port(), "TWILIO_PORT": free_port(), "MOTO_PORT": free_port()}
+    ports = {
+        "PORT": free_port(),
+        "TWILIO_PORT": free_port(),
+        "MOTO_PORT": free_port(),
+        "WEBSOCKET_PORT": free_port(),
+    }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
     env.update({k: str(v) for k, v in ports.items()})
     process = subprocess.Popen(

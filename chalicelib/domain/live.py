@@ -1,0 +1,60 @@
+"""Pushed updates: who is listening, and which change each open page may be told about.
+
+An open page holds a WebSocket connection. A connection belongs to one member of staff and
+may be watching one client's conversation. A change to a client (its caseload row) reaches
+everyone who may see that client; a new or changed text reaches only the pages showing that
+client's conversation. The rule is the same as for the pages themselves: a case manager sees
+their own caseload, a supervisor their department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .users import Role
+
+
+class ChangeKind(StrEnum):
+    CLIENT = "client"  # a caseload row changed: a text arrived, a status, an opt-out, a move
+    ENTRY = "entry"  # a conversation entry was added or changed (a text, its status, a marker)
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One open page's connection, as stored when it connected."""
+
+    connection_id: str
+    user_id: str
+    department_id: str
+    role: Role
+    session_key: str
+    watching_client_id: str | None
+    connected_at: datetime
+
+    @property
+    def oversees_department(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a stream record says changed, with who owns it."""
+
+    kind: ChangeKind
+    client_id: str
+    department_id: str
+    case_manager_id: str
+    entry_id: str = ""  # which entry, for ENTRY changes
+
+
+def may_hear(listener: Listener, change: Change) -> bool:
+    """Would this listener's pages show the changed item?"""
+    if listener.department_id != change.department_id:
+        return False
+    if not listener.oversees_department and listener.user_id != change.case_manager_id:
+        return False
+    if change.kind is ChangeKind.ENTRY:
+        return listener.watching_client_id == change.client_id
+    return True

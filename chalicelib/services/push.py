@@ -1,0 +1,257 @@
+"""Pushed updates: open pages connect, changes fan out to them, ended sessions close them.
+
+- **Connect**: the page presents the signed socket ticket it was rendered with. The session
+  behind it must still be usable (not signed out, not idle, not past its lifetime); the
+  person's role and department are copied from the Users table. Connecting never counts as
+  activity: a socket cannot keep a session alive.
+- **Fan-out**: DynamoDB streams on the clients and conversations tables hand every change to
+  ``fan_out``, whichever code path wrote it (a webhook, the sender, a status callback, an
+  import). Each change reaches the listeners who may see it (``domain.live.may_hear``) and
+  carries the changed item itself, rendered, so the page patches one row.
+- **Upkeep** (every few minutes): pages whose session has ended are told so and closed;
+  the others get a keep-alive, since API Gateway closes a connection idle for 10 minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..adapters.websocket_push import PushGateway
+from ..domain.clients import Client
+from ..domain.conversation import ConversationEntry
+from ..domain.errors import ClientCommError
+from ..domain.live import Change, ChangeKind, Listener, may_hear
+from ..domain.permissions import can_view_client
+from ..domain.sessions import EndReason, reason_to_refuse, session_key
+from ..domain.users import User
+from ..store.clients import ClientStore
+from ..store.connections import ConnectionStore
+from ..store.sessions import SessionStore
+from ..store.streams import read_records
+from ..store.users import UserStore
+
+log = logging.getLogger(__name__)
+
+Payload = dict[str, Any]
+# Renders one change for one listener; None when there is nothing to show them.
+Render = Callable[[Change, Listener], Payload | None]
+
+
+class SocketRefused(ClientCommError):
+    """The connection is refused; ``status`` is what API Gateway answers the browser."""
+
+    def __init__(self, status: int, why: str):
+        super().__init__(why)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SocketTicket:
+    """What the page's signed ticket says: whose session, and which conversation it shows."""
+
+    session_id: str
+    user_id: str
+
+
+def connect(
+    ticket: SocketTicket | None,
+    connection_id: str,
+    watching_client_id: str | None,
+    *,
+    sessions: SessionStore,
+    clients: ClientStore,
+    connections: ConnectionStore,
+    idle_limit: timedelta,
+    now: datetime | None = None,
+) -> Listener:
+    now = now or datetime.now(UTC)
+    if ticket is None:
+        raise SocketRefused(401, "no valid ticket")
+    key = session_key(ticket.session_id)
+    session, user = sessions.with_user(key, ticket.user_id)
+    if reason_to_refuse(session, user, ticket.user_id, now, idle_limit) is not None:
+        raise SocketRefused(401, "session ended")
+    assert user is not None
+    if watching_client_id:
+        client = clients.get(watching_client_id)
+        if client is None or not can_view_client(user, client):
+            raise SocketRefused(403, "not this person's client")
+    listener = Listener(
+        connection_id=connection_id,
+        user_id=user.user_id,
+        department_id=user.department_id,
+        role=user.role,
+        session_key=key,
+        watching_client_id=watching_client_id or None,
+        connected_at=now,
+    )
+    connections.add(listener)
+    return listener
+
+
+def disconnect(connection_id: str, connections: ConnectionStore) -> None:
+    connections.remove(connection_id)
+
+
+@dataclass(frozen=True)
+class FanOutResult:
+    changes: int
+    delivered: int
+    gone: int
+
+
+def fan_out(
+    changes: Iterable[Change],
+    render: Render,
+    *,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> FanOutResult:
+    """Post each change to every listener who may hear it; forget connections that are gone.
+
+    One Query of the connections per department per batch; rendering is the caller's
+    (the web layer owns the templates).
+    """
+    by_department: dict[str, list[Listener]] = {}
+    delivered = gone = count = 0
+    for change in changes:
+        count += 1
+        if change.department_id not in by_department:
+            by_department[change.department_id] = connections.in_department(change.department_id)
+        for listener in by_department[change.department_id]:
+            if not may_hear(listener, change):
+                continue
+            payload = render(change, listener)
+            if payload is None:
+                continue
+            if gateway.post(listener.connection_id, payload):
+                delivered += 1
+            else:
+                gone += 1
+                connections.remove(listener.connection_id)
+                by_department[change.department_id] = [
+                    one
+                    for one in by_department[change.department_id]
+                    if one.connection_id != listener.connection_id
+                ]
+    return FanOutResult(count, delivered, gone)
+
+
+RenderFactory = Callable[
+    [dict[str, Client | None], dict[tuple[str, str], ConversationEntry]], Render
+]
+
+
+def push_stream(
+    records: list[dict[str, Any]],
+    renderer: RenderFactory,
+    *,
+    clients: ClientStore,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> FanOutResult:
+    """Stream records → changes with their owners → rendered, posted to who may hear them.
+
+    An entry's owner (department, case manager) comes from its client: read once per batch,
+    and not at all when the batch also carries that client's row.
+    """
+    found = read_records(records)
+    owners: dict[str, Client | None] = {c.client_id: c for c in found.clients}
+    changes = [
+        Change(ChangeKind.CLIENT, c.client_id, c.department_id, c.case_manager_id)
+        for c in found.clients
+    ]
+    entries: dict[tuple[str, str], ConversationEntry] = {}
+    for entry in found.entries:
+        if entry.client_id not in owners:
+            owners[entry.client_id] = clients.get(entry.client_id)
+        owner = owners[entry.client_id]
+        if owner is None:
+            continue
+        entries[(entry.client_id, entry.entry_id)] = entry
+        changes.append(
+            Change(
+                ChangeKind.ENTRY,
+                owner.client_id,
+                owner.department_id,
+                owner.case_manager_id,
+                entry.entry_id,
+            )
+        )
+    return fan_out(changes, renderer(owners, entries), connections=connections, gateway=gateway)
+
+
+def department_staff(users: UserStore, department_id: str) -> dict[str, User]:
+    """Names for the case-manager column of a supervisor's rows."""
+    return {u.user_id: u for u in users.in_department(department_id)}
+
+
+def signed_out(
+    user_id: str,
+    session_id: str,
+    reason: EndReason | str,
+    *,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> int:
+    """Tell every open page of one sign-in that it has ended, and close them."""
+    closed = 0
+    for connection_id in connections.of_session(user_id, session_key(session_id)):
+        _end(connection_id, str(reason), connections, gateway)
+        closed += 1
+    return closed
+
+
+@dataclass(frozen=True)
+class UpkeepResult:
+    kept: int
+    closed: int
+
+
+def upkeep(
+    department_ids: Iterable[str],
+    *,
+    connections: ConnectionStore,
+    sessions: SessionStore,
+    users: UserStore,
+    gateway: PushGateway,
+    idle_limit: timedelta,
+    now: datetime | None = None,
+) -> UpkeepResult:
+    """Close the pages of ended sessions; keep the others' connections from going idle."""
+    now = now or datetime.now(UTC)
+    kept = closed = 0
+    for department_id in department_ids:
+        listeners = connections.in_department(department_id)
+        if not listeners:
+            continue
+        stored = sessions.many([one.session_key for one in listeners])
+        people = users.many(sorted({one.user_id for one in listeners}))
+        for listener in listeners:
+            session = stored.get(listener.session_key)
+            user = people.get(listener.user_id)
+            reason = reason_to_refuse(session, user, listener.user_id, now, idle_limit)
+            if reason is None and user is not None and _still_same(listener, user):
+                if gateway.post(listener.connection_id, {"type": "keepalive"}):
+                    kept += 1
+                else:
+                    connections.remove(listener.connection_id)
+                continue
+            _end(listener.connection_id, str(reason or EndReason.EXPIRED), connections, gateway)
+            closed += 1
+    return UpkeepResult(kept, closed)
+
+
+def _still_same(listener: Listener, user: User) -> bool:
+    """A move to another department or a new role ends what this page may hear."""
+    return user.department_id == listener.department_id and user.role == listener.role
+
+
+def _end(connection_id: str, reason: str, connections: ConnectionStore, gw: PushGateway) -> None:
+    gw.post(connection_id, {"type": "signed-out", "reason": reason})
+    gw.close(connection_id)
+    connections.remove(connection_id)

@@ -1,0 +1,210 @@
+"""The WebSocket side of the pages: the ticket a page connects with, the connect and
+disconnect handlers, and turning stream records into rows a page can patch in.
+
+Pages and the WebSocket API live on different hosts in AWS (two execute-api domains), so
+the session cookie does not travel with the connection. Each page is rendered with a signed
+socket ticket naming its session; ``$connect`` checks that session as a request would, but
+without counting it as activity. The ticket lets nobody do anything but listen, and only
+while the session lasts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from chalice import Response
+
+from ..config import Settings, get_jurisdiction, get_session_secret, get_settings
+from ..domain.appointments import flags
+from ..domain.clients import Client
+from ..domain.conversation import ConversationEntry
+from ..domain.live import Change, ChangeKind, Listener
+from ..domain.sessions import SESSION_LIFETIME
+from ..domain.users import User
+from .public_url import path_prefix
+from .rendering import environment
+from .signing import sign, unsign
+
+log = logging.getLogger(__name__)
+
+SOCKET_PURPOSE = "cc_socket"
+
+
+def socket_ticket(secret: bytes, session_id: str, user_id: str) -> str:
+    return sign(secret, SOCKET_PURPOSE, {"s": session_id, "u": user_id})
+
+
+def read_socket_ticket(secret: bytes, value: str | None) -> Any:
+    """The ticket's session and person, or None when it is missing, forged or too old."""
+    from ..services.push import SocketTicket
+
+    data = unsign(secret, SOCKET_PURPOSE, value, int(SESSION_LIFETIME.total_seconds()))
+    if not data or not isinstance(data.get("s"), str) or not isinstance(data.get("u"), str):
+        return None
+    return SocketTicket(data["s"], data["u"])
+
+
+def page_socket(settings: Settings, session_id: str | None, user: User | None) -> dict[str, str]:
+    """What a signed-in page needs to connect; empty when the stage has no WebSocket API."""
+    if not settings.websocket_url or not session_id or user is None:
+        return {}
+    ticket = socket_ticket(get_session_secret(), session_id, user.user_id)
+    return {"url": settings.websocket_url, "ticket": ticket}
+
+
+def close_pages_of(settings: Settings, user_id: str, session_id: str) -> None:
+    """Sign-out: every open page of this sign-in hears it and closes, in every tab.
+
+    Best effort by design: the session is already deleted, so a page that misses this
+    message is refused at its next request and at the next upkeep run.
+    """
+    from .. import bootstrap
+    from ..services import push
+
+    if not settings.websocket_push_url:
+        return
+    try:
+        push.signed_out(
+            user_id,
+            session_id,
+            "signed_out",
+            connections=bootstrap.connections(settings),
+            gateway=bootstrap.push_gateway(settings),
+        )
+    except Exception:  # sign-out itself has already happened
+        log.warning("closing the open pages of a sign-out failed", exc_info=True)
+
+
+def on_connect(event: Any) -> Response:
+    """``$connect``: 200 admits the page; 401/403 refuse it (the browser sees a failed open)."""
+    from .. import bootstrap
+    from ..services import push
+
+    settings = get_settings()
+    params = event.to_dict().get("queryStringParameters") or {}
+    ticket = read_socket_ticket(get_session_secret(), params.get("ticket"))
+    stores = bootstrap.stores(settings)
+    try:
+        push.connect(
+            ticket,
+            event.connection_id,
+            (params.get("client") or "")[:64] or None,
+            sessions=bootstrap.session_store(settings),
+            clients=stores.clients,
+            connections=bootstrap.connections(settings),
+            idle_limit=timedelta(seconds=settings.idle_timeout_seconds),
+        )
+    except push.SocketRefused as refused:
+        log.info("socket refused", extra={"status": refused.status})
+        return Response(body="", status_code=refused.status)
+    return Response(body="", status_code=200)
+
+
+def on_disconnect(event: Any) -> None:
+    from .. import bootstrap
+    from ..services import push
+
+    push.disconnect(event.connection_id, bootstrap.connections())
+
+
+def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The stream handlers' work: each change rendered with the pages' macros and posted."""
+    from .. import bootstrap
+    from ..services import push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"changes": 0, "delivered": 0, "gone": 0}
+    stores = bootstrap.stores(settings)
+
+    def renderer(
+        clients: dict[str, Client | None], entries: dict[tuple[str, str], ConversationEntry]
+    ) -> Any:
+        staff = partial(push.department_staff, stores.users)
+        return RowRenderer(settings, clients, entries, staff).render
+
+    result = push.push_stream(
+        records,
+        renderer,
+        clients=stores.clients,
+        connections=bootstrap.connections(settings),
+        gateway=bootstrap.push_gateway(settings),
+    )
+    return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
+
+
+def blocked_reason(client: Client) -> str:
+    """Why nothing can be sent to this client now ("" when texts can go)."""
+    if client.opted_out:
+        return (
+            f"{client.first_name} texted STOP. Nothing can be sent until they text START "
+            "to the department number."
+        )
+    return ""
+
+
+class RowRenderer:
+    """Renders a change with the pages' own macros, once per kind of listener."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clients: dict[str, Client | None],
+        entries: dict[tuple[str, str], ConversationEntry],
+        staff: Callable[[str], dict[str, User]],
+    ):
+        self.settings = settings
+        self.clients = clients
+        self.entries = entries
+        self.staff_of = staff
+        self.jurisdiction = get_jurisdiction()
+        self.cache: dict[tuple[str, str, bool], dict[str, Any] | None] = {}
+        self.staff: dict[str, dict[str, User]] = {}
+
+    def render(self, change: Change, listener: Listener) -> dict[str, Any] | None:
+        wide = listener.oversees_department
+        key = (change.kind.value, f"{change.client_id}#{change.entry_id}", wide)
+        if key not in self.cache:
+            self.cache[key] = self._render(change, wide)
+        return self.cache[key]
+
+    def _render(self, change: Change, wide: bool) -> dict[str, Any] | None:
+        from datetime import UTC, datetime
+
+        client = self.clients.get(change.client_id)
+        if client is None:
+            return None
+        macros = environment().get_template("_live_rows.html").make_module({"url": self._url})
+        if change.kind is ChangeKind.ENTRY:
+            entry = self.entries.get((change.client_id, change.entry_id))
+            if entry is None:
+                return None
+            html = str(macros.entry_row(entry, client, self.jurisdiction, False))
+            return {
+                "type": "entry",
+                "client_id": client.client_id,
+                "entry_id": entry.entry_id,
+                "at": entry.at.isoformat(),
+                "html": html,
+            }
+        appts = flags(client.appointments or {}, datetime.now(UTC))
+        names = self._staff(client.department_id) if wide else {}
+        html = str(macros.client_row(client, appts, wide, names, self.jurisdiction))
+        return {
+            "type": "client",
+            "client_id": client.client_id,
+            "html": html,
+            "blocked_reason": blocked_reason(client),
+        }
+
+    def _staff(self, department_id: str) -> dict[str, User]:
+        if department_id not in self.staff:
+            self.staff[department_id] = self.staff_of(department_id)
+        return self.staff[department_id]
+
+    def _url(self, path: str) -> str:
+        return path_prefix(None, self.settings) + path

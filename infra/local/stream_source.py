@@ -1,0 +1,149 @@
+"""Runs the app's DynamoDB-stream handlers locally, as Lambda's event source mapping would.
+
+For every ``@app.on_dynamodb_record`` the table named in its (placeholder) stream ARN is
+looked up in moto, and its stream is read from the moment the stack starts (LATEST). Each
+batch goes to the handler in-process with the records Lambda would hand it, including
+``eventSourceARN``. Unlike Lambda, a batch that fails is retried twice and then skipped
+(logged): locally a stuck batch must not stop every later update.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from infra.local.lambda_events import LambdaContext
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.1  # Lambda polls a stream about four times a second
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class StreamBinding:
+    name: str
+    handler: Any
+    table_name: str
+    stream_arn: str
+    batch_size: int
+
+
+def declared_table(stream_arn: str) -> str:
+    """``arn:…:table/{name}/stream/…`` → ``{name}``."""
+    return stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
+
+
+def stream_bindings(app: Any, prefix: str, dynamodb: Any) -> list[StreamBinding]:
+    from chalice.app import DynamoDBEventConfig
+
+    found = []
+    for source in app.event_sources:
+        if not isinstance(source, DynamoDBEventConfig):
+            continue
+        table_name = prefix + declared_table(source.stream_arn)
+        table = dynamodb.describe_table(TableName=table_name)["Table"]
+        arn = table.get("LatestStreamArn")
+        if not arn:
+            raise ValueError(f"{table_name} has no stream, but {source.name} listens to it")
+        found.append(
+            StreamBinding(
+                source.name, app.handler_map[source.name], table_name, arn, source.batch_size
+            )
+        )
+    return found
+
+
+class StreamReader:
+    """Follows one table's stream (moto keeps one shard) and hands batches to the handler."""
+
+    def __init__(self, binding: StreamBinding, streams: Any, stopped: threading.Event):
+        self.binding = binding
+        self.streams = streams
+        self.stopped = stopped
+        shard = streams.describe_stream(StreamArn=binding.stream_arn)["StreamDescription"][
+            "Shards"
+        ][0]["ShardId"]
+        self.iterator = streams.get_shard_iterator(
+            StreamArn=binding.stream_arn, ShardId=shard, ShardIteratorType="LATEST"
+        )["ShardIterator"]
+
+    def run(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        while not self.stopped.is_set():
+            try:
+                answer = self.streams.get_records(
+                    ShardIterator=self.iterator, Limit=self.binding.batch_size
+                )
+            except (BotoCoreError, ClientError) as exc:  # moto stopping
+                log.warning("reading %s failed: %s", self.binding.table_name, exc)
+                self.stopped.wait(1.0)
+                continue
+            self.iterator = answer["NextShardIterator"]
+            records = answer.get("Records") or []
+            if records:
+                self.invoke(records)
+            else:
+                self.stopped.wait(POLL_SECONDS)
+
+    def invoke(self, records: list[dict[str, Any]]) -> None:
+        event = {
+            "Records": [{**record, "eventSourceARN": self.binding.stream_arn} for record in records]
+        }
+        for attempt in range(1, ATTEMPTS + 1):
+            context = LambdaContext(
+                function_name=self.binding.name,
+                invoked_function_arn=f"local:{self.binding.name}",
+                timeout_seconds=60,
+            )
+            try:
+                self.binding.handler(_jsonable(event), context)
+                return
+            except Exception:
+                log.exception("%s failed (attempt %d of %d)", self.binding.name, attempt, ATTEMPTS)
+        log.error("%s: skipped a batch of %d records", self.binding.name, len(records))
+
+
+def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
+    """As Lambda delivers it: JSON, so times are epoch seconds, not datetime objects."""
+    import json
+    from datetime import datetime
+
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.timestamp()
+        raise TypeError(type(value).__name__)
+
+    loaded: dict[str, Any] = json.loads(json.dumps(event, default=default))
+    return loaded
+
+
+class LocalStreamSource:
+    """Every declared stream event source, followed until ``stop()``."""
+
+    def __init__(self, app: Any, prefix: str):
+        self.app = app
+        self.prefix = prefix
+        self.stopped = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.bindings: list[StreamBinding] = []
+
+    def start(self) -> LocalStreamSource:
+        import boto3
+
+        dynamodb = boto3.client("dynamodb")
+        streams = boto3.client("dynamodbstreams")
+        self.bindings = stream_bindings(self.app, self.prefix, dynamodb)
+        for binding in self.bindings:
+            reader = StreamReader(binding, streams, self.stopped)
+            thread = threading.Thread(target=reader.run, name=f"stream-{binding.name}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self.stopped.set()
+        for thread in self.threads:
+            thread.join(5.0)

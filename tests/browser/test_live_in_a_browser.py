@@ -1,0 +1,100 @@
+"""Pushed updates in a real browser, through the local WebSocket API: a reply shows on the
+open conversation and caseload within a second, with no polling; a STOP arriving while the
+conversation is open disables the reply box at once, with the reason."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_texting_in_a_browser import new_client, signed_in_page
+from tests.helpers import fresh_phone, new_sid, signed_webhook
+from tests.integration.test_bursts import PROBATION, SMS, OverTheWire
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def contexts():
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def text_from(stack, phone: str, body: str) -> None:
+    answer = signed_webhook(
+        OverTheWire(stack.app_url),
+        SMS,
+        {"MessageSid": new_sid(), "From": phone, "To": PROBATION, "Body": body},
+    )
+    assert answer.status_code == 200
+
+
+def app_requests(page: Page, app_url: str) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.url.startswith(app_url) else None)
+    return seen
+
+
+def socket_open(page: Page) -> None:
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_reply_appears_on_the_open_conversation_and_caseload_within_a_second(
+    browser, base_url, stack, check_a11y, contexts, width
+):
+    kristina = signed_in_page(browser, base_url, "kristina", contexts, width)
+    phone = fresh_phone()
+    client_id = new_client(kristina, "Lina", f"Pushed{width}", phone)
+    caseload = kristina.context.new_page()
+    caseload.goto("/caseload?q=Pushed" + str(width))
+    for page in (kristina, caseload):
+        socket_open(page)
+    requests = app_requests(kristina, stack.app_url)
+
+    started = time.monotonic()
+    text_from(stack, phone, "On my way <now>")
+    expect(kristina.locator(".conversation").get_by_text("On my way <now>")).to_be_visible(
+        timeout=2000
+    )
+    shown_after = time.monotonic() - started
+    row = caseload.locator(f'[data-client="{client_id}"]')
+    expect(row.get_by_text("1 unread")).to_be_visible(timeout=2000)
+    assert shown_after < 1.5, f"shown {shown_after:.2f} s after the webhook"
+    assert not [u for u in requests if "/live" in u], "patched from the push, not refetched"
+    check_a11y(kristina)
+
+
+def test_stop_while_the_conversation_is_open_disables_the_reply_box_at_once(
+    browser, base_url, stack, check_a11y, contexts
+):
+    kristina = signed_in_page(browser, base_url, "kristina", contexts)
+    phone = fresh_phone()
+    new_client(kristina, "Omar", "Stopping", phone)
+    socket_open(kristina)
+    send = kristina.get_by_role("button", name="Send text")
+    expect(send).to_be_enabled()
+
+    text_from(stack, phone, "STOP")
+    expect(send).to_be_disabled(timeout=3000)
+    expect(kristina.get_by_role("alert")).to_contain_text(re.compile("Omar texted STOP"))
+    expect(kristina.get_by_label(re.compile("Text to Omar"))).to_be_disabled()
+    check_a11y(kristina)
+
+    text_from(stack, phone, "START")
+    expect(send).to_be_enabled(timeout=3000)
+
+
+def test_an_idle_open_tab_makes_no_requests_while_nothing_happens(
+    browser, base_url, stack, contexts
+):
+    kristina = signed_in_page(browser, base_url, "kristina", contexts)
+    socket_open(kristina)
+    requests = app_requests(kristina, stack.app_url)
+    kristina.wait_for_timeout(6000)  # the old poll ran every 4 s
+    assert requests == []

@@ -49,14 +49,19 @@ def waiting_count(user: User, unclaimed: UnclaimedStore) -> int:
     return unclaimed.waiting_count(user.department_id)
 
 
+def waiting_number(user: User, unclaimed: UnclaimedStore, digits: str) -> UnclaimedNumber:
+    """The number in the visitor's department's queue (one GetItem), or NotFound."""
+    found = unclaimed.get(user.department_id, phone_from_path(digits))
+    if found is None:
+        raise NotFound("Nobody is waiting on that number; it may have been claimed already.")
+    return found
+
+
 def waiting(
     user: User, unclaimed: UnclaimedStore, digits: str
 ) -> tuple[UnclaimedNumber, list[ConversationEntry]]:
-    phone = phone_from_path(digits)
-    found = unclaimed.get(user.department_id, phone)
-    if found is None:
-        raise NotFound("Nobody is waiting on that number; it may have been claimed already.")
-    return found, unclaimed.texts(user.department_id, phone)
+    found = waiting_number(user, unclaimed, digits)
+    return found, unclaimed.texts(user.department_id, found.phone)
 
 
 def attach_candidates(user: User, unclaimed: UnclaimedStore, query: str) -> list[Client]:
@@ -77,7 +82,7 @@ def attach_to_client(
     """The texts join the client's conversation. As the current number (with the number
     rules and a marker), or kept as an old number that leads to the client but is never
     texted."""
-    found, _ = waiting(user, unclaimed, digits)
+    found = waiting_number(user, unclaimed, digits)
     client = open_client(user, clients, form.get("client_id", ""))
     if not found.phone.startswith("+"):
         raise ValidationFailed(
@@ -152,7 +157,7 @@ def dismiss(
 ) -> UnclaimedNumber:
     """Take a number off the queue with a reason, an audit row and a line in its thread.
     A later text from it lands in the queue again (with this history)."""
-    found, _ = waiting(user, unclaimed, digits)
+    found = waiting_number(user, unclaimed, digits)
     reason = form.get("reason", "")
     detail = " ".join((form.get("detail") or "").split())
     errors = {}

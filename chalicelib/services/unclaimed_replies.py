@@ -21,7 +21,7 @@ from ..store.outbound import OutboundStore
 from ..store.partitions import unclaimed_partition
 from ..store.unclaimed import UnclaimedStore
 from .texting import DRAFT_ID, SendRefused, send_once
-from .unclaimed import waiting
+from .unclaimed import waiting_number
 
 
 def reply(
@@ -40,7 +40,7 @@ def reply(
     text = checked_body(body)
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
-    found, _ = waiting(user, unclaimed, digits)
+    found = waiting_number(user, unclaimed, digits)
     if not found.phone.startswith("+"):
         raise SendRefused("A short code or a named sender cannot receive texts.")
     department = jurisdiction.department(user.department_id)

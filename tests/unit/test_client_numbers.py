@@ -108,3 +108,20 @@ def test_a_jurisdiction_can_allow_more_countries():
 
 def test_a_phone_note_is_empty_when_nothing_came_with_the_number():
     assert ClientPhone("+18015550100").phone_note == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "prefixes"),
+    [
+        ("Tran", ["tran"]),
+        ("  PEÑA ", ["pena"]),
+        ("Tran, Mi", ["tran\x1fmi"]),
+        ("Tran,", ["tran"]),
+        ("michael tran", ["tran\x1fmichael", "michael\x1ftran"]),
+        ("", [""]),
+    ],
+)
+def test_a_typed_name_becomes_starts_of_the_stored_sort_name(typed, prefixes):
+    from chalicelib.store.unclaimed import name_prefixes
+
+    assert name_prefixes(typed) == prefixes

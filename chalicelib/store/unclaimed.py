@@ -7,16 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import BatchWrite
 from pynamodb.transactions import TransactWrite
 
-from ..domain.clients import Client, fold, sort_key_for
+from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction
-from ..domain.errors import StaleRecord, ValidationFailed
-from ..domain.phones import digits, normalise_phone
+from ..domain.errors import StaleRecord
 from .audit import audit_row
-from .clients import NumberInUse, route_key, to_client
+from .client_lookup import by_name_start, by_whole_number
+from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
 from .inbound import INBOUND_GUARD_DAYS
 from .models import (
@@ -40,20 +39,6 @@ MAX_LISTED = 200
 COUNT_CAP = 100  # the navigation shows "99+" beyond this; the count reads at most this many
 
 __all__ = ["UnclaimedNumber", "UnclaimedStore", "unclaimed_partition"]
-
-
-def name_prefixes(query: str) -> list[str]:
-    """Starts of the stored sort name (``last\x1ffirst``, folded) that a typed name could
-    be: "tran", "tran, mi" (last, first) and "michael tran" (first last; also tried the
-    other way round). One empty prefix (list alphabetically) when nothing is typed."""
-    if "," in query:
-        last, first = (fold(part) for part in query.split(",", 1))
-        return [f"{last}\x1f{first}" if first else last]
-    words = fold(query).split()
-    if len(words) < 2:
-        return [" ".join(words)]
-    first, last = " ".join(words[:-1]), words[-1]
-    return [f"{last}\x1f{first}", f"{words[0]}\x1f{' '.join(words[1:])}"]
 
 
 @dataclass(frozen=True)
@@ -267,34 +252,9 @@ class UnclaimedStore:
         self, department_id: str, case_manager_id: str | None, query: str, limit: int = 20
     ) -> list[Client]:
         """Clients an unclaimed number could be attached to, found without listing the
-        department: a whole number is one GetItem on its route (current or old number),
-        a name one or two Queries of the caseload index (``case_manager_id``) or the
-        department index (None) by the start of the sorted name."""
-        found = self._by_number(department_id, query)
+        department (see ``client_lookup``): a caseload's (``case_manager_id``) or the
+        department's (None)."""
+        found = by_whole_number(department_id, query)
         if found is not None:
             return [c for c in found if case_manager_id in (None, c.case_manager_id)]
-        index: GlobalSecondaryIndex[ClientModel] = ClientModel.by_department
-        key = department_id
-        if case_manager_id is not None:
-            index, key = ClientModel.by_case_manager, case_manager_id
-        seen: dict[str, Client] = {}
-        for prefix in name_prefixes(query):
-            condition = ClientModel.sort_name.startswith(prefix) if prefix else None
-            for row in index.query(key, condition, limit=limit, page_size=limit):
-                seen.setdefault(row.client_id, to_client(row))
-        listed = [c for c in seen.values() if c.department_id == department_id]
-        return sorted(listed, key=lambda c: sort_key_for(c.first_name, c.last_name))[:limit]
-
-    def _by_number(self, department_id: str, query: str) -> list[Client] | None:
-        """None unless ``query`` is a whole phone number; then its client, if any."""
-        if len(digits(query)) < 10:
-            return None
-        try:
-            phone = normalise_phone(query)
-        except ValidationFailed:
-            return None
-        try:
-            route = PhoneRouteModel.get(route_key(department_id, phone))
-            return [to_client(ClientModel.get(route.client_id))]
-        except (PhoneRouteModel.DoesNotExist, ClientModel.DoesNotExist):
-            return []
+        return by_name_start(department_id, case_manager_id, query, limit)

@@ -122,6 +122,6 @@ def test_a_phone_note_is_empty_when_nothing_came_with_the_number():
     ],
 )
 def test_a_typed_name_becomes_starts_of_the_stored_sort_name(typed, prefixes):
-    from chalicelib.store.unclaimed import name_prefixes
+    from chalicelib.store.client_lookup import name_prefixes
 
     assert name_prefixes(typed) == prefixes

@@ -69,3 +69,21 @@ def test_kristina_answers_an_unknown_number_and_attaches_it_as_an_old_number(
     check_a11y(kristina)
     kristina.get_by_role("link", name=f"Open Uma Attach{width}").click()
     expect(kristina).to_have_url(re.compile(f"/clients/{client_id}$"))
+
+
+def test_marcus_dismisses_spam_on_a_phone_and_is_asked_for_a_note_first(
+    browser, base_url, stack, check_a11y, contexts
+):
+    stranger = fresh_phone()
+    stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="Cheap loans, reply YES")
+    marcus = signed_in_page(browser, base_url, "marcus", contexts, 375)
+    marcus.goto(f"/unclaimed/{stranger[1:]}")
+    marcus.get_by_label("Reason").select_option(label="Other")
+    marcus.get_by_role("button", name="Dismiss").click()
+    expect(marcus.get_by_role("alert")).to_contain_text("Say in a few words")
+    check_a11y(marcus)
+    marcus.get_by_label(re.compile("^Note")).fill("loan advert")
+    marcus.get_by_role("button", name="Dismiss").click()
+    expect(marcus.get_by_role("status")).to_contain_text("Number dismissed")
+    expect(marcus.locator(f'a[href="/unclaimed/{stranger[1:]}"]')).to_have_count(0)
+    check_a11y(marcus)

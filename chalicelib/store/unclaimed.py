@@ -14,7 +14,6 @@ from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction
 from ..domain.errors import StaleRecord
 from .audit import audit_row
-from .client_lookup import by_name_start, by_whole_number
 from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
 from .inbound import INBOUND_GUARD_DAYS
@@ -25,7 +24,6 @@ from .models import (
     TwilioMessageModel,
     UnclaimedModel,
 )
-from .outbound import draft_key
 from .partitions import audit_subject, unclaimed_partition
 from .transactions import transactions
 from .write_failures import (
@@ -233,6 +231,8 @@ class UnclaimedStore:
 
     def _point_at(self, client_id: str, row: ConversationEntryModel) -> None:
         """Re-file a reply's lookup rows (one-time id, sid) under its new conversation."""
+        from .outbound import draft_key  # not on the inbound webhook's cold path
+
         keys = [draft_key(to_entry(row).entry_id), *([row.sid] if row.sid else [])]
         for key in keys:
 
@@ -254,6 +254,8 @@ class UnclaimedStore:
         """Clients an unclaimed number could be attached to, found without listing the
         department (see ``client_lookup``): a caseload's (``case_manager_id``) or the
         department's (None)."""
+        from .client_lookup import by_name_start, by_whole_number  # pages only
+
         found = by_whole_number(department_id, query)
         if found is not None:
             return [c for c in found if case_manager_id in (None, c.case_manager_id)]

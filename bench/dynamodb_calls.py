@@ -4,7 +4,9 @@ Goals: an inbound text ≤ 3; a "Y" answering a reminder ≤ 6 (it also reads th
 appointments and the department's texts, and writes the answer). Every signed-in request
 pays 1 for its session (one BatchGetItem reads the session and the staff record, so a
 deactivated or demoted person is stopped on the next request), then a send ≤ 3 more, a
-caseload page of 110 clients 1 more, a live-update poll 1 more. Each figure is the whole
+caseload page of 110 clients 1 more, a live-update poll 1 more. Every full page also
+counts the department's unclaimed numbers for the navigation: 1 Query (Select=COUNT,
+at most 100 items read); fragments and polls do not render the navigation. Each figure is the whole
 HTTP request as the app serves it (webhook or page), not a hand-picked inner function.
 """
 
@@ -98,6 +100,22 @@ def run(stack) -> None:
         with counting() as poll:
             visitor.get("/api/activity")
 
+        stranger = "+12065550199"
+        signed_webhook(
+            http,
+            "/webhooks/twilio/sms",
+            {**params, "MessageSid": "SM" + secrets.token_hex(16), "From": stranger},
+        )
+        with counting() as unclaimed_page:
+            page = visitor.get(f"/unclaimed/{stranger[1:]}?q=last10")
+        assert page.status_code == 200 and page.body.count(b'name="client_id"') == 10
+        draft = re.search(r'name="draft_id" value="([0-9a-f]+)"', page.body.decode()).group(1)
+        with counting() as reply:
+            sent = visitor.post(
+                f"/unclaimed/{stranger[1:]}/reply", {"body": "Who is this?", "draft_id": draft}
+            )
+        assert sent.status_code == 303, sent.body[:300]
+
         reminded = remind(stores, clients[1])
         params = {**params, "MessageSid": "SM" + secrets.token_hex(16), "Body": "Yes!"}
         params["From"] = clients[1].phone
@@ -111,8 +129,11 @@ def run(stack) -> None:
     report("inbound text retried by Twilio", retry, 3)
     session = 1  # BatchGetItem: the session and the staff record, read fresh
     report("send a text (page POST)", send, session + 3)
-    report("caseload page, 110 clients", caseload, session + 1)
+    nav = 1  # the navigation's count of unclaimed numbers (Query, Select=COUNT)
+    report("caseload page, 110 clients", caseload, session + 1 + nav)
     report("live-update poll, nothing changed", poll, session + 1)
+    report("unclaimed number page, name search", unclaimed_page, session + 3 + nav)
+    report("reply to an unclaimed number", reply, session + 3)
     report('"Y" after a reminder (webhook)', confirm, 6)
 
 

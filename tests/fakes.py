@@ -102,6 +102,7 @@ class FakeClientStore(ClientStore):
             first_name=client.first_name,
             last_name=client.last_name,
             phone=client.phone,
+            phone_note=client.phone_note,
             notes=client.notes,
             language=client.language,
             id_number=client.id_number,
@@ -120,7 +121,9 @@ class FakeClientStore(ClientStore):
         if stored.version != client.version:
             raise StaleRecord("Someone else changed this client after you opened the form.")
         old_phones = stored.old_phones
+        problem = stored.delivery_problem
         if details.phone != client.phone:
+            problem = ""  # the last failure was the old number's
             holder = self.holder_of(client.department_id, details.phone)
             if holder is not None and holder != client.client_id:
                 raise NumberInUse(details.phone, holder)
@@ -134,10 +137,12 @@ class FakeClientStore(ClientStore):
             first_name=details.first_name,
             last_name=details.last_name,
             phone=details.phone,
+            phone_note=details.phone_note,
             notes=details.notes,
             language=details.language,
             id_number=details.id_number,
             old_phones=old_phones,
+            delivery_problem=problem,
             version=stored.version + 1,
             changed_at=datetime.now(UTC),
         )

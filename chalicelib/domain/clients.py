@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from . import sentiment
+from .client_numbers import MAX_PHONE_NOTE, combined_note, parse_client_phone
 from .errors import ValidationFailed
-from .phones import digits, normalise_phone
+from .phones import digits
 
 MAX_NAME = 60
 MAX_NOTES = 2000
@@ -29,10 +30,20 @@ class ClientDetails:
     notes: str = ""
     language: str = "en"
     id_number: str = ""
+    phone_note: str = ""  # an extension or words typed with the number ("ext. 5, mom's")
 
     @classmethod
-    def from_form(cls, form: Mapping[str, str], region: str = "US") -> ClientDetails:
-        """Check every field at once so the person sees all problems together."""
+    def from_form(
+        cls,
+        form: Mapping[str, str],
+        region: str = "US",
+        refuse_number: Callable[[str], str | None] | None = None,
+    ) -> ClientDetails:
+        """Check every field at once so the person sees all problems together.
+
+        ``refuse_number`` says why a well-formed number still cannot be this client's (the
+        department's own number, a country not allowed), or None.
+        """
         errors: dict[str, str] = {}
         first = _clean_text(form.get("first_name", ""))
         last = _clean_text(form.get("last_name", ""))
@@ -42,10 +53,18 @@ class ClientDetails:
             elif len(value) > MAX_NAME:
                 errors[field] = f"Keep the {label} name under {MAX_NAME} characters."
         phone = ""
+        moved = ""
         try:
-            phone = normalise_phone(form.get("phone", ""), region)
+            typed = parse_client_phone(form.get("phone", ""), region)
+            phone, moved = typed.e164, typed.phone_note
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
+        refusal = refuse_number(phone) if phone and refuse_number else None
+        if refusal:
+            errors["phone"] = refusal
+        phone_note = combined_note(moved, _clean_text(form.get("phone_note", "")))
+        if len(phone_note) > MAX_PHONE_NOTE:
+            errors["phone_note"] = f"Keep the note on the number under {MAX_PHONE_NOTE} characters."
         notes = (form.get("notes") or "").strip()
         if len(notes) > MAX_NOTES:
             errors["notes"] = f"Notes are {len(notes)} characters; the limit is {MAX_NOTES}."
@@ -57,7 +76,7 @@ class ClientDetails:
             errors["id_number"] = f"Keep the id number under {MAX_ID_NUMBER} characters."
         if errors:
             raise ValidationFailed(errors)
-        return cls(first, last, phone, notes, language, id_number)
+        return cls(first, last, phone, notes, language, id_number, phone_note)
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,7 @@ class Client:
     # open appointments as the caseload shows them (see domain/appointments.py); None on a
     # client stored before appointments existed
     appointments: Mapping[str, str] | None = None
+    phone_note: str = ""  # an extension or note kept with the number; never texted
 
     @property
     def turning_negative(self) -> bool:

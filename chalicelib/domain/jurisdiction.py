@@ -48,6 +48,8 @@ class Jurisdiction:
     texts: Mapping[str, Mapping[str, str]]
     raw: Mapping[str, Any]
     late_grace_minutes: int = 15  # a scheduled text later than this is marked late
+    # Countries (ISO codes as phonenumbers names them) a client's mobile number may be in.
+    allowed_countries: tuple[str, ...] = ("US",)
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.department_id == department_id), None)
@@ -113,6 +115,11 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= 1440:
         errors["late_grace_minutes"] = "must be whole minutes between 0 and 1440"
         grace = 15
+    countries = data.get("allowed_countries", ["US"])
+    problem = _countries_problem(countries)
+    if problem:
+        errors["allowed_countries"] = problem
+        countries = ["US"]
     texts = data.get("texts") or {}
     for key in ("auto_reply", "help"):
         if not (texts.get("en") or {}).get(key):
@@ -129,7 +136,21 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
         texts=texts,
         raw=data,
         late_grace_minutes=grace,
+        allowed_countries=tuple(countries),
     )
+
+
+def _countries_problem(countries: Any) -> str:
+    """A non-empty list of two-letter country codes phonenumbers knows ("US", "CA")."""
+    import phonenumbers
+
+    if not isinstance(countries, list) or not countries:
+        return 'must be a list of country codes, like ["US"]'
+    unknown = [c for c in countries if c not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        listed = ", ".join(repr(c) for c in unknown)
+        return f"has unknown country codes {listed}; use ISO codes like US or CA"
+    return ""
 
 
 def deployment_errors(data: Mapping[str, Any]) -> dict[str, str]:

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ..domain.client_numbers import number_refusal
 from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
 from ..domain.conversation import ConversationEntry, marker, transfer_marker_text
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.jurisdiction import Jurisdiction
 from ..domain.permissions import (
+    can_view_client,
     case_manager_for_new_client,
     check_can_reassign,
     check_can_view_client,
@@ -27,6 +30,16 @@ if TYPE_CHECKING:
 # Orders on top of CaseloadOrder's: the caseload's own appointment summary, read in memory.
 BY_APPOINTMENT = "appointment"
 SOON = "soon"  # the filter "an appointment in the next 7 days"
+
+
+class NumberTaken(ValidationFailed):
+    """Another client of the department has this number. ``holder`` is set only when the
+    person asking may open that client (the page links to them); otherwise the message
+    names the case manager and nothing about the client."""
+
+    def __init__(self, message: str, holder: Client | None):
+        super().__init__({"phone": message})
+        self.holder = holder
 
 
 @dataclass(frozen=True)
@@ -93,10 +106,28 @@ def open_client(user: User, clients: ClientStore, client_id: str) -> Client:
     return client
 
 
+def checked_details(
+    user: User, jurisdiction: Jurisdiction, form: Mapping[str, str], unchanged: str = ""
+) -> ClientDetails:
+    """The form's details with the department's number rules applied to a new number
+    (a number the client already has is not checked again)."""
+
+    def refuse(phone: str) -> str | None:
+        if phone == unchanged:
+            return None
+        return number_refusal(phone, user.department_id, jurisdiction)
+
+    return ClientDetails.from_form(form, refuse_number=refuse)
+
+
 def add_client(
-    user: User, clients: ClientStore, users: UserStore, form: Mapping[str, str]
+    user: User,
+    clients: ClientStore,
+    users: UserStore,
+    jurisdiction: Jurisdiction,
+    form: Mapping[str, str],
 ) -> Client:
-    details = ClientDetails.from_form(form)
+    details = checked_details(user, jurisdiction, form)
     owner_id = case_manager_for_new_client(user, form.get("case_manager_id"))
     if owner_id != user.user_id or user.role is not Role.CASE_MANAGER:
         owner = users.get(owner_id)
@@ -120,18 +151,24 @@ def add_client(
         notes=details.notes,
         language=details.language,
         id_number=details.id_number,
+        phone_note=details.phone_note,
     )
     try:
         return clients.add(client)
     except NumberInUse as exc:
-        raise _number_taken(exc, clients, users) from exc
+        raise number_taken(user, exc, clients, users) from exc
 
 
 def edit_client(
-    user: User, clients: ClientStore, users: UserStore, client_id: str, form: Mapping[str, str]
+    user: User,
+    clients: ClientStore,
+    users: UserStore,
+    jurisdiction: Jurisdiction,
+    client_id: str,
+    form: Mapping[str, str],
 ) -> Client:
     client = open_client(user, clients, client_id)
-    details = ClientDetails.from_form(form)
+    details = checked_details(user, jurisdiction, form, unchanged=client.phone)
     client = replace(client, version=_form_version(form))
     marker = None
     if details.phone != client.phone:
@@ -145,7 +182,7 @@ def edit_client(
     try:
         return clients.update_details(client, details, marker)
     except NumberInUse as exc:
-        raise _number_taken(exc, clients, users) from exc
+        raise number_taken(user, exc, clients, users) from exc
 
 
 def reassign_client(
@@ -204,13 +241,22 @@ def _form_version(form: Mapping[str, str]) -> int:
         raise ValidationFailed({"version": "The form is incomplete; reload the page."}) from exc
 
 
-def _number_taken(exc: NumberInUse, clients: ClientStore, users: UserStore) -> ValidationFailed:
+def number_taken(
+    user: User, exc: NumberInUse, clients: ClientStore, users: UserStore
+) -> NumberTaken:
+    """Say who has the number without showing a client the person may not see."""
     holder = clients.get(exc.holder_client_id)
+    number = display_phone(exc.phone)
+    if holder is not None and can_view_client(user, holder):
+        return NumberTaken(
+            f"{number} is already the number of {holder.full_name}. Open that client "
+            "instead of adding them again.",
+            holder,
+        )
     manager = users.get(holder.case_manager_id) if holder else None
     who = manager.display_name if manager else "another case manager"
-    return ValidationFailed(
-        {
-            "phone": f"{display_phone(exc.phone)} is already the number of a client on "
-            f"{who}'s caseload. Ask them or a supervisor before adding it again."
-        }
+    return NumberTaken(
+        f"{number} is already the number of a client on {who}'s caseload. Ask them or a "
+        "supervisor before adding it again.",
+        None,
     )

@@ -22,6 +22,7 @@ from ..domain.jurisdiction import Jurisdiction
 from ..domain.scheduling import ScheduleState
 from ..store.clients import ClientStore
 from ..store.outbound import OutboundStore, StatusChange, UnresolvedSend
+from ..store.partitions import unclaimed_department
 from ..store.scheduled import ScheduledStore
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,11 @@ def settle(
     plan = scheduled.get(send.ref.client_id, send.outbound_id) if scheduled else None
     if plan is not None and plan.state is ScheduleState.QUEUED:
         return "still_open"
-    client = clients.get(send.ref.client_id)
-    department = jurisdiction.department(client.department_id) if client else None
+    department_id = unclaimed_department(send.ref.client_id)  # a reply to a waiting number
+    if not department_id:
+        client = clients.get(send.ref.client_id)
+        department_id = client.department_id if client else ""
+    department = jurisdiction.department(department_id)
     if department is None:
         log.warning("an unresolved text has no client or department number")
         return "still_open"

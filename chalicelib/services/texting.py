@@ -97,22 +97,38 @@ def send_text(
         author_id=user.user_id,
         segments=count_segments(text),
     )
-    digest = body_digest(client.client_id, text)
+    return send_once(
+        outbound, gateway, entry, department.twilio_number, status_callback_base, client.full_name
+    )
+
+
+def send_once(
+    outbound: OutboundStore,
+    gateway: TwilioGateway,
+    entry: ConversationEntry,
+    from_number: str,
+    status_callback_base: str,
+    name: str,
+) -> ConversationEntry:
+    """Record ``entry`` as "sending", hand it to Twilio, record the answer. A repeated
+    one-time id sends nothing and gets the first attempt's real outcome. ``name`` is who
+    the text is for, as refusals say it."""
+    digest = body_digest(entry.client_id, entry.body)
     earlier = outbound.start(entry, digest)
     if earlier is not None:
-        return first_outcome(earlier, client.client_id, digest)
+        return first_outcome(earlier, entry.client_id, digest)
     ref = ref_for(entry)
     try:
         sent = gateway.send(
-            from_=department.twilio_number,
-            to=client.phone,
-            body=text,
-            status_callback=f"{status_callback_base.rstrip('/')}/{draft_id}",
+            from_=from_number,
+            to=entry.phone,
+            body=entry.body,
+            status_callback=f"{status_callback_base.rstrip('/')}/{entry.entry_id}",
         )
     except TwilioError as exc:
-        _record_failure(outbound, ref, exc)
-        raise _refusal(client.full_name, exc) from exc
-    outbound.record_sent(ref, draft_id, user.user_id, sent.sid, sent.status, sent.segments)
+        record_failure(outbound, ref, exc)
+        raise refusal(name, exc) from exc
+    outbound.record_sent(ref, entry.entry_id, entry.author_id, sent.sid, sent.status, sent.segments)
     return replace(entry, sid=sent.sid, status=sent.status)
 
 
@@ -133,7 +149,7 @@ def first_outcome(earlier: FirstAttempt, client_id: str, digest: str) -> Convers
     return entry
 
 
-def _record_failure(outbound: OutboundStore, ref: OutboundRef, exc: TwilioError) -> None:
+def record_failure(outbound: OutboundStore, ref: OutboundRef, exc: TwilioError) -> None:
     """Leave the text in the state Twilio's answer proves, so the page tells the truth."""
     if isinstance(exc, TwilioOutcomeUnknown):
         change = StatusChange("unknown")
@@ -144,7 +160,7 @@ def _record_failure(outbound: OutboundStore, ref: OutboundRef, exc: TwilioError)
     outbound.change_status(ref, change)
 
 
-def _refusal(name: str, exc: TwilioError) -> ClientCommError:
+def refusal(name: str, exc: TwilioError) -> ClientCommError:
     if isinstance(exc, RecipientOptedOut) or exc.code == OPTED_OUT:
         return SendRefused(
             f"{name} has replied STOP to this number, so Twilio refused the text. "

@@ -67,6 +67,7 @@ def to_client(row: ClientModel) -> Client:
         changed_at=row.changed_at,
         scheduled_count=max(0, int(row.scheduled_count or 0)),
         appointments=None if row.appointments is None else dict(row.appointments.as_dict()),
+        phone_note=row.phone_note or "",
     )
 
 
@@ -155,6 +156,7 @@ class ClientStore:
             last_name=client.last_name,
             sort_name=sort_key_for(client.first_name, client.last_name),
             phone=client.phone,
+            phone_note=client.phone_note or None,
             notes=client.notes,
             language=client.language,
             id_number=client.id_number or None,
@@ -198,6 +200,9 @@ class ClientStore:
             ClientModel.last_name.set(details.last_name),
             ClientModel.sort_name.set(sort_key_for(details.first_name, details.last_name)),
             ClientModel.phone.set(details.phone),
+            ClientModel.phone_note.set(details.phone_note)
+            if details.phone_note
+            else ClientModel.phone_note.remove(),
             ClientModel.notes.set(details.notes),
             ClientModel.language.set(details.language),
             ClientModel.id_number.set(details.id_number)
@@ -210,6 +215,9 @@ class ClientStore:
             kept = [p for p in cast(list[str], row.old_phones or []) if p != details.phone]
             # PynamoDB types a list's items as the attribute class; the stored items are str.
             actions.append(ClientModel.old_phones.set(cast(Any, [*kept, client.phone])))
+            # "Last text failed" (a landline, 30006; an unreachable phone) was about the
+            # old number: the new one has not failed yet.
+            actions.append(ClientModel.delivery_problem.remove())
         actions.append(ClientModel.version.add(1))
 
         def write() -> None:

@@ -133,6 +133,7 @@ class ClientModel(Model):
     unread_count = NumberAttribute(default=0)
     last_contact_at = UTCDateTimeAttribute(null=True)
     old_phones = ListAttribute(of=UnicodeAttribute, default=list)  # of E.164 strings
+    phone_note = UnicodeAttribute(null=True)  # extension or note typed with the number
     opted_out = BooleanAttribute(default=False)
     delivery_problem = UnicodeAttribute(null=True)
     recent_sentiment = ListAttribute(of=NumberAttribute, default=list)  # of floats

@@ -24,9 +24,10 @@ from pynamodb.transactions import TransactWrite
 from ..domain.conversation import ConversationEntry
 from ..domain.delivery import ClientEffect, rank, statuses_below
 from ..domain.scheduling import ScheduledText, ScheduleState
-from .audit import audit_row, client_subject
+from .audit import audit_row
 from .conversations import entry_key, to_entry, to_row
 from .models import ClientModel, ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
+from .partitions import audit_subject, is_unclaimed
 from .scheduled import finished, in_state
 from .transactions import transactions
 from .write_failures import (
@@ -259,7 +260,7 @@ class OutboundStore:
         further keeps its status; the sid and segments are recorded all the same. A
         scheduled text is marked sent in the same transaction."""
         now = datetime.now(UTC)
-        audit = audit_row(client_subject(ref.client_id), author_id, "send", {"entry": entry_id})
+        audit = audit_row(audit_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
             ConversationEntryModel.sid.set(sid),
             ConversationEntryModel.check_due.remove(),  # Twilio has it: nothing to check
@@ -285,11 +286,12 @@ class OutboundStore:
                 ]
                 if scheduled is not None:
                     client_update.append(ClientModel.scheduled_count.add(-1))
-                tx.update(
-                    ClientModel(ref.client_id),
-                    actions=client_update,
-                    condition=ClientModel.client_id.exists(),
-                )
+                if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
+                    tx.update(
+                        ClientModel(ref.client_id),
+                        actions=client_update,
+                        condition=ClientModel.client_id.exists(),
+                    )
                 file_sid(tx, sid, ref, now)
                 if scheduled is not None:
                     done = [*finished(ScheduleState.SENT, now), ScheduledTextModel.sent_at.set(now)]
@@ -349,11 +351,12 @@ class OutboundStore:
                     actions=actions,
                     condition=forward_to(change.status),
                 )
-                tx.update(
-                    ClientModel(ref.client_id),
-                    actions=client_actions(change.effect, now),
-                    condition=ClientModel.client_id.exists(),
-                )
+                if not is_unclaimed(ref.client_id):
+                    tx.update(
+                        ClientModel(ref.client_id),
+                        actions=client_actions(change.effect, now),
+                        condition=ClientModel.client_id.exists(),
+                    )
                 if change.sid:
                     file_sid(tx, change.sid, ref, now)
 

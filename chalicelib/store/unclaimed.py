@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import BatchWrite
 from pynamodb.transactions import TransactWrite
 
-from ..domain.conversation import ConversationEntry
+from ..domain.clients import Client
+from ..domain.conversation import ConversationEntry, Direction
+from ..domain.errors import StaleRecord
+from .audit import audit_row
+from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
 from .inbound import INBOUND_GUARD_DAYS
-from .models import ConversationEntryModel, TwilioMessageModel, UnclaimedModel
+from .models import (
+    ClientModel,
+    ConversationEntryModel,
+    PhoneRouteModel,
+    TwilioMessageModel,
+    UnclaimedModel,
+)
+from .partitions import audit_subject, unclaimed_partition
 from .transactions import transactions
 from .write_failures import (
     Cause,
@@ -22,11 +34,9 @@ from .write_failures import (
 )
 
 MAX_LISTED = 200
+COUNT_CAP = 100  # the navigation shows "99+" beyond this; the count reads at most this many
 
-
-def unclaimed_partition(department_id: str, phone: str) -> str:
-    """Unclaimed texts wait in the conversations table under this pseudo client id."""
-    return f"unclaimed#{department_id}#{phone}"
+__all__ = ["UnclaimedNumber", "UnclaimedStore", "unclaimed_partition"]
 
 
 @dataclass(frozen=True)
@@ -124,18 +134,129 @@ class UnclaimedStore:
         )
         return list(reversed([to_entry(row) for row in rows]))
 
-    def move_to_client(self, department_id: str, phone: str, client_id: str) -> int:
-        """Copy the waiting texts under the client, then drop the queue entry.
+    def waiting_count(self, department_id: str, cap: int = COUNT_CAP) -> int:
+        """How many numbers wait (at most ``cap``): one Query that returns a count, not
+        items, and reads at most ``cap`` of them."""
+        return UnclaimedModel.count(department_id, limit=cap)
 
-        Copies are plain puts with the same keys, so running this twice is harmless.
+    def dismiss(
+        self,
+        department_id: str,
+        phone: str,
+        seen_count: int,
+        note: ConversationEntry,
+        actor: str,
+        details: dict[str, str],
+    ) -> bool:
+        """Take a number off the queue with its audit row and a line in its thread, in one
+        transaction. Only if no text arrived since the page showed ``seen_count`` of them:
+        False when the number is gone or has news (the caller says which)."""
+        partition = unclaimed_partition(department_id, phone)
+        audit = audit_row(audit_subject(partition), actor, "dismiss", details)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.delete(  # item 0
+                    UnclaimedModel(department_id, phone),
+                    condition=UnclaimedModel.texts_count == seen_count,
+                )
+                tx.save(audit)
+                tx.save(to_row(note), condition=ConversationEntryModel.entry_key.does_not_exist())
+
+        return written_unless_guarded(f"dismissal of {department_id}", write)
+
+    def move_to_client(self, department_id: str, phone: str, client_id: str) -> int:
+        """Copy the waiting texts (and replies) under the client, then drop the queue entry.
+
+        Copies are plain puts with the same keys, so running this twice is harmless. A
+        reply's one-time id and Twilio sid are pointed at its copy, so a late status
+        callback still finds it.
         """
         partition = unclaimed_partition(department_id, phone)
         rows = list(ConversationEntryModel.query(partition))
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
-                batch.save(to_row(replace(to_entry(row), client_id=client_id)))
+                copy = to_row(replace(to_entry(row), client_id=client_id))
+                copy.check_due = row.check_due  # still waiting for the settle job
+                batch.save(copy)
+        for row in rows:
+            if row.direction == Direction.OUTBOUND.value:
+                self._point_at(client_id, row)
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
         UnclaimedModel(department_id, phone).delete()
         return len(rows)
+
+    def attach_as_old_number(self, client: Client, phone: str, note: ConversationEntry) -> None:
+        """The number leads to the client's conversation but is never texted: a route that
+        is not current, the number among the client's old numbers, and a line in the
+        conversation, in one transaction under the client's version."""
+        now = datetime.now(UTC)
+        kept = [p for p in client.old_phones if p != phone]
+        route = PhoneRouteModel(
+            route_key(client.department_id, phone),
+            client_id=client.client_id,
+            current=False,
+            created_at=now,
+        )
+        free = (
+            PhoneRouteModel.route_key.does_not_exist()
+            | (PhoneRouteModel.current == False)  # noqa: E712 - a DynamoDB condition
+            | (PhoneRouteModel.client_id == client.client_id)
+        )
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(to_row(note))  # item 0
+                tx.save(route, condition=free)  # item 1
+                tx.update(
+                    ClientModel(client.client_id),
+                    actions=[
+                        ClientModel.old_phones.set(cast(Any, [*kept, phone])),
+                        ClientModel.changed_at.set(now),
+                        ClientModel.updated_at.set(now),
+                        ClientModel.version.add(1),
+                    ],
+                    condition=ClientModel.version == client.version,
+                )
+
+        try:
+            retry_transient("old number", write)
+        except PynamoDBException as exc:
+            failure = classify(exc)
+            if failure.item_failed_condition(1):
+                raise NumberInUse(phone, "") from exc
+            raise StaleRecord("Someone else changed this client while you were saving.") from exc
+
+    def _point_at(self, client_id: str, row: ConversationEntryModel) -> None:
+        """Re-file a reply's lookup rows (one-time id, sid) under its new conversation."""
+        from .outbound import draft_key  # not on the inbound webhook's cold path
+
+        keys = [draft_key(to_entry(row).entry_id), *([row.sid] if row.sid else [])]
+        for key in keys:
+
+            def refile(key: str = key) -> None:
+                TwilioMessageModel(key).update(
+                    actions=[TwilioMessageModel.client_id.set(client_id)],
+                    condition=TwilioMessageModel.entry_key == row.entry_key,
+                )
+
+            try:
+                retry_transient("re-filing a reply", refile)
+            except PynamoDBException as exc:
+                if classify(exc).cause is not Cause.CONDITION:
+                    raise  # expired or never filed: nothing to point anywhere
+
+    def candidates(
+        self, department_id: str, case_manager_id: str | None, query: str, limit: int = 20
+    ) -> list[Client]:
+        """Clients an unclaimed number could be attached to, found without listing the
+        department (see ``client_lookup``): a caseload's (``case_manager_id``) or the
+        department's (None)."""
+        from .client_lookup import by_name_start, by_whole_number  # pages only
+
+        found = by_whole_number(department_id, query)
+        if found is not None:
+            return [c for c in found if case_manager_id in (None, c.case_manager_id)]
+        return by_name_start(department_id, case_manager_id, query, limit)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
+from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
 from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
@@ -88,9 +89,11 @@ def add_client() -> Response:
     visit = signed_in(bp.current_request, form=True)
     stores = bootstrap.stores(visit.settings)
     try:
-        client = caseload.add_client(visit.staff, stores.clients, stores.users, visit.form)
+        client = caseload.add_client(
+            visit.staff, stores.clients, stores.users, get_jurisdiction(), visit.form
+        )
     except ValidationFailed as exc:
-        return _client_form(visit, None, visit.form, exc.field_errors, status=400)
+        return _refused_form(visit, None, exc)
     unclaimed.claim_for_new_client(visit.staff, stores.unclaimed, client)
     return visit.redirect(f"/clients/{client.client_id}?saved=added")
 
@@ -104,6 +107,7 @@ def edit_client_page(client_id: str) -> Response:
         "first_name": client.first_name,
         "last_name": client.last_name,
         "phone": client.phone,
+        "phone_note": client.phone_note,
         "notes": client.notes,
         "language": client.language,
         "id_number": client.id_number,
@@ -119,9 +123,11 @@ def edit_client(client_id: str) -> Response:
     stores = bootstrap.stores(visit.settings)
     client = caseload.open_client(visit.staff, stores.clients, client_id)
     try:
-        caseload.edit_client(visit.staff, stores.clients, stores.users, client_id, visit.form)
+        caseload.edit_client(
+            visit.staff, stores.clients, stores.users, get_jurisdiction(), client_id, visit.form
+        )
     except ValidationFailed as exc:
-        return _client_form(visit, client, visit.form, exc.field_errors, status=400)
+        return _refused_form(visit, client, exc)
     return visit.redirect(f"/clients/{client_id}?saved=updated")
 
 
@@ -134,12 +140,20 @@ def reassign_client(client_id: str) -> Response:
     return visit.redirect(f"/clients/{client_id}?saved=moved")
 
 
+def _refused_form(visit: Visit, client: Client | None, exc: ValidationFailed) -> Response:
+    """The form again, with everything typed, each refusal next to its field, and a link
+    to the client who already has the number when the visitor may open them."""
+    holder = exc.holder if isinstance(exc, caseload.NumberTaken) else None
+    return _client_form(visit, client, visit.form, exc.field_errors, status=400, holder=holder)
+
+
 def _client_form(
     visit: Visit,
     client: Client | None,
     values: Mapping[str, str],
     errors: Mapping[str, str],
     status: int = 200,
+    holder: Client | None = None,
 ) -> Response:
     stores = bootstrap.stores(visit.settings)
     managers = (
@@ -155,4 +169,5 @@ def _client_form(
         errors=errors,
         languages=LANGUAGES,
         managers=managers,
+        holder=holder,
     )

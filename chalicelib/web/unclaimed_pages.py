@@ -1,23 +1,28 @@
-"""The department's unclaimed texts: see them, attach them to a client."""
+"""The department's unclaimed texts: see them, answer them, attach them to a client, or
+dismiss them."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
-from ..domain.errors import ValidationFailed
+from ..config import get_jurisdiction
+from ..domain.errors import NotStored, ValidationFailed
 from ..lazy import lazy_module
 from .errors import friendly_errors
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import caseload, unclaimed
+    from ..services import texting, unclaimed, unclaimed_replies
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
-    caseload = lazy_module("chalicelib.services.caseload")
+    texting = lazy_module("chalicelib.services.texting")
     unclaimed = lazy_module("chalicelib.services.unclaimed")
+    unclaimed_replies = lazy_module("chalicelib.services.unclaimed_replies")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -29,14 +34,14 @@ guarded = friendly_errors(bp)
 def queue() -> Response:
     visit = signed_in(bp.current_request)
     numbers = unclaimed.queue(visit.staff, bootstrap.stores(visit.settings).unclaimed)
-    return visit.page("unclaimed.html", numbers=numbers)
+    return visit.page("unclaimed.html", numbers=numbers, dismissed=visit.query("dismissed"))
 
 
 @bp.route("/unclaimed/{digits}", methods=["GET"])
 @guarded
 def waiting_number(digits: str) -> Response:
     visit = signed_in(bp.current_request)
-    return _number_page(visit, digits, {})
+    return _number_page(visit, digits, replied=visit.query("replied") == "1")
 
 
 @bp.route("/unclaimed/{digits}/attach", methods=["POST"], content_types=FORM)
@@ -46,25 +51,82 @@ def attach(digits: str) -> Response:
     stores = bootstrap.stores(visit.settings)
     try:
         client = unclaimed.attach_to_client(
-            visit.staff, stores.clients, stores.unclaimed, digits, visit.form.get("client_id", "")
+            visit.staff, stores.clients, stores.unclaimed, get_jurisdiction(), digits, visit.form
         )
     except ValidationFailed as exc:
-        return _number_page(visit, digits, exc.field_errors, status=400)
+        return _number_page(visit, digits, attach_errors=exc.field_errors, status=400)
     return visit.redirect(f"/clients/{client.client_id}?saved=updated")
 
 
-def _number_page(visit: Visit, digits: str, errors: dict, status: int = 200) -> Response:
+@bp.route("/unclaimed/{digits}/reply", methods=["POST"], content_types=FORM)
+@guarded
+def reply(digits: str) -> Response:
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    body = visit.form.get("body", "")
+    try:
+        unclaimed_replies.reply(
+            visit.staff,
+            stores.unclaimed,
+            stores.outbound,
+            bootstrap.twilio(visit.settings),
+            get_jurisdiction(),
+            digits,
+            body,
+            visit.form.get("draft_id", ""),
+            visit.public_url + "/webhooks/twilio/status",
+        )
+    except ValidationFailed as exc:
+        return _number_page(visit, digits, body, " ".join(exc.field_errors.values()), status=400)
+    except texting.SendRefused as exc:
+        return _number_page(visit, digits, body, str(exc), status=409)
+    except texting.SendPending as exc:  # may be on its way: don't offer the body again
+        return _number_page(visit, digits, "", str(exc), status=202)
+    except NotStored:
+        message = "ClientComm could not save the text just now, so it was not sent. Try again."
+        return _number_page(visit, digits, body, message, status=503)
+    return visit.redirect(f"/unclaimed/{digits}?replied=1#reply")
+
+
+@bp.route("/unclaimed/{digits}/dismiss", methods=["POST"], content_types=FORM)
+@guarded
+def dismiss(digits: str) -> Response:
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    try:
+        unclaimed.dismiss(visit.staff, stores.unclaimed, digits, visit.form)
+    except ValidationFailed as exc:
+        return _number_page(visit, digits, dismiss_errors=exc.field_errors, status=400)
+    return visit.redirect("/unclaimed?dismissed=1")
+
+
+def _number_page(
+    visit: Visit,
+    digits: str,
+    body: str = "",
+    reply_error: str = "",
+    attach_errors: Mapping[str, str] | None = None,
+    dismiss_errors: Mapping[str, str] | None = None,
+    replied: bool = False,
+    status: int = 200,
+) -> Response:
     stores = bootstrap.stores(visit.settings)
     found, texts = unclaimed.waiting(visit.staff, stores.unclaimed, digits)
-    listed = caseload.view_caseload(
-        visit.staff, stores.clients, None, whole_department=visit.staff.oversees_department
-    )
+    query = visit.query("q")
     return visit.page(
         "unclaimed_number.html",
         status,
         found=found,
         texts=texts,
-        clients=listed.clients,
-        errors=errors,
+        query=query,
+        clients=unclaimed.attach_candidates(visit.staff, stores.unclaimed, query),
+        values=visit.form if visit.form else {},
+        body=body,
+        reply_error=reply_error,
+        attach_errors=attach_errors or {},
+        dismiss_errors=dismiss_errors or {},
+        reasons=unclaimed.DISMISS_REASONS,
+        replied=replied,
+        draft_id=secrets.token_hex(16),
         digits=digits,
     )

@@ -110,6 +110,7 @@ class Visit:
 
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("jurisdiction", get_jurisdiction())
+        context.setdefault("unclaimed_waiting", self.unclaimed_waiting)
         response = render(
             template,
             status,
@@ -122,6 +123,14 @@ class Visit:
             **context,
         )
         return self.attach(response)
+
+    def unclaimed_waiting(self) -> int:
+        """The navigation's count of waiting numbers: called by the page layout only, so
+        fragments and JSON never pay its Query."""
+        from ..bootstrap import stores
+        from ..services.unclaimed import waiting_count
+
+        return waiting_count(self.staff, stores(self.settings).unclaimed)
 
     def redirect(self, path: str) -> Response:
         return self.attach(Response(body="", status_code=303, headers={"Location": self.url(path)}))

@@ -136,3 +136,17 @@ def test_packaging_the_demo_fails_fast_with_the_reason():
     )
     assert done.returncode == 1
     assert "demo.json" in done.stderr and "public_base_url" in done.stderr
+
+
+def test_a_file_with_an_unknown_country_is_refused_naming_the_setting(tmp_path):
+    bad = {**DEMO, "name": "faraway", "allowed_countries": ["US", "Canada"]}
+    (tmp_path / "faraway.json").write_text(json.dumps(bad))
+    with pytest.raises(JurisdictionConfigError) as caught:
+        load_jurisdiction("faraway", tmp_path)
+    assert "allowed_countries" in str(caught.value) and "Canada" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_example_says_which_countries_clients_numbers_may_be_in(name):
+    countries = load_stack_config(name).jurisdiction.allowed_countries
+    assert countries and "US" in countries

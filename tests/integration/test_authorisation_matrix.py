@@ -82,6 +82,14 @@ PROBES = {
     ("/unclaimed/{digits}/attach", "POST"): Probe(
         "/unclaimed/{digits}/attach", {"client_id": "{client_id}"}
     ),
+    ("/unclaimed/{digits}/reply", "POST"): Probe(
+        "/unclaimed/{digits}/reply",
+        {"body": "Not from this department", "draft_id": "cd" * 16},
+        department_wide=True,
+    ),
+    ("/unclaimed/{digits}/dismiss", "POST"): Probe(
+        "/unclaimed/{digits}/dismiss", {"reason": "spam", "seen": "1"}, department_wide=True
+    ),
     ("/clients/{client_id}/scheduled", "POST"): Probe(
         "/clients/{client_id}/scheduled",
         {"body": "Not from your case manager", "send_date": "{send_date}", "send_time": "09:00"},

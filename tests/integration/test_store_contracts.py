@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.clients import Client
+from chalicelib.domain.clients import Client, ClientDetails
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 from chalicelib.domain.delivery import ERROR_EXPLANATIONS, OPTED_OUT, UNREACHABLE, effect_on_client
 from chalicelib.store.clients import ClientStore
@@ -212,6 +212,20 @@ class OutboundStoreContract:
         outbound.record_sent(ref_for(started), started.entry_id, "kristina", sid, "queued", 1)
 
         assert outbound.find_sid(sid) == SidRecord(ref_for(started), "delivered", None)
+
+    def test_a_new_number_clears_the_old_numbers_delivery_problem_and_keeps_its_note(
+        self, clients, outbound, client, started
+    ):
+        outbound.change_status(ref_for(started), change("undelivered", 30006))
+        assert "landline" in clients.get(client.client_id).delivery_problem
+        same = ClientDetails("Ada", "Contract", client.phone, phone_note="ext. 5")
+        kept = clients.update_details(clients.get(client.client_id), same, None)
+        assert kept.delivery_problem and kept.phone_note == "ext. 5"
+
+        new = ClientDetails("Ada", "Contract", fresh_phone(), phone_note="mobile")
+        changed = clients.update_details(kept, new, None)
+
+        assert (changed.delivery_problem, changed.phone_note) == ("", "mobile")
 
 
 class TestFakeOutboundStore(OutboundStoreContract):

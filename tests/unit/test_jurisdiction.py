@@ -32,3 +32,16 @@ def test_every_problem_is_named_at_once():
         parse_jurisdiction(broken)
     errors = caught.value.field_errors
     assert {"time_zone", "departments[0]", "departments[2]", "texts.en.auto_reply"} <= set(errors)
+
+
+def test_clients_numbers_are_us_only_unless_the_file_allows_more():
+    assert parse_jurisdiction(DEMO).allowed_countries == ("US",)
+    border = parse_jurisdiction({**DEMO, "allowed_countries": ["US", "CA"]})
+    assert border.allowed_countries == ("US", "CA")
+
+
+@pytest.mark.parametrize("countries", [[], "US", ["USA"], ["us"], ["XX"], [1]])
+def test_allowed_countries_must_be_known_country_codes(countries):
+    with pytest.raises(ValidationFailed) as caught:
+        parse_jurisdiction({**DEMO, "allowed_countries": countries})
+    assert "allowed_countries" in caught.value.field_errors

@@ -17,6 +17,7 @@ from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
 from .config import ConfigurationError, Settings, get_settings
 from .store.appointments import AppointmentStore, DepartmentTextsStore
 from .store.audit import AuditStore
+from .store.client_lists import ClientListStore
 from .store.clients import ClientStore
 from .store.conversations import ConversationStore
 from .store.court_imports import CourtImportStore
@@ -42,6 +43,7 @@ class Stores:
     appointments: AppointmentStore
     department_texts: DepartmentTextsStore
     court_imports: CourtImportStore
+    client_lists: ClientListStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -59,6 +61,7 @@ def stores(settings: Settings | None = None) -> Stores:
         AppointmentStore(),
         DepartmentTextsStore(),
         CourtImportStore(),
+        ClientListStore(),
     )
 
 

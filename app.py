@@ -20,6 +20,7 @@ from chalicelib.web import (
     conversation_pages,
     import_pages,
     reminder_text_pages,
+    retirement_pages,
     scheduled_pages,
     security_headers,
     settings_pages,
@@ -43,6 +44,7 @@ app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)
 app.register_blueprint(caseload_pages.bp)
+app.register_blueprint(retirement_pages.bp)
 app.register_blueprint(conversation_pages.bp)
 app.register_blueprint(scheduled_pages.bp)
 app.register_blueprint(appointment_pages.bp)

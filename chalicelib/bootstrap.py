@@ -18,6 +18,7 @@ from .adapters.websocket_push import PushGateway
 from .config import ConfigurationError, Settings, get_settings
 from .store.appointments import AppointmentStore, DepartmentTextsStore
 from .store.audit import AuditStore
+from .store.client_lists import ClientListStore
 from .store.clients import ClientStore
 from .store.connections import ConnectionStore
 from .store.conversations import ConversationStore
@@ -44,6 +45,7 @@ class Stores:
     appointments: AppointmentStore
     department_texts: DepartmentTextsStore
     court_imports: CourtImportStore
+    client_lists: ClientListStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -61,6 +63,7 @@ def stores(settings: Settings | None = None) -> Stores:
         AppointmentStore(),
         DepartmentTextsStore(),
         CourtImportStore(),
+        ClientListStore(),
     )
 
 

@@ -225,10 +225,15 @@ class FakeUnclaimedStore(UnclaimedStore):
         self.waiting: dict[tuple[str, str], list[ConversationEntry]] = {}
         self.auto_replied: set[tuple[str, str]] = set()
         self.sids: set[str] = set()
+        self.retired_clients: dict[tuple[str, str], str] = {}
 
-    def record(self, department_id: str, entry: ConversationEntry) -> bool:
+    def record(
+        self, department_id: str, entry: ConversationEntry, retired_client_id: str | None = None
+    ) -> bool:
         if entry.sid in self.sids:
             return False
+        if retired_client_id:
+            self.retired_clients[(department_id, entry.phone)] = retired_client_id
         self.sids.add(entry.sid)
         partition = unclaimed_partition(department_id, entry.phone)
         texts = self.waiting.setdefault((department_id, entry.phone), [])

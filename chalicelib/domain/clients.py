@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +11,8 @@ from enum import StrEnum
 from . import sentiment
 from .client_numbers import MAX_PHONE_NOTE, combined_note, parse_client_phone
 from .errors import ValidationFailed
-from .phones import digits
+from .retirement import Retirement
+from .search import fold, search_text_for, search_words, text_matches
 
 MAX_NAME = 60
 MAX_NOTES = 2000
@@ -105,6 +105,16 @@ class Client:
     appointments: Mapping[str, str] | None = None
     phone_note: str = ""  # an extension or note kept with the number; never texted
 
+    retirement: Retirement | None = None  # set while the client is retired (case closed)
+
+    @property
+    def retired(self) -> bool:
+        return self.retirement is not None
+
+    @property
+    def search_text(self) -> str:
+        return search_text_for(self.first_name, self.last_name, self.phone, self.id_number)
+
     @property
     def turning_negative(self) -> bool:
         return sentiment.turning_negative(self.recent_sentiment)
@@ -122,12 +132,6 @@ class Client:
 def sort_key_for(first_name: str, last_name: str) -> str:
     """The alphabetical key stored with a client: last name, then first, accent- and case-free."""
     return f"{fold(last_name)}\x1f{fold(first_name)}"
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents so "Peña" sorts and matches like "pena"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 class CaseloadOrder(StrEnum):
@@ -166,15 +170,9 @@ def change_marker(clients: Iterable[Client]) -> str:
 
 
 def matches(client: Client, query: str) -> bool:
-    """Search by any part of the name, or by three or more digits of the number."""
-    query = query.strip()
-    if not query:
-        return True
-    wanted_digits = digits(query)
-    if len(wanted_digits) >= 3 and len(wanted_digits) * 2 >= len(query.replace(" ", "")):
-        return wanted_digits in digits(client.phone)
-    name = fold(f"{client.first_name} {client.last_name}")
-    return all(part in name for part in fold(query).split())
+    """Search by any part of the name, digits of the number, or the id number (the same
+    rule the caseload's DynamoDB filter applies, see domain/search.py)."""
+    return text_matches(client.search_text, search_words(query))
 
 
 def _clean_text(value: str | None) -> str:

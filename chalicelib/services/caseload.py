@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..domain.client_numbers import number_refusal
 from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
 from ..domain.conversation import ConversationEntry, marker, transfer_marker_text
-from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.errors import Forbidden, NotFound, StaleRecord, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.permissions import (
     can_view_client,
@@ -168,6 +168,8 @@ def edit_client(
     form: Mapping[str, str],
 ) -> Client:
     client = open_client(user, clients, client_id)
+    if client.retired:
+        raise StaleRecord("This client is retired; reactivate them before changing details.")
     details = checked_details(user, jurisdiction, form, unchanged=client.phone)
     client = replace(client, version=_form_version(form))
     marker = None
@@ -192,6 +194,8 @@ def reassign_client(
     if not user.oversees_department:
         raise Forbidden("Only a supervisor can move a client to another caseload.")
     client = replace(open_client(user, clients, client_id), version=_form_version(form))
+    if client.retired:
+        raise StaleRecord("This client is retired; reactivate them before moving them.")
     new_owner = users.get(form.get("case_manager_id", ""))
     if new_owner is None:
         raise ValidationFailed({"case_manager_id": "Choose a case manager."})

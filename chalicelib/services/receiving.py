@@ -109,15 +109,21 @@ def receive_text(
     client = clients.get(client_id)
     if client is None:  # a route to a client that is gone: keep the text where it is seen
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
+    if client.retired:  # case closed: staff see it in Unclaimed, with a link to the client
+        return _unclaimed(department.department_id, entry, jurisdiction, unclaimed, client_id)
     return _store(client, entry, current, jurisdiction, inbound, answers)
 
 
 def _unclaimed(
-    department_id: str, entry: ConversationEntry, jurisdiction: Jurisdiction, store: UnclaimedStore
+    department_id: str,
+    entry: ConversationEntry,
+    jurisdiction: Jurisdiction,
+    store: UnclaimedStore,
+    retired_client_id: str | None = None,
 ) -> Received:
     """The first text a number sends while unclaimed gets the auto-reply; a retry of that
     text may still claim it (the reply is sent at most once per waiting number)."""
-    stored = store.record(department_id, entry)
+    stored = store.record(department_id, entry, retired_client_id)
     replying = store.claim_auto_reply(department_id, entry.phone)
     reply = jurisdiction.text("auto_reply") if replying else None
     return Received("unclaimed" if stored else "duplicate", reply)

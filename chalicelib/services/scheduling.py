@@ -44,6 +44,13 @@ def schedule_text(
     """Refuses a time in the past or over a year ahead, and a client who opted out."""
     client = open_client(user, clients, client_id)
     body, send_at = _checked(form, jurisdiction, now)
+    if client.retired:
+        raise ValidationFailed(
+            {
+                "body": f"{client.full_name} is retired (case closed), so texts to them can't be "
+                "scheduled. Reactivate the client first."
+            }
+        )
     if client.opted_out:
         raise ValidationFailed(
             {"body": f"{client.full_name} replied STOP, so texts to them can't be scheduled."}

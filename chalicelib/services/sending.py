@@ -169,6 +169,10 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     if client is None or department is None:
         sender.scheduled.fail(text, "The client or the department's number is gone.")
         return "failed"
+    if client.retired:  # retiring leaves waiting texts to be refused here, at send time
+        reason = f"{client.full_name} is retired (case closed), so the text was not sent."
+        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
+        return "refused"
     if client.opted_out:  # checked again at send time, not only when it was scheduled
         reason = f"{client.full_name} replied STOP, so the text was not sent."
         sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))

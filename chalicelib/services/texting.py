@@ -77,6 +77,11 @@ def send_text(
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
     client = open_client(user, clients, client_id)
+    if client.retired:
+        raise SendRefused(
+            f"{client.full_name} is retired (case closed), so texts to them are blocked. "
+            "Reactivate the client to text them again."
+        )
     if client.opted_out:
         raise SendRefused(
             f"{client.full_name} replied STOP, so texts to them are blocked. "

@@ -14,9 +14,12 @@ from pynamodb.transactions import TransactWrite
 from ..domain.clients import Client, ClientDetails, sort_key_for
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
+from ..domain.retirement import Retirement, RetireReason
+from ..domain.search import search_text_for
+from .audit import audit_row, client_subject
 from .conversations import to_row
 from .inbound import EMAIL_DUE
-from .models import ClientModel, PhoneRouteModel
+from .models import AuditModel, ClientModel, PhoneRouteModel
 from .transactions import transactions
 from .write_failures import Cause, classify, retry_transient
 
@@ -68,7 +71,18 @@ def to_client(row: ClientModel) -> Client:
         scheduled_count=max(0, int(row.scheduled_count or 0)),
         appointments=None if row.appointments is None else dict(row.appointments.as_dict()),
         phone_note=row.phone_note or "",
+        retirement=_retirement(row),
     )
+
+
+def _retirement(row: ClientModel) -> Retirement | None:
+    if row.retired_at is None:
+        return None
+    try:
+        reason = RetireReason(row.retired_reason or "")
+    except ValueError:
+        reason = RetireReason.OTHER
+    return Retirement(row.retired_at, reason, row.retired_by or "", row.retired_note or "")
 
 
 def _route_free_for(client_id: str) -> Condition:
@@ -78,6 +92,11 @@ def _route_free_for(client_id: str) -> Condition:
         | (PhoneRouteModel.current == False)  # noqa: E712 - a DynamoDB condition, not a bool test
         | (PhoneRouteModel.client_id == client_id)
     )
+
+
+def _unchanged_and_active(version: int) -> Condition:
+    """Still the version the form showed, and not retired (a retired client is read-only)."""
+    return (ClientModel.version == version) & ClientModel.retired_at.does_not_exist()
 
 
 class ClientStore:
@@ -167,6 +186,11 @@ class ClientStore:
             changed_at=now,
             version=1,
             appointments={},
+            search_text=search_text_for(
+                client.first_name, client.last_name, client.phone, client.id_number
+            ),
+            active_case_manager=client.case_manager_id,
+            active_department=client.department_id,
         )
         route = PhoneRouteModel(
             route_key(client.department_id, client.phone),
@@ -193,7 +217,7 @@ class ClientStore:
         as a route to the same conversation; ``client.version`` guards against stale forms."""
         now = datetime.now(UTC)
         row = ClientModel.get(client.client_id)
-        if int(row.version or 0) != client.version:
+        if int(row.version or 0) != client.version or row.retired_at is not None:
             raise StaleRecord("Someone else changed this client after you opened the form.")
         actions: list[Action] = [
             ClientModel.first_name.set(details.first_name),
@@ -208,6 +232,11 @@ class ClientStore:
             ClientModel.id_number.set(details.id_number)
             if details.id_number
             else ClientModel.id_number.remove(),
+            ClientModel.search_text.set(
+                search_text_for(
+                    details.first_name, details.last_name, details.phone, details.id_number
+                )
+            ),
             ClientModel.updated_at.set(now),
             ClientModel.changed_at.set(now),
         ]
@@ -222,7 +251,7 @@ class ClientStore:
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
-                tx.update(row, actions=actions, condition=ClientModel.version == client.version)
+                tx.update(row, actions=actions, condition=_unchanged_and_active(client.version))
                 if details.phone != client.phone:
                     previous = PhoneRouteModel(route_key(client.department_id, client.phone))
                     tx.update(
@@ -253,7 +282,7 @@ class ClientStore:
     def reassign(self, client: Client, case_manager_id: str, marker: ConversationEntry) -> Client:
         """Move a client to another caseload and record the move in the conversation, together."""
         row = ClientModel.get(client.client_id)
-        if int(row.version or 0) != client.version:
+        if int(row.version or 0) != client.version or row.retired_at is not None:
             raise StaleRecord("Someone else changed this client after you opened the page.")
 
         def write() -> None:
@@ -262,11 +291,12 @@ class ClientStore:
                     row,
                     actions=[
                         ClientModel.case_manager_id.set(case_manager_id),
+                        ClientModel.active_case_manager.set(case_manager_id),
                         ClientModel.updated_at.set(datetime.now(UTC)),
                         ClientModel.changed_at.set(datetime.now(UTC)),
                         ClientModel.version.add(1),
                     ],
-                    condition=ClientModel.version == client.version,
+                    condition=_unchanged_and_active(client.version),
                 )
                 tx.save(to_row(marker))
 
@@ -283,3 +313,102 @@ class ClientStore:
         if holder is not None and holder != client_id:
             raise NumberInUse(phone, holder) from exc
         raise StaleRecord("The change clashed with another one; please try again.") from exc
+
+    def retire(
+        self,
+        client: Client,
+        retirement: Retirement,
+        marker: ConversationEntry,
+        audit: dict[str, str],
+    ) -> Client:
+        """Take the client off every caseload index, free their current number (a text from
+        it finds them through the non-current route and waits in Unclaimed), and record the
+        marker and the audit row: one transaction, under the form's version."""
+        now = datetime.now(UTC)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(
+                    ClientModel(client.client_id),
+                    actions=[
+                        ClientModel.retired_at.set(retirement.at),
+                        ClientModel.retired_reason.set(retirement.reason.value),
+                        ClientModel.retired_by.set(retirement.by),
+                        ClientModel.retired_note.set(retirement.note)
+                        if retirement.note
+                        else ClientModel.retired_note.remove(),
+                        ClientModel.retired_sort.set(
+                            sort_key_for(client.first_name, client.last_name)
+                        ),
+                        ClientModel.sort_name.remove(),
+                        ClientModel.active_case_manager.remove(),
+                        ClientModel.active_department.remove(),
+                        ClientModel.email_due.remove(),
+                        ClientModel.updated_at.set(now),
+                        ClientModel.changed_at.set(now),
+                        ClientModel.version.add(1),
+                    ],
+                    condition=_unchanged_and_active(client.version),
+                )
+                tx.update(
+                    PhoneRouteModel(route_key(client.department_id, client.phone)),
+                    actions=[PhoneRouteModel.current.set(False)],
+                    condition=PhoneRouteModel.client_id == client.client_id,
+                )
+                tx.save(to_row(marker))
+                tx.save(_audit(client.client_id, retirement.by, "retire", audit))
+
+        try:
+            retry_transient("client retire", write)
+        except PynamoDBException as exc:
+            raise StaleRecord("Someone else changed this client while you were saving.") from exc
+        return to_client(ClientModel.get(client.client_id))
+
+    def reactivate(
+        self, client: Client, actor: str, marker: ConversationEntry, audit: dict[str, str]
+    ) -> Client:
+        """Back on the caseload with their number, if no other client of the department has
+        taken it meanwhile (``NumberInUse``): one transaction, under the form's version."""
+        now = datetime.now(UTC)
+        route = PhoneRouteModel(
+            route_key(client.department_id, client.phone),
+            client_id=client.client_id,
+            current=True,
+            created_at=now,
+        )
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(
+                    ClientModel(client.client_id),
+                    actions=[
+                        ClientModel.retired_at.remove(),
+                        ClientModel.retired_reason.remove(),
+                        ClientModel.retired_by.remove(),
+                        ClientModel.retired_note.remove(),
+                        ClientModel.retired_sort.remove(),
+                        ClientModel.sort_name.set(
+                            sort_key_for(client.first_name, client.last_name)
+                        ),
+                        ClientModel.active_case_manager.set(client.case_manager_id),
+                        ClientModel.active_department.set(client.department_id),
+                        ClientModel.updated_at.set(now),
+                        ClientModel.changed_at.set(now),
+                        ClientModel.version.add(1),
+                    ],
+                    condition=(ClientModel.version == client.version)
+                    & ClientModel.retired_at.exists(),
+                )
+                tx.save(route, condition=_route_free_for(client.client_id))
+                tx.save(to_row(marker))
+                tx.save(_audit(client.client_id, actor, "reactivate", audit))
+
+        try:
+            retry_transient("client reactivate", write)
+        except PynamoDBException as exc:
+            self._raise_number_in_use(client.department_id, client.phone, client.client_id, exc)
+        return to_client(ClientModel.get(client.client_id))
+
+
+def _audit(client_id: str, actor: str, action: str, details: dict[str, str]) -> AuditModel:
+    return audit_row(client_subject(client_id), actor, action, details)

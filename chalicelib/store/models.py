@@ -73,6 +73,7 @@ CASELOAD_ATTRIBUTES = [
     "changed_at",
     "scheduled_count",
     "appointments",
+    "search_text",
 ]
 
 
@@ -96,6 +97,66 @@ class ClientsByDepartment(GlobalSecondaryIndex):
 
     department_id = UnicodeAttribute(hash_key=True)
     sort_name = UnicodeAttribute(range_key=True)
+
+
+class ClientsByRecentContact(GlobalSecondaryIndex):
+    """A caseload, most recent contact first (Query backwards). Sparse twice over: only
+    active clients (``active_case_manager`` is removed on retiring) who were ever in
+    contact; the never-contacted follow from the name index."""
+
+    class Meta:
+        index_name = "recent-by-case-manager"
+        projection = IncludeProjection(CASELOAD_ATTRIBUTES)
+
+    active_case_manager = UnicodeAttribute(hash_key=True)
+    last_contact_at = UTCDateTimeAttribute(range_key=True)
+
+
+class DepartmentByRecentContact(GlobalSecondaryIndex):
+    """The department's active clients, most recent contact first (as above)."""
+
+    class Meta:
+        index_name = "recent-by-department"
+        projection = IncludeProjection([*CASELOAD_ATTRIBUTES, "case_manager_id"])
+
+    active_department = UnicodeAttribute(hash_key=True)
+    last_contact_at = UTCDateTimeAttribute(range_key=True)
+
+
+RETIRED_ATTRIBUTES = [
+    "department_id",
+    "case_manager_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "id_number",
+    "retired_at",
+    "retired_reason",
+    "retired_by",
+]
+
+
+class RetiredByCaseManager(GlobalSecondaryIndex):
+    """Sparse: a case manager's retired clients, alphabetical (``retired_sort`` is set
+    only while retired)."""
+
+    class Meta:
+        index_name = "retired-by-case-manager"
+        projection = IncludeProjection(RETIRED_ATTRIBUTES)
+
+    case_manager_id = UnicodeAttribute(hash_key=True)
+    retired_sort = UnicodeAttribute(range_key=True)
+
+
+class RetiredByDepartment(GlobalSecondaryIndex):
+    """Sparse: a department's retired clients, alphabetical."""
+
+    class Meta:
+        index_name = "retired-by-department"
+        projection = IncludeProjection(RETIRED_ATTRIBUTES)
+
+    department_id = UnicodeAttribute(hash_key=True)
+    retired_sort = UnicodeAttribute(range_key=True)
 
 
 class ClientsWithUnmailedTexts(GlobalSecondaryIndex):
@@ -125,7 +186,8 @@ class ClientModel(Model):
     case_manager_id = UnicodeAttribute()
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
-    sort_name = UnicodeAttribute()
+    # The name indexes' sort key; removed while retired, so the client leaves those indexes.
+    sort_name = UnicodeAttribute(null=True)
     phone = UnicodeAttribute()
     notes = UnicodeAttribute(default="")
     language = UnicodeAttribute(default="en")
@@ -151,8 +213,25 @@ class ClientModel(Model):
     # Bumped only by edits of details and moves, so an open edit form goes stale only when
     # someone else edited the client (not when a text arrives). Checked by a condition.
     version = NumberAttribute(default=1)
+    # Folded words the caseload search matches (domain/search.py), rewritten with the details.
+    search_text = UnicodeAttribute(null=True)
+    # Copies of case_manager_id / department_id kept only while the client is active: the
+    # keys of the recent-contact indexes, removed on retiring.
+    active_case_manager = UnicodeAttribute(null=True)
+    active_department = UnicodeAttribute(null=True)
+    # Set only while retired (case closed): why, when, by whom; retired_sort keys the
+    # retired lists.
+    retired_at = UTCDateTimeAttribute(null=True)
+    retired_reason = UnicodeAttribute(null=True)
+    retired_note = UnicodeAttribute(null=True)
+    retired_by = UnicodeAttribute(null=True)
+    retired_sort = UnicodeAttribute(null=True)
     by_case_manager = ClientsByCaseManager()
     by_department = ClientsByDepartment()
+    recent_by_case_manager = ClientsByRecentContact()
+    recent_by_department = DepartmentByRecentContact()
+    retired_by_case_manager = RetiredByCaseManager()
+    retired_by_department = RetiredByDepartment()
     email_due_index = ClientsWithUnmailedTexts()
 
 
@@ -388,6 +467,7 @@ class UnclaimedModel(Model):
     texts_count = NumberAttribute(default=0, attr_name="count")
     preview = UnicodeAttribute(default="")
     auto_replied = BooleanAttribute(null=True)  # set once, by the one text that gets the reply
+    retired_client_id = UnicodeAttribute(null=True)  # the number was a retired client's
 
 
 class AuditByActor(GlobalSecondaryIndex):

@@ -47,12 +47,16 @@ class UnclaimedNumber:
     last_at: datetime
     count: int
     preview: str
+    retired_client_id: str | None = None  # the number was this retired client's
 
 
 class UnclaimedStore:
-    def record(self, department_id: str, entry: ConversationEntry) -> bool:
+    def record(
+        self, department_id: str, entry: ConversationEntry, retired_client_id: str | None = None
+    ) -> bool:
         """Store an inbound text from an unknown number once per MessageSid, and count it on
-        the number's queue item, in one transaction. False when it was stored before."""
+        the number's queue item, in one transaction. False when it was stored before.
+        ``retired_client_id``: the number leads to that retired client (linked on the page)."""
         partition = unclaimed_partition(department_id, entry.phone)
         now = datetime.now(UTC)
         stored = replace(entry, client_id=partition)
@@ -76,6 +80,11 @@ class UnclaimedStore:
                         UnclaimedModel.last_at.set(now),
                         UnclaimedModel.first_at.set(UnclaimedModel.first_at | now),
                         UnclaimedModel.preview.set(entry.body[:140]),
+                        *(
+                            [UnclaimedModel.retired_client_id.set(retired_client_id)]
+                            if retired_client_id
+                            else []
+                        ),
                     ],
                 )
 
@@ -105,7 +114,13 @@ class UnclaimedStore:
         return sorted(
             (
                 UnclaimedNumber(
-                    r.department_id, r.phone, r.first_at, r.last_at, int(r.texts_count), r.preview
+                    r.department_id,
+                    r.phone,
+                    r.first_at,
+                    r.last_at,
+                    int(r.texts_count),
+                    r.preview,
+                    r.retired_client_id,
                 )
                 for r in rows
             ),
@@ -119,7 +134,13 @@ class UnclaimedStore:
         except UnclaimedModel.DoesNotExist:
             return None
         return UnclaimedNumber(
-            r.department_id, r.phone, r.first_at, r.last_at, int(r.texts_count), r.preview
+            r.department_id,
+            r.phone,
+            r.first_at,
+            r.last_at,
+            int(r.texts_count),
+            r.preview,
+            r.retired_client_id,
         )
 
     def texts(

@@ -12,15 +12,17 @@ from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
 from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
+from . import list_cursors
 from .errors import friendly_errors
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import caseload, unclaimed
+    from ..services import caseload, caseload_lists, unclaimed
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     caseload = lazy_module("chalicelib.services.caseload")
+    caseload_lists = lazy_module("chalicelib.services.caseload_lists")
     unclaimed = lazy_module("chalicelib.services.unclaimed")
 
 bp = Blueprint(__name__)
@@ -30,7 +32,7 @@ ORDERS: dict[str, str] = {
     CaseloadOrder.NAME: "Name (A–Z)",
     CaseloadOrder.UNREAD: "Unread first",
     CaseloadOrder.RECENT: "Most recent contact",
-    "appointment": "Next appointment",  # services.caseload.BY_APPOINTMENT
+    "appointment": "Next appointment (within the page)",  # caseload_lists.BY_APPOINTMENT
 }
 
 
@@ -57,21 +59,47 @@ def _caseload(visit: Visit, template: str) -> Response:
     user = visit.staff
     stores = bootstrap.stores(visit.settings)
     whole = user.oversees_department and visit.query("scope", "department") == "department"
-    view = caseload.view_caseload(
-        user,
-        stores.clients,
-        stores.users if user.oversees_department else None,
-        order=visit.query("order"),
-        query=visit.query("q"),
-        whole_department=whole,
-        appointments=visit.query("appointments"),
+    asked = {
+        "q": visit.query("q").strip(),
+        "order": visit.query("order") or CaseloadOrder.NAME.value,
+        "scope": "department" if whole else "mine",
+    }
+    if visit.query("appointments") == caseload_lists.SOON:
+        asked["appointments"] = caseload_lists.SOON
+    listed = list_cursors.list_id(
+        "caseload", user.user_id, *(f"{k}={v}" for k, v in sorted(asked.items()))
     )
-    live = {"q": view.query, "order": view.order, "scope": "department" if whole else "mine"}
-    if view.soon_only:
-        live["appointments"] = caseload.SOON
-    live_query = urlencode(live)
+    after, shown_before = list_cursors.decode(
+        visit.secret, listed, list_cursors.asked_after(visit.request)
+    )
+    view = caseload_lists.caseload_page(
+        user,
+        stores.client_lists,
+        stores.users if user.oversees_department else None,
+        order=asked["order"],
+        query=asked["q"],
+        whole_department=whole,
+        appointments=asked.get("appointments", ""),
+        after=after,
+    )
+    next_query = ""
+    if view.after is not None:
+        cursor = list_cursors.encode(
+            visit.secret, listed, view.after, shown_before + len(view.clients)
+        )
+        next_query = urlencode({**asked, "after": cursor})
+    live_query = urlencode(
+        {**asked, **({"after": list_cursors.asked_after(visit.request)} if after else {})}
+    )
     return visit.page(
-        template, view=view, orders=ORDERS, whole_department=whole, live_query=live_query
+        template,
+        view=view,
+        orders=ORDERS,
+        whole_department=whole,
+        live_query=live_query,
+        first_query=urlencode(asked),
+        next_query=next_query,
+        shown_before=shown_before,
     )
 
 

@@ -12,6 +12,7 @@ from chalice import Blueprint, NotFoundError, Response
 
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
+from ..domain.retirement import REACTIVATE_LABELS, RETIRE_LABELS
 from ..domain.segments import MAX_BODY
 from ..domain.users import User
 from ..lazy import lazy_module
@@ -220,6 +221,8 @@ def conversation_page(
         error=error,
         draft_id=secrets.token_hex(16),
         max_body=MAX_BODY,
+        retire_reasons=RETIRE_LABELS,
+        reactivate_reasons=REACTIVATE_LABELS,
         **_schedule_context(visit, client_id, managers or None, schedule or ScheduleForm()),
         **appointment_pages.section(visit, view.client, appointment),
     )

@@ -187,7 +187,24 @@ def create_clients(
                     )
                 )
             made += 1
+    _retired_demo_client(clients, next(numbers), now)
     return made
+
+
+def _retired_demo_client(clients: ClientStore, phone: str, now: datetime) -> None:
+    """One closed case on Kristina's caseload, so "Retired clients" has someone to show."""
+    from chalicelib.domain.conversation import marker
+    from chalicelib.domain.retirement import Retirement, RetireReason
+
+    casey = clients.add(
+        Client(secrets.token_hex(10), "probation", "kristina", "Casey", "Closed", phone)
+    )
+    clients.retire(
+        casey,
+        Retirement(now, RetireReason.CASE_CLOSED, "kristina", "Supervision completed"),
+        marker(casey.client_id, "retired", "Retired by Kristina Alvarez: Case closed."),
+        {"reason": RetireReason.CASE_CLOSED.value, "note": "Supervision completed"},
+    )
 
 
 def _history(rng: random.Random, now: datetime) -> list[tuple[datetime, Direction, str]]:

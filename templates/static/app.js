@@ -232,8 +232,9 @@
   }
 
   function patchClientRow(message) {
-    var old = document.querySelector('#caseload [data-client="' + message.client_id + '"]');
-    if (old) { old.replaceWith(fromHtml(message.html)); }
+    // A client may be listed twice (pinned under "Unread texts" and in the list by name).
+    document.querySelectorAll('#caseload [data-client="' + message.client_id + '"]')
+      .forEach(function (old) { old.replaceWith(fromHtml(message.html)); });
     if ("blocked_reason" in message) { applySendState(message); }
   }
 

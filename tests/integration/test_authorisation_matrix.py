@@ -62,6 +62,13 @@ PROBES = {
     ("/clients/{client_id}/reassign", "POST"): Probe(
         "/clients/{client_id}/reassign", {"case_manager_id": "marcus", "version": "1"}
     ),
+    ("/clients/{client_id}/retire", "POST"): Probe(
+        "/clients/{client_id}/retire", {"reason": "case_closed", "version": "1"}
+    ),
+    ("/clients/{client_id}/reactivate", "POST"): Probe(
+        "/clients/{client_id}/reactivate", {"reason": "new_case", "version": "1"}
+    ),
+    ("/caseload/retired", "GET"): Probe("/caseload/retired?scope=department", scoped=True),
     ("/signout", "POST"): Probe("/signout", scoped=True),
     ("/session/stay", "POST"): Probe("/session/stay", scoped=True),
     ("/caseload/live", "GET"): Probe(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from chalicelib.domain.clients import fold
@@ -13,14 +14,26 @@ def listed_names(body: str) -> list[str]:
     return re.findall(r'class="client-name" href="[^"]+">([^<]+)</a>', body)
 
 
+def every_page(visitor, path: str) -> tuple[list[str], int]:
+    """The names on every page of a list, following its "Next page" links; and the pages."""
+    names: list[str] = []
+    pages = 0
+    while path:
+        body = page_text(visitor.get(path))
+        names += listed_names(body)
+        pages += 1
+        found = re.search(r'href="([^"]+)" rel="next"', body)
+        path = html.unescape(found.group(1)) if found else ""
+    return names, pages
+
+
 def sort_key(name: str) -> tuple[str, str]:
     last, first = name.split(", ", 1)
     return (fold(last), fold(first))  # accents folded, as the caseload sorts
 
 
 def test_a_case_manager_sees_only_her_own_clients_alphabetically_by_last_name(web, stores):
-    body = page_text(web.sign_in("kristina").get("/caseload"))
-    names = listed_names(body)
+    names, _ = every_page(web.sign_in("kristina"), "/caseload")
     own = stores.clients.caseload("kristina")
     assert len(names) == len(own) >= 30
     assert names == sorted(names, key=sort_key)
@@ -32,8 +45,12 @@ def test_a_case_manager_sees_only_her_own_clients_alphabetically_by_last_name(we
 def test_unread_first_puts_clients_with_unread_texts_on_top(web, stores):
     body = page_text(web.sign_in("kristina").get("/caseload?order=unread"))
     by_name = {c.listed_name: c for c in stores.clients.caseload("kristina")}
-    unread = [by_name[n].unread_count for n in listed_names(body)]
-    assert unread == sorted(unread, reverse=True) and unread[0] > 0
+    pinned = body.split('id="unread-heading"')[1].split('id="all-heading"')[0]
+    unread = [by_name[n].unread_count for n in listed_names(pinned)]
+    assert unread == sorted(unread, reverse=True) and unread[0] > 0 and 0 not in unread
+    assert len(unread) == sum(1 for c in by_name.values() if c.unread_count)
+    everyone = listed_names(body.split('id="all-heading"')[1])  # then the list, by name
+    assert everyone == sorted(everyone, key=sort_key)
 
 
 def test_most_recent_contact_first(web, stores):
@@ -56,9 +73,12 @@ def test_search_by_part_of_the_number(web):
 
 
 def test_a_supervisor_sees_the_whole_department_with_case_managers(web, stores):
-    body = page_text(web.sign_in("dana").get("/caseload"))
+    dana = web.sign_in("dana")
+    body = page_text(dana.get("/caseload"))
     department = stores.clients.department("probation")
-    assert len(listed_names(body)) == len(department) >= 58
+    names, pages = every_page(dana, "/caseload")
+    assert len(names) == len(set(names)) == len(department) >= 58 and pages == 2
+    assert names == sorted(names, key=sort_key)
     assert "Kristina Alvarez" in body and "Marcus Lee" in body
     assert not any(c.department_id != "probation" for c in department)
 

@@ -29,6 +29,7 @@ from .store.scheduled import ScheduledStore
 from .store.sessions import SessionStore
 from .store.tables import bind_tables
 from .store.unclaimed import UnclaimedStore
+from .store.unread import UnreadStore
 from .store.users import UserStore
 
 
@@ -46,6 +47,7 @@ class Stores:
     department_texts: DepartmentTextsStore
     court_imports: CourtImportStore
     client_lists: ClientListStore
+    unread: UnreadStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -64,6 +66,7 @@ def stores(settings: Settings | None = None) -> Stores:
         DepartmentTextsStore(),
         CourtImportStore(),
         ClientListStore(),
+        UnreadStore(),
     )
 
 

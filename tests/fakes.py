@@ -178,6 +178,7 @@ class FakeInboundStore(InboundStore):
         entry: ConversationEntry,
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
+        readers: tuple[str, ...] = (),
     ) -> bool:
         if entry.sid in self.sids:
             return False

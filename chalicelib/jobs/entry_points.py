@@ -14,6 +14,7 @@ from ..services.answers import answer_handler
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
+from ..services.unread_readers import readers_for
 from ..services.webhook_checks import auth_token
 
 REPLAY_BUDGET_SECONDS = 40  # the replay function's timeout is 60 s
@@ -43,7 +44,13 @@ def replay_fallback() -> dict[str, int]:
         # an answer to a reminder is applied; its thank-you can't be a TwiML reply any more
         handler = answer_handler(stores.appointments, stores.department_texts, jurisdiction)
         return receive_text(
-            text, jurisdiction, stores.clients, stores.inbound, stores.unclaimed, handler
+            text,
+            jurisdiction,
+            stores.clients,
+            stores.inbound,
+            stores.unclaimed,
+            handler,
+            readers_for(stores.users),
         )
 
     report = fallback.replay_kept(

@@ -8,15 +8,17 @@ paging. "Next appointment" re-sorts the rows of the page shown (see docs/decisio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..domain.clients import CaseloadOrder, Client, order_caseload
-from ..domain.search import search_words
+from ..domain.search import search_words, text_matches
+from ..domain.unread import Unread
 from ..domain.users import User
 from ..store.client_lists import ClientListStore, ClientPage, Cursor, ListQuery
+from ..store.clients import ClientStore
 from ..store.users import UserStore
 
 if TYPE_CHECKING:
@@ -50,6 +52,28 @@ class CaseloadPage:
     pinned: Pinned | None = None
     case_managers: dict[str, User] = field(default_factory=dict)
     appointments: dict[str, AppointmentFlags] = field(default_factory=dict)  # by client id
+    unread: dict[str, int] = field(default_factory=dict)  # this person's, by client id
+
+
+def unread_of_person(user: User, unread: Mapping[str, Unread], clients: ClientStore) -> UnreadStep:
+    """The person's own unread conversations, newest text first: one BatchGetItem of at
+    most a page of clients (the unread map itself is one Query, made by the caller)."""
+
+    def pinned(query: ListQuery) -> Pinned:
+        newest_first = sorted(unread, key=lambda cid: unread[cid].newest_at, reverse=True)
+        found = {c.client_id: c for c in clients.many(newest_first[:PAGE_SIZE])}
+        shown = [
+            found[cid]
+            for cid in newest_first
+            if cid in found
+            and found[cid].department_id == user.department_id
+            and not found[cid].retired
+            and (query.whole_department or found[cid].case_manager_id == user.user_id)
+            and (not query.words or text_matches(found[cid].search_text, query.words))
+        ]
+        return Pinned(shown, len(newest_first) > PAGE_SIZE)
+
+    return pinned
 
 
 def unread_from_index(lists: ClientListStore) -> UnreadStep:
@@ -79,6 +103,7 @@ def caseload_page(
     after: Cursor | None = None,
     now: datetime | None = None,
     unread_step: UnreadStep | None = None,
+    unread: Mapping[str, Unread] | None = None,
 ) -> CaseloadPage:
     """A case manager's own caseload; a supervisor may ask for the whole department."""
     from ..domain.appointments import flags  # zoneinfo: loaded by pages, not by webhooks
@@ -116,6 +141,7 @@ def caseload_page(
         pinned=pinned,
         case_managers=staff,
         appointments=flagged,
+        unread={cid: item.count for cid, item in (unread or {}).items()},
     )
 
 

@@ -75,11 +75,13 @@ def view_conversation(
     record_view: bool = True,
 ) -> ConversationView:
     """Three round trips whatever the conversation's length: the client, one page of
-    entries (a Query with a Limit), and marking it read with the audit record."""
+    entries (a Query with a Limit), and the audit record of the view. Opening a page does
+    not mark it read: the page reports what was on screen in a focused tab
+    (``services/unread.py``)."""
     client = open_client(user, clients, client_id)
     newest, cursor = conversations.newest(client.client_id, limit=PAGE, before=before)
-    if before is None:
-        inbound.mark_read(client, user.user_id, audit=record_view)
+    if before is None and record_view:
+        inbound.record_view(client, user.user_id)
     entries = list(reversed(newest))
     scores = [e.sentiment for e in entries if e.sentiment is not None]
     return ConversationView(client, entries, cursor, scores[-TREND:])

@@ -1,33 +1,30 @@
-""" "Has anything changed?" for an open page, answered from the clients themselves.
+""" "Anything new for me?" for an open page, from the person's own unread state.
 
-There is no shared counter that every text in a department would have to update (a hot
-item that turns a burst of texts into transaction conflicts). The check reads the same
-index Query as the list page — slim projected rows — and returns a fingerprint of what
-changes with every text, status and read, plus the unread total. Pushed updates will
-replace this poll; until then it costs one Query.
+Pushed updates carry every change to open pages; this answers the page's title count and
+notifications after a push, and is the slow fallback poll (once a minute) of a page that
+has no socket. One Query of the person's unread items, whatever the size of the caseload.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from ..domain.clients import change_marker
+from ..domain.unread import total
 from ..domain.users import User
-from ..store.clients import ClientStore
+from ..store.unread import UnreadStore
 
 
 @dataclass(frozen=True)
 class Activity:
-    marker: str  # changes whenever the page's list would show something new
+    marker: str  # changes whenever this person's unread texts change
     unread: int
 
 
-def activity(user: User, clients: ClientStore) -> Activity:
-    """A case manager's own caseload; a supervisor's whole department."""
-    listed = (
-        clients.department(user.department_id)
-        if user.oversees_department
-        else clients.caseload(user.user_id)
-    )
-    mine = [c for c in listed if c.department_id == user.department_id]
-    return Activity(change_marker(mine), sum(c.unread_count for c in mine))
+def activity(user: User, unread: UnreadStore) -> Activity:
+    mine = unread.for_user(user.user_id)
+    digest = hashlib.sha256()
+    for client_id in sorted(mine):
+        item = mine[client_id]
+        digest.update(f"{client_id}|{item.count}|{item.newest_at.isoformat()}\n".encode())
+    return Activity(digest.hexdigest()[:16], total(mine))

@@ -95,7 +95,10 @@ def receive_text(
     inbound: InboundStore,
     unclaimed: UnclaimedStore,
     answers: AnswerHandler | None = None,
+    readers: Callable[[Client], tuple[str, ...]] | None = None,
 ) -> Received:
+    """Store one inbound text where staff will see it. ``readers`` says who gets it as
+    unread (default: the client's case manager alone)."""
     department = jurisdiction.department_for_number(normalise_sender(text.to))
     if department is None:
         log.warning("inbound text to a number no department owns", extra={"sid": text.sid})
@@ -111,7 +114,8 @@ def receive_text(
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
     if client.retired:  # case closed: staff see it in Unclaimed, with a link to the client
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed, client_id)
-    return _store(client, entry, current, jurisdiction, inbound, answers)
+    unread_by = readers(client) if readers else (client.case_manager_id,)
+    return _store(client, entry, current, jurisdiction, inbound, answers, unread_by)
 
 
 def _unclaimed(
@@ -136,6 +140,7 @@ def _store(
     jurisdiction: Jurisdiction,
     inbound: InboundStore,
     answers: AnswerHandler | None = None,
+    readers: tuple[str, ...] = (),
 ) -> Received:
     keyword = keyword_in(entry.body, client.opted_out)
     markers = keyword_markers(client, entry.body, keyword)
@@ -160,7 +165,7 @@ def _store(
             )
         )
     change = InboundChange(opted_out=opted_out, sentiment=score)
-    stored = inbound.store_inbound(client, entry, change, tuple(markers))
+    stored = inbound.store_inbound(client, entry, change, tuple(markers), readers)
     # STOP, START and HELP win over an answer; a repeat re-applies it (once per sid), so a
     # failure after the text was stored is mended by Twilio's retry
     answer_reply = answers(client, entry.sid or "", entry.body) if answers and not keyword else None

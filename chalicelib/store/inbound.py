@@ -23,6 +23,7 @@ from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
 from .models import ClientModel, TwilioMessageModel
 from .transactions import transactions
+from .unread import new_text_updates
 from .write_failures import (
     Cause,
     classify,
@@ -56,9 +57,11 @@ class InboundStore:
         entry: ConversationEntry,
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
+        readers: tuple[str, ...] = (),
     ) -> bool:
         """Store an inbound text once per MessageSid: True if stored now, False if it was
-        stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise."""
+        stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise.
+        ``readers`` get it as unread, in the same transaction."""
         now = datetime.now(UTC)
         key = entry_key(entry.at, entry.entry_id)
         actions: list[Action] = [
@@ -92,6 +95,10 @@ class InboundStore:
                     actions=actions,
                     condition=ClientModel.client_id.exists(),
                 )
+                for item, item_actions in new_text_updates(
+                    readers, client.client_id, client.department_id, entry.at
+                ):
+                    tx.update(item, actions=item_actions)
 
         return written_unless_guarded(f"inbound text {entry.sid}", write)
 
@@ -108,6 +115,11 @@ class InboundStore:
                 return False
             raise
         return True
+
+    def record_view(self, client: Client, actor: str) -> None:
+        """Someone opened the conversation: a line in the audit trail."""
+        view = audit_row(client_subject(client.client_id), actor, "view")
+        retry_transient("audit view", view.save)
 
     def mark_read(self, client: Client, actor: str, audit: bool = True) -> None:
         """Opening a conversation marks it read and is written to the audit trail (a live

@@ -608,6 +608,23 @@ class ConnectionModel(Model):
     by_user = ConnectionsByUser()
 
 
+class UnreadModel(Model):
+    """One person's unread texts from one client: their own read state, which nobody else's
+    reading changes. Only conversations with something unread have an item, so a person's
+    whole unread state is one short Query. Written in the inbound text's own transaction
+    (for the case manager and each supervisor of the department); deleted when the person
+    has seen the newest text (``newest_at``) in a focused tab."""
+
+    class Meta(_Meta):
+        table_name = "unread"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute(range_key=True)
+    unread = NumberAttribute(default=0)
+    newest_at = UTCDateTimeAttribute()
+    department_id = UnicodeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -622,4 +639,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SessionModel,
     CourtImportModel,
     ConnectionModel,
+    UnreadModel,
 )

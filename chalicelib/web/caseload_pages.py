@@ -19,11 +19,13 @@ from .visit import Visit, signed_in
 if TYPE_CHECKING:
     from .. import bootstrap
     from ..services import caseload, caseload_lists, unclaimed
+    from ..services import unread as unread_state
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     caseload = lazy_module("chalicelib.services.caseload")
     caseload_lists = lazy_module("chalicelib.services.caseload_lists")
     unclaimed = lazy_module("chalicelib.services.unclaimed")
+    unread_state = lazy_module("chalicelib.services.unread")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -72,10 +74,13 @@ def _caseload(visit: Visit, template: str) -> Response:
     after, shown_before = list_cursors.decode(
         visit.secret, listed, list_cursors.asked_after(visit.request)
     )
+    unread = unread_state.unread_of(user, stores.unread)
     view = caseload_lists.caseload_page(
         user,
         stores.client_lists,
         stores.users if user.oversees_department else None,
+        unread_step=caseload_lists.unread_of_person(user, unread, stores.clients),
+        unread=unread,
         order=asked["order"],
         query=asked["q"],
         whole_department=whole,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..domain import scheduling as rules
     from ..domain.scheduling import ScheduledText
     from ..services import caseload, conversation, live, scheduling, texting
+    from ..services import unread as unread_state
     from . import appointment_pages
 else:  # loaded by the first page that needs them, not by every cold start
     appointment_pages = lazy_module("chalicelib.web.appointment_pages")
@@ -36,6 +37,7 @@ else:  # loaded by the first page that needs them, not by every cold start
     rules = lazy_module("chalicelib.domain.scheduling")  # zoneinfo: only pages that need it
     scheduling = lazy_module("chalicelib.services.scheduling")
     texting = lazy_module("chalicelib.services.texting")
+    unread_state = lazy_module("chalicelib.services.unread")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -171,7 +173,7 @@ def activity() -> Response:
     list only when ``seq`` (a fingerprint of what it shows) changed. A poll is not activity:
     it never extends the session."""
     visit = signed_in(bp.current_request, background=True)
-    now = live.activity(visit.staff, bootstrap.stores(visit.settings).clients)
+    now = live.activity(visit.staff, bootstrap.stores(visit.settings).unread)
     return visit.attach(
         Response(
             body={"seq": now.marker, "unread": now.unread},
@@ -208,9 +210,12 @@ def conversation_page(
         if visit.staff.oversees_department
         else []
     )
+    mine = unread_state.unread_here(visit.staff, stores.unread, view.client.client_id)
     return visit.page(
         "client.html",
         status,
+        my_unread=mine,
+        seen_up_to=_newest_inbound(view),
         view=view,
         client=view.client,
         managers=managers,
@@ -266,3 +271,47 @@ def _author_names(
             managers = caseload.case_managers_of(me, bootstrap.stores(visit.settings).users)
         names.update({u.user_id: u.display_name for u in managers})
     return names
+
+
+def _newest_inbound(view: Any) -> str:
+    """When the newest text from the client on this page arrived ("" if none): what the
+    page reports as seen once it has been on screen in a focused tab."""
+    times = [
+        e.at for e in view.entries if e.direction is not None and e.direction.value == "inbound"
+    ]
+    return max(times).isoformat() if times else ""
+
+
+@bp.route("/clients/{client_id}/read", methods=["POST"], content_types=FORM)
+@guarded
+def mark_read(client_id: str) -> Response:
+    """The page saw the conversation up to ``seen_up_to`` in a focused tab (or the person
+    pressed "Mark read"). Only this person's state changes."""
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    try:
+        seen = datetime.fromisoformat(visit.form.get("seen_up_to", ""))
+    except ValueError:
+        raise ValidationFailed({"seen_up_to": "Which text was seen is missing."}) from None
+    if seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    done = unread_state.mark_read(
+        visit.staff, stores.clients, stores.unread, stores.inbound, client_id, seen
+    )
+    if "application/json" in (visit.request.headers.get("accept") or ""):
+        total = unread_state.unread_total(visit.staff, stores.unread)
+        body = {"read": done, "unread": total}
+        return visit.attach(
+            Response(body=body, status_code=200, headers={"Cache-Control": "no-store"})
+        )
+    return visit.redirect(f"/clients/{client_id}?read=1")
+
+
+@bp.route("/clients/{client_id}/unread", methods=["POST"], content_types=FORM)
+@guarded
+def mark_unread(client_id: str) -> Response:
+    """ "Mark unread": back to the caseload, where it shows as unread again (for this person)."""
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    unread_state.mark_unread(visit.staff, stores.clients, stores.unread, client_id)
+    return visit.redirect("/caseload?marked=unread")

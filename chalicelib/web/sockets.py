@@ -125,7 +125,8 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
         clients: dict[str, Client | None], entries: dict[tuple[str, str], ConversationEntry]
     ) -> Any:
         staff = partial(push.department_staff, stores.users)
-        return RowRenderer(settings, clients, entries, staff).render
+        unread = partial(push.unread_count, stores.unread)
+        return RowRenderer(settings, clients, entries, staff, unread).render
 
     result = push.push_stream(
         records,
@@ -156,23 +157,32 @@ class RowRenderer:
         clients: dict[str, Client | None],
         entries: dict[tuple[str, str], ConversationEntry],
         staff: Callable[[str], dict[str, User]],
+        unread: Callable[[str, str], int],
     ):
         self.settings = settings
         self.clients = clients
         self.entries = entries
         self.staff_of = staff
+        self.unread_of = unread
+        self.unread: dict[tuple[str, str], int] = {}
         self.jurisdiction = get_jurisdiction()
-        self.cache: dict[tuple[str, str, bool], dict[str, Any] | None] = {}
+        self.cache: dict[tuple[str, str, bool, int], dict[str, Any] | None] = {}
         self.staff: dict[str, dict[str, User]] = {}
 
     def render(self, change: Change, listener: Listener) -> dict[str, Any] | None:
         wide = listener.oversees_department
-        key = (change.kind.value, f"{change.client_id}#{change.entry_id}", wide)
+        unread = 0
+        if change.kind is ChangeKind.CLIENT:  # the row's badge is this person's own count
+            pair = (listener.user_id, change.client_id)
+            if pair not in self.unread:
+                self.unread[pair] = self.unread_of(*pair)
+            unread = self.unread[pair]
+        key = (change.kind.value, f"{change.client_id}#{change.entry_id}", wide, unread)
         if key not in self.cache:
-            self.cache[key] = self._render(change, wide)
+            self.cache[key] = self._render(change, wide, unread)
         return self.cache[key]
 
-    def _render(self, change: Change, wide: bool) -> dict[str, Any] | None:
+    def _render(self, change: Change, wide: bool, unread: int) -> dict[str, Any] | None:
         from datetime import UTC, datetime
 
         client = self.clients.get(change.client_id)
@@ -193,7 +203,7 @@ class RowRenderer:
             }
         appts = flags(client.appointments or {}, datetime.now(UTC))
         names = self._staff(client.department_id) if wide else {}
-        html = str(macros.client_row(client, appts, wide, names, self.jurisdiction))
+        html = str(macros.client_row(client, appts, wide, names, self.jurisdiction, unread))
         return {
             "type": "client",
             "client_id": client.client_id,

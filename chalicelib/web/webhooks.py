@@ -23,10 +23,18 @@ from .public_url import public_base_url
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import answers, delivery_status, fallback, receiving, webhook_checks
+    from ..services import (
+        answers,
+        delivery_status,
+        fallback,
+        receiving,
+        unread_readers,
+        webhook_checks,
+    )
 else:  # loaded by the first webhook, not by a page's cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     delivery_status = lazy_module("chalicelib.services.delivery_status")
+    unread_readers = lazy_module("chalicelib.services.unread_readers")
     fallback = lazy_module("chalicelib.services.fallback")
     receiving = lazy_module("chalicelib.services.receiving")
     answers = lazy_module("chalicelib.services.answers")
@@ -106,6 +114,7 @@ def inbound_sms() -> Response:
                 stores.inbound,
                 stores.unclaimed,
                 answers.answer_handler(stores.appointments, stores.department_texts, jurisdiction),
+                unread_readers.readers_for(stores.users),
             )
         except ValidationFailed as exc:
             log.warning("refused an inbound text", extra={"fields": sorted(exc.field_errors)})

@@ -204,6 +204,48 @@
     row.id = "newest";
     list.appendChild(row);
     if (follow) { row.scrollIntoView({ block: "end" }); } else { newMessagesPill(list); }
+    if (row.classList.contains("text-inbound")) {
+      region.setAttribute("data-unread", "1");
+      markReadIfSeen();
+    }
+  }
+
+  // --- Read state is each person's own: a conversation is marked read only once its newest
+  // text has been on screen in a focused, visible tab (not in a hidden or forgotten one).
+  var reportedUpTo = "";
+
+  function markReadIfSeen() {
+    var region = document.querySelector("[data-watch-client][data-read-url]");
+    if (!region || signedOutAlready || !region.hasAttribute("data-unread")) { return; }
+    if (document.visibilityState !== "visible" || !document.hasFocus()) { return; }
+    var rows = region.querySelectorAll("li.text-inbound");
+    var newest = rows.length ? rows[rows.length - 1] : null;
+    if (!newest) { return; }
+    var box = newest.getBoundingClientRect();
+    if (box.bottom <= 0 || box.top >= window.innerHeight) { return; }
+    var at = newest.querySelector("time") && newest.querySelector("time").getAttribute("datetime");
+    if (!at || at === reportedUpTo) { return; }
+    reportedUpTo = at;
+    var token = document.querySelector("form[data-sign-out] input[name=csrf_token]");
+    var headers = backgroundHeaders("application/json");
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    fetch(region.getAttribute("data-read-url"), {
+      method: "POST", credentials: "same-origin", headers: headers,
+      body: "csrf_token=" + encodeURIComponent(token ? token.value : "") +
+        "&seen_up_to=" + encodeURIComponent(at)
+    }).then(function (r) {
+      if (r.status === 401) { signedOut(r); return null; }
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      if (!data) { reportedUpTo = ""; return; }
+      if (data.read) {
+        region.removeAttribute("data-unread");
+        var form = document.getElementById("mark-read-form");
+        if (form) { form.remove(); }
+      }
+      document.title = (data.unread ? "(" + data.unread + ") " : "") + baseTitle;
+      lastUnread = data.unread;
+    }).catch(function () { reportedUpTo = ""; });
   }
 
   // An opt-out (or opt-in) arriving while the conversation is open changes the form at once.
@@ -460,7 +502,15 @@
       if (!connectSocket()) { startFallbackPoll(); }
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "visible" && pollTimer) { fallbackPoll(); }
+        markReadIfSeen();
       });
+      window.addEventListener("focus", markReadIfSeen);
+      var scrolling = null;
+      window.addEventListener("scroll", function () {
+        window.clearTimeout(scrolling);
+        scrolling = window.setTimeout(markReadIfSeen, 250);
+      }, { passive: true });
+      markReadIfSeen();
     }
   });
 })();

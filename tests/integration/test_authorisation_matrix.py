@@ -82,6 +82,10 @@ PROBES = {
         "/clients/{client_id}/messages",
         {"body": "Not from your case manager", "draft_id": "ab" * 16},
     ),
+    ("/clients/{client_id}/read", "POST"): Probe(
+        "/clients/{client_id}/read", {"seen_up_to": "2999-01-01T00:00:00+00:00"}
+    ),
+    ("/clients/{client_id}/unread", "POST"): Probe("/clients/{client_id}/unread"),
     ("/unclaimed", "GET"): Probe("/unclaimed", scoped=True),
     ("/settings", "GET"): Probe("/settings", scoped=True),
     ("/settings", "POST"): Probe("/settings", {"email_notifications": "on"}, scoped=True),

@@ -99,7 +99,10 @@ def test_michaels_reply_lands_in_his_conversation_with_its_tone(kristina, stack,
     assert client.unread_count == 1 and client.last_contact_at is not None
     page = page_text(kristina.get(f"/clients/{client_id}"))
     assert "Tone: positive" in page
-    assert stores.clients.get(client_id).unread_count == 0  # viewing marks it read
+    assert stores.clients.get(client_id).unread_count == 1  # opening is not reading
+    seen = stores.unread.for_user("kristina")[client_id].newest_at.isoformat()
+    kristina.post(f"/clients/{client_id}/read", {"seen_up_to": seen})
+    assert stores.clients.get(client_id).unread_count == 0  # her reading clears the e-mail count
 
 
 def test_a_twilio_retry_of_the_same_message_sid_is_stored_once(http, kristina, stores):
@@ -384,6 +387,11 @@ def test_the_live_check_changes_when_a_text_arrives_and_when_it_is_read(kristina
     stack.twilio.send_inbound(from_=phone, to=PROBATION, body="ping")
     after = json.loads(kristina.get("/api/activity").body)
     assert after["seq"] != before["seq"] and after["unread"] == before["unread"] + 1
-    kristina.get(f"/clients/{client_id}")
+    page = kristina.get(f"/clients/{client_id}").body.decode()
+    opened = json.loads(kristina.get("/api/activity").body)
+    assert opened == after  # opening is not reading: the page reports what was on screen
+    seen = re.search(r'name="seen_up_to" value="([^"]+)"', page)
+    assert seen, "the page offers to mark the newest text read"
+    kristina.post(f"/clients/{client_id}/read", {"seen_up_to": seen.group(1)})
     read = json.loads(kristina.get("/api/activity").body)
     assert read["seq"] != after["seq"] and read["unread"] == before["unread"]

@@ -249,7 +249,7 @@ def test_a_text_that_could_not_be_stored_raises_not_stored_for_twilio_to_retry(
     jurisdiction: Jurisdiction, new_client, clients: FakeClientStore, unclaimed
 ):
     class FailingInbound(FakeInboundStore):
-        def store_inbound(self, client, entry, change, markers=()) -> bool:
+        def store_inbound(self, client, entry, change, markers=(), readers=()) -> bool:
             raise WriteNotStored(f"inbound text {entry.sid}", Cause.THROTTLED)
 
     client = new_client()

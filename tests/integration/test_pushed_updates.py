@@ -113,3 +113,34 @@ def test_signing_out_closes_every_open_page_of_that_sign_in(stack, web):
         assert first.closed.wait(5) and second.closed.wait(5)
     with pytest.raises(Refused):
         SocketListener(connect_url(page)).__enter__()
+
+
+@pytest.mark.parametrize(
+    ("visitor", "watching", "admitted"),
+    [
+        ("kristina", "own", True),  # her own client
+        ("marcus", "own", False),  # another case manager of the department
+        ("dana", "own", True),  # the department's supervisor
+        ("priya", "own", False),  # another department's supervisor
+        ("tom", "own", False),  # another department's case manager
+        ("kristina", "missing", False),  # no such client
+        ("kristina", "", True),  # the caseload page: no client watched
+        ("priya", "", True),
+    ],
+)
+def test_who_may_connect_to_watch_a_conversation(http, own_client, visitor, watching, admitted):
+    """The socket's $connect as an authorisation matrix: the same rule as the pages."""
+    from tests.helpers import WebVisitor
+
+    page = WebVisitor(http).sign_in(visitor).get("/caseload").body.decode()
+    extra = {}
+    if watching:
+        extra["client"] = own_client.client_id if watching == "own" else "no-such-client"
+    url = connect_url(page, **extra)
+    if admitted:
+        with SocketListener(url) as socket:
+            assert not socket.closed.is_set()
+    else:
+        with pytest.raises(Refused) as refused:
+            SocketListener(url).__enter__()
+        assert refused.value.status == 403

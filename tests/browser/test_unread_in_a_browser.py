@@ -1,0 +1,94 @@
+"""Read state in real browsers: a text is read for a person only once it has been on screen
+in a focused tab of theirs. A supervisor reading it leaves it unread for the case manager,
+whose forgotten tab does not read it for her; focusing that tab does."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from infra.local.seed import DEMO_PASSWORD
+from tests.browser.test_live_in_a_browser import text_from
+from tests.browser.test_texting_in_a_browser import new_client
+from tests.helpers import fresh_phone
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def contexts():
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def open_as(browser, base_url, contexts, username: str, focused: bool = True) -> Page:
+    context = browser.new_context(base_url=base_url)
+    if not focused:  # a tab left open behind others: visible to scripts, never focused
+        context.add_init_script("document.hasFocus = function () { return false; };")
+    contexts.append(context)
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def unread_of(stores, user: str, client_id: str) -> int:
+    item = stores.unread.for_user(user).get(client_id)
+    return item.count if item else 0
+
+
+def eventually(check, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.1)
+
+
+def test_a_supervisor_reading_leaves_it_unread_for_the_case_managers_forgotten_tab(
+    browser, base_url, stack, stores, check_a11y, contexts
+):
+    kristina = open_as(browser, base_url, contexts, "kristina", focused=False)
+    phone = fresh_phone()
+    client_id = new_client(kristina, "Vera", "Unread", phone)
+    dana = open_as(browser, base_url, contexts, "dana")
+    dana.goto(f"/clients/{client_id}")
+    kristina.wait_for_timeout(500)  # both sockets open
+
+    text_from(stack, phone, "Are we still on for Friday?")
+    for page in (kristina, dana):
+        expect(page.locator(".conversation").get_by_text("still on for Friday")).to_be_visible(
+            timeout=3000
+        )
+    eventually(lambda: unread_of(stores, "dana", client_id) == 0)  # seen in her focused tab
+    kristina.wait_for_timeout(1000)
+    assert unread_of(stores, "kristina", client_id) == 1  # her tab was not focused
+    expect(kristina.get_by_role("button", name=re.compile("Mark read"))).to_be_visible()
+    check_a11y(kristina)
+
+    kristina.evaluate(
+        "document.hasFocus = function () { return true; }; window.dispatchEvent(new Event('focus'))"
+    )
+    eventually(lambda: unread_of(stores, "kristina", client_id) == 0)
+    expect(kristina.get_by_role("button", name=re.compile("Mark read"))).to_be_hidden()
+
+
+def test_mark_unread_and_the_counts_that_must_agree(browser, base_url, stack, stores, contexts):
+    kristina = open_as(browser, base_url, contexts, "kristina")
+    phone = fresh_phone()
+    client_id = new_client(kristina, "Walt", "Counted", phone)
+    kristina.get_by_role("button", name="Mark unread").click()
+    expect(kristina).to_have_url(re.compile(r"/caseload\?marked=unread"))
+    assert unread_of(stores, "kristina", client_id) == 1
+    total = sum(item.count for item in stores.unread.for_user("kristina").values())
+    expect(kristina).to_have_title(re.compile(rf"^\({total}\) "))
+    kristina.goto("/caseload?order=unread")
+    row = kristina.locator(f'#caseload [data-client="{client_id}"]').first
+    expect(row.get_by_text("1 unread")).to_be_visible()

@@ -20,11 +20,12 @@ from chalicelib.adapters.twilio_errors import TwilioError
 from chalicelib.adapters.twilio_gateway import CLOCK_SKEW, SentMessage, TwilioGateway
 from chalicelib.domain.clients import Client, ClientDetails
 from chalicelib.domain.conversation import ConversationEntry
-from chalicelib.domain.delivery import moves_forward, statuses_below
+from chalicelib.domain.delivery import REACHED_PHONE, moves_forward, statuses_below
 from chalicelib.domain.errors import StaleRecord
 from chalicelib.domain.segments import count_segments
 from chalicelib.domain.users import User
 from chalicelib.store.clients import MAX_CASELOAD, ClientStore, NumberInUse, UnmailedTexts
+from chalicelib.store.conversations import time_of_key
 from chalicelib.store.inbound import InboundChange, InboundStore
 from chalicelib.store.outbound import (
     FirstAttempt,
@@ -49,6 +50,11 @@ _sids = itertools.count(1)
 def new_sid(prefix: str = "SM") -> str:
     """A MessageSid in Twilio's shape, never the same twice in a run."""
     return f"{prefix}{secrets.token_hex(12)}{next(_sids):08x}"
+
+
+def latest(stored: datetime | None, at: datetime) -> datetime:
+    """Last contact never moves back (the real store does it with a condition)."""
+    return at if stored is None or at > stored else stored
 
 
 def new_draft_id() -> str:
@@ -187,7 +193,7 @@ class FakeInboundStore(InboundStore):
             client.client_id,
             unread_count=current.unread_count + 1,
             inbound_count=current.inbound_count + 1,
-            last_contact_at=now,
+            last_contact_at=latest(current.last_contact_at, entry.at),
             changed_at=now,
             opted_out=current.opted_out if change.opted_out is None else change.opted_out,
             recent_sentiment=scores,
@@ -301,7 +307,7 @@ class FakeOutboundStore(OutboundStore):
             entry = replace(entry, status=status)
         self.entries[ref] = entry
         now = datetime.now(UTC)
-        self.clients.change_fields(ref.client_id, last_contact_at=now, changed_at=now)
+        self.clients.change_fields(ref.client_id, changed_at=now)
         self._file_sid(sid, ref)
 
     def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
@@ -322,10 +328,14 @@ class FakeOutboundStore(OutboundStore):
             problem = change.effect.delivery_problem
         elif change.effect.clears_problem:
             problem = ""
+        contact = client.last_contact_at
+        if change.status in REACHED_PHONE:
+            contact = latest(contact, time_of_key(ref.entry_key))
         self.clients.change_fields(
             ref.client_id,
             delivery_problem=problem,
             opted_out=client.opted_out or change.effect.opted_out,
+            last_contact_at=contact,
             changed_at=datetime.now(UTC),
         )
         if change.sid:

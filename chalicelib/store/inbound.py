@@ -21,13 +21,13 @@ from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
+from .last_contact import contact_at, written_moving_contact
 from .models import ClientModel, TwilioMessageModel
 from .transactions import transactions
 from .write_failures import (
     Cause,
     classify,
     retry_transient,
-    written_unless_guarded,
 )
 
 EMAIL_DUE = "due"
@@ -64,7 +64,6 @@ class InboundStore:
         actions: list[Action] = [
             ClientModel.unread_count.add(1),
             ClientModel.inbound_count.add(1),
-            ClientModel.last_contact_at.set(now),
             ClientModel.changed_at.set(now),
             ClientModel.email_due.set(EMAIL_DUE),
         ]
@@ -81,19 +80,22 @@ class InboundStore:
             expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
         )
 
-        def write() -> None:
+        def write(move_contact: bool) -> None:
+            client_update, client_condition = list(actions), ClientModel.client_id.exists()
+            if move_contact:  # a replayed text is older than what may have happened since
+                action, newer = contact_at(entry.at)
+                client_update.append(action)
+                client_condition = client_condition & newer
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(guard, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
                 tx.save(to_row(entry))
                 for marker in markers:
                     tx.save(to_row(marker))
-                tx.update(
-                    ClientModel(client.client_id),
-                    actions=actions,
-                    condition=ClientModel.client_id.exists(),
-                )
+                tx.update(ClientModel(client.client_id), client_update, client_condition)
 
-        return written_unless_guarded(f"inbound text {entry.sid}", write)
+        return written_moving_contact(
+            f"inbound text {entry.sid}", write, client_item=2 + len(markers)
+        )
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         """Replace a grown score list by its newest scores, only if nobody appended since.

@@ -135,7 +135,7 @@ def _store(
     markers = keyword_markers(client, entry.body, keyword)
     score = None
     if keyword is None and entry.body.strip():
-        score = sentiment.score(entry.body)
+        score = sentiment.score(entry.body, client.language)
     opted_out = {Keyword.STOP: True, Keyword.START: False}.get(keyword) if keyword else None
     entry = replace(
         entry,

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from infra.local.seed import DEMO_PASSWORD
+from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
 
@@ -54,3 +55,33 @@ def test_an_element_marked_hidden_is_hidden_whatever_its_class(browser, base_url
             [tag, cls],
         )
         assert shown == "none", (tag, cls)
+
+
+def test_an_edit_conflict_keeps_the_typing_shows_both_and_saves_on_purpose(
+    browser, base_url, contexts, check_a11y
+):
+    page = signed_in(browser, base_url, contexts)
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill("Conflict")
+    page.get_by_label("Last name").fill("Browser")
+    page.get_by_label("Mobile number").fill(fresh_phone()[2:])
+    page.get_by_role("button", name="Add client").click()
+    client_path = page.url.split("?")[0]
+    page.goto(client_path + "/edit")
+    other = page.context.new_page()  # a colleague, or another tab, saves first
+    other.goto(client_path + "/edit")
+    other.get_by_label("Notes (optional)").fill("Theirs")
+    other.get_by_role("button", name="Save changes").click()
+    expect(other.get_by_role("status")).to_be_visible()
+
+    page.get_by_label("Notes (optional)").fill("Mine, typed carefully")
+    page.get_by_role("button", name="Save changes").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Someone else changed Conflict Browser")
+    expect(alert.get_by_role("row", name="Notes")).to_contain_text("Theirs")
+    expect(page.get_by_label("Notes (optional)")).to_have_value("Mine, typed carefully")
+    check_a11y(page)
+
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    assert "saved=updated" in page.url

@@ -169,13 +169,30 @@ def test_a_stale_edit_form_is_refused_and_the_typing_is_kept(web, stores):
     )
     assert first.status_code == 303
     web.get(f"/clients/{client_id}/edit")
-    second = web.post(
-        f"/clients/{client_id}",
-        {"first_name": "Two", "last_name": "Form", "phone": phone, "version": "1"},
-    )
+    typed = {"first_name": "Two", "last_name": "Form", "phone": phone, "notes": "Typed <b>"}
+    second = web.post(f"/clients/{client_id}", {**typed, "version": "1"})
+
     assert second.status_code == 409
-    assert "Changed by someone else" in page_text(second)
+    page, raw = page_text(second), second.body.decode()
+    assert "Someone else changed" in page and "nothing was lost" in page
+    assert input_value(raw, "first_name") == "Two"  # what was typed stays in the form
+    assert "Typed &lt;b&gt;</textarea>" in raw  # escaped, kept
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td>", raw)
+    assert ("First name", "One", "Two") in rows  # theirs beside yours
+    assert ("Notes", "(empty)", "Typed &lt;b&gt;") in rows
+    assert input_value(raw, "version") == "2"  # their version: a second save is deliberate
     assert stores.clients.get(client_id).first_name == "One"
+
+    again = web.post(f"/clients/{client_id}", {**typed, "version": "2"})
+    assert again.status_code == 303
+    saved = stores.clients.get(client_id)
+    assert (saved.first_name, saved.notes, saved.version) == ("Two", "Typed <b>", 3)
+
+
+def input_value(page: str, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+    assert found, name
+    return found.group(1)
 
 
 def test_a_supervisor_moves_a_client_and_the_move_is_recorded(web, stores):

@@ -9,6 +9,7 @@ from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
     auth_pages,
+    browser_errors,
     caseload_pages,
     conversation_pages,
     import_pages,
@@ -29,6 +30,7 @@ else:  # a scheduled job loads what it needs when it runs, not every web cold st
 app = Chalice(app_name="clientcomm")
 app.api.binary_types.append("multipart/form-data")  # API Gateway must pass the upload as binary
 app.register_middleware(security_headers.add_security_headers, "http")  # outermost
+app.register_middleware(browser_errors.pages_for_browsers, "http")
 app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)

@@ -39,6 +39,7 @@ SERVER_ERROR = (
     "ClientComm could not answer just now, so nothing was changed. Please try again in a moment.",
 )
 NOT_FOR_PAGES = ("/webhooks/", "/api/")
+BACKGROUND = "x-clientcomm-background"  # set by app.js on its live-refresh requests
 
 
 def wants_page(accept: str) -> bool:
@@ -72,8 +73,8 @@ def pages_for_browsers(event: Request, get_response: Callable[[Request], Respons
     headers = {name.lower(): value for name, value in response.headers.items()}
     if not str(headers.get("content-type", "application/json")).startswith("application/json"):
         return response
-    if not wants_page(event.headers.get("accept") or ""):
-        return response
+    if event.headers.get(BACKGROUND) or not wants_page(event.headers.get("accept") or ""):
+        return response  # a page's own script (a live refresh) reads the JSON
     page = problem_page(response.status_code, path_prefix(event, get_settings()))
     if "allow" in headers:
         page.headers["Allow"] = headers["allow"]

@@ -61,3 +61,10 @@ def test_webhook_errors_are_never_turned_into_pages(http):
         body="From=%2B15555550100",
     )
     assert answer.status_code in (400, 403) and b"<h1>" not in answer.body
+
+
+def test_a_live_refresh_signed_out_still_gets_json_to_act_on(http):
+    answer = http.get(
+        "/clients/abc/live", headers={"Accept": "text/html", "X-ClientComm-Background": "1"}
+    )
+    assert answer.status_code == 401 and json.loads(answer.body)["error"] == "signed_out"

@@ -144,6 +144,7 @@ class FakeClientStore(ClientStore):
             language=details.language,
             id_number=details.id_number,
             old_phones=old_phones,
+            delivery_problem=stored.delivery_problem if details.phone == client.phone else "",
             version=stored.version + 1,
             changed_at=datetime.now(UTC),
         )

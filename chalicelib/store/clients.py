@@ -210,6 +210,7 @@ class ClientStore:
             kept = [p for p in cast(list[str], row.old_phones or []) if p != details.phone]
             # PynamoDB types a list's items as the attribute class; the stored items are str.
             actions.append(ClientModel.old_phones.set(cast(Any, [*kept, client.phone])))
+            actions.append(ClientModel.delivery_problem.remove())  # it was the old number's
         actions.append(ClientModel.version.add(1))
 
         def write() -> None:

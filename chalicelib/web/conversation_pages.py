@@ -13,6 +13,7 @@ from chalice import Blueprint, NotFoundError, Response
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..domain.segments import MAX_BODY
+from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..lazy import lazy_module
 from ..observability import count
@@ -218,6 +219,7 @@ def conversation_page(
         scheduled=visit.query("scheduled"),
         body=body,
         error=error,
+        sending_off=why_sending_is_off(view.client),
         draft_id=secrets.token_hex(16),
         max_body=MAX_BODY,
         **_schedule_context(visit, client_id, managers or None, schedule or ScheduleForm()),

@@ -85,3 +85,28 @@ def test_an_edit_conflict_keeps_the_typing_shows_both_and_saves_on_purpose(
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status")).to_be_visible()
     assert "saved=updated" in page.url
+
+
+def test_a_disabled_send_looks_disabled_and_says_why(
+    browser, base_url, stack, contexts, check_a11y
+):
+    page = signed_in(browser, base_url, contexts)
+    phone = fresh_phone()
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill("Stopped")
+    page.get_by_label("Last name").fill("Browser")
+    page.get_by_label("Mobile number").fill(phone[2:])
+    page.get_by_role("button", name="Add client").click()
+    enabled = page.get_by_role("button", name="Send text")
+    enabled_background = enabled.evaluate("b => getComputedStyle(b).backgroundColor")
+    stack.twilio.send_inbound(from_=phone, to="+18015550100", body="STOP")
+
+    page.reload()
+    send = page.get_by_role("button", name="Send text")
+    expect(send).to_be_disabled()
+    expect(page.get_by_role("textbox", name="Text to Stopped")).to_be_disabled()
+    expect(page.locator("#send-off")).to_contain_text("Sending is off. Stopped texted STOP")
+    style = send.evaluate("b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).cursor]")
+    assert style[0] != enabled_background and style[1] == "not-allowed"
+    expect(page.get_by_role("button", name="Schedule text")).to_be_disabled()
+    check_a11y(page)

@@ -231,10 +231,10 @@ def test_sending_to_a_number_twilio_says_opted_out_marks_the_client(kristina, st
     stella = next(c for c in stores.clients.caseload("kristina") if c.phone == OPTED_OUT_NUMBER)
     response = send(kristina, stella.client_id, "Are you there?")
     assert response.status_code == 409
-    assert "replied STOP" in page_text(response)
+    assert "texted STOP" in page_text(response)
     assert stores.clients.get(stella.client_id).opted_out
     again = send(kristina, stella.client_id, "Again")
-    assert again.status_code == 409 and "texts to them are blocked" in page_text(again)
+    assert again.status_code == 409 and "nothing can be sent" in page_text(again)
 
 
 def test_the_stop_story(kristina, stack, stores):
@@ -246,7 +246,7 @@ def test_the_stop_story(kristina, stack, stores):
     assert "Opted out" in page_text(kristina.get("/caseload?q=Story"))
     refused = send(kristina, client_id, "Please answer")
     assert refused.status_code == 409
-    assert "replied STOP" in page_text(refused)
+    assert "texted STOP" in page_text(refused)
     assert [
         m["body"] for m in stack.twilio.messages(to=phone) if m["direction"] == "outbound-api"
     ] == []  # nothing reached the phone

@@ -155,7 +155,7 @@ def test_the_same_id_for_another_client_is_refused(send, new_client, gateway):
 def test_an_opted_out_client_is_refused_without_calling_twilio(send, new_client, gateway, outbound):
     client = new_client(opted_out=True)
 
-    with pytest.raises(SendRefused, match="replied STOP"):
+    with pytest.raises(SendRefused, match="texted STOP, so nothing can be sent"):
         send(client.client_id)
     assert gateway.requests == [] and outbound.entries == {}
 

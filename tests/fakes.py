@@ -19,14 +19,14 @@ from chalicelib.adapters.queue import MessageQueue, QueuedMessage, QueueUnavaila
 from chalicelib.adapters.twilio_errors import TwilioError
 from chalicelib.adapters.twilio_gateway import CLOCK_SKEW, SentMessage, TwilioGateway
 from chalicelib.domain.clients import Client, ClientDetails
-from chalicelib.domain.conversation import ConversationEntry
+from chalicelib.domain.conversation import ConversationEntry, EntryKind
 from chalicelib.domain.delivery import REACHED_PHONE, moves_forward, statuses_below
 from chalicelib.domain.errors import StaleRecord
 from chalicelib.domain.segments import count_segments
 from chalicelib.domain.users import User
 from chalicelib.store.clients import MAX_CASELOAD, ClientStore, NumberInUse, UnmailedTexts
 from chalicelib.store.conversations import time_of_key
-from chalicelib.store.inbound import InboundChange, InboundStore
+from chalicelib.store.inbound import Filed, InboundChange, InboundStore
 from chalicelib.store.outbound import (
     FirstAttempt,
     OutboundRef,
@@ -170,6 +170,7 @@ class FakeInboundStore(InboundStore):
         self.clients = clients
         self.entries: list[ConversationEntry] = []  # texts and markers, in the order stored
         self.sids: set[str] = set()
+        self.replies: dict[str, str | None] = {}  # sid -> the answer its first attempt gave
 
     def conversation(self, client_id: str) -> list[ConversationEntry]:
         return [entry for entry in self.entries if entry.client_id == client_id]
@@ -180,9 +181,9 @@ class FakeInboundStore(InboundStore):
         entry: ConversationEntry,
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
-    ) -> bool:
+    ) -> Filed:
         if entry.sid in self.sids:
-            return False
+            return Filed(False, self.replies.get(entry.sid))
         current = self.clients.get(client.client_id)
         if current is None:
             raise WriteNotStored(f"inbound text {entry.sid}", Cause.CONDITION)
@@ -201,8 +202,9 @@ class FakeInboundStore(InboundStore):
         )
         self.clients.email_due.add(client.client_id)
         self.sids.add(entry.sid)
+        self.replies[entry.sid] = change.reply
         self.entries.extend([entry, *markers])
-        return True
+        return Filed(True, change.reply)
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         current = self.clients.get(client_id)
@@ -227,25 +229,30 @@ class FakeUnclaimedStore(UnclaimedStore):
         self.waiting: dict[tuple[str, str], list[ConversationEntry]] = {}
         self.auto_replied: set[tuple[str, str]] = set()
         self.sids: set[str] = set()
+        self.replies: dict[str, str | None] = {}
 
-    def record(self, department_id: str, entry: ConversationEntry) -> bool:
+    def record(
+        self, department_id: str, entry: ConversationEntry, reply: ConversationEntry | None = None
+    ) -> Filed:
         if entry.sid in self.sids:
-            return False
+            return Filed(False, self.replies.get(entry.sid))
         self.sids.add(entry.sid)
+        key = (department_id, entry.phone)
         partition = unclaimed_partition(department_id, entry.phone)
-        texts = self.waiting.setdefault((department_id, entry.phone), [])
+        texts = self.waiting.setdefault(key, [])
         texts.append(replace(entry, client_id=partition))
-        return True
-
-    def claim_auto_reply(self, department_id: str, phone: str) -> bool:
-        key = (department_id, phone)
-        if key not in self.waiting or key in self.auto_replied:
-            return False
-        self.auto_replied.add(key)
-        return True
+        answer = None
+        if reply is not None and key not in self.auto_replied:
+            self.auto_replied.add(key)
+            texts.append(replace(reply, client_id=partition))
+            answer = reply.body
+        self.replies[entry.sid] = answer
+        return Filed(True, answer)
 
     def get(self, department_id: str, phone: str) -> UnclaimedNumber | None:
-        texts = self.waiting.get((department_id, phone))
+        texts = [
+            t for t in self.waiting.get((department_id, phone), []) if t.kind is EntryKind.TEXT
+        ]
         if not texts:
             return None
         first, last = texts[0], texts[-1]

@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
-from ..domain.conversation import ConversationEntry
+from ..domain.conversation import ConversationEntry, EntryKind
 from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
 from .last_contact import contact_at, written_moving_contact
@@ -31,6 +31,7 @@ from .write_failures import (
 )
 
 EMAIL_DUE = "due"
+FIRST_TIME = TwilioMessageModel.sid.does_not_exist()
 # Twilio retries within minutes and the fallback queue keeps a request for 14 days: a
 # MessageSid guard older than that has nothing left to guard against.
 INBOUND_GUARD_DAYS = 30
@@ -42,6 +43,52 @@ class InboundChange:
 
     opted_out: bool | None = None  # STOP / START
     sentiment: float | None = None  # VADER score, for texts that are not keywords
+    reply: str | None = None  # what ClientComm answers in TwiML (kept for a retry)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """Whether an inbound text was stored now (False: it was stored before), and the
+    answer it got: this attempt's, or for a repeat, the one its first attempt stored."""
+
+    stored: bool
+    reply: str | None = None
+
+
+def earlier_reply(refusal: PynamoDBException | None) -> str | None:
+    """The answer stored on a MessageSid's guard, from the old item DynamoDB returns with a
+    failed guard condition (ReturnValuesOnConditionCheckFailure=ALL_OLD): no extra read."""
+    reasons = getattr(getattr(refusal, "cause", None), "cancellation_reasons", None) or []
+    old = getattr(reasons[0], "raw_item", None) if reasons and reasons[0] else None
+    value = (old or {}).get("reply_body") or {}
+    return str(value["S"]) if "S" in value else None
+
+
+def auto_reply_audits(subject: str, entries: tuple[ConversationEntry, ...]) -> list[Any]:
+    """The audit of record for automatic replies: who sent what, in reply to which text."""
+    return [
+        audit_row(
+            subject,
+            f"system:{entry.details.get('sent_by', 'clientcomm')}",
+            "auto_reply",
+            {"entry": entry.entry_id, **entry.details},
+        )
+        for entry in entries
+        if entry.kind is EntryKind.SYSTEM
+    ]
+
+
+def guard_for(sid: str, owner_id: str, key: str, reply: str | None, now: datetime) -> Any:
+    """The MessageSid's guard row: created once; keeps where the text is and its answer."""
+    return TwilioMessageModel(
+        sid,
+        client_id=owner_id,
+        entry_key=key,
+        direction="inbound",
+        reply_body=reply,
+        created_at=now,
+        expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
+    )
 
 
 def sentiment_update(score: float) -> Action:
@@ -56,9 +103,10 @@ class InboundStore:
         entry: ConversationEntry,
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
-    ) -> bool:
-        """Store an inbound text once per MessageSid: True if stored now, False if it was
-        stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise."""
+    ) -> Filed:
+        """Store an inbound text once per MessageSid, with its markers and automatic
+        replies (system entries) in the same transaction; ``Filed.stored`` is False when it
+        was stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise."""
         now = datetime.now(UTC)
         key = entry_key(entry.at, entry.entry_id)
         actions: list[Action] = [
@@ -71,14 +119,9 @@ class InboundStore:
             actions.append(ClientModel.opted_out.set(change.opted_out))
         if change.sentiment is not None:
             actions.append(sentiment_update(change.sentiment))
-        guard = TwilioMessageModel(
-            entry.sid,
-            client_id=client.client_id,
-            entry_key=key,
-            direction="inbound",
-            created_at=now,
-            expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
-        )
+        guard = guard_for(entry.sid, client.client_id, key, change.reply, now)
+        audits = auto_reply_audits(client_subject(client.client_id), markers)
+        refusals: list[PynamoDBException] = []
 
         def write(move_contact: bool) -> None:
             client_update, client_condition = list(actions), ClientModel.client_id.exists()
@@ -86,16 +129,24 @@ class InboundStore:
                 action, newer = contact_at(entry.at)
                 client_update.append(action)
                 client_condition = client_condition & newer
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(guard, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
-                tx.save(to_row(entry))
-                for marker in markers:
-                    tx.save(to_row(marker))
-                tx.update(ClientModel(client.client_id), client_update, client_condition)
+            try:
+                with TransactWrite(connection=transactions()) as tx:
+                    tx.save(guard, FIRST_TIME, return_values="ALL_OLD")  # item 0
+                    tx.save(to_row(entry))
+                    for marker in markers:
+                        tx.save(to_row(marker))
+                    for row in audits:
+                        tx.save(row)
+                    tx.update(ClientModel(client.client_id), client_update, client_condition)
+            except PynamoDBException as exc:
+                refusals.append(exc)
+                raise
 
-        return written_moving_contact(
-            f"inbound text {entry.sid}", write, client_item=2 + len(markers)
-        )
+        what = f"inbound text {entry.sid}"
+        client_item = 2 + len(markers) + len(audits)
+        if written_moving_contact(what, write, client_item=client_item):
+            return Filed(True, change.reply)
+        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         """Replace a grown score list by its newest scores, only if nobody appended since.

@@ -110,3 +110,22 @@ def test_a_disabled_send_looks_disabled_and_says_why(
     assert style[0] != enabled_background and style[1] == "not-allowed"
     expect(page.get_by_role("button", name="Schedule text")).to_be_disabled()
     check_a11y(page)
+
+
+def test_automatic_replies_are_marked_in_the_conversation(
+    browser, base_url, stack, contexts, check_a11y
+):
+    page = signed_in(browser, base_url, contexts)
+    phone = fresh_phone()
+    page.goto("/clients/new")
+    page.get_by_label("First name").fill("Auto")
+    page.get_by_label("Last name").fill("Replied")
+    page.get_by_label("Mobile number").fill(phone[2:])
+    page.get_by_role("button", name="Add client").click()
+    stack.twilio.send_inbound(from_=phone, to="+18015550100", body="HELP")
+
+    page.reload()
+    reply = page.locator(".text-system").first
+    expect(reply).to_contain_text("Automatic reply by ClientComm (HELP reply)")
+    expect(page.locator(".text-system")).to_have_count(2)  # ours and Twilio's own
+    check_a11y(page)

@@ -48,7 +48,7 @@ def test_a_reply_is_contact_and_a_replayed_older_one_does_not_move_it_back(web, 
         sid=sid,
     )
     client = stores.clients.get(client_id)
-    assert stores.inbound.store_inbound(client, kept_earlier, InboundChange()) is True
+    assert stores.inbound.store_inbound(client, kept_earlier, InboundChange()).stored
 
     after = stores.clients.get(client_id)
     assert after.last_contact_at == reply.at and after.inbound_count == 2

@@ -321,7 +321,9 @@ def test_a_new_client_can_be_made_from_an_unclaimed_number(kristina, stack, stor
     assert f'value="{stranger}"' in form
     made = kristina.post("/clients", {"first_name": "New", "last_name": "Here", "phone": stranger})
     client_id = made.headers["Location"].split("/")[2].split("?")[0]
-    assert [e.body for e in stores.conversations.newest(client_id)[0]] == ["new here"]
+    entries = stores.conversations.newest(client_id)[0]
+    assert [e.body for e in entries if e.kind == "text"] == ["new here"]
+    assert [e.details["reason"] for e in entries if e.kind == "system"] == ["auto_reply"]
 
 
 def test_exports_carry_every_entry_and_are_audited(kristina, stack, stores):

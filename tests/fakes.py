@@ -232,7 +232,11 @@ class FakeUnclaimedStore(UnclaimedStore):
         self.replies: dict[str, str | None] = {}
 
     def record(
-        self, department_id: str, entry: ConversationEntry, reply: ConversationEntry | None = None
+        self,
+        department_id: str,
+        entry: ConversationEntry,
+        reply: ConversationEntry | None = None,
+        notes: tuple[ConversationEntry, ...] = (),
     ) -> Filed:
         if entry.sid in self.sids:
             return Filed(False, self.replies.get(entry.sid))
@@ -241,6 +245,7 @@ class FakeUnclaimedStore(UnclaimedStore):
         partition = unclaimed_partition(department_id, entry.phone)
         texts = self.waiting.setdefault(key, [])
         texts.append(replace(entry, client_id=partition))
+        texts.extend(replace(note, client_id=partition) for note in notes)
         answer = None
         if reply is not None and key not in self.auto_replied:
             self.auto_replied.add(key)

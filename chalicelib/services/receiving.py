@@ -125,14 +125,17 @@ def _unclaimed(
 ) -> Received:
     """The first text a number sends while unclaimed gets the auto-reply, recorded with the
     number's texts in the same write (at most once per waiting number). A replayed text
-    has no one to answer: it offers none."""
-    offered: list[ConversationEntry] = []
-    if not replayed(entry):
-        auto_reply = AutoReply(
-            Reason.AUTO_REPLY, Sender.CLIENTCOMM, jurisdiction.text("auto_reply")
-        )
-        offered = system_entries("", entry, [auto_reply])
-    filed = store.record(department_id, entry, offered[0] if offered else None)
+    has no one to answer, and after STOP Twilio delivers nothing more: neither is offered
+    it. Twilio's own answers to keywords are recorded with the text."""
+    keyword = keyword_in(entry.body)
+    twilio = [r for r in keyword_replies(keyword, entry.body, "") if r.sender is Sender.TWILIO]
+    notes = system_entries("", entry, twilio)
+    offered = None
+    if not replayed(entry) and keyword is not Keyword.STOP:
+        words = jurisdiction.text("auto_reply")
+        auto_reply = AutoReply(Reason.AUTO_REPLY, Sender.CLIENTCOMM, words)
+        offered = system_entries("", entry, [*twilio, auto_reply])[-1]
+    filed = store.record(department_id, entry, offered, tuple(notes))
     return Received("unclaimed" if filed.stored else "duplicate", filed.reply)
 
 

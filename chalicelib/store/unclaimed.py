@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
@@ -44,17 +45,26 @@ class UnclaimedNumber:
 
 class UnclaimedStore:
     def record(
-        self, department_id: str, entry: ConversationEntry, reply: ConversationEntry | None = None
+        self,
+        department_id: str,
+        entry: ConversationEntry,
+        reply: ConversationEntry | None = None,
+        notes: tuple[ConversationEntry, ...] = (),
     ) -> Filed:
         """Store an inbound text from an unknown number once per MessageSid, and count it on
         the number's queue item, in one transaction. ``reply`` is the auto-reply offered to
         it: it is written (and answered) only if no text of this number got it before, by
         the queue item's ``auto_replied`` condition in the same transaction, so a number
-        is auto-replied once however many texts, retries and bursts arrive."""
+        is auto-replied once however many texts, retries and bursts arrive. ``notes`` are
+        automatic replies that happened anyway (Twilio's own): always written with it."""
         partition = unclaimed_partition(department_id, entry.phone)
         now = datetime.now(UTC)
         stored = replace(entry, client_id=partition)
         refusals: list[PynamoDBException] = []
+
+        def system_rows(entries: tuple[ConversationEntry, ...]) -> list[Any]:
+            owned = tuple(replace(e, client_id=partition) for e in entries)
+            return [*map(to_row, owned), *auto_reply_audits(client_subject(partition), owned)]
 
         def write(replying: bool) -> None:
             answer = reply.body if reply is not None and replying else None
@@ -66,20 +76,20 @@ class UnclaimedStore:
                 UnclaimedModel.preview.set(entry.body[:140]),
             ]
             condition = None
-            if answer is not None:
+            rows = system_rows(notes)
+            if reply is not None and replying:
                 queue_update.append(UnclaimedModel.auto_replied.set(True))
                 condition = UnclaimedModel.auto_replied.does_not_exist()
+                rows += system_rows((reply,))
             try:
                 with TransactWrite(connection=transactions()) as tx:
                     guard = guard_for(entry.sid, partition, key, answer, now)
                     tx.save(guard, FIRST_TIME, return_values="ALL_OLD")  # item 0
                     tx.save(to_row(stored))
-                    if reply is not None and replying:
-                        tx.save(to_row(replace(reply, client_id=partition)))  # item 2
-                        for row in auto_reply_audits(client_subject(partition), (reply,)):
-                            tx.save(row)  # item 3
+                    for row in rows:
+                        tx.save(row)
                     queue = UnclaimedModel(department_id, entry.phone)
-                    tx.update(queue, queue_update, condition)  # item 4 with a reply, else 2
+                    tx.update(queue, queue_update, condition)  # item 2 + len(rows)
             except PynamoDBException as exc:
                 refusals.append(exc)
                 raise
@@ -93,7 +103,8 @@ class UnclaimedStore:
                 failure = classify(exc)
                 if failure.item_failed_condition(0):
                     return Filed(False, earlier_reply(exc))
-                if not failure.item_failed_condition(4):
+                queue_item = 2 + len(system_rows((*notes, reply)))
+                if not failure.item_failed_condition(queue_item):
                     raise WriteNotStored(what, Cause.CONDITION) from exc
                 # the number was auto-replied before: store the text without a reply
         if written_unless_guarded(what, lambda: write(False)):

@@ -124,3 +124,23 @@ def test_the_unclaimed_auto_reply_stays_with_the_number_and_moves_with_it(web, s
     assert attached.status_code == 303, attached.body[:300]
     [moved] = system_entries(stores, client_id)
     assert moved.body == words and moved.details["reason"] == "auto_reply"
+
+
+def test_an_unknown_numbers_keywords_record_twilios_answer_and_one_auto_reply(stack, stores):
+    stranger = fresh_phone()
+    stack.twilio.send_inbound(from_=stranger, to=PROBATION, body="STOP")
+    stack.twilio.send_inbound(from_=stranger, to=PROBATION, body="START")
+    second = stack.twilio.send_inbound(from_=stranger, to=PROBATION, body="HELP")
+
+    waiting = stores.unclaimed.texts("probation", stranger)
+    assert [e.body if e.kind is EntryKind.TEXT else e.details["reason"] for e in waiting] == [
+        "STOP",
+        "opt_out_confirmation",  # Twilio's; our auto-reply would not have been delivered
+        "START",
+        "opt_in_confirmation",
+        "auto_reply",
+        "HELP",
+        "twilio_help",  # the auto-reply went to START already: none for HELP
+    ]
+    assert second.replies == ()
+    assert stores.unclaimed.get("probation", stranger).count == 3

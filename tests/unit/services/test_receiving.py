@@ -215,6 +215,19 @@ def test_a_replayed_unclaimed_text_offers_no_auto_reply_so_a_live_one_still_gets
     assert receive(text_from("+13035550199")) == Received("unclaimed", AUTO_REPLY_EN)
 
 
+def test_stop_from_an_unknown_number_gets_no_auto_reply_only_twilios_confirmation(
+    receive, unclaimed
+):
+    assert receive(text_from("+13035550199", "STOP")) == Received("unclaimed", None)
+
+    waiting = unclaimed.texts("probation", "+13035550199")
+    assert [e.details.get("reason") for e in waiting] == [None, "opt_out_confirmation"]
+    later = receive(text_from("+13035550199", "START"))
+    assert later.reply == AUTO_REPLY_EN  # the number's auto-reply was not used up
+    reasons = [e.details.get("reason") for e in unclaimed.texts("probation", "+13035550199")]
+    assert reasons[-2:] == ["opt_in_confirmation", "auto_reply"]
+
+
 def system_texts_of(inbound: FakeInboundStore, client_id: str) -> list[tuple[str, str, str]]:
     return [
         (e.details["reason"], e.details["sent_by"], e.body)

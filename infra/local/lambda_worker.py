@@ -124,14 +124,15 @@ def gateway_refusal(
 ) -> HttpResponse:
     """What chalice's gateway refused (403 for a path no route has), answered through the
     stack's gateway responses as API Gateway answers it (``infra/package/gateway_responses``)."""
-    from infra.package.gateway_responses import UNKNOWN_PATH, answer
+    from infra.package.gateway_responses import UNKNOWN_PATH
+    from infra.package.gateway_responses import answer as gateway_answer
 
     kind = UNKNOWN_PATH if status == 403 else ("DEFAULT_4XX" if status < 500 else "DEFAULT_5XX")
     message = str(json.loads(body or b"{}").get("message", ""))
     accept = next((v for k, v in request.headers.items() if k.lower() == "accept"), "")
     prefix = urlsplit(os.environ.get("PUBLIC_BASE_URL", "")).path.rstrip("/")
-    code, content_type, page = answer(kind, status, message, accept, prefix)
-    return on_the_wire(code, {**headers, "Content-Type": content_type}, page)
+    code, gateway_headers, page = gateway_answer(kind, status, message, accept, prefix)
+    return on_the_wire(code, {**headers, **gateway_headers}, page)
 
 
 def on_the_wire(status: int, headers: dict[str, Any], body: str | bytes | None) -> HttpResponse:

@@ -16,13 +16,16 @@ import json
 from typing import Any
 
 from chalicelib.web.browser_errors import problem_page
+from chalicelib.web.security_headers import ALWAYS
 
 HTML = "text/html"
 JSON = "application/json"
 JSON_TEMPLATE = '{"message":$context.error.messageString}'
+# Static header values are quoted in single quotes; the app's own security headers (no
+# value of theirs holds a quote) plus no caching of an error.
 HEADERS = {
-    "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
-    "gatewayresponse.header.Cache-Control": "'no-store'",
+    f"gatewayresponse.header.{name}": f"'{value}'"
+    for name, value in {**ALWAYS, "Cache-Control": "no-store"}.items()
 }
 # response type → the status it answers with (None keeps API Gateway's own) and the page's
 UNKNOWN_PATH = "MISSING_AUTHENTICATION_TOKEN"
@@ -68,11 +71,15 @@ def template_for(templates: dict[str, str], accept: str) -> tuple[str, str]:
 
 def answer(
     kind: str, default_status: int, message: str, accept: str, prefix: str
-) -> tuple[int, str, str]:
-    """(status, content type, body) for a gateway error of ``kind``, as API Gateway would
+) -> tuple[int, dict[str, str], str]:
+    """(status, headers, body) for a gateway error of ``kind``, as API Gateway would
     answer it with these definitions: for the local gateway."""
     response = gateway_responses(prefix)[kind]
     status = int(response.get("statusCode", default_status))
     content_type, template = template_for(response["responseTemplates"], accept)
     body = template.replace("$context.error.messageString", json.dumps(message))
-    return status, content_type, body
+    headers = {
+        name.removeprefix("gatewayresponse.header."): value.strip("'")
+        for name, value in response["responseParameters"].items()
+    }
+    return status, {**headers, "Content-Type": content_type}, body

@@ -27,9 +27,9 @@ def test_an_unknown_path_answers_404_with_the_sites_page_or_json(templates, name
     assert unknown["responseTemplates"]["application/json"] == (
         '{"message":$context.error.messageString}'
     )
-    assert unknown["responseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == (
-        "'nosniff'"
-    )
+    headers = unknown["responseParameters"]
+    assert headers["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
+    assert headers["gatewayresponse.header.Strict-Transport-Security"].startswith("'max-age=")
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -49,10 +49,11 @@ def test_the_pages_assets_follow_the_public_urls_path(templates):
 
 
 def test_the_template_is_chosen_by_accept_as_api_gateway_does():
-    status, kind, body = answer(UNKNOWN_PATH, 403, "Missing Authentication Token", BROWSER, "")
-    assert (status, kind) == (404, "text/html") and "Page not found" in body
-    status, kind, body = answer(UNKNOWN_PATH, 403, "Missing Authentication Token", "*/*", "")
-    assert (status, kind) == (404, "application/json")
+    status, headers, body = answer(UNKNOWN_PATH, 403, "Missing Authentication Token", BROWSER, "")
+    assert (status, headers["Content-Type"]) == (404, "text/html") and "Page not found" in body
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, body = answer(UNKNOWN_PATH, 403, "Missing Authentication Token", "*/*", "")
+    assert (status, headers["Content-Type"]) == (404, "application/json")
     assert json.loads(body) == {"message": "Missing Authentication Token"}
     assert answer("DEFAULT_4XX", 429, "Too Many Requests", BROWSER, "")[0] == 429
 

@@ -28,6 +28,7 @@ def test_an_unknown_url_shows_the_sites_not_found_page(stack, path):
     assert status == 404 and headers["Content-Type"].startswith("text/html")
     assert "<h1>Page not found</h1>" in body and "Missing Authentication Token" not in body
     assert 'href="/static/app.css"' in body and 'href="/caseload"' in body
+    assert headers["Strict-Transport-Security"] and headers["Cache-Control"] == "no-store"
 
 
 def test_a_script_asking_for_json_at_an_unknown_url_gets_json(stack):

@@ -40,6 +40,8 @@ def test_help_is_recorded_with_the_words_the_phone_received(web, stack, stores):
     page = page_text(kristina.get(f"/clients/{client_id}"))
     assert "Automatic reply by ClientComm (HELP reply)" in page
     assert "Automatic reply by Twilio (Twilio's HELP reply)" in page
+    live = kristina.get(f"/clients/{client_id}/live", {"X-ClientComm-Background": "1"})
+    assert "Automatic reply by ClientComm (HELP reply)" in page_text(live)  # live refresh too
 
 
 def test_a_retried_webhook_is_answered_again_and_recorded_once(web, http, stores):

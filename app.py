@@ -16,6 +16,7 @@ from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
     auth_pages,
+    browser_errors,
     caseload_pages,
     conversation_pages,
     import_pages,
@@ -40,6 +41,7 @@ app = Chalice(app_name="clientcomm")
 app.experimental_feature_flags.update(["WEBSOCKETS"])  # pushed updates to open pages
 app.api.binary_types.append("multipart/form-data")  # API Gateway must pass the upload as binary
 app.register_middleware(security_headers.add_security_headers, "http")  # outermost
+app.register_middleware(browser_errors.pages_for_browsers, "http")
 app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)

@@ -19,13 +19,14 @@ from chalicelib.adapters.queue import MessageQueue, QueuedMessage, QueueUnavaila
 from chalicelib.adapters.twilio_errors import TwilioError
 from chalicelib.adapters.twilio_gateway import CLOCK_SKEW, SentMessage, TwilioGateway
 from chalicelib.domain.clients import Client, ClientDetails
-from chalicelib.domain.conversation import ConversationEntry
-from chalicelib.domain.delivery import moves_forward, statuses_below
+from chalicelib.domain.conversation import ConversationEntry, EntryKind
+from chalicelib.domain.delivery import REACHED_PHONE, moves_forward, statuses_below
 from chalicelib.domain.errors import StaleRecord
 from chalicelib.domain.segments import count_segments
 from chalicelib.domain.users import User
 from chalicelib.store.clients import MAX_CASELOAD, ClientStore, NumberInUse, UnmailedTexts
-from chalicelib.store.inbound import InboundChange, InboundStore
+from chalicelib.store.conversations import time_of_key
+from chalicelib.store.inbound import Filed, InboundChange, InboundStore
 from chalicelib.store.outbound import (
     FirstAttempt,
     OutboundRef,
@@ -49,6 +50,11 @@ _sids = itertools.count(1)
 def new_sid(prefix: str = "SM") -> str:
     """A MessageSid in Twilio's shape, never the same twice in a run."""
     return f"{prefix}{secrets.token_hex(12)}{next(_sids):08x}"
+
+
+def latest(stored: datetime | None, at: datetime) -> datetime:
+    """Last contact never moves back (the real store does it with a condition)."""
+    return at if stored is None or at > stored else stored
 
 
 def new_draft_id() -> str:
@@ -168,6 +174,7 @@ class FakeInboundStore(InboundStore):
         self.clients = clients
         self.entries: list[ConversationEntry] = []  # texts and markers, in the order stored
         self.sids: set[str] = set()
+        self.replies: dict[str, str | None] = {}  # sid -> the answer its first attempt gave
 
     def conversation(self, client_id: str) -> list[ConversationEntry]:
         return [entry for entry in self.entries if entry.client_id == client_id]
@@ -179,9 +186,9 @@ class FakeInboundStore(InboundStore):
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
         readers: tuple[str, ...] = (),
-    ) -> bool:
+    ) -> Filed:
         if entry.sid in self.sids:
-            return False
+            return Filed(False, self.replies.get(entry.sid))
         current = self.clients.get(client.client_id)
         if current is None:
             raise WriteNotStored(f"inbound text {entry.sid}", Cause.CONDITION)
@@ -193,15 +200,16 @@ class FakeInboundStore(InboundStore):
             client.client_id,
             unread_count=current.unread_count + 1,
             inbound_count=current.inbound_count + 1,
-            last_contact_at=now,
+            last_contact_at=latest(current.last_contact_at, entry.at),
             changed_at=now,
             opted_out=current.opted_out if change.opted_out is None else change.opted_out,
             recent_sentiment=scores,
         )
         self.clients.email_due.add(client.client_id)
         self.sids.add(entry.sid)
+        self.replies[entry.sid] = change.reply
         self.entries.extend([entry, *markers])
-        return True
+        return Filed(True, change.reply)
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         current = self.clients.get(client_id)
@@ -227,29 +235,38 @@ class FakeUnclaimedStore(UnclaimedStore):
         self.auto_replied: set[tuple[str, str]] = set()
         self.sids: set[str] = set()
         self.retired_clients: dict[tuple[str, str], str] = {}
+        self.replies: dict[str, str | None] = {}
 
     def record(
-        self, department_id: str, entry: ConversationEntry, retired_client_id: str | None = None
-    ) -> bool:
+        self,
+        department_id: str,
+        entry: ConversationEntry,
+        reply: ConversationEntry | None = None,
+        notes: tuple[ConversationEntry, ...] = (),
+        retired_client_id: str | None = None,
+    ) -> Filed:
         if entry.sid in self.sids:
-            return False
+            return Filed(False, self.replies.get(entry.sid))
         if retired_client_id:
             self.retired_clients[(department_id, entry.phone)] = retired_client_id
         self.sids.add(entry.sid)
+        key = (department_id, entry.phone)
         partition = unclaimed_partition(department_id, entry.phone)
-        texts = self.waiting.setdefault((department_id, entry.phone), [])
+        texts = self.waiting.setdefault(key, [])
         texts.append(replace(entry, client_id=partition))
-        return True
-
-    def claim_auto_reply(self, department_id: str, phone: str) -> bool:
-        key = (department_id, phone)
-        if key not in self.waiting or key in self.auto_replied:
-            return False
-        self.auto_replied.add(key)
-        return True
+        texts.extend(replace(note, client_id=partition) for note in notes)
+        answer = None
+        if reply is not None and key not in self.auto_replied:
+            self.auto_replied.add(key)
+            texts.append(replace(reply, client_id=partition))
+            answer = reply.body
+        self.replies[entry.sid] = answer
+        return Filed(True, answer)
 
     def get(self, department_id: str, phone: str) -> UnclaimedNumber | None:
-        texts = self.waiting.get((department_id, phone))
+        texts = [
+            t for t in self.waiting.get((department_id, phone), []) if t.kind is EntryKind.TEXT
+        ]
         if not texts:
             return None
         first, last = texts[0], texts[-1]
@@ -312,7 +329,7 @@ class FakeOutboundStore(OutboundStore):
             entry = replace(entry, status=status)
         self.entries[ref] = entry
         now = datetime.now(UTC)
-        self.clients.change_fields(ref.client_id, last_contact_at=now, changed_at=now)
+        self.clients.change_fields(ref.client_id, changed_at=now)
         self._file_sid(sid, ref)
 
     def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
@@ -333,10 +350,14 @@ class FakeOutboundStore(OutboundStore):
             problem = change.effect.delivery_problem
         elif change.effect.clears_problem:
             problem = ""
+        contact = client.last_contact_at
+        if change.status in REACHED_PHONE:
+            contact = latest(contact, time_of_key(ref.entry_key))
         self.clients.change_fields(
             ref.client_id,
             delivery_problem=problem,
             opted_out=client.opted_out or change.effect.opted_out,
+            last_contact_at=contact,
             changed_at=datetime.now(UTC),
         )
         if change.sid:

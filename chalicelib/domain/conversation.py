@@ -14,6 +14,7 @@ from .sentiment import tone
 class EntryKind(StrEnum):
     TEXT = "text"
     MARKER = "marker"
+    SYSTEM = "system"  # a text no person wrote: an auto-reply (see domain/system_texts.py)
 
 
 class Direction(StrEnum):
@@ -45,6 +46,15 @@ class ConversationEntry:
     @property
     def tone(self) -> str:
         return tone(self.sentiment)
+
+    @property
+    def automatic(self) -> str:
+        """How an automatic reply is marked everywhere it is shown; "" for other entries."""
+        if self.kind is not EntryKind.SYSTEM:
+            return ""
+        from .system_texts import describe
+
+        return describe(self)
 
     @property
     def problem(self) -> str:

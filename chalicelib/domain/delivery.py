@@ -24,6 +24,9 @@ STATUS_RANK = {
 FINAL = frozenset({"delivered", "undelivered", "failed", "read", "received"})
 PROBLEMS = frozenset({"undelivered", "failed", "not_sent"})
 UNRESOLVED = frozenset({"sending_to_twilio", "unknown"})
+# A text counts as contact with the client ("last contact" on the caseload) only once it
+# reached the phone; a queued, sent or failed text does not.
+REACHED_PHONE = frozenset({"delivered", "read"})
 
 # Error codes we name in code; explanations for case managers.
 OPTED_OUT = 21610

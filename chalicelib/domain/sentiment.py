@@ -1,4 +1,9 @@
-"""How a client seems to be doing, from the tone of their texts (VADER, offline)."""
+"""How a client seems to be doing, from the tone of their texts (offline scorers).
+
+English texts are scored by VADER; Spanish ones by our own lexicon scorer
+(``spanish_tone``), which gives the same -1…+1 compound scale. Which one is decided by the
+text's own common words, and by the client's language when those don't tell.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,13 @@ def _analyser() -> Any:
     return SentimentIntensityAnalyzer()
 
 
-def score(text: str) -> float:
-    """VADER's compound score, -1 (very negative) to +1 (very positive)."""
+def score(text: str, language: str = "en") -> float:
+    """The compound score, -1 (very negative) to +1 (very positive), in the text's language."""
+    from . import spanish_tone  # small; loaded with the first text, like VADER
+
+    spanish = spanish_tone.looks_spanish(text)
+    if spanish or (spanish is None and language == "es"):
+        return round(spanish_tone.compound(text), 4)
     return round(float(_analyser().polarity_scores(text)["compound"]), 4)
 
 

@@ -92,7 +92,18 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-FIELDS = ("time", "direction", "number", "status", "problem", "author", "text", "marker", "tone")
+FIELDS = (
+    "time",
+    "direction",
+    "number",
+    "status",
+    "problem",
+    "author",
+    "text",
+    "marker",
+    "tone",
+    "automatic_reply",  # who sent a text no person wrote, and why (domain/system_texts.py)
+)
 
 
 def export_conversation(
@@ -140,6 +151,10 @@ def export_conversation(
         for r in rows:
             if r["marker"]:
                 lines.append(f"[{r['time']}] -- {r['text']}")
+            elif r["automatic_reply"]:
+                lines.append(
+                    f"[{r['time']}] to {r['number']} [{r['automatic_reply']}]: {r['text']}"
+                )
             else:
                 arrow = "from" if r["direction"] == "inbound" else "to"
                 status = f" ({r['status']})" if r["status"] else ""
@@ -159,6 +174,7 @@ def _row(entry: ConversationEntry, zone: ZoneInfo) -> dict[str, Any]:
         "text": entry.body,
         "marker": entry.marker,
         "tone": entry.tone,
+        "automatic_reply": entry.automatic,
     }
 
 

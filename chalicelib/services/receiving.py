@@ -23,6 +23,14 @@ from ..domain.keywords import Keyword, keyword_in
 from ..domain.message_body import clean_body
 from ..domain.phones import display_phone
 from ..domain.senders import MAX_SENDER, normalise_sender
+from ..domain.system_texts import (
+    AutoReply,
+    Reason,
+    Sender,
+    keyword_replies,
+    our_answer,
+    system_entries,
+)
 from ..store.clients import ClientStore
 from ..store.inbound import InboundChange, InboundStore
 from ..store.unclaimed import UnclaimedStore
@@ -125,12 +133,20 @@ def _unclaimed(
     store: UnclaimedStore,
     retired_client_id: str | None = None,
 ) -> Received:
-    """The first text a number sends while unclaimed gets the auto-reply; a retry of that
-    text may still claim it (the reply is sent at most once per waiting number)."""
-    stored = store.record(department_id, entry, retired_client_id)
-    replying = store.claim_auto_reply(department_id, entry.phone)
-    reply = jurisdiction.text("auto_reply") if replying else None
-    return Received("unclaimed" if stored else "duplicate", reply)
+    """The first text a number sends while unclaimed gets the auto-reply, recorded with the
+    number's texts in the same write (at most once per waiting number). A replayed text
+    has no one to answer, and after STOP Twilio delivers nothing more: neither is offered
+    it. Twilio's own answers to keywords are recorded with the text."""
+    keyword = keyword_in(entry.body)
+    twilio = [r for r in keyword_replies(keyword, entry.body, "") if r.sender is Sender.TWILIO]
+    notes = system_entries("", entry, twilio)
+    offered = None
+    if not replayed(entry) and keyword is not Keyword.STOP:
+        words = jurisdiction.text("auto_reply")
+        auto_reply = AutoReply(Reason.AUTO_REPLY, Sender.CLIENTCOMM, words)
+        offered = system_entries("", entry, [*twilio, auto_reply])[-1]
+    filed = store.record(department_id, entry, offered, tuple(notes), retired_client_id)
+    return Received("unclaimed" if filed.stored else "duplicate", filed.reply)
 
 
 def _store(
@@ -146,7 +162,7 @@ def _store(
     markers = keyword_markers(client, entry.body, keyword)
     score = None
     if keyword is None and entry.body.strip():
-        score = sentiment.score(entry.body)
+        score = sentiment.score(entry.body, client.language)
     opted_out = {Keyword.STOP: True, Keyword.START: False}.get(keyword) if keyword else None
     entry = replace(
         entry,
@@ -164,18 +180,27 @@ def _store(
                 f"to the current number, {display_phone(client.phone)}.",
             )
         )
-    change = InboundChange(opted_out=opted_out, sentiment=score)
-    stored = inbound.store_inbound(client, entry, change, tuple(markers), readers)
+    replies = keyword_replies(keyword, entry.body, jurisdiction.text("help", client.language))
+    if replayed(entry):  # no HTTP answer to give any more: only Twilio's own replies went
+        replies = [r for r in replies if r.sender is Sender.TWILIO]
+    markers.extend(system_entries(client.client_id, entry, replies))
+    reply = our_answer(replies)
+    change = InboundChange(opted_out=opted_out, sentiment=score, reply=reply)
+    filed = inbound.store_inbound(client, entry, change, tuple(markers), readers)
     # STOP, START and HELP win over an answer; a repeat re-applies it (once per sid), so a
     # failure after the text was stored is mended by Twilio's retry
     answer_reply = answers(client, entry.sid or "", entry.body) if answers and not keyword else None
-    if not stored:
-        return Received("duplicate", answer_reply, client_id=client.client_id)
+    if not filed.stored:  # answer a retry as the first attempt answered (if it was lost)
+        return Received("duplicate", filed.reply or answer_reply, client_id=client.client_id)
     if score is not None and len(client.recent_sentiment) + 1 > 2 * sentiment.KEEP:
         kept = sentiment.remember(client.recent_sentiment, score)
         inbound.trim_sentiment(client.client_id, len(client.recent_sentiment) + 1, kept)
-    reply = jurisdiction.text("help", client.language) if keyword is Keyword.HELP else None
     return Received("stored", reply or answer_reply, client.client_id)
+
+
+def replayed(entry: ConversationEntry) -> bool:
+    """A text replayed from the fallback queue: its webhook answer is long gone."""
+    return entry.details.get("replayed") == "yes"
 
 
 def keyword_markers(client: Client, body: str, keyword: Keyword | None) -> list[ConversationEntry]:
@@ -200,6 +225,8 @@ def new_entry(text: InboundText) -> ConversationEntry:
             "media_count": str(len(text.media)),
             "media_types": ",".join(sorted({t for _, t in text.media})),
         }
+    if text.received_at is not None:
+        details["replayed"] = "yes"
     return ConversationEntry(
         client_id="",
         entry_id=text.sid,

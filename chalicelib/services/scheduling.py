@@ -22,6 +22,7 @@ from ..domain.scheduling import (
     parse_local,
     quick_picks,
 )
+from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.scheduled import ChangeRefused, ScheduledStore
@@ -41,20 +42,13 @@ def schedule_text(
     form: Mapping[str, str],
     now: datetime,
 ) -> ScheduledText:
-    """Refuses a time in the past or over a year ahead, and a client who opted out."""
+    """Refuses a time in the past or over a year ahead, and a client who cannot be texted
+    (opted out, or a number that cannot take texts): the page's reason, word for word."""
     client = open_client(user, clients, client_id)
     body, send_at = _checked(form, jurisdiction, now)
-    if client.retired:
-        raise ValidationFailed(
-            {
-                "body": f"{client.full_name} is retired (case closed), so texts to them can't be "
-                "scheduled. Reactivate the client first."
-            }
-        )
-    if client.opted_out:
-        raise ValidationFailed(
-            {"body": f"{client.full_name} replied STOP, so texts to them can't be scheduled."}
-        )
+    blocked = why_sending_is_off(client)
+    if blocked:
+        raise ValidationFailed({"body": blocked})
     return scheduled.add(
         ScheduledText(
             client_id=client.client_id,

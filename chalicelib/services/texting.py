@@ -34,6 +34,7 @@ from ..domain.errors import ClientCommError, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.message_body import checked_body
 from ..domain.segments import count_segments
+from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.outbound import FirstAttempt, OutboundRef, OutboundStore, StatusChange, ref_for
@@ -77,16 +78,9 @@ def send_text(
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
     client = open_client(user, clients, client_id)
-    if client.retired:
-        raise SendRefused(
-            f"{client.full_name} is retired (case closed), so texts to them are blocked. "
-            "Reactivate the client to text them again."
-        )
-    if client.opted_out:
-        raise SendRefused(
-            f"{client.full_name} replied STOP, so texts to them are blocked. "
-            "They can text START to the department number to allow texts again."
-        )
+    blocked = why_sending_is_off(client)
+    if blocked:
+        raise SendRefused(blocked)
     department = jurisdiction.department(client.department_id)
     if department is None:
         raise SendRefused("This client's department has no texting number configured.")

@@ -14,6 +14,12 @@ def entry_key(at: datetime, entry_id: str) -> str:
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry_id}"
 
 
+def time_of_key(key: str) -> datetime:
+    """The time an entry's sort key starts with (see ``entry_key``)."""
+    stamp = key.split("#", 1)[0]
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
 def to_row(entry: ConversationEntry) -> ConversationEntryModel:
     return ConversationEntryModel(
         entry.client_id,

@@ -18,9 +18,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
-from ..domain.conversation import ConversationEntry
+from ..domain.conversation import ConversationEntry, EntryKind
 from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
+from .last_contact import contact_at, written_moving_contact
 from .models import ClientModel, TwilioMessageModel
 from .transactions import transactions
 from .unread import new_text_updates
@@ -28,10 +29,10 @@ from .write_failures import (
     Cause,
     classify,
     retry_transient,
-    written_unless_guarded,
 )
 
 EMAIL_DUE = "due"
+FIRST_TIME = TwilioMessageModel.sid.does_not_exist()
 # Twilio retries within minutes and the fallback queue keeps a request for 14 days: a
 # MessageSid guard older than that has nothing left to guard against.
 INBOUND_GUARD_DAYS = 30
@@ -43,6 +44,52 @@ class InboundChange:
 
     opted_out: bool | None = None  # STOP / START
     sentiment: float | None = None  # VADER score, for texts that are not keywords
+    reply: str | None = None  # what ClientComm answers in TwiML (kept for a retry)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """Whether an inbound text was stored now (False: it was stored before), and the
+    answer it got: this attempt's, or for a repeat, the one its first attempt stored."""
+
+    stored: bool
+    reply: str | None = None
+
+
+def earlier_reply(refusal: PynamoDBException | None) -> str | None:
+    """The answer stored on a MessageSid's guard, from the old item DynamoDB returns with a
+    failed guard condition (ReturnValuesOnConditionCheckFailure=ALL_OLD): no extra read."""
+    reasons = getattr(getattr(refusal, "cause", None), "cancellation_reasons", None) or []
+    old = getattr(reasons[0], "raw_item", None) if reasons and reasons[0] else None
+    value = (old or {}).get("reply_body") or {}
+    return str(value["S"]) if "S" in value else None
+
+
+def auto_reply_audits(subject: str, entries: tuple[ConversationEntry, ...]) -> list[Any]:
+    """The audit of record for automatic replies: who sent what, in reply to which text."""
+    return [
+        audit_row(
+            subject,
+            f"system:{entry.details.get('sent_by', 'clientcomm')}",
+            "auto_reply",
+            {"entry": entry.entry_id, **entry.details},
+        )
+        for entry in entries
+        if entry.kind is EntryKind.SYSTEM
+    ]
+
+
+def guard_for(sid: str, owner_id: str, key: str, reply: str | None, now: datetime) -> Any:
+    """The MessageSid's guard row: created once; keeps where the text is and its answer."""
+    return TwilioMessageModel(
+        sid,
+        client_id=owner_id,
+        entry_key=key,
+        direction="inbound",
+        reply_body=reply,
+        created_at=now,
+        expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
+    )
 
 
 def sentiment_update(score: float) -> Action:
@@ -58,16 +105,17 @@ class InboundStore:
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
         readers: tuple[str, ...] = (),
-    ) -> bool:
-        """Store an inbound text once per MessageSid: True if stored now, False if it was
-        stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise.
-        ``readers`` get it as unread, in the same transaction."""
+    ) -> Filed:
+        """Store an inbound text once per MessageSid, with its markers and automatic
+        replies (system entries) in the same transaction; ``Filed.stored`` is False when it
+        was stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise.
+        ``readers`` get it as unread, in the same transaction (after the client's item, so
+        the item positions the failure handling reads stay as they are)."""
         now = datetime.now(UTC)
         key = entry_key(entry.at, entry.entry_id)
         actions: list[Action] = [
             ClientModel.unread_count.add(1),
             ClientModel.inbound_count.add(1),
-            ClientModel.last_contact_at.set(now),
             ClientModel.changed_at.set(now),
             ClientModel.email_due.set(EMAIL_DUE),
         ]
@@ -75,32 +123,38 @@ class InboundStore:
             actions.append(ClientModel.opted_out.set(change.opted_out))
         if change.sentiment is not None:
             actions.append(sentiment_update(change.sentiment))
-        guard = TwilioMessageModel(
-            entry.sid,
-            client_id=client.client_id,
-            entry_key=key,
-            direction="inbound",
-            created_at=now,
-            expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
-        )
+        guard = guard_for(entry.sid, client.client_id, key, change.reply, now)
+        audits = auto_reply_audits(client_subject(client.client_id), markers)
+        refusals: list[PynamoDBException] = []
 
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(guard, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
-                tx.save(to_row(entry))
-                for marker in markers:
-                    tx.save(to_row(marker))
-                tx.update(
-                    ClientModel(client.client_id),
-                    actions=actions,
-                    condition=ClientModel.client_id.exists(),
-                )
-                for item, item_actions in new_text_updates(
-                    readers, client.client_id, client.department_id, entry.at
-                ):
-                    tx.update(item, actions=item_actions)
+        def write(move_contact: bool) -> None:
+            client_update, client_condition = list(actions), ClientModel.client_id.exists()
+            if move_contact:  # a replayed text is older than what may have happened since
+                action, newer = contact_at(entry.at)
+                client_update.append(action)
+                client_condition = client_condition & newer
+            try:
+                with TransactWrite(connection=transactions()) as tx:
+                    tx.save(guard, FIRST_TIME, return_values="ALL_OLD")  # item 0
+                    tx.save(to_row(entry))
+                    for marker in markers:
+                        tx.save(to_row(marker))
+                    for row in audits:
+                        tx.save(row)
+                    tx.update(ClientModel(client.client_id), client_update, client_condition)
+                    for item, item_actions in new_text_updates(
+                        readers, client.client_id, client.department_id, entry.at
+                    ):
+                        tx.update(item, actions=item_actions)
+            except PynamoDBException as exc:
+                refusals.append(exc)
+                raise
 
-        return written_unless_guarded(f"inbound text {entry.sid}", write)
+        what = f"inbound text {entry.sid}"
+        client_item = 2 + len(markers) + len(audits)
+        if written_moving_contact(what, write, client_item=client_item):
+            return Filed(True, change.reply)
+        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         """Replace a grown score list by its newest scores, only if nobody appended since.

@@ -316,6 +316,9 @@ class TwilioMessageModel(Model):
     # Which attempt wrote a one-time id's row: a request retried after a timeout (its first
     # try may have landed) recognises its own write instead of taking it for someone else's.
     attempt_token = UnicodeAttribute(null=True)
+    # An inbound text's own answer (HELP, the unclaimed auto-reply), so a Twilio retry of a
+    # webhook whose answer was lost is answered with the same words (system_texts.py).
+    reply_body = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)
 

@@ -22,10 +22,11 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.conversation import ConversationEntry
-from ..domain.delivery import ClientEffect, rank, statuses_below
+from ..domain.delivery import REACHED_PHONE, ClientEffect, rank, statuses_below
 from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row
-from .conversations import entry_key, to_entry, to_row
+from .conversations import entry_key, time_of_key, to_entry, to_row
+from .last_contact import contact_at, written_moving_contact
 from .models import ClientModel, ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
 from .partitions import audit_subject, is_unclaimed
 from .scheduled import finished, in_state
@@ -255,10 +256,10 @@ class OutboundStore:
         segments: int | None,
         scheduled: ScheduledText | None = None,
     ) -> None:
-        """Twilio took the text: its sid, status and segments, the client's last contact
-        and the audit row, in one transaction. A callback that already moved the status
-        further keeps its status; the sid and segments are recorded all the same. A
-        scheduled text is marked sent in the same transaction."""
+        """Twilio took the text: its sid, status and segments and the audit row, in one
+        transaction (last contact waits for the text to be delivered). A callback that
+        already moved the status further keeps its status; the sid and segments are
+        recorded all the same. A scheduled text is marked sent in the same transaction."""
         now = datetime.now(UTC)
         audit = audit_row(audit_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
@@ -280,10 +281,7 @@ class OutboundStore:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(audit)  # item 0 (puts come before updates)
                 tx.update(ConversationEntryModel(ref.client_id, ref.entry_key), actions, condition)
-                client_update: list[Action] = [
-                    ClientModel.last_contact_at.set(now),
-                    ClientModel.changed_at.set(now),
-                ]
+                client_update: list[Action] = [ClientModel.changed_at.set(now)]
                 if scheduled is not None:
                     client_update.append(ClientModel.scheduled_count.add(-1))
                 if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
@@ -344,23 +342,30 @@ class OutboundStore:
         else:
             actions.append(ConversationEntryModel.check_due.remove())
 
-        def write() -> None:
+        reached = change.status in REACHED_PHONE
+
+        def write(move_contact: bool) -> None:
+            client_update = client_actions(change.effect, now)
+            client_condition = ClientModel.client_id.exists()
+            if move_contact:
+                action, newer = contact_at(time_of_key(ref.entry_key))
+                client_update.append(action)
+                client_condition = client_condition & newer
             with TransactWrite(connection=transactions()) as tx:
                 tx.update(  # item 0
                     ConversationEntryModel(ref.client_id, ref.entry_key),
                     actions=actions,
                     condition=forward_to(change.status),
                 )
-                if not is_unclaimed(ref.client_id):
-                    tx.update(
-                        ClientModel(ref.client_id),
-                        actions=client_actions(change.effect, now),
-                        condition=ClientModel.client_id.exists(),
-                    )
+                if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
+                    tx.update(ClientModel(ref.client_id), client_update, client_condition)  # item 1
                 if change.sid:
                     file_sid(tx, change.sid, ref, now)
 
-        return written_unless_guarded(f"status {change.status}", write)
+        what = f"status {change.status}"
+        if reached and not is_unclaimed(ref.client_id):  # last contact: the newest text
+            return written_moving_contact(what, write, client_item=1)  # that reached the phone
+        return written_unless_guarded(what, lambda: write(False))
 
     def remember_early(self, sid: str, status: str, error_code: int | None) -> bool:
         """A callback for a sid nothing has filed yet: park the best status seen (7 days).

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.update import Action
 from pynamodb.models import BatchWrite
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction
 from ..domain.errors import StaleRecord
-from .audit import audit_row
+from .audit import audit_row, client_subject
 from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
-from .inbound import INBOUND_GUARD_DAYS
+from .inbound import (
+    FIRST_TIME,
+    Filed,
+    auto_reply_audits,
+    earlier_reply,
+    guard_for,
+)
 from .models import (
     ClientModel,
     ConversationEntryModel,
@@ -28,6 +35,7 @@ from .partitions import audit_subject, unclaimed_partition
 from .transactions import transactions
 from .write_failures import (
     Cause,
+    WriteNotStored,
     classify,
     retry_transient,
     written_unless_guarded,
@@ -52,61 +60,75 @@ class UnclaimedNumber:
 
 class UnclaimedStore:
     def record(
-        self, department_id: str, entry: ConversationEntry, retired_client_id: str | None = None
-    ) -> bool:
+        self,
+        department_id: str,
+        entry: ConversationEntry,
+        reply: ConversationEntry | None = None,
+        notes: tuple[ConversationEntry, ...] = (),
+        retired_client_id: str | None = None,
+    ) -> Filed:
         """Store an inbound text from an unknown number once per MessageSid, and count it on
-        the number's queue item, in one transaction. False when it was stored before.
+        the number's queue item, in one transaction. ``reply`` is the auto-reply offered to
+        it: it is written (and answered) only if no text of this number got it before, by
+        the queue item's ``auto_replied`` condition in the same transaction, so a number
+        is auto-replied once however many texts, retries and bursts arrive. ``notes`` are
+        automatic replies that happened anyway (Twilio's own): always written with it.
         ``retired_client_id``: the number leads to that retired client (linked on the page)."""
         partition = unclaimed_partition(department_id, entry.phone)
         now = datetime.now(UTC)
         stored = replace(entry, client_id=partition)
-        guard = TwilioMessageModel(
-            entry.sid,
-            client_id=partition,
-            entry_key=entry_key(entry.at, entry.entry_id),
-            direction="inbound",
-            created_at=now,
-            expires_at=now + timedelta(days=INBOUND_GUARD_DAYS),
-        )
+        refusals: list[PynamoDBException] = []
 
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(guard, condition=TwilioMessageModel.sid.does_not_exist())  # item 0
-                tx.save(to_row(stored))
-                tx.update(
-                    UnclaimedModel(department_id, entry.phone),
-                    actions=[
-                        UnclaimedModel.texts_count.add(1),
-                        UnclaimedModel.last_at.set(now),
-                        UnclaimedModel.first_at.set(UnclaimedModel.first_at | now),
-                        UnclaimedModel.preview.set(entry.body[:140]),
-                        *(
-                            [UnclaimedModel.retired_client_id.set(retired_client_id)]
-                            if retired_client_id
-                            else []
-                        ),
-                    ],
-                )
+        def system_rows(entries: tuple[ConversationEntry, ...]) -> list[Any]:
+            owned = tuple(replace(e, client_id=partition) for e in entries)
+            return [*map(to_row, owned), *auto_reply_audits(client_subject(partition), owned)]
 
-        return written_unless_guarded(f"unclaimed text {entry.sid}", write)
+        def write(replying: bool) -> None:
+            answer = reply.body if reply is not None and replying else None
+            key = entry_key(entry.at, entry.entry_id)
+            queue_update: list[Action] = [
+                UnclaimedModel.texts_count.add(1),
+                UnclaimedModel.last_at.set(now),
+                UnclaimedModel.first_at.set(UnclaimedModel.first_at | now),
+                UnclaimedModel.preview.set(entry.body[:140]),
+            ]
+            if retired_client_id:
+                queue_update.append(UnclaimedModel.retired_client_id.set(retired_client_id))
+            condition = None
+            rows = system_rows(notes)
+            if reply is not None and replying:
+                queue_update.append(UnclaimedModel.auto_replied.set(True))
+                condition = UnclaimedModel.auto_replied.does_not_exist()
+                rows += system_rows((reply,))
+            try:
+                with TransactWrite(connection=transactions()) as tx:
+                    guard = guard_for(entry.sid, partition, key, answer, now)
+                    tx.save(guard, FIRST_TIME, return_values="ALL_OLD")  # item 0
+                    tx.save(to_row(stored))
+                    for row in rows:
+                        tx.save(row)
+                    queue = UnclaimedModel(department_id, entry.phone)
+                    tx.update(queue, queue_update, condition)  # item 2 + len(rows)
+            except PynamoDBException as exc:
+                refusals.append(exc)
+                raise
 
-    def claim_auto_reply(self, department_id: str, phone: str) -> bool:
-        """True for exactly one caller per waiting number: the one whose text gets the
-        auto-reply. A condition decides, so retries and bursts reply once."""
-        try:
-            retry_transient(
-                "auto-reply claim",
-                lambda: UnclaimedModel(department_id, phone).update(
-                    actions=[UnclaimedModel.auto_replied.set(True)],
-                    condition=UnclaimedModel.phone.exists()
-                    & UnclaimedModel.auto_replied.does_not_exist(),
-                ),
-            )
-        except PynamoDBException as exc:
-            if classify(exc).cause is Cause.CONDITION:
-                return False
-            raise
-        return True
+        what = f"unclaimed text {entry.sid}"
+        if reply is not None:
+            try:
+                retry_transient(what, lambda: write(True))
+                return Filed(True, reply.body)
+            except PynamoDBException as exc:
+                failure = classify(exc)
+                if failure.item_failed_condition(0):
+                    return Filed(False, earlier_reply(exc))
+                queue_item = 2 + len(system_rows((*notes, reply)))
+                if not failure.item_failed_condition(queue_item):
+                    raise WriteNotStored(what, Cause.CONDITION) from exc
+                # the number was auto-replied before: store the text without a reply
+        if written_unless_guarded(what, lambda: write(False)):
+            return Filed(True, None)
+        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
 
     def in_department(self, department_id: str, limit: int = MAX_LISTED) -> list[UnclaimedNumber]:
         """The waiting numbers, most recent first; at most ``limit`` (the page says so)."""

@@ -61,6 +61,16 @@ class UnreadStore:
             raise
         return True
 
+    def put(self, user_id: str, client_id: str, department_id: str, item: Unread) -> None:
+        """Write one person's unread state as it is (demo data, backfills)."""
+        UnreadModel(
+            user_id,
+            client_id,
+            unread=item.count,
+            newest_at=item.newest_at,
+            department_id=department_id,
+        ).save()
+
     def mark_unread(self, user_id: str, client_id: str, department_id: str, at: datetime) -> None:
         """ "Mark unread": at least one unread text, whatever was there."""
 

@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
-from ..domain.errors import ValidationFailed
+from ..domain.errors import StaleRecord, ValidationFailed
 from ..lazy import lazy_module
 from . import list_cursors
 from .errors import friendly_errors
@@ -136,17 +136,7 @@ def add_client() -> Response:
 def edit_client_page(client_id: str) -> Response:
     visit = signed_in(bp.current_request)
     client = caseload.open_client(visit.staff, bootstrap.stores(visit.settings).clients, client_id)
-    values = {
-        "first_name": client.first_name,
-        "last_name": client.last_name,
-        "phone": client.phone,
-        "phone_note": client.phone_note,
-        "notes": client.notes,
-        "language": client.language,
-        "id_number": client.id_number,
-        "version": str(client.version),
-    }
-    return _client_form(visit, client, values, {})
+    return _client_form(visit, client, stored_values(client), {})
 
 
 @bp.route("/clients/{client_id}", methods=["POST"], content_types=FORM)
@@ -161,7 +151,54 @@ def edit_client(client_id: str) -> Response:
         )
     except ValidationFailed as exc:
         return _refused_form(visit, client, exc)
+    except StaleRecord:
+        return _edit_conflict(visit, client_id)
     return visit.redirect(f"/clients/{client_id}?saved=updated")
+
+
+def stored_values(client: Client) -> dict[str, str]:
+    """The edit form's fields as the client is stored now."""
+    return {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "phone": client.phone,
+        "phone_note": client.phone_note,
+        "notes": client.notes,
+        "language": client.language,
+        "id_number": client.id_number,
+        "version": str(client.version),
+    }
+
+
+CONFLICT_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "phone": "Mobile number",
+    "phone_note": "Extension or note",
+    "language": "Preferred language",
+    "id_number": "Id number",
+    "notes": "Notes",
+}
+
+
+def _edit_conflict(visit: Visit, client_id: str) -> Response:
+    """Someone saved the client after this form was opened: the form again with what was
+    typed, their version beside it, and their version number, so that saving again is a
+    deliberate choice to put these values over theirs."""
+    current = caseload.open_client(visit.staff, bootstrap.stores(visit.settings).clients, client_id)
+    theirs = stored_values(current)
+    typed = {name: visit.form.get(name, "") for name in theirs}
+    differences = [
+        (label, _shown(name, theirs[name]), _shown(name, typed[name]))
+        for name, label in CONFLICT_LABELS.items()
+        if theirs[name].strip() != typed[name].strip()
+    ]
+    values = {**typed, "version": theirs["version"]}
+    return _client_form(visit, current, values, {}, status=409, conflict=differences)
+
+
+def _shown(name: str, value: str) -> str:
+    return LANGUAGES.get(value, value) if name == "language" else value
 
 
 @bp.route("/clients/{client_id}/reassign", methods=["POST"], content_types=FORM)
@@ -187,6 +224,7 @@ def _client_form(
     errors: Mapping[str, str],
     status: int = 200,
     holder: Client | None = None,
+    conflict: list[tuple[str, str, str]] | None = None,
 ) -> Response:
     stores = bootstrap.stores(visit.settings)
     managers = (
@@ -203,4 +241,5 @@ def _client_form(
         languages=LANGUAGES,
         managers=managers,
         holder=holder,
+        conflict=conflict,
     )

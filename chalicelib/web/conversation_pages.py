@@ -14,6 +14,7 @@ from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..domain.retirement import REACTIVATE_LABELS, RETIRE_LABELS
 from ..domain.segments import MAX_BODY
+from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..lazy import lazy_module
 from ..observability import count
@@ -224,6 +225,7 @@ def conversation_page(
         scheduled=visit.query("scheduled"),
         body=body,
         error=error,
+        sending_off=why_sending_is_off(view.client),
         draft_id=secrets.token_hex(16),
         max_body=MAX_BODY,
         retire_reasons=RETIRE_LABELS,

@@ -139,13 +139,11 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def blocked_reason(client: Client) -> str:
-    """Why nothing can be sent to this client now ("" when texts can go)."""
-    if client.opted_out:
-        return (
-            f"{client.first_name} texted STOP. Nothing can be sent until they text START "
-            "to the department number."
-        )
-    return ""
+    """Why nothing can be sent to this client now ("" when texts can go): the same words
+    the page shows when it is rendered (``domain/send_block.py``)."""
+    from ..domain.send_block import why_sending_is_off
+
+    return why_sending_is_off(client)
 
 
 class RowRenderer:
@@ -188,7 +186,11 @@ class RowRenderer:
         client = self.clients.get(change.client_id)
         if client is None:
             return None
-        macros = environment().get_template("_live_rows.html").make_module({"url": self._url})
+        macros = (
+            environment()
+            .get_template("_live_rows.html")
+            .make_module({"url": self._url, "jurisdiction": self.jurisdiction})
+        )
         if change.kind is ChangeKind.ENTRY:
             entry = self.entries.get((change.client_id, change.entry_id))
             if entry is None:

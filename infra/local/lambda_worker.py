@@ -18,6 +18,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -106,7 +107,7 @@ def answer(gateway: LocalGateway, request: HttpRequest) -> HttpResponse:
             method=request.method, path=request.path, headers=request.headers, body=request.body
         )
     except LocalGatewayException as refused:
-        return on_the_wire(refused.CODE, dict(refused.headers), refused.body)
+        return gateway_refusal(refused.CODE, dict(refused.headers), refused.body, request)
     except Exception:
         traceback.print_exc()
         return gateway_error(502, "Internal server error")
@@ -116,6 +117,22 @@ def answer(gateway: LocalGateway, request: HttpRequest) -> HttpResponse:
     if response.get("isBase64Encoded") and body is not None:
         body = base64.b64decode(body)
     return on_the_wire(response["statusCode"], headers, body)
+
+
+def gateway_refusal(
+    status: int, headers: dict[str, Any], body: bytes, request: HttpRequest
+) -> HttpResponse:
+    """What chalice's gateway refused (403 for a path no route has), answered through the
+    stack's gateway responses as API Gateway answers it (``infra/package/gateway_responses``)."""
+    from infra.package.gateway_responses import UNKNOWN_PATH
+    from infra.package.gateway_responses import answer as gateway_answer
+
+    kind = UNKNOWN_PATH if status == 403 else ("DEFAULT_4XX" if status < 500 else "DEFAULT_5XX")
+    message = str(json.loads(body or b"{}").get("message", ""))
+    accept = next((v for k, v in request.headers.items() if k.lower() == "accept"), "")
+    prefix = urlsplit(os.environ.get("PUBLIC_BASE_URL", "")).path.rstrip("/")
+    code, gateway_headers, page = gateway_answer(kind, status, message, accept, prefix)
+    return on_the_wire(code, {**headers, **gateway_headers}, page)
 
 
 def on_the_wire(status: int, headers: dict[str, Any], body: str | bytes | None) -> HttpResponse:

@@ -16,10 +16,12 @@ import boto3
 from chalicelib.domain.clients import Client
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind, new_entry_id
 from chalicelib.domain.jurisdiction import Jurisdiction
+from chalicelib.domain.unread import Unread
 from chalicelib.domain.users import Role, User
 from chalicelib.store.appointments import AppointmentStore, DepartmentTextsStore
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.conversations import ConversationStore
+from chalicelib.store.unread import UnreadStore
 from chalicelib.store.users import UserStore
 from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER, UNREACHABLE_NUMBER
 
@@ -139,8 +141,13 @@ def create_staff(pool_id: str, region: str, users: UserStore) -> None:
 
 
 def create_clients(
-    clients: ClientStore, conversations: ConversationStore, now: datetime | None = None
+    clients: ClientStore,
+    conversations: ConversationStore,
+    now: datetime | None = None,
+    unread: UnreadStore | None = None,
 ) -> int:
+    """Demo clients, a third with history; unread texts are unread for the case manager and
+    the department's supervisor, each on their own."""
     rng = random.Random(2016)  # ClientComm's first year at Salt Lake County
     now = now or datetime.now(UTC)
     numbers = iter(demo_numbers())
@@ -186,6 +193,19 @@ def create_clients(
                         author_id="" if direction is Direction.INBOUND else demo.username,
                     )
                 )
+            if unread is not None and client.unread_count:
+                supervisors = [
+                    u.username
+                    for u in DEMO_USERS
+                    if u.department == demo.department and u.role is Role.SUPERVISOR
+                ]
+                for reader in (demo.username, *supervisors):
+                    unread.put(
+                        reader,
+                        client.client_id,
+                        demo.department,
+                        Unread(client.client_id, client.unread_count, history[-1][0]),
+                    )
             made += 1
     _retired_demo_client(clients, next(numbers), now)
     return made

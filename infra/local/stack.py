@@ -210,7 +210,9 @@ class LocalStack:
         assert self.resources is not None, "start() creates them first"
         stores = bootstrap.stores()
         seed.create_staff(self.resources.user_pool_id, REGION, stores.users)
-        self.client_count = seed.create_clients(stores.clients, stores.conversations)
+        self.client_count = seed.create_clients(
+            stores.clients, stores.conversations, unread=stores.unread
+        )
         seed.create_appointments(
             stores.clients, stores.appointments, stores.department_texts, get_jurisdiction()
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from infra.config_loader import StackConfig
 from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE
@@ -17,6 +18,7 @@ from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE
 from . import names, webhooks
 from .alarms import alarm_resources
 from .functions import Handler
+from .gateway_responses import gateway_responses
 from .names import join_url, ref
 from .queues import event_source_queue, queue_resources
 from .resources import stack_resources
@@ -114,13 +116,21 @@ def stream_event_source(table_base_name: str) -> dict[str, Any]:
 def rest_api_patch(
     config: StackConfig, webhook_routes: Iterable[tuple[str, str]]
 ) -> dict[str, Any]:
-    """A known API name per jurisdiction (Chalice would call every one "clientcomm"), and the
-    stage's throttling."""
+    """A known API name per jurisdiction (Chalice would call every one "clientcomm"), the
+    stage's throttling, and the site's error page for what API Gateway answers itself."""
     name = names.api_name(config.name)
+    prefix = (
+        urlsplit(config.public_base_url).path.rstrip("/")
+        if config.public_base_url
+        else f"/{names.API_STAGE}"
+    )
     return {
         "Properties": {
             "Name": name,
-            "DefinitionBody": {"info": {"title": name}},
+            "DefinitionBody": {
+                "info": {"title": name},
+                "x-amazon-apigateway-gateway-responses": gateway_responses(prefix),
+            },
             "MethodSettings": method_settings(config.throttling, webhook_routes),
         }
     }

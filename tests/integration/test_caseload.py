@@ -27,6 +27,11 @@ def every_page(visitor, path: str) -> tuple[list[str], int]:
     return names, pages
 
 
+def listed_ids(body: str) -> list[str]:
+    """Client ids in the order listed: names repeat once other tests have added clients."""
+    return re.findall(r'class="client-name" href="/clients/([^"]+)">', body)
+
+
 def sort_key(name: str) -> tuple[str, str]:
     last, first = name.split(", ", 1)
     return (fold(last), fold(first))  # accents folded, as the caseload sorts
@@ -44,19 +49,20 @@ def test_a_case_manager_sees_only_her_own_clients_alphabetically_by_last_name(we
 
 def test_unread_first_puts_clients_with_unread_texts_on_top(web, stores):
     body = page_text(web.sign_in("kristina").get("/caseload?order=unread"))
-    by_name = {c.listed_name: c for c in stores.clients.caseload("kristina")}
+    mine = stores.unread.for_user("kristina")  # her own unread state, not anyone else's
     pinned = body.split('id="unread-heading"')[1].split('id="all-heading"')[0]
-    unread = [by_name[n].unread_count for n in listed_names(pinned)]
-    assert unread == sorted(unread, reverse=True) and unread[0] > 0 and 0 not in unread
-    assert len(unread) == sum(1 for c in by_name.values() if c.unread_count)
+    pinned_ids = listed_ids(pinned)
+    assert pinned_ids and set(pinned_ids) <= set(mine)
+    newest = [mine[i].newest_at for i in pinned_ids]
+    assert newest == sorted(newest, reverse=True)  # the newest unread text first
     everyone = listed_names(body.split('id="all-heading"')[1])  # then the list, by name
     assert everyone == sorted(everyone, key=sort_key)
 
 
 def test_most_recent_contact_first(web, stores):
     body = page_text(web.sign_in("kristina").get("/caseload?order=recent"))
-    by_name = {c.listed_name: c for c in stores.clients.caseload("kristina")}
-    times = [by_name[n].last_contact_at for n in listed_names(body)]
+    by_id = {c.client_id: c for c in stores.clients.caseload("kristina")}
+    times = [by_id[i].last_contact_at for i in listed_ids(body)]
     known = [t for t in times if t]
     assert known == sorted(known, reverse=True)
     assert times.index(None) == len(known)  # never-contacted clients come last
@@ -189,13 +195,30 @@ def test_a_stale_edit_form_is_refused_and_the_typing_is_kept(web, stores):
     )
     assert first.status_code == 303
     web.get(f"/clients/{client_id}/edit")
-    second = web.post(
-        f"/clients/{client_id}",
-        {"first_name": "Two", "last_name": "Form", "phone": phone, "version": "1"},
-    )
+    typed = {"first_name": "Two", "last_name": "Form", "phone": phone, "notes": "Typed <b>"}
+    second = web.post(f"/clients/{client_id}", {**typed, "version": "1"})
+
     assert second.status_code == 409
-    assert "Changed by someone else" in page_text(second)
+    page, raw = page_text(second), second.body.decode()
+    assert "Someone else changed" in page and "nothing was lost" in page
+    assert input_value(raw, "first_name") == "Two"  # what was typed stays in the form
+    assert "Typed &lt;b&gt;</textarea>" in raw  # escaped, kept
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td>", raw)
+    assert ("First name", "One", "Two") in rows  # theirs beside yours
+    assert ("Notes", "(empty)", "Typed &lt;b&gt;") in rows
+    assert input_value(raw, "version") == "2"  # their version: a second save is deliberate
     assert stores.clients.get(client_id).first_name == "One"
+
+    again = web.post(f"/clients/{client_id}", {**typed, "version": "2"})
+    assert again.status_code == 303
+    saved = stores.clients.get(client_id)
+    assert (saved.first_name, saved.notes, saved.version) == ("Two", "Typed <b>", 3)
+
+
+def input_value(page: str, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+    assert found, name
+    return found.group(1)
 
 
 def test_a_supervisor_moves_a_client_and_the_move_is_recorded(web, stores):

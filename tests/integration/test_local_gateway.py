@@ -103,12 +103,15 @@ def all_at_once(count: int, url: str) -> list:
         return list(pool.map(one, range(count)))
 
 
-def test_a_route_answers_json_and_an_unknown_path_gets_the_missing_token_403(gateway):
+def test_a_route_answers_json_and_an_unknown_path_gets_the_gateway_response_404(gateway):
+    """API Gateway's own 403 "Missing Authentication Token", through the stack's gateway
+    responses (infra/package/gateway_responses.py): 404, JSON for a script."""
     status, headers, body = fetch(gateway.url + "/pid")
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert json.loads(body)["pid"] != os.getpid()  # answered in a worker process
-    status, _, body = fetch(gateway.url + "/no/such/path")
-    assert status == 403 and json.loads(body) == {"message": "Missing Authentication Token"}
+    status, headers, body = fetch(gateway.url + "/no/such/path")
+    assert status == 404 and headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"message": "Missing Authentication Token"}
 
 
 def test_two_cookies_arrive_as_two_set_cookie_headers(gateway):

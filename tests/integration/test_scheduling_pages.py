@@ -237,7 +237,7 @@ def test_a_client_who_opted_out_cannot_be_scheduled_for(kristina, stack, stores,
     assert response.status_code == 400
     page = response.body.decode()
     error = re.search(r'id="schedule-body-error">([^<]*)<', page)
-    assert error and "replied STOP" in error.group(1)
+    assert error and "texted STOP, so nothing can be sent" in error.group(1)
     assert typed_in(page, "schedule-body") == "Are you coming?"
     assert stores.scheduled.pending_for_client(client_id) == []
 

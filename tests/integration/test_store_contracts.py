@@ -119,6 +119,39 @@ class OutboundStoreContract:
         cleared = clients.get(client.client_id)
         assert (cleared.delivery_problem, cleared.opted_out) == ("", True)
 
+    @pytest.mark.parametrize(
+        ("status", "code"), [("sent", None), ("undelivered", UNREACHABLE), ("failed", OPTED_OUT)]
+    )
+    def test_a_text_that_did_not_reach_the_phone_is_not_last_contact(
+        self, outbound, clients, client, started, status, code
+    ):
+        assert outbound.change_status(ref_for(started), change(status, code))
+
+        assert clients.get(client.client_id).last_contact_at is None
+
+    def test_a_delivered_text_is_last_contact_at_the_time_it_was_sent(
+        self, outbound, clients, client, started
+    ):
+        outbound.change_status(ref_for(started), change("sent"))
+        assert clients.get(client.client_id).last_contact_at is None
+
+        assert outbound.change_status(ref_for(started), change("delivered"))
+
+        assert clients.get(client.client_id).last_contact_at == started.at
+
+    def test_a_late_delivery_of_an_older_text_does_not_move_last_contact_back(
+        self, outbound, clients, client, started
+    ):
+        newer = replace(outbound_entry(client.client_id), at=started.at + timedelta(minutes=5))
+        outbound.start(newer, "digest-of-the-newer")
+        assert outbound.change_status(ref_for(newer), change("delivered"))
+
+        assert outbound.change_status(ref_for(started), change("delivered"))  # arrives late
+        assert outbound.change_status(ref_for(newer), change("read")) is True  # and again
+
+        assert clients.get(client.client_id).last_contact_at == newer.at
+        assert self.status_of(outbound, started) == "delivered"  # the status still moved
+
     def test_a_status_for_a_text_whose_client_is_gone_is_not_stored(self, outbound):
         orphan = outbound_entry(secrets.token_hex(10))
         outbound.start(orphan, "digest-of-an-orphan")
@@ -137,7 +170,7 @@ class OutboundStoreContract:
         sent = outbound.first_attempt(started.entry_id).entry
         assert (sent.status, sent.sid, sent.segments) == ("queued", sid, 2)
         assert outbound.find_sid(sid) == SidRecord(ref, None, None)
-        assert clients.get(client.client_id).last_contact_at is not None
+        assert clients.get(client.client_id).last_contact_at is None  # not delivered yet
 
     def test_a_send_recorded_after_a_callback_keeps_the_callbacks_status(self, outbound, started):
         ref, sid = ref_for(started), new_sid()

@@ -234,10 +234,10 @@ def test_sending_to_a_number_twilio_says_opted_out_marks_the_client(kristina, st
     stella = next(c for c in stores.clients.caseload("kristina") if c.phone == OPTED_OUT_NUMBER)
     response = send(kristina, stella.client_id, "Are you there?")
     assert response.status_code == 409
-    assert "replied STOP" in page_text(response)
+    assert "texted STOP" in page_text(response)
     assert stores.clients.get(stella.client_id).opted_out
     again = send(kristina, stella.client_id, "Again")
-    assert again.status_code == 409 and "texts to them are blocked" in page_text(again)
+    assert again.status_code == 409 and "nothing can be sent" in page_text(again)
 
 
 def test_the_stop_story(kristina, stack, stores):
@@ -249,7 +249,7 @@ def test_the_stop_story(kristina, stack, stores):
     assert "Opted out" in page_text(kristina.get("/caseload?q=Story"))
     refused = send(kristina, client_id, "Please answer")
     assert refused.status_code == 409
-    assert "replied STOP" in page_text(refused)
+    assert "texted STOP" in page_text(refused)
     assert [
         m["body"] for m in stack.twilio.messages(to=phone) if m["direction"] == "outbound-api"
     ] == []  # nothing reached the phone
@@ -324,7 +324,9 @@ def test_a_new_client_can_be_made_from_an_unclaimed_number(kristina, stack, stor
     assert f'value="{stranger}"' in form
     made = kristina.post("/clients", {"first_name": "New", "last_name": "Here", "phone": stranger})
     client_id = made.headers["Location"].split("/")[2].split("?")[0]
-    assert [e.body for e in stores.conversations.newest(client_id)[0]] == ["new here"]
+    entries = stores.conversations.newest(client_id)[0]
+    assert [e.body for e in entries if e.kind == "text"] == ["new here"]
+    assert [e.details["reason"] for e in entries if e.kind == "system"] == ["auto_reply"]
 
 
 def test_exports_carry_every_entry_and_are_audited(kristina, stack, stores):

@@ -90,7 +90,11 @@ def test_an_unclaimed_text_is_not_reported_stored_when_the_write_failed(http, st
     assert stores.unclaimed.get("probation", stranger) is None
     answer = text_from(http, stranger, sid)
     assert answer.status_code == 200 and "<Message>" in answer.body.decode()  # the auto-reply
-    assert [t.sid for t in stores.unclaimed.texts("probation", stranger)] == [sid]
+    waiting = stores.unclaimed.texts("probation", stranger)
+    assert [(t.kind, t.sid or t.details["in_reply_to"]) for t in waiting] == [
+        ("text", sid),
+        ("system", sid),  # the auto-reply, written with the text
+    ]
 
 
 def test_a_status_callback_that_could_not_be_stored_answers_503_and_lands_on_retry(

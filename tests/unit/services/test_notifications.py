@@ -49,7 +49,7 @@ def texts_arrive(inbound: FakeInboundStore, client: Client, count: int = 1) -> N
             "received",
             sid=sid,
         )
-        assert inbound.store_inbound(client, entry, InboundChange())
+        assert inbound.store_inbound(client, entry, InboundChange()).stored
 
 
 def test_one_mail_per_opted_in_person_sums_their_clients_unread(new_client, clients, inbound, mail):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +12,7 @@ from chalicelib.domain.conversation import ConversationEntry, EntryKind
 from chalicelib.domain.errors import NotStored
 from chalicelib.domain.jurisdiction import Jurisdiction
 from chalicelib.domain.sentiment import KEEP
-from chalicelib.services.receiving import InboundText, Received, new_entry, receive_text
+from chalicelib.services.receiving import InboundText, Received, receive_text
 from chalicelib.store.write_failures import Cause, WriteNotStored
 from tests.fakes import FakeClientStore, FakeInboundStore, new_sid
 
@@ -180,24 +181,116 @@ def test_an_unknown_number_is_unclaimed_and_only_its_first_text_gets_the_auto_re
     assert inbound.entries == []
 
 
-def test_a_retry_of_an_unclaimed_text_stores_nothing_twice(receive, unclaimed):
+def test_a_retry_of_an_unclaimed_text_stores_nothing_twice_and_answers_the_same(receive, unclaimed):
     text = text_from("+13035550199")
 
     first, retry = receive(text), receive(text)
 
     assert (first.outcome, retry.outcome) == ("unclaimed", "duplicate")
-    assert retry.reply is None
-    assert [e.sid for e in unclaimed.texts("probation", "+13035550199")] == [text.sid]
+    assert retry.reply == first.reply == AUTO_REPLY_EN  # the first answer may have been lost
+    waiting = unclaimed.texts("probation", "+13035550199")
+    assert [(e.kind, e.sid or e.details["in_reply_to"]) for e in waiting] == [
+        (EntryKind.TEXT, text.sid),
+        (EntryKind.SYSTEM, text.sid),
+    ]
 
 
-def test_a_retried_first_text_still_gets_the_auto_reply_if_no_try_claimed_it(receive, unclaimed):
-    text = text_from("+13035550199")
-    unclaimed.record("probation", new_entry(text))  # stored, then the Lambda died
+def test_the_auto_reply_is_kept_with_the_unclaimed_thread_as_an_automatic_reply(receive, unclaimed):
+    receive(text_from("+13035550199", "who is this"))
+    receive(text_from("+13035550199", "hello?"))
+
+    waiting = unclaimed.texts("probation", "+13035550199")
+    [reply] = [e for e in waiting if e.kind is EntryKind.SYSTEM]
+    assert reply.body == AUTO_REPLY_EN and reply.details["sent_by"] == "clientcomm"
+    assert reply.automatic == "Automatic reply by ClientComm (auto-reply to an unknown number)"
+    assert waiting.index(reply) == 1  # right after the text it answered
+
+
+def test_a_replayed_unclaimed_text_offers_no_auto_reply_so_a_live_one_still_gets_it(
+    receive, unclaimed
+):
+    kept = text_from("+13035550199", received_at=datetime.now(UTC) - timedelta(minutes=30))
+
+    assert receive(kept) == Received("unclaimed", None)
+    assert receive(text_from("+13035550199")) == Received("unclaimed", AUTO_REPLY_EN)
+
+
+def test_stop_from_an_unknown_number_gets_no_auto_reply_only_twilios_confirmation(
+    receive, unclaimed
+):
+    assert receive(text_from("+13035550199", "STOP")) == Received("unclaimed", None)
+
+    waiting = unclaimed.texts("probation", "+13035550199")
+    assert [e.details.get("reason") for e in waiting] == [None, "opt_out_confirmation"]
+    later = receive(text_from("+13035550199", "START"))
+    assert later.reply == AUTO_REPLY_EN  # the number's auto-reply was not used up
+    reasons = [e.details.get("reason") for e in unclaimed.texts("probation", "+13035550199")]
+    assert reasons[-2:] == ["opt_in_confirmation", "auto_reply"]
+
+
+def system_texts_of(inbound: FakeInboundStore, client_id: str) -> list[tuple[str, str, str]]:
+    return [
+        (e.details["reason"], e.details["sent_by"], e.body)
+        for e in inbound.conversation(client_id)
+        if e.kind is EntryKind.SYSTEM
+    ]
+
+
+def test_help_is_recorded_with_the_exact_words_and_twilios_own_reply(receive, new_client, inbound):
+    client = new_client()
+    text = text_from(client.phone, "HELP")
 
     received = receive(text)
 
-    assert received == Received("duplicate", AUTO_REPLY_EN)
-    assert len(unclaimed.texts("probation", "+13035550199")) == 1
+    assert received.reply == HELP_EN
+    [(reason, sender, body), twilio] = system_texts_of(inbound, client.client_id)
+    assert (reason, sender, body) == ("help", "clientcomm", HELP_EN)
+    assert twilio[:2] == ("twilio_help", "twilio")
+    ours = next(e for e in inbound.conversation(client.client_id) if e.kind is EntryKind.SYSTEM)
+    assert ours.details["in_reply_to"] == text.sid
+    assert ours.at > texts_of(inbound, client.client_id)[0].at
+
+
+def test_ayuda_is_answered_by_us_alone(receive, new_client, inbound):
+    client = new_client(language="es")
+
+    assert receive(text_from(client.phone, "Ayuda")).reply == HELP_ES
+    assert system_texts_of(inbound, client.client_id) == [("help", "clientcomm", HELP_ES)]
+
+
+def test_stop_and_start_record_that_twilio_confirmed_in_its_own_words(receive, new_client, inbound):
+    client = new_client()
+
+    assert receive(text_from(client.phone, "STOP")).reply is None
+    assert receive(text_from(client.phone, "start")).reply is None
+
+    recorded = system_texts_of(inbound, client.client_id)
+    assert [(r, s) for r, s, _ in recorded] == [
+        ("opt_out_confirmation", "twilio"),
+        ("opt_in_confirmation", "twilio"),
+    ]
+    assert "Twilio" in recorded[0][2] and "own words" in recorded[0][2]
+
+
+def test_a_retried_help_text_is_answered_again_and_recorded_once(receive, new_client, inbound):
+    client = new_client()
+    text = text_from(client.phone, "help")
+
+    first, retry = receive(text), receive(text)
+
+    assert first.reply == retry.reply == HELP_EN and retry.outcome == "duplicate"
+    assert [r for r, _, _ in system_texts_of(inbound, client.client_id)] == [
+        "help",
+        "twilio_help",
+    ]
+
+
+def test_a_replayed_help_text_records_no_reply_from_us(receive, new_client, inbound):
+    client = new_client()
+    kept = text_from(client.phone, "HELP", received_at=datetime.now(UTC) - timedelta(hours=1))
+
+    assert receive(kept).reply is None
+    assert [r for r, _, _ in system_texts_of(inbound, client.client_id)] == ["twilio_help"]
 
 
 def test_a_clients_number_texting_another_departments_number_is_unclaimed_there(
@@ -249,7 +342,7 @@ def test_a_text_that_could_not_be_stored_raises_not_stored_for_twilio_to_retry(
     jurisdiction: Jurisdiction, new_client, clients: FakeClientStore, unclaimed
 ):
     class FailingInbound(FakeInboundStore):
-        def store_inbound(self, client, entry, change, markers=(), readers=()) -> bool:
+        def store_inbound(self, client, entry, change, markers=(), readers=()):
             raise WriteNotStored(f"inbound text {entry.sid}", Cause.THROTTLED)
 
     client = new_client()

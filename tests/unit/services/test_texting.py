@@ -54,7 +54,7 @@ def test_a_text_goes_once_from_the_department_number_to_the_clients_number(
     stored = outbound.first_attempt(draft_id).entry
     assert (stored.status, stored.sid, stored.segments) == ("queued", request.sid, 1)
     assert outbound.find_sid(request.sid).ref == outbound.locate(draft_id)
-    assert clients.get(client.client_id).last_contact_at is not None
+    assert clients.get(client.client_id).last_contact_at is None  # until it is delivered
 
 
 def test_a_repeated_id_after_a_send_returns_the_first_text_and_sends_nothing(
@@ -155,7 +155,7 @@ def test_the_same_id_for_another_client_is_refused(send, new_client, gateway):
 def test_an_opted_out_client_is_refused_without_calling_twilio(send, new_client, gateway, outbound):
     client = new_client(opted_out=True)
 
-    with pytest.raises(SendRefused, match="replied STOP"):
+    with pytest.raises(SendRefused, match="texted STOP, so nothing can be sent"):
         send(client.client_id)
     assert gateway.requests == [] and outbound.entries == {}
 

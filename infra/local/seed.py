@@ -144,7 +144,7 @@ def create_clients(
     clients: ClientStore,
     conversations: ConversationStore,
     now: datetime | None = None,
-    unread: UnreadStore | None = None,
+    unread_state: UnreadStore | None = None,
 ) -> int:
     """Demo clients, a third with history; unread texts are unread for the case manager and
     the department's supervisor, each on their own."""
@@ -193,14 +193,14 @@ def create_clients(
                         author_id="" if direction is Direction.INBOUND else demo.username,
                     )
                 )
-            if unread is not None and client.unread_count:
+            if unread_state is not None and client.unread_count:
                 supervisors = [
                     u.username
                     for u in DEMO_USERS
                     if u.department == demo.department and u.role is Role.SUPERVISOR
                 ]
                 for reader in (demo.username, *supervisors):
-                    unread.put(
+                    unread_state.put(
                         reader,
                         client.client_id,
                         demo.department,

@@ -211,7 +211,7 @@ class LocalStack:
         stores = bootstrap.stores()
         seed.create_staff(self.resources.user_pool_id, REGION, stores.users)
         self.client_count = seed.create_clients(
-            stores.clients, stores.conversations, unread=stores.unread
+            stores.clients, stores.conversations, unread_state=stores.unread
         )
         seed.create_appointments(
             stores.clients, stores.appointments, stores.department_texts, get_jurisdiction()

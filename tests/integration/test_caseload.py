@@ -83,7 +83,8 @@ def test_a_supervisor_sees_the_whole_department_with_case_managers(web, stores):
     body = page_text(dana.get("/caseload"))
     department = stores.clients.department("probation")
     names, pages = every_page(dana, "/caseload")
-    assert len(names) == len(set(names)) == len(department) >= 58 and pages == 2
+    # every client once (names may repeat: other tests add clients), 50 to a page
+    assert len(names) == len(department) >= 58 and pages == -(-len(department) // 50)
     assert names == sorted(names, key=sort_key)
     assert "Kristina Alvarez" in body and "Marcus Lee" in body
     assert not any(c.department_id != "probation" for c in department)

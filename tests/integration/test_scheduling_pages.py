@@ -73,10 +73,17 @@ def typed_in(page: str, field_id: str) -> str:
 
 
 def caseload_row(visitor, client_id: str) -> str:
-    page = visitor.get("/caseload").body.decode()
-    rows = [row for row in page.split("<li") if f'/clients/{client_id}"' in row]
-    assert len(rows) == 1
-    return rows[0]
+    """The client's row, on whichever page of the caseload it is."""
+    path = "/caseload"
+    while path:
+        page = visitor.get(path).body.decode()
+        rows = [row for row in page.split("<li") if f'/clients/{client_id}"' in row]
+        if rows:
+            assert len(rows) == 1
+            return rows[0]
+        found = re.search(r'href="([^"]+)" rel="next"', page)
+        path = html.unescape(found.group(1)) if found else ""
+    raise AssertionError(f"{client_id} is on no page of the caseload")
 
 
 def a_time_the_clocks_skip(zone) -> tuple[str, str] | None:

@@ -148,4 +148,11 @@ def test_inbound_transactions_update_no_item_shared_by_other_clients(http, store
         if "Update" in item
     ]
     assert len(seen.passed) == 3
-    assert len(updated) == len(set(updated)) == 3  # one client item each, no shared item
+    # each text updates its own client and its readers' unread items for that client: no
+    # item is shared with another client's texts
+    assert len(updated) == len(set(updated))
+    own = {c.client_id for c in clients}
+    for call in seen.passed:
+        keys = [item["Update"]["Key"] for item in call["TransactItems"] if "Update" in item]
+        assert len({key["client_id"]["S"] for key in keys}) == 1
+        assert {key["client_id"]["S"] for key in keys} <= own

@@ -298,10 +298,11 @@
     socket.addEventListener("open", function () {
       socketTries = 0;
       stopFallbackPoll();
-      if (everConnected) {  // back after a drop: catch up once on what was missed
-        document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
-        checkActivity(false);
-      }
+      // Catch up once on what happened while there was no socket: after a drop, and on the
+      // first connect too (the page was rendered a moment before its socket opened, and a
+      // change in between, such as a status right after a send, would otherwise be missed).
+      document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
+      if (everConnected) { checkActivity(false); }
       everConnected = true;
     });
     socket.addEventListener("message", function (event) {

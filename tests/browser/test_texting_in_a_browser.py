@@ -79,7 +79,7 @@ def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
     michael.get_by_role("button", name="Send").click()
 
     reply = kristina.locator(".text-inbound").filter(has_text="Yes I will be there")
-    expect(reply).to_be_visible(timeout=15_000)  # the page polls; no reload
+    expect(reply).to_be_visible(timeout=15_000)  # pushed to the open page; no reload
     expect(reply).to_contain_text("Tone: positive")
     expect(kristina.locator(".text-outbound .status").last).to_have_text(
         "delivered", timeout=15_000

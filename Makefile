@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/cold_start.py
 	$(PY) bench/dynamodb_calls.py
 	$(PY) bench/conversation_page.py
+	$(PY) bench/live_updates.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,213 @@
+"""Phone first, measured in a real browser at 375 x 844: a one-row header, at least eight
+clients on one screen, a conversation that opens at its newest text with the reply box in
+view and follows texts as they are pushed, "Load older" that keeps what it loaded; and at
+1280 px the conversation beside the client's details. Every state passes axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_live_in_a_browser import socket_open, text_from
+from tests.browser.test_texting_in_a_browser import new_client, signed_in_page
+from tests.helpers import fresh_phone
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 375, "height": 844}
+HEADER_GOAL_PX = 64  # the issue measured 216 of 844 px before
+LONG = 35  # more than one page of the conversation (30)
+
+
+@pytest.fixture()
+def contexts():
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def on_a_phone(browser, base_url, contexts, username: str = "kristina") -> Page:
+    page = signed_in_page(browser, base_url, username, contexts, PHONE["width"])
+    page.set_viewport_size(PHONE)
+    return page
+
+
+def fully_in_view(page: Page, selector: str) -> bool:
+    """The element's whole box is inside the viewport (not merely in the DOM)."""
+    return page.locator(selector).evaluate(
+        """el => { const r = el.getBoundingClientRect();
+                   return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    )
+
+
+def newest_above_the_reply_box(page: Page) -> bool:
+    """The newest text is on screen and not hidden under the docked reply box."""
+    return page.evaluate(
+        """() => { const n = document.querySelector('#conversation #newest');
+                   const dock = document.querySelector('.reply-dock').getBoundingClientRect();
+                   const r = n.getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= dock.top + 1; }"""
+    )
+
+
+def client_with_texts(page: Page, stack, last: str, count: int = LONG) -> tuple[str, str]:
+    phone = fresh_phone()
+    client_id = new_client(page, "Pia", last, phone)
+    for n in range(1, count + 1):
+        text_from(stack, phone, f"Text number {n} from Pia")
+    return client_id, phone
+
+
+def test_the_header_is_one_row_and_every_link_is_reached_from_the_keyboard(
+    browser, base_url, check_a11y, contexts
+):
+    dana = on_a_phone(browser, base_url, contexts, "dana")  # a supervisor has the most links
+    height = dana.locator(".site-header").evaluate("el => el.getBoundingClientRect().height")
+    print(f"header height at 375x844: {height:.0f} px (goal <= {HEADER_GOAL_PX})")
+    assert height <= HEADER_GOAL_PX
+    assert dana.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    dana.keyboard.press("Tab")  # the skip link
+    expect(dana.get_by_role("link", name="Skip to main content")).to_be_focused()
+    names = []
+    for _ in range(12):
+        dana.keyboard.press("Tab")
+        focused = dana.evaluate(
+            """() => { const el = document.activeElement;
+                       if (!el.closest('.site-header')) return null;
+                       const r = el.getBoundingClientRect();
+                       return [el.textContent.trim(), r.left >= 0 && r.right <= innerWidth]; }"""
+        )
+        if focused is None:
+            break
+        names.append(focused[0])
+        assert focused[1], f"{focused} focused but off screen"
+    for link in ("Caseload", "Unclaimed", "Scheduled", "Court dates", "Settings", "Sign out"):
+        assert any(name.startswith(link) for name in names), (link, names)
+    check_a11y(dana)
+
+
+def test_the_caseload_shows_at_least_eight_clients_on_a_phone_screen(
+    browser, base_url, check_a11y, contexts
+):
+    kristina = on_a_phone(browser, base_url, contexts)
+    kristina.goto("/caseload")
+    in_view = kristina.locator("#caseload [data-client]").evaluate_all(
+        """rows => rows.filter(r => {
+             const b = r.getBoundingClientRect();
+             return b.top >= 0 && b.bottom <= window.innerHeight; }).length"""
+    )
+    print(f"client rows wholly on the first screen at 375x844: {in_view}")
+    assert in_view >= 8
+    expect(kristina.get_by_label("Order")).to_be_hidden()  # folded: no filter in use
+    check_a11y(kristina)
+    kristina.get_by_text("Sort and filter").click()
+    expect(kristina.get_by_label("Order")).to_be_visible()
+    check_a11y(kristina)
+
+    kristina.locator("#caseload [data-client] .client-name").first.press("Enter")
+    expect(kristina.locator(".client-title h1")).to_be_visible()
+
+
+def test_a_conversation_opens_at_its_newest_text_and_follows_pushed_texts(
+    browser, base_url, stack, check_a11y, contexts
+):
+    kristina = on_a_phone(browser, base_url, contexts)
+    client_id, phone = client_with_texts(kristina, stack, "Follows")
+    kristina.goto(f"/clients/{client_id}")
+    socket_open(kristina)
+    expect(kristina.locator("#newest")).to_contain_text(f"Text number {LONG} from Pia")
+    assert newest_above_the_reply_box(kristina)
+    assert fully_in_view(kristina, "#body")
+    assert fully_in_view(kristina, ".reply-dock button[type=submit]")
+    check_a11y(kristina)
+
+    text_from(stack, phone, "Pushed while at the bottom")
+    expect(kristina.locator("#newest")).to_contain_text("Pushed while at the bottom")
+    kristina.wait_for_function(
+        "() => { const r = document.querySelector('#newest').getBoundingClientRect();"
+        " return r.bottom <= document.querySelector('.reply-dock')"
+        ".getBoundingClientRect().top + 1 && r.top >= 0; }",
+        timeout=3000,
+    )
+    expect(kristina.locator("#new-messages")).to_have_count(0)
+
+    kristina.evaluate("window.scrollTo(0, 0)")  # reading older texts
+    text_from(stack, phone, "Pushed while scrolled up")
+    pill = kristina.get_by_role("button", name="New messages ↓")
+    expect(pill).to_be_visible(timeout=3000)
+    assert not fully_in_view(kristina, "#newest")
+    assert fully_in_view(kristina, "#new-messages")
+    check_a11y(kristina)
+    pill.click()
+    expect(pill).to_be_hidden()
+    kristina.wait_for_function(
+        "() => document.querySelector('#newest').getBoundingClientRect().bottom"
+        " <= window.innerHeight",
+        timeout=3000,
+    )
+
+
+def test_load_older_keeps_what_it_loaded_when_a_new_text_arrives(
+    browser, base_url, stack, check_a11y, contexts
+):
+    kristina = on_a_phone(browser, base_url, contexts)
+    client_id, phone = client_with_texts(kristina, stack, "Older")
+    kristina.goto(f"/clients/{client_id}")
+    socket_open(kristina)
+    texts = kristina.locator("ol.conversation").first.locator(".text")
+    expect(texts).to_have_count(30)
+    expect(texts.first).to_contain_text("Text number 6 from")
+
+    kristina.get_by_role("link", name="Load older messages").click()
+    expect(texts).to_have_count(LONG)
+    expect(texts.first).to_contain_text("Text number 1 from")
+    expect(kristina.get_by_role("link", name="Load older messages")).to_have_count(0)
+    expect(kristina.locator("#older-status")).to_have_text(re.compile(r"^5 older messages"))
+    assert kristina.url.endswith(f"/clients/{client_id}")  # no reload
+    check_a11y(kristina)
+
+    text_from(stack, phone, "Arrived after loading older")
+    expect(texts).to_have_count(LONG + 1)
+    expect(texts.first).to_contain_text("Text number 1 from")
+    expect(texts.last).to_contain_text("Arrived after loading older")
+    assert kristina.locator("#newest").count() == 1
+    check_a11y(kristina)
+
+
+def test_load_older_without_javascript_opens_the_older_page(browser, base_url, stack, contexts):
+    kristina = on_a_phone(browser, base_url, contexts)
+    client_id, _ = client_with_texts(kristina, stack, "Nojs")
+    plain = browser.new_context(base_url=base_url, viewport=PHONE, java_script_enabled=False)
+    contexts.append(plain)
+    plain.add_cookies(kristina.context.cookies())
+    page = plain.new_page()
+    page.goto(f"/clients/{client_id}")
+    page.get_by_role("link", name="Load older messages").click()
+    expect(page).to_have_url(re.compile(r"\?before="))
+    texts = page.locator("ol.conversation").first.locator(".text")
+    expect(texts).to_have_count(LONG - 30)
+    expect(texts.first).to_contain_text("Text number 1 from")
+    expect(page.get_by_role("link", name="Back to the newest messages")).to_be_visible()
+    expect(page.locator("#newest")).to_have_count(0)  # an older page has no "newest"
+
+
+def test_a_wide_screen_shows_the_conversation_beside_the_clients_details(
+    browser, base_url, stack, check_a11y, contexts
+):
+    kristina = signed_in_page(browser, base_url, "kristina", contexts, 1280)
+    client_id, _ = client_with_texts(kristina, stack, "Wide", count=12)
+    kristina.goto(f"/clients/{client_id}")
+    main = kristina.locator(".client-main").bounding_box()
+    side = kristina.locator(".client-side").bounding_box()
+    assert main and side
+    assert side["x"] >= main["x"] + main["width"], "details in a column to the right"
+    assert kristina.evaluate(
+        "document.querySelector('.client-side').getBoundingClientRect().top < innerHeight"
+    ), "the details are on screen beside the conversation"
+    assert newest_above_the_reply_box(kristina)
+    assert fully_in_view(kristina, "#body")
+    expect(kristina.get_by_role("heading", name="About Pia")).to_be_visible()
+    check_a11y(kristina)

@@ -61,7 +61,7 @@ def test_kristina_signs_in_adds_a_client_and_signs_out(sized_page, check_a11y):
     check_a11y(page)
 
     page.get_by_role("link", name="Caseload", exact=True).click()
-    page.get_by_label("Search by name or number").fill(f"browser{size}")
+    page.get_by_label("Search by name, phone or id number").fill(f"browser{size}")
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".client-name")).to_have_text([f"Tester, Browser{size}"])
     check_a11y(page)

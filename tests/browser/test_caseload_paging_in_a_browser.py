@@ -1,8 +1,8 @@
 """A caseload of any size in a real browser, at desktop width and at a phone's 375 px: it
 comes in pages (Next page, First page), a search finds "Tran, Michael" and the last four
 digits of a number, and a client is retired and reactivated from their page. Every state
-passes axe. The case managers here are made for this file, so the shared demo caseloads
-(Kristina's is used by other tests) are never changed."""
+passes axe. The case managers here are made for this file, in Pretrial, so the shared demo
+caseloads and the Probation department other tests count are never changed."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.integration.session_tools import PASSWORD, new_staff
 
 pytestmark = pytest.mark.browser
+DEPARTMENT = "pretrial"
 WIDTHS = [1280, 375]
 FILLERS = 60  # with the two named clients: a page of 50 and a page of 12
 
@@ -37,7 +38,7 @@ def add_clients(stores, owner, people: list[tuple[str, str, str]]) -> list:
 
     return [
         stores.clients.add(
-            Client(secrets.token_hex(10), "probation", owner.user_id, first, last, phone)
+            Client(secrets.token_hex(10), DEPARTMENT, owner.user_id, first, last, phone)
         )
         for first, last, phone in people
     ]
@@ -49,7 +50,7 @@ def long_caseload(stack):
     from chalicelib import bootstrap
 
     stores = bootstrap.stores()
-    owner = new_staff(stack, stores)
+    owner = new_staff(stack, stores, department=DEPARTMENT)
     people = [("Michael", "Tran", listed(0)), ("José", "Peña", listed(42))]
     spare = [n for n in range(1, 100) if n != 42]
     people += [(f"Person{n:02d}", "Paging", listed(spare[n])) for n in range(FILLERS)]
@@ -138,7 +139,7 @@ def test_a_search_finds_a_client_by_name_and_by_the_last_four_digits(
 def test_a_client_is_retired_and_reactivated_from_their_page(
     browser, base_url, stack, stores, check_a11y, contexts, width
 ):
-    owner = new_staff(stack, stores)
+    owner = new_staff(stack, stores, department=DEPARTMENT)
     phone = listed(90 + WIDTHS.index(width))
     (client,) = add_clients(stores, owner, [("Rhea", f"Retiring{width}", phone)])
     page = signed_in(browser, base_url, contexts, owner.user_id, width)

@@ -127,6 +127,7 @@
           return document.importNode(n, true);
         });
         region.replaceChildren.apply(region, nodes);
+        markOpenClient();
       });
   }
 
@@ -239,6 +240,7 @@
     // A client may be listed twice (pinned under "Unread texts" and in the list by name).
     document.querySelectorAll('#caseload [data-client="' + message.client_id + '"]')
       .forEach(function (old) { old.replaceWith(fromHtml(message.html)); });
+    markOpenClient();
     if ("blocked_reason" in message) { applySendState(message); }
   }
 
@@ -537,12 +539,66 @@
 
   // Chrome leaves a half-visible link where it is when it takes focus: show all of it.
   function revealFocusedInStrip(event) {
-    if (event.target.closest(".header-strip")) {
+    if (event.target.closest && event.target.closest(".header-strip")) {
       event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
   }
 
+  // --- Wide screens: the caseload beside the open conversation (an inbox) ---------------
+  // Loaded only where it is shown; it becomes the page's #caseload region, so pushed rows,
+  // and the refetch after the socket returns, keep it fresh as on the caseload page.
+  var WIDE = "(min-width: 64em)";
+
+  function markOpenClient() {
+    var inbox = document.querySelector(".inbox[data-open-client]");
+    if (!inbox) { return; }
+    var open = inbox.getAttribute("data-open-client");
+    inbox.querySelectorAll("[data-client]").forEach(function (row) {
+      var link = row.querySelector(".client-name");
+      var here = row.getAttribute("data-client") === open;
+      row.classList.toggle("is-open", here);
+      if (link && here) { link.setAttribute("aria-current", "page"); }
+      else if (link) { link.removeAttribute("aria-current"); }
+    });
+  }
+
+  function openInbox() {
+    var inbox = document.querySelector(".inbox[data-inbox-src]");
+    if (!inbox || document.getElementById("caseload") || !window.matchMedia ||
+        !window.matchMedia(WIDE).matches) { return; }
+    var src = inbox.getAttribute("data-inbox-src");
+    fetch(src, { credentials: "same-origin", headers: backgroundHeaders("text/html") })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var region = document.createElement("div");
+        region.id = "caseload";
+        region.setAttribute("data-live-src", src);
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        region.append.apply(region, Array.prototype.map.call(doc.body.childNodes, function (n) {
+          return document.importNode(n, true);
+        }));
+        var all = document.createElement("p");
+        var link = document.createElement("a");
+        all.className = "inbox-all";
+        link.href = src.split("/live")[0];
+        link.textContent = "Whole caseload, search and filters";
+        all.append(link);
+        inbox.replaceChildren(region, all);
+        inbox.hidden = false;
+        inbox.closest(".client-layout").classList.add("has-inbox");
+        markOpenClient();
+        var open = inbox.querySelector(".is-open");  // scroll the pane alone, not the page
+        if (open) {
+          inbox.scrollTop += open.getBoundingClientRect().top -
+            inbox.getBoundingClientRect().top - inbox.clientHeight / 3;
+        }
+      })
+      .catch(function () { /* the page works without the list */ });
+  }
+
   function setupPhoneFirst() {
+    openInbox();
     foldOnNarrowScreens();
     document.addEventListener("focusin", revealFocusedInStrip);
     measureReplyDock();

@@ -1,7 +1,8 @@
 """Phone first, measured in a real browser at 375 x 844: a one-row header, at least eight
 clients on one screen, a conversation that opens at its newest text with the reply box in
-view and follows texts as they are pushed, "Load older" that keeps what it loaded; and at
-1280 px the conversation beside the client's details. Every state passes axe."""
+view and follows texts as they are pushed, "Load older" that keeps what it loaded; and on a
+wide screen the caseload beside the open conversation (an inbox), with the client's details
+beside them from 1440 px. Every state passes axe."""
 
 from __future__ import annotations
 
@@ -217,20 +218,51 @@ def test_load_older_without_javascript_opens_the_older_page(browser, base_url, s
     expect(page.locator("#newest")).to_have_count(0)  # an older page has no "newest"
 
 
-def test_a_wide_screen_shows_the_conversation_beside_the_clients_details(
+def test_a_wide_screen_shows_the_caseload_beside_the_open_conversation(
     browser, base_url, stack, check_a11y, contexts
 ):
     kristina = signed_in_page(browser, base_url, "kristina", contexts, 1280)
+    other_phone = fresh_phone()
+    new_client(kristina, "Bo", "Aardvark", other_phone)  # first by name: on the first page
     client_id, _ = client_with_texts(kristina, stack, "Wide", count=12)
     kristina.goto(f"/clients/{client_id}")
+    socket_open(kristina)
+    inbox = kristina.get_by_role("navigation", name="Caseload beside the conversation")
+    expect(inbox.locator('[aria-current="page"]')).to_have_text("Wide, Pia")
+    pane = inbox.bounding_box()
     main = kristina.locator(".client-main").bounding_box()
-    side = kristina.locator(".client-side").bounding_box()
-    assert main and side
-    assert side["x"] >= main["x"] + main["width"], "details in a column to the right"
-    assert kristina.evaluate(
-        "document.querySelector('.client-side').getBoundingClientRect().top < innerHeight"
-    ), "the details are on screen beside the conversation"
+    assert pane and main and pane["x"] + pane["width"] <= main["x"], "the list on the left"
     assert newest_above_the_reply_box(kristina)
     assert fully_in_view(kristina, "#body")
-    expect(kristina.get_by_role("heading", name="About Pia")).to_be_visible()
     check_a11y(kristina)
+
+    text_from(stack, other_phone, "Another client writes")  # its row in the list changes
+    expect(inbox.locator(".client-row").filter(has_text="Aardvark, Bo").first).to_contain_text(
+        "1 unread", timeout=3000
+    )
+    expect(inbox.locator('[aria-current="page"]')).to_have_text("Wide, Pia")
+
+    kristina.set_viewport_size({"width": 1600, "height": 900})
+    kristina.reload()
+    side = kristina.locator(".client-side").bounding_box()
+    main = kristina.locator(".client-main").bounding_box()
+    assert side and main and side["x"] >= main["x"] + main["width"], "details on the right"
+    expect(kristina.get_by_role("heading", name="About Pia")).to_be_in_viewport()
+    check_a11y(kristina)
+
+    inbox.get_by_role("link", name="Aardvark, Bo").first.click()
+    expect(kristina.get_by_role("heading", name="Bo Aardvark", level=1)).to_be_visible()
+    expect(kristina.locator("#newest")).to_contain_text("Another client writes")
+
+
+def test_a_phone_never_loads_the_caseload_beside_the_conversation(
+    browser, base_url, stack, contexts
+):
+    kristina = on_a_phone(browser, base_url, contexts)
+    client_id, _ = client_with_texts(kristina, stack, "Narrow", count=2)
+    asked: list[str] = []
+    kristina.on("request", lambda r: asked.append(r.url))
+    kristina.goto(f"/clients/{client_id}")
+    socket_open(kristina)
+    assert not [url for url in asked if "/caseload/live" in url]
+    expect(kristina.locator(".inbox")).to_be_hidden()

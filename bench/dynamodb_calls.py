@@ -75,7 +75,8 @@ def run(stack) -> None:
 
         with counting() as caseload:
             page = visitor.get("/caseload")
-        assert page.status_code == 200 and page.body.count(b'class="client-name"') == 50  # a page
+        listed = page.body.count(b'class="client-name"')
+        assert page.status_code == 200 and listed == 50  # the first page of 110
 
         params = {
             "MessageSid": "SM" + secrets.token_hex(16),
@@ -106,6 +107,13 @@ def run(stack) -> None:
 
         with counting() as poll:
             visitor.get("/api/activity")
+
+        add_history(stores, michael, 35)  # more than a page: the page offers older texts
+        body = visitor.get(f"/clients/{michael.client_id}").body.decode()
+        older = re.search(r'data-older-src="([^"]+)"', body).group(1).replace("&amp;", "&")
+        with counting() as load_older:
+            fragment = visitor.get(older)
+        assert fragment.status_code == 200 and b"Bench history 00" in fragment.body
 
         stranger = "+12065550199"
         signed_webhook(
@@ -141,9 +149,31 @@ def run(stack) -> None:
     unread = 1  # the person's own unread items (Query), for badges and the unread pin
     report("caseload page, first 50 of 110", caseload, session + 1 + nav + unread)
     report("live-update poll, nothing changed", poll, session + 1)
+    report('"Load older" texts (fragment)', load_older, session + 2)
     report("unclaimed number page, name search", unclaimed_page, session + 3 + nav)
     report("reply to an unclaimed number", reply, session + 3)
     report('"Y" after a reminder (webhook)', confirm, 6)
+
+
+def add_history(stores, client, count: int) -> None:
+    """Older texts, a minute apart, ending a day ago (set up, not measured)."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+
+    start = datetime.now(UTC) - timedelta(days=1, minutes=count)
+    for i in range(count):
+        stores.conversations.add(
+            ConversationEntry(
+                client.client_id,
+                secrets.token_hex(16),
+                start + timedelta(minutes=i),
+                EntryKind.TEXT,
+                body=f"Bench history {i:02d}",
+                direction=Direction.INBOUND,
+                phone=client.phone,
+            )
+        )
 
 
 def remind(stores, client) -> str:

@@ -66,19 +66,25 @@ def client_page(client_id: str) -> Response:
 @bp.route("/clients/{client_id}/live", methods=["GET"])
 @guarded
 def live_conversation(client_id: str) -> Response:
-    """The conversation list alone, for the page's live refresh (not a new audited view)."""
+    """The conversation list alone, for the page's live refresh (not a new audited view).
+    With ``?before=`` it is the page of older texts "Load older" adds above those shown;
+    that page leaves out the scheduled texts, which the page already lists."""
     visit = signed_in(bp.current_request, background=True)
     stores = bootstrap.stores(visit.settings)
+    before = visit.query("before") or None
     view = conversation.view_conversation(
         visit.staff,
         stores.clients,
         stores.conversations,
         stores.inbound,
         client_id,
+        before=before,
         record_view=False,
     )
-    pending = scheduling.pending_for_client(
-        visit.staff, stores.clients, stores.scheduled, client_id
+    pending = (
+        []
+        if before
+        else scheduling.pending_for_client(visit.staff, stores.clients, stores.scheduled, client_id)
     )
     return visit.page(
         "_conversation.html",
@@ -86,6 +92,7 @@ def live_conversation(client_id: str) -> Response:
         client=view.client,
         pending=pending,
         authors=_author_names(visit, pending, None),
+        older_page=before is not None,
     )
 
 
@@ -219,6 +226,7 @@ def conversation_page(
         seen_up_to=_newest_inbound(view),
         view=view,
         client=view.client,
+        older_page=before is not None,
         managers=managers,
         saved=visit.query("saved"),
         sent=visit.query("sent"),

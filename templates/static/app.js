@@ -122,10 +122,12 @@
         if (html === null) { return; }
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.querySelector("#" + region.id) || doc.body;
+        keepOlderTexts(region, fresh);
         var nodes = Array.prototype.map.call(fresh.childNodes, function (n) {
           return document.importNode(n, true);
         });
         region.replaceChildren.apply(region, nodes);
+        markOpenClient();
       });
   }
 
@@ -163,8 +165,11 @@
   }
 
   // Follows the newest text unless the reader scrolled up; then a pill offers to jump.
-  function nearBottom() {
-    return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+  // "Near the bottom" means the end of the conversation is on screen (on a phone the
+  // client's details follow it, so the page's own bottom is further down).
+  function nearBottom(list) {
+    var end = list.getBoundingClientRect().bottom;
+    return end >= 0 && end <= window.innerHeight + 120;
   }
 
   function newMessagesPill(list) {
@@ -198,7 +203,7 @@
       var empty = region.querySelector(".conversation-empty");
       if (empty) { empty.replaceWith(list); } else { region.prepend(list); }
     }
-    var follow = nearBottom();
+    var follow = nearBottom(list);
     var previous = list.querySelector("#newest");
     if (previous) { previous.removeAttribute("id"); }
     row.id = "newest";
@@ -277,6 +282,7 @@
     // A client may be listed twice (pinned under "Unread texts" and in the list by name).
     document.querySelectorAll('#caseload [data-client="' + message.client_id + '"]')
       .forEach(function (old) { old.replaceWith(fromHtml(message.html)); });
+    markOpenClient();
     if ("blocked_reason" in message) { applySendState(message); }
   }
 
@@ -468,6 +474,190 @@
     });
   }
 
+  // --- Phone first: folded filters, the conversation opened at its newest text, older texts
+  // loaded above the ones shown ---
+  var NARROW = "(max-width: 47.99em)";
+
+  // Filters are open in the HTML (nothing hidden without JS); a phone folds them unless
+  // one is in use.
+  function foldOnNarrowScreens() {
+    if (!window.matchMedia || !window.matchMedia(NARROW).matches) { return; }
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (d) {
+      d.open = false;
+    });
+  }
+
+  // The reply box is docked at the bottom of the screen: texts scrolled into view stop above
+  // it (CSS reads --reply-dock for their scroll margin).
+  function measureReplyDock() {
+    var dock = document.querySelector(".reply-dock");
+    var height = dock ? dock.getBoundingClientRect().height : 0;
+    document.documentElement.style.setProperty("--reply-dock", Math.ceil(height) + "px");
+  }
+
+  function openAtNewest() {
+    var newest = document.querySelector("[data-watch-client] #newest");
+    if (!newest || window.location.hash || document.activeElement !== document.body) { return; }
+    newest.scrollIntoView({ block: "end" });
+  }
+
+  function olderStatus(region) {
+    var status = document.getElementById("older-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.id = "older-status";
+      status.className = "sr-only";
+      status.setAttribute("role", "status");
+      region.parentNode.insertBefore(status, region);
+    }
+    return status;
+  }
+
+  // Prepends the older page to the texts shown (nothing shown is replaced), keeping the
+  // reader's place on the screen; the no-JS link opens the older page by itself.
+  function loadOlder(link) {
+    var region = link.closest("[data-watch-client]");
+    var list = region && region.querySelector("ol.conversation");
+    if (!list || link.getAttribute("aria-disabled") === "true") { return; }
+    link.setAttribute("aria-disabled", "true");
+    fetch(link.getAttribute("data-older-src"), {
+      credentials: "same-origin", headers: backgroundHeaders("text/html")
+    }).then(function (r) {
+      if (r.status === 401) { signedOut(r); return null; }
+      if (!r.ok) { throw new Error("older texts: " + r.status); }
+      return r.text();
+    }).then(function (html) {
+      if (html === null) { return; }
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var older = doc.querySelector("ol.conversation");
+      var anchor = list.firstElementChild;
+      var before = anchor ? anchor.getBoundingClientRect().top : 0;
+      var added = 0;
+      Array.prototype.slice.call(older ? older.children : []).reverse().forEach(function (li) {
+        var id = li.getAttribute("data-entry");
+        if (id && list.querySelector('[data-entry="' + id + '"]')) { return; }
+        list.prepend(document.importNode(li, true));
+        added += 1;
+      });
+      if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - before); }
+      region.setAttribute("data-older-loaded", "");
+      var next = doc.querySelector(".load-older");
+      var mine = link.closest(".load-older");
+      if (next) {
+        mine.replaceWith(document.importNode(next, true));
+        region.querySelector("[data-older-src]").focus();
+      } else {
+        mine.remove();
+        list.setAttribute("tabindex", "-1");
+        list.focus();
+      }
+      olderStatus(region).textContent = added + " older message" + (added === 1 ? "" : "s") +
+        " loaded" + (next ? "." : ": this is the start of the conversation.");
+    }).catch(function () {
+      link.removeAttribute("aria-disabled");
+      window.location.href = link.href;  // the whole older page, as without JS
+    });
+  }
+
+  // A refetched conversation (after the socket came back) shows the newest texts only: the
+  // older ones loaded before stay above them, with the "Load older" link that goes on.
+  function keepOlderTexts(region, fresh) {
+    if (!region.hasAttribute("data-older-loaded")) { return; }
+    var freshList = fresh.querySelector("ol.conversation");
+    var list = region.querySelector("ol.conversation");
+    if (!freshList || !list) { return; }
+    var kept = [];
+    Array.prototype.some.call(list.children, function (li) {
+      var id = li.getAttribute("data-entry");
+      if (id && freshList.querySelector('[data-entry="' + id + '"]')) { return true; }
+      kept.push(li);
+      return false;
+    });
+    kept.reverse().forEach(function (li) { freshList.prepend(li); });
+    var link = region.querySelector(".load-older");
+    var freshLink = fresh.querySelector(".load-older");
+    if (freshLink) { freshLink.remove(); }
+    if (link) { fresh.insertBefore(link, fresh.firstChild); }
+  }
+
+  // Chrome leaves a half-visible link where it is when it takes focus: show all of it.
+  function revealFocusedInStrip(event) {
+    if (event.target.closest && event.target.closest(".header-strip")) {
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  }
+
+  // --- Wide screens: the caseload beside the open conversation (an inbox) ---------------
+  // Loaded only where it is shown; it becomes the page's #caseload region, so pushed rows,
+  // and the refetch after the socket returns, keep it fresh as on the caseload page.
+  var WIDE = "(min-width: 64em)";
+
+  function markOpenClient() {
+    var inbox = document.querySelector(".inbox[data-open-client]");
+    if (!inbox) { return; }
+    var open = inbox.getAttribute("data-open-client");
+    inbox.querySelectorAll("[data-client]").forEach(function (row) {
+      var link = row.querySelector(".client-name");
+      var here = row.getAttribute("data-client") === open;
+      row.classList.toggle("is-open", here);
+      if (link && here) { link.setAttribute("aria-current", "page"); }
+      else if (link) { link.removeAttribute("aria-current"); }
+    });
+  }
+
+  function openInbox() {
+    var inbox = document.querySelector(".inbox[data-inbox-src]");
+    if (!inbox || document.getElementById("caseload") || !window.matchMedia ||
+        !window.matchMedia(WIDE).matches) { return; }
+    var src = inbox.getAttribute("data-inbox-src");
+    fetch(src, { credentials: "same-origin", headers: backgroundHeaders("text/html") })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var region = document.createElement("div");
+        region.id = "caseload";
+        region.setAttribute("data-live-src", src);
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        region.append.apply(region, Array.prototype.map.call(doc.body.childNodes, function (n) {
+          return document.importNode(n, true);
+        }));
+        var all = document.createElement("p");
+        var link = document.createElement("a");
+        all.className = "inbox-all";
+        link.href = src.split("/live")[0];
+        link.textContent = "Whole caseload, search and filters";
+        all.append(link);
+        inbox.replaceChildren(region, all);
+        inbox.hidden = false;
+        inbox.closest(".client-layout").classList.add("has-inbox");
+        markOpenClient();
+        var open = inbox.querySelector(".is-open");  // scroll the pane alone, not the page
+        if (open) {
+          inbox.scrollTop += open.getBoundingClientRect().top -
+            inbox.getBoundingClientRect().top - inbox.clientHeight / 3;
+        }
+      })
+      .catch(function () { /* the page works without the list */ });
+  }
+
+  function setupPhoneFirst() {
+    openInbox();
+    foldOnNarrowScreens();
+    document.addEventListener("focusin", revealFocusedInStrip);
+    measureReplyDock();
+    var dock = document.querySelector(".reply-dock");
+    if (dock && "ResizeObserver" in window) {  // an error or "opted out" note makes it taller
+      new ResizeObserver(measureReplyDock).observe(dock);
+    }
+    openAtNewest();
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("[data-older-src]");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      event.preventDefault();
+      loadOlder(link);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = ["form-errors", "send-error", "schedule-errors", "schedule-notice"]
       .map(function (id) { return document.getElementById(id); })
@@ -477,6 +667,7 @@
       summary.focus();
     }
     document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
+    setupPhoneFirst();
     document.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
     // A form that cannot be undone (cancelling a scheduled text) asks first. Delegated, so
     // the forms a live refresh brings in ask too; without JS the button's label says it all.

@@ -25,11 +25,11 @@ def contexts():
         context.close()
 
 
-def text_from(stack, phone: str, body: str) -> None:
+def text_from(stack, phone: str, body: str, to: str = PROBATION) -> None:
     answer = signed_webhook(
         OverTheWire(stack.app_url),
         SMS,
-        {"MessageSid": new_sid(), "From": phone, "To": PROBATION, "Body": body},
+        {"MessageSid": new_sid(), "From": phone, "To": to, "Body": body},
     )
     assert answer.status_code == 200
 

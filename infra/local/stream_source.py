@@ -17,7 +17,11 @@ from typing import Any
 from infra.local.lambda_events import LambdaContext
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.1  # Lambda polls a stream about four times a second
+# Lambda polls a stream about four times a second. Here a reader asks again at once while
+# records keep coming, then backs off to a few times a second while the stream is quiet:
+# moto answers every poll in the same process as the app and the tests.
+BUSY_POLL_SECONDS = 0.05
+QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
 
 
@@ -72,6 +76,7 @@ class StreamReader:
     def run(self) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        wait = BUSY_POLL_SECONDS
         while not self.stopped.is_set():
             try:
                 answer = self.streams.get_records(
@@ -85,8 +90,10 @@ class StreamReader:
             records = answer.get("Records") or []
             if records:
                 self.invoke(records)
+                wait = BUSY_POLL_SECONDS
             else:
-                self.stopped.wait(POLL_SECONDS)
+                self.stopped.wait(wait)
+                wait = min(wait * 2, QUIET_POLL_SECONDS)
 
     def invoke(self, records: list[dict[str, Any]]) -> None:
         event = {

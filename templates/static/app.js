@@ -111,8 +111,13 @@
     });
   }
 
-  function replaceRegion(region) {
+  // Pushes patched in so far. A refetched region rendered before a push arrived would undo
+  // that push, so such an answer is thrown away and the region asked for again.
+  var pushesApplied = 0;
+
+  function replaceRegion(region, tries) {
     var src = region.getAttribute("data-live-src");
+    var pushesBefore = pushesApplied;
     return fetch(src, { credentials: "same-origin", headers: backgroundHeaders("text/html") })
       .then(function (r) {
         if (r.status === 401) { signedOut(r); return null; }
@@ -120,6 +125,10 @@
       })
       .then(function (html) {
         if (html === null) { return; }
+        if (pushesApplied !== pushesBefore && (tries || 0) < 3) {
+          replaceRegion(region, (tries || 0) + 1);
+          return;
+        }
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.querySelector("#" + region.id) || doc.body;
         keepOlderTexts(region, fresh);
@@ -150,7 +159,7 @@
       if (!data) { return; }
       document.title = (data.unread ? "(" + data.unread + ") " : "") + baseTitle;
       if (refreshRegions && lastSeq !== null && data.seq !== lastSeq) {
-        document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
+        document.querySelectorAll("[data-live-src]").forEach(function (r) { replaceRegion(r); });
       }
       if (lastUnread !== null && data.unread > lastUnread) { notify(data.unread); }
       lastSeq = data.seq;
@@ -191,6 +200,7 @@
   }
 
   function patchEntry(message) {
+    pushesApplied += 1;
     var region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
     if (!region) { return; }
     var row = fromHtml(message.html);
@@ -279,6 +289,7 @@
   }
 
   function patchClientRow(message) {
+    pushesApplied += 1;
     // A client may be listed twice (pinned under "Unread texts" and in the list by name).
     document.querySelectorAll('#caseload [data-client="' + message.client_id + '"]')
       .forEach(function (old) { old.replaceWith(fromHtml(message.html)); });
@@ -307,7 +318,7 @@
       // Catch up once on what happened while there was no socket: after a drop, and on the
       // first connect too (the page was rendered a moment before its socket opened, and a
       // change in between, such as a status right after a send, would otherwise be missed).
-      document.querySelectorAll("[data-live-src]").forEach(replaceRegion);
+      document.querySelectorAll("[data-live-src]").forEach(function (r) { replaceRegion(r); });
       if (everConnected) { checkActivity(false); }
       everConnected = true;
     });

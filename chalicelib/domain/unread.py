@@ -25,8 +25,3 @@ def readers(case_manager_id: str, overseers: Iterable[str]) -> tuple[str, ...]:
 
 def total(unread: Mapping[str, Unread]) -> int:
     return sum(item.count for item in unread.values())
-
-
-def seen_all(item: Unread | None, seen_up_to: datetime) -> bool:
-    """Has the person seen the newest unread text? (A newer one keeps the conversation unread.)"""
-    return item is None or item.newest_at <= seen_up_to

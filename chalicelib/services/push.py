@@ -32,7 +32,6 @@ from ..store.clients import ClientStore
 from ..store.connections import ConnectionStore
 from ..store.sessions import SessionStore
 from ..store.streams import read_records
-from ..store.unread import UnreadStore
 from ..store.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -184,12 +183,6 @@ def push_stream(
             )
         )
     return fan_out(changes, renderer(owners, entries), connections=connections, gateway=gateway)
-
-
-def unread_count(unread: UnreadStore, user_id: str, client_id: str) -> int:
-    """One listener's own unread count for a client's row (each person's row differs)."""
-    item = unread.many([(user_id, client_id)]).get((user_id, client_id))
-    return item.count if item else 0
 
 
 def department_staff(users: UserStore, department_id: str) -> dict[str, User]:

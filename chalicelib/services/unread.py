@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..domain.unread import Unread, seen_all, total
+from ..domain.unread import Unread, total
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.inbound import InboundStore
@@ -26,9 +26,7 @@ def unread_of(user: User, unread: UnreadStore) -> dict[str, Unread]:
 
 def unread_here(user: User, unread: UnreadStore, client_id: str) -> int:
     """How many of this client's texts this person has not seen."""
-    found = unread.many([(user.user_id, client_id)])
-    item = found.get((user.user_id, client_id))
-    return item.count if item else 0
+    return unread.count(user.user_id, client_id)
 
 
 def unread_total(user: User, unread: UnreadStore) -> int:
@@ -58,7 +56,3 @@ def mark_read(
 def mark_unread(user: User, clients: ClientStore, unread: UnreadStore, client_id: str) -> None:
     client = open_client(user, clients, client_id)
     unread.mark_unread(user.user_id, client.client_id, client.department_id, datetime.now(UTC))
-
-
-def is_read(item: Unread | None, seen_up_to: datetime) -> bool:
-    return seen_all(item, seen_up_to)

@@ -46,6 +46,11 @@ class UnreadStore:
         rows = UnreadModel.batch_get(sorted(set(pairs)))
         return {(row.user_id, row.client_id): to_unread(row) for row in rows}
 
+    def count(self, user_id: str, client_id: str) -> int:
+        """How many of one client's texts one person has not seen."""
+        item = self.many([(user_id, client_id)]).get((user_id, client_id))
+        return item.count if item else 0
+
     def mark_read(self, user_id: str, client_id: str, seen_up_to: datetime) -> bool:
         """Forget the unread texts if the newest was seen; False when a newer one arrived
         (it stays unread) or nothing was unread."""

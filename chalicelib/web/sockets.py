@@ -125,7 +125,7 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
         clients: dict[str, Client | None], entries: dict[tuple[str, str], ConversationEntry]
     ) -> Any:
         staff = partial(push.department_staff, stores.users)
-        unread = partial(push.unread_count, stores.unread)
+        unread = stores.unread.count
         return RowRenderer(settings, clients, entries, staff, unread).render
 
     result = push.push_stream(

@@ -10,7 +10,7 @@ import pytest
 
 from infra.local.stack import LocalStack
 
-pytest_plugins = ["tests.aws_calls"]
+pytest_plugins = ["tests.aws_calls", "tests.clock"]
 
 
 @pytest.fixture(scope="session")

@@ -169,7 +169,7 @@ def test_cancelling_cancels_waiting_reminders_and_can_tell_the_client(
 
 
 def test_an_edit_racing_the_sender_never_changes_a_reminder_on_its_way(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     """The reminder is claimed by a sender while the case manager moves the appointment:
     the move leaves that reminder alone (it is on its way) and schedules the new ones."""
@@ -177,10 +177,11 @@ def test_an_edit_racing_the_sender_never_changes_a_reminder_on_its_way(
     from chalicelib.services.appointments import move
 
     client = new_client(stores)
-    now = datetime.now(UTC)
-    starts = (now + timedelta(days=1, hours=3)).astimezone(DENVER)
+    # 10:00 five local days ahead: its 3- and 1-day reminders are still to come at any hour
+    starts = (now.astimezone(DENVER) + timedelta(days=5)).replace(hour=10, minute=0)
     appt = add(stores, staff, texts, client, starts, now)
     first = reminders(stores, appt)[0]
+    assert first.send_at > now
     later_now = first.send_at + timedelta(seconds=1)
     sweep(stores, queue, later_now)
     assert state_of(stores, first) == "queued"

@@ -265,7 +265,7 @@ _session: dict[str, Any] = {}
 def pytest_configure(config: pytest.Config) -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="aws-calls-"))
     os.environ[LOG_ENV] = str(log_dir / "calls.jsonl")
-    _session.update(recorder=CallRecorder().install(), log_dir=log_dir, report=[], seen=0)
+    _session.update(recorder=CallRecorder().install(), log_dir=log_dir, report=[], actions=set())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -274,12 +274,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     calls = recorder.calls | read_log(Path(os.environ.get(LOG_ENV, "")))
     handlers = scheduled_functions() if any(c.caller != API and c.caller for c in calls) else {}
-    refused = unlisted(calls, handlers)
-    _session.update(report=describe(refused, handlers), seen=len({c.action for c in calls}))
-    if refused:
+    report = describe(unlisted(calls, handlers), handlers)
+    actions = {c.action for c in calls}
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # an xdist worker: the controller reports for everyone
+        worker_output["aws_calls"] = {"report": report, "actions": sorted(actions)}
+        return
+    _session.setdefault("report", []).extend(report)  # beside what workers sent, if any
+    _session.setdefault("actions", set()).update(actions)
+    if _session["report"]:
         from pytest import ExitCode
 
         session.exitstatus = ExitCode.TESTS_FAILED
+
+
+def gather_worker(node: Any) -> None:
+    """xdist's controller: gather a worker's findings (its own stack, its own calls);
+    tests/conftest.py calls this from xdist's ``pytest_testnodedown``."""
+    found = getattr(node, "workeroutput", {}).get("aws_calls")
+    if found:
+        _session.setdefault("report", []).extend(found["report"])
+        _session.setdefault("actions", set()).update(found["actions"])
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -290,9 +305,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         for line in report:
             terminalreporter.write_line(line)
-    elif _session.get("seen"):
+    elif _session.get("actions"):
         terminalreporter.write_line(
-            f"AWS calls: {_session['seen']} distinct actions by the app, all declared in "
+            f"AWS calls: {len(_session['actions'])} distinct actions by the app, all declared in "
             "infra/package/permissions.py"
         )
 

@@ -13,7 +13,8 @@ away from midnight), and get ``now`` unparametrised.
 
 ``TEST_AT=2027-03-14T01:45-07:00 pytest ...`` runs every time-dependent test at that one
 instant instead, to reproduce a failure. Nothing else in tests/ may call ``datetime.now``,
-``date.today`` or ``time.time`` (tests/unit/test_clock_discipline.py).
+``date.today`` or ``time.time`` (tests/unit/test_clock_discipline.py); a helper that stands
+in for app code and stamps what it writes calls ``real_now()`` here.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ZONE = ZoneInfo("America/Denver")  # the demo jurisdiction's (infra/jurisdiction
 
 
 def real_now() -> datetime:
+    """The process's clock: the test's instant while a test that takes ``now`` runs (helpers
+    that stand in for app code stamp their rows with it, as the app does)."""
     return datetime.now(UTC)
 
 

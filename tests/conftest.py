@@ -13,6 +13,32 @@ from infra.local.stack import LocalStack
 pytest_plugins = ["tests.aws_calls", "tests.clock"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (``make test``), tests that share an expensive fixture run on one worker,
+    so it is built once: a module-scoped fixture keeps its module together, the packaged
+    stacks (tests/infra's session fixtures) keep the packaging tests together. The rest
+    spread test by test; each worker has its own local stack."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        for defs in info.name2fixturedefs.values():
+            fixture = defs[-1]
+            if fixture.scope == "module":
+                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+                break
+            if fixture.scope == "session" and fixture.baseid.startswith("tests/infra"):
+                item.add_marker(pytest.mark.xdist_group("packaging"))
+                break
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    from tests.aws_calls import gather_worker
+
+    gather_worker(node)
+
+
 @pytest.fixture(scope="session")
 def stack(log_watch):
     local = LocalStack(

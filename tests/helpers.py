@@ -133,14 +133,13 @@ def new_sid(prefix: str = "SM") -> str:
 
 def outbound_entry(client, outbound_id: str, body: str = "hi"):
     """A text as the send form records it before Twilio is called."""
-    from datetime import UTC, datetime
-
     from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
+    from tests.clock import real_now
 
     return ConversationEntry(
         client.client_id,
         outbound_id,
-        datetime.now(UTC),
+        real_now(),
         EntryKind.TEXT,
         body=body,
         direction=Direction.OUTBOUND,
@@ -148,3 +147,17 @@ def outbound_entry(client, outbound_id: str, body: str = "hi"):
         status="sending_to_twilio",
         author_id="kristina",
     )
+
+
+def caseload_row(visitor, client_id: str) -> str:
+    """The client's row, on whichever page of the caseload it is."""
+    path = "/caseload"
+    while path:
+        page = visitor.get(path).body.decode()
+        rows = [row for row in page.split("<li") if f'/clients/{client_id}"' in row]
+        if rows:
+            assert len(rows) == 1
+            return rows[0]
+        found = re.search(r'href="([^"]+)" rel="next"', page)
+        path = html.unescape(found.group(1)) if found else ""
+    raise AssertionError(f"{client_id} is on no page of the caseload")

@@ -13,6 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from infra.local.clock import offset_seconds
 from infra.local.lambda_pool import WorkerPool
 from infra.local.lambda_worker import HttpRequest
 
@@ -41,7 +42,9 @@ class FrontDoor(BaseHTTPRequestHandler):
     def handle_any_method(self) -> None:
         length = int(self.headers.get("content-length", "0"))
         body = self.rfile.read(length) if length > 0 else None
-        request = HttpRequest(self.command, self.path, dict(self.headers), body)
+        request = HttpRequest(
+            self.command, self.path, dict(self.headers), body, clock_offset=offset_seconds()
+        )
         response = self.server.pool.handle(request, self.server.gateway_timeout)
         self.send_response(response.status)
         for name, value in response.headers:

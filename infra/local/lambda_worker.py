@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from infra.local.clock import shifted
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
@@ -35,6 +37,7 @@ class HttpRequest:
     path: str
     headers: dict[str, str]
     body: bytes | None
+    clock_offset: float = 0.0  # the caller's clock ahead of the machine's (infra/local/clock.py)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ def serve(
         connection.send(READY)
         while True:
             request = connection.recv()
-            connection.send(answer(gateway, request))
+            with shifted(request.clock_offset):
+                reply = answer(gateway, request)
+            connection.send(reply)
     except (EOFError, OSError):
         return  # the parent closed the pipe or went away: this container is done
 

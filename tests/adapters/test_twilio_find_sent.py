@@ -20,13 +20,14 @@ from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, FakeTwilio
 from .conftest import CLIENT_PHONE, PROBATION, QUICK, MakeGateway, closed_port_url
 
 BODY = "Your court date moved to Friday 9am."
+ANY_TIME = datetime(2027, 1, 5, 16, tzinfo=UTC)  # where the time asked about does not matter
 
 
 def test_a_drop_after_twilio_created_the_text_is_found_by_find_sent(
-    fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
+    now, fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
 ) -> None:
     gateway = make_gateway()
-    asked_at = datetime.now(UTC)
+    asked_at = now
     fake.drop_next_creates(after_create=True)
 
     with pytest.raises(TwilioOutcomeUnknown):
@@ -39,10 +40,10 @@ def test_a_drop_after_twilio_created_the_text_is_found_by_find_sent(
 
 
 def test_a_drop_before_twilio_created_the_text_finds_nothing(
-    fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
+    now, fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
 ) -> None:
     gateway = make_gateway()
-    asked_at = datetime.now(UTC)
+    asked_at = now
     fake.drop_next_creates()
 
     with pytest.raises(TwilioOutcomeUnknown):
@@ -54,7 +55,7 @@ def test_a_drop_before_twilio_created_the_text_finds_nothing(
 
 
 def test_find_sent_does_not_mistake_another_text_or_an_older_one_for_the_lost_one(
-    fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
+    now, fake: FakeTwilio, make_gateway: MakeGateway, status_callback: str
 ) -> None:
     gateway = make_gateway()
     gateway.send(
@@ -62,26 +63,23 @@ def test_find_sent_does_not_mistake_another_text_or_an_older_one_for_the_lost_on
     )
     gateway.send(from_=PROBATION, to=CLIENT_PHONE, body=BODY, status_callback=status_callback)
     fake.wait_for_callbacks()
-    later = datetime.now(UTC) + timedelta(minutes=5)
+    later = now + timedelta(minutes=5)
 
     assert gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=later, body=BODY) is None
     assert (
-        gateway.find_sent(
-            from_=PROBATION, to=CLIENT_PHONE, sent_after=datetime.now(UTC), body="Not sent"
-        )
-        is None
+        gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=now, body="Not sent") is None
     )
 
 
 def test_a_text_still_queued_at_twilio_is_found_too(
-    make_gateway: MakeGateway, status_callback: str
+    now, make_gateway: MakeGateway, status_callback: str
 ) -> None:
     """A queued message has no DateSent yet; looking it up must not depend on one, or an
     unknown send that Twilio is still holding would look unsent and be sent again."""
     slow = FakeTwilio(owned_numbers={PROBATION: "Probation"}, callback_delay=30).start()
     try:
         gateway = make_gateway(base_url=slow.base_url)
-        asked_at = datetime.now(UTC)
+        asked_at = now
         sent = gateway.send(
             from_=PROBATION, to=CLIENT_PHONE, body=BODY, status_callback=status_callback
         )
@@ -98,9 +96,7 @@ def test_looking_up_messages_logs_no_phone_numbers(
     """The SDK's own client logs each request's query (To=..., From=...) at INFO."""
     caplog.set_level(logging.DEBUG)
 
-    make_gateway().find_sent(
-        from_=PROBATION, to=CLIENT_PHONE, sent_after=datetime.now(UTC), body=BODY
-    )
+    make_gateway().find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=ANY_TIME, body=BODY)
 
     ours = [r for r in caplog.records if r.name.startswith(("chalicelib", "twilio"))]
     informative = [r for r in caplog.records if r.levelno >= logging.INFO]
@@ -112,7 +108,7 @@ def test_a_lookup_twilio_refuses_raises_our_named_error_not_the_sdks(fake: FakeT
     gateway = TwilioGateway(rest_client(wrong, QUICK), timeouts=QUICK)
 
     with pytest.raises(TwilioRefused) as caught:
-        gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=datetime.now(UTC), body=BODY)
+        gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=ANY_TIME, body=BODY)
 
     assert caught.value.code == 20003
 
@@ -123,4 +119,4 @@ def test_a_lookup_that_cannot_connect_is_not_sent_so_it_can_be_asked_again(
     gateway = make_gateway(base_url=closed_port_url())
 
     with pytest.raises(TwilioNotSent):
-        gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=datetime.now(UTC), body=BODY)
+        gateway.find_sent(from_=PROBATION, to=CLIENT_PHONE, sent_after=ANY_TIME, body=BODY)

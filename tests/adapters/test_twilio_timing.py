@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -42,8 +42,10 @@ def test_a_zero_timeout_is_refused() -> None:
         TwilioTimeouts(read=0)
 
 
-def test_retry_after_is_understood_as_seconds_or_as_an_http_date() -> None:
-    in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+def test_retry_after_is_understood_as_seconds_or_as_an_http_date(
+    now,
+) -> None:
+    in_a_minute = format_datetime(now + timedelta(seconds=60), usegmt=True)
 
     assert parse_retry_after("2") == 2.0
     assert 55 <= (parse_retry_after(in_a_minute) or 0) <= 60

@@ -73,20 +73,20 @@ def fits_the_screen(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def local_day(days: int) -> str:
+def local_day(now: datetime, days: int) -> str:
     from chalicelib.config import get_jurisdiction
 
     zone = get_jurisdiction().zone
-    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days)).isoformat()
+    return (now.astimezone(zone).date() + timedelta(days=days)).isoformat()
 
 
-def began_yesterday(stores, client_id: str) -> None:
+def began_yesterday(now: datetime, stores, client_id: str) -> None:
     """An appointment that has begun (the page only adds future ones): added through the
     use case as it was two hours before it began, when its reminders' times had passed."""
     from chalicelib.config import get_jurisdiction
     from chalicelib.services.appointments import add_appointment, department_texts
 
-    starts = (datetime.now(UTC) - timedelta(days=1)).astimezone(get_jurisdiction().zone)
+    starts = (now - timedelta(days=1)).astimezone(get_jurisdiction().zone)
     form = {"kind": "treatment", "date": starts.date().isoformat(), "time": "10:00"}
     add_appointment(
         stores.users.get("kristina"),
@@ -101,7 +101,7 @@ def began_yesterday(stores, client_id: str) -> None:
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_kristina_adds_changes_and_closes_appointments_and_the_pages_pass_axe(
-    browser, base_url, stores, check_a11y, width, contexts
+    now, browser, base_url, stores, check_a11y, width, contexts
 ):
     page = staff_page(browser, base_url, contexts, width)
     client_id = new_client(page, "Ana", f"Appointed{width}")
@@ -115,7 +115,7 @@ def test_kristina_adds_changes_and_closes_appointments_and_the_pages_pass_axe(
     check_a11y(page)
     assert fits_the_screen(page)
 
-    add_appointment(page, local_day(10), "10:30", "Courtroom W43, 450 S State St")
+    add_appointment(page, local_day(now, 10), "10:30", "Courtroom W43, 450 S State St")
     expect(section).to_contain_text("Appointment added.")
     listed = section.locator(".appointment")
     expect(listed).to_have_count(1)
@@ -124,7 +124,7 @@ def test_kristina_adds_changes_and_closes_appointments_and_the_pages_pass_axe(
     expect(listed).to_contain_text("Not confirmed")
     expect(listed).to_contain_text(re.compile(r"Reminders: .*9:00 AM \(scheduled\)"))
 
-    began_yesterday(stores, client_id)
+    began_yesterday(now, stores, client_id)
     page.reload()
     expect(section.locator(".appointment")).to_have_count(2)
     outcome = section.get_by_role("group", name=re.compile("^What happened at the treatment"))
@@ -174,7 +174,7 @@ def test_kristina_adds_changes_and_closes_appointments_and_the_pages_pass_axe(
 
 
 def test_a_reminder_reaches_the_phone_and_a_y_shows_confirmed_on_the_caseload(
-    browser, base_url, stack, stores, check_a11y, contexts
+    now, browser, base_url, stack, stores, check_a11y, contexts
 ):
     """The court date is added on the page; its first reminder is moved to a few minutes
     from now (the shared stack's workers cannot be given REMINDER_MINUTES_PER_DAY), then
@@ -188,14 +188,14 @@ def test_a_reminder_reaches_the_phone_and_a_y_shows_confirmed_on_the_caseload(
     page = staff_page(browser, base_url, contexts, 1280)
     phone = fresh_phone()
     client_id = new_client(page, "Michael", "Courtdate", phone)
-    add_appointment(page, local_day(2), "10:00", "Courtroom W43")
+    add_appointment(page, local_day(now, 2), "10:00", "Courtroom W43")
     expect(page.locator("#appointments")).to_contain_text("(scheduled)")
 
     [appt] = stores.appointments.for_client(client_id)
     first = min(
         stores.appointments.reminders_of(client_id, appt.appointment_id), key=lambda r: r.send_at
     )
-    soon = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    soon = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
     moved = stores.scheduled.edit(first, first.body, soon, "kristina")
     assert getattr(moved, "send_at", None) == soon
 
@@ -211,12 +211,12 @@ def test_a_reminder_reaches_the_phone_and_a_y_shows_confirmed_on_the_caseload(
         Pacer(),
     )
     with time_machine.travel(soon + timedelta(seconds=5), tick=False):
-        sweep(stores.scheduled, queue, datetime.now(UTC))
+        sweep(stores.scheduled, queue, soon + timedelta(seconds=5))
         while batch := queue.receive(most=10):
             for message in batch:
                 order = SendOrder.from_json(message.body)
                 if order.client_id == client_id:  # other tests' due texts are not ours
-                    send_order(order, sender, datetime.now(UTC))
+                    send_order(order, sender, soon + timedelta(seconds=5))
                 queue.delete(message.receipt)
 
     page.reload()

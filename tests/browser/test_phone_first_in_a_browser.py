@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -103,12 +103,11 @@ def test_the_header_is_one_row_and_every_link_is_reached_from_the_keyboard(
 
 
 def test_the_caseload_shows_at_least_eight_clients_on_a_phone_screen(
-    browser, base_url, stack, stores, check_a11y, contexts
+    now, browser, base_url, stack, stores, check_a11y, contexts
 ):
     from chalicelib.domain.clients import Client
 
     owner = new_staff(stack, stores, department=DEPARTMENT)
-    now = datetime.now(UTC)
     for n in range(14):  # a mix of rows: unread, opted out, a failed text, never contacted
         stores.clients.add(
             Client(

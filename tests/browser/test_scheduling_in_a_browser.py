@@ -64,16 +64,16 @@ def fits_the_screen(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def local_day(days: int) -> str:
+def local_day(now: datetime, days: int) -> str:
     from chalicelib.config import get_jurisdiction
 
     zone = get_jurisdiction().zone
-    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days)).isoformat()
+    return (now.astimezone(zone).date() + timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
-    browser, base_url, check_a11y, width, contexts
+    now, browser, base_url, check_a11y, width, contexts
 ):
     page = staff_page(browser, base_url, contexts, width)
     new_client(page, "Michael", f"Planned{width}")
@@ -94,7 +94,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
     check_a11y(page)
     assert fits_the_screen(page)
     page.get_by_label("Text to send Michael", exact=True).fill("Court moved to Wednesday at 10.")
-    page.get_by_label("Date").fill(local_day(2))
+    page.get_by_label("Date").fill(local_day(now, 2))
     page.get_by_label("Time (America/Denver)").fill("10:00")
     page.get_by_role("button", name="Save changes").click()
     expect(pending).to_contain_text("Court moved to Wednesday at 10.")
@@ -102,7 +102,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
     expect(pending).not_to_contain_text("Bring ID")
 
     page.get_by_label("Text to send Michael later").fill("Check in on Friday, please.")
-    page.get_by_label("Date").fill(local_day(3))
+    page.get_by_label("Date").fill(local_day(now, 3))
     page.get_by_label("Time (America/Denver)").fill("15:30")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(pending.locator("li")).to_have_count(2)
@@ -116,12 +116,12 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
 
 
 def test_a_refused_time_is_said_next_to_the_field_and_passes_axe(
-    browser, base_url, check_a11y, contexts
+    now, browser, base_url, check_a11y, contexts
 ):
     page = staff_page(browser, base_url, contexts, 375)
     new_client(page, "Michael", "Refused")
     page.get_by_label("Text to send Michael later").fill("Too early")
-    page.get_by_label("Date").fill(local_day(-1))
+    page.get_by_label("Date").fill(local_day(now, -1))
     page.get_by_label("Time (America/Denver)").fill("09:00")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(page.locator("#schedule-send_time-error")).to_contain_text("already passed")
@@ -160,7 +160,7 @@ def test_dana_finds_the_departments_scheduled_texts_from_the_menu(
 
 
 def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
-    browser, base_url, stack, stores, check_a11y, contexts
+    now, browser, base_url, stack, stores, check_a11y, contexts
 ):
     """Schedule it in the page, let its time come, run the sweep and the sender as AWS
     would (EventBridge, then the SQS event source), and find it sent on both ends."""
@@ -182,7 +182,7 @@ def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
     MADE.append(client_id)
 
     zone = get_jurisdiction().zone
-    at = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(zone)
+    at = (now + timedelta(minutes=3)).astimezone(zone)
     page.get_by_label("Text to send Michael later").fill("Group starts in ten minutes.")
     page.get_by_label("Date").fill(at.date().isoformat())
     page.get_by_label("Time (America/Denver)").fill(at.strftime("%H:%M"))
@@ -202,12 +202,12 @@ def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
     )
     when = at.replace(second=5).astimezone(UTC)
     with time_machine.travel(when, tick=False):
-        sweep(stores.scheduled, queue, datetime.now(UTC))
+        sweep(stores.scheduled, queue, when)
         while batch := queue.receive(most=10):
             for message in batch:
                 order = SendOrder.from_json(message.body)
                 if order.client_id == client_id:  # other tests' due texts are not ours
-                    send_order(order, sender, datetime.now(UTC))
+                    send_order(order, sender, when)
                 queue.delete(message.receipt)
 
     page.reload()

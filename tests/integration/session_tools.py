@@ -7,7 +7,8 @@ waiting, without waiting.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+import secrets
+from datetime import timedelta
 
 import boto3
 
@@ -18,6 +19,7 @@ from chalicelib.domain.users import Role, User
 from chalicelib.store.models import SessionModel
 from chalicelib.web.session import SESSION_COOKIE, Ticket
 from infra.local.seed import create_login
+from tests.clock import real_now
 
 PASSWORD = "Throwaway-pass-1!"
 BACKGROUND = {"X-ClientComm-Background": "1", "Accept": "application/json"}
@@ -50,14 +52,14 @@ def stored(visitor) -> StoredSession | None:
 def age(visitor, **ago: timedelta) -> None:
     """Move stored times into the past, e.g. ``age(web, last_active_at=timedelta(minutes=31))``."""
     bootstrap.session_store()
-    now = datetime.now(UTC)
+    now = real_now()
     actions = [getattr(SessionModel, name).set(now - delta) for name, delta in ago.items()]
     SessionModel(key_of(visitor)).update(actions=actions)
 
 
 def new_staff(stack, stores, role: Role = Role.CASE_MANAGER, department: str = "probation") -> User:
     """A Cognito login plus staff record nobody else uses, so a test may change it freely."""
-    username = f"staff{next(_names)}{datetime.now(UTC):%H%M%S%f}"
+    username = f"staff{next(_names)}{secrets.token_hex(4)}"
     create_login(
         boto3.client("cognito-idp"), stack.resources.user_pool_id, username, PASSWORD, PASSWORD
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
+import string
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from tests.helpers import caseload_row as caseload_row_html
 from tests.helpers import csrf_in, fresh_phone, page_text
 
 PROBATION = "+18015550100"
@@ -50,8 +53,8 @@ def add_client(visitor, first="Ana", last="Appointed", phone=None) -> str:
     return client_id
 
 
-def local_day(zone, days: int) -> str:
-    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days)).isoformat()
+def local_day(now: datetime, zone, days: int) -> str:
+    return (now.astimezone(zone).date() + timedelta(days=days)).isoformat()
 
 
 def add(visitor, client_id, day, at="10:30", place="Courtroom W43", **extra):
@@ -65,13 +68,13 @@ def only_appointment(stores, client_id):
     return appt
 
 
-def past_appointment(stores, client_id, kind="treatment"):
+def past_appointment(now, stores, client_id, kind="treatment"):
     """One that began yesterday, added (through the use case) two hours before it began:
     the page only adds future ones, and its reminders' times had all passed."""
     from chalicelib.config import get_jurisdiction
     from chalicelib.services.appointments import add_appointment, department_texts
 
-    starts = (datetime.now(UTC) - timedelta(days=1)).astimezone(get_jurisdiction().zone)
+    starts = (now - timedelta(days=1)).astimezone(get_jurisdiction().zone)
     form = {"kind": kind, "date": starts.date().isoformat(), "time": starts.strftime("%H:%M")}
     texts = department_texts(stores.department_texts, get_jurisdiction(), "probation")
     return add_appointment(
@@ -81,7 +84,7 @@ def past_appointment(stores, client_id, kind="treatment"):
         texts,
         client_id,
         form,
-        datetime.now(UTC) - timedelta(days=1, hours=2),
+        now - timedelta(days=1, hours=2),
     )
 
 
@@ -102,24 +105,25 @@ def field_error(page: str, name: str) -> str:
 
 
 def caseload_row(visitor, client_id: str) -> str:
-    page = visitor.get("/caseload").body.decode()
-    rows = [row for row in page.split("<li") if f'/clients/{client_id}"' in row]
-    assert len(rows) == 1
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", "<li" + rows[0])).split())
+    """The client's caseload row as text, on whichever page it is."""
+    row = caseload_row_html(visitor, client_id)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", "<li" + row)).split())
 
 
-def test_a_court_date_is_listed_with_its_reminders_and_staff_notes(kristina, stores, zone):
+def test_a_court_date_is_listed_with_its_reminders_and_staff_notes(now, kristina, stores, zone):
     client_id = add_client(kristina)
     page = page_text(kristina.get(f"/clients/{client_id}"))
     assert "Reminders are texted 7, 3 and 1 days before, at 9:00, in English" in page
-    response = add(kristina, client_id, local_day(zone, 10), notes="Bring the treatment letter")
+    response = add(
+        kristina, client_id, local_day(now, zone, 10), notes="Bring the treatment letter"
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith("?appointment=added#appointments")
     page = words(kristina.get(f"/clients/{client_id}?appointment=added"))
     assert "Appointment added." in page
     appt = only_appointment(stores, client_id)
     when = appt.starts_at.astimezone(zone)
-    assert when.strftime("%Y-%m-%d %H:%M") == f"{local_day(zone, 10)} 10:30"
+    assert when.strftime("%Y-%m-%d %H:%M") == f"{local_day(now, zone, 10)} 10:30"
     assert f"Court date · {when:%a %b %-d}, 10:30 AM" in page
     assert "Courtroom W43" in page and "Not confirmed" in page
     assert "Notes for staff (never texted)" in page and "Bring the treatment letter" in page
@@ -139,11 +143,11 @@ REFUSALS = {
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
 def test_a_refusal_keeps_what_was_typed_and_says_why_next_to_the_field(
-    case, kristina, stores, zone
+    now, case, kristina, stores, zone
 ):
     days, at, field, message = REFUSALS[case]
     client_id = add_client(kristina)
-    day = local_day(zone, days) if isinstance(days, int) else ""
+    day = local_day(now, zone, days) if isinstance(days, int) else ""
     response = add(kristina, client_id, day, at, place="<b>Room 5</b>", notes="Keep me")
     assert response.status_code == 400
     page = response.body.decode()
@@ -156,24 +160,29 @@ def test_a_refusal_keeps_what_was_typed_and_says_why_next_to_the_field(
     assert stores.appointments.for_client(client_id) == []
 
 
-def test_html_in_the_place_is_shown_as_text(kristina, zone):
+def test_html_in_the_place_is_shown_as_text(now, kristina, zone):
     client_id = add_client(kristina)
-    add(kristina, client_id, local_day(zone, 5), place="<script>alert(1)</script> Room 2")
+    add(kristina, client_id, local_day(now, zone, 5), place="<script>alert(1)</script> Room 2")
     page = kristina.get(f"/clients/{client_id}").body.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Room 2" in page
     assert "<script>alert(1)" not in page
 
 
-def test_editing_moves_it_and_its_waiting_reminders(kristina, stores, zone):
+def test_editing_moves_it_and_its_waiting_reminders(now, kristina, stores, zone):
     client_id = add_client(kristina)
-    add(kristina, client_id, local_day(zone, 10))
+    add(kristina, client_id, local_day(now, zone, 10))
     appt = only_appointment(stores, client_id)
     path = f"/clients/{client_id}/appointments/{appt.appointment_id}"
     form = kristina.get(path + "/edit").body.decode()
-    assert field_value(form, "appointment-date") == local_day(zone, 10)
+    assert field_value(form, "appointment-date") == local_day(now, zone, 10)
     assert field_value(form, "appointment-time") == "10:30"
     assert 'name="version" value="1"' in form
-    changed = {"kind": "treatment", "date": local_day(zone, 12), "time": "14:00", "version": "1"}
+    changed = {
+        "kind": "treatment",
+        "date": local_day(now, zone, 12),
+        "time": "14:00",
+        "version": "1",
+    }
     response = kristina.post(path, {**changed, "place": "Room 2", "notes": ""})
     assert response.status_code == 303
     assert "appointment=changed" in response.headers["Location"]
@@ -187,17 +196,17 @@ def test_editing_moves_it_and_its_waiting_reminders(kristina, stores, zone):
 
 
 def test_a_stale_edit_is_refused_with_409_and_shows_the_appointment_as_it_is(
-    kristina, stores, zone
+    now, kristina, stores, zone
 ):
     client_id = add_client(kristina)
-    add(kristina, client_id, local_day(zone, 10))
+    add(kristina, client_id, local_day(now, zone, 10))
     appt = only_appointment(stores, client_id)
     path = f"/clients/{client_id}/appointments/{appt.appointment_id}"
     kristina.get(path + "/edit")
-    first = {"kind": "court", "date": local_day(zone, 11), "time": "09:30", "version": "1"}
+    first = {"kind": "court", "date": local_day(now, zone, 11), "time": "09:30", "version": "1"}
     assert kristina.post(path, first).status_code == 303
     kristina.get(path + "/edit")
-    late = {"kind": "court", "date": local_day(zone, 14), "time": "15:00", "version": "1"}
+    late = {"kind": "court", "date": local_day(now, zone, 14), "time": "15:00", "version": "1"}
     response = kristina.post(path, {**late, "place": "Typed late"})
     assert response.status_code == 409
     page = page_text(response)
@@ -207,9 +216,9 @@ def test_a_stale_edit_is_refused_with_409_and_shows_the_appointment_as_it_is(
     assert only_appointment(stores, client_id).version == 2
 
 
-def test_cancelling_can_text_the_client_and_lists_it_as_cancelled(kristina, stores, zone):
+def test_cancelling_can_text_the_client_and_lists_it_as_cancelled(now, kristina, stores, zone):
     client_id = add_client(kristina, "Cai", "Cancelled")
-    add(kristina, client_id, local_day(zone, 10))
+    add(kristina, client_id, local_day(now, zone, 10))
     appt = only_appointment(stores, client_id)
     path = f"/clients/{client_id}/appointments/{appt.appointment_id}/cancel"
     page = kristina.get(f"/clients/{client_id}").body.decode()
@@ -230,14 +239,14 @@ def test_cancelling_can_text_the_client_and_lists_it_as_cancelled(kristina, stor
     assert again.status_code == 409 and "was cancelled" in page_text(again)
 
 
-def test_a_stale_cancel_is_refused_with_409(kristina, stores, zone):
+def test_a_stale_cancel_is_refused_with_409(now, kristina, stores, zone):
     client_id = add_client(kristina)
-    add(kristina, client_id, local_day(zone, 10))
+    add(kristina, client_id, local_day(now, zone, 10))
     appt = only_appointment(stores, client_id)
     path = f"/clients/{client_id}/appointments/{appt.appointment_id}"
     kristina.get(path + "/edit")
     kristina.post(
-        path, {"kind": "court", "date": local_day(zone, 9), "time": "09:00", "version": "1"}
+        path, {"kind": "court", "date": local_day(now, zone, 9), "time": "09:00", "version": "1"}
     )
     response = kristina.post(path + "/cancel", {"version": "1"})
     assert response.status_code == 409
@@ -246,11 +255,11 @@ def test_a_stale_cancel_is_refused_with_409(kristina, stores, zone):
 
 
 def test_a_client_who_opted_out_cannot_be_texted_about_a_cancellation(
-    kristina, stack, stores, zone
+    now, kristina, stack, stores, zone
 ):
     phone = fresh_phone()
     client_id = add_client(kristina, "Opal", "Stopped", phone)
-    add(kristina, client_id, local_day(zone, 10))
+    add(kristina, client_id, local_day(now, zone, 10))
     stack.twilio.send_inbound(from_=phone, to=PROBATION, body="STOP")
     appt = only_appointment(stores, client_id)
     page = kristina.get(f"/clients/{client_id}").body.decode()
@@ -262,9 +271,9 @@ def test_a_client_who_opted_out_cannot_be_texted_about_a_cancellation(
     assert not only_appointment(stores, client_id).cancelled
 
 
-def test_an_outcome_is_one_tap_once_the_appointment_has_begun(kristina, stores):
+def test_an_outcome_is_one_tap_once_the_appointment_has_begun(now, kristina, stores):
     client_id = add_client(kristina, "Otto", "Outcome")
-    appt = past_appointment(stores, client_id)
+    appt = past_appointment(now, stores, client_id)
     assert "Outcome needed" in caseload_row(kristina, client_id)
     page = page_text(kristina.get(f"/clients/{client_id}"))
     assert "What happened at the treatment class on" in page
@@ -280,56 +289,61 @@ def test_an_outcome_is_one_tap_once_the_appointment_has_begun(kristina, stores):
     assert again.status_code == 409 and "already recorded" in page_text(again)
 
 
-def test_an_outcome_is_refused_before_the_appointment_and_on_a_stale_page(kristina, stores, zone):
+def test_an_outcome_is_refused_before_the_appointment_and_on_a_stale_page(
+    now, kristina, stores, zone
+):
     client_id = add_client(kristina)
-    add(kristina, client_id, local_day(zone, 4))
+    add(kristina, client_id, local_day(now, zone, 4))
     upcoming = only_appointment(stores, client_id)
     path = f"/clients/{client_id}/appointments/{upcoming.appointment_id}/outcome"
     early = kristina.post(path, {"version": "1", "outcome": "attended"})
     assert early.status_code == 400 and "has not happened yet" in page_text(early)
-    past = past_appointment(stores, add_client(kristina))
+    past = past_appointment(now, stores, add_client(kristina))
     path = f"/clients/{past.client_id}/appointments/{past.appointment_id}/outcome"
     stale = kristina.post(path, {"version": "7", "outcome": "attended"})
     assert stale.status_code == 409 and "Someone changed this appointment" in page_text(stale)
 
 
-def test_the_caseload_shows_the_next_appointment_filters_and_sorts_by_it(kristina, stores, zone):
+def test_the_caseload_shows_the_next_appointment_filters_and_sorts_by_it(
+    now, kristina, stores, zone
+):
     from chalicelib.domain.appointments import Confirmation
     from chalicelib.store.appointments import AppointmentChange
 
-    soon = add_client(kristina, "Sonia", "Apptfilter")
-    later = add_client(kristina, "Lars", "Apptfilter")
-    never = add_client(kristina, "Nils", "Apptfilter")
-    add(kristina, soon, local_day(zone, 3), "09:00")
-    add(kristina, later, local_day(zone, 20), "09:00", kind="check_in")
+    family = "Apptfilter" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
+    soon = add_client(kristina, "Sonia", family)
+    later = add_client(kristina, "Lars", family)
+    never = add_client(kristina, "Nils", family)
+    add(kristina, soon, local_day(now, zone, 3), "09:00")
+    add(kristina, later, local_day(now, zone, 20), "09:00", kind="check_in")
     appt = only_appointment(stores, soon)
     stores.appointments.apply(
         AppointmentChange(replace(appt, confirmation=Confirmation.CONFIRMED), "test", "answer")
     )
     row = caseload_row(kristina, soon)
-    day = datetime.fromisoformat(local_day(zone, 3))
+    day = datetime.fromisoformat(local_day(now, zone, 3))
     assert f"Next: Court {day:%a %b %-d}, 9:00 AM" in row and "Confirmed" in row
     assert "Next: Check-in" in caseload_row(kristina, later)
     assert "Next:" not in caseload_row(kristina, never)
 
-    page = kristina.get("/caseload?q=Apptfilter&appointments=soon").body.decode()
-    assert "Apptfilter, Sonia" in page
-    assert "Apptfilter, Lars" not in page and "Apptfilter, Nils" not in page
+    page = kristina.get(f"/caseload?q={family}&appointments=soon").body.decode()
+    assert f"{family}, Sonia" in page
+    assert f"{family}, Lars" not in page and f"{family}, Nils" not in page
     assert "1 of" in page and "with an appointment in the next 7 days" in page
     assert 'id="appointments" name="appointments" type="checkbox" value="soon" checked' in page
     assert "appointments=soon" in re.search(r'data-live-src="([^"]+)"', page).group(1)
-    ordered = kristina.get("/caseload?q=Apptfilter&order=appointment").body.decode()
+    ordered = kristina.get(f"/caseload?q={family}&order=appointment").body.decode()
     names = re.findall(r'class="client-name"[^>]*>([^<]+)<', ordered)
-    assert names == ["Apptfilter, Sonia", "Apptfilter, Lars", "Apptfilter, Nils"]
+    assert names == [f"{family}, Sonia", f"{family}, Lars", f"{family}, Nils"]
     assert 'value="appointment" selected' in ordered
 
 
 def test_a_supervisor_sees_it_in_the_department_scope_and_adds_for_kristinas_client(
-    kristina, web, stores, zone
+    now, kristina, web, stores, zone
 ):
     client_id = add_client(kristina, "Dora", "Supervised")
     dana = web.sign_in("dana")
-    response = add(dana, client_id, local_day(zone, 5), place="Intake office")
+    response = add(dana, client_id, local_day(now, zone, 5), place="Intake office")
     assert response.status_code == 303
     appt = only_appointment(stores, client_id)
     assert (appt.case_manager_id, appt.place) == ("kristina", "Intake office")
@@ -337,15 +351,15 @@ def test_a_supervisor_sees_it_in_the_department_scope_and_adds_for_kristinas_cli
     assert "Supervised, Dora" in page and "Next: Court" in page
 
 
-def test_another_caseloads_case_manager_is_refused_on_every_route(kristina, web, stores, zone):
+def test_another_caseloads_case_manager_is_refused_on_every_route(now, kristina, web, stores, zone):
     client_id = add_client(kristina, "Priv", "Appointments")
-    add(kristina, client_id, local_day(zone, 6))
+    add(kristina, client_id, local_day(now, zone, 6))
     appt = only_appointment(stores, client_id)
     base = f"/clients/{client_id}/appointments"
     one = f"{base}/{appt.appointment_id}"
     marcus = web.sign_in("marcus")
     token = csrf_in(marcus.get("/caseload").body.decode())
-    form = {"kind": "court", "date": local_day(zone, 8), "time": "09:00", "version": "1"}
+    form = {"kind": "court", "date": local_day(now, zone, 8), "time": "09:00", "version": "1"}
     responses = [
         marcus.get(one + "/edit"),
         marcus.post(base, form, csrf=token),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from chalicelib.domain.phones import display_phone
+from tests.clock import real_now
 from tests.helpers import fresh_phone, page_text, snapshot
 
 # Reachable without signing in, on purpose.
@@ -225,12 +226,11 @@ def target(http, stack):
 
 
 def tomorrow_there() -> str:
-    """Tomorrow in the jurisdiction's clock: a time every scheduling probe may ask for."""
+    """Two days ahead on the jurisdiction's clock: a day every scheduling probe may ask for,
+    at any hour (the matrix checks who may, not when)."""
     from chalicelib.config import get_jurisdiction
 
-    return (datetime.now(UTC).astimezone(get_jurisdiction().zone) + timedelta(days=1)).strftime(
-        "%Y-%m-%d"
-    )
+    return (real_now().astimezone(get_jurisdiction().zone) + timedelta(days=2)).strftime("%Y-%m-%d")
 
 
 def aim(probe: Probe, target: dict) -> tuple[str, dict]:

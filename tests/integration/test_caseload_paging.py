@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.clock import real_now
 from tests.helpers import fresh_phone, page_text
 
 
@@ -34,7 +35,7 @@ def big_caseload(stack):
         "probation",
     )
     named = [("Michael", "Tran", "A-77001"), ("José", "Peña", "100999"), ("Trish", "Alvarado", "")]
-    start = datetime.now(UTC) - timedelta(days=30)
+    start = real_now() - timedelta(days=30)
     made = []
     for i in range(120):
         first, last, id_number = named[i] if i < len(named) else (f"Person{i:03d}", "Filler", "")

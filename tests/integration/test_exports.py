@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -58,11 +58,11 @@ def test_exports_of_any_name_download_with_an_rfc_6266_file_name(
     assert unquote(encoded) == f"conversation-{last}-{first}.csv".lower().replace(" ", "-")
 
 
-def test_csv_cells_starting_with_a_tab_or_carriage_return_are_neutralised(web, stores):
+def test_csv_cells_starting_with_a_tab_or_carriage_return_are_neutralised(now, web, stores):
     """New texts are trimmed when they arrive; older stored ones may still start with either."""
     web.sign_in("kristina")
     client_id = add_client(web, "Formula", "Sender")
-    start = datetime.now(UTC) - timedelta(days=1)
+    start = now - timedelta(days=1)
     bodies = ("\t=1+1", "\r=HYPERLINK(x)", "=SUM(A1)", "fine")
     for i, body in enumerate(bodies):
         stores.conversations.add(

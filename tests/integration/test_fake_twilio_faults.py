@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -220,11 +220,11 @@ def test_a_drop_after_create_leaves_a_message_that_is_really_sent(
 
 
 def test_the_list_endpoint_filters_on_date_sent_like_twilio(
-    fake: FakeTwilio, client: Client
+    now, fake: FakeTwilio, client: Client
 ) -> None:
     sid = create(client).sid
     fake.wait_for_callbacks()
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     tomorrow = today + timedelta(days=1)
 
     def sids(**filters: Any) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 from chalicelib.store.inbound import InboundChange
@@ -28,7 +28,7 @@ def test_a_text_to_a_landline_is_not_contact_but_a_delivered_one_is(web, stack, 
     assert stores.clients.get(reached).last_contact_at == text.at
 
 
-def test_a_reply_is_contact_and_a_replayed_older_one_does_not_move_it_back(web, stack, stores):
+def test_a_reply_is_contact_and_a_replayed_older_one_does_not_move_it_back(now, web, stack, stores):
     kristina = web.sign_in("kristina")
     phone = fresh_phone()
     client_id = add_client(kristina, "Re", "Ply", phone)
@@ -39,7 +39,7 @@ def test_a_reply_is_contact_and_a_replayed_older_one_does_not_move_it_back(web, 
     kept_earlier = ConversationEntry(  # as the fallback replay files it: when it was kept
         client_id=client_id,
         entry_id=(sid := new_sid()),
-        at=datetime.now(UTC) - timedelta(hours=2),
+        at=now - timedelta(hours=2),
         kind=EntryKind.TEXT,
         body="Sent during the outage",
         direction=Direction.INBOUND,

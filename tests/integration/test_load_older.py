@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.clock import real_now
 from tests.helpers import WebVisitor, fresh_phone, page_text
 from tests.integration.session_tools import PASSWORD, new_staff
 from tests.integration.test_texting import add_client
@@ -35,7 +36,7 @@ def long_conversation(manager, stores, count: int = 70) -> tuple[str, str]:
 
     phone = fresh_phone()
     client_id = add_client(manager, "Olga", f"Older{secrets.token_hex(3)}", phone)
-    start = datetime.now(UTC) - timedelta(days=3)
+    start = real_now() - timedelta(days=3)
     for i in range(count):
         stores.conversations.add(
             ConversationEntry(

@@ -22,6 +22,7 @@ import pytest
 from chalice import Chalice
 
 from infra.local.sqs_source import LocalSqsSource, queue_bindings
+from tests.clock import real_now
 from tests.helpers import ROOT
 
 DECLARED = "tiny-queue"
@@ -125,7 +126,7 @@ def test_a_message_reaches_the_handler_as_lambdas_sqs_event_and_is_deleted(
     assert record["body"] == '{"scheduled_id": "abc"}'
     assert record["md5OfBody"] == hashlib.md5(record["body"].encode()).hexdigest()  # noqa: S324
     assert record["attributes"]["ApproximateReceiveCount"] == "1"
-    assert int(record["attributes"]["SentTimestamp"]) <= time.time() * 1000
+    assert int(record["attributes"]["SentTimestamp"]) <= real_now().timestamp() * 1000
     assert record["messageAttributes"]["kind"] == {
         "stringValue": "reminder",
         "stringListValues": [],

@@ -4,13 +4,13 @@ for its code. Codes are real TOTP codes, checked by moto (TOTP checking switched
 from __future__ import annotations
 
 import re
-import time
 
 import boto3
 import pytest
 
 from chalicelib.domain.users import Role, User
 from infra.local.seed import create_login
+from tests.clock import real_now
 from tests.helpers import page_text
 
 
@@ -29,7 +29,7 @@ def mfa_required(stack, monkeypatch):
 def code_for(secret: str) -> str:
     from moto.cognitoidp.utils import cognito_totp
 
-    return cognito_totp(secret.replace(" ", "")).generate(time.time()).decode()
+    return cognito_totp(secret.replace(" ", "")).generate(real_now().timestamp()).decode()
 
 
 def test_first_sign_in_sets_up_an_authenticator_and_the_next_asks_for_its_code(

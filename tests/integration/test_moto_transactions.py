@@ -6,6 +6,8 @@ import secrets
 
 import pytest
 
+from tests.clock import real_now
+
 
 def test_a_cancelled_transaction_leaves_every_item_as_it_was(stores):
     from pynamodb.exceptions import TransactWriteError
@@ -34,6 +36,4 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(stores):
 
 
 def client_time():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
+    return real_now()

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from tests.helpers import WebVisitor, fresh_phone, page_text
+from tests.helpers import WebVisitor, caseload_row, fresh_phone, page_text
 
 PROBATION = "+18015550100"
 MADE: list[str] = []  # clients made by the running test
@@ -51,8 +51,8 @@ def add_client(visitor, first="Sam", last="Schedule", phone=None) -> str:
     return client_id
 
 
-def local_day(zone, days: int) -> str:
-    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days)).isoformat()
+def local_day(now: datetime, zone, days: int) -> str:
+    return (now.astimezone(zone).date() + timedelta(days=days)).isoformat()
 
 
 def schedule(visitor, client_id, body, send_date, send_time="09:00", **extra):
@@ -72,23 +72,9 @@ def typed_in(page: str, field_id: str) -> str:
     return html.unescape(found.group(1))
 
 
-def caseload_row(visitor, client_id: str) -> str:
-    """The client's row, on whichever page of the caseload it is."""
-    path = "/caseload"
-    while path:
-        page = visitor.get(path).body.decode()
-        rows = [row for row in page.split("<li") if f'/clients/{client_id}"' in row]
-        if rows:
-            assert len(rows) == 1
-            return rows[0]
-        found = re.search(r'href="([^"]+)" rel="next"', page)
-        path = html.unescape(found.group(1)) if found else ""
-    raise AssertionError(f"{client_id} is on no page of the caseload")
-
-
-def a_time_the_clocks_skip(zone) -> tuple[str, str] | None:
+def a_time_the_clocks_skip(now: datetime, zone) -> tuple[str, str] | None:
     """The next local 2:30 that does not exist (clocks going forward), within the year."""
-    today = datetime.now(UTC).astimezone(zone).date()
+    today = now.astimezone(zone).date()
     for n in range(2, 365):
         day = today + timedelta(days=n)
         wall = datetime.combine(day, time(2, 30))
@@ -98,7 +84,7 @@ def a_time_the_clocks_skip(zone) -> tuple[str, str] | None:
     return None
 
 
-def test_a_quick_pick_schedules_the_text_and_lists_it_as_pending(kristina, stores, zone):
+def test_a_quick_pick_schedules_the_text_and_lists_it_as_pending(now, kristina, stores, zone):
     client_id = add_client(kristina, "Michael", "Picked")
     page = kristina.get(f"/clients/{client_id}").body.decode()
     pick = re.search(r'name="pick" value="([^"]+)"[^>]*>Tomorrow 9:00', page).group(1)
@@ -120,13 +106,13 @@ def test_a_quick_pick_schedules_the_text_and_lists_it_as_pending(kristina, store
     assert "by Kristina Alvarez" in text and "Cancel text" in text
     [pending] = stores.scheduled.pending_for_client(client_id)
     local = pending.send_at.astimezone(zone)
-    assert (local.date().isoformat(), local.strftime("%H:%M")) == (local_day(zone, 1), "09:00")
+    assert (local.date().isoformat(), local.strftime("%H:%M")) == (local_day(now, zone, 1), "09:00")
     assert scheduled_ids(page, client_id) == [pending.scheduled_id]
 
 
-def test_a_typed_date_and_time_mean_the_jurisdictions_clock(kristina, stores, zone):
+def test_a_typed_date_and_time_mean_the_jurisdictions_clock(now, kristina, stores, zone):
     client_id = add_client(kristina)
-    day = local_day(zone, 3)
+    day = local_day(now, zone, 3)
     assert schedule(kristina, client_id, "Class moved", day, "14:30").status_code == 303
     [pending] = stores.scheduled.pending_for_client(client_id)
     assert pending.send_at.tzinfo is not None
@@ -134,26 +120,26 @@ def test_a_typed_date_and_time_mean_the_jurisdictions_clock(kristina, stores, zo
     assert "2:30 PM" in page_text(kristina.get(f"/clients/{client_id}"))
 
 
-def test_the_live_refresh_lists_pending_texts_too(kristina, zone):
+def test_the_live_refresh_lists_pending_texts_too(now, kristina, zone):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Seen live", local_day(zone, 2))
+    schedule(kristina, client_id, "Seen live", local_day(now, zone, 2))
     live = kristina.get(f"/clients/{client_id}/live", headers={"X-ClientComm-Background": "1"})
     assert live.status_code == 200 and "Seen live" in page_text(live)
 
 
-def test_editing_changes_the_text_and_the_time(kristina, stores, zone):
+def test_editing_changes_the_text_and_the_time(now, kristina, stores, zone):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Old wording", local_day(zone, 2), "10:15")
+    schedule(kristina, client_id, "Old wording", local_day(now, zone, 2), "10:15")
     [sid] = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     form = kristina.get(f"/clients/{client_id}/scheduled/{sid}/edit").body.decode()
     assert typed_in(form, "schedule-body") == "Old wording"
-    assert f'value="{local_day(zone, 2)}"' in form and 'value="10:15"' in form
+    assert f'value="{local_day(now, zone, 2)}"' in form and 'value="10:15"' in form
     assert 'name="version" value="1"' in form
     response = kristina.post(
         f"/clients/{client_id}/scheduled/{sid}",
         {
             "body": "New wording",
-            "send_date": local_day(zone, 4),
+            "send_date": local_day(now, zone, 4),
             "send_time": "08:45",
             "version": "1",
         },
@@ -162,18 +148,18 @@ def test_editing_changes_the_text_and_the_time(kristina, stores, zone):
     text = stores.scheduled.get(client_id, sid)
     assert (text.body, text.version) == ("New wording", 2)
     assert text.send_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") == (
-        f"{local_day(zone, 4)} 08:45"
+        f"{local_day(now, zone, 4)} 08:45"
     )
     page = page_text(kristina.get(f"/clients/{client_id}?scheduled=changed"))
     assert "New wording" in page and "Old wording" not in page
     assert "Scheduled text changed." in page
 
 
-def test_cancelling_takes_it_off_the_list_and_the_caseload_count(kristina, stores, zone):
+def test_cancelling_takes_it_off_the_list_and_the_caseload_count(now, kristina, stores, zone):
     client_id = add_client(kristina, "Casey", "Counted")
     assert "scheduled" not in caseload_row(kristina, client_id)
-    schedule(kristina, client_id, "First reminder", local_day(zone, 2))
-    schedule(kristina, client_id, "Second reminder", local_day(zone, 3))
+    schedule(kristina, client_id, "First reminder", local_day(now, zone, 2))
+    schedule(kristina, client_id, "Second reminder", local_day(now, zone, 3))
     assert "2 scheduled" in caseload_row(kristina, client_id)
     first, second = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     response = kristina.post(f"/clients/{client_id}/scheduled/{first}/cancel", {"version": "1"})
@@ -199,11 +185,11 @@ REFUSALS = {
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
 def test_a_refused_time_is_explained_next_to_its_field_and_the_text_kept(
-    case, kristina, stores, zone
+    now, case, kristina, stores, zone
 ):
     days, at, field, message = REFUSALS[case]
     client_id = add_client(kristina)
-    day = "" if days is None else local_day(zone, days)
+    day = "" if days is None else local_day(now, zone, days)
     response = schedule(kristina, client_id, "Keep this wording", day, at)
     assert response.status_code == 400
     page = response.body.decode()
@@ -215,8 +201,8 @@ def test_a_refused_time_is_explained_next_to_its_field_and_the_text_kept(
     assert stores.clients.get(client_id).scheduled_count == 0
 
 
-def test_a_time_the_clocks_skip_is_refused_with_the_reason(kristina, stores, zone):
-    skipped = a_time_the_clocks_skip(zone)
+def test_a_time_the_clocks_skip_is_refused_with_the_reason(now, kristina, stores, zone):
+    skipped = a_time_the_clocks_skip(now, zone)
     if skipped is None:
         pytest.skip("this jurisdiction's clock never skips an hour")
     client_id = add_client(kristina)
@@ -228,19 +214,19 @@ def test_a_time_the_clocks_skip_is_refused_with_the_reason(kristina, stores, zon
     assert stores.scheduled.pending_for_client(client_id) == []
 
 
-def test_an_empty_text_is_refused_next_to_the_text_box(kristina, zone):
+def test_an_empty_text_is_refused_next_to_the_text_box(now, kristina, zone):
     client_id = add_client(kristina)
-    response = schedule(kristina, client_id, "   ", local_day(zone, 2))
+    response = schedule(kristina, client_id, "   ", local_day(now, zone, 2))
     assert response.status_code == 400
     error = re.search(r'id="schedule-body-error">([^<]*)<', response.body.decode())
     assert error and "Write a message first" in error.group(1)
 
 
-def test_a_client_who_opted_out_cannot_be_scheduled_for(kristina, stack, stores, zone):
+def test_a_client_who_opted_out_cannot_be_scheduled_for(now, kristina, stack, stores, zone):
     phone = fresh_phone()
     client_id = add_client(kristina, "Opal", "Stopped", phone)
     stack.twilio.send_inbound(from_=phone, to=PROBATION, body="STOP")
-    response = schedule(kristina, client_id, "Are you coming?", local_day(zone, 2))
+    response = schedule(kristina, client_id, "Are you coming?", local_day(now, zone, 2))
     assert response.status_code == 400
     page = response.body.decode()
     error = re.search(r'id="schedule-body-error">([^<]*)<', page)
@@ -256,9 +242,11 @@ def claimed_by_a_sender(stores, client_id: str, scheduled_id: str):
     return stores.scheduled.get(client_id, scheduled_id)
 
 
-def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(kristina, stores, zone):
+def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(
+    now, kristina, stores, zone
+):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Almost gone", local_day(zone, 1))
+    schedule(kristina, client_id, "Almost gone", local_day(now, zone, 1))
     [sid] = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     kristina.get(f"/clients/{client_id}/scheduled/{sid}/edit")  # opened before the claim
     claimed_by_a_sender(stores, client_id, sid)
@@ -267,7 +255,7 @@ def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(kris
         f"/clients/{client_id}/scheduled/{sid}",
         {
             "body": "Changed my mind",
-            "send_date": local_day(zone, 2),
+            "send_date": local_day(now, zone, 2),
             "send_time": "09:00",
             "version": "1",
         },
@@ -289,23 +277,27 @@ def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(kris
 
 
 def test_an_edit_after_someone_elses_change_keeps_the_typing_and_shows_theirs(
-    kristina, http, stores, zone
+    now, kristina, http, stores, zone
 ):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Original", local_day(zone, 2))
+    schedule(kristina, client_id, "Original", local_day(now, zone, 2))
     [sid] = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     kristina.get(f"/clients/{client_id}/scheduled/{sid}/edit")
     kristina_csrf = re.search(r'name="csrf_token" value="([^"]+)"', kristina.last_page).group(1)
 
     dana = WebVisitor(http).sign_in("dana")
     dana.get(f"/clients/{client_id}/scheduled/{sid}/edit")
-    theirs = {"body": "Dana's wording", "send_date": local_day(zone, 2), "send_time": "09:00"}
+    theirs = {"body": "Dana's wording", "send_date": local_day(now, zone, 2), "send_time": "09:00"}
     assert (
         dana.post(f"/clients/{client_id}/scheduled/{sid}", {**theirs, "version": "1"}).status_code
         == 303
     )
 
-    mine = {"body": "Kristina's wording", "send_date": local_day(zone, 3), "send_time": "11:00"}
+    mine = {
+        "body": "Kristina's wording",
+        "send_date": local_day(now, zone, 3),
+        "send_time": "11:00",
+    }
     refused = kristina.post(
         f"/clients/{client_id}/scheduled/{sid}", {**mine, "version": "1"}, csrf=kristina_csrf
     )
@@ -320,15 +312,15 @@ def test_an_edit_after_someone_elses_change_keeps_the_typing_and_shows_theirs(
     assert stores.scheduled.get(client_id, sid).body == "Kristina's wording"
 
 
-def test_a_cancel_from_a_stale_page_is_refused_and_the_text_kept(kristina, stores, zone):
+def test_a_cancel_from_a_stale_page_is_refused_and_the_text_kept(now, kristina, stores, zone):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Still wanted", local_day(zone, 2))
+    schedule(kristina, client_id, "Still wanted", local_day(now, zone, 2))
     [sid] = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     kristina.post(
         f"/clients/{client_id}/scheduled/{sid}",
         {
             "body": "Still wanted!",
-            "send_date": local_day(zone, 2),
+            "send_date": local_day(now, zone, 2),
             "send_time": "09:30",
             "version": "1",
         },
@@ -341,9 +333,9 @@ def test_a_cancel_from_a_stale_page_is_refused_and_the_text_kept(kristina, store
     assert stores.scheduled.get(client_id, sid).state.value == "scheduled"
 
 
-def test_a_text_no_longer_waiting_has_no_edit_page(kristina, zone):
+def test_a_text_no_longer_waiting_has_no_edit_page(now, kristina, zone):
     client_id = add_client(kristina)
-    schedule(kristina, client_id, "Short lived", local_day(zone, 2))
+    schedule(kristina, client_id, "Short lived", local_day(now, zone, 2))
     [sid] = scheduled_ids(kristina.get(f"/clients/{client_id}").body.decode(), client_id)
     kristina.post(f"/clients/{client_id}/scheduled/{sid}/cancel", {"version": "1"})
     gone = kristina.get(f"/clients/{client_id}/scheduled/{sid}/edit")
@@ -351,17 +343,22 @@ def test_a_text_no_longer_waiting_has_no_edit_page(kristina, zone):
     kristina.get(f"/clients/{client_id}")
     again = kristina.post(
         f"/clients/{client_id}/scheduled/{sid}",
-        {"body": "Revived?", "send_date": local_day(zone, 2), "send_time": "09:00", "version": "1"},
+        {
+            "body": "Revived?",
+            "send_date": local_day(now, zone, 2),
+            "send_time": "09:00",
+            "version": "1",
+        },
     )
     assert again.status_code == 409 and "already cancelled" in page_text(again)
 
 
-def test_supervisors_see_the_departments_pending_texts_soonest_first(kristina, http, zone):
+def test_supervisors_see_the_departments_pending_texts_soonest_first(now, kristina, http, zone):
     later = add_client(kristina, "Lena", "Later")
     sooner = add_client(kristina, "Sonny", "Sooner")
     tag = secrets.token_hex(4)
-    schedule(kristina, later, f"Later one {tag}", local_day(zone, 300), "23:58")
-    schedule(kristina, sooner, f"Sooner one {tag}", local_day(zone, 300), "23:57")
+    schedule(kristina, later, f"Later one {tag}", local_day(now, zone, 300), "23:58")
+    schedule(kristina, sooner, f"Sooner one {tag}", local_day(now, zone, 300), "23:57")
 
     dana = WebVisitor(http).sign_in("dana")
     assert 'href="/scheduled"' in dana.get("/caseload").body.decode()
@@ -377,7 +374,9 @@ def test_supervisors_see_the_departments_pending_texts_soonest_first(kristina, h
     assert refused.status_code == 403 and "Only a supervisor" in page_text(refused)
 
 
-def test_a_sent_scheduled_text_joins_the_conversation_marked_late(kristina, stack, stores, zone):
+def test_a_sent_scheduled_text_joins_the_conversation_marked_late(
+    now, kristina, stack, stores, zone
+):
     """The sender runs in-process here, as its Lambda would, on this one text."""
     import boto3
 
@@ -387,7 +386,7 @@ def test_a_sent_scheduled_text_joins_the_conversation_marked_late(kristina, stac
     from chalicelib.services.sending import Pacer, Sender, SendOrder, send_order
 
     client_id = add_client(kristina, "Lou", "Late")
-    schedule(kristina, client_id, "Reminder: class at 6", local_day(zone, 1), "09:00")
+    schedule(kristina, client_id, "Reminder: class at 6", local_day(now, zone, 1), "09:00")
     [text] = stores.scheduled.pending_for_client(client_id)
     sqs = boto3.client("sqs")
     url = sqs.create_queue(QueueName=f"test-pages-{secrets.token_hex(4)}")["QueueUrl"]
@@ -409,9 +408,9 @@ def test_a_sent_scheduled_text_joins_the_conversation_marked_late(kristina, stac
     assert "scheduled" not in caseload_row(kristina, client_id)
 
 
-def test_the_first_day_a_date_may_be_is_today_in_the_jurisdiction(kristina, zone):
+def test_the_first_day_a_date_may_be_is_today_in_the_jurisdiction(now, kristina, zone):
     client_id = add_client(kristina)
     page = kristina.get(f"/clients/{client_id}").body.decode()
-    today = datetime.now(UTC).astimezone(zone).date()
+    today = now.astimezone(zone).date()
     assert f'min="{today.isoformat()}"' in page
     assert date.fromisoformat(re.search(r'max="([0-9-]+)"', page).group(1)) > today

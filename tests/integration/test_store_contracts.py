@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from chalicelib.domain.delivery import ERROR_EXPLANATIONS, OPTED_OUT, UNREACHABL
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.outbound import OutboundStore, SidRecord, StatusChange, ref_for
 from chalicelib.store.write_failures import WriteNotStored
+from tests.clock import real_now
 from tests.fakes import FakeClientStore, FakeOutboundStore, new_draft_id, new_sid
 from tests.helpers import fresh_phone
 
@@ -28,7 +29,7 @@ def outbound_entry(client_id: str, body: str = BODY) -> ConversationEntry:
     return ConversationEntry(
         client_id=client_id,
         entry_id=new_draft_id(),
-        at=datetime.now(UTC),
+        at=real_now(),
         kind=EntryKind.TEXT,
         body=body,
         direction=Direction.OUTBOUND,

@@ -352,13 +352,13 @@ def test_exports_carry_every_entry_and_are_audited(kristina, stack, stores):
     assert actions.count("export") == 3 and "view" in actions and "send" in actions
 
 
-def test_long_conversations_are_paged_newest_first(kristina, stores):
-    from datetime import UTC, datetime, timedelta
+def test_long_conversations_are_paged_newest_first(now, kristina, stores):
+    from datetime import timedelta
 
     from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 
     client_id = add_client(kristina, "Long", "Talker")
-    start = datetime.now(UTC) - timedelta(days=30)
+    start = now - timedelta(days=30)
     for i in range(120):
         stores.conversations.add(
             ConversationEntry(

@@ -4,10 +4,10 @@ way. Each gets a clear answer, and nothing Twilio really sent is lost."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import pytest
 
+from tests.clock import real_now
 from tests.helpers import FORM, fresh_phone, new_sid, page_text, signed_webhook
 
 PROBATION = "+18015550100"
@@ -114,7 +114,7 @@ def test_a_request_kept_by_the_fallback_url_is_replayed_once(http, stores):
     assert answer.status_code == 200 and answer.body.decode().endswith("<Response />")
     assert stores.unclaimed.get("probation", phone) is None  # kept, not yet stored
     time.sleep(0.05)
-    replayed_at = datetime.now(UTC)
+    replayed_at = real_now()
     first = app_module.replay_fallback(scheduled_event("replay-fallback"), None)
     assert first["replayed"] >= 1
     texts = stores.unclaimed.texts("probation", phone)

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -89,8 +89,7 @@ def test_unread_first_keeps_alphabetical_order_among_equals():
     assert [c.last_name for c in listed] == ["Brown", "Dean", "Able", "Cole"]
 
 
-def test_most_recent_contact_first_and_never_contacted_last():
-    now = datetime.now(UTC)
+def test_most_recent_contact_first_and_never_contacted_last(now):
     listed = order_caseload(
         [
             client("A", "Old", contact=now - timedelta(days=3)),

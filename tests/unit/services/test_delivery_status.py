@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from chalicelib.domain.clients import Client
@@ -11,6 +9,7 @@ from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKi
 from chalicelib.domain.delivery import ERROR_EXPLANATIONS, OPTED_OUT, UNREACHABLE
 from chalicelib.services.delivery_status import StatusCallback, record_status
 from chalicelib.store.outbound import OutboundRef, SidRecord
+from tests.clock import real_now
 from tests.fakes import FakeOutboundStore, new_draft_id, new_sid
 
 
@@ -20,7 +19,7 @@ def start_text(outbound: FakeOutboundStore, client: Client) -> tuple[str, Outbou
     entry = ConversationEntry(
         client_id=client.client_id,
         entry_id=draft_id,
-        at=datetime.now(UTC),
+        at=real_now(),
         kind=EntryKind.TEXT,
         body="See you Tuesday at 10.",
         direction=Direction.OUTBOUND,

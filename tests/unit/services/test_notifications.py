@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
@@ -13,6 +12,7 @@ from chalicelib.domain.users import Role, User
 from chalicelib.services.notifications import send_unread_notifications
 from chalicelib.store.clients import MAX_CASELOAD, UnmailedTexts
 from chalicelib.store.inbound import InboundChange
+from tests.clock import real_now
 from tests.fakes import (
     FakeClientStore,
     FakeEmailGateway,
@@ -41,7 +41,7 @@ def texts_arrive(inbound: FakeInboundStore, client: Client, count: int = 1) -> N
         entry = ConversationEntry(
             client.client_id,
             sid,
-            datetime.now(UTC),
+            real_now(),
             EntryKind.TEXT,
             TEXT,
             Direction.INBOUND,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -207,9 +207,9 @@ def test_the_auto_reply_is_kept_with_the_unclaimed_thread_as_an_automatic_reply(
 
 
 def test_a_replayed_unclaimed_text_offers_no_auto_reply_so_a_live_one_still_gets_it(
-    receive, unclaimed
+    now, receive, unclaimed
 ):
-    kept = text_from("+13035550199", received_at=datetime.now(UTC) - timedelta(minutes=30))
+    kept = text_from("+13035550199", received_at=now - timedelta(minutes=30))
 
     assert receive(kept) == Received("unclaimed", None)
     assert receive(text_from("+13035550199")) == Received("unclaimed", AUTO_REPLY_EN)
@@ -285,9 +285,9 @@ def test_a_retried_help_text_is_answered_again_and_recorded_once(receive, new_cl
     ]
 
 
-def test_a_replayed_help_text_records_no_reply_from_us(receive, new_client, inbound):
+def test_a_replayed_help_text_records_no_reply_from_us(now, receive, new_client, inbound):
     client = new_client()
-    kept = text_from(client.phone, "HELP", received_at=datetime.now(UTC) - timedelta(hours=1))
+    kept = text_from(client.phone, "HELP", received_at=now - timedelta(hours=1))
 
     assert receive(kept).reply is None
     assert [r for r, _, _ in system_texts_of(inbound, client.client_id)] == ["twilio_help"]

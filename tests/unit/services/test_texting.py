@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 
@@ -108,7 +107,7 @@ def test_a_repeated_id_while_the_outcome_is_unknown_is_pending(send, new_client,
 
 
 def test_a_repeated_id_while_the_first_is_still_sending_is_pending(
-    send, new_client, gateway, outbound
+    now, send, new_client, gateway, outbound
 ):
     client = new_client()
     draft_id = new_draft_id()
@@ -116,7 +115,7 @@ def test_a_repeated_id_while_the_first_is_still_sending_is_pending(
         ConversationEntry(
             client.client_id,
             draft_id,
-            datetime.now(UTC),
+            now,
             EntryKind.TEXT,
             BODY,
             Direction.OUTBOUND,

@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# pytest-xdist workers, each with its own local stack (tests/conftest.py); 2 suits 2 cores
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck format bench chromium install clean
 
@@ -28,7 +30,7 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

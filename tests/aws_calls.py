@@ -25,7 +25,8 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
@@ -147,6 +148,39 @@ def is_unsigned(client: BaseClient, operation: str) -> bool:
     return model.auth_type == "none" or getattr(model, "auth", None) == ["smithy.api#noAuth"]
 
 
+READ_ONLY = ("Get", "BatchGet", "TransactGet", "Query", "Scan", "Describe", "List", "Head")
+_watching = threading.local()
+
+
+def is_write(operation: str) -> bool:
+    """Could this AWS operation change anything? (Every API that only reads is named so.)"""
+    return not operation.startswith(READ_ONLY)
+
+
+class Writes(list[str]):
+    """The AWS calls that could change something, made by this thread inside ``writes()``."""
+
+
+@contextmanager
+def writes() -> Iterator[Writes]:
+    """Collect every AWS call this thread makes that could change something (any service:
+    DynamoDB, SQS, SES, Cognito, S3), so a test can say a refused request changed nothing
+    without reading every table before and after. Other threads (the local stream readers,
+    the fake Twilio) are not this request's doing and are not collected."""
+    found = Writes()
+    _watching.found = found
+    try:
+        yield found
+    finally:
+        _watching.found = None
+
+
+def _note_write(client: BaseClient, operation: str) -> None:
+    found: Writes | None = getattr(_watching, "found", None)
+    if found is not None and is_write(operation):
+        found.append(f"{client.meta.service_model.service_name}:{operation}")
+
+
 class CallRecorder:
     """Wraps botocore's single exit point for API calls and keeps the app's, deduplicated."""
 
@@ -162,6 +196,7 @@ class CallRecorder:
 
         def _make_api_call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
             recorder.observe(client, operation, params, sys._getframe(1))
+            _note_write(client, operation)
             return original(client, operation, params)
 
         self._original = original

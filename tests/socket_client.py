@@ -39,7 +39,7 @@ class SocketListener:
             asyncio.run_coroutine_threadsafe(self._ws.close(), self._loop).result(5)
         self._thread.join(5)
 
-    def next(self, kind: str, timeout: float = 5.0, **matching: Any) -> dict[str, Any]:
+    def next(self, kind: str, timeout: float = 30.0, **matching: Any) -> dict[str, Any]:
         """The next message of ``kind`` (skipping others), or AssertionError after ``timeout``."""
         deadline = time.monotonic() + timeout
         while True:

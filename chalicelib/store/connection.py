@@ -9,6 +9,7 @@ session, one connection pool, one set of timeouts, built on first use and never 
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -30,10 +31,18 @@ if TYPE_CHECKING:
 # under API Gateway's 29 s.
 CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 2.0
+# Set only by the local stack: moto answers one request at a time, in the same process as
+# the tests, and a Query walks its whole partition, so on a busy laptop it is far slower
+# than DynamoDB. Deployed stacks never set it.
+LOCAL_READ_TIMEOUT_ENV = "LOCAL_DYNAMODB_READ_TIMEOUT"
 TOTAL_ATTEMPTS = 3
 # A Lambda container serves one request at a time; botocore's default of 10 leaves room for
 # the threads of scripts and tests.
 POOL_CONNECTIONS = 10
+
+
+def read_timeout() -> float:
+    return float(os.environ.get(LOCAL_READ_TIMEOUT_ENV) or READ_TIMEOUT_SECONDS)
 
 
 def client_config() -> Config:
@@ -42,7 +51,7 @@ def client_config() -> Config:
 
     return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        read_timeout=read_timeout(),
         retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
         max_pool_connections=POOL_CONNECTIONS,
         parameter_validation=False,  # PynamoDB builds the requests; as PynamoDB itself sets it
@@ -92,7 +101,7 @@ class SharedClientConnection(Connection):
             region=shared.region,
             host=shared.endpoint_url,
             connect_timeout_seconds=CONNECT_TIMEOUT_SECONDS,
-            read_timeout_seconds=READ_TIMEOUT_SECONDS,
+            read_timeout_seconds=read_timeout(),
             max_retry_attempts=TOTAL_ATTEMPTS - 1,
             max_pool_connections=POOL_CONNECTIONS,
         )

@@ -100,6 +100,10 @@ class LocalStack:
             AWS_SECRET_ACCESS_KEY="local",
             AWS_DEFAULT_REGION=REGION,
             AWS_REGION=REGION,
+            # moto is one serial server in this process, slower than DynamoDB on a busy
+            # machine: the app's DynamoDB client waits longer for it (chalicelib/store/
+            # connection.py); set before anything builds that client
+            LOCAL_DYNAMODB_READ_TIMEOUT="10",
         )
         os.environ.pop("AWS_PROFILE", None)
 
@@ -155,7 +159,12 @@ class LocalStack:
         import app as app_module
         from infra.local.stream_source import LocalStreamSource
 
-        self.streams = LocalStreamSource(app_module.app, self.prefix).start()
+        gateway = self.websockets
+        assert gateway is not None, "the WebSocket gateway starts first"
+        self.streams = LocalStreamSource(
+            app_module.app, self.prefix, listening=lambda: gateway.open_sockets > 0
+        ).start()
+        gateway.on_first_page = self.streams.resume
 
     def _run_event_sources(self) -> None:
         """What EventBridge and Lambda's SQS pollers do in AWS, in this process."""

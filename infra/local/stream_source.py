@@ -5,12 +5,19 @@ looked up in moto, and its stream is read from the moment the stack starts (LATE
 batch goes to the handler in-process with the records Lambda would hand it, including
 ``eventSourceARN``. Unlike Lambda, a batch that fails is retried twice and then skipped
 (logged): locally a stuck batch must not stop every later update.
+
+The handlers only push changes to open pages, so while no page is connected to the local
+WebSocket gateway the readers do not poll moto at all (most tests open no page; moto
+answers one request at a time). The gateway calls ``resume()`` when the first page
+connects, before that page's handshake completes: the readers start again from that moment
+(LATEST), so every change the page can be told about is read.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,31 +69,57 @@ def stream_bindings(app: Any, prefix: str, dynamodb: Any) -> list[StreamBinding]
 class StreamReader:
     """Follows one table's stream (moto keeps one shard) and hands batches to the handler."""
 
-    def __init__(self, binding: StreamBinding, streams: Any, stopped: threading.Event):
+    def __init__(
+        self,
+        binding: StreamBinding,
+        streams: Any,
+        stopped: threading.Event,
+        listening: Callable[[], bool] = lambda: True,
+    ):
         self.binding = binding
         self.streams = streams
         self.stopped = stopped
-        shard = streams.describe_stream(StreamArn=binding.stream_arn)["StreamDescription"][
+        self.listening = listening
+        self.shard = streams.describe_stream(StreamArn=binding.stream_arn)["StreamDescription"][
             "Shards"
         ][0]["ShardId"]
-        self.iterator = streams.get_shard_iterator(
-            StreamArn=binding.stream_arn, ShardId=shard, ShardIteratorType="LATEST"
-        )["ShardIterator"]
+        self.lock = threading.Lock()
+        self.iterator: str | None = None
+        self.resume()
+
+    def resume(self) -> None:
+        """Read from now on (a page connected); a no-op while already reading."""
+        with self.lock:
+            if self.iterator is None:
+                self.iterator = self.streams.get_shard_iterator(
+                    StreamArn=self.binding.stream_arn,
+                    ShardId=self.shard,
+                    ShardIteratorType="LATEST",
+                )["ShardIterator"]
 
     def run(self) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         wait = BUSY_POLL_SECONDS
         while not self.stopped.is_set():
+            with self.lock:
+                if not self.listening():
+                    self.iterator = None  # nobody to tell: stop polling until resume()
+                iterator = self.iterator
+            if iterator is None:
+                self.stopped.wait(QUIET_POLL_SECONDS)
+                continue
             try:
                 answer = self.streams.get_records(
-                    ShardIterator=self.iterator, Limit=self.binding.batch_size
+                    ShardIterator=iterator, Limit=self.binding.batch_size
                 )
             except (BotoCoreError, ClientError) as exc:  # moto stopping
                 log.warning("reading %s failed: %s", self.binding.table_name, exc)
                 self.stopped.wait(1.0)
                 continue
-            self.iterator = answer["NextShardIterator"]
+            with self.lock:
+                if self.iterator == iterator:  # not paused and resumed meanwhile
+                    self.iterator = answer["NextShardIterator"]
             records = answer.get("Records") or []
             if records:
                 self.invoke(records)
@@ -130,12 +163,14 @@ def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
 class LocalStreamSource:
     """Every declared stream event source, followed until ``stop()``."""
 
-    def __init__(self, app: Any, prefix: str):
+    def __init__(self, app: Any, prefix: str, listening: Callable[[], bool] = lambda: True):
         self.app = app
         self.prefix = prefix
+        self.listening = listening
         self.stopped = threading.Event()
         self.threads: list[threading.Thread] = []
         self.bindings: list[StreamBinding] = []
+        self.readers: list[StreamReader] = []
 
     def start(self) -> LocalStreamSource:
         import boto3
@@ -144,11 +179,17 @@ class LocalStreamSource:
         streams = boto3.client("dynamodbstreams")
         self.bindings = stream_bindings(self.app, self.prefix, dynamodb)
         for binding in self.bindings:
-            reader = StreamReader(binding, streams, self.stopped)
+            reader = StreamReader(binding, streams, self.stopped, self.listening)
+            self.readers.append(reader)
             thread = threading.Thread(target=reader.run, name=f"stream-{binding.name}", daemon=True)
             thread.start()
             self.threads.append(thread)
         return self
+
+    def resume(self) -> None:
+        """A page connected: every reader reads from now on."""
+        for reader in self.readers:
+            reader.resume()
 
     def stop(self) -> None:
         self.stopped.set()

@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -48,6 +49,9 @@ class LocalWebSocketGateway:
         self.failure: BaseException | None = None
         self.messages_in = 0  # what the page sent: the idle-tab bench counts these
         self.connects = 0
+        self.open_sockets = 0  # counted from $connect's answer until the socket closes
+        # called (in a handler thread) when a page connects while none was connected
+        self.on_first_page: Callable[[], None] | None = None
 
     @property
     def url(self) -> str:
@@ -118,14 +122,18 @@ class LocalWebSocketGateway:
         status = int((answer or {}).get("statusCode", 200))
         if not 200 <= status < 300:
             return web.Response(status=status, text="Forbidden")
+        self.open_sockets += 1
+        closer = None
         ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self.sockets[connection_id] = ws
-        self.connects += 1
-        closer = self.loop.call_later(
-            MAX_CONNECTION_SECONDS, lambda: asyncio.ensure_future(ws.close())
-        )
         try:
+            if self.open_sockets == 1 and self.on_first_page is not None:
+                await self.loop.run_in_executor(self.pool, self.on_first_page)
+            await ws.prepare(request)  # the page may act from here on: the streams are read
+            self.sockets[connection_id] = ws
+            self.connects += 1
+            closer = self.loop.call_later(
+                MAX_CONNECTION_SECONDS, lambda: asyncio.ensure_future(ws.close())
+            )
             async for message in ws:
                 if message.type == WSMsgType.TEXT:
                     self.messages_in += 1
@@ -133,7 +141,9 @@ class LocalWebSocketGateway:
                     if "$default" in self.app.websocket_handlers:
                         await self._invoke("$default", event)
         finally:
-            closer.cancel()
+            self.open_sockets -= 1
+            if closer is not None:
+                closer.cancel()
             self.sockets.pop(connection_id, None)
             await self._invoke("$disconnect", self._event("$disconnect", connection_id, request))
         return ws

@@ -5,6 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# Every expectation waits on its condition; on a busy machine a push or a page can take
+# several seconds, and only a failing test ever waits this long.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

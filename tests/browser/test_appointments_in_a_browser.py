@@ -232,11 +232,11 @@ def test_a_reminder_reaches_the_phone_and_a_y_shows_confirmed_on_the_caseload(
     expect(messages).to_contain_text("Courtroom W43")
     phone_page.get_by_label("Message").fill("Y")
     phone_page.get_by_role("button", name="Send").click()
-    expect(messages).to_contain_text("Thank you, Michael", timeout=15_000)
+    expect(messages).to_contain_text("Thank you, Michael")
 
     page.goto("/caseload?q=Courtdate")
     row = page.locator(".client-row").filter(has_text="Courtdate, Michael")
-    expect(row).to_contain_text("Confirmed", timeout=15_000)
+    expect(row).to_contain_text("Confirmed")
     expect(row).to_contain_text("Next: Court")
     check_a11y(page)
     page.set_viewport_size({"width": 375, "height": 900})

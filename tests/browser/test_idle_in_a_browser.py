@@ -38,7 +38,7 @@ def connected(page: Page) -> None:
 
 
 def expect_signed_out(page: Page, reason_text: str) -> None:
-    expect(page.get_by_role("heading", name="Signed out")).to_be_visible(timeout=5000)
+    expect(page.get_by_role("heading", name="Signed out")).to_be_visible()
     expect(page.get_by_text(reason_text)).to_be_visible()
     expect(page.get_by_role("link", name="Sign in again")).to_be_visible()
     assert page.locator(".client-row, .conversation, nav").count() == 0  # nothing left to read

@@ -160,15 +160,14 @@ def test_a_conversation_opens_at_its_newest_text_and_follows_pushed_texts(
     manager.wait_for_function(
         "() => { const r = document.querySelector('#newest').getBoundingClientRect();"
         " return r.bottom <= document.querySelector('.reply-dock')"
-        ".getBoundingClientRect().top + 1 && r.top >= 0; }",
-        timeout=3000,
+        ".getBoundingClientRect().top + 1 && r.top >= 0; }"
     )
     expect(manager.locator("#new-messages")).to_have_count(0)
 
     manager.evaluate("window.scrollTo(0, 0)")  # reading older texts
     text_from(stack, phone, "Pushed while scrolled up", PRETRIAL)
     pill = manager.get_by_role("button", name="New messages ↓")
-    expect(pill).to_be_visible(timeout=3000)
+    expect(pill).to_be_visible()
     assert not fully_in_view(manager, "#newest")
     assert fully_in_view(manager, "#new-messages")
     check_a11y(manager)
@@ -176,8 +175,7 @@ def test_a_conversation_opens_at_its_newest_text_and_follows_pushed_texts(
     expect(pill).to_be_hidden()
     manager.wait_for_function(
         "() => document.querySelector('#newest').getBoundingClientRect().bottom"
-        " <= window.innerHeight",
-        timeout=3000,
+        " <= window.innerHeight"
     )
 
 
@@ -247,7 +245,7 @@ def test_a_wide_screen_shows_the_caseload_beside_the_open_conversation(
 
     text_from(stack, other_phone, "Another client writes", PRETRIAL)  # its row changes
     expect(inbox.locator(".client-row").filter(has_text="Aardvark, Bo").first).to_contain_text(
-        "1 unread", timeout=3000
+        "1 unread"
     )
     expect(inbox.locator('[aria-current="page"]')).to_have_text("Wide, Pia")
 

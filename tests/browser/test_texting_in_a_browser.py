@@ -79,11 +79,9 @@ def test_kristina_texts_michael_and_his_reply_appears_without_reloading(
     michael.get_by_role("button", name="Send").click()
 
     reply = kristina.locator(".text-inbound").filter(has_text="Yes I will be there")
-    expect(reply).to_be_visible(timeout=15_000)  # pushed to the open page; no reload
+    expect(reply).to_be_visible()  # pushed to the open page; no reload
     expect(reply).to_contain_text("Tone: positive")
-    expect(kristina.locator(".text-outbound .status").last).to_have_text(
-        "delivered", timeout=15_000
-    )
+    expect(kristina.locator(".text-outbound .status").last).to_have_text("delivered")
     check_a11y(kristina)
 
 
@@ -93,9 +91,9 @@ def test_the_caseload_title_counts_unread_texts_as_they_arrive(browser, base_url
     new_client(marcus, "Title", "Counter", phone)
     marcus.goto("/caseload?q=Counter")
     stack.twilio.send_inbound(from_=phone, to="+18015550100", body="I'm sick, can't make it")
-    expect(marcus).to_have_title(re.compile(r"^\(\d+\) Caseload"), timeout=15_000)
+    expect(marcus).to_have_title(re.compile(r"^\(\d+\) Caseload"))
     expect(marcus.locator(".client-row").filter(has_text="Counter, Title")).to_contain_text(
-        "1 unread", timeout=15_000
+        "1 unread"
     )
 
 

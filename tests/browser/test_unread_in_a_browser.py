@@ -64,9 +64,7 @@ def test_a_supervisor_reading_leaves_it_unread_for_the_case_managers_forgotten_t
 
     text_from(stack, phone, "Are we still on for Friday?")
     for page in (kristina, dana):
-        expect(page.locator(".conversation").get_by_text("still on for Friday")).to_be_visible(
-            timeout=3000
-        )
+        expect(page.locator(".conversation").get_by_text("still on for Friday")).to_be_visible()
     dana.locator("li.text-inbound").last.scroll_into_view_if_needed()  # on her screen ...
     eventually(lambda: unread_of(stores, "dana", client_id) == 0)  # ... in a focused tab
     kristina.wait_for_timeout(1000)

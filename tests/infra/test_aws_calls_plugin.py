@@ -130,3 +130,26 @@ def test_the_recorder_sees_pynamodb_calls_from_app_code_but_not_the_tests_own(st
     assert actions == {"dynamodb:GetItem"}
     (call,) = recorder.calls
     assert call.signed and call.where.startswith("chalicelib/store/")
+
+
+def test_writes_collects_this_threads_changing_calls_and_nothing_else():
+    import threading
+
+    from botocore.stub import Stubber
+
+    from tests.aws_calls import writes
+
+    dynamodb = boto3.client("dynamodb", region_name="us-west-2")
+    with Stubber(dynamodb) as stub:
+        stub.add_response("get_item", {})
+        stub.add_response("put_item", {})
+        stub.add_response("delete_item", {})
+        with writes() as written:
+            dynamodb.get_item(TableName="t", Key={"k": {"S": "1"}})
+            dynamodb.put_item(TableName="t", Item={"k": {"S": "1"}})
+            elsewhere = threading.Thread(
+                target=lambda: dynamodb.delete_item(TableName="t", Key={"k": {"S": "1"}})
+            )
+            elsewhere.start()
+            elsewhere.join()
+    assert written == ["dynamodb:PutItem"]

@@ -150,8 +150,7 @@ def counts(page: str) -> dict[str, int]:
 
 def tables(*names: str) -> dict[str, list]:
     """Every item of the named tables (as ``snapshot`` reads them all)."""
-    state = snapshot()
-    return {name: items for name, items in state.items() if name.endswith(names)}
+    return snapshot(*names)
 
 
 def local(text) -> str:

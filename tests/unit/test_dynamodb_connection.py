@@ -33,10 +33,22 @@ def test_connections_for_one_region_and_endpoint_send_through_one_client():
     assert first.client is second.client
 
 
-def test_the_shared_client_bounds_every_call():
-    config = shared_client("us-west-2", "http://127.0.0.1:9").get().meta.config
+def test_the_shared_client_bounds_every_call(monkeypatch):
+    from chalicelib.store.connection import LOCAL_READ_TIMEOUT_ENV, client_config
+
+    monkeypatch.delenv(LOCAL_READ_TIMEOUT_ENV, raising=False)  # as on AWS
+    config = client_config()
     assert config.connect_timeout <= 2 and config.read_timeout <= 5
     assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+    shared = shared_client("us-west-2", "http://127.0.0.1:9").get().meta.config
+    assert shared.retries == config.retries and shared.connect_timeout == config.connect_timeout
+
+
+def test_only_the_local_stack_waits_longer_for_moto(monkeypatch):
+    from chalicelib.store.connection import LOCAL_READ_TIMEOUT_ENV, client_config
+
+    monkeypatch.setenv(LOCAL_READ_TIMEOUT_ENV, "10")
+    assert client_config().read_timeout == 10
 
 
 def test_models_and_transactions_share_the_client_and_keep_their_schemas():

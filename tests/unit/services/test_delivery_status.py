@@ -164,6 +164,7 @@ def test_a_delivered_text_clears_the_clients_delivery_problem(outbound, new_clie
 @pytest.mark.parametrize(
     ("sid", "status"),
     [("not-a-sid", "delivered"), (new_sid(), "exploded"), ("", ""), (new_sid("MX"), "sent")],
+    ids=["not-a-sid", "unknown-status", "empty", "not-a-message-sid"],  # the same on every worker
 )
 def test_callbacks_twilio_could_not_have_sent_are_ignored(outbound, sid, status):
     assert record_status(StatusCallback(sid, status, None), outbound) == "ignored"

@@ -17,7 +17,8 @@ separate locations file (``load_locations``), whose codes add to or override ``l
 
 Cells are text, never formulas: an id number that looks like one is just an unknown id, and
 the room, location and case number lose the leading characters spreadsheets execute
-(= + - @ tab CR) in case someone opens an export of them. The place is text in an SMS and in
+(= + - @ tab CR, also written fullwidth: ``domain/spreadsheet_cells.py``) in case someone
+opens an export of them. The place is text in an SMS and in
 pages that escape it; it is never rendered as HTML.
 """
 
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationFailed
 from .scheduling import MAX_AHEAD, local_to_utc
+from .spreadsheet_cells import without_formula_start
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -58,7 +60,6 @@ SETTINGS = frozenset(
         "location_name_column",
     }
 )
-FORMULA_START = "=+-@"  # with tab and CR, which whitespace clean-up removes first
 ROOM_WORDS = ("room", "courtroom", "ctrm", "sala")
 # How a strptime directive reads to a person ("%m/%d/%Y" → "MM/DD/YYYY").
 FORMAT_WORDS = {
@@ -288,7 +289,7 @@ def plain_text(value: str) -> str:
     """A cell as plain text: control characters and runs of whitespace made single spaces,
     and the leading characters that make a spreadsheet run a formula dropped."""
     cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
-    return " ".join(cleaned.split()).lstrip(FORMULA_START + " ")
+    return without_formula_start(" ".join(cleaned.split()))
 
 
 def _short(value: str, limit: int = 40) -> str:

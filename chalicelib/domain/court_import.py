@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ValidationFailed
 from .scheduling import MAX_AHEAD, local_to_utc
 from .spreadsheet_cells import without_formula_start
+from .text_files import as_text
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -211,20 +212,15 @@ def mapping_from(raw: Mapping[str, Any] | None) -> CourtMapping:
 
 
 def decode(data: bytes) -> str:
-    """The file as text: UTF-8 (BOM dropped) when it is, else Windows-1252 as Excel writes
-    it, else Latin-1, which reads any bytes. Empty and oversized files are refused."""
+    """The file as text (``text_files``: by its byte order mark, else UTF-8, Windows-1252
+    or Latin-1). Empty, oversized and non-text files are refused."""
     if not data:
         raise ValidationFailed({FILE: "The file is empty."})
     if len(data) > MAX_BYTES:
         raise ValidationFailed(
             {FILE: f"The file is {len(data) / 1024 / 1024:.1f} MB; split it: at most 2 MB."}
         )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    return as_text(data, FILE)
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:

@@ -51,7 +51,7 @@ def retire_client(
         client.client_id,
         "retired",
         f"Retired by {user.display_name}: {change.label}{note}. Texts to {client.first_name} "
-        f"stop, and texts from {display_phone(client.phone)} wait in Unclaimed.",
+        f"stop; texts from {display_phone(client.phone)} still arrive here.",
         user.user_id,
         {"reason": change.reason, "by": user.user_id},
     )

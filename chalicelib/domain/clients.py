@@ -176,6 +176,12 @@ def matches(client: Client, query: str) -> bool:
     return text_matches(client.search_text, search_words(query))
 
 
+def id_number_key(id_number: str) -> str:
+    """How an id number is matched (a court file's "ab-9" is the client's "AB-9"): the key
+    of the id-number index, and of the court import's lookups."""
+    return id_number.strip().casefold()
+
+
 def _clean_text(value: str | None) -> str:
     """Collapse runs of white space and drop control characters a paste can bring along;
     nothing visible (a braille blank, a Hangul filler) is nothing."""

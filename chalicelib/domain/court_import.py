@@ -478,6 +478,17 @@ def _moved(
     return " ".join(parts)
 
 
+def id_numbers_in(data: bytes, mapping: CourtMapping) -> list[str]:
+    """The id number cell of every data row, in the order ``plan_import`` gives verdicts
+    ("" where a row has none): what to look the clients up by before planning."""
+    records = _records(decode(data))
+    wanted = {key: mapping.column(key) for key in COLUMN_KEYS}
+    _, where = _header(records, wanted, REQUIRED_COLUMNS)
+    at = where["id_number"]
+    assert at is not None  # a required column: _header refuses a file without it
+    return [cells[at].strip() if at < len(cells) else "" for _, cells in _data_rows(records)]
+
+
 def plan_import(
     data: bytes,
     mapping: CourtMapping,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -11,7 +12,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from ..domain.clients import Client, ClientDetails, sort_key_for
+from ..domain.clients import Client, ClientDetails, id_number_key, sort_key_for
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
 from ..domain.retirement import Retirement, RetireReason
@@ -128,6 +129,14 @@ class ClientStore:
         )
         return [to_client(row) for row in rows]
 
+    def holding_id_numbers(self, department_id: str, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Active clients of a department by folded id number (``id_number_key``): key →
+        their client ids (more than one when clients share it). From the id-number index,
+        never a capped list: see ``client_lookup.by_id_numbers``."""
+        from .client_lookup import by_id_numbers  # court imports only
+
+        return by_id_numbers(department_id, keys)
+
     def with_unmailed_texts(self, limit: int = MAX_CASELOAD) -> list[UnmailedTexts]:
         """Clients with texts nobody was e-mailed about yet (the sparse e-mail index)."""
         rows = ClientModel.email_due_index.query(EMAIL_DUE, limit=limit, page_size=PAGE_SIZE)
@@ -185,6 +194,7 @@ class ClientStore:
             notes=client.notes,
             language=client.language,
             id_number=client.id_number or None,
+            id_key=id_number_key(client.id_number) or None,
             unread_count=client.unread_count,
             last_contact_at=client.last_contact_at,
             created_at=now,
@@ -238,6 +248,9 @@ class ClientStore:
             ClientModel.id_number.set(details.id_number)
             if details.id_number
             else ClientModel.id_number.remove(),
+            ClientModel.id_key.set(id_number_key(details.id_number))
+            if id_number_key(details.id_number)
+            else ClientModel.id_key.remove(),
             ClientModel.search_text.set(
                 search_text_for(
                     details.first_name, details.last_name, details.phone, details.id_number

@@ -149,7 +149,15 @@ def reassign_client(
         user.user_id,
         {"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
     )
-    return clients.reassign(client, new_owner.user_id, moved)
+    # The old case manager's unread texts go with the client, unless they still oversee the
+    # department (a supervisor who held the caseload keeps their own state as supervisor).
+    keeps = bool(
+        old_owner
+        and old_owner.active
+        and old_owner.oversees_department
+        and old_owner.department_id == client.department_id
+    )
+    return clients.reassign(client, new_owner.user_id, moved, old_owner_keeps_unread=keeps)
 
 
 def number_change_marker(

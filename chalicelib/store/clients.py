@@ -22,9 +22,11 @@ from .conversations import to_row
 from .inbound import EMAIL_DUE
 from .models import AuditModel, ClientModel, PhoneRouteModel
 from .transactions import transactions
+from .unread import Handover, read_handover, write_handover
 from .write_failures import Cause, classify, retry_transient
 
 MAX_CASELOAD = 2000
+HANDOVER_ATTEMPTS = 5  # a move re-read because texts kept changing the unread state
 PAGE_SIZE = 500
 
 
@@ -298,32 +300,63 @@ class ClientStore:
             raise StaleRecord("Someone else changed this client while you were saving.") from exc
         return to_client(ClientModel.get(client.client_id))
 
-    def reassign(self, client: Client, case_manager_id: str, marker: ConversationEntry) -> Client:
-        """Move a client to another caseload and record the move in the conversation, together."""
+    def reassign(
+        self,
+        client: Client,
+        case_manager_id: str,
+        marker: ConversationEntry,
+        old_owner_keeps_unread: bool = False,
+    ) -> Client:
+        """Move a client to another caseload and record the move in the conversation, with
+        the old case manager's unread state handed to the new one, together. A text that
+        lands meanwhile changes that state: it is read again and the move tried again."""
         row = ClientModel.get(client.client_id)
         if int(row.version or 0) != client.version or row.retired_at is not None:
             raise StaleRecord("Someone else changed this client after you opened the page.")
+        for _ in range(HANDOVER_ATTEMPTS):
+            handover = read_handover(
+                client.client_id,
+                client.department_id,
+                client.case_manager_id,
+                case_manager_id,
+                old_owner_keeps_unread,
+            )
 
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.update(
-                    row,
-                    actions=[
-                        ClientModel.case_manager_id.set(case_manager_id),
-                        ClientModel.active_case_manager.set(case_manager_id),
-                        ClientModel.updated_at.set(datetime.now(UTC)),
-                        ClientModel.changed_at.set(datetime.now(UTC)),
-                        ClientModel.version.add(1),
-                    ],
-                    condition=_unchanged_and_active(client.version),
-                )
-                tx.save(to_row(marker))
+            def write(handover: Handover = handover) -> None:
+                with TransactWrite(connection=transactions()) as tx:
+                    tx.update(
+                        row,
+                        actions=[
+                            ClientModel.case_manager_id.set(case_manager_id),
+                            ClientModel.active_case_manager.set(case_manager_id),
+                            ClientModel.updated_at.set(datetime.now(UTC)),
+                            ClientModel.changed_at.set(datetime.now(UTC)),
+                            ClientModel.version.add(1),
+                        ],
+                        condition=_unchanged_and_active(client.version),
+                    )
+                    tx.save(to_row(marker))
+                    write_handover(tx, handover)
 
-        try:
-            retry_transient("client change", write)
-        except PynamoDBException as exc:
-            raise StaleRecord("Someone else changed this client while you were saving.") from exc
-        return to_client(ClientModel.get(client.client_id))
+            try:
+                retry_transient("client change", write)
+                return to_client(ClientModel.get(client.client_id))
+            except PynamoDBException as exc:
+                if classify(exc).cause is not Cause.CONDITION or self._moved_on(client):
+                    raise StaleRecord(
+                        "Someone else changed this client while you were saving."
+                    ) from exc
+        raise StaleRecord("New texts kept arriving while moving this client; please try again.")
+
+    def _moved_on(self, client: Client) -> bool:
+        """Was the client edited, moved or retired since ``client`` was read?"""
+        current = self.get(client.client_id)
+        return (
+            current is None
+            or current.version != client.version
+            or current.retired
+            or current.case_manager_id != client.case_manager_id
+        )
 
     def _raise_number_in_use(
         self, department_id: str, phone: str, client_id: str, exc: Exception

@@ -99,7 +99,7 @@ def test_a_blank_note_does_not_explain_dismissing_a_number_for_another_reason():
         Direction.INBOUND,
         "+13035550199",
         "received",
-        "SM1",
+        sid="SM1",
     )
     store.record("probation", text)
     dana = User("dana", "Dana", "d@county.invalid", Role.SUPERVISOR, "probation")

@@ -166,9 +166,12 @@ class ClientStore:
         return True
 
     def route(self, department_id: str, phone: str) -> tuple[str, bool] | None:
-        """(client id, is it their current number) for any number a client ever used."""
+        """(client id, is it their current number) for any number a client ever used.
+
+        Read strongly consistent: a number just attached to a client (or just freed) must
+        route the very next text there, not to the queue it is leaving."""
         try:
-            route = PhoneRouteModel.get(route_key(department_id, phone))
+            route = PhoneRouteModel.get(route_key(department_id, phone), consistent_read=True)
         except PhoneRouteModel.DoesNotExist:
             return None
         return route.client_id, bool(route.current)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from . import sentiment
 from .client_numbers import MAX_PHONE_NOTE, combined_note, parse_client_phone
 from .errors import ValidationFailed
+from .message_body import has_visible_text
 from .retirement import Retirement
 from .search import fold, search_text_for, search_words, text_matches
 
@@ -175,7 +176,15 @@ def matches(client: Client, query: str) -> bool:
     return text_matches(client.search_text, search_words(query))
 
 
+def id_number_key(id_number: str) -> str:
+    """How an id number is matched (a court file's "ab-9" is the client's "AB-9"): the key
+    of the id-number index, and of the court import's lookups."""
+    return id_number.strip().casefold()
+
+
 def _clean_text(value: str | None) -> str:
-    """Collapse runs of white space and drop control characters a paste can bring along."""
+    """Collapse runs of white space and drop control characters a paste can bring along;
+    nothing visible (a braille blank, a Hangul filler) is nothing."""
     text = "".join(ch for ch in (value or "") if ch.isprintable() or ch == " ")
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return text if has_visible_text(text) else ""

@@ -17,7 +17,8 @@ separate locations file (``load_locations``), whose codes add to or override ``l
 
 Cells are text, never formulas: an id number that looks like one is just an unknown id, and
 the room, location and case number lose the leading characters spreadsheets execute
-(= + - @ tab CR) in case someone opens an export of them. The place is text in an SMS and in
+(= + - @ tab CR, also written fullwidth: ``domain/spreadsheet_cells.py``) in case someone
+opens an export of them. The place is text in an SMS and in
 pages that escape it; it is never rendered as HTML.
 """
 
@@ -36,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationFailed
 from .scheduling import MAX_AHEAD, local_to_utc
+from .spreadsheet_cells import without_formula_start
+from .text_files import as_text
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -58,7 +61,6 @@ SETTINGS = frozenset(
         "location_name_column",
     }
 )
-FORMULA_START = "=+-@"  # with tab and CR, which whitespace clean-up removes first
 ROOM_WORDS = ("room", "courtroom", "ctrm", "sala")
 # How a strptime directive reads to a person ("%m/%d/%Y" → "MM/DD/YYYY").
 FORMAT_WORDS = {
@@ -210,20 +212,15 @@ def mapping_from(raw: Mapping[str, Any] | None) -> CourtMapping:
 
 
 def decode(data: bytes) -> str:
-    """The file as text: UTF-8 (BOM dropped) when it is, else Windows-1252 as Excel writes
-    it, else Latin-1, which reads any bytes. Empty and oversized files are refused."""
+    """The file as text (``text_files``: by its byte order mark, else UTF-8, Windows-1252
+    or Latin-1). Empty, oversized and non-text files are refused."""
     if not data:
         raise ValidationFailed({FILE: "The file is empty."})
     if len(data) > MAX_BYTES:
         raise ValidationFailed(
             {FILE: f"The file is {len(data) / 1024 / 1024:.1f} MB; split it: at most 2 MB."}
         )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    return as_text(data, FILE)
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -288,7 +285,7 @@ def plain_text(value: str) -> str:
     """A cell as plain text: control characters and runs of whitespace made single spaces,
     and the leading characters that make a spreadsheet run a formula dropped."""
     cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
-    return " ".join(cleaned.split()).lstrip(FORMULA_START + " ")
+    return without_formula_start(" ".join(cleaned.split()))
 
 
 def _short(value: str, limit: int = 40) -> str:
@@ -479,6 +476,17 @@ def _moved(
     if known.place != place:
         parts.append(f"Place was '{known.place}'." if known.place else "Had no place.")
     return " ".join(parts)
+
+
+def id_numbers_in(data: bytes, mapping: CourtMapping) -> list[str]:
+    """The id number cell of every data row, in the order ``plan_import`` gives verdicts
+    ("" where a row has none): what to look the clients up by before planning."""
+    records = _records(decode(data))
+    wanted = {key: mapping.column(key) for key in COLUMN_KEYS}
+    _, where = _header(records, wanted, REQUIRED_COLUMNS)
+    at = where["id_number"]
+    assert at is not None  # a required column: _header refuses a file without it
+    return [cells[at].strip() if at < len(cells) else "" for _, cells in _data_rows(records)]
 
 
 def plan_import(

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .errors import ValidationFailed
+from .message_body import has_visible_text
 from .segments import count_segments, is_gsm7
 
 PLACEHOLDERS = ("first_name", "kind", "date", "time", "place")
@@ -135,7 +136,7 @@ def _pieces(text: str) -> list[tuple[bool, str]]:
 def check_template(text: str, purpose: Purpose) -> str:
     """The template as it is saved (stripped), or ValidationFailed saying what to fix."""
     text = (text or "").strip()
-    if not text:
+    if not has_visible_text(text):
         raise _refuse("Write the text.")
     if len(text) > MAX_TEMPLATE:
         raise _refuse(f"The text is {len(text)} characters; the limit is {MAX_TEMPLATE}.")

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .errors import ValidationFailed
+from .message_body import has_visible_text
 
 MAX_NOTE = 500
 
@@ -84,6 +85,7 @@ def _checked(form: Mapping[str, str], reasons: dict[str, str], what: str) -> Sta
     if reason not in reasons:
         errors["reason"] = f"Choose why you {what} this client."
     note = " ".join((form.get("note") or "").split())
+    note = note if has_visible_text(note) else ""
     if len(note) > MAX_NOTE:
         errors["note"] = f"The note is {len(note)} characters; the limit is {MAX_NOTE}."
     if reason == "other" and not note:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from ..domain.client_numbers import number_refusal
-from ..domain.clients import CaseloadOrder, Client, ClientDetails, matches, order_caseload
+from ..domain.clients import Client, ClientDetails
 from ..domain.conversation import ConversationEntry, marker, transfer_marker_text
 from ..domain.errors import Forbidden, NotFound, StaleRecord, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
@@ -24,13 +22,6 @@ from ..domain.users import Role, User
 from ..store.clients import ClientStore, NumberInUse
 from ..store.users import UserStore
 
-if TYPE_CHECKING:
-    from ..domain.appointments import AppointmentFlags
-
-# Orders on top of CaseloadOrder's: the caseload's own appointment summary, read in memory.
-BY_APPOINTMENT = "appointment"
-SOON = "soon"  # the filter "an appointment in the next 7 days"
-
 
 class NumberTaken(ValidationFailed):
     """Another client of the department has this number. ``holder`` is set only when the
@@ -40,62 +31,6 @@ class NumberTaken(ValidationFailed):
     def __init__(self, message: str, holder: Client | None):
         super().__init__({"phone": message})
         self.holder = holder
-
-
-@dataclass(frozen=True)
-class CaseloadView:
-    clients: list[Client]
-    total: int
-    order: str  # a CaseloadOrder value, or BY_APPOINTMENT
-    query: str
-    case_managers: dict[str, User]
-    appointments: dict[str, AppointmentFlags] = field(default_factory=dict)  # by client id
-    soon_only: bool = False
-
-
-def view_caseload(
-    user: User,
-    clients: ClientStore,
-    users: UserStore | None,
-    order: str | None = None,
-    query: str = "",
-    whole_department: bool = False,
-    appointments: str = "",
-    now: datetime | None = None,
-) -> CaseloadView:
-    """A case manager's own caseload; a supervisor may ask for the whole department.
-
-    One Query for the clients; a supervisor's view adds one Query for the staff names.
-    Appointment flags, the "next 7 days" filter and the "next appointment" order come from
-    the summary each client row already carries: no further reads.
-    """
-    from ..domain.appointments import flags  # zoneinfo: loaded by pages, not by webhooks
-
-    everyone = whole_department and user.oversees_department
-    listed = clients.department(user.department_id) if everyone else clients.caseload(user.user_id)
-    listed = [c for c in listed if c.department_id == user.department_id]
-    moment = now or datetime.now(UTC)
-    flagged = {c.client_id: flags(c.appointments or {}, moment) for c in listed}
-    soon_only = appointments == SOON
-    found = [
-        c for c in listed if matches(c, query) and (flagged[c.client_id].soon or not soon_only)
-    ]
-    if order == BY_APPOINTMENT:
-        chosen: str = BY_APPOINTMENT
-        shown = order_caseload(found, CaseloadOrder.NAME)
-        shown.sort(key=lambda c: _next_start(flagged[c.client_id]))
-    else:
-        parsed = CaseloadOrder.parse(order)
-        chosen, shown = parsed, order_caseload(found, parsed)
-    staff = {u.user_id: u for u in users.in_department(user.department_id)} if users else {}
-    return CaseloadView(shown, len(listed), chosen, query, staff, flagged, soon_only)
-
-
-def _next_start(found: AppointmentFlags) -> tuple[bool, float]:
-    """Soonest next appointment first; clients with none keep their alphabetical order."""
-    if found.next is None:
-        return (True, 0.0)
-    return (False, found.next.starts_at.timestamp())
 
 
 def open_client(user: User, clients: ClientStore, client_id: str) -> Client:
@@ -214,7 +149,15 @@ def reassign_client(
         user.user_id,
         {"from": client.case_manager_id, "to": new_owner.user_id, "by": user.user_id},
     )
-    return clients.reassign(client, new_owner.user_id, moved)
+    # The old case manager's unread texts go with the client, unless they still oversee the
+    # department (a supervisor who held the caseload keeps their own state as supervisor).
+    keeps = bool(
+        old_owner
+        and old_owner.active
+        and old_owner.oversees_department
+        and old_owner.department_id == client.department_id
+    )
+    return clients.reassign(client, new_owner.user_id, moved, old_owner_keeps_unread=keeps)
 
 
 def number_change_marker(

@@ -67,7 +67,6 @@ def unread_of_person(user: User, unread: Mapping[str, Unread], clients: ClientSt
             for cid in newest_first
             if cid in found
             and found[cid].department_id == user.department_id
-            and not found[cid].retired
             and (query.whole_department or found[cid].case_manager_id == user.user_id)
             and (not query.words or text_matches(found[cid].search_text, query.words))
         ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import ClientCommError
+from ..domain.spreadsheet_cells import neutralised
 from ..domain.users import User
 from ..store.audit import AuditStore, client_subject
 from ..store.clients import ClientStore
@@ -179,8 +180,6 @@ def _row(entry: ConversationEntry, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def _csv_safe(value: Any) -> Any:
-    """Spreadsheets run cells starting with = + - @ (or a TAB or CR before one) as formulas;
-    a client's text must not."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Spreadsheets run cells starting with = + - @ (or a TAB or CR before one, or any of
+    them written fullwidth) as formulas; a client's text must not."""
+    return neutralised(value) if isinstance(value, str) else value

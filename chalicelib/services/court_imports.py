@@ -15,12 +15,12 @@ import hashlib
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..domain.appointments import Appointment, AppointmentDetails, Kind, Source
-from ..domain.clients import Client
+from ..domain.clients import Client, id_number_key
 from ..domain.court_import import (
     FILE,
     MAX_BYTES,
@@ -29,6 +29,7 @@ from ..domain.court_import import (
     RowResult,
     Verdict,
     describe_format,
+    id_numbers_in,
     load_locations,
     mapping_from,
     plan_import,
@@ -99,8 +100,7 @@ class Preview:
 @dataclass(frozen=True)
 class Plan:
     results: list[RowResult]
-    clients: dict[str, Client]  # client id → client
-    shared_ids: list[str]
+    shared_ids: list[str]  # id numbers of the file more than one client holds
 
 
 def check_can_import(user: User) -> None:
@@ -191,8 +191,16 @@ def preview(user: User, deps: ImportDeps, import_id: str, now: datetime) -> Prev
     return Preview(record, summary(plan.results), ordered[:LISTED_ROWS], plan.shared_ids)
 
 
-def plan_for(deps: ImportDeps, record: CourtImport, now: datetime) -> Plan:
-    """The file's verdicts against the department's clients and imported dates now."""
+def plan_for(
+    deps: ImportDeps, record: CourtImport, now: datetime, rows: slice | None = None
+) -> Plan:
+    """The file's verdicts against the department's clients and imported dates now.
+
+    Clients are looked up by the file's id numbers (the id-number index), never by listing
+    the department. With ``rows`` (a chunk being applied) only that chunk's id numbers are
+    looked up: the verdicts of its rows come out the same, since a row's verdict depends
+    only on rows of the same client, which share its id number.
+    """
     mapping = mapping_of(deps.jurisdiction)
     if record.locations:
         try:
@@ -200,36 +208,32 @@ def plan_for(deps: ImportDeps, record: CourtImport, now: datetime) -> Plan:
         except ValidationFailed as exc:
             raise ValidationFailed({LOCATIONS_FILE: exc.field_errors[FILE]}) from None
         mapping = replace(mapping, locations={**mapping.locations, **extra})
-    clients = deps.clients.department(record.department_id)
-    holders = Counter(c.id_number.strip().casefold() for c in clients if c.id_number.strip())
-    shared = {key for key, n in holders.items() if n > 1}
-    by_id_number = {
-        c.id_number.strip().casefold(): c.client_id
-        for c in clients
-        if c.id_number.strip() and c.id_number.strip().casefold() not in shared
-    }
     known = [
         Known(a.appointment_id, a.client_id, a.case_number, a.starts_at, a.place)
         for a in deps.appointments.imported_in_department(record.department_id, now)
     ]
     try:
+        id_numbers = id_numbers_in(record.data, mapping)
+        spelled: dict[str, str] = {}  # folded → as the file first writes it
+        for id_number in id_numbers if rows is None else id_numbers[rows]:
+            spelled.setdefault(id_number_key(id_number), id_number)
+        holders = deps.clients.holding_id_numbers(record.department_id, spelled)
+        shared = {key for key, held_by in holders.items() if len(held_by) > 1}
+        by_id_number = {key: held_by[0] for key, held_by in holders.items() if len(held_by) == 1}
         results = plan_import(
             record.data, mapping, deps.jurisdiction.zone, by_id_number, known, now
         )
     except ValidationFailed as exc:
         raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
     results = [_shared_message(r, shared) for r in results]
-    shared_ids = sorted(
-        {c.id_number.strip() for c in clients if c.id_number.strip().casefold() in shared}
-    )
-    return Plan(results, {c.client_id: c for c in clients}, shared_ids)
+    return Plan(results, sorted(spelled[key] for key in shared))
 
 
 def _shared_message(result: RowResult, shared: set[str]) -> RowResult:
     """An id number two clients hold is not unknown: say so, so the records get fixed."""
     if result.verdict is Verdict.UNKNOWN_ID and result.row is not None:
         id_number = result.row.id_number
-        if id_number.strip().casefold() in shared:
+        if id_number_key(id_number) in shared:
             message = f"More than one client has id number '{id_number}'; fix their records."
             return replace(result, message=message)
     return result
@@ -247,16 +251,19 @@ def apply_next(
     record = open_import(user, deps, import_id, now)
     if record.done:
         return record
-    plan = plan_for(deps, record, now)
+    chunk = slice(record.next_row, record.next_row + CHUNK_ROWS)
+    plan = plan_for(deps, record, now, chunk)
+    chosen = {r.client_id for r in plan.results[chunk] if r.client_id}
+    clients = {c.client_id: c for c in deps.clients.many(sorted(chosen))}
     texts = department_texts(
         deps.department_texts, deps.jurisdiction, record.department_id, deps.minutes_per_day
     )
     tally = Counter({"added": record.added, "moved": record.moved, **record.skipped})
     applied = 0
-    for result in plan.results[record.next_row : record.next_row + CHUNK_ROWS]:
+    for result in plan.results[chunk]:
         if applied and clock() > deadline:
             break
-        tally[_apply_row(deps, record, plan, result, texts, user, now)] += 1
+        tally[_apply_row(deps, record, clients, result, texts, user, now)] += 1
         applied += 1
     to_row = min(record.next_row + applied, record.rows_total)
     state = ImportState.DONE if to_row >= record.rows_total else ImportState.APPLYING
@@ -272,14 +279,14 @@ def apply_next(
 def _apply_row(
     deps: ImportDeps,
     record: CourtImport,
-    plan: Plan,
+    clients: Mapping[str, Client],
     result: RowResult,
     texts: Texts,
     user: User,
     now: datetime,
 ) -> str:
     """Store one row's change; what happened, as a tally key."""
-    client = plan.clients.get(result.client_id)
+    client = clients.get(result.client_id)
     row, starts_at = result.row, result.starts_at
     if result.verdict not in (Verdict.NEW, Verdict.CHANGED) or client is None:
         return result.verdict.value

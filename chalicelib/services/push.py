@@ -7,7 +7,10 @@
 - **Fan-out**: DynamoDB streams on the clients and conversations tables hand every change to
   ``fan_out``, whichever code path wrote it (a webhook, the sender, a status callback, an
   import). Each change reaches the listeners who may see it (``domain.live.may_hear``) and
-  carries the changed item itself, rendered, so the page patches one row.
+  carries the changed item itself, rendered, so the page patches one row. Who may see it
+  is decided with the person as they are now (``CurrentPeople``: their staff records, read
+  at most every few seconds), not as they connected: the pages of someone deactivated,
+  demoted or moved are told the session ended and closed instead.
 - **Upkeep** (every few minutes): pages whose session has ended are told so and closed;
   the others get a keep-alive, since API Gateway closes a connection idle for 10 minutes.
 """
@@ -15,7 +18,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,6 +41,7 @@ from ..store.users import UserStore
 
 log = logging.getLogger(__name__)
 
+PEOPLE_FOR_SECONDS = 5.0  # a deactivation or a new role silences an open page this soon
 Payload = dict[str, Any]
 # Renders one change for one listener; None when there is nothing to show them.
 Render = Callable[[Change, Listener], Payload | None]
@@ -102,6 +108,49 @@ class FanOutResult:
     changes: int
     delivered: int
     gone: int
+    ended: int = 0  # pages closed because their person is no longer who connected
+
+
+class CurrentPeople:
+    """Staff records as they are now, each read again after ``PEOPLE_FOR_SECONDS``: one
+    BatchGetItem for the listeners of a batch whose records are older than that."""
+
+    def __init__(
+        self,
+        users: UserStore,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        known: dict[str, tuple[float, User | None]] | None = None,
+    ):
+        self.users = users
+        self.clock = clock
+        self.known = {} if known is None else known
+        self.lock = threading.Lock()
+
+    def __call__(self, user_ids: Iterable[str]) -> Mapping[str, User | None]:
+        wanted = sorted(set(user_ids))
+        now = self.clock()
+        with self.lock:
+            stale = [
+                u
+                for u in wanted
+                if u not in self.known or now - self.known[u][0] >= PEOPLE_FOR_SECONDS
+            ]
+        if stale:
+            found = self.users.many(stale)
+            with self.lock:
+                self.known.update({u: (now, found.get(u)) for u in stale})
+        with self.lock:
+            return {u: self.known[u][1] for u in wanted}
+
+
+# Kept between invocations of one container, as the stream handler's warm Lambda is.
+_recently_read: dict[str, tuple[float, User | None]] = {}
+
+
+def current_people(users: UserStore) -> CurrentPeople:
+    """The stream handlers' view of staff: shared by the batches one container runs."""
+    return CurrentPeople(users, known=_recently_read)
 
 
 def fan_out(
@@ -110,18 +159,25 @@ def fan_out(
     *,
     connections: ConnectionStore,
     gateway: PushGateway,
+    people: Callable[[Iterable[str]], Mapping[str, User | None]] | None = None,
 ) -> FanOutResult:
     """Post each change to every listener who may hear it; forget connections that are gone.
 
-    One Query of the connections per department per batch; rendering is the caller's
-    (the web layer owns the templates).
+    One Query of the connections per department per batch; with ``people``, the listeners'
+    current staff records (usually cached): a page whose person was deactivated, given
+    another role or moved is ended, not told. Rendering is the caller's (the web layer
+    owns the templates).
     """
     by_department: dict[str, list[Listener]] = {}
-    delivered = gone = count = 0
+    delivered = gone = count = ended = 0
     for change in changes:
         count += 1
         if change.department_id not in by_department:
-            by_department[change.department_id] = connections.in_department(change.department_id)
+            listeners = connections.in_department(change.department_id)
+            if people is not None and listeners:
+                listeners, closed = _still_entitled(listeners, people, connections, gateway)
+                ended += closed
+            by_department[change.department_id] = listeners
         for listener in by_department[change.department_id]:
             if not may_hear(listener, change):
                 continue
@@ -138,7 +194,26 @@ def fan_out(
                     for one in by_department[change.department_id]
                     if one.connection_id != listener.connection_id
                 ]
-    return FanOutResult(count, delivered, gone)
+    return FanOutResult(count, delivered, gone, ended)
+
+
+def _still_entitled(
+    listeners: list[Listener],
+    people: Callable[[Iterable[str]], Mapping[str, User | None]],
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> tuple[list[Listener], int]:
+    """The listeners whose person is still active in the same role and department; the
+    others' pages are told their session ended and closed, as upkeep would later."""
+    current = people(one.user_id for one in listeners)
+    kept: list[Listener] = []
+    for listener in listeners:
+        user = current.get(listener.user_id)
+        if user is not None and user.active and _still_same(listener, user):
+            kept.append(listener)
+        else:
+            _end(listener.connection_id, str(EndReason.EXPIRED), connections, gateway)
+    return kept, len(listeners) - len(kept)
 
 
 RenderFactory = Callable[
@@ -153,6 +228,7 @@ def push_stream(
     clients: ClientStore,
     connections: ConnectionStore,
     gateway: PushGateway,
+    users: UserStore | None = None,
 ) -> FanOutResult:
     """Stream records → changes with their owners → rendered, posted to who may hear them.
 
@@ -182,7 +258,13 @@ def push_stream(
                 entry.entry_id,
             )
         )
-    return fan_out(changes, renderer(owners, entries), connections=connections, gateway=gateway)
+    return fan_out(
+        changes,
+        renderer(owners, entries),
+        connections=connections,
+        gateway=gateway,
+        people=current_people(users) if users is not None else None,
+    )
 
 
 def department_staff(users: UserStore, department_id: str) -> dict[str, User]:

@@ -120,8 +120,8 @@ def receive_text(
     client = clients.get(client_id)
     if client is None:  # a route to a client that is gone: keep the text where it is seen
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
-    if client.retired:  # case closed: staff see it in Unclaimed, with a link to the client
-        return _unclaimed(department.department_id, entry, jurisdiction, unclaimed, client_id)
+    # A retired client's text joins their conversation like any other (docs/decisions.md,
+    # "Texts from retired clients"): they are known, and their record stays whole.
     unread_by = readers(client) if readers else (client.case_manager_id,)
     return _store(client, entry, current, jurisdiction, inbound, answers, unread_by)
 
@@ -131,7 +131,6 @@ def _unclaimed(
     entry: ConversationEntry,
     jurisdiction: Jurisdiction,
     store: UnclaimedStore,
-    retired_client_id: str | None = None,
 ) -> Received:
     """The first text a number sends while unclaimed gets the auto-reply, recorded with the
     number's texts in the same write (at most once per waiting number). A replayed text
@@ -145,7 +144,7 @@ def _unclaimed(
         words = jurisdiction.text("auto_reply")
         auto_reply = AutoReply(Reason.AUTO_REPLY, Sender.CLIENTCOMM, words)
         offered = system_entries("", entry, [*twilio, auto_reply])[-1]
-    filed = store.record(department_id, entry, offered, tuple(notes), retired_client_id)
+    filed = store.record(department_id, entry, offered, tuple(notes))
     return Received("unclaimed" if filed.stored else "duplicate", filed.reply)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.clients import Client
 from ..domain.errors import ClientCommError, Forbidden, NotFound, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.message_body import checked_body
@@ -26,6 +28,7 @@ from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.scheduled import ChangeRefused, ScheduledStore
+from ..store.users import UserStore
 from .caseload import open_client
 
 
@@ -101,6 +104,29 @@ def pending_in_department(user: User, scheduled: ScheduledStore) -> list[Schedul
     if not user.oversees_department:
         raise Forbidden("Only a supervisor sees the whole department's scheduled texts.")
     return scheduled.pending_in_department(user.department_id)
+
+
+@dataclass(frozen=True)
+class DepartmentSchedule:
+    """The supervisors' Scheduled page: the texts, their clients, the staff's names."""
+
+    pending: list[ScheduledText]
+    clients: dict[str, Client]  # client id → client, for the texts listed
+    staff: dict[str, str]  # user id → name
+
+
+def department_schedule(
+    user: User, scheduled: ScheduledStore, clients: ClientStore, users: UserStore
+) -> DepartmentSchedule:
+    """Every waiting text of the department with its client's name: the clients read by
+    id (BatchGetItem), however many the department has, never a list of the department."""
+    pending = pending_in_department(user, scheduled)
+    named = clients.many([text.client_id for text in pending])
+    return DepartmentSchedule(
+        pending,
+        {c.client_id: c for c in named if c.department_id == user.department_id},
+        {u.user_id: u.display_name for u in users.in_department(user.department_id)},
+    )
 
 
 def picks(jurisdiction: Jurisdiction, now: datetime) -> list[QuickPick]:

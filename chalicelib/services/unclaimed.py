@@ -12,6 +12,7 @@ from ..domain.clients import Client, ClientDetails
 from ..domain.conversation import ConversationEntry, marker
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
+from ..domain.message_body import has_visible_text
 from ..domain.phones import display_phone
 from ..domain.senders import sender_from_path
 from ..domain.users import User
@@ -160,6 +161,7 @@ def dismiss(
     found = waiting_number(user, unclaimed, digits)
     reason = form.get("reason", "")
     detail = " ".join((form.get("detail") or "").split())
+    detail = detail if has_visible_text(detail) else ""
     errors = {}
     if reason not in DISMISS_REASONS:
         errors["reason"] = "Choose why this number is dismissed."

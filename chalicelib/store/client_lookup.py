@@ -1,11 +1,14 @@
-"""Finding clients without listing a department: by a whole number (their route) or by
-the start of their sorted name (the caseload and department indexes).
+"""Finding clients without listing a department: by a whole number (their route), by
+the start of their sorted name (the caseload and department indexes), or by id number
+(the id-number index).
 
 Used by the unclaimed queue's "attach to client" list; meant to be folded into the
 caseload's server-side search once that exists, which reads the same indexes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -14,6 +17,12 @@ from ..domain.errors import ValidationFailed
 from ..domain.phones import digits, normalise_phone
 from .clients import route_key, to_client
 from .models import ClientModel, PhoneRouteModel
+
+# More ids than this: page through the department's keys instead. A keys-only item is
+# tens of bytes, so one 1 MB page holds a department of ten thousand; a chunk of a court
+# file (100 rows, often 20 people) costs one round trip that way instead of twenty.
+PER_ID_QUERIES = 8
+KEYS_PAGE = 5000  # index items per page when paging through the keys
 
 
 def name_prefixes(query: str) -> list[str]:
@@ -63,3 +72,24 @@ def by_name_start(
             seen.setdefault(row.client_id, to_client(row))
     listed = [c for c in seen.values() if c.department_id == department_id]
     return sorted(listed, key=lambda c: sort_key_for(c.first_name, c.last_name))[:limit]
+
+
+def by_id_numbers(
+    department_id: str, keys: Iterable[str], per_id_queries: int = PER_ID_QUERIES
+) -> dict[str, list[str]]:
+    """Folded id number → the active clients holding it, for the ``keys`` asked (those
+    nobody holds are left out). Few keys: one Query each. Many (a court file of
+    thousands of rows): the department's keys-only index items, every page of them, kept
+    where asked for; a few round trips of 1 MB even for tens of thousands of clients."""
+    wanted = {key for key in keys if key}
+    found: dict[str, list[str]] = {}
+    index = ClientModel.by_id_number
+    if len(wanted) <= per_id_queries:
+        for key in sorted(wanted):
+            for row in index.query(department_id, ClientModel.id_key == key):
+                found.setdefault(key, []).append(row.client_id)
+        return found
+    for row in index.query(department_id, page_size=KEYS_PAGE):
+        if row.id_key in wanted:
+            found.setdefault(row.id_key, []).append(row.client_id)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -11,7 +12,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from ..domain.clients import Client, ClientDetails, sort_key_for
+from ..domain.clients import Client, ClientDetails, id_number_key, sort_key_for
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
 from ..domain.retirement import Retirement, RetireReason
@@ -21,9 +22,11 @@ from .conversations import to_row
 from .inbound import EMAIL_DUE
 from .models import AuditModel, ClientModel, PhoneRouteModel
 from .transactions import transactions
+from .unread import Handover, read_handover, write_handover
 from .write_failures import Cause, classify, retry_transient
 
 MAX_CASELOAD = 2000
+HANDOVER_ATTEMPTS = 5  # a move re-read because texts kept changing the unread state
 PAGE_SIZE = 500
 
 
@@ -128,6 +131,14 @@ class ClientStore:
         )
         return [to_client(row) for row in rows]
 
+    def holding_id_numbers(self, department_id: str, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Active clients of a department by folded id number (``id_number_key``): key →
+        their client ids (more than one when clients share it). From the id-number index,
+        never a capped list: see ``client_lookup.by_id_numbers``."""
+        from .client_lookup import by_id_numbers  # court imports only
+
+        return by_id_numbers(department_id, keys)
+
     def with_unmailed_texts(self, limit: int = MAX_CASELOAD) -> list[UnmailedTexts]:
         """Clients with texts nobody was e-mailed about yet (the sparse e-mail index)."""
         rows = ClientModel.email_due_index.query(EMAIL_DUE, limit=limit, page_size=PAGE_SIZE)
@@ -155,9 +166,12 @@ class ClientStore:
         return True
 
     def route(self, department_id: str, phone: str) -> tuple[str, bool] | None:
-        """(client id, is it their current number) for any number a client ever used."""
+        """(client id, is it their current number) for any number a client ever used.
+
+        Read strongly consistent: a number just attached to a client (or just freed) must
+        route the very next text there, not to the queue it is leaving."""
         try:
-            route = PhoneRouteModel.get(route_key(department_id, phone))
+            route = PhoneRouteModel.get(route_key(department_id, phone), consistent_read=True)
         except PhoneRouteModel.DoesNotExist:
             return None
         return route.client_id, bool(route.current)
@@ -185,6 +199,7 @@ class ClientStore:
             notes=client.notes,
             language=client.language,
             id_number=client.id_number or None,
+            id_key=id_number_key(client.id_number) or None,
             unread_count=client.unread_count,
             last_contact_at=client.last_contact_at,
             created_at=now,
@@ -238,6 +253,9 @@ class ClientStore:
             ClientModel.id_number.set(details.id_number)
             if details.id_number
             else ClientModel.id_number.remove(),
+            ClientModel.id_key.set(id_number_key(details.id_number))
+            if id_number_key(details.id_number)
+            else ClientModel.id_key.remove(),
             ClientModel.search_text.set(
                 search_text_for(
                     details.first_name, details.last_name, details.phone, details.id_number
@@ -285,32 +303,63 @@ class ClientStore:
             raise StaleRecord("Someone else changed this client while you were saving.") from exc
         return to_client(ClientModel.get(client.client_id))
 
-    def reassign(self, client: Client, case_manager_id: str, marker: ConversationEntry) -> Client:
-        """Move a client to another caseload and record the move in the conversation, together."""
+    def reassign(
+        self,
+        client: Client,
+        case_manager_id: str,
+        marker: ConversationEntry,
+        old_owner_keeps_unread: bool = False,
+    ) -> Client:
+        """Move a client to another caseload and record the move in the conversation, with
+        the old case manager's unread state handed to the new one, together. A text that
+        lands meanwhile changes that state: it is read again and the move tried again."""
         row = ClientModel.get(client.client_id)
         if int(row.version or 0) != client.version or row.retired_at is not None:
             raise StaleRecord("Someone else changed this client after you opened the page.")
+        for _ in range(HANDOVER_ATTEMPTS):
+            handover = read_handover(
+                client.client_id,
+                client.department_id,
+                client.case_manager_id,
+                case_manager_id,
+                old_owner_keeps_unread,
+            )
 
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.update(
-                    row,
-                    actions=[
-                        ClientModel.case_manager_id.set(case_manager_id),
-                        ClientModel.active_case_manager.set(case_manager_id),
-                        ClientModel.updated_at.set(datetime.now(UTC)),
-                        ClientModel.changed_at.set(datetime.now(UTC)),
-                        ClientModel.version.add(1),
-                    ],
-                    condition=_unchanged_and_active(client.version),
-                )
-                tx.save(to_row(marker))
+            def write(handover: Handover = handover) -> None:
+                with TransactWrite(connection=transactions()) as tx:
+                    tx.update(
+                        row,
+                        actions=[
+                            ClientModel.case_manager_id.set(case_manager_id),
+                            ClientModel.active_case_manager.set(case_manager_id),
+                            ClientModel.updated_at.set(datetime.now(UTC)),
+                            ClientModel.changed_at.set(datetime.now(UTC)),
+                            ClientModel.version.add(1),
+                        ],
+                        condition=_unchanged_and_active(client.version),
+                    )
+                    tx.save(to_row(marker))
+                    write_handover(tx, handover)
 
-        try:
-            retry_transient("client change", write)
-        except PynamoDBException as exc:
-            raise StaleRecord("Someone else changed this client while you were saving.") from exc
-        return to_client(ClientModel.get(client.client_id))
+            try:
+                retry_transient("client change", write)
+                return to_client(ClientModel.get(client.client_id))
+            except PynamoDBException as exc:
+                if classify(exc).cause is not Cause.CONDITION or self._moved_on(client):
+                    raise StaleRecord(
+                        "Someone else changed this client while you were saving."
+                    ) from exc
+        raise StaleRecord("New texts kept arriving while moving this client; please try again.")
+
+    def _moved_on(self, client: Client) -> bool:
+        """Was the client edited, moved or retired since ``client`` was read?"""
+        current = self.get(client.client_id)
+        return (
+            current is None
+            or current.version != client.version
+            or current.retired
+            or current.case_manager_id != client.case_manager_id
+        )
 
     def _raise_number_in_use(
         self, department_id: str, phone: str, client_id: str, exc: Exception

@@ -128,7 +128,11 @@ class InboundStore:
         refusals: list[PynamoDBException] = []
 
         def write(move_contact: bool) -> None:
-            client_update, client_condition = list(actions), ClientModel.client_id.exists()
+            # Still the case manager the readers were chosen for: a text racing a move to
+            # another caseload is refused here (the webhook answers 5xx, Twilio's retry
+            # reads the client again) rather than counted as unread for the old one.
+            client_update = list(actions)
+            client_condition = ClientModel.case_manager_id == client.case_manager_id
             if move_contact:  # a replayed text is older than what may have happened since
                 action, newer = contact_at(entry.at)
                 client_update.append(action)

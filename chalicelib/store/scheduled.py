@@ -434,6 +434,29 @@ class ScheduledStore:
 
         return written_unless_guarded("scheduled text failed", write, guard_item=guard)
 
+    def cancel_unsent(self, text: ScheduledText, actor: str, line: ConversationEntry) -> bool:
+        """Cancel a text no sender holds yet, whatever its version (its client was retired),
+        with ``line`` in the conversation and the audit row, together; the client's count
+        goes down. False when a sender took it first (or it is finished): the sender then
+        settles it."""
+        now = datetime.now(UTC)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(scheduling_audit(text, actor, "schedule_cancel"))  # puts go first
+                tx.save(to_row(line))
+                tx.update(  # item 2
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=finished(ScheduleState.CANCELLED, now),
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED),
+                )
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
+                )
+
+        return written_unless_guarded("scheduled text cancelled", write, guard_item=2)
+
 
 def scheduling_audit(text: ScheduledText, actor: str, action: str) -> AuditModel:
     """Scheduling, changing and cancelling are changes to a client's record: audited."""

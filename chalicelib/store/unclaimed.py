@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -42,7 +43,10 @@ from .write_failures import (
 )
 
 MAX_LISTED = 200
+MOVE_ROUNDS = 5  # attaching moves texts that land meanwhile, this many times at most
 COUNT_CAP = 100  # the navigation shows "99+" beyond this; the count reads at most this many
+
+log = logging.getLogger(__name__)
 
 __all__ = ["UnclaimedNumber", "UnclaimedStore", "unclaimed_partition"]
 
@@ -209,14 +213,35 @@ class UnclaimedStore:
         return written_unless_guarded(f"dismissal of {department_id}", write)
 
     def move_to_client(self, department_id: str, phone: str, client_id: str) -> int:
-        """Copy the waiting texts (and replies) under the client, then drop the queue entry.
+        """Copy the waiting texts (and replies) under the client, then drop the queue entry,
+        only if it counts no text that was not moved: a text that lands meanwhile (its
+        route read came before the attach wrote the route) is moved in another round.
 
         Copies are plain puts with the same keys, so running this twice is harmless. A
         reply's one-time id and Twilio sid are pointed at its copy, so a late status
-        callback still finds it.
+        callback still finds it. If texts keep arriving, the entry stays in the queue
+        with them (seen, never stranded).
         """
         partition = unclaimed_partition(department_id, phone)
-        rows = list(ConversationEntryModel.query(partition))
+        moved = 0
+        for _ in range(MOVE_ROUNDS):
+            counted = self._texts_counted(department_id, phone)
+            rows = list(ConversationEntryModel.query(partition, consistent_read=True))
+            self._move_rows(client_id, rows)
+            moved += len(rows)
+            if counted is None or self._drop_queue_item(department_id, phone, counted):
+                return moved
+        log.warning("texts kept arriving while a number was attached; it stays in the queue")
+        return moved
+
+    def _texts_counted(self, department_id: str, phone: str) -> int | None:
+        try:
+            item = UnclaimedModel.get(department_id, phone, consistent_read=True)
+        except UnclaimedModel.DoesNotExist:
+            return None
+        return int(item.texts_count)
+
+    def _move_rows(self, client_id: str, rows: list[ConversationEntryModel]) -> None:
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 copy = to_row(replace(to_entry(row), client_id=client_id))
@@ -228,8 +253,21 @@ class UnclaimedStore:
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
-        UnclaimedModel(department_id, phone).delete()
-        return len(rows)
+
+    def _drop_queue_item(self, department_id: str, phone: str, counted: int) -> bool:
+        """Delete the queue entry if it still counts ``counted`` texts (all moved)."""
+        try:
+            retry_transient(
+                "unclaimed number attached",
+                lambda: UnclaimedModel(department_id, phone).delete(
+                    condition=UnclaimedModel.texts_count == counted
+                ),
+            )
+        except PynamoDBException as exc:
+            if classify(exc).cause is Cause.CONDITION:
+                return False  # a text arrived since (or the entry is gone: read again)
+            raise
+        return True
 
     def attach_as_old_number(self, client: Client, phone: str, note: ConversationEntry) -> None:
         """The number leads to the client's conversation but is never texted: a route that

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from ..domain.unread import Unread
 from .models import UnreadModel
@@ -32,6 +34,74 @@ def new_text_updates(
         )
         for reader in readers
     ]
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A client's unread texts passing from their old case manager to the new one, as read
+    just before the move. ``keeps``: the old one still oversees the department (a
+    supervisor who was the case manager) and keeps their own state."""
+
+    client_id: str
+    department_id: str
+    old_owner: str
+    new_owner: str
+    keeps: bool
+    given: Unread | None  # the old owner's, when the move was planned
+    held: Unread | None  # the new owner's own, if they had any
+
+
+def read_handover(
+    client_id: str, department_id: str, old_owner: str, new_owner: str, keeps: bool
+) -> Handover:
+    """The two people's unread state for the client: one BatchGetItem."""
+    found = UnreadStore().many([(old_owner, client_id), (new_owner, client_id)])
+    return Handover(
+        client_id,
+        department_id,
+        old_owner,
+        new_owner,
+        keeps,
+        found.get((old_owner, client_id)),
+        found.get((new_owner, client_id)),
+    )
+
+
+def write_handover(tx: TransactWrite, handover: Handover) -> int:
+    """Add the handover to a transaction, each item under the condition that it is as it
+    was read (a text arriving meanwhile cancels it: read again and retry); how many items
+    it added. The new owner gets the larger count and the newer time of the two."""
+    given, held = handover.given, handover.held
+    if given is None:
+        return 0
+    added = 0
+    if not handover.keeps:
+        tx.delete(
+            UnreadModel(handover.old_owner, handover.client_id),
+            condition=UnreadModel.unread == given.count,
+        )
+        added += 1
+    if held is None:
+        row = UnreadModel(
+            handover.new_owner,
+            handover.client_id,
+            unread=given.count,
+            newest_at=given.newest_at,
+            department_id=handover.department_id,
+        )
+        tx.save(row, condition=UnreadModel.user_id.does_not_exist())
+        return added + 1
+    if given.count > held.count or given.newest_at > held.newest_at:
+        tx.update(
+            UnreadModel(handover.new_owner, handover.client_id),
+            actions=[
+                UnreadModel.unread.set(max(given.count, held.count)),
+                UnreadModel.newest_at.set(max(given.newest_at, held.newest_at)),
+            ],
+            condition=UnreadModel.unread == held.count,
+        )
+        added += 1
+    return added
 
 
 class UnreadStore:

@@ -20,10 +20,11 @@ from ..domain.errors import (
     StaleRecord,
     ValidationFailed,
 )
+from ..domain.segments import MAX_BODY
 from .public_url import path_prefix
 from .rendering import render
 from .session import LEGACY_REFRESH_COOKIE, SESSION_COOKIE, expired_cookie_header
-from .visit import CsrfFailed, NotSignedIn
+from .visit import MAX_FORM_BYTES, CsrfFailed, FormTooLarge, NotSignedIn
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,16 @@ def friendly_errors(blueprint: Any) -> Callable:
                 return view(*args, **kwargs)
             except NotSignedIn as exc:
                 return _to_sign_in(request, exc.reason, exc.background)
+            except FormTooLarge:
+                return _problem(
+                    request,
+                    413,
+                    "Too large to send",
+                    f"What you sent is too large: ClientComm takes up to "
+                    f"{MAX_FORM_BYTES // 1024} KB from a form, and a text can be at most "
+                    f"{MAX_BODY:,} characters. Shorten it and send it again; nothing was "
+                    "changed.",
+                )
             except CsrfFailed as exc:
                 return _problem(
                     request,

@@ -65,7 +65,7 @@ def retired_list() -> Response:
 def retire(client_id: str) -> Response:
     visit = signed_in(bp.current_request, form=True)
     stores = bootstrap.stores(visit.settings)
-    retirement.retire_client(visit.staff, stores.clients, client_id, visit.form)
+    retirement.retire_client(visit.staff, stores.clients, stores.scheduled, client_id, visit.form)
     return visit.redirect(f"/clients/{client_id}?saved=retired")
 
 

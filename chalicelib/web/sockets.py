@@ -134,6 +134,7 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
         clients=stores.clients,
         connections=bootstrap.connections(settings),
         gateway=bootstrap.push_gateway(settings),
+        users=stores.users,
     )
     return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
 

@@ -66,6 +66,10 @@ class CsrfFailed(ClientCommError):
     """A form without our token: stale, or posted from another site."""
 
 
+class FormTooLarge(ClientCommError):
+    """A form body over MAX_FORM_BYTES: refused before it is read (a page answers 413)."""
+
+
 @dataclass
 class Visit:
     request: Request
@@ -238,7 +242,9 @@ def read_form(request: Request) -> dict[str, str]:
     """A url-encoded body as {name: first value}; blank fields kept, oversized bodies refused."""
     raw = request.raw_body or b""
     if len(raw) > MAX_FORM_BYTES:
-        raise CsrfFailed("The form was too large to accept.")
+        raise FormTooLarge(
+            f"The form is {len(raw) // 1024} KB; at most {MAX_FORM_BYTES // 1024} KB."
+        )
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
     return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
 

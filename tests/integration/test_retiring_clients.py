@@ -152,18 +152,3 @@ def test_a_text_scheduled_before_retiring_is_refused_by_the_sender(stores, queue
     sweep(stores, queue, datetime.now(UTC) + timedelta(minutes=1))
     assert deliver(queue, sender, client) == ["refused"]
     assert texts_to(twilio, client.phone) == []
-
-
-def test_a_text_from_a_retired_clients_number_waits_in_unclaimed_with_a_link(
-    kristina, stores, stack
-):
-    phone = fresh_phone()
-    client_id = add_client(kristina, "Una", "Claimed", phone)
-    retire(kristina, client_id)
-    result = stack.twilio.send_inbound(from_=phone, to=PROBATION, body="Am I still on?")
-    assert result.status_code == 200
-    waiting = stores.unclaimed.get("probation", phone)
-    assert waiting is not None and waiting.retired_client_id == client_id
-    assert stores.conversations.newest(client_id)[0][0].marker == "retired"  # not stored there
-    page = kristina.get(f"/unclaimed/{phone.lstrip('+')}").body.decode()
-    assert f'/clients/{client_id}"' in page and "retired client" in page

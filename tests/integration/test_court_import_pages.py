@@ -14,12 +14,13 @@ import json
 import os
 import secrets
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.clock import real_now
 from tests.helpers import FORM, ROOT, csrf_in, fresh_phone, page_text, snapshot
 
 DENVER = ZoneInfo("America/Denver")
@@ -76,7 +77,8 @@ def new_client(stores):
 
 
 def day_ahead(days: int) -> date:
-    return datetime.now(UTC).astimezone(DENVER).date() + timedelta(days=days)
+    """Weeks ahead, court at 9:30 or later: every reminder is still to come, at any hour."""
+    return real_now().astimezone(DENVER).date() + timedelta(days=days)
 
 
 def us(day: date) -> str:
@@ -375,7 +377,7 @@ def test_a_second_tab_applying_the_same_chunk_stores_nothing_twice(dana, stores)
 
     second = court_imports.ImportDeps(**{**deps.__dict__, "imports": StaleTab()})
     dana_user = stores.users.get("dana")
-    court_imports.apply_next(dana_user, second, import_id, datetime.now(UTC))
+    court_imports.apply_next(dana_user, second, import_id, real_now())
     assert len(stores.appointments.for_client(client.client_id)) == 3
     done = deps.imports.get(import_id)
     assert (done.next_row, done.added, done.state.value) == (3, 3, "done")
@@ -402,7 +404,7 @@ def test_a_thousand_rows_apply_in_chunks_with_the_progress_growing(dana, stores,
     has passed), so nothing is left waiting for later tests. Last in the file: moto's Query
     slows with every imported date it returns, and this leaves a thousand of them."""
     clients = [new_client(stores) for _ in range(20)]
-    soon = datetime.now(UTC).astimezone(DENVER) + timedelta(hours=3)
+    soon = real_now().astimezone(DENVER) + timedelta(hours=3)  # any hour: see above
     rows = [
         f"{clients[n % 20].id_number},{soon:%Y-%m-%d},{soon:%H:%M},{n % 9 + 1},,CASE-{n}"
         for n in range(1000)

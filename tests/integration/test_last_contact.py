@@ -6,19 +6,21 @@ from datetime import timedelta
 
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 from chalicelib.store.inbound import InboundChange
-from infra.local.fake_twilio import LANDLINE_NUMBER
+from infra.local.fake_twilio import UNREACHABLE_NUMBER
 from tests.helpers import fresh_phone, new_sid
 from tests.integration.test_texting import PROBATION, add_client, send
 
 
-def test_a_text_to_a_landline_is_not_contact_but_a_delivered_one_is(web, stack, stores):
+def test_a_text_that_reached_no_phone_is_not_contact_but_a_delivered_one_is(web, stack, stores):
+    # The demo's unreachable number (30003): unlike a landline's, it does not turn sending
+    # off, so other tests texting the same client leave this one able to send.
     kristina = web.sign_in("kristina")
-    lena = next(c for c in stores.clients.caseload("kristina") if c.phone == LANDLINE_NUMBER)
-    before = stores.clients.get(lena.client_id).last_contact_at
-    assert send(kristina, lena.client_id, "Are you there?").status_code == 303
+    ray = next(c for c in stores.clients.caseload("kristina") if c.phone == UNREACHABLE_NUMBER)
+    before = stores.clients.get(ray.client_id).last_contact_at
+    assert send(kristina, ray.client_id, "Are you there?").status_code == 303
     stack.twilio.wait_for_callbacks()
-    assert stores.conversations.newest(lena.client_id)[0][0].status == "undelivered"
-    assert stores.clients.get(lena.client_id).last_contact_at == before
+    assert stores.conversations.newest(ray.client_id)[0][0].status == "undelivered"
+    assert stores.clients.get(ray.client_id).last_contact_at == before
 
     reached = add_client(kristina, "Mobile", "Phone", fresh_phone())
     send(kristina, reached, "Are you there?")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -120,7 +120,7 @@ def test_others_are_refused(kristina, web, stores):
     assert retire(dana, client_id).status_code == 303
 
 
-def test_a_retired_client_cannot_be_texted_now_or_later(kristina, stores):
+def test_a_retired_client_cannot_be_texted_now_or_later(now, kristina, stores):
     client_id = add_client(kristina)
     retire(kristina, client_id)
     kristina.get(f"/clients/{client_id}")
@@ -129,7 +129,7 @@ def test_a_retired_client_cannot_be_texted_now_or_later(kristina, stores):
     )
     assert sent.status_code in (400, 409) and "retired" in page_text(sent)
     kristina.get(f"/clients/{client_id}")
-    day = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")
+    day = (now + timedelta(days=2)).strftime("%Y-%m-%d")
     later = kristina.post(
         f"/clients/{client_id}/scheduled",
         {"body": "Later?", "send_date": day, "send_time": "09:00"},
@@ -137,18 +137,20 @@ def test_a_retired_client_cannot_be_texted_now_or_later(kristina, stores):
     assert later.status_code == 400 and "retired" in page_text(later)
 
 
-def test_a_text_scheduled_before_retiring_is_refused_by_the_sender(stores, queue, sender, twilio):
+def test_a_text_scheduled_before_retiring_is_refused_by_the_sender(
+    now, stores, queue, sender, twilio
+):
     from chalicelib.domain.conversation import marker
     from chalicelib.domain.retirement import Retirement, RetireReason
 
     client = new_client(stores)
-    plan(stores, client, datetime.now(UTC) + timedelta(seconds=30))
+    plan(stores, client, now + timedelta(seconds=30))
     stores.clients.retire(
         client,
-        Retirement(datetime.now(UTC), RetireReason.CASE_CLOSED, "kristina"),
+        Retirement(now, RetireReason.CASE_CLOSED, "kristina"),
         marker(client.client_id, "retired", "Retired"),
         {"reason": "case_closed"},
     )
-    sweep(stores, queue, datetime.now(UTC) + timedelta(minutes=1))
+    sweep(stores, queue, now + timedelta(minutes=1))
     assert deliver(queue, sender, client) == ["refused"]
     assert texts_to(twilio, client.phone) == []

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 
 from chalicelib.domain.clients import Client
+from tests.clock import real_now
 from tests.helpers import WebVisitor, csrf_in, fresh_phone, new_sid, signed_webhook
 
 PROBATION = "+18015550100"
@@ -86,7 +87,7 @@ def test_a_newer_text_than_the_one_seen_stays_unread(http, people, client):
     )
     answer = kristina.http.post(f"/clients/{client.client_id}/read", headers=headers, body=form)
     assert json.loads(answer.body) == {"read": False, "unread": base + 2}
-    later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    later = (real_now() + timedelta(seconds=1)).isoformat()
     kristina.post(f"/clients/{client.client_id}/read", {"seen_up_to": later})
     assert unread(kristina) == base
 
@@ -105,7 +106,7 @@ def test_mark_unread_puts_it_back_for_that_person_only(http, people, client):
 def test_nobody_marks_another_caseloads_client(http, people, client):
     marcus = people["marcus"]
     token = csrf_in(marcus.get("/caseload").body.decode())
-    later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    later = (real_now() + timedelta(seconds=1)).isoformat()
     for path, form in (("read", {"seen_up_to": later}), ("unread", {})):
         answer = marcus.post(f"/clients/{client.client_id}/{path}", form, csrf=token)
         assert answer.status_code in (403, 404)

@@ -1,0 +1,85 @@
+"""DynamoDB round trips per request stay within their goals (issue 16, deliverable 4).
+
+Each figure is a whole HTTP request as the app serves it (``tests/dynamodb_calls.py``
+counts them), as ``bench/dynamodb_calls.py`` prints them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from tests.dynamodb_calls import counting, total
+from tests.helpers import fresh_phone, new_sid, signed_webhook
+
+PROBATION = "+18015550100"
+
+
+def new_client(stores, case_manager: str = "kristina"):
+    from chalicelib.domain.clients import Client
+
+    name = "Trip" + secrets.token_hex(3)
+    return stores.clients.add(
+        Client(secrets.token_hex(10), "probation", case_manager, name, name, fresh_phone())
+    )
+
+
+def text_from(http, client, body: str):
+    params = {
+        "MessageSid": new_sid(),
+        "From": client.phone,
+        "To": PROBATION,
+        "Body": body,
+        "NumMedia": "0",
+    }
+    return signed_webhook(http, "/webhooks/twilio/sms", params), params
+
+
+def test_sending_a_text_takes_three_round_trips(web, stores):
+    """The session batch also reads the client the URL names; then "sending" and Twilio's
+    answer are one transaction each."""
+    client = new_client(stores)
+    kristina = web.sign_in("kristina")
+    page = kristina.get(f"/clients/{client.client_id}").body.decode()
+    draft = re.search(r'name="draft_id" value="([0-9a-f]+)"', page).group(1)
+    with counting() as calls:
+        sent = kristina.post(
+            f"/clients/{client.client_id}/messages", {"body": "See you at 3", "draft_id": draft}
+        )
+    assert sent.status_code == 303, sent.body[:300]
+    assert total(calls) == 3, calls
+    assert calls["TransactWriteItems"] == 2, calls
+
+
+def test_a_caseload_page_takes_three_round_trips(web):
+    """Session, staff record and the department's waiting numbers in one batch; the page
+    and the person's own unread items are one Query each."""
+    kristina = web.sign_in("kristina")  # the first page a department shows counts its queue
+    with counting() as calls:
+        page = kristina.get("/caseload")
+    assert page.status_code == 200
+    assert total(calls) == 3, calls
+    assert calls["BatchGetItem"] == 1, calls
+
+
+def test_the_client_page_reads_its_client_with_the_session(web, stores):
+    client = new_client(stores)
+    kristina = web.sign_in("kristina")
+    kristina.get(f"/clients/{client.client_id}")
+    with counting() as calls:
+        page = kristina.get(f"/clients/{client.client_id}")
+    assert page.status_code == 200
+    assert calls["GetItem"] == 0, calls  # neither the client nor anything else alone
+    assert calls["BatchGetItem"] == 1, calls
+
+
+def test_an_inbound_text_takes_three_round_trips_and_its_retry_three(http, stores):
+    client = new_client(stores)
+    text_from(http, client, "first one warms the supervisors' cache")
+    with counting() as calls:
+        answered, params = text_from(http, client, "Running late, bus broke down")
+    assert answered.status_code == 200
+    assert total(calls) == 3, calls
+    with counting() as calls:
+        signed_webhook(http, "/webhooks/twilio/sms", params)
+    assert total(calls) == 3, calls

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from tests.dynamodb_calls import counting, total
 from tests.helpers import fresh_phone, new_sid, signed_webhook
@@ -83,3 +84,46 @@ def test_an_inbound_text_takes_three_round_trips_and_its_retry_three(http, store
     with counting() as calls:
         signed_webhook(http, "/webhooks/twilio/sms", params)
     assert total(calls) == 3, calls
+
+
+def test_a_y_after_a_reminder_takes_four_round_trips(http, stores, now: datetime):
+    """Route; the client with the department's texts (one batch) while the client's
+    appointments are read; then the text and its answer in one transaction."""
+    from chalicelib.config import get_jurisdiction
+    from chalicelib.domain.appointments import Appointment, Kind
+    from chalicelib.services.appointments import create, department_texts
+    from chalicelib.store.models import AppointmentModel
+
+    client = new_client(stores)
+    text_from(http, client, "warming up")
+    appointment = Appointment(
+        client.client_id,
+        secrets.token_hex(12),
+        "probation",
+        "kristina",
+        Kind.COURT,
+        now + timedelta(days=3),
+        place="Room W43",
+    )
+    texts = department_texts(stores.department_texts, get_jurisdiction(), "probation")
+    create(stores.appointments, client, appointment, texts, "kristina", now)
+    AppointmentModel(client.client_id, appointment.appointment_id).update(
+        actions=[AppointmentModel.reminded_at.set(now)]
+    )
+    with counting() as calls:
+        answered, params = text_from(http, client, "Yes!")
+    assert b"Thank you" in answered.body, answered.body[:300]
+    assert total(calls) == 4, calls
+    assert calls["TransactWriteItems"] == 1, calls
+    confirmed = stores.appointments.get(client.client_id, appointment.appointment_id)
+    assert confirmed.confirmation.value == "confirmed"
+    assert confirmed.answered_sid == params["MessageSid"]
+    summary = stores.clients.get(client.client_id).appointments
+    assert summary[appointment.appointment_id].endswith("|confirmed")
+
+    with counting() as calls:  # Twilio's retry: the thank-you comes back from the guard
+        again = signed_webhook(http, "/webhooks/twilio/sms", params)
+    assert b"Thank you" in again.body
+    assert total(calls) <= 4, calls
+    lines = [e for e in stores.conversations.newest(client.client_id)[0] if e.marker]
+    assert sum(1 for e in lines if e.marker == "appointment_answer") == 1

@@ -64,6 +64,9 @@ def test_a_caseload_page_takes_three_round_trips(web):
 
 
 def test_the_client_page_reads_its_client_with_the_session(web, stores):
+    """Session, client, the person's unread of them and the navigation's count in one
+    batch; the texts, the scheduled texts and the appointments one Query each; the view's
+    audit row (10 round trips before)."""
     client = new_client(stores)
     kristina = web.sign_in("kristina")
     kristina.get(f"/clients/{client.client_id}")
@@ -72,6 +75,28 @@ def test_the_client_page_reads_its_client_with_the_session(web, stores):
     assert page.status_code == 200
     assert calls["GetItem"] == 0, calls  # neither the client nor anything else alone
     assert calls["BatchGetItem"] == 1, calls
+    assert total(calls) == 5, calls
+
+
+def test_the_conversations_live_refresh_and_the_poll_take_two_or_three(web, stores):
+    client = new_client(stores)
+    kristina = web.sign_in("kristina")
+    background = {"X-ClientComm-Background": "1"}
+    with counting() as calls:
+        fragment = kristina.get(f"/clients/{client.client_id}/live", headers=background)
+    assert fragment.status_code == 200
+    assert total(calls) == 3, calls  # session + client, the texts, the scheduled texts
+    with counting() as calls:
+        assert kristina.get("/api/activity", headers=background).status_code == 200
+    assert total(calls) == 2, calls
+
+
+def test_the_caseload_unread_first_adds_only_the_pinned_clients(web):
+    kristina = web.sign_in("kristina")
+    with counting() as calls:
+        page = kristina.get("/caseload?order=unread")
+    assert page.status_code == 200
+    assert total(calls) <= 4, calls  # + one BatchGetItem of the clients pinned on top
 
 
 def test_an_inbound_text_takes_three_round_trips_and_its_retry_three(http, stores):

@@ -2,34 +2,93 @@
 
 Most texts are not answers, so the appointment machinery is loaded only for a text that
 reads like one ("Y", "NO", "Sí."): the webhook's cold start stays what it was.
+
+A text that reads like one is prepared for before its client is read: the department's
+wording rides on the client's read (one BatchGetItem) and the client's appointments are
+read meanwhile, so its answer is written in the text's own transaction (``plan``). What
+could not be written with the text (a Twilio retry of a text stored without its answer,
+an appointment that changed since it was read) is applied on its own (``__call__``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.clients import Client
 from ..domain.confirmations import answer_in
 from ..domain.jurisdiction import Jurisdiction
-from .receiving import AnswerHandler
+from ..store.batch import Along
+from . import concurrently
+from .receiving import PreparedAnswer, RidingAnswer
 
 if TYPE_CHECKING:
+    from ..domain.appointments import Appointment
     from ..store.appointments import AppointmentStore, DepartmentTextsStore
 
 
-def answer_handler(
-    appointments: AppointmentStore, texts: DepartmentTextsStore, jurisdiction: Jurisdiction
-) -> AnswerHandler:
-    def handle(client: Client, sid: str, body: str) -> str | None:
+@dataclass(frozen=True)
+class Prepared:
+    texts: Along[tuple[dict[str, str], int]]  # rides on the client's read
+    appointments: Future[list[Appointment]]  # read meanwhile
+
+    @property
+    def along(self) -> Sequence[Along[Any]]:
+        return (self.texts,)
+
+
+class Answers:
+    def __init__(
+        self,
+        appointments: AppointmentStore,
+        texts: DepartmentTextsStore,
+        jurisdiction: Jurisdiction,
+    ) -> None:
+        self.appointments = appointments
+        self.texts = texts
+        self.jurisdiction = jurisdiction
+
+    def __call__(self, client: Client, sid: str, body: str) -> str | None:
         if answer_in(body) is None:
             return None
         from . import appointments as use_cases
 
-        department = use_cases.department_texts(texts, jurisdiction, client.department_id)
+        department = use_cases.department_texts(self.texts, self.jurisdiction, client.department_id)
         answered = use_cases.answer_reminder(
-            client, sid, body, appointments, department, datetime.now(UTC)
+            client, sid, body, self.appointments, department, datetime.now(UTC)
         )
         return answered.reply if answered else None
 
-    return handle
+    def prepare(self, client_id: str, department_id: str, body: str) -> Prepared | None:
+        if answer_in(body) is None:
+            return None
+        return Prepared(
+            self.texts.along(department_id),
+            concurrently.start(self.appointments.for_client, client_id),
+        )
+
+    def plan(
+        self, prepared: PreparedAnswer, client: Client, sid: str, body: str
+    ) -> RidingAnswer | None:
+        answer = answer_in(body)
+        if answer is None or client.opted_out or not isinstance(prepared, Prepared):
+            return None
+        from . import appointments as use_cases
+
+        flat, _ = prepared.texts.value
+        texts = use_cases.Texts(self.jurisdiction, use_cases.nest(flat))
+        found = prepared.appointments.result()
+        planned = use_cases.plan_answer(client, sid, answer, found, texts, datetime.now(UTC))
+        answered, change = planned if planned is not None else (None, None)
+        if answered is None or change is None:
+            return None  # an ordinary text, or a reply applied before (the guard answers it)
+        return RidingAnswer(answered.reply, self.appointments.riding(change))
+
+
+def answer_handler(
+    appointments: AppointmentStore, texts: DepartmentTextsStore, jurisdiction: Jurisdiction
+) -> Answers:
+    return Answers(appointments, texts, jurisdiction)

@@ -426,39 +426,57 @@ def answer_reminder(
     if answer is None or client.opted_out:
         return None
     for _ in range(TRIES):
-        appointments = store.for_client(client.client_id)
-        done = next((a for a in appointments if a.answered_sid == sid), None)
-        ahead = [a for a in appointments if a.answerable(now)]
-        if done is None and not ahead:
+        planned = plan_answer(client, sid, answer, store.for_client(client.client_id), texts, now)
+        if planned is None:
             return None
-        target = done or min(ahead, key=lambda a: a.starts_at)
-        purpose = Purpose.THANKS if answer is Answer.CONFIRM else Purpose.RESCHEDULE_NOTED
-        reply = texts.render(purpose, target, client)
-        if done is not None:  # Twilio retried a reply we had already applied
-            return Answered(target, answer, reply)
-        answered = replace(
-            target,
-            confirmation=Confirmation.CONFIRMED
-            if answer is Answer.CONFIRM
-            else Confirmation.RESCHEDULE_ASKED,
-        )
-        local = target.starts_at.astimezone(texts.jurisdiction.zone)
-        said = "confirmed" if answer is Answer.CONFIRM else "asked to reschedule"
-        line = marker(
-            client.client_id,
-            "appointment_answer",
-            f"{client.first_name} {said} the {target.kind.label.lower()} on "
-            f"{local:%a %b %-d, %-I:%M %p}. Reply sent: “{reply}”",
-            details={"appointment": target.appointment_id, "answer": answer.value},
-        )
+        answered, change = planned
+        if change is None:  # Twilio retried a reply we had already applied
+            return answered
         try:
-            store.apply(
-                AppointmentChange(
-                    answered, "client", "appointment_answer", marker=line, answered_sid=sid
-                )
-            )
+            store.apply(change)
         except Conflict:
             continue  # changed meanwhile (an edit, another reply): look again
-        return Answered(answered, answer, reply)
+        return answered
     # the text is stored; failing here makes Twilio retry, and the retry applies the answer
     raise NotStored("The reply could not be applied to its appointment.")
+
+
+def plan_answer(
+    client: Client,
+    sid: str,
+    answer: Answer,
+    appointments: list[Appointment],
+    texts: Texts,
+    now: datetime,
+) -> tuple[Answered, AppointmentChange | None] | None:
+    """What reply ``sid`` means, given the client's appointments as read: None when it
+    answers none (an ordinary text); the answer with no change when this reply was applied
+    before; else the answer and the change that applies it (under the version read)."""
+    done = next((a for a in appointments if a.answered_sid == sid), None)
+    ahead = [a for a in appointments if a.answerable(now)]
+    if done is None and not ahead:
+        return None
+    target = done or min(ahead, key=lambda a: a.starts_at)
+    purpose = Purpose.THANKS if answer is Answer.CONFIRM else Purpose.RESCHEDULE_NOTED
+    reply = texts.render(purpose, target, client)
+    if done is not None:
+        return Answered(target, answer, reply), None
+    answered = replace(
+        target,
+        confirmation=Confirmation.CONFIRMED
+        if answer is Answer.CONFIRM
+        else Confirmation.RESCHEDULE_ASKED,
+    )
+    local = target.starts_at.astimezone(texts.jurisdiction.zone)
+    said = "confirmed" if answer is Answer.CONFIRM else "asked to reschedule"
+    line = marker(
+        client.client_id,
+        "appointment_answer",
+        f"{client.first_name} {said} the {target.kind.label.lower()} on "
+        f"{local:%a %b %-d, %-I:%M %p}. Reply sent: “{reply}”",
+        details={"appointment": target.appointment_id, "answer": answer.value},
+    )
+    change = AppointmentChange(
+        answered, "client", "appointment_answer", marker=line, answered_sid=sid
+    )
+    return Answered(answered, answer, reply), change

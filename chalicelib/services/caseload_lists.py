@@ -20,6 +20,7 @@ from ..domain.users import User
 from ..store.client_lists import ClientListStore, ClientPage, Cursor, ListQuery
 from ..store.clients import ClientStore
 from ..store.users import UserStore
+from . import concurrently
 
 if TYPE_CHECKING:
     from ..domain.appointments import AppointmentFlags
@@ -104,10 +105,13 @@ def caseload_page(
     unread_step: UnreadStep | None = None,
     unread: Mapping[str, Unread] | None = None,
 ) -> CaseloadPage:
-    """A case manager's own caseload; a supervisor may ask for the whole department."""
+    """A case manager's own caseload; a supervisor may ask for the whole department. The
+    staff names a supervisor's page shows are read while the page is (and ``unread`` may
+    still be being read: see ``services.unread.unread_of_later``)."""
     from ..domain.appointments import flags  # zoneinfo: loaded by pages, not by webhooks
 
     everyone = whole_department and user.oversees_department
+    staff_later = concurrently.start(users.in_department, user.department_id) if users else None
     moment = now or datetime.now(UTC)
     soon_only = appointments == SOON
     chosen = BY_APPOINTMENT if order == BY_APPOINTMENT else CaseloadOrder.parse(order).value
@@ -127,7 +131,7 @@ def caseload_page(
     if chosen == CaseloadOrder.UNREAD and after is None:
         pinned = (unread_step or unread_from_index(lists))(asked)
         flagged |= {c.client_id: flags(c.appointments or {}, moment) for c in pinned.clients}
-    staff = {u.user_id: u for u in users.in_department(user.department_id)} if users else {}
+    staff = {u.user_id: u for u in staff_later.result()} if staff_later else {}
     return CaseloadPage(
         clients=shown,
         order=chosen,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain import sentiment
 from ..domain.clients import Client
@@ -31,9 +32,13 @@ from ..domain.system_texts import (
     our_answer,
     system_entries,
 )
+from ..store.batch import Along
 from ..store.clients import ClientStore
-from ..store.inbound import InboundChange, InboundStore
+from ..store.inbound import Filed, InboundChange, InboundStore, RiderConflict
 from ..store.unclaimed import UnclaimedStore
+
+if TYPE_CHECKING:  # loaded only for a text that answers a reminder
+    from ..store.appointments import RidingChange
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +96,37 @@ class Received:
     client_id: str | None = None
 
 
-# A reply to an appointment reminder ("Y", "N"): given the client, the text's sid and body,
-# applies it (once per sid) and returns the text to answer with, or None for an ordinary text.
-AnswerHandler = Callable[[Client, str, str], str | None]
+@dataclass(frozen=True)
+class RidingAnswer:
+    """A reply to a reminder, to store with its text in one transaction."""
+
+    reply: str  # what the client is answered
+    change: RidingChange
+
+
+class PreparedAnswer(Protocol):
+    """What a text that reads like "Y" needs, being read: ``along`` rides on the client's
+    read; the rest is read meanwhile."""
+
+    @property
+    def along(self) -> Sequence[Along[Any]]: ...
+
+
+class AnswerHandler(Protocol):
+    """Replies to appointment reminders ("Y", "N")."""
+
+    def __call__(self, client: Client, sid: str, body: str) -> str | None:
+        """Apply a stored text's answer (once per sid); the text to answer with, or None
+        for an ordinary text."""
+
+    def prepare(self, client_id: str, department_id: str, body: str) -> PreparedAnswer | None:
+        """Start reading what an answer needs, for a text that reads like one."""
+
+    def plan(
+        self, prepared: PreparedAnswer, client: Client, sid: str, body: str
+    ) -> RidingAnswer | None:
+        """The answer to write with the text, or None (an ordinary text, or nothing the
+        text can change now)."""
 
 
 def receive_text(
@@ -117,13 +150,16 @@ def receive_text(
     if route is None:
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
     client_id, current = route
-    client = clients.get(client_id)
+    # a text like "Y": the department's wording rides on the client's read, and the
+    # client's appointments are read meanwhile, so its answer is stored with it
+    prepared = answers.prepare(client_id, department.department_id, entry.body) if answers else None
+    client = clients.get(client_id, along=prepared.along) if prepared else clients.get(client_id)
     if client is None:  # a route to a client that is gone: keep the text where it is seen
         return _unclaimed(department.department_id, entry, jurisdiction, unclaimed)
     # A retired client's text joins their conversation like any other (docs/decisions.md,
     # "Texts from retired clients"): they are known, and their record stays whole.
     unread_by = readers(client) if readers else (client.case_manager_id,)
-    return _store(client, entry, current, jurisdiction, inbound, answers, unread_by)
+    return _store(client, entry, current, jurisdiction, inbound, answers, unread_by, prepared)
 
 
 def _unclaimed(
@@ -156,6 +192,7 @@ def _store(
     inbound: InboundStore,
     answers: AnswerHandler | None = None,
     readers: tuple[str, ...] = (),
+    prepared: PreparedAnswer | None = None,
 ) -> Received:
     keyword = keyword_in(entry.body, client.opted_out)
     markers = keyword_markers(client, entry.body, keyword)
@@ -185,16 +222,47 @@ def _store(
     markers.extend(system_entries(client.client_id, entry, replies))
     reply = our_answer(replies)
     change = InboundChange(opted_out=opted_out, sentiment=score, reply=reply)
-    filed = inbound.store_inbound(client, entry, change, tuple(markers), readers)
-    # STOP, START and HELP win over an answer; a repeat re-applies it (once per sid), so a
-    # failure after the text was stored is mended by Twilio's retry
-    answer_reply = answers(client, entry.sid or "", entry.body) if answers and not keyword else None
+    # STOP, START and HELP win over an answer
+    riding, planned = None, False
+    if answers is not None and prepared is not None and not keyword:
+        riding, planned = answers.plan(prepared, client, entry.sid or "", entry.body), True
+    filed, rode = _file(client, entry, change, tuple(markers), readers, inbound, riding)
+    answer_reply = riding.reply if riding is not None and rode else None
+    # Not written with the text: a retry of a text stored without its answer (the guard
+    # kept no reply), an answer that lost a race, or a text nobody prepared for. Applied
+    # now, once per sid; a failure here is mended by Twilio's retry.
+    separately = (riding is not None or not planned) if filed.stored else not filed.reply
+    if answers is not None and not keyword and not rode and separately:
+        answer_reply = answers(client, entry.sid or "", entry.body)
     if not filed.stored:  # answer a retry as the first attempt answered (if it was lost)
         return Received("duplicate", filed.reply or answer_reply, client_id=client.client_id)
     if score is not None and len(client.recent_sentiment) + 1 > 2 * sentiment.KEEP:
         kept = sentiment.remember(client.recent_sentiment, score)
         inbound.trim_sentiment(client.client_id, len(client.recent_sentiment) + 1, kept)
     return Received("stored", reply or answer_reply, client.client_id)
+
+
+def _file(
+    client: Client,
+    entry: ConversationEntry,
+    change: InboundChange,
+    markers: tuple[ConversationEntry, ...],
+    readers: tuple[str, ...],
+    inbound: InboundStore,
+    riding: RidingAnswer | None,
+) -> tuple[Filed, bool]:
+    """Store the text, with its answer when it has one (True: the answer was written with
+    it). The answer's reply is kept on the text's guard, so a retry gets it back with no
+    read, except for a replay, which has nobody to answer. An answer whose appointment
+    changed since it was read is left to the separate path: the text is stored without it."""
+    if riding is not None:
+        kept = change if replayed(entry) else replace(change, reply=riding.reply)
+        try:
+            filed = inbound.store_inbound(client, entry, kept, markers, readers, riding.change)
+            return filed, filed.stored
+        except RiderConflict:
+            pass
+    return inbound.store_inbound(client, entry, change, markers, readers), False
 
 
 def replayed(entry: ConversationEntry) -> bool:

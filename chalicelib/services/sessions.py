@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..adapters.cognito import CognitoGateway, TokenVerifier
 from ..domain.errors import ClientCommError
@@ -27,6 +28,7 @@ from ..domain.sessions import (
     worth_touching,
 )
 from ..domain.users import User
+from ..store.batch import Along
 from ..store.sessions import SessionStore
 from . import auth
 
@@ -76,15 +78,18 @@ def resume(
     background: bool,
     idle_limit: timedelta,
     now: datetime | None = None,
+    along: Sequence[Along[Any]] = (),
 ) -> User:
     """The member of staff behind a session, as the Users table has them now.
 
     Background requests (the live-update polls) never count as activity, so an open tab
-    cannot keep a session alive past the idle timeout.
+    cannot keep a session alive past the idle timeout. ``along`` are items the request
+    will read anyway, read in the session's round trip; nothing may use them unless this
+    returns (the session is good).
     """
     now = now or datetime.now(UTC)
     key = session_key(session_id)
-    session, user = keeping.store.with_user(key, user_id)
+    session, user = keeping.store.with_user(key, user_id, along)
     reason = reason_to_refuse(session, user, user_id, now, idle_limit)
     if reason is not None:
         if session is not None and reason is not EndReason.INVALID:

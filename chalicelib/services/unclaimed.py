@@ -18,7 +18,8 @@ from ..domain.senders import sender_from_path
 from ..domain.users import User
 from ..store.clients import ClientStore, NumberInUse
 from ..store.partitions import unclaimed_partition
-from ..store.unclaimed import UnclaimedNumber, UnclaimedStore
+from ..store.unclaimed import COUNT_CAP, UnclaimedNumber, UnclaimedStore
+from ..store.waiting import BUILD_LIMIT, Waiting
 from .caseload import number_change_marker, open_client
 
 MAX_DISMISS_NOTE = 200
@@ -45,9 +46,17 @@ def queue(user: User, unclaimed: UnclaimedStore) -> list[UnclaimedNumber]:
     return unclaimed.in_department(user.department_id)
 
 
-def waiting_count(user: User, unclaimed: UnclaimedStore) -> int:
-    """For the navigation: how many numbers wait in the department (capped)."""
-    return unclaimed.waiting_count(user.department_id)
+def waiting_count(user: User, unclaimed: UnclaimedStore, known: Waiting | None = None) -> int:
+    """For the navigation: how many numbers wait in the department (capped). ``known`` is
+    the department's set of waiting numbers as read with the session: when it is whole,
+    it is the answer (no read of its own); otherwise the queue is counted with a Query,
+    and a small queue is made countable again for the next page (store/waiting.py)."""
+    if known is not None and known.exact:
+        return min(len(known.numbers), COUNT_CAP)
+    found = unclaimed.waiting_count(user.department_id)
+    if known is not None and found <= BUILD_LIMIT:
+        unclaimed.make_countable(user.department_id, known)
+    return found
 
 
 def waiting_number(user: User, unclaimed: UnclaimedStore, digits: str) -> UnclaimedNumber:

@@ -9,6 +9,7 @@ it unread. "Mark unread" puts it back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from ..domain.unread import Unread, total
@@ -16,6 +17,7 @@ from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.inbound import InboundStore
 from ..store.unread import UnreadStore
+from . import concurrently
 from .caseload import open_client
 
 
@@ -24,9 +26,15 @@ def unread_of(user: User, unread: UnreadStore) -> dict[str, Unread]:
     return unread.for_user(user.user_id)
 
 
-def unread_here(user: User, unread: UnreadStore, client_id: str) -> int:
-    """How many of this client's texts this person has not seen."""
-    return unread.count(user.user_id, client_id)
+def unread_of_later(user: User, unread: UnreadStore) -> Mapping[str, Unread]:
+    """``unread_of``, read while the caller reads its page: the first look waits for it."""
+    return concurrently.later(unread_of, user, unread)
+
+
+def unread_here(user: User, unread: UnreadStore, client_id: str, known: int | None = None) -> int:
+    """How many of this client's texts this person has not seen (``known``: as read with
+    the session already)."""
+    return known if known is not None else unread.count(user.user_id, client_id)
 
 
 def unread_total(user: User, unread: UnreadStore) -> int:

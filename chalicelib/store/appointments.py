@@ -27,6 +27,7 @@ from ..domain.appointments import (
 from ..domain.conversation import ConversationEntry
 from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row, client_subject
+from .batch import Along, along
 from .conversations import to_row
 from .models import AppointmentModel, ClientModel, DepartmentTextsModel, ScheduledTextModel
 from .scheduled import KEEP_FINISHED, due_key, due_partition, in_state, new_row, to_scheduled
@@ -82,6 +83,20 @@ class AppointmentChange:
     marker: ConversationEntry | None = None
     details: dict[str, str] = field(default_factory=dict)
     answered_sid: str = ""  # a client's reply: applied once per reply
+
+
+@dataclass(frozen=True)
+class RidingChange:
+    """An appointment change written inside another transaction that also updates the
+    client item (an inbound text's: a client's "Y" and its text are stored together).
+    A transaction may touch an item once, so the client's actions are merged into that
+    transaction's own update of the client."""
+
+    rows: tuple[Any, ...]  # new items: the audit row, the line in the conversation
+    appointment: AppointmentModel
+    actions: tuple[Action, ...]
+    condition: Any  # the appointment is still the version that was read
+    client_actions: tuple[Action, ...]
 
 
 class AppointmentStore:
@@ -160,6 +175,33 @@ class AppointmentStore:
             if classify(exc).cause is not Cause.CONDITION:
                 raise
 
+    def riding(self, change: AppointmentChange) -> RidingChange:
+        """``change`` (one that touches no reminders, as an answer) for another transaction
+        to write, under the same conditions ``apply`` writes it with."""
+        if change.new or change.add_reminders or change.move_reminders or change.cancel_reminders:
+            raise ValueError("only a change of the appointment alone can ride along")
+        if change.extra_texts:
+            raise ValueError("only a change of the appointment alone can ride along")
+        now = datetime.now(UTC)
+        appt = change.appointment
+        rows: list[Any] = [self._audit(change)]
+        if change.marker is not None:
+            rows.append(to_row(change.marker))
+        return RidingChange(
+            rows=tuple(rows),
+            appointment=AppointmentModel(appt.client_id, appt.appointment_id),
+            actions=tuple(self._actions(appt, change.answered_sid, now)),
+            condition=AppointmentModel.version == appt.version,
+            client_actions=tuple(self._summary_actions(appt, 0)),
+        )
+
+    def _audit(self, change: AppointmentChange) -> Any:
+        appt = change.appointment
+        details = {"appointment": appt.appointment_id, **change.details}
+        if change.answered_sid:
+            details["sid"] = change.answered_sid
+        return audit_row(client_subject(appt.client_id), change.actor, change.action, details)
+
     def apply(self, change: AppointmentChange) -> None:
         """Write the whole change or nothing; ``Conflict`` when a condition failed."""
         now = datetime.now(UTC)
@@ -169,12 +211,7 @@ class AppointmentStore:
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
-                details = {"appointment": appt.appointment_id, **change.details}
-                if change.answered_sid:
-                    details["sid"] = change.answered_sid
-                tx.save(
-                    audit_row(client_subject(appt.client_id), change.actor, change.action, details)
-                )
+                tx.save(self._audit(change))
                 if change.marker is not None:
                     tx.save(to_row(change.marker))
                 for text in added:
@@ -289,13 +326,25 @@ class AppointmentStore:
         return actions
 
     def _client_actions(self, appt: Appointment, count_delta: int, now: datetime) -> list[Action]:
+        return [ClientModel.changed_at.set(now), *self._summary_actions(appt, count_delta)]
+
+    def _summary_actions(self, appt: Appointment, count_delta: int) -> list[Action]:
         # a path into the raw map: PynamoDB's stubs type the item as its value (str)
         entry = cast(Any, ClientModel.appointments)[appt.appointment_id]
-        actions: list[Action] = [ClientModel.changed_at.set(now)]
-        actions.append(entry.set(summary_value(appt)) if appt.open else entry.remove())
+        actions: list[Action] = [entry.set(summary_value(appt)) if appt.open else entry.remove()]
         if count_delta:
             actions.append(ClientModel.scheduled_count.add(count_delta))
         return actions
+
+
+def _texts_of(raw: dict[str, Any] | None) -> tuple[dict[str, str], int]:
+    if not raw:
+        return {}, 0
+    return _templates(DepartmentTextsModel.from_raw_data(raw))
+
+
+def _templates(row: DepartmentTextsModel) -> tuple[dict[str, str], int]:
+    return dict(row.templates.as_dict() if row.templates else {}), int(row.version or 1)
 
 
 class DepartmentTextsStore:
@@ -306,7 +355,11 @@ class DepartmentTextsStore:
             row = DepartmentTextsModel.get(department_id, consistent_read=True)
         except DepartmentTextsModel.DoesNotExist:
             return {}, 0
-        return dict(row.templates.as_dict() if row.templates else {}), int(row.version or 1)
+        return _templates(row)
+
+    def along(self, department_id: str) -> Along[tuple[dict[str, str], int]]:
+        """``get``'s answer, to be read with another read (``batch.read_together``)."""
+        return along(DepartmentTextsModel, department_id, parse=_texts_of, consistent=True)
 
     def save(self, department_id: str, templates: dict[str, str], version: int, actor: str) -> bool:
         """Replace the department's templates if nobody saved since ``version`` was read

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -17,7 +17,9 @@ from ..domain.conversation import ConversationEntry
 from ..domain.errors import StaleRecord
 from ..domain.retirement import Retirement, RetireReason
 from ..domain.search import search_text_for
+from . import batch
 from .audit import audit_row, client_subject
+from .batch import Along, read_together
 from .conversations import to_row
 from .inbound import EMAIL_DUE
 from .models import AuditModel, ClientModel, PhoneRouteModel
@@ -102,12 +104,31 @@ def _unchanged_and_active(version: int) -> Condition:
     return (ClientModel.version == version) & ClientModel.retired_at.does_not_exist()
 
 
+def _client_of(raw: dict[str, Any] | None) -> Client | None:
+    return to_client(ClientModel.from_raw_data(raw)) if raw else None
+
+
 class ClientStore:
-    def get(self, client_id: str) -> Client | None:
+    def get(self, client_id: str, along: Sequence[Along[Any]] = ()) -> Client | None:
+        """One client; ``along`` are read in the same round trip (one BatchGetItem)."""
+        if along:
+            wanted = self.along(client_id)
+            read_together([wanted, *along])
+            return wanted.value
         try:
             return to_client(ClientModel.get(client_id))
         except ClientModel.DoesNotExist:
             return None
+
+    def along(self, client_id: str, *, consistent: bool = False) -> Along[Client | None]:
+        """The client, to be read with another read (``batch.read_together``)."""
+        return batch.along(ClientModel, client_id, parse=_client_of, consistent=consistent)
+
+    def read_ahead(self, found: Mapping[str, Client | None]) -> ClientStore:
+        """This store, answering its next ``get`` of each client in ``found`` from that
+        earlier read (each once: a later ``get`` reads again, so a page shown after a write
+        sees the write)."""
+        return _ReadAhead(found)
 
     def many(self, client_ids: list[str]) -> list[Client]:
         """Several clients in one BatchGetItem (order not kept)."""
@@ -467,3 +488,13 @@ class ClientStore:
 
 def _audit(client_id: str, actor: str, action: str, details: dict[str, str]) -> AuditModel:
     return audit_row(client_subject(client_id), actor, action, details)
+
+
+class _ReadAhead(ClientStore):
+    def __init__(self, found: Mapping[str, Client | None]) -> None:
+        self._found = dict(found)
+
+    def get(self, client_id: str, along: Sequence[Along[Any]] = ()) -> Client | None:
+        if client_id in self._found and not along:
+            return self._found.pop(client_id)
+        return super().get(client_id, along)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import size
@@ -30,6 +30,9 @@ from .write_failures import (
     classify,
     retry_transient,
 )
+
+if TYPE_CHECKING:  # loaded only for a text that answers a reminder
+    from .appointments import RidingChange
 
 EMAIL_DUE = "due"
 FIRST_TIME = TwilioMessageModel.sid.does_not_exist()
@@ -97,6 +100,11 @@ def sentiment_update(score: float) -> Action:
     return ClientModel.recent_sentiment.set((ClientModel.recent_sentiment | []).append([score]))
 
 
+class RiderConflict(Exception):
+    """The change riding on the text's transaction failed its own condition (its item
+    changed since it was read): nothing was written."""
+
+
 class InboundStore:
     def store_inbound(
         self,
@@ -105,12 +113,15 @@ class InboundStore:
         change: InboundChange,
         markers: tuple[ConversationEntry, ...] = (),
         readers: tuple[str, ...] = (),
+        riding: RidingChange | None = None,
     ) -> Filed:
         """Store an inbound text once per MessageSid, with its markers and automatic
         replies (system entries) in the same transaction; ``Filed.stored`` is False when it
         was stored before (a Twilio retry or a replay). Raises WriteNotStored otherwise.
         ``readers`` get it as unread, in the same transaction (after the client's item, so
-        the item positions the failure handling reads stay as they are)."""
+        the item positions the failure handling reads stay as they are). ``riding``: a
+        change of an appointment the text makes (a "Y"), written with it or not at all;
+        RiderConflict when only its condition stopped it."""
         now = datetime.now(UTC)
         key = entry_key(entry.at, entry.entry_id)
         actions: list[Action] = [
@@ -124,7 +135,12 @@ class InboundStore:
         if change.sentiment is not None:
             actions.append(sentiment_update(change.sentiment))
         guard = guard_for(entry.sid, client.client_id, key, change.reply, now)
-        audits = auto_reply_audits(client_subject(client.client_id), markers)
+        audits = [*auto_reply_audits(client_subject(client.client_id), markers)]
+        if riding is not None:
+            actions.extend(riding.client_actions)
+            audits.extend(riding.rows)
+        unread = new_text_updates(readers, client.client_id, client.department_id, entry.at)
+        rider_item = 3 + len(markers) + len(audits) + len(unread)  # the last one
         refusals: list[PynamoDBException] = []
 
         def write(move_contact: bool) -> None:
@@ -146,12 +162,19 @@ class InboundStore:
                     for row in audits:
                         tx.save(row)
                     tx.update(ClientModel(client.client_id), client_update, client_condition)
-                    for item, item_actions in new_text_updates(
-                        readers, client.client_id, client.department_id, entry.at
-                    ):
+                    for item, item_actions in unread:
                         tx.update(item, actions=item_actions)
+                    if riding is not None:
+                        tx.update(riding.appointment, list(riding.actions), riding.condition)
             except PynamoDBException as exc:
                 refusals.append(exc)
+                failure = classify(exc)
+                if (
+                    riding is not None
+                    and failure.item_failed_condition(rider_item)
+                    and not failure.item_failed_condition(0)
+                ):
+                    raise RiderConflict(entry.sid) from exc
                 raise
 
         what = f"inbound text {entry.sid}"

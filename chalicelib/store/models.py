@@ -14,6 +14,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.constants import STREAM_NEW_IMAGE as NEW_IMAGE
@@ -486,6 +487,10 @@ class UnclaimedModel(Model):
     preview = UnicodeAttribute(default="")
     auto_replied = BooleanAttribute(null=True)  # set once, by the one text that gets the reply
     retired_client_id = UnicodeAttribute(null=True)  # the number was a retired client's
+    # Only on each department's one item of waiting numbers (store/waiting.py):
+    waiting = UnicodeSetAttribute(null=True)  # the numbers that wait, for the navigation
+    misses = NumberAttribute(null=True)  # numbers that came in while the set was full
+    complete_at = NumberAttribute(null=True)  # ``misses`` when the set was last made whole
 
 
 class AuditByActor(GlobalSecondaryIndex):

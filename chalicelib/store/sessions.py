@@ -2,12 +2,13 @@
 
 Every request reads its session and its person's staff record together, in one
 BatchGetItem over both tables, with strongly consistent reads: a sign-out or a
-deactivation counts from the very next request.
+deactivation counts from the very next request. Whatever else the request already knows
+the key of (the client its URL names, the navigation's count) rides in the same batch.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +17,11 @@ from pynamodb.expressions.update import Action
 
 from ..domain.sessions import StoredSession
 from ..domain.users import User
+from . import batch
+from .batch import Along
 from .models import SessionModel, UserModel
 from .transactions import transactions
 from .users import to_user
-
-BATCH_ATTEMPTS = 3  # unprocessed keys (throttling) are asked again, briefly
 
 
 def to_session(row: SessionModel) -> StoredSession:
@@ -33,6 +34,14 @@ def to_session(row: SessionModel) -> StoredSession:
         id_token_expires_at=row.id_token_expires_at,
         expires_at=row.expires_at,
     )
+
+
+def _session_of(raw: dict[str, Any] | None) -> StoredSession | None:
+    return to_session(SessionModel.from_raw_data(raw)) if raw else None
+
+
+def _user_of(raw: dict[str, Any] | None) -> User | None:
+    return to_user(UserModel.from_raw_data(raw)) if raw else None
 
 
 class SessionStore:
@@ -48,34 +57,15 @@ class SessionStore:
             expires_at=session.expires_at,
         ).save(condition=SessionModel.session_key.does_not_exist())
 
-    def with_user(self, key: str, user_id: str) -> tuple[StoredSession | None, User | None]:
-        """The session and the staff record of ``user_id``, in one round trip."""
-        sessions_table = SessionModel.Meta.table_name
-        users_table = UserModel.Meta.table_name
-        wanted: dict[str, Any] = {
-            sessions_table: {
-                "Keys": [{SessionModel.session_key.attr_name: {"S": key}}],
-                "ConsistentRead": True,
-            },
-            users_table: {
-                "Keys": [{UserModel.user_id.attr_name: {"S": user_id}}],
-                "ConsistentRead": True,
-            },
-        }
-        found: dict[str, list[dict[str, Any]]] = {sessions_table: [], users_table: []}
-        for attempt in range(BATCH_ATTEMPTS):
-            answer = transactions().dispatch("BatchGetItem", {"RequestItems": wanted})
-            for table, items in answer.get("Responses", {}).items():
-                found.setdefault(table, []).extend(items)
-            wanted = answer.get("UnprocessedKeys") or {}
-            if not wanted:
-                break
-            time.sleep(0.05 * (attempt + 1))
-        session_rows = found[sessions_table]
-        user_rows = found[users_table]
-        session = to_session(SessionModel.from_raw_data(session_rows[0])) if session_rows else None
-        user = to_user(UserModel.from_raw_data(user_rows[0])) if user_rows else None
-        return session, user
+    def with_user(
+        self, key: str, user_id: str, along: Sequence[Along[Any]] = ()
+    ) -> tuple[StoredSession | None, User | None]:
+        """The session and the staff record of ``user_id``, in one round trip; ``along``
+        are read in the same BatchGetItem (their values are set on them)."""
+        session = batch.along(SessionModel, key, parse=_session_of, consistent=True)
+        user = batch.along(UserModel, user_id, parse=_user_of, consistent=True)
+        batch.read_together([session, user, *along])
+        return session.value, user.value
 
     def touch(self, key: str, now: datetime, not_since: datetime) -> bool:
         """Move last-active to ``now`` unless another request did so after ``not_since``."""

@@ -16,6 +16,7 @@ from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction
 from ..domain.errors import StaleRecord
 from .audit import audit_row, client_subject
+from .batch import Along
 from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
 from .inbound import (
@@ -34,6 +35,15 @@ from .models import (
 )
 from .partitions import audit_subject, unclaimed_partition
 from .transactions import transactions
+from .waiting import (
+    BUILD_LIMIT,
+    Waiting,
+    arrived,
+    left,
+    made_whole,
+    waiting_along,
+    waiting_item,
+)
 from .write_failures import (
     Cause,
     WriteNotStored,
@@ -87,7 +97,29 @@ class UnclaimedStore:
             owned = tuple(replace(e, client_id=partition) for e in entries)
             return [*map(to_row, owned), *auto_reply_audits(client_subject(partition), owned)]
 
+        full = False  # the department's set of waiting numbers had no room (store/waiting.py)
+
         def write(replying: bool) -> None:
+            nonlocal full
+            try:
+                commit(replying)
+            except PynamoDBException as exc:
+                failure = classify(exc)
+                waiting_item_index = 3 + len(rows_for(replying))
+                if full or failure.item_failed_condition(0):
+                    raise
+                if not failure.item_failed_condition(waiting_item_index):
+                    raise
+                full = True  # count this number as a miss instead; the rest is as it was
+                commit(replying)
+
+        def rows_for(replying: bool) -> list[Any]:
+            rows = system_rows(notes)
+            if reply is not None and replying:
+                rows += system_rows((reply,))
+            return rows
+
+        def commit(replying: bool) -> None:
             answer = reply.body if reply is not None and replying else None
             key = entry_key(entry.at, entry.entry_id)
             queue_update: list[Action] = [
@@ -99,11 +131,10 @@ class UnclaimedStore:
             if retired_client_id:
                 queue_update.append(UnclaimedModel.retired_client_id.set(retired_client_id))
             condition = None
-            rows = system_rows(notes)
+            rows = rows_for(replying)
             if reply is not None and replying:
                 queue_update.append(UnclaimedModel.auto_replied.set(True))
                 condition = UnclaimedModel.auto_replied.does_not_exist()
-                rows += system_rows((reply,))
             try:
                 with TransactWrite(connection=transactions()) as tx:
                     guard = guard_for(entry.sid, partition, key, answer, now)
@@ -113,6 +144,7 @@ class UnclaimedStore:
                         tx.save(row)
                     queue = UnclaimedModel(department_id, entry.phone)
                     tx.update(queue, queue_update, condition)  # item 2 + len(rows)
+                    tx.update(waiting_item(department_id), *arrived(entry.phone, full))  # 3 + …
             except PynamoDBException as exc:
                 refusals.append(exc)
                 raise
@@ -209,6 +241,7 @@ class UnclaimedStore:
                 )
                 tx.save(audit)
                 tx.save(to_row(note), condition=ConversationEntryModel.entry_key.does_not_exist())
+                tx.update(waiting_item(department_id), left(phone))
 
         return written_unless_guarded(f"dismissal of {department_id}", write)
 
@@ -253,20 +286,60 @@ class UnclaimedStore:
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
-
     def _drop_queue_item(self, department_id: str, phone: str, counted: int) -> bool:
-        """Delete the queue entry if it still counts ``counted`` texts (all moved)."""
+        """The number no longer waits: its queue item (if it still counts ``counted`` texts,
+        all moved) and its place in the department's count, in one transaction."""
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.delete(  # item 0
+                    UnclaimedModel(department_id, phone),
+                    condition=UnclaimedModel.texts_count == counted,
+                )
+                tx.update(waiting_item(department_id), left(phone))
+
         try:
-            retry_transient(
-                "unclaimed number attached",
-                lambda: UnclaimedModel(department_id, phone).delete(
-                    condition=UnclaimedModel.texts_count == counted
-                ),
-            )
+            retry_transient("unclaimed number attached", write)
         except PynamoDBException as exc:
-            if classify(exc).cause is Cause.CONDITION:
+            if classify(exc).item_failed_condition(0):
                 return False  # a text arrived since (or the entry is gone: read again)
             raise
+        return True
+
+    def waiting_along(self, department_id: str) -> Along[Waiting]:
+        """The department's set of waiting numbers, to read with another read."""
+        return waiting_along(department_id)
+
+    def make_countable(self, department_id: str, seen: Waiting) -> bool:
+        """Make the department's set of waiting numbers whole again (``seen`` is the set as
+        read): when at most BUILD_LIMIT numbers wait, one Query lists them and one
+        transaction adds them, checking each still waits and that nothing was missed since.
+        False when the queue is too long or changed meanwhile (a later page tries again)."""
+        rows = list(
+            UnclaimedModel.query(
+                department_id,
+                limit=BUILD_LIMIT + 1,
+                page_size=BUILD_LIMIT + 1,
+                attributes_to_get=["phone"],
+            )
+        )
+        if len(rows) > BUILD_LIMIT:
+            return False
+        phones = {row.phone for row in rows}
+        actions, unchanged = made_whole(phones, seen)
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                for phone in sorted(phones):
+                    tx.condition_check(
+                        UnclaimedModel, department_id, phone, UnclaimedModel.phone.exists()
+                    )
+                tx.update(waiting_item(department_id), actions, unchanged)
+
+        try:
+            retry_transient(f"waiting numbers of {department_id}", write)
+        except (PynamoDBException, WriteNotStored):
+            return False
         return True
 
     def attach_as_old_number(self, client: Client, phone: str, note: ConversationEntry) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
@@ -11,12 +12,17 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.unread import Unread
+from .batch import Along, along
 from .models import UnreadModel
 from .write_failures import Cause, classify, retry_transient
 
 
 def to_unread(row: UnreadModel) -> Unread:
     return Unread(row.client_id, int(row.unread or 0), row.newest_at)
+
+
+def _unread_of(raw: dict[str, Any] | None) -> Unread | None:
+    return to_unread(UnreadModel.from_raw_data(raw)) if raw else None
 
 
 def new_text_updates(
@@ -115,6 +121,10 @@ class UnreadStore:
             return {}
         rows = UnreadModel.batch_get(sorted(set(pairs)))
         return {(row.user_id, row.client_id): to_unread(row) for row in rows}
+
+    def along(self, user_id: str, client_id: str) -> Along[Unread | None]:
+        """What one person has unread from one client, to read with another read."""
+        return along(UnreadModel, user_id, client_id, parse=_unread_of)
 
     def count(self, user_id: str, client_id: str) -> int:
         """How many of one client's texts one person has not seen."""

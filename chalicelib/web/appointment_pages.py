@@ -199,7 +199,7 @@ def section(visit: Visit, client: Client, form: AppointmentForm | None) -> dict[
     stores = bootstrap.stores(visit.settings)
     now = datetime.now(UTC)
     found = appointments.appointments_with_reminders(
-        visit.staff, stores.clients, stores.appointments, client.client_id
+        visit.staff, visit.clients(stores.clients), stores.appointments, client.client_id
     )
     listed = [Listed(a, reminders, a.awaiting_outcome(now)) for a, reminders in found if a.open]
     closed = sorted((a for a, _ in found if not a.open), key=lambda a: a.starts_at, reverse=True)

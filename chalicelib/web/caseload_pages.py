@@ -74,7 +74,7 @@ def _caseload(visit: Visit, template: str) -> Response:
     after, shown_before = list_cursors.decode(
         visit.secret, listed, list_cursors.asked_after(visit.request)
     )
-    unread = unread_state.unread_of(user, stores.unread)
+    unread = unread_state.unread_of_later(user, stores.unread)  # read beside the page
     view = caseload_lists.caseload_page(
         user,
         stores.client_lists,

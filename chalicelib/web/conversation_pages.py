@@ -59,7 +59,7 @@ class ScheduleForm:
 @bp.route("/clients/{client_id}", methods=["GET"])
 @guarded
 def client_page(client_id: str) -> Response:
-    visit = signed_in(bp.current_request)
+    visit = signed_in(bp.current_request, client_id=client_id)
     return conversation_page(visit, client_id, body="", error="")
 
 
@@ -69,12 +69,12 @@ def live_conversation(client_id: str) -> Response:
     """The conversation list alone, for the page's live refresh (not a new audited view).
     With ``?before=`` it is the page of older texts "Load older" adds above those shown;
     that page leaves out the scheduled texts, which the page already lists."""
-    visit = signed_in(bp.current_request, background=True)
+    visit = signed_in(bp.current_request, background=True, client_id=client_id)
     stores = bootstrap.stores(visit.settings)
     before = visit.query("before") or None
     view = conversation.view_conversation(
         visit.staff,
-        stores.clients,
+        visit.clients(stores.clients),
         stores.conversations,
         stores.inbound,
         client_id,
@@ -84,7 +84,9 @@ def live_conversation(client_id: str) -> Response:
     pending = (
         []
         if before
-        else scheduling.pending_for_client(visit.staff, stores.clients, stores.scheduled, client_id)
+        else scheduling.pending_for_client(
+            visit.staff, visit.clients(stores.clients), stores.scheduled, client_id
+        )
     )
     return visit.page(
         "_conversation.html",
@@ -99,13 +101,13 @@ def live_conversation(client_id: str) -> Response:
 @bp.route("/clients/{client_id}/messages", methods=["POST"], content_types=FORM)
 @guarded
 def send_message(client_id: str) -> Response:
-    visit = signed_in(bp.current_request, form=True)
+    visit = signed_in(bp.current_request, form=True, client_id=client_id)
     stores = bootstrap.stores(visit.settings)
     body = visit.form.get("body", "")
     try:
         texting.send_text(
             visit.staff,
-            stores.clients,
+            visit.clients(stores.clients),
             stores.outbound,
             bootstrap.twilio(visit.settings),
             get_jurisdiction(),
@@ -206,7 +208,7 @@ def conversation_page(
     before = visit.query("before") or None
     view = conversation.view_conversation(
         visit.staff,
-        stores.clients,
+        visit.clients(stores.clients),
         stores.conversations,
         stores.inbound,
         client_id,
@@ -218,7 +220,9 @@ def conversation_page(
         if visit.staff.oversees_department
         else []
     )
-    mine = unread_state.unread_here(visit.staff, stores.unread, view.client.client_id)
+    mine = unread_state.unread_here(
+        visit.staff, stores.unread, view.client.client_id, visit.unread_here
+    )
     return visit.page(
         "client.html",
         status,
@@ -250,7 +254,7 @@ def _schedule_context(
     the jurisdiction's clock."""
     stores = bootstrap.stores(visit.settings)
     pending = scheduling.pending_for_client(
-        visit.staff, stores.clients, stores.scheduled, client_id
+        visit.staff, visit.clients(stores.clients), stores.scheduled, client_id
     )
     now = datetime.now(UTC)
     return {

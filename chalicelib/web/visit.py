@@ -37,11 +37,12 @@ from .signing import token_for, token_matches
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import auth, sessions
+    from ..services import auth, read_ahead, sessions
     from . import sockets
 else:  # loaded by the first signed-in request, not by a webhook's cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     auth = lazy_module("chalicelib.services.auth")
+    read_ahead = lazy_module("chalicelib.services.read_ahead")
     sessions = lazy_module("chalicelib.services.sessions")
     sockets = lazy_module("chalicelib.web.sockets")
 
@@ -81,6 +82,7 @@ class Visit:
     session_id: str | None = None
     form: dict[str, str] = field(default_factory=dict)
     set_cookies: list[str] = field(default_factory=list)
+    ahead: read_ahead.ReadAhead | None = None  # what was read with the session
 
     @property
     def staff(self) -> User:
@@ -129,12 +131,24 @@ class Visit:
         return self.attach(response)
 
     def unclaimed_waiting(self) -> int:
-        """The navigation's count of waiting numbers: called by the page layout only, so
-        fragments and JSON never pay its Query."""
+        """The navigation's count of waiting numbers: called by the page layout only. A
+        page reads it with the session; a page shown from a POST counts with a Query."""
         from ..bootstrap import stores
         from ..services.unclaimed import waiting_count
 
-        return waiting_count(self.staff, stores(self.settings).unclaimed)
+        known = read_ahead.waiting_of(self.ahead, self.staff.department_id) if self.ahead else None
+        return waiting_count(self.staff, stores(self.settings).unclaimed, known)
+
+    @property
+    def unread_here(self) -> int | None:
+        """How many texts of the client the URL names the person has not seen, when read
+        with the session (None: not read)."""
+        return read_ahead.unread_count(self.ahead)
+
+    def clients(self, store: read_ahead.Clients) -> read_ahead.Clients:
+        """``store``, answering the request's first look at the client its URL names from
+        the session's read (``signed_in(..., client_id=...)``)."""
+        return read_ahead.clients_of(store, self.ahead) if self.ahead else store
 
     def redirect(self, path: str) -> Response:
         return self.attach(Response(body="", status_code=303, headers={"Location": self.url(path)}))
@@ -204,11 +218,20 @@ def anonymous(request: Request, *, form: bool = False) -> Visit:
     return visit
 
 
-def signed_in(request: Request, *, form: bool = False, background: bool = False) -> Visit:
+def signed_in(
+    request: Request,
+    *,
+    form: bool = False,
+    background: bool = False,
+    client_id: str | None = None,
+) -> Visit:
     """A visit by a signed-in, active member of staff, or NotSignedIn.
 
     Role, department and the active flag are read from the Users table on every request.
-    Forms must carry the CSRF token.
+    Forms must carry the CSRF token. ``client_id``: the client the URL names, read with the
+    session (``Visit.clients``) by a view whose first look at them comes before any write
+    (a GET changes nothing, so each of its looks uses it). A page (a GET that is not a
+    background request) reads the navigation's count with it.
     """
     background = background or is_background(request)
     visit = anonymous(request)
@@ -216,6 +239,17 @@ def signed_in(request: Request, *, form: bool = False, background: bool = False)
     ticket = Ticket.from_cookie_value(visit.secret, raw)
     if ticket is None:
         raise NotSignedIn("invalid" if raw else "required", background)
+    page = request.method == "GET" and not background
+    stores = bootstrap.stores(visit.settings)
+    ahead = read_ahead.planned(
+        stores.clients,
+        stores.unclaimed,
+        stores.unread,
+        user_id=ticket.user_id,
+        client_id=client_id,
+        departments=[d.department_id for d in get_jurisdiction().departments] if page else (),
+        keep=request.method == "GET",
+    )
     try:
         visit.user = sessions.resume(
             session_keeping(visit.settings),
@@ -223,9 +257,11 @@ def signed_in(request: Request, *, form: bool = False, background: bool = False)
             ticket.user_id,
             background=background,
             idle_limit=timedelta(seconds=visit.settings.idle_timeout_seconds),
+            along=ahead.items,
         )
     except sessions.SessionEnded as exc:
         raise NotSignedIn(exc.reason, background) from exc
+    visit.ahead = ahead
     visit.session_id = ticket.session_id
     if form:
         visit.form = read_form(request)

@@ -35,4 +35,4 @@ def test_the_check_finds_the_deletions_there_are():
         for name, body in functions(APP / "store" / "unclaimed.py")
         if DELETES_A_QUEUE_ITEM.search(body)
     }
-    assert {"dismiss", "_forget"} <= found
+    assert {"dismiss", "_drop_queue_item"} <= found

@@ -107,8 +107,9 @@ def sweep_scheduled() -> dict[str, int]:
     return result
 
 
-# A pacer per container: the Lambda keeps it between batches, so spacing carries over.
-PACER = sending.Pacer()
+# A pacer per sender (per container on AWS, per poller thread locally), kept between
+# batches so spacing carries over.
+PACERS = sending.SenderPacers()
 SAFETY_MILLIS = 15_000  # leave a batch early rather than be cut off mid-send
 
 
@@ -126,7 +127,7 @@ def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[st
         jurisdiction=get_jurisdiction(),
         queue=bootstrap.send_queue(settings),
         status_callback_base=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
-        pacer=PACER,
+        pacer=PACERS.for_this_sender(),
     )
     outcomes: dict[str, int] = {}
     for body in bodies:

@@ -145,6 +145,27 @@ class Pacer:
             self.sleep(slot - now)
 
 
+class SenderPacers:
+    """One Pacer per sender. On AWS each concurrent sender is its own Lambda container,
+    with its own pacer; locally the senders are threads of one process, so a pacer per
+    thread keeps each at its own pace there too (one shared pacer halves the rate)."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.own = threading.local()
+
+    def for_this_sender(self) -> Pacer:
+        pacer: Pacer | None = getattr(self.own, "pacer", None)
+        if pacer is None:
+            pacer = self.own.pacer = Pacer(self.clock, self.sleep)
+        return pacer
+
+
 @dataclass(frozen=True)
 class Sender:
     """The sender's collaborators, built once per Lambda invocation."""

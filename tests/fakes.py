@@ -336,6 +336,8 @@ class FakeOutboundStore(OutboundStore):
         entry = self.entries.get(ref)
         if entry is None or not moves_forward(entry.status or None, change.status):
             return False
+        if change.sid and entry.sid and entry.sid != change.sid:
+            return False  # another text's sid: never filed under this one
         client = self.clients.get(ref.client_id)
         if client is None or (change.sid and not self._sid_free_for(change.sid, ref)):
             raise WriteNotStored(f"status {change.status}", Cause.CONDITION)

@@ -327,7 +327,8 @@ class OutboundStore:
 
     def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
         """Move a text's status forward and flag its client; False when the status would
-        not move forward (a late or repeated callback), which changes nothing."""
+        not move forward (a late or repeated callback), or ``change.sid`` is not the sid
+        already filed for the text, either of which changes nothing."""
         now = datetime.now(UTC)
         actions: list[Action] = [
             ConversationEntryModel.status.set(change.status),
@@ -343,6 +344,11 @@ class OutboundStore:
             actions.append(ConversationEntryModel.check_due.remove())
 
         reached = change.status in REACHED_PHONE
+        condition = forward_to(change.status)
+        if change.sid:  # a callback naming the text by its id may not give it another sid
+            condition &= ConversationEntryModel.sid.does_not_exist() | (
+                ConversationEntryModel.sid == change.sid
+            )
 
         def write(move_contact: bool) -> None:
             client_update = client_actions(change.effect, now)
@@ -355,7 +361,7 @@ class OutboundStore:
                 tx.update(  # item 0
                     ConversationEntryModel(ref.client_id, ref.entry_key),
                     actions=actions,
-                    condition=forward_to(change.status),
+                    condition=condition,
                 )
                 if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
                     tx.update(ClientModel(ref.client_id), client_update, client_condition)  # item 1

@@ -32,6 +32,7 @@ from ..domain.delivery import NOT_SENT_REASON, effect_on_client, explain
 from ..domain.jurisdiction import Department, Jurisdiction
 from ..domain.scheduling import ScheduledText, ScheduleState, lateness
 from ..domain.segments import count_segments
+from ..domain.send_block import why_sending_is_off
 from ..store.clients import ClientStore
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
 from ..store.scheduled import ScheduledStore
@@ -182,21 +183,17 @@ class Sender:
 
 def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     """Send one scheduled text; returns what happened: "sent", "unknown", "retry",
-    "failed", "refused" (opted out), "expired" (a reminder after its appointment began) or
-    "stale" (a repeat, edited or cancelled: nothing)."""
+    "failed", "refused" (the page's rule says the client can't be texted), "expired" (a
+    reminder after its appointment began) or "stale" (a repeat, edited or cancelled)."""
     text = order.text()
     client = sender.clients.get(order.client_id)
     department = sender.jurisdiction.department(client.department_id) if client else None
     if client is None or department is None:
         sender.scheduled.fail(text, "The client or the department's number is gone.")
         return "failed"
-    if client.retired:  # retiring leaves waiting texts to be refused here, at send time
-        reason = f"{client.full_name} is retired (case closed), so the text was not sent."
-        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
-        return "refused"
-    if client.opted_out:  # checked again at send time, not only when it was scheduled
-        reason = f"{client.full_name} replied STOP, so the text was not sent."
-        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
+    blocked = why_sending_is_off(client)  # the page's own rule, read again at send time:
+    if blocked:  # retired, opted out, or a number known not to take texts (a landline)
+        sender.scheduled.fail(text, blocked, not_sent_marker(text, blocked, sender.jurisdiction))
         return "refused"
     if text.not_after is not None and now >= text.not_after:
         return _expire(order, text, sender)

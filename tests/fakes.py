@@ -29,12 +29,14 @@ from chalicelib.store.conversations import time_of_key
 from chalicelib.store.inbound import Filed, InboundChange, InboundStore
 from chalicelib.store.outbound import (
     FirstAttempt,
+    Located,
     OutboundRef,
     OutboundStore,
     SidRecord,
     StatusChange,
     ref_for,
 )
+from chalicelib.store.scheduled_steps import RowStep
 from chalicelib.store.unclaimed import (
     MAX_LISTED,
     UnclaimedNumber,
@@ -301,6 +303,11 @@ class FakeOutboundStore(OutboundStore):
         draft = self.drafts.get(outbound_id)
         return draft[0] if draft else None
 
+    def locate_text(self, outbound_id: str) -> Located | None:
+        """No scheduled texts here: never a hint for the scheduled text."""
+        ref = self.locate(outbound_id)
+        return Located(ref) if ref else None
+
     def first_attempt(self, outbound_id: str) -> FirstAttempt | None:
         draft = self.drafts.get(outbound_id)
         if draft is None:
@@ -332,7 +339,9 @@ class FakeOutboundStore(OutboundStore):
         self.clients.change_fields(ref.client_id, changed_at=now)
         self._file_sid(sid, ref)
 
-    def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
+    def change_status(
+        self, ref: OutboundRef, change: StatusChange, step: RowStep | None = None
+    ) -> bool:
         entry = self.entries.get(ref)
         if entry is None or not moves_forward(entry.status or None, change.status):
             return False

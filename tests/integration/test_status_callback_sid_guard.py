@@ -17,7 +17,7 @@ def delivered(stores):
     from chalicelib.store.outbound import StatusChange, ref_for
 
     client = stores.clients.add(
-        Client(secrets.token_hex(10), "probation", "kristina", "Sid", "Guard", fresh_phone())
+        Client(secrets.token_hex(10), "probation", "kristina", "Sid", "Sidguard", fresh_phone())
     )
     entry = outbound_entry(client, secrets.token_hex(16), "Court is at 9")
     assert stores.outbound.start(entry, "digest") is None

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..domain.delivery import STATUS_RANK, effect_on_client
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange
 from ..store.scheduled_steps import callback_step
 
+STATUS_PATH = "/webhooks/twilio/status/"
 SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
 OUTBOUND_ID = re.compile(r"^[0-9a-f]{16,32}$")
 
@@ -36,6 +38,12 @@ class StatusCallback:
             error_code=int(code) if code.isdigit() else None,
             outbound_id=outbound_id,
         )
+
+    @classmethod
+    def from_kept(cls, form: dict[str, str], url: str) -> StatusCallback:
+        """A callback kept for replay: the outbound id is in the URL Twilio called."""
+        _, found, rest = urlsplit(url).path.partition(STATUS_PATH)
+        return cls.from_form(form, rest[:40] if found else "")
 
     @property
     def usable(self) -> bool:

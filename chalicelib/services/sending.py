@@ -13,9 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -26,10 +23,9 @@ from ..adapters.twilio_gateway import (
     TwilioNotSent,
     TwilioOutcomeUnknown,
 )
-from ..config import SEND_CONCURRENCY
 from ..domain.conversation import ConversationEntry, Direction, EntryKind, marker
 from ..domain.delivery import NOT_SENT_REASON, effect_on_client, explain
-from ..domain.jurisdiction import Department, Jurisdiction
+from ..domain.jurisdiction import Jurisdiction
 from ..domain.scheduling import ScheduledText, ScheduleState, lateness
 from ..domain.segments import count_segments
 from ..domain.send_block import why_sending_is_off
@@ -37,7 +33,10 @@ from ..store.clients import ClientStore
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
 from ..store.scheduled import ScheduledStore
 from ..store.scheduled_steps import settled_from_sending
+from .pacing import Pacer, SenderPacers
 from .texting import body_digest
+
+__all__ = ["Pacer", "SendOrder", "Sender", "SenderPacers", "send_order", "sweep"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # Twilio said "not now" this often: give up and say so on the text
@@ -125,51 +124,6 @@ def sweep(scheduled: ScheduledStore, queue: MessageQueue, now: datetime) -> Swee
         report.queued += marked.count(True)
         report.changed_meanwhile += marked.count(False)
     return report
-
-
-class Pacer:
-    """Spaces sends from one number so that SEND_CONCURRENCY senders together stay at the
-    rate Twilio admits from it: each waits SEND_CONCURRENCY / rate seconds between sends."""
-
-    def __init__(
-        self,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self.next_slot: dict[str, float] = {}
-        self.lock = threading.Lock()
-
-    def wait_turn(self, department: Department) -> None:
-        interval = SEND_CONCURRENCY / department.messages_per_second
-        with self.lock:
-            now = self.clock()
-            slot = max(now, self.next_slot.get(department.twilio_number, now))
-            self.next_slot[department.twilio_number] = slot + interval
-        if slot > now:
-            self.sleep(slot - now)
-
-
-class SenderPacers:
-    """One Pacer per sender. On AWS each concurrent sender is its own Lambda container,
-    with its own pacer; locally the senders are threads of one process, so a pacer per
-    thread keeps each at its own pace there too (one shared pacer halves the rate)."""
-
-    def __init__(
-        self,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self.own = threading.local()
-
-    def for_this_sender(self) -> Pacer:
-        pacer: Pacer | None = getattr(self.own, "pacer", None)
-        if pacer is None:
-            pacer = self.own.pacer = Pacer(self.clock, self.sleep)
-        return pacer
 
 
 @dataclass(frozen=True)

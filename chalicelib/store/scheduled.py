@@ -37,7 +37,8 @@ Whoever settles the entry (sender, callback, settle-sends) settles the text in t
 transaction (``scheduled_steps.RowStep``), each under the condition of the state it leaves,
 so the two never disagree whichever comes first, and the client's count of pending texts
 goes down exactly once. Status callbacks that cannot be stored are kept on a queue and
-replayed (``replay-statuses``; ``StatusBacklogAlarm``, ``StatusDeadLettersAlarm``).
+replayed (``replay-statuses``; alarms ``StatusCallbackBacklogAlarm`` and
+``StatusCallbackDeadLettersAlarm``).
 """
 
 from __future__ import annotations

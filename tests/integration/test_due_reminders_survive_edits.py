@@ -4,7 +4,7 @@ and then the conversation says so."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -42,9 +42,8 @@ def edit(stores, staff, texts, appt, now, **form):
     return move(stores.appointments, client, fresh, details, texts, staff.user_id, now)
 
 
-def queued_reminder(stores, staff, texts, queue, client):
+def queued_reminder(stores, staff, texts, queue, client, now):
     """An appointment two days ahead whose first reminder the sweep has just queued."""
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
     first = reminders(stores, appt)[0]
     due = first.send_at + timedelta(seconds=1)
@@ -54,10 +53,10 @@ def queued_reminder(stores, staff, texts, queue, client):
 
 
 def test_a_note_added_while_a_reminder_waits_in_the_queue_still_lets_it_go(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     client = new_client(stores)
-    appt, first, due = queued_reminder(stores, staff, texts, queue, client)
+    appt, first, due = queued_reminder(stores, staff, texts, queue, client, now)
 
     edit(stores, staff, texts, appt, due, notes="Called to say he has a ride")
 
@@ -70,10 +69,10 @@ def test_a_note_added_while_a_reminder_waits_in_the_queue_still_lets_it_go(
 
 
 def test_a_new_room_from_a_reimport_while_a_reminder_is_due_sends_it_with_the_new_room(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     client = new_client(stores)
-    appt, first, due = queued_reminder(stores, staff, texts, queue, client)
+    appt, first, due = queued_reminder(stores, staff, texts, queue, client, now)
 
     edit(stores, staff, texts, appt, due, place="Room S12")
 
@@ -87,12 +86,12 @@ def test_a_new_room_from_a_reimport_while_a_reminder_is_due_sends_it_with_the_ne
 
 
 def test_cancelling_an_appointment_whose_reminder_is_due_says_so_in_the_conversation(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     from chalicelib.services.appointments import cancel_appointment
 
     client = new_client(stores)
-    appt, _, due = queued_reminder(stores, staff, texts, queue, client)
+    appt, _, due = queued_reminder(stores, staff, texts, queue, client, now)
 
     cancel_appointment(
         staff,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -53,7 +53,7 @@ def last_write_fails(stores):
     return LastWriteFails()
 
 
-def settle(stores, minutes_later: float) -> dict:
+def settle(stores, at: datetime) -> dict:
     from chalicelib import bootstrap
     from chalicelib.config import get_jurisdiction
     from chalicelib.services.settling import settle_unresolved_sends
@@ -63,7 +63,7 @@ def settle(stores, minutes_later: float) -> dict:
         stores.clients,
         bootstrap.twilio(),
         get_jurisdiction(),
-        datetime.now(UTC) + timedelta(minutes=minutes_later),
+        at,
         scheduled=stores.scheduled,
     )
     return vars(report)
@@ -84,21 +84,21 @@ def becomes(read, wanted, seconds: float = 20.0):
 
 @pytest.mark.parametrize("how", ["sender dies", "last write fails"])
 def test_a_text_twilio_took_is_settled_by_its_callback_when_its_sender_could_not(
-    how, stores, queue, sender, twilio
+    how, now, stores, queue, sender, twilio
 ):
     from chalicelib.store.scheduled import ChangeRefused
 
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     if how == "sender dies":
         broken = replace(sender, gateway=DiesAfterTwilioTook(sender.gateway))
         with pytest.raises(SenderDied):
-            deliver(queue, broken, client)
+            deliver(queue, broken, client, now)
     else:
         broken = replace(sender, outbound=last_write_fails(stores))
         with pytest.raises(Exception, match="not stored"):
-            deliver(queue, broken, client)
+            deliver(queue, broken, client, now)
     assert texts_to(twilio, client.phone) == ["Court is Tuesday at 9"]
 
     assert becomes(lambda: entry_of(stores, text).status, "delivered") == "delivered"
@@ -108,13 +108,15 @@ def test_a_text_twilio_took_is_settled_by_its_callback_when_its_sender_could_not
     current = stores.scheduled.get(client.client_id, text.scheduled_id)
     refused = stores.scheduled.cancel(current, "kristina")
     assert isinstance(refused, ChangeRefused) and refused.current.state.value == "sent"
-    settle(stores, minutes_later=30)  # nothing is left for the job, and it changes nothing
+    settle(
+        stores, now + timedelta(minutes=30)
+    )  # nothing is left for the job, and it changes nothing
     assert (state_of(stores, text), entry_of(stores, text).status) == ("sent", "delivered")
     assert stores.clients.get(client.client_id).scheduled_count == 0
 
 
 def test_a_callback_that_settles_before_the_sender_records_leaves_one_outcome_and_count(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     class CallbackFirst:
         def __init__(self, real) -> None:
@@ -127,27 +129,26 @@ def test_a_callback_that_settles_before_the_sender_records_leaves_one_outcome_an
             return sent
 
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
-    assert deliver(queue, replace(sender, gateway=CallbackFirst(sender.gateway)), client) == [
-        "sent"
-    ]
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
+    callback_first = replace(sender, gateway=CallbackFirst(sender.gateway))
+    assert deliver(queue, callback_first, client, now) == ["sent"]
     assert state_of(stores, text) == "sent"
     assert entry_of(stores, text).sid and entry_of(stores, text).status == "delivered"
     assert stores.clients.get(client.client_id).scheduled_count == 0
 
 
 def test_a_scheduled_text_twilio_never_got_ends_failed_like_its_entry(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     twilio.drop_next_creates(to=client.phone)  # the connection drops before Twilio creates it
-    assert deliver(queue, sender, client) == ["unknown"]
+    assert deliver(queue, sender, client, now) == ["unknown"]
     assert stores.scheduled.pending_for_client(client.client_id) == []  # handed over
 
-    settle(stores, minutes_later=11)
+    settle(stores, now + timedelta(minutes=11))
 
     assert entry_of(stores, text).status == "not_sent"
     final = stores.scheduled.get(client.client_id, text.scheduled_id)
@@ -156,15 +157,17 @@ def test_a_scheduled_text_twilio_never_got_ends_failed_like_its_entry(
     assert texts_to(twilio, client.phone) == []
 
 
-def test_a_callback_after_settling_gave_up_makes_both_say_sent(stores, queue, sender, twilio, http):
+def test_a_callback_after_settling_gave_up_makes_both_say_sent(
+    now, stores, queue, sender, twilio, http
+):
     """Twilio's list missed the text, so settling called it not sent; then its callback
     came (a later callback always wins): the scheduled text follows its entry."""
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     twilio.drop_next_creates(to=client.phone)
-    assert deliver(queue, sender, client) == ["unknown"]
-    settle(stores, minutes_later=11)
+    assert deliver(queue, sender, client, now) == ["unknown"]
+    settle(stores, now + timedelta(minutes=11))
     assert state_of(stores, text) == "failed"
 
     form = {"MessageSid": new_sid(), "MessageStatus": "delivered", "To": client.phone}

@@ -4,7 +4,6 @@ before the number turned out to be a landline is not handed to Twilio when it fa
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from tests.helpers import outbound_entry
 from tests.integration.test_scheduled_sending import (
@@ -29,18 +28,18 @@ def landline_found(stores, client) -> None:
 
 
 def test_a_text_scheduled_before_the_number_proved_a_landline_is_not_sent(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     from chalicelib.domain.send_block import why_sending_is_off
 
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
+    text = plan(stores, client, now - MINUTE)
     landline_found(stores, client)
     blocked = why_sending_is_off(stores.clients.get(client.client_id))
     assert "landline" in blocked  # what the page shows, with its send forms off
 
-    sweep(stores, queue, datetime.now(UTC))
-    assert deliver(queue, sender, client) == ["refused"]
+    sweep(stores, queue, now)
+    assert deliver(queue, sender, client, now) == ["refused"]
 
     assert texts_to(twilio, client.phone) == []
     final = stores.scheduled.get(client.client_id, text.scheduled_id)

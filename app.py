@@ -69,6 +69,12 @@ def replay_fallback(event):
     return entry_points.replay_fallback()
 
 
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="replay-statuses")
+def replay_statuses(event):
+    """Apply status callbacks kept while they could not be stored (Twilio never retries)."""
+    return entry_points.replay_statuses()
+
+
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="settle-sends")
 def settle_sends(event):
     """Ask Twilio about texts still "sending" or "unknown" after a few minutes."""

@@ -87,6 +87,17 @@ def fallback_queue(settings: Settings | None = None) -> MessageQueue:
     return MessageQueue(client, settings.fallback_queue_url)
 
 
+def status_queue(settings: Settings | None = None) -> MessageQueue:
+    """Where status callbacks that could not be stored wait for replay (``STATUS_QUEUE_URL``)."""
+    settings = settings or get_settings()
+    if not settings.status_queue_url:
+        raise ConfigurationError("STATUS_QUEUE_URL is not set")
+    client = aws_client(
+        "sqs", settings.region, settings.aws_endpoint_url, read_timeout=LONG_POLL_READ_TIMEOUT
+    )
+    return MessageQueue(client, settings.status_queue_url)
+
+
 def send_queue(settings: Settings | None = None) -> MessageQueue:
     """The queue scheduled texts wait on for a sender (``SEND_QUEUE_URL``)."""
     settings = settings or get_settings()

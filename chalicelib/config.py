@@ -47,6 +47,7 @@ class Settings:
     notify_from_email: str
     fallback_queue_url: str = ""
     send_queue_url: str = ""
+    status_queue_url: str = ""
     # Pushed updates: where pages connect (wss://…/stage) and where the app posts to them
     # (https://…/stage, API Gateway's management API). Empty: pages fall back to polling.
     websocket_url: str = ""
@@ -82,6 +83,7 @@ def get_settings() -> Settings:
         notify_from_email=env.get("NOTIFY_FROM_EMAIL", "clientcomm@localhost.invalid"),
         fallback_queue_url=env.get("FALLBACK_QUEUE_URL", ""),
         send_queue_url=env.get("SEND_QUEUE_URL", ""),
+        status_queue_url=env.get("STATUS_QUEUE_URL", ""),
         websocket_url=env.get("WEBSOCKET_URL", ""),
         websocket_push_url=env.get("WEBSOCKET_PUSH_URL", ""),
     )

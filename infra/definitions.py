@@ -31,6 +31,10 @@ METRICS_NAMESPACE = "ClientComm"
 METRICS_SERVICE = "clientcomm"
 MESSAGES_SENT_METRIC = "MessagesSent"
 MESSAGES_FAILED_METRIC = "MessagesFailed"
+# The scheduled-text state machine (chalicelib/store/scheduled.py): a job that could not move
+# a text on says so, and an alarm reads it.
+SCHEDULED_NOT_QUEUED_METRIC = "ScheduledTextsNotQueued"  # due, but SQS did not keep it
+UNRESOLVED_OVERDUE_METRIC = "UnresolvedSendsOverdue"  # "checking" for over half an hour
 # Lambda logs hold phone numbers; the record of what happened lives in DynamoDB, not in logs.
 LOG_RETENTION_DAYS = 90
 

@@ -29,12 +29,14 @@ from chalicelib.store.conversations import time_of_key
 from chalicelib.store.inbound import Filed, InboundChange, InboundStore
 from chalicelib.store.outbound import (
     FirstAttempt,
+    Located,
     OutboundRef,
     OutboundStore,
     SidRecord,
     StatusChange,
     ref_for,
 )
+from chalicelib.store.scheduled_steps import RowStep
 from chalicelib.store.unclaimed import (
     MAX_LISTED,
     UnclaimedNumber,
@@ -303,6 +305,11 @@ class FakeOutboundStore(OutboundStore):
         draft = self.drafts.get(outbound_id)
         return draft[0] if draft else None
 
+    def locate_text(self, outbound_id: str) -> Located | None:
+        """No scheduled texts here: never a hint for the scheduled text."""
+        ref = self.locate(outbound_id)
+        return Located(ref) if ref else None
+
     def first_attempt(self, outbound_id: str) -> FirstAttempt | None:
         draft = self.drafts.get(outbound_id)
         if draft is None:
@@ -334,10 +341,14 @@ class FakeOutboundStore(OutboundStore):
         self.clients.change_fields(ref.client_id, changed_at=now)
         self._file_sid(sid, ref)
 
-    def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
+    def change_status(
+        self, ref: OutboundRef, change: StatusChange, step: RowStep | None = None
+    ) -> bool:
         entry = self.entries.get(ref)
         if entry is None or not moves_forward(entry.status or None, change.status):
             return False
+        if change.sid and entry.sid and entry.sid != change.sid:
+            return False  # another text's sid: never filed under this one
         client = self.clients.get(ref.client_id)
         if client is None or (change.sid and not self._sid_free_for(change.sid, ref)):
             raise WriteNotStored(f"status {change.status}", Cause.CONDITION)

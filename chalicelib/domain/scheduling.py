@@ -34,7 +34,8 @@ class ScheduleState(StrEnum):
 
     @property
     def editable(self) -> bool:
-        """Until a sender picks it up: a queued text can still be changed or cancelled."""
+        """Until a sender picks it up: a queued text can still be cancelled (and, until a
+        sender first tried it, changed: ``ScheduledText.changeable``)."""
         return self in (ScheduleState.SCHEDULED, ScheduleState.QUEUED)
 
 
@@ -56,6 +57,14 @@ class ScheduledText:
     appointment_id: str = ""  # set on an appointment's reminder
     reminder_offset: int | None = None  # days before the appointment
     not_after: datetime | None = None  # the appointment's start: never send after it
+    entry_key: str = ""  # its conversation entry, once a sender first tried it
+
+    @property
+    def changeable(self) -> bool:
+        """Its words and time may change: still waiting, and no sender has tried it yet
+        (after Twilio's "not now" it waits for its retry with its entry already written,
+        and goes as written; it can still be cancelled)."""
+        return self.state.editable and self.attempts == 0
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

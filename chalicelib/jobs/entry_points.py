@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
-from ..services import fallback, sending
+from ..services import delivery_status, fallback, sending
 from ..services.answers import answer_handler
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
@@ -67,6 +67,32 @@ def replay_fallback() -> dict[str, int]:
     return result
 
 
+def replay_statuses() -> dict[str, int]:
+    """Apply the status callbacks the status webhook kept when it could not store them
+    (Twilio never retries a status callback), exactly as the webhook would have."""
+    settings = get_settings()
+    if not settings.status_queue_url:
+        return {"replayed": 0, "left_for_later": 0, "discarded": 0}
+    outbound = bootstrap.stores(settings).outbound
+
+    def handle(kept: fallback.KeptRequest) -> object:
+        callback = delivery_status.StatusCallback.from_kept(kept.form, kept.url)
+        return delivery_status.record_status(callback, outbound)
+
+    report = fallback.replay_kept(
+        bootstrap.status_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
+    )
+    result = {
+        "replayed": report.replayed,
+        "left_for_later": report.left_for_later,
+        "discarded": report.discarded,
+    }
+    if report.replayed:
+        count("StatusesReplayed", report.replayed)
+    logger().info("status replay", extra=result)
+    return result
+
+
 def settle_sends() -> dict[str, int]:
     """Ask Twilio about texts still "sending" or "unknown" after a few minutes."""
     settings = get_settings()
@@ -84,8 +110,12 @@ def settle_sends() -> dict[str, int]:
         "found_at_twilio": report.found_at_twilio,
         "not_sent": report.not_sent,
         "still_open": report.still_open,
+        "being_sent": report.being_sent,
+        "overdue": report.overdue,
     }
     logger().info("unresolved sends", extra=result)
+    if report.overdue:  # texts this job cannot settle: UnresolvedSendsAlarm
+        count("UnresolvedSendsOverdue", report.overdue)
     return result
 
 
@@ -104,11 +134,14 @@ def sweep_scheduled() -> dict[str, int]:
     logger().info("sweep", extra=result)
     if report.queued:
         count("ScheduledTextsQueued", report.queued)
+    if report.not_kept:  # due texts still waiting for the next sweep: ScheduledNotQueuedAlarm
+        count("ScheduledTextsNotQueued", report.not_kept)
     return result
 
 
-# A pacer per container: the Lambda keeps it between batches, so spacing carries over.
-PACER = sending.Pacer()
+# A pacer per sender (per container on AWS, per poller thread locally), kept between
+# batches so spacing carries over.
+PACERS = sending.SenderPacers()
 SAFETY_MILLIS = 15_000  # leave a batch early rather than be cut off mid-send
 
 
@@ -126,7 +159,7 @@ def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[st
         jurisdiction=get_jurisdiction(),
         queue=bootstrap.send_queue(settings),
         status_callback_base=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
-        pacer=PACER,
+        pacer=PACERS.for_this_sender(),
     )
     outcomes: dict[str, int] = {}
     for body in bodies:

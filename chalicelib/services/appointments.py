@@ -24,11 +24,11 @@ from ..domain.appointments import (
 )
 from ..domain.clients import Client
 from ..domain.confirmations import Answer, answer_in
-from ..domain.conversation import marker
+from ..domain.conversation import ConversationEntry, marker
 from ..domain.errors import ClientCommError, Forbidden, NotFound, NotStored, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.reminder_texts import Purpose, ReminderValues, render, template_for
-from ..domain.scheduling import ScheduledText
+from ..domain.scheduling import EARLIEST_LEAD, ScheduledText
 from ..domain.users import User
 from ..store.appointments import AppointmentChange, AppointmentStore, Conflict, DepartmentTextsStore
 from ..store.clients import ClientStore
@@ -229,11 +229,13 @@ def reminder_plan(
     now: datetime,
 ) -> ReminderPlan:
     """Per offset: move the waiting reminder, cancel it when its new time has passed, or add
-    one when none is waiting (a reminder already sent was about the old time)."""
+    one when none is waiting (a reminder already sent was about the old time). A reminder
+    whose time has come (the sweep may have queued it) still goes, with what the
+    appointment says now, unless its offset's new time is still ahead."""
     waiting = {
         r.reminder_offset: r
         for r in store.reminders_of(appt.client_id, appt.appointment_id)
-        if r.state.editable and r.reminder_offset is not None
+        if r.changeable and r.reminder_offset is not None
     }
     wanted = {
         t.offset_days: t
@@ -249,7 +251,10 @@ def reminder_plan(
     moves, cancels = [], []
     for offset, old in waiting.items():
         when = wanted.get(offset)
-        if when is None or client.opted_out:
+        if when is None and is_due(old, now):  # its sender decides (opt-out included)
+            if body != old.body or old.not_after != appt.starts_at:
+                moves.append((old, replace(old, body=body, not_after=appt.starts_at)))
+        elif when is None or client.opted_out:
             cancels.append(old)
         elif when.send_at != old.send_at or body != old.body or old.not_after != appt.starts_at:
             moves.append(
@@ -257,6 +262,11 @@ def reminder_plan(
             )
     adds = [] if client.opted_out else new_reminders(appt, client, texts, actor, now, set(waiting))
     return ReminderPlan(adds, moves, cancels)
+
+
+def is_due(reminder: ScheduledText, now: datetime) -> bool:
+    """Its time has come (or is too close to move): it is going out."""
+    return reminder.send_at < now + EARLIEST_LEAD
 
 
 def new_reminders(
@@ -316,6 +326,7 @@ def cancel_appointment(
         waiting = [
             r for r in store.reminders_of(client.client_id, appointment_id) if r.state.editable
         ]
+        due = [r for r in waiting if is_due(r, now)]
         notice = (
             [
                 ScheduledText(
@@ -339,6 +350,7 @@ def cancel_appointment(
                     "appointment_cancel",
                     cancel_reminders=waiting,
                     extra_texts=notice,
+                    marker=due_reminder_line(due[0], texts.jurisdiction, user) if due else None,
                     details={"notified": "yes" if notify else "no"},
                 )
             )
@@ -348,6 +360,22 @@ def cancel_appointment(
             if fresh is None or fresh.version != current.version:
                 raise StaleAppointment() from None
     raise StaleAppointment()
+
+
+def due_reminder_line(
+    reminder: ScheduledText, jurisdiction: Jurisdiction, user: User
+) -> ConversationEntry:
+    """A reminder whose time had come is cancelled with its appointment: the conversation
+    says it did not go (the case manager would otherwise expect it on the phone)."""
+    local = reminder.send_at.astimezone(jurisdiction.zone)
+    return marker(
+        reminder.client_id,
+        "scheduled_not_sent",
+        f"The reminder due {local:%b %-d, %-I:%M %p} was not sent: the appointment was "
+        f"cancelled. It said: “{reminder.body}”",
+        user.user_id,
+        {"scheduled": reminder.scheduled_id},
+    )
 
 
 def record_outcome(

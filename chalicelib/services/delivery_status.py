@@ -2,17 +2,22 @@
 
 Every send asks for its callbacks at ``/webhooks/twilio/status/{outbound id}``, so even the
 first callback, arriving before the send recorded Twilio's sid (or after the Lambda that
-sent it died), finds its text: two round trips, a GetItem and a transaction.
+sent it died), finds its text: two round trips, a GetItem and a transaction. For a
+scheduled text whose sender never recorded Twilio's answer, the same transaction settles
+the scheduled text too (its one-time id row says so), so the two never disagree.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..domain.delivery import STATUS_RANK, effect_on_client
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange
+from ..store.scheduled_steps import callback_step
 
+STATUS_PATH = "/webhooks/twilio/status/"
 SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
 OUTBOUND_ID = re.compile(r"^[0-9a-f]{16,32}$")
 
@@ -34,6 +39,12 @@ class StatusCallback:
             outbound_id=outbound_id,
         )
 
+    @classmethod
+    def from_kept(cls, form: dict[str, str], url: str) -> StatusCallback:
+        """A callback kept for replay: the outbound id is in the URL Twilio called."""
+        _, found, rest = urlsplit(url).path.partition(STATUS_PATH)
+        return cls.from_form(form, rest[:40] if found else "")
+
     @property
     def usable(self) -> bool:
         return bool(SID.match(self.sid)) and self.status in STATUS_RANK
@@ -44,27 +55,32 @@ def record_status(callback: StatusCallback, outbound: OutboundStore) -> str:
     (no text is known for it yet: parked), or "ignored" (not a status we act on)."""
     if not callback.usable:
         return "ignored"
-    ref, adopt = _find(callback, outbound)
-    if ref is None:
+    found = _find(callback, outbound)
+    if found is None:
         if outbound.remember_early(callback.sid, callback.status, callback.error_code):
             return "early"
-        ref, adopt = _find(callback, outbound)  # filed meanwhile by the send
-        if ref is None:
+        found = _find(callback, outbound)  # filed meanwhile by the send
+        if found is None:
             return "stale"  # a better status for this sid is parked already
+    ref, adopt, schedule = found
     change = StatusChange(
         callback.status,
         callback.error_code,
         effect_on_client(callback.status, callback.error_code),
         sid=callback.sid if adopt else "",
     )
-    return "applied" if outbound.change_status(ref, change) else "stale"
+    step = callback_step(ref.client_id, callback.outbound_id, schedule) if adopt else None
+    return "applied" if outbound.change_status(ref, change, step) else "stale"
 
 
-def _find(callback: StatusCallback, outbound: OutboundStore) -> tuple[OutboundRef | None, bool]:
-    """(where the text is, whether to file the sid under it)."""
+def _find(
+    callback: StatusCallback, outbound: OutboundStore
+) -> tuple[OutboundRef, bool, str] | None:
+    """(where the text is, whether to file the sid under it, what the callback must also
+    do to the scheduled text it is: a ``HINT_*`` or "")."""
     if OUTBOUND_ID.match(callback.outbound_id):
-        ref = outbound.locate(callback.outbound_id)
-        if ref is not None:
-            return ref, True
-    found = outbound.find_sid(callback.sid)
-    return (found.ref if found else None), False
+        located = outbound.locate_text(callback.outbound_id)
+        if located is not None:
+            return located.ref, True, located.schedule
+    by_sid = outbound.find_sid(callback.sid)
+    return (by_sid.ref, False, "") if by_sid and by_sid.ref else None

@@ -75,9 +75,9 @@ def edit_scheduled(
     form: Mapping[str, str],
     now: datetime,
 ) -> ScheduledText:
-    text = _open(user, clients, scheduled, client_id, scheduled_id, form)
+    text = _open(user, clients, scheduled, client_id, scheduled_id, form, editing=True)
     body, send_at = _checked(form, jurisdiction, now)
-    return _settled(scheduled.edit(text, body, send_at, user.user_id))
+    return _settled(scheduled.edit(text, body, send_at, user.user_id), editing=True)
 
 
 def cancel_scheduled(
@@ -162,6 +162,7 @@ def _open(
     client_id: str,
     scheduled_id: str,
     form: Mapping[str, str],
+    editing: bool = False,
 ) -> ScheduledText:
     client = open_client(user, clients, client_id)
     text = scheduled.get(client.client_id, scheduled_id[:64])
@@ -171,18 +172,23 @@ def _open(
         version = int(form.get("version", ""))
     except ValueError as exc:
         raise ValidationFailed({"version": "The form is out of date; reload the page."}) from exc
-    if not text.state.editable:
+    if not _open_to(text, editing):
         raise TooLate(_too_late(text))
     return ScheduledText(**{**text.__dict__, "version": version})
 
 
-def _settled(result: ScheduledText | ChangeRefused) -> ScheduledText:
+def _open_to(text: ScheduledText, editing: bool) -> bool:
+    """Cancel until a sender has it; change only until a sender first tried it."""
+    return text.changeable if editing else text.state.editable
+
+
+def _settled(result: ScheduledText | ChangeRefused, editing: bool = False) -> ScheduledText:
     if isinstance(result, ScheduledText):
         return result
     current = result.current
     if current is None:
         raise NotFound("There is no such scheduled text.")
-    if not current.state.editable:
+    if not _open_to(current, editing):
         raise TooLate(_too_late(current))
     raise ValidationFailed(
         {"version": "Someone changed this scheduled text after you opened it. Reload the page."}

@@ -13,32 +13,35 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from ..adapters.queue import MessageQueue
+from ..adapters.queue import MessageQueue, QueueUnavailable
 from ..adapters.twilio_gateway import (
     TwilioError,
     TwilioGateway,
     TwilioNotSent,
     TwilioOutcomeUnknown,
 )
-from ..config import SEND_CONCURRENCY
 from ..domain.conversation import ConversationEntry, Direction, EntryKind, marker
 from ..domain.delivery import NOT_SENT_REASON, effect_on_client, explain
-from ..domain.jurisdiction import Department, Jurisdiction
+from ..domain.jurisdiction import Jurisdiction
 from ..domain.scheduling import ScheduledText, ScheduleState, lateness
 from ..domain.segments import count_segments
+from ..domain.send_block import why_sending_is_off
 from ..store.clients import ClientStore
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
 from ..store.scheduled import ScheduledStore
+from ..store.scheduled_steps import settled_from_sending
+from .pacing import Pacer, SenderPacers
 from .texting import body_digest
+
+__all__ = ["Pacer", "SendOrder", "Sender", "SenderPacers", "send_order", "sweep"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # Twilio said "not now" this often: give up and say so on the text
+RETRY_REASON = "Twilio asked us to wait; trying again shortly."
+OVERTAKEN_DELAY_SECONDS = 5  # a retry that came before its text was marked waiting for it
 RETRY_BASE_SECONDS = 15
 RETRY_CAP_SECONDS = 900  # SQS delays a message at most 15 minutes
 
@@ -70,6 +73,7 @@ class SendOrder:
             text.author_id,
             text.body,
             text.send_at.isoformat(),
+            entry_key=text.entry_key,
             appointment_id=text.appointment_id,
             not_after=text.not_after.isoformat() if text.not_after else "",
         )
@@ -95,6 +99,7 @@ class SendOrder:
             attempts=self.attempts,
             appointment_id=self.appointment_id,
             not_after=datetime.fromisoformat(self.not_after) if self.not_after else None,
+            entry_key=self.entry_key,
         )
 
 
@@ -121,30 +126,6 @@ def sweep(scheduled: ScheduledStore, queue: MessageQueue, now: datetime) -> Swee
     return report
 
 
-class Pacer:
-    """Spaces sends from one number so that SEND_CONCURRENCY senders together stay at the
-    rate Twilio admits from it: each waits SEND_CONCURRENCY / rate seconds between sends."""
-
-    def __init__(
-        self,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self.next_slot: dict[str, float] = {}
-        self.lock = threading.Lock()
-
-    def wait_turn(self, department: Department) -> None:
-        interval = SEND_CONCURRENCY / department.messages_per_second
-        with self.lock:
-            now = self.clock()
-            slot = max(now, self.next_slot.get(department.twilio_number, now))
-            self.next_slot[department.twilio_number] = slot + interval
-        if slot > now:
-            self.sleep(slot - now)
-
-
 @dataclass(frozen=True)
 class Sender:
     """The sender's collaborators, built once per Lambda invocation."""
@@ -160,25 +141,23 @@ class Sender:
 
 
 def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
-    """Send one scheduled text; returns what happened: "sent", "unknown", "retry",
-    "failed", "refused" (opted out), "expired" (a reminder after its appointment began) or
-    "stale" (a repeat, edited or cancelled: nothing)."""
+    """Send one scheduled text; returns what happened: "sent", "unknown" (handed over, its
+    entry says "checking"), "retry" (Twilio said "not now": back on the queue), "failed",
+    "refused" (the page's rule says the client can't be texted), "expired" (a reminder
+    after its appointment began), "later" (a retry that overtook its own requeue: put
+    back on the queue) or "stale" (a repeat, edited, cancelled or settled: nothing)."""
     text = order.text()
     client = sender.clients.get(order.client_id)
     department = sender.jurisdiction.department(client.department_id) if client else None
     if client is None or department is None:
-        sender.scheduled.fail(text, "The client or the department's number is gone.")
-        return "failed"
-    if client.retired:  # retiring leaves waiting texts to be refused here, at send time
-        reason = f"{client.full_name} is retired (case closed), so the text was not sent."
-        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
-        return "refused"
-    if client.opted_out:  # checked again at send time, not only when it was scheduled
-        reason = f"{client.full_name} replied STOP, so the text was not sent."
-        sender.scheduled.fail(text, reason, not_sent_marker(text, reason, sender.jurisdiction))
-        return "refused"
+        gone = "The client or the department's number is gone."
+        return "failed" if sender.scheduled.fail(text, gone) else "stale"
+    blocked = why_sending_is_off(client)  # the page's own rule, read again at send time:
+    if blocked:  # retired, opted out, or a number known not to take texts (a landline)
+        line = not_sent_marker(text, blocked, sender.jurisdiction)
+        return "refused" if sender.scheduled.fail(text, blocked, line) else "stale"
     if text.not_after is not None and now >= text.not_after:
-        return _expire(order, text, sender)
+        return _expire(text, sender)
     late = lateness(text.send_at, now, timedelta(minutes=sender.jurisdiction.late_grace_minutes))
     entry = ConversationEntry(
         client_id=client.client_id,
@@ -194,13 +173,17 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         details={"scheduled_for": text.send_at.isoformat()}
         | ({"late_seconds": str(late)} if late is not None else {}),
     )
-    first = new_text_rows(entry, body_digest(client.client_id, text.body))
+    first = new_text_rows(entry, body_digest(client.client_id, text.body), scheduled=True)
     if not sender.scheduled.claim(text, first if order.attempts == 0 else None):
-        return "stale"
-    claimed = replace(
-        text, state=ScheduleState.SENDING, attempts=text.attempts + 1, late_seconds=late
-    )
+        return _not_claimed(order, sender)
     ref = ref_for(entry) if not order.entry_key else OutboundRef(client.client_id, order.entry_key)
+    claimed = replace(
+        text,
+        state=ScheduleState.SENDING,
+        attempts=text.attempts + 1,
+        late_seconds=late,
+        entry_key=ref.entry_key,
+    )
     sender.pacer.wait_turn(department)
     try:
         sent = sender.gateway.send(
@@ -211,15 +194,19 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         )
     except TwilioNotSent as exc:
         return _not_now(order, claimed, ref, exc, sender)
-    except TwilioOutcomeUnknown:
-        sender.outbound.change_status(ref, StatusChange("unknown"))
-        sender.scheduled.handed_over(claimed, late)
+    except TwilioOutcomeUnknown:  # handed over unsure: the callback or settle-sends decides
+        step = settled_from_sending(
+            text.client_id, text.scheduled_id, ScheduleState.SENT, now, late_seconds=late
+        )
+        sender.outbound.change_status(ref, StatusChange("unknown"), step)
         return "unknown"
     except TwilioError as exc:  # refused for good: opted out, not a textable number...
-        sender.outbound.change_status(
-            ref, StatusChange("failed", exc.code, effect_on_client("failed", exc.code))
+        reason = explain(exc.code) or "Twilio refused the text."
+        change = StatusChange("failed", exc.code, effect_on_client("failed", exc.code))
+        step = settled_from_sending(
+            text.client_id, text.scheduled_id, ScheduleState.FAILED, now, reason
         )
-        sender.scheduled.fail(claimed, explain(exc.code) or "Twilio refused the text.")
+        sender.outbound.change_status(ref, change, step)
         return "failed"
     sender.outbound.record_sent(
         ref, text.scheduled_id, text.author_id, sent.sid, sent.status, sent.segments, claimed
@@ -227,18 +214,32 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     return "sent"
 
 
-def _expire(order: SendOrder, text: ScheduledText, sender: Sender) -> str:
+def _not_claimed(order: SendOrder, sender: Sender) -> str:
+    """The claim lost. Usually the message is stale; but a retry message can overtake its
+    own requeue (the sender that put it on the queue has not yet marked the text as
+    waiting for it): the text is still being sent by the attempt this message continues.
+    That message is put back for a little later instead of dropped."""
+    current = sender.scheduled.get(order.client_id, order.scheduled_id)
+    overtook = (
+        order.attempts > 0
+        and current is not None
+        and current.state is ScheduleState.SENDING
+        and (current.version, current.attempts) == (order.version, order.attempts)
+    )
+    if not overtook:
+        return "stale"
+    sender.queue.send(order.to_json(), delay_seconds=OVERTAKEN_DELAY_SECONDS)
+    return "later"
+
+
+def _expire(text: ScheduledText, sender: Sender) -> str:
     """A reminder whose appointment has begun is not sent late: it is marked expired, on
-    the reminder and visibly in the conversation."""
+    the reminder and visibly in the conversation (on its entry, if an earlier attempt
+    wrote it, else as a line)."""
     reason = "Expired: the appointment had already begun, so the reminder was not sent."
-    if order.attempts == 0:
-        line = not_sent_marker(text, reason, sender.jurisdiction)
-        sender.scheduled.fail(text, reason, line, ScheduleState.EXPIRED)
-    else:  # an earlier attempt wrote the text (Twilio said "not now"): it says not sent
-        ref = OutboundRef(text.client_id, order.entry_key)
-        sender.outbound.change_status(ref, StatusChange("not_sent"))
-        sender.scheduled.fail(text, reason, state=ScheduleState.EXPIRED)
-    return "expired"
+    line = None if text.entry_key else not_sent_marker(text, reason, sender.jurisdiction)
+    expired = sender.scheduled.fail(text, reason, line, ScheduleState.EXPIRED)
+    return "expired" if expired else "stale"
 
 
 def not_sent_marker(
@@ -260,17 +261,27 @@ def _not_now(
     order: SendOrder, claimed: ScheduledText, ref: OutboundRef, exc: TwilioNotSent, sender: Sender
 ) -> str:
     """Twilio certainly did not take it (429, 5xx it refused, no connection): try later,
-    from the queue, with back-off; after MAX_ATTEMPTS say so on the text."""
-    if claimed.attempts < MAX_ATTEMPTS and sender.scheduled.back_to_queue(
-        claimed, "Twilio asked us to wait; trying again shortly."
-    ):
+    from the queue, with back-off; after MAX_ATTEMPTS, or when the queue will not keep
+    the retry, say "not sent" on the text. The retry message goes on the queue before the
+    text is marked as waiting for it, so a waiting text always has its message."""
+    if claimed.attempts < MAX_ATTEMPTS:
         retry = replace(order, attempts=claimed.attempts, entry_key=ref.entry_key)
-        sender.queue.send(retry.to_json(), delay_seconds=retry_delay(claimed.attempts, exc))
-        return "retry"
-    sender.outbound.change_status(
-        ref, StatusChange("not_sent", exc.code, effect_on_client("not_sent", exc.code))
+        try:
+            sender.queue.send(retry.to_json(), delay_seconds=retry_delay(claimed.attempts, exc))
+        except QueueUnavailable:
+            log.warning("the send queue did not keep a retry; the text ends not sent")
+        else:
+            waiting = sender.scheduled.back_to_queue(claimed, RETRY_REASON)
+            return "retry" if waiting else "stale"
+    change = StatusChange("not_sent", exc.code, effect_on_client("not_sent", exc.code))
+    step = settled_from_sending(
+        claimed.client_id,
+        claimed.scheduled_id,
+        ScheduleState.FAILED,
+        datetime.now(UTC),
+        NOT_SENT_REASON,
     )
-    sender.scheduled.fail(claimed, NOT_SENT_REASON)
+    sender.outbound.change_status(ref, change, step)
     return "failed"
 
 

@@ -30,7 +30,15 @@ from .audit import audit_row, client_subject
 from .batch import Along, along
 from .conversations import to_row
 from .models import AppointmentModel, ClientModel, DepartmentTextsModel, ScheduledTextModel
-from .scheduled import KEEP_FINISHED, due_key, due_partition, in_state, new_row, to_scheduled
+from .scheduled import (
+    cancel_update,
+    due_key,
+    due_partition,
+    in_state,
+    new_row,
+    to_scheduled,
+)
+from .scheduled_steps import entry_not_sent
 from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -245,20 +253,13 @@ class AppointmentStore:
                             ScheduledTextModel.due_partition.set(due_partition(old.scheduled_id)),
                         ],
                         condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
-                        & (ScheduledTextModel.version == old.version),
+                        & (ScheduledTextModel.version == old.version)
+                        & (ScheduledTextModel.attempts == 0),  # no sender tried it yet
                     )
                 for old in change.cancel_reminders:
-                    tx.update(
-                        ScheduledTextModel(old.client_id, old.scheduled_id),
-                        actions=[
-                            ScheduledTextModel.state.set(ScheduleState.CANCELLED.value),
-                            ScheduledTextModel.due_partition.remove(),
-                            ScheduledTextModel.pending_department.remove(),
-                            ScheduledTextModel.expires_at.set(now + KEEP_FINISHED),
-                        ],
-                        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
-                        & (ScheduledTextModel.version == old.version),
-                    )
+                    cancel_update(tx, old, now)
+                    if old.attempts and old.entry_key:  # it waited for a retry: its entry too
+                        entry_not_sent(tx, old.client_id, old.entry_key)
                 tx.update(
                     ClientModel(appt.client_id),
                     actions=self._client_actions(appt, count_delta, now),

@@ -335,6 +335,10 @@ class TwilioMessageModel(Model):
     # An inbound text's own answer (HELP, the unclaimed auto-reply), so a Twilio retry of a
     # webhook whose answer was lost is answered with the same words (system_texts.py).
     reply_body = UnicodeAttribute(null=True)
+    # On a scheduled text's one-time id row: what its status callback must also do to the
+    # scheduled text ("sending": a sender holds it; "gave_up": settle-sends called it not
+    # sent), so the callback settles both in one transaction without reading (scheduled.py).
+    schedule = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)
 
@@ -381,7 +385,7 @@ class PendingByDepartment(GlobalSecondaryIndex):
 
 class ScheduledTextModel(Model):
     """A text to send later, under its client. Its state moves only forward, each step a
-    conditional write: scheduled → queued → sending → sent | failed, or → cancelled."""
+    conditional write (the state machine: store/scheduled.py)."""
 
     class Meta(_Meta):
         table_name = "scheduled-texts"
@@ -397,6 +401,7 @@ class ScheduledTextModel(Model):
     version = NumberAttribute(default=1)
     attempts = NumberAttribute(default=0)
     claim_token = UnicodeAttribute(null=True)  # the sender holding it (see attempt_token)
+    entry_key = UnicodeAttribute(null=True)  # its conversation entry, from the first attempt
     failure = UnicodeAttribute(null=True)
     late_seconds = NumberAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)

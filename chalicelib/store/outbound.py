@@ -12,7 +12,6 @@ Rows in ``twilio-messages`` that outbound texts use:
 from __future__ import annotations
 
 import secrets
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,32 +24,18 @@ from ..domain.conversation import ConversationEntry
 from ..domain.delivery import REACHED_PHONE, ClientEffect, rank, statuses_below
 from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row
+from .check_index import CHECK_SHARDS, check_key
 from .conversations import entry_key, time_of_key, to_entry, to_row
-from .last_contact import contact_at, written_moving_contact
-from .models import ClientModel, ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
+from .last_contact import contact_at
+from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
+from .optional_parts import Parts, written_dropping
 from .partitions import audit_subject, is_unclaimed
-from .scheduled import finished, in_state
+from .scheduled_steps import HINT_SENDING, RowStep, draft_key, settled_from_sending
 from .transactions import transactions
-from .write_failures import (
-    Cause,
-    WriteNotStored,
-    classify,
-    retry_transient,
-    written_unless_guarded,
-)
+from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
 DRAFT_DAYS = 30  # delivery receipts can trail a send by days; the id must still find it
 EARLY_DAYS = 7
-CHECK_SHARDS = 4
-
-
-def check_key(outbound_id: str) -> str:
-    """The unresolved-sends partition of a text: spread by its id, stable for its life."""
-    return f"check#{zlib.crc32(outbound_id.encode()) % CHECK_SHARDS}"
-
-
-def draft_key(outbound_id: str) -> str:
-    return f"draft#{outbound_id}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +44,15 @@ class OutboundRef:
 
     client_id: str
     entry_key: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """A text found by its one-time id, and what its callback must also do to the
+    scheduled text it is (``schedule``: a ``scheduled_steps.HINT_*``, or "")."""
+
+    ref: OutboundRef
+    schedule: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,10 +93,11 @@ class StatusChange:
 
 
 def new_text_rows(
-    entry: ConversationEntry, body_digest: str
+    entry: ConversationEntry, body_digest: str, scheduled: bool = False
 ) -> tuple[TwilioMessageModel, ConversationEntryModel]:
     """The one-time id's row and the text itself, as the first attempt writes them (each
-    to be put under "does not exist yet")."""
+    to be put under "does not exist yet"). A scheduled text's id row tells its status
+    callback that a sender holds the text (``HINT_SENDING``)."""
     now = datetime.now(UTC)
     ref = ref_for(entry)
     draft = TwilioMessageModel(
@@ -114,6 +109,7 @@ def new_text_rows(
         attempt_token=secrets.token_hex(8),
         created_at=now,
         expires_at=now + timedelta(days=DRAFT_DAYS),
+        schedule=HINT_SENDING if scheduled else None,
     )
     row = to_row(entry)
     row.check_due = check_key(entry.entry_id)  # until Twilio's answer or a callback
@@ -215,13 +211,18 @@ class OutboundStore:
 
     def locate(self, outbound_id: str) -> OutboundRef | None:
         """The text a one-time id created (one GetItem)."""
+        found = self.locate_text(outbound_id)
+        return found.ref if found else None
+
+    def locate_text(self, outbound_id: str) -> Located | None:
+        """The text a one-time id created, with its scheduled text's hint (one GetItem)."""
         try:
             row = TwilioMessageModel.get(draft_key(outbound_id))
         except TwilioMessageModel.DoesNotExist:
             return None
         if not row.client_id or not row.entry_key:
             return None
-        return OutboundRef(row.client_id, row.entry_key)
+        return Located(OutboundRef(row.client_id, row.entry_key), row.schedule or "")
 
     def first_attempt(self, outbound_id: str) -> FirstAttempt | None:
         try:
@@ -259,7 +260,8 @@ class OutboundStore:
         """Twilio took the text: its sid, status and segments and the audit row, in one
         transaction (last contact waits for the text to be delivered). A callback that
         already moved the status further keeps its status; the sid and segments are
-        recorded all the same. A scheduled text is marked sent in the same transaction."""
+        recorded all the same. A scheduled text is marked sent in the same transaction,
+        unless its callback already settled it."""
         now = datetime.now(UTC)
         audit = audit_row(audit_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
@@ -268,11 +270,21 @@ class OutboundStore:
         ]
         if segments is not None:
             entry_actions.append(ConversationEntryModel.segments.set(segments))
+        step = None
+        if scheduled is not None:
+            step = settled_from_sending(
+                scheduled.client_id,
+                scheduled.scheduled_id,
+                ScheduleState.SENT,
+                now,
+                late_seconds=scheduled.late_seconds,
+                sent_at=now,
+            )
 
-        def write(with_status: bool) -> None:
+        def write(parts: Parts) -> None:
             actions = list(entry_actions)
             condition: Condition = ConversationEntryModel.entry_key.exists()
-            if with_status:
+            if "status" in parts:
                 actions += [
                     ConversationEntryModel.status.set(status),
                     ConversationEntryModel.status_rank.set(rank(status)),
@@ -281,40 +293,32 @@ class OutboundStore:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(audit)  # item 0 (puts come before updates)
                 tx.update(ConversationEntryModel(ref.client_id, ref.entry_key), actions, condition)
-                client_update: list[Action] = [ClientModel.changed_at.set(now)]
-                if scheduled is not None:
-                    client_update.append(ClientModel.scheduled_count.add(-1))
+                parts.index["status"] = 1
+                items = 2
                 if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
+                    client_update: list[Action] = [ClientModel.changed_at.set(now)]
+                    if step is not None and "step" in parts:
+                        client_update.append(ClientModel.scheduled_count.add(-1))
                     tx.update(
                         ClientModel(ref.client_id),
                         actions=client_update,
                         condition=ClientModel.client_id.exists(),
                     )
+                    items += 1
                 file_sid(tx, sid, ref, now)
-                if scheduled is not None:
-                    done = [*finished(ScheduleState.SENT, now), ScheduledTextModel.sent_at.set(now)]
-                    if scheduled.late_seconds is not None:
-                        done.append(ScheduledTextModel.late_seconds.set(scheduled.late_seconds))
-                    tx.update(
-                        ScheduledTextModel(scheduled.client_id, scheduled.scheduled_id),
-                        actions=done,
-                        condition=in_state(ScheduleState.SENDING),
-                    )
+                items += 1
+                if step is not None and "step" in parts:
+                    parts.index["step"] = items
+                    step.add_to(tx)
 
+        parts = Parts("status", *(["step"] if step else []))
         try:
-            retry_transient(f"sent text {sid}", lambda: write(True))
+            written_dropping(f"sent text {sid}", write, parts, guard_item=None)
             return
-        except PynamoDBException as exc:
-            failed = exc
-            if classify(exc).item_failed_condition(1):
-                try:  # a callback already moved the status further: keep it, record the rest
-                    retry_transient(f"sent text {sid}", lambda: write(False))
-                    return
-                except PynamoDBException as again:
-                    failed = again
-        if self.recorded(ref, sid, segments):
-            return  # an earlier try of this same write landed; only its answer was lost
-        raise WriteNotStored(f"sent text {sid}", Cause.CONDITION) from failed
+        except WriteNotStored as failed:
+            if failed.cause is not Cause.CONDITION or not self.recorded(ref, sid, segments):
+                raise
+            # an earlier try of this same write landed; only its answer was lost
 
     def recorded(self, ref: OutboundRef, sid: str, segments: int | None) -> bool:
         """Has this send's record (sid and segments) already been written on the text?"""
@@ -325,9 +329,13 @@ class OutboundStore:
         stored = int(row.segments) if row.segments is not None else None
         return row.sid == sid and (segments is None or stored == segments)
 
-    def change_status(self, ref: OutboundRef, change: StatusChange) -> bool:
+    def change_status(
+        self, ref: OutboundRef, change: StatusChange, step: RowStep | None = None
+    ) -> bool:
         """Move a text's status forward and flag its client; False when the status would
-        not move forward (a late or repeated callback), which changes nothing."""
+        not move forward (a late or repeated callback), or ``change.sid`` is not the sid
+        already filed for the text, either of which changes nothing. ``step`` moves the
+        scheduled text the text is, in the same transaction, if it still stands as read."""
         now = datetime.now(UTC)
         actions: list[Action] = [
             ConversationEntryModel.status.set(change.status),
@@ -341,31 +349,45 @@ class OutboundStore:
             actions.append(ConversationEntryModel.check_due.set(check_key(ref_id(ref))))
         else:
             actions.append(ConversationEntryModel.check_due.remove())
+        condition = forward_to(change.status)
+        if change.sid:  # a callback naming the text by its id may not give it another sid
+            condition &= ConversationEntryModel.sid.does_not_exist() | (
+                ConversationEntryModel.sid == change.sid
+            )
+        has_client = not is_unclaimed(ref.client_id)  # a reply to a waiting number: none
 
-        reached = change.status in REACHED_PHONE
-
-        def write(move_contact: bool) -> None:
-            client_update = client_actions(change.effect, now)
-            client_condition = ClientModel.client_id.exists()
-            if move_contact:
-                action, newer = contact_at(time_of_key(ref.entry_key))
-                client_update.append(action)
-                client_condition = client_condition & newer
+        def write(parts: Parts) -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.update(  # item 0
                     ConversationEntryModel(ref.client_id, ref.entry_key),
                     actions=actions,
-                    condition=forward_to(change.status),
+                    condition=condition,
                 )
-                if not is_unclaimed(ref.client_id):  # a reply to a waiting number: no client
-                    tx.update(ClientModel(ref.client_id), client_update, client_condition)  # item 1
+                items = 1
+                if has_client:
+                    client_update = client_actions(change.effect, now)
+                    client_condition = ClientModel.client_id.exists()
+                    if "contact" in parts:  # last contact: the newest text that reached
+                        action, newer = contact_at(time_of_key(ref.entry_key))  # the phone
+                        client_update.append(action)
+                        client_condition = client_condition & newer
+                        parts.index["contact"] = items
+                    if step is not None and "step" in parts and step.leaves_pending:
+                        client_update.append(ClientModel.scheduled_count.add(-1))
+                    tx.update(ClientModel(ref.client_id), client_update, client_condition)
+                    items += 1
                 if change.sid:
                     file_sid(tx, change.sid, ref, now)
+                    items += 1
+                if step is not None and "step" in parts:
+                    parts.index["step"] = items
+                    step.add_to(tx)
 
-        what = f"status {change.status}"
-        if reached and not is_unclaimed(ref.client_id):  # last contact: the newest text
-            return written_moving_contact(what, write, client_item=1)  # that reached the phone
-        return written_unless_guarded(what, lambda: write(False))
+        parts = Parts(
+            *(["contact"] if has_client and change.status in REACHED_PHONE else []),
+            *(["step"] if step is not None else []),
+        )
+        return written_dropping(f"status {change.status}", write, parts)
 
     def remember_early(self, sid: str, status: str, error_code: int | None) -> bool:
         """A callback for a sid nothing has filed yet: park the best status seen (7 days).

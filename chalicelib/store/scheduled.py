@@ -1,8 +1,44 @@
 """Scheduled texts under their client, and the sparse index the sweep reads.
 
-Every step is a conditional write on the text's ``state`` (and, while it can still be
-edited, its ``version``), so two sweeps, a redelivered queue message, a Lambda retry or an
-edit racing the send can each only win or find out that they lost.
+Every step is a conditional write on the text's ``state`` (and ``version`` and ``attempts``
+as it was read), so two sweeps, a redelivered queue message, a Lambda retry or an edit
+racing the send can each only win or find out that they lost.
+
+The state machine of a scheduled text and of the conversation entry it becomes, written
+down once (docs/decisions.md points here). For each state: who moves it on, the job that
+does so if nobody else does, and the alarm when that job can't.
+
+- ``scheduled`` (no entry yet; on the ``due`` index): the sweep → queued (after the message
+  is on the send queue); an edit → scheduled again, new version; cancel → cancelled. Job:
+  ``sweep-scheduled`` every minute. Alarms: its heartbeat and errors, and
+  ``ScheduledNotQueuedAlarm`` (due texts the sweep could not put on the queue).
+- ``queued`` (a send-queue message exists for it; no entry yet, or, after Twilio's "not
+  now", its entry ``sending_to_twilio`` off the sends to check): the sender's claim →
+  sending; the sender's refusal (the page's rule, an appointment begun) → failed / expired
+  with a line or its entry ``not_sent``; an edit while untried → scheduled; cancel →
+  cancelled (its entry ``not_sent``). Job: ``send-scheduled``, fed by that message (the
+  retry message is queued before the text is marked waiting for it, and one that overtakes
+  that mark is put back, not dropped). Alarms: ``SendBacklogAlarm``,
+  ``SendDeadLettersAlarm``, its errors.
+- ``sending`` (entry ``sending_to_twilio`` on the unresolved-sends index): the sender, with
+  Twilio's answer → sent (entry: Twilio's status), "not now" → queued (entry off the
+  index), refused → failed (entry ``failed``), no answer → sent (entry ``unknown``); the
+  status callback → sent (the text's one-time id row says a sender held it), when the
+  sender died or its last write failed; ``settle-sends`` → sent (found at Twilio) or
+  failed (entry ``not_sent``). Job: ``settle-sends`` every 2 minutes. Alarms: its heartbeat
+  and errors, and ``UnresolvedSendsAlarm`` (texts still unsettled after half an hour).
+- ``sent`` (Twilio took it; or handed over unsure, entry ``unknown``, on the index): status
+  callbacks move the entry forward; ``settle-sends`` → failed (entry ``not_sent``) when
+  Twilio never had it. Job and alarms: as for ``sending``.
+- ``failed``, ``expired``, ``cancelled``: final, except that a callback after settle-sends
+  gave up (Twilio had it after all: a later callback always wins) makes both say sent.
+
+Whoever settles the entry (sender, callback, settle-sends) settles the text in the same
+transaction (``scheduled_steps.RowStep``), each under the condition of the state it leaves,
+so the two never disagree whichever comes first, and the client's count of pending texts
+goes down exactly once. Status callbacks that cannot be stored are kept on a queue and
+replayed (``replay-statuses``; alarms ``StatusCallbackBacklogAlarm`` and
+``StatusCallbackDeadLettersAlarm``).
 """
 
 from __future__ import annotations
@@ -10,11 +46,10 @@ from __future__ import annotations
 import secrets
 import zlib
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -22,6 +57,7 @@ from ..domain.conversation import ConversationEntry
 from ..domain.errors import NotFound
 from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row, client_subject
+from .check_index import check_key
 from .conversations import to_row
 from .models import (
     AppointmentModel,
@@ -31,6 +67,8 @@ from .models import (
     ScheduledTextModel,
     TwilioMessageModel,
 )
+from .optional_parts import Parts, written_dropping
+from .scheduled_steps import KEEP_FINISHED, entry_not_sent, finished, in_state
 from .transactions import transactions
 from .write_failures import (
     Cause,
@@ -40,8 +78,8 @@ from .write_failures import (
     written_unless_guarded,
 )
 
+__all__ = ["KEEP_FINISHED", "ChangeRefused", "ScheduledStore", "finished", "in_state"]
 DUE_PARTITIONS = 8
-KEEP_FINISHED = timedelta(days=30)  # the conversation keeps the text itself
 LISTED = 200
 MARK_AT_ONCE = 25  # texts marked queued per transaction (DynamoDB allows 100 items)
 
@@ -69,6 +107,7 @@ def to_scheduled(row: ScheduledTextModel) -> ScheduledText:
         failure=row.failure or "",
         late_seconds=int(row.late_seconds) if row.late_seconds is not None else None,
         sent_at=row.sent_at,
+        entry_key=row.entry_key or "",
         **reminder_fields(row),
     )
 
@@ -109,10 +148,6 @@ class ChangeRefused:
     """Why an edit or cancel did not happen: the text moved on, or someone else changed it."""
 
     current: ScheduledText | None
-
-
-def in_state(*states: ScheduleState) -> Condition:
-    return ScheduledTextModel.state.is_in(*[s.value for s in states])
 
 
 class ScheduledStore:
@@ -167,8 +202,9 @@ class ScheduledStore:
     def edit(
         self, text: ScheduledText, body: str, send_at: datetime, actor: str
     ) -> ScheduledText | ChangeRefused:
-        """Change what and when, only while nobody is sending it yet and nobody else changed
-        it since it was read (a queued text goes back to waiting for its new time)."""
+        """Change what and when, only while nobody has tried to send it yet and nobody else
+        changed it since it was read (a queued text goes back to waiting for its new time).
+        A text waiting for a retry after Twilio's "not now" goes as it was written."""
         actions: list[Action] = [
             ScheduledTextModel.body.set(body),
             ScheduledTextModel.send_at.set(send_at),
@@ -187,7 +223,8 @@ class ScheduledStore:
                     ScheduledTextModel(text.client_id, text.scheduled_id),
                     actions=actions,
                     condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
-                    & (ScheduledTextModel.version == text.version),
+                    & (ScheduledTextModel.version == text.version)
+                    & (ScheduledTextModel.attempts == 0),  # no sender has tried it yet
                 )
 
         if not written_unless_guarded("scheduled text edit", write, guard_item=1):
@@ -198,24 +235,24 @@ class ScheduledStore:
         return found
 
     def cancel(self, text: ScheduledText, actor: str) -> ScheduledText | ChangeRefused:
-        """Cancel, only while nobody is sending it yet (and unchanged since read)."""
+        """Cancel, only while nobody is sending it (and unchanged since read). A text that
+        waits for a retry has its conversation entry: it ends "not sent" with it."""
         now = datetime.now(UTC)
 
-        def write() -> None:
+        def write(parts: Parts) -> None:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(scheduling_audit(text, actor, "schedule_cancel"))  # item 0
-                tx.update(  # item 1
-                    ScheduledTextModel(text.client_id, text.scheduled_id),
-                    actions=finished(ScheduleState.CANCELLED, now),
-                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
-                    & (ScheduledTextModel.version == text.version),
-                )
+                cancel_update(tx, text, now)  # item 1
                 tx.update(
                     ClientModel(text.client_id),
                     actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
                 )
+                if "entry" in parts:
+                    parts.index["entry"] = 3
+                    entry_not_sent(tx, text.client_id, text.entry_key)
 
-        if not written_unless_guarded("scheduled text cancel", write, guard_item=1):
+        parts = Parts(*(["entry"] if text.attempts and text.entry_key else []))
+        if not written_dropping("scheduled text cancel", write, parts, guard_item=1):
             return ChangeRefused(self.get(text.client_id, text.scheduled_id))
         found = self.get(text.client_id, text.scheduled_id)
         if found is None:
@@ -265,10 +302,21 @@ class ScheduledStore:
     ) -> bool:
         """queued (or still scheduled, when the sweep's own write has not landed yet) →
         sending, for exactly one sender. The first attempt also writes the text and its
-        one-time id in the same transaction. False when another sender has it, or it was
-        edited or cancelled since it was queued: the queue message is then stale."""
+        one-time id in the same transaction; a later one (after Twilio's "not now") puts
+        the text back among the sends to check (``text.entry_key``). False when another
+        sender has it, or it was edited or cancelled since it was queued: the queue
+        message is then stale."""
         now = datetime.now(UTC)
         token = secrets.token_hex(8)
+        actions: list[Action] = [
+            ScheduledTextModel.state.set(ScheduleState.SENDING.value),
+            ScheduledTextModel.attempts.add(1),
+            ScheduledTextModel.due_partition.remove(),
+            ScheduledTextModel.sent_at.set(now),
+            ScheduledTextModel.claim_token.set(token),
+        ]
+        if first_rows is not None:
+            actions.append(ScheduledTextModel.entry_key.set(first_rows[1].entry_key))
 
         def write() -> None:
             with TransactWrite(connection=transactions()) as tx:
@@ -276,15 +324,17 @@ class ScheduledStore:
                     draft, row = first_rows
                     tx.save(draft, condition=TwilioMessageModel.sid.does_not_exist())
                     tx.save(row, condition=ConversationEntryModel.entry_key.does_not_exist())
+                elif text.entry_key:  # its entry waited off the index: back on it
+                    tx.update(
+                        ConversationEntryModel(text.client_id, text.entry_key),
+                        actions=[
+                            ConversationEntryModel.check_due.set(check_key(text.scheduled_id))
+                        ],
+                        condition=ConversationEntryModel.entry_key.exists(),
+                    )
                 tx.update(
                     ScheduledTextModel(text.client_id, text.scheduled_id),
-                    actions=[
-                        ScheduledTextModel.state.set(ScheduleState.SENDING.value),
-                        ScheduledTextModel.attempts.add(1),
-                        ScheduledTextModel.due_partition.remove(),
-                        ScheduledTextModel.sent_at.set(now),
-                        ScheduledTextModel.claim_token.set(token),
-                    ],
+                    actions=actions,
                     condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
                     & (ScheduledTextModel.version == text.version)
                     & (ScheduledTextModel.attempts == text.attempts),
@@ -313,28 +363,6 @@ class ScheduledStore:
         except ScheduledTextModel.DoesNotExist:
             return False
         return row.state == ScheduleState.SENDING.value and row.claim_token == token
-
-    def handed_over(self, text: ScheduledText, late_seconds: int | None = None) -> bool:
-        """sending → sent, when the text's own entry now carries its fate (Twilio's answer
-        was unknown; the callback or the settling job decides)."""
-        now = datetime.now(UTC)
-        actions = finished(ScheduleState.SENT, now)
-        if late_seconds is not None:
-            actions.append(ScheduledTextModel.late_seconds.set(late_seconds))
-
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.update(  # item 0
-                    ScheduledTextModel(text.client_id, text.scheduled_id),
-                    actions=actions,
-                    condition=in_state(ScheduleState.SENDING),
-                )
-                tx.update(
-                    ClientModel(text.client_id),
-                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
-                )
-
-        return written_unless_guarded("scheduled text handed over", write)
 
     def mark_many_queued(self, texts: list[ScheduledText]) -> list[bool]:
         """``mark_queued`` for many texts, 25 to a transaction: one round trip instead of 25."""
@@ -380,25 +408,28 @@ class ScheduledStore:
         return done
 
     def back_to_queue(self, text: ScheduledText, reason: str) -> bool:
-        """sending → queued for a later attempt (Twilio said "not now")."""
-        row = ScheduledTextModel(text.client_id, text.scheduled_id)
-        try:
-            retry_transient(
-                "scheduled text retry",
-                lambda: row.update(
+        """sending → queued for a later attempt (Twilio said "not now"; its retry message is
+        on the queue already). Its entry waits off the sends to check (nothing to ask Twilio
+        about) until the retry claims it; False when someone else settled it meanwhile."""
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(  # item 0
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
                     actions=[
                         ScheduledTextModel.state.set(ScheduleState.QUEUED.value),
                         ScheduledTextModel.failure.set(reason),
                     ],
                     condition=in_state(ScheduleState.SENDING)
                     & (ScheduledTextModel.attempts == text.attempts),
-                ),
-            )
-        except PynamoDBException as exc:
-            if classify(exc).cause is Cause.CONDITION:
-                return False
-            raise
-        return True
+                )
+                tx.update(
+                    ConversationEntryModel(text.client_id, text.entry_key),
+                    actions=[ConversationEntryModel.check_due.remove()],
+                    condition=ConversationEntryModel.entry_key.exists(),
+                )
+
+        return written_unless_guarded("scheduled text retry", write)
 
     def fail(
         self,
@@ -407,13 +438,16 @@ class ScheduledStore:
         marker: ConversationEntry | None = None,
         state: ScheduleState = ScheduleState.FAILED,
     ) -> bool:
-        """→ failed, with the reason shown on it; the client's count goes down. A text that
-        failed before it became a conversation entry leaves ``marker`` in the conversation
-        instead, so the case manager sees it was not sent."""
+        """A waiting text that will not be sent (refused, expired) → failed, with the reason
+        shown on it; the client's count goes down. Only the version and attempt it was read
+        at: a message for an older version decides nothing. A text that failed before it
+        became a conversation entry leaves ``marker`` in the conversation instead, so the
+        case manager sees it was not sent; one that has its entry (it waited for a retry)
+        ends it "not sent" too. False when the text moved on meanwhile."""
         now = datetime.now(UTC)
         guard = 1 if marker is not None else 0  # puts go first
 
-        def write() -> None:
+        def write(parts: Parts) -> None:
             with TransactWrite(connection=transactions()) as tx:
                 if marker is not None:
                     tx.save(to_row(marker))
@@ -423,16 +457,32 @@ class ScheduledStore:
                         *finished(state, now),
                         ScheduledTextModel.failure.set(reason),
                     ],
-                    condition=in_state(
-                        ScheduleState.SCHEDULED, ScheduleState.QUEUED, ScheduleState.SENDING
-                    ),
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.version == text.version)
+                    & (ScheduledTextModel.attempts == text.attempts),
                 )
                 tx.update(
                     ClientModel(text.client_id),
                     actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
                 )
+                if "entry" in parts:
+                    parts.index["entry"] = guard + 2
+                    entry_not_sent(tx, text.client_id, text.entry_key)
 
-        return written_unless_guarded("scheduled text failed", write, guard_item=guard)
+        parts = Parts(*(["entry"] if text.attempts and text.entry_key else []))
+        return written_dropping("scheduled text failed", write, parts, guard_item=guard)
+
+
+def cancel_update(tx: TransactWrite, text: ScheduledText, now: datetime) -> None:
+    """→ cancelled, while nobody is sending it and it stands as read (version, attempts).
+    A text with ``attempts`` has its entry: the caller ends it too (``entry_not_sent``)."""
+    tx.update(
+        ScheduledTextModel(text.client_id, text.scheduled_id),
+        actions=finished(ScheduleState.CANCELLED, now),
+        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+        & (ScheduledTextModel.version == text.version)
+        & (ScheduledTextModel.attempts == text.attempts),
+    )
 
     def cancel_unsent(self, text: ScheduledText, actor: str, line: ConversationEntry) -> bool:
         """Cancel a text no sender holds yet, whatever its version (its client was retired),
@@ -482,13 +532,3 @@ def to_due(row: ScheduledTextModel) -> ScheduledText:
         version=int(row.version or 1),
         **reminder_fields(row),
     )
-
-
-def finished(state: ScheduleState, now: datetime) -> list[Action]:
-    """The actions that take a text off both indexes and let it expire later."""
-    return [
-        ScheduledTextModel.state.set(state.value),
-        ScheduledTextModel.due_partition.remove(),
-        ScheduledTextModel.pending_department.remove(),
-        ScheduledTextModel.expires_at.set(now + KEEP_FINISHED),
-    ]

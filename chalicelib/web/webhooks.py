@@ -4,7 +4,9 @@
 Answers follow one rule: 200 only once the request's effect is stored (or was stored
 before); 400 for what Twilio could not have sent; 503 when the write did not happen, so
 Twilio retries (the number's URL asks for retries) and then uses the fallback URL, which
-keeps the signed request on a queue for replay.
+keeps the signed request on a queue for replay. Twilio never retries a status callback, so
+the status webhook keeps one it could not store on its own queue itself, and answers 2xx
+once it is kept (503 only when even that failed).
 """
 
 from __future__ import annotations
@@ -131,30 +133,47 @@ def inbound_sms() -> Response:
 
 @bp.route("/webhooks/twilio/status", methods=["POST"], content_types=FORM)
 def status_callback() -> Response:
-    return _status(delivery_status.StatusCallback.from_form(form_of(bp.current_request)))
+    request = bp.current_request
+    return _status(request, delivery_status.StatusCallback.from_form(form_of(request)))
 
 
 @bp.route("/webhooks/twilio/status/{outbound_id}", methods=["POST"], content_types=FORM)
 def status_callback_of(outbound_id: str) -> Response:
     """Each send asks for its callbacks here, so the first callback knows its text."""
-    callback = delivery_status.StatusCallback.from_form(
-        form_of(bp.current_request), outbound_id[:40]
-    )
-    return _status(callback)
+    request = bp.current_request
+    callback = delivery_status.StatusCallback.from_form(form_of(request), outbound_id[:40])
+    return _status(request, callback)
 
 
-def _status(callback: delivery_status.StatusCallback) -> Response:
+def _status(request: Request, callback: delivery_status.StatusCallback) -> Response:
     with log_keys(message_sid=callback.sid[:40]) as log:
         try:
             outcome = delivery_status.record_status(callback, bootstrap.stores().outbound)
         except NotStored:
-            log.error("status not stored; Twilio will retry")
-            count("StatusNotStored")
-            return plain(503, "Not stored; try again")
+            return _keep_status(request, log)
         log.info("delivery status", extra={"status": callback.status, "outcome": outcome})
         if outcome == "applied" and callback.status in ("delivered", "undelivered", "failed"):
             count({"delivered": "MessagesDelivered"}.get(callback.status, "MessagesFailed"))
         return Response(body="", status_code=204)
+
+
+def _keep_status(request: Request, log: Any) -> Response:
+    """Twilio never retries a status callback: one that could not be stored is kept (the
+    signed request, on SQS) for the replay job, and answered only once it is kept."""
+    kept = fallback.KeptRequest(
+        url=public_base_url(request, get_settings()) + actual_path(request),
+        form=form_of(request),
+        signature=request.headers.get("x-twilio-signature", ""),
+    )
+    try:
+        fallback.keep_for_replay(bootstrap.status_queue(), kept)
+    except NotStored:
+        log.error("status not stored and not kept: lost (Twilio never retries a status)")
+        count("StatusLost")
+        return plain(503, "Not stored")
+    log.warning("status not stored; kept for the replay job")
+    count("StatusKeptForReplay")
+    return Response(body="", status_code=204)
 
 
 @bp.route("/webhooks/twilio/fallback", methods=["POST"], content_types=FORM)

@@ -33,6 +33,7 @@ class LocalResources:
     media_bucket: str
     fallback_queue_url: str
     send_queue_url: str
+    status_queue_url: str
 
     def event_source_queues(self) -> dict[str, str]:
         """The local queue behind each queue name the app's SQS event sources declare."""
@@ -41,8 +42,9 @@ class LocalResources:
 
 def create_resources(prefix: str, region: str) -> LocalResources:
     """Tables from the PynamoDB models, the Cognito pool and app client, the media bucket,
-    the queue where the fallback URL keeps inbound texts for replay, and the queue where
-    scheduled texts wait for a sender."""
+    the queue where the fallback URL keeps inbound texts for replay, the queue where
+    scheduled texts wait for a sender, and the one where status callbacks that could not
+    be stored wait for their replay."""
     create_tables(prefix)
     cognito = boto3.client("cognito-idp", region_name=region)
     pool_id = cognito.create_user_pool(
@@ -70,7 +72,8 @@ def create_resources(prefix: str, region: str) -> LocalResources:
         QueueName=f"{prefix}send",
         Attributes={"VisibilityTimeout": str(send_visibility_timeout())},
     )["QueueUrl"]
-    return LocalResources(prefix, pool_id, client_id, bucket, fallback_url, send_url)
+    status_url = sqs.create_queue(QueueName=f"{prefix}status-callbacks")["QueueUrl"]
+    return LocalResources(prefix, pool_id, client_id, bucket, fallback_url, send_url, status_url)
 
 
 def send_visibility_timeout() -> int:

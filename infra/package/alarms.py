@@ -13,6 +13,8 @@ from infra.definitions import (
     MESSAGES_SENT_METRIC,
     METRICS_NAMESPACE,
     METRICS_SERVICE,
+    SCHEDULED_NOT_QUEUED_METRIC,
+    UNRESOLVED_OVERDUE_METRIC,
 )
 
 from . import names
@@ -32,6 +34,9 @@ FALLBACK_OLDEST_SECONDS = 15 * 60
 # wait behind it. Two hours (7,200 texts from one long code) is more than a caseload's mass
 # text; beyond it the sender is stuck or throttled, and texts go out hours late.
 SEND_OLDEST_SECONDS = 2 * 3600
+# Twilio never retries a status callback; one kept for replay waits at most a few minutes
+# while the replay job works. Older: the job is failing, and texts show a stale status.
+STATUS_OLDEST_SECONDS = 15 * 60
 
 
 def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
@@ -42,6 +47,10 @@ def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str,
         names.FALLBACK_BACKLOG_ALARM: fallback_backlog(),
         names.SEND_DEAD_LETTERS_ALARM: send_dead_letters(),
         names.SEND_BACKLOG_ALARM: send_backlog(),
+        names.STATUS_DEAD_LETTERS_ALARM: status_dead_letters(),
+        names.STATUS_BACKLOG_ALARM: status_backlog(),
+        names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(),
+        names.UNRESOLVED_SENDS_ALARM: unresolved_sends(),
     }
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
@@ -226,4 +235,62 @@ def send_backlog() -> dict[str, Any]:
         SEND_OLDEST_SECONDS,
         "A scheduled text has waited more than 2 hours on the send queue: the sender is "
         "failing, throttled or not consuming, and texts are going out late.",
+    )
+
+
+def status_dead_letters() -> dict[str, Any]:
+    return dead_letters(
+        names.STATUS_DEAD_LETTERS,
+        "Status callbacks failed every replay and sit in the status dead-letter queue: "
+        "those texts show an old status (docs/operations.md, status callbacks).",
+    )
+
+
+def status_backlog() -> dict[str, Any]:
+    """Kept status callbacks wait: the replay job is not running or not succeeding."""
+    return oldest_message(
+        names.STATUS_QUEUE,
+        STATUS_OLDEST_SECONDS,
+        "A status callback has waited more than 15 minutes to be replayed: the "
+        "replay-statuses job is failing or not running; texts show an old status.",
+    )
+
+
+def app_metric(name: str) -> dict[str, Any]:
+    return {
+        "Namespace": METRICS_NAMESPACE,
+        "MetricName": name,
+        "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
+    }
+
+
+def scheduled_not_queued() -> dict[str, Any]:
+    """The sweep found due texts it could not put on the send queue, for 15 minutes."""
+    return _alarm(
+        "Due scheduled texts could not be put on the send queue for 15 minutes (SQS "
+        "refusing the sweep): they are waiting, and going out late.",
+        **app_metric(SCHEDULED_NOT_QUEUED_METRIC),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=3,
+        DatapointsToAlarm=3,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def unresolved_sends() -> dict[str, Any]:
+    """settle-sends keeps finding texts it cannot settle (Twilio not answering it)."""
+    return _alarm(
+        'Texts have shown "checking" for more than half an hour: settle-sends cannot '
+        "find out from Twilio what became of them (docs/operations.md, settling).",
+        **app_metric(UNRESOLVED_OVERDUE_METRIC),
+        Statistic="Maximum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=2,
+        DatapointsToAlarm=2,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
     )

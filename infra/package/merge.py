@@ -69,6 +69,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "MEDIA_BUCKET": ref(names.MEDIA_BUCKET),
         "FALLBACK_QUEUE_URL": ref(names.FALLBACK_QUEUE),
         "SEND_QUEUE_URL": ref(names.SEND_QUEUE),
+        "STATUS_QUEUE_URL": ref(names.STATUS_QUEUE),
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
         "JURISDICTION_CONFIG": config.compact_json(),
@@ -176,5 +177,12 @@ def outputs(config: StackConfig) -> dict[str, Any]:
         "SendDeadLetterQueueUrl": output(
             "Scheduled texts the sender gave up on (see the runbook)",
             ref(names.SEND_DEAD_LETTERS),
+        ),
+        "StatusQueueUrl": output(
+            "Status callbacks kept for the replay job", ref(names.STATUS_QUEUE)
+        ),
+        "StatusDeadLetterQueueUrl": output(
+            "Status callbacks the replay gave up on (see the runbook)",
+            ref(names.STATUS_DEAD_LETTERS),
         ),
     }

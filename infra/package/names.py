@@ -33,6 +33,13 @@ SEND_QUEUE_POLICY = "SendQueuePolicy"
 SEND_DEAD_LETTERS = "SendDeadLetterQueue"
 SEND_DEAD_LETTERS_ALARM = "SendDeadLettersAlarm"
 SEND_BACKLOG_ALARM = "SendBacklogAlarm"
+STATUS_QUEUE = "StatusCallbackQueue"
+STATUS_QUEUE_POLICY = "StatusCallbackQueuePolicy"
+STATUS_DEAD_LETTERS = "StatusCallbackDeadLetterQueue"
+STATUS_DEAD_LETTERS_ALARM = "StatusCallbackDeadLettersAlarm"
+STATUS_BACKLOG_ALARM = "StatusCallbackBacklogAlarm"
+SCHEDULED_NOT_QUEUED_ALARM = "ScheduledNotQueuedAlarm"
+UNRESOLVED_SENDS_ALARM = "UnresolvedSendsAlarm"
 
 
 def function_logical_id(function: str) -> str:

@@ -26,6 +26,7 @@ class Target(Enum):
     MAIL_SENDER = "the configured SES sender (address and its domain)"
     FALLBACK_QUEUE = "the inbound fallback queue"
     SEND_QUEUE = "the send queue of scheduled texts"
+    STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
     TABLE_STREAMS = "the streams of the clients and conversations tables"
 
@@ -68,6 +69,12 @@ ENQUEUE_FALLBACK = Grant("FallbackQueueSend", ("sqs:SendMessage",), Target.FALLB
 REPLAY_FALLBACK = Grant(
     "FallbackQueueReplay", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), Target.FALLBACK_QUEUE
 )
+# A status callback that could not be stored is kept (Twilio never retries one); the
+# status replay receives it, and deletes what it applied.
+ENQUEUE_STATUS = Grant("StatusQueueSend", ("sqs:SendMessage",), Target.STATUS_QUEUE)
+REPLAY_STATUS = Grant(
+    "StatusQueueReplay", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), Target.STATUS_QUEUE
+)
 
 # SendMessageBatch (the sweep) and a delayed SendMessage (the sender's retry) are both
 # authorised as sqs:SendMessage: SQS has no separate action for its batch calls.
@@ -99,6 +106,7 @@ READ_STREAMS = Grant(
 API_HANDLER = "api_handler"
 EMAIL_NOTIFICATIONS = "email-notifications"
 REPLAY_FALLBACK_HANDLER = "replay-fallback"
+REPLAY_STATUSES = "replay-statuses"
 SWEEP_SCHEDULED = "sweep-scheduled"
 SEND_SCHEDULED = "send-scheduled"
 SETTLE_SENDS = "settle-sends"
@@ -111,13 +119,17 @@ SOCKET_UPKEEP = "socket-upkeep"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
-    # Pages, JSON API and Twilio webhooks; the fallback webhook only stores the request.
+    # Pages, JSON API and Twilio webhooks; the fallback webhook only stores the request,
+    # and a status callback that cannot be stored is kept for replay.
     # Sign-out tells that sign-in's open pages and closes them.
-    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK, PUSH),
+    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK, ENQUEUE_STATUS, PUSH),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
     REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_FALLBACK),
+    # Applies kept status callbacks through the same code as the webhook (Twilio secrets:
+    # it checks each one's signature again).
+    REPLAY_STATUSES: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_STATUS),
     # Reads the due index, puts due texts on the send queue, marks them queued; no Twilio.
     SWEEP_SCHEDULED: (LOGS, TABLES, ENQUEUE_SEND),
     # Fed by the send queue; sends through Twilio (secrets); puts a text Twilio refused for

@@ -71,6 +71,8 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
         return arn_of(names.FALLBACK_QUEUE)
     if target is Target.SEND_QUEUE:
         return arn_of(names.SEND_QUEUE)
+    if target is Target.STATUS_QUEUE:
+        return arn_of(names.STATUS_QUEUE)
     if target is Target.PAGE_CONNECTIONS:
         return sub(
             f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"

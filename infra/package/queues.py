@@ -5,9 +5,11 @@
   receives and replays each one through the normal inbound path.
 - **Send**: the ``sweep-scheduled`` job puts each due scheduled text here; Lambda's event
   source mapping hands batches to ``send-scheduled``, which sends them through Twilio.
+- **Status callbacks**: Twilio never retries a status callback, so one the app cannot store
+  when it comes is kept here (the signed request); ``replay-statuses`` applies it later.
 
 A message that fails five times moves to its dead-letter queue, which alarms
-(docs/operations.md says what to do). Both queues hold people's phone numbers and texts.
+(docs/operations.md says what to do). The queues hold people's phone numbers and texts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from chalicelib.config import SEND_QUEUE_NAME
 from . import names
 from .functions import Handler
 from .names import arn_of, ref, sub
-from .permissions import REPLAY_FALLBACK_HANDLER, SEND_SCHEDULED
+from .permissions import REPLAY_FALLBACK_HANDLER, REPLAY_STATUSES, SEND_SCHEDULED
 
 FOURTEEN_DAYS = 14 * 24 * 3600  # SQS keeps a message at most this long
 MAX_RECEIVES = 5
@@ -57,7 +59,14 @@ FALLBACK = WorkQueue(
 SEND = WorkQueue(
     "send", names.SEND_QUEUE, names.SEND_DEAD_LETTERS, names.SEND_QUEUE_POLICY, SEND_SCHEDULED
 )
-WORK_QUEUES = (FALLBACK, SEND)
+STATUS = WorkQueue(
+    "status-callbacks",
+    names.STATUS_QUEUE,
+    names.STATUS_DEAD_LETTERS,
+    names.STATUS_QUEUE_POLICY,
+    REPLAY_STATUSES,
+)
+WORK_QUEUES = (FALLBACK, SEND, STATUS)
 # The queue names app.py gives ``@app.on_sqs_message`` → the stack's queue standing for each.
 APP_QUEUES = {SEND_QUEUE_NAME: SEND}
 

@@ -2,7 +2,8 @@
 stored, and nothing is stored twice.
 
 Twilio is answered 200 only when the text (or status) is stored, or was stored before;
-a conflict or throttling that outlasts the retries answers 503 so Twilio tries again.
+a conflict or throttling that outlasts the retries answers 503 so Twilio tries again. A
+status callback, which Twilio never retries, is kept for the replay job instead.
 """
 
 from __future__ import annotations
@@ -97,7 +98,14 @@ def test_an_unclaimed_text_is_not_reported_stored_when_the_write_failed(http, st
     ]
 
 
-def test_a_status_callback_that_could_not_be_stored_answers_503_and_lands_on_retry(
+def replay_statuses():
+    import app as app_module
+    from infra.local.scheduler import scheduled_event
+
+    return app_module.replay_statuses(scheduled_event("replay-statuses"), None)
+
+
+def test_a_status_callback_that_could_not_be_stored_is_kept_and_lands_on_replay(
     http, stores, client
 ):
     outbound_id = "c0ffee" * 5 + "00"
@@ -107,21 +115,21 @@ def test_a_status_callback_that_could_not_be_stored_answers_503_and_lands_on_ret
     path = f"/webhooks/twilio/status/{outbound_id}"
     form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
     with failing_dynamodb(reason="TransactionConflict", times=ALWAYS):
-        assert signed_webhook(http, path, form).status_code == 503
+        assert signed_webhook(http, path, form).status_code == 204  # kept, not stored
     assert stores.conversations.newest(client.client_id)[0][0].status == "sending_to_twilio"
-    assert signed_webhook(http, path, form).status_code == 204
+    assert replay_statuses()["replayed"] >= 1
     text = stores.conversations.newest(client.client_id)[0][0]
     assert (text.status, text.error_code) == ("undelivered", 30003)
     assert stores.clients.get(client.client_id).delivery_problem
 
 
-def test_a_throttled_parking_of_an_early_status_answers_503(http, stores):
+def test_a_throttled_parking_of_an_early_status_is_kept_and_parked_on_replay(http, stores):
     sid = new_sid()
     form = {"MessageSid": sid, "MessageStatus": "sent"}
     with failing_dynamodb("UpdateItem", reason="ThrottlingException", times=ALWAYS):
-        assert signed_webhook(http, "/webhooks/twilio/status", form).status_code == 503
+        assert signed_webhook(http, "/webhooks/twilio/status", form).status_code == 204
     assert stores.outbound.find_sid(sid) is None
-    assert signed_webhook(http, "/webhooks/twilio/status", form).status_code == 204
+    assert replay_statuses()["replayed"] >= 1
     assert stores.outbound.find_sid(sid).early_status == "sent"
 
 

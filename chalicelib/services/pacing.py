@@ -1,0 +1,61 @@
+"""Spacing the sends from one department number to the rate Twilio admits from it.
+
+On AWS each of the SEND_CONCURRENCY senders is its own Lambda container with its own pacer;
+the local stack runs them as threads of one process, so each thread gets its own pacer
+there too (``SenderPacers``), and each sender keeps SEND_CONCURRENCY / rate seconds
+between its own sends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from ..config import SEND_CONCURRENCY
+from ..domain.jurisdiction import Department
+
+
+class Pacer:
+    """Spaces sends from one number so that SEND_CONCURRENCY senders together stay at the
+    rate Twilio admits from it: each waits SEND_CONCURRENCY / rate seconds between sends."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.next_slot: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def wait_turn(self, department: Department) -> None:
+        interval = SEND_CONCURRENCY / department.messages_per_second
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_slot.get(department.twilio_number, now))
+            self.next_slot[department.twilio_number] = slot + interval
+        if slot > now:
+            self.sleep(slot - now)
+
+
+class SenderPacers:
+    """One Pacer per sender. On AWS each concurrent sender is its own Lambda container,
+    with its own pacer; locally the senders are threads of one process, so a pacer per
+    thread keeps each at its own pace there too (one shared pacer halves the rate)."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.own = threading.local()
+
+    def for_this_sender(self) -> Pacer:
+        pacer: Pacer | None = getattr(self.own, "pacer", None)
+        if pacer is None:
+            pacer = self.own.pacer = Pacer(self.clock, self.sleep)
+        return pacer

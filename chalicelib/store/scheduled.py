@@ -259,6 +259,34 @@ class ScheduledStore:
             raise NotFound("The scheduled text is gone.")
         return found
 
+    def cancel_unsent(self, text: ScheduledText, actor: str, line: ConversationEntry) -> bool:
+        """Cancel a text no sender holds yet, whatever its version (its client was retired),
+        with ``line`` in the conversation and the audit row, together; the client's count
+        goes down, and a text waiting for a retry ends "not sent" on its entry. False when
+        a sender took it first (or it is finished): the sender then settles it."""
+        now = datetime.now(UTC)
+
+        def write(parts: Parts) -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.save(scheduling_audit(text, actor, "schedule_cancel"))  # puts go first
+                tx.save(to_row(line))
+                tx.update(  # item 2
+                    ScheduledTextModel(text.client_id, text.scheduled_id),
+                    actions=finished(ScheduleState.CANCELLED, now),
+                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.attempts == text.attempts),
+                )
+                tx.update(
+                    ClientModel(text.client_id),
+                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
+                )
+                if "entry" in parts:
+                    parts.index["entry"] = 4
+                    entry_not_sent(tx, text.client_id, text.entry_key)
+
+        parts = Parts(*(["entry"] if text.attempts and text.entry_key else []))
+        return written_dropping("scheduled text cancelled", write, parts, guard_item=2)
+
     def due(self, now: datetime, per_partition: int = 500) -> list[ScheduledText]:
         """Texts whose time has come and that no sweep has queued: Queries of the sparse
         index, one per partition, never a Scan."""
@@ -483,30 +511,6 @@ def cancel_update(tx: TransactWrite, text: ScheduledText, now: datetime) -> None
         & (ScheduledTextModel.version == text.version)
         & (ScheduledTextModel.attempts == text.attempts),
     )
-
-    def cancel_unsent(self, text: ScheduledText, actor: str, line: ConversationEntry) -> bool:
-        """Cancel a text no sender holds yet, whatever its version (its client was retired),
-        with ``line`` in the conversation and the audit row, together; the client's count
-        goes down. False when a sender took it first (or it is finished): the sender then
-        settles it."""
-        now = datetime.now(UTC)
-
-        def write() -> None:
-            with TransactWrite(connection=transactions()) as tx:
-                tx.save(scheduling_audit(text, actor, "schedule_cancel"))  # puts go first
-                tx.save(to_row(line))
-                tx.update(  # item 2
-                    ScheduledTextModel(text.client_id, text.scheduled_id),
-                    actions=finished(ScheduleState.CANCELLED, now),
-                    condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED),
-                )
-                tx.update(
-                    ClientModel(text.client_id),
-                    actions=[ClientModel.scheduled_count.add(-1), ClientModel.changed_at.set(now)],
-                )
-
-        return written_unless_guarded("scheduled text cancelled", write, guard_item=2)
-
 
 def scheduling_audit(text: ScheduledText, actor: str, action: str) -> AuditModel:
     """Scheduling, changing and cancelling are changes to a client's record: audited."""

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.clock import real_now
 from tests.helpers import fresh_phone, new_sid, signed_webhook
 from tests.integration.test_scheduled_sending import deliver, state_of, sweep, texts_to
 
@@ -140,12 +141,11 @@ def test_moving_an_appointment_moves_its_waiting_reminders_and_adds_what_is_due_
 
 
 def test_cancelling_cancels_waiting_reminders_and_can_tell_the_client(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     from chalicelib.services.appointments import cancel_appointment
 
     client = new_client(stores)
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=10)).astimezone(DENVER), now)
     assert len(reminders(stores, appt)) == 3
     cancel_appointment(
@@ -219,10 +219,9 @@ def test_an_edit_racing_the_sender_never_changes_a_reminder_on_its_way(
 
 
 def test_a_reminder_after_its_appointment_began_is_expired_visibly(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     client = new_client(stores)
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
     after_start = appt.starts_at + timedelta(minutes=5)
     sweep(stores, queue, after_start)
@@ -249,10 +248,9 @@ def reply(http, client, body: str, sid: str | None = None):
 
 
 def test_y_after_a_reminder_confirms_the_nearest_reminded_appointment_once(
-    stores, staff, texts, queue, sender, twilio, http
+    now, stores, staff, texts, queue, sender, twilio, http
 ):
     client = new_client(stores, fresh_phone())
-    now = datetime.now(UTC)
     soon = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
     later = add(stores, staff, texts, client, (now + timedelta(days=20)).astimezone(DENVER), now)
     first = reminders(stores, soon)[0]
@@ -278,10 +276,9 @@ def test_y_after_a_reminder_confirms_the_nearest_reminded_appointment_once(
 
 
 def test_no_asks_to_reschedule_stop_wins_and_other_texts_stay_texts(
-    stores, staff, texts, queue, sender, http
+    now, stores, staff, texts, queue, sender, http
 ):
     client = new_client(stores, fresh_phone())
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
     first = reminders(stores, appt)[0]
     sweep(stores, queue, first.send_at + timedelta(seconds=1))
@@ -300,21 +297,19 @@ def test_no_asks_to_reschedule_stop_wins_and_other_texts_stay_texts(
     assert stores.clients.get(client.client_id).opted_out
 
 
-def test_a_yes_with_nothing_reminded_is_an_ordinary_text(stores, staff, texts, http):
+def test_a_yes_with_nothing_reminded_is_an_ordinary_text(now, stores, staff, texts, http):
     client = new_client(stores, fresh_phone())
-    now = datetime.now(UTC)
     add(stores, staff, texts, client, (now + timedelta(days=5)).astimezone(DENVER), now)
     assert b"<Message>" not in reply(http, client, "Y").body
 
 
 def test_outcome_only_after_the_appointment_and_it_leaves_the_caseload_summary(
-    stores, staff, texts
+    now, stores, staff, texts
 ):
     from chalicelib.domain.errors import ValidationFailed
     from chalicelib.services.appointments import record_outcome
 
     client = new_client(stores)
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=1)).astimezone(DENVER), now)
     with pytest.raises(ValidationFailed):
         record_outcome(
@@ -334,33 +329,31 @@ def test_outcome_only_after_the_appointment_and_it_leaves_the_caseload_summary(
             client.client_id,
             appt.appointment_id,
             {"version": "1", "outcome": "missed"},
-            datetime.now(UTC),
+            real_now(),  # two hours after it began
         )
     assert done.outcome.value == "missed"
     assert appt.appointment_id not in stores.clients.get(client.client_id).appointments
 
 
-def test_a_client_stored_before_appointments_existed_gets_a_summary(stores, staff, texts):
+def test_a_client_stored_before_appointments_existed_gets_a_summary(now, stores, staff, texts):
     from chalicelib.store.models import ClientModel
 
     client = new_client(stores)
     ClientModel(client.client_id).update(actions=[ClientModel.appointments.remove()])
     old = stores.clients.get(client.client_id)
     assert old.appointments is None
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=4)).astimezone(DENVER), now)
     assert appt.appointment_id in stores.clients.get(client.client_id).appointments
 
 
 def test_cancelling_after_the_sweep_queued_a_reminder_sends_nothing(
-    stores, staff, texts, queue, sender, twilio
+    now, stores, staff, texts, queue, sender, twilio
 ):
     """The sweep has put the reminder on the queue; the appointment is cancelled before a
     sender takes it: the queue message finds it cancelled and nothing goes out."""
     from chalicelib.services.appointments import cancel_appointment
 
     client = new_client(stores)
-    now = datetime.now(UTC)
     appt = add(stores, staff, texts, client, (now + timedelta(days=2)).astimezone(DENVER), now)
     first = reminders(stores, appt)[0]
     due = first.send_at + timedelta(seconds=1)

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from infra.local.fake_twilio import OPTED_OUT_NUMBER
+from tests.clock import real_now
 from tests.helpers import fresh_phone
 
 MINUTE = timedelta(minutes=1)
@@ -61,7 +62,7 @@ def deliver(queue, sender, client, now: datetime | None = None, times: int = 1) 
     for message in drain(queue):
         order = SendOrder.from_json(message.body)
         for _ in range(times if order.client_id == client.client_id else 0):
-            outcomes.append(send_order(order, sender, now or datetime.now(UTC)))
+            outcomes.append(send_order(order, sender, now or real_now()))
         queue.delete(message.receipt)
     return outcomes
 
@@ -93,10 +94,10 @@ def test_a_text_scheduled_for_nine_on_the_day_clocks_go_forward_goes_at_nine_loc
     client = new_client(stores)
     text = plan(stores, client, send_at)
     with time_machine.travel(datetime(2027, 3, 14, 14, 59, 30, tzinfo=UTC), tick=False):
-        sweep(stores, queue, datetime.now(UTC))  # 8:59:30 MDT
+        sweep(stores, queue, real_now())  # 8:59:30 MDT
         assert state_of(stores, text) == "scheduled"
     with time_machine.travel(datetime(2027, 3, 14, 15, 0, 5, tzinfo=UTC), tick=False):
-        sweep(stores, queue, datetime.now(UTC))
+        sweep(stores, queue, real_now())
         assert state_of(stores, text) == "queued"
         assert deliver(queue, sender, client) == ["sent"]
     assert texts_to(twilio, client.phone) == ["Court is Tuesday at 9"]
@@ -126,10 +127,9 @@ def test_a_time_the_clocks_skip_is_refused(stores):
 
 
 def test_two_sweeps_at_once_and_double_deliveries_send_each_text_once(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     client = new_client(stores)
-    now = datetime.now(UTC)
     texts = [plan(stores, client, now - MINUTE, body=f"Reminder number {i}") for i in range(12)]
     start = threading.Barrier(2)
     reports = []
@@ -152,10 +152,9 @@ def test_two_sweeps_at_once_and_double_deliveries_send_each_text_once(
 
 
 def test_an_outage_is_caught_up_by_the_next_sweep_and_lateness_recorded(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     client = new_client(stores)
-    now = datetime.now(UTC)
     on_time = plan(stores, client, now - timedelta(minutes=2), body="Two minutes ago")
     late = plan(stores, client, now - timedelta(hours=3), body="Three hours ago")
     sweep(stores, queue, now)
@@ -167,10 +166,10 @@ def test_an_outage_is_caught_up_by_the_next_sweep_and_lateness_recorded(
     assert stores.scheduled.get(client.client_id, on_time.scheduled_id).late_seconds is None
 
 
-def test_a_text_cancelled_after_it_was_queued_is_never_sent(stores, queue, sender, twilio):
+def test_a_text_cancelled_after_it_was_queued_is_never_sent(now, stores, queue, sender, twilio):
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     current = stores.scheduled.get(client.client_id, text.scheduled_id)
     cancelled = stores.scheduled.cancel(current, "kristina")
     assert cancelled.state.value == "cancelled"
@@ -178,12 +177,12 @@ def test_a_text_cancelled_after_it_was_queued_is_never_sent(stores, queue, sende
     assert texts_to(twilio, client.phone) == []
 
 
-def test_cancel_during_the_send_is_refused_as_too_late(stores, queue, sender, twilio):
+def test_cancel_during_the_send_is_refused_as_too_late(now, stores, queue, sender, twilio):
     from chalicelib.store.scheduled import ChangeRefused
 
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     message = next(drain(queue))
     from chalicelib.services.sending import SendOrder
 
@@ -195,10 +194,9 @@ def test_cancel_during_the_send_is_refused_as_too_late(stores, queue, sender, tw
 
 
 def test_an_edit_after_queueing_sends_the_new_text_once_at_the_new_time(
-    stores, queue, sender, twilio
+    now, stores, queue, sender, twilio
 ):
     client = new_client(stores)
-    now = datetime.now(UTC)
     text = plan(stores, client, now - MINUTE, body="Old wording")
     sweep(stores, queue, now)
     current = stores.scheduled.get(client.client_id, text.scheduled_id)
@@ -211,13 +209,13 @@ def test_an_edit_after_queueing_sends_the_new_text_once_at_the_new_time(
     assert texts_to(twilio, client.phone) == ["New wording"]
 
 
-def test_twilio_429_goes_back_to_the_queue_and_then_sends_once(stores, queue, sender, twilio):
+def test_twilio_429_goes_back_to_the_queue_and_then_sends_once(now, stores, queue, sender, twilio):
     import time
 
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
+    text = plan(stores, client, now - MINUTE)
     twilio.fail_next_creates(429, count=3, to=client.phone, retry_after=1)
-    sweep(stores, queue, datetime.now(UTC))
+    sweep(stores, queue, now)
     assert deliver(queue, sender, client) == ["retry"]
     assert state_of(stores, text) == "queued"
     time.sleep(1.5)  # the retry message's delay
@@ -227,10 +225,29 @@ def test_twilio_429_goes_back_to_the_queue_and_then_sends_once(stores, queue, se
     assert final.state.value == "sent" and final.attempts == 2
 
 
-def test_21610_is_a_permanent_failure_shown_on_the_text(stores, queue, sender, twilio):
+@pytest.fixture()
+def opted_out_at_twilio(stores):
+    """A Pretrial client on the fake's STOP number, retired afterwards so the number is
+    free for the next run of the test (it runs at each of the clock's instants)."""
+    from chalicelib.domain.conversation import marker
+    from chalicelib.domain.retirement import Retirement, RetireReason
+
     client = new_client(stores, OPTED_OUT_NUMBER, department="pretrial")
-    text = plan(stores, client, datetime.now(UTC) - MINUTE)
-    sweep(stores, queue, datetime.now(UTC))
+    yield client
+    stores.clients.retire(
+        stores.clients.get(client.client_id),
+        Retirement(real_now(), RetireReason.CASE_CLOSED, "tom"),
+        marker(client.client_id, "retired", "Retired"),
+        {"reason": "case_closed"},
+    )
+
+
+def test_21610_is_a_permanent_failure_shown_on_the_text(
+    now, stores, queue, sender, twilio, opted_out_at_twilio
+):
+    client = opted_out_at_twilio
+    text = plan(stores, client, now - MINUTE)
+    sweep(stores, queue, now)
     assert deliver(queue, sender, client) == ["failed"]
     final = stores.scheduled.get(client.client_id, text.scheduled_id)
     assert final.state.value == "failed" and "STOP" in final.failure
@@ -240,13 +257,13 @@ def test_21610_is_a_permanent_failure_shown_on_the_text(stores, queue, sender, t
 
 
 def test_a_client_who_opted_out_after_scheduling_is_not_texted(
-    stores, queue, sender, twilio, stack
+    now, stores, queue, sender, twilio, stack
 ):
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) + timedelta(seconds=40))
+    text = plan(stores, client, now + timedelta(seconds=40))
     stack.twilio.send_inbound(from_=client.phone, to="+18015550100", body="STOP")
     assert stores.clients.get(client.client_id).opted_out
-    sweep(stores, queue, datetime.now(UTC) + MINUTE)
+    sweep(stores, queue, now + MINUTE)
     assert deliver(queue, sender, client) == ["refused"]
     assert texts_to(twilio, client.phone) == []
     final = stores.scheduled.get(client.client_id, text.scheduled_id)
@@ -255,31 +272,31 @@ def test_a_client_who_opted_out_after_scheduling_is_not_texted(
     assert any(m.marker == "scheduled_not_sent" and "STOP" in m.body for m in markers)
 
 
-def test_scheduling_changes_are_audited(stores):
+def test_scheduling_changes_are_audited(now, stores):
     client = new_client(stores)
-    text = plan(stores, client, datetime.now(UTC) + timedelta(hours=1))
+    text = plan(stores, client, now + timedelta(hours=1))
     current = stores.scheduled.get(client.client_id, text.scheduled_id)
-    edited = stores.scheduled.edit(
-        current, "Reworded", datetime.now(UTC) + timedelta(hours=2), "dana"
-    )
+    edited = stores.scheduled.edit(current, "Reworded", now + timedelta(hours=2), "dana")
     stores.scheduled.cancel(edited, "kristina")
     actions = [(e.action, e.actor) for e in stores.audit.trail(f"client#{client.client_id}")]
     assert ("schedule", client.case_manager_id) in actions
     assert ("schedule_edit", "dana") in actions and ("schedule_cancel", "kristina") in actions
 
 
-def test_a_scheduled_text_goes_to_the_number_current_at_send_time(stores, queue, sender, twilio):
+def test_a_scheduled_text_goes_to_the_number_current_at_send_time(
+    now, stores, queue, sender, twilio
+):
     from dataclasses import replace
 
     from chalicelib.domain.clients import ClientDetails
 
     old, new = fresh_phone(), fresh_phone()
     client = new_client(stores, old)
-    plan(stores, client, datetime.now(UTC) - MINUTE)
+    plan(stores, client, now - MINUTE)
     stores.clients.update_details(
         replace(client, version=1), ClientDetails("Sched", "Uled", new), None
     )
-    sweep(stores, queue, datetime.now(UTC))
+    sweep(stores, queue, now)
     assert deliver(queue, sender, client) == ["sent"]
     assert texts_to(twilio, old) == [] and texts_to(twilio, new) == ["Court is Tuesday at 9"]
 
@@ -305,9 +322,8 @@ def test_the_pacer_spaces_one_numbers_sends_at_its_admitted_rate():
     assert slept == [2.0, 2.0]
 
 
-def test_marking_many_queued_skips_the_ones_edited_meanwhile_and_marks_the_rest(stores):
+def test_marking_many_queued_skips_the_ones_edited_meanwhile_and_marks_the_rest(now, stores):
     client = new_client(stores)
-    now = datetime.now(UTC)
     texts = [plan(stores, client, now - MINUTE, body=f"Batch {i}") for i in range(30)]
     due = [t for t in stores.scheduled.due(now) if t.client_id == client.client_id]
     edited = stores.scheduled.get(client.client_id, texts[3].scheduled_id)

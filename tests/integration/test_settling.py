@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.clock import real_now
 from tests.helpers import fresh_phone, outbound_entry, page_text
 
 PROBATION = "+18015550100"
@@ -34,7 +35,7 @@ def settle(stores, minutes_later: float) -> dict:
         stores.clients,
         bootstrap.twilio(),
         get_jurisdiction(),
-        datetime.now(UTC) + timedelta(minutes=minutes_later),
+        real_now() + timedelta(minutes=minutes_later),
     )
     return vars(report)
 
@@ -107,7 +108,7 @@ def test_a_settled_send_is_no_longer_waiting_to_be_checked(stores):
     client = new_client(stores, fresh_phone())
     entry = outbound_entry(client, secrets.token_hex(16), "Settled at once")
     stores.outbound.start(entry, "digest")
-    later = datetime.now(UTC) + timedelta(minutes=30)
+    later = real_now() + timedelta(minutes=30)
     assert any(s.ref.client_id == client.client_id for s in stores.outbound.unresolved(later))
     from chalicelib.store.outbound import ref_for
 

@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
 from ..domain.errors import StaleRecord, ValidationFailed
+from ..domain.phones import as_typed
 from ..lazy import lazy_module
 from . import list_cursors
 from .errors import friendly_errors
@@ -112,7 +113,7 @@ def _caseload(visit: Visit, template: str) -> Response:
 @guarded
 def new_client_page() -> Response:
     visit = signed_in(bp.current_request)
-    prefill = {"language": "en", "phone": visit.query("phone")}
+    prefill = {"language": "en", "phone": as_typed(visit.query("phone"))}
     return _client_form(visit, None, prefill, {})
 
 

@@ -95,7 +95,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
     assert fits_the_screen(page)
     page.get_by_label("Text to send Michael", exact=True).fill("Court moved to Wednesday at 10.")
     page.get_by_label("Date").fill(local_day(2))
-    page.get_by_label("Time (America/Denver)").fill("10:00")
+    page.get_by_label("Time (Mountain)").fill("10:00")
     page.get_by_role("button", name="Save changes").click()
     expect(pending).to_contain_text("Court moved to Wednesday at 10.")
     expect(pending).to_contain_text("10:00 AM")
@@ -103,7 +103,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
 
     page.get_by_label("Text to send Michael later").fill("Check in on Friday, please.")
     page.get_by_label("Date").fill(local_day(3))
-    page.get_by_label("Time (America/Denver)").fill("15:30")
+    page.get_by_label("Time (Mountain)").fill("15:30")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(pending.locator("li")).to_have_count(2)
 
@@ -122,7 +122,7 @@ def test_a_refused_time_is_said_next_to_the_field_and_passes_axe(
     new_client(page, "Michael", "Refused")
     page.get_by_label("Text to send Michael later").fill("Too early")
     page.get_by_label("Date").fill(local_day(-1))
-    page.get_by_label("Time (America/Denver)").fill("09:00")
+    page.get_by_label("Time (Mountain)").fill("09:00")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(page.locator("#schedule-send_time-error")).to_contain_text("already passed")
     expect(page.locator("#schedule-errors")).to_be_focused()
@@ -185,7 +185,7 @@ def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
     at = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(zone)
     page.get_by_label("Text to send Michael later").fill("Group starts in ten minutes.")
     page.get_by_label("Date").fill(at.date().isoformat())
-    page.get_by_label("Time (America/Denver)").fill(at.strftime("%H:%M"))
+    page.get_by_label("Time (Mountain)").fill(at.strftime("%H:%M"))
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(page.locator("#scheduled")).to_contain_text("Group starts in ten minutes.")
 

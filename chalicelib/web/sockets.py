@@ -211,6 +211,8 @@ class RowRenderer:
             "client_id": client.client_id,
             "html": html,
             "blocked_reason": blocked_reason(client),
+            # an open conversation lists its scheduled texts: a new count means refetch them
+            "scheduled_count": client.scheduled_count,
         }
 
     def _staff(self, department_id: str) -> dict[str, User]:

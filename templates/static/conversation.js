@@ -37,12 +37,33 @@ function newMessagesPill(list) {
   pill.hidden = false;
 }
 
+// Where a pushed entry goes: by its place in the conversation (``data-key``: its time,
+// then its id), so the page shows the order a reload shows (a STOP's note and Twilio's
+// confirmation are stored together and may be pushed in either order). Returns false for
+// an entry older than the texts shown while older ones exist unshown: it belongs to
+// another page of the conversation.
+function insertInOrder(region, list, row) {
+  const key = row.getAttribute("data-key") || "";
+  let before = list.lastElementChild;
+  while (before && key && (before.getAttribute("data-key") || "") > key) {
+    before = before.previousElementSibling;
+  }
+  if (before) { before.after(row); return true; }
+  if (region.querySelector(".load-older")) { return false; }
+  list.prepend(row);
+  return true;
+}
+
 export function patchEntry(message) {
   const region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
   if (!region) { return; }
   const row = fromHtml(message.html);
   const old = region.querySelector('[data-entry="' + message.entry_id + '"]');
-  if (old) { old.replaceWith(row); return; }
+  if (old) {
+    if (old.id === "newest") { row.id = "newest"; }
+    old.replaceWith(row);
+    return;
+  }
   let list = region.querySelector("ol.conversation");
   if (!list) {
     list = document.createElement("ol");
@@ -51,40 +72,96 @@ export function patchEntry(message) {
     if (empty) { empty.replaceWith(list); } else { region.prepend(list); }
   }
   const follow = nearBottom(list);
-  const previous = list.querySelector("#newest");
-  if (previous) { previous.removeAttribute("id"); }
-  row.id = "newest";
-  list.appendChild(row);
-  if (follow) { row.scrollIntoView({ block: "end" }); } else { newMessagesPill(list); }
+  if (!insertInOrder(region, list, row)) { return; }
+  if (row === list.lastElementChild) {
+    const previous = list.querySelector("#newest");
+    if (previous) { previous.removeAttribute("id"); }
+    row.id = "newest";
+    if (follow) { row.scrollIntoView({ block: "end" }); } else { newMessagesPill(list); }
+  }
   if (row.classList.contains("text-inbound")) {
     region.setAttribute("data-unread", "1");
     markReadIfSeen();
   }
 }
 
-// An opt-out (or opt-in) arriving while the conversation is open changes the form at once.
+// An opt-out (or opt-in) arriving while the conversation is open changes the form at once:
+// the fields, and the one note that says why sending is off (rendered with the page, or
+// added here), with the hint under the schedule form.
 export function applySendState(message) {
   const region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
   if (!region) { return; }
-  const blocked = !!message.blocked_reason;
+  const reason = message.blocked_reason || "";
   document.querySelectorAll("form.send-form, form.schedule-form").forEach((form) => {
     form.querySelectorAll("textarea, input:not([type=hidden]), select, button")
-      .forEach((field) => { field.disabled = blocked; });
+      .forEach((field) => { field.disabled = !!reason; });
   });
-  let note = document.getElementById("send-blocked");
-  if (blocked) {
-    if (!note) {
-      note = document.createElement("div");
-      note.id = "send-blocked";
-      note.className = "alert alert-error";
-      note.setAttribute("role", "alert");
-      const form = document.querySelector("form.send-form");
-      if (form) { form.prepend(note); }
-    }
-    note.textContent = message.blocked_reason;
-  } else if (note) {
-    note.remove();
+  if (reason) { showSendingOff(reason); } else { hideSendingOff(); }
+}
+
+function showSendingOff(reason) {
+  let note = document.getElementById("send-off");
+  if (!note) {
+    const form = document.querySelector("form.send-form");
+    if (!form) { return; }
+    note = document.createElement("div");
+    note.id = "send-off";
+    note.className = "alert alert-error";
+    note.setAttribute("role", "alert");
+    form.prepend(note);
   }
+  const text = document.createElement("p");
+  const strong = document.createElement("strong");
+  strong.textContent = "Sending is off.";
+  text.append(strong, " " + reason);
+  note.replaceChildren(text);
+  const box = document.querySelector("form.send-form textarea");
+  if (box) { describedBy(box, "send-off", true); }
+  const schedule = document.querySelector("form.schedule-form");
+  if (schedule && !document.getElementById("schedule-off")) {
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.id = "schedule-off";
+    hint.textContent = "Nothing can be scheduled while sending is off (the reason is given " +
+      "above, under the text box).";
+    schedule.prepend(hint);
+  }
+}
+
+function hideSendingOff() {
+  ["send-off", "schedule-off"].forEach((id) => {
+    const gone = document.getElementById(id);
+    if (gone) { gone.remove(); }
+    document.querySelectorAll('[aria-describedby~="' + id + '"]')
+      .forEach((el) => describedBy(el, id, false));
+  });
+}
+
+function describedBy(el, id, on) {
+  const ids = (el.getAttribute("aria-describedby") || "").split(/\s+/)
+    .filter((x) => x && x !== id);
+  if (on) { ids.push(id); }
+  if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); }
+  else { el.removeAttribute("aria-describedby"); }
+}
+
+// The open client's caseload row says how many texts wait and whether texts can go. When
+// either changed, the conversation's list of scheduled texts (a text just sent leaves it;
+// its opt-out note goes with a START) is out of date: returns the region to refetch.
+export function watchedClientChanged(message) {
+  const region = document.querySelector('[data-watch-client="' + message.client_id + '"]');
+  if (!region) { return null; }
+  let stale = false;
+  const facts = {
+    "data-scheduled-count": "scheduled_count" in message ? String(message.scheduled_count) : null,
+    "data-sending-off": "blocked_reason" in message ? (message.blocked_reason ? "off" : "") : null
+  };
+  Object.keys(facts).forEach((name) => {
+    if (facts[name] === null || region.getAttribute(name) === facts[name]) { return; }
+    region.setAttribute(name, facts[name]);
+    stale = true;
+  });
+  return stale ? region : null;
 }
 
 // The reply box is docked at the bottom of the screen: texts scrolled into view stop above

@@ -7,7 +7,8 @@
 - **Fan-out**: DynamoDB streams on the clients and conversations tables hand every change to
   ``fan_out``, whichever code path wrote it (a webhook, the sender, a status callback, an
   import). Each change reaches the listeners who may see it (``domain.live.may_hear``) and
-  carries the changed item itself, rendered, so the page patches one row.
+  carries the changed item itself, rendered, so the page patches one row. The unclaimed
+  table's stream (keys only) gives the department's pages the new count of waiting numbers.
 - **Upkeep** (every few minutes): pages whose session has ended are told so and closed;
   the others get a keep-alive, since API Gateway closes a connection idle for 10 minutes.
 """
@@ -31,7 +32,8 @@ from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.connections import ConnectionStore
 from ..store.sessions import SessionStore
-from ..store.streams import read_records
+from ..store.streams import read_records, unclaimed_departments
+from ..store.unclaimed import UnclaimedStore
 from ..store.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,31 @@ def push_stream(
             )
         )
     return fan_out(changes, renderer(owners, entries), connections=connections, gateway=gateway)
+
+
+def push_unclaimed(
+    records: list[dict[str, Any]],
+    render: Callable[[int], Payload],
+    *,
+    unclaimed: UnclaimedStore,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> FanOutResult:
+    """Unclaimed-queue stream records → every open page of each department changed hears
+    its new count of waiting numbers (``render`` says it). The count is read once per
+    department, and only when a page of it is listening."""
+    said: dict[str, Payload] = {}
+
+    def for_listener(change: Change, _listener: Listener) -> Payload:
+        if change.department_id not in said:
+            said[change.department_id] = render(unclaimed.waiting_count(change.department_id))
+        return said[change.department_id]
+
+    changes = [
+        Change(ChangeKind.UNCLAIMED, "", department, "")
+        for department in unclaimed_departments(records)
+    ]
+    return fan_out(changes, for_listener, connections=connections, gateway=gateway)
 
 
 def department_staff(users: UserStore, department_id: str) -> dict[str, User]:

@@ -138,6 +138,30 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
     return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
 
 
+def push_unclaimed_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The unclaimed stream's work: the department's pages get the navigation's new count."""
+    from .. import bootstrap
+    from ..services import push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"changes": 0, "delivered": 0, "gone": 0}
+    result = push.push_unclaimed(
+        records,
+        unclaimed_payload,
+        unclaimed=bootstrap.stores(settings).unclaimed,
+        connections=bootstrap.connections(settings),
+        gateway=bootstrap.push_gateway(settings),
+    )
+    return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
+
+
+def unclaimed_payload(waiting: int) -> dict[str, Any]:
+    """The navigation's count, rendered by the macro the page layout uses."""
+    macros = environment().get_template("_nav.html").make_module({})
+    return {"type": "unclaimed", "waiting": waiting, "html": str(macros.unclaimed_count(waiting))}
+
+
 def blocked_reason(client: Client) -> str:
     """Why nothing can be sent to this client now ("" when texts can go): the same words
     the page shows when it is rendered (``domain/send_block.py``)."""

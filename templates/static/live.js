@@ -104,7 +104,25 @@ function catchUpSoon() {
   catchUpTimer = window.setTimeout(() => {
     refreshRegions();
     checkActivity(false);
+    checkUnclaimed();
   }, CATCH_UP_MS);
+}
+
+// The navigation's count of the department's unclaimed numbers, pushed when the queue
+// grows or shrinks, asked for when the page catches up.
+function showUnclaimed(message) {
+  document.querySelectorAll("[data-unclaimed-count]").forEach((holder) => {
+    holder.replaceChildren(...Array.prototype.map.call(
+      new DOMParser().parseFromString(message.html, "text/html").body.childNodes,
+      (n) => document.importNode(n, true)));
+  });
+}
+
+function checkUnclaimed() {
+  const url = document.body.getAttribute("data-unclaimed-url");
+  if (!url || isSignedOut()) { return; }
+  backgroundGet(url, "application/json").then((data) => { if (data) { showUnclaimed(data); } })
+    .catch(() => { /* offline for a moment: the next catch-up asks again */ });
 }
 
 function patchClientRow(message) {
@@ -123,6 +141,8 @@ function onPush(message) {
     pushesApplied += 1;
     patchClientRow(message);
     checkActivity(false);
+  } else if (message.type === "unclaimed") {
+    showUnclaimed(message);
   } else if (message.type === "signed-out") {
     showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
   }
@@ -142,7 +162,7 @@ function connectSocket() {
     // first connect too (the page was rendered a moment before its socket opened, and a
     // change in between, such as a status right after a send, would otherwise be missed).
     refreshRegions();
-    if (everConnected) { checkActivity(false); }
+    if (everConnected) { checkActivity(false); checkUnclaimed(); }
     everConnected = true;
     document.body.dataset.live = "open";  // tests and tools can wait for it
   });

@@ -1,5 +1,5 @@
-// Phone first: filters folded on a phone, the header strip, and on a wide screen the
-// caseload beside the open conversation (an inbox).
+// Phone first: filters folded on a phone, the site menu, and on a wide screen the caseload
+// beside the open conversation (an inbox).
 import { backgroundHeaders } from "./background.js";
 
 export const NARROW = "(max-width: 47.99em)";
@@ -12,11 +12,25 @@ function foldOnNarrowScreens() {
   document.querySelectorAll("details[data-fold-narrow]").forEach((d) => { d.open = false; });
 }
 
-// Chrome leaves a half-visible link where it is when it takes focus: show all of it.
-function revealFocusedInStrip(event) {
-  if (event.target.closest && event.target.closest(".header-strip")) {
-    event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
-  }
+// The site menu (a <details>, which works without this) closes as menus do: with Escape,
+// giving the focus back to its button, and when the reader clicks or tabs elsewhere.
+function setupMenu() {
+  const menu = document.querySelector(".site-menu");
+  if (!menu) { return; }
+  const button = menu.querySelector("summary");
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open && button.offsetParent !== null) {
+      menu.open = false;
+      button.focus();
+    }
+  });
+  const closeOutside = (event) => {
+    if (menu.open && button.offsetParent !== null && !menu.contains(event.target)) {
+      menu.open = false;
+    }
+  };
+  document.addEventListener("click", closeOutside);
+  document.addEventListener("focusin", closeOutside);
 }
 
 // The inbox marks the client whose conversation is open.
@@ -72,5 +86,5 @@ function openInbox() {
 export function setupLayout() {
   openInbox();
   foldOnNarrowScreens();
-  document.addEventListener("focusin", revealFocusedInStrip);
+  setupMenu();
 }

@@ -106,7 +106,7 @@ export function showSignedOut(reason, tellOtherTabs) {
   const here = document.body.getAttribute("data-current-path") || "/caseload";
   const signin = (document.body.getAttribute("data-signin-url") || "/signin") +
     "?reason=" + (reason === "idle" ? "idle" : "signed_out") + "&next=" + encodeURIComponent(here);
-  document.querySelectorAll(".site-header nav, .site-header .who").forEach((n) => n.remove());
+  document.querySelectorAll(".site-header .site-menu").forEach((n) => n.remove());
   document.title = "Signed out · ClientComm";
   if (main) {
     main.replaceChildren();

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import fold
 from infra.local.seed import DEMO_PASSWORD
+from tests.browser.test_phone_navigation_in_a_browser import open_menu
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
@@ -60,12 +61,14 @@ def test_kristina_signs_in_adds_a_client_and_signs_out(sized_page, check_a11y):
     expect(page.get_by_role("status")).to_contain_text("Client added.")
     check_a11y(page)
 
+    open_menu(page)  # on a phone the navigation is behind Menu
     page.get_by_role("link", name="Caseload", exact=True).click()
     page.get_by_label("Search by name, phone or id number").fill(f"browser{size}")
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".client-name")).to_have_text([f"Tester, Browser{size}"])
     check_a11y(page)
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_contain_text("You are signed out")
     page.goto("/caseload")

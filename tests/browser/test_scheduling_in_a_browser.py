@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from infra.local.seed import DEMO_PASSWORD
+from tests.browser.test_phone_navigation_in_a_browser import open_menu
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
@@ -152,6 +153,7 @@ def test_dana_finds_the_departments_scheduled_texts_from_the_menu(
     expect(kristina.locator("#scheduled")).to_contain_text("Listed for Dana")
 
     dana = staff_page(browser, base_url, contexts, 375, username="dana")
+    open_menu(dana)  # on a phone the navigation is behind Menu
     dana.get_by_role("navigation", name="Main").get_by_role("link", name="Scheduled").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Scheduled texts")
     expect(dana.locator(".scheduled-list")).to_contain_text("Listed for Dana")

@@ -33,6 +33,17 @@ function setupMenu() {
   document.addEventListener("focusin", closeOutside);
 }
 
+// The server opens the caseload in inbox order on a phone (unread first, then the most
+// recent contact) unless the reader picked an order: it learns which kind of screen this
+// is from a cookie, kept up to date here (web/caseload_order.py).
+function tellTheScreen() {
+  if (!window.matchMedia) { return; }
+  const screen = "cc_screen=" + (window.matchMedia(NARROW).matches ? "narrow" : "wide");
+  if (document.cookie.split("; ").indexOf(screen) >= 0) { return; }
+  document.cookie = screen + "; path=/; max-age=31536000; samesite=lax" +
+    (window.location.protocol === "https:" ? "; secure" : "");
+}
+
 // The inbox marks the client whose conversation is open.
 export function markOpenClient() {
   const inbox = document.querySelector(".inbox[data-open-client]");
@@ -84,6 +95,7 @@ function openInbox() {
 }
 
 export function setupLayout() {
+  tellTheScreen();
   openInbox();
   foldOnNarrowScreens();
   setupMenu();

@@ -13,20 +13,13 @@ from playwright.sync_api import Page, expect
 from chalicelib.domain.clients import Client, fold
 from tests.browser.test_caseload_paging_in_a_browser import DEPARTMENT, listed, signed_in
 from tests.browser.test_live_in_a_browser import text_from
+from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
 from tests.browser.test_texting_in_a_browser import signed_in_page
 from tests.integration.session_tools import new_staff
 
 pytestmark = pytest.mark.browser
 PRETRIAL = "+18015550200"  # DEPARTMENT's number
 LONG_AGO = datetime(2024, 5, 1, 15, tzinfo=UTC)  # contacts in a known order, any day
-
-
-@pytest.fixture()
-def contexts():
-    opened: list = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def rows_in_view(page: Page) -> int:

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import Client
 from tests.browser.test_live_in_a_browser import text_from
+from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
 from tests.browser.test_texting_in_a_browser import signed_in_page
 from tests.helpers import fresh_phone
 from tests.integration.conftest import queue as queue  # a fixture
@@ -45,14 +46,6 @@ LOSE_PUSHES = """
   };
 })();
 """
-
-
-@pytest.fixture()
-def contexts():
-    opened: list = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture()
@@ -143,33 +136,39 @@ def test_pushed_lines_stand_in_the_order_a_reload_shows(
     assert rows.evaluate_all(order) == pushed
 
 
+def open_losing_pushes(context, path: str) -> Page:
+    """A page of ``context`` at ``path`` whose pushes the test can lose on purpose."""
+    page = context.new_page()
+    page.add_init_script(LOSE_PUSHES)
+    page.goto(path)
+    live(page)
+    return page
+
+
+def lose_the_push_of(page: Page, stack, phone: str, body: str) -> None:
+    """``body`` arrives from ``phone``; the page's pushes about it are lost."""
+    page.evaluate("window.dropPushes = true")
+    text_from(stack, phone, body)
+    page.wait_for_function("() => window.droppedPushes >= 1", timeout=PUSHED)
+
+
 def test_a_page_that_missed_a_push_catches_up_when_it_is_focused_or_shown_again(
     browser, base_url, stack, stores, made, contexts
 ):
     client = own_client(stores, made, "Catchup")
-    page = signed_in_page(browser, base_url, "kristina", contexts)
-    page.add_init_script(LOSE_PUSHES)
-    page.goto(f"/clients/{client.client_id}")
-    live(page)
-
-    page.evaluate("window.dropPushes = true")
-    text_from(stack, client.phone, "Sent while the push was lost")
-    page.wait_for_function("() => window.droppedPushes >= 1", timeout=PUSHED)
+    context = signed_in_page(browser, base_url, "kristina", contexts).context
+    page = open_losing_pushes(context, f"/clients/{client.client_id}")
+    lose_the_push_of(page, stack, client.phone, "Sent while the push was lost")
     expect(conversation(page).get_by_text("Sent while the push was lost")).to_have_count(0)
     page.evaluate("window.dropPushes = false; window.dispatchEvent(new Event('focus'))")
     expect(conversation(page).get_by_text("Sent while the push was lost")).to_be_visible(
         timeout=PUSHED
     )
 
-    caseload = page.context.new_page()
-    caseload.add_init_script(LOSE_PUSHES)
-    caseload.goto("/caseload?q=Catchup")
-    live(caseload)
+    caseload = open_losing_pushes(context, "/caseload?q=Catchup")
     row = caseload.locator(f'#caseload [data-client="{client.client_id}"]')
     before = row.inner_text()
-    caseload.evaluate("window.dropPushes = true")
-    text_from(stack, client.phone, "Another lost one")
-    caseload.wait_for_function("() => window.droppedPushes >= 1", timeout=PUSHED)
+    lose_the_push_of(caseload, stack, client.phone, "Another lost one")
     assert row.inner_text() == before
     caseload.evaluate(
         "window.dropPushes = false; document.dispatchEvent(new Event('visibilitychange'))"
@@ -181,13 +180,8 @@ def test_a_page_that_missed_a_push_catches_up_when_its_socket_reconnects(
     browser, base_url, stack, stores, made, contexts
 ):
     client = own_client(stores, made, "Reconnects")
-    page = signed_in_page(browser, base_url, "kristina", contexts)
-    page.add_init_script(LOSE_PUSHES)
-    page.goto(f"/clients/{client.client_id}")
-    live(page)
-
-    page.evaluate("window.dropPushes = true")
-    text_from(stack, client.phone, "Lost before the drop")
-    page.wait_for_function("() => window.droppedPushes >= 1", timeout=PUSHED)
+    context = signed_in_page(browser, base_url, "kristina", contexts).context
+    page = open_losing_pushes(context, f"/clients/{client.client_id}")
+    lose_the_push_of(page, stack, client.phone, "Lost before the drop")
     page.evaluate("window.dropPushes = false; window.sockets.at(-1).close()")
     expect(conversation(page).get_by_text("Lost before the drop")).to_be_visible(timeout=PUSHED)

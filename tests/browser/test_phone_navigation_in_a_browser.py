@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import Client
+from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
 from tests.browser.test_texting_in_a_browser import signed_in_page
 from tests.helpers import fresh_phone
 from tests.integration.test_scheduled_sending import plan
@@ -30,14 +31,6 @@ LINKS = (
     "Reminder texts",
     "Settings",
 )  # a supervisor's: the most there are
-
-
-@pytest.fixture()
-def contexts():
-    opened: list = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def on_a_phone(browser, base_url, contexts, username: str) -> Page:

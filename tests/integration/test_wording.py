@@ -8,25 +8,14 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-
-from chalicelib.domain.clients import Client
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
-from tests.helpers import fresh_phone, page_text
+from tests.helpers import page_text
+from tests.integration.test_pushed_updates import own_client as own_client  # a fixture
 from tests.integration.test_reminder_text_pages import open_editor, the_form
 from tests.integration.test_reminder_text_pages import texts as texts  # a fixture
 from tests.integration.test_unclaimed_queue import waiting_number
 
 LONG_AGO = datetime(2020, 3, 5, 18, 30, tzinfo=UTC)  # never "this year" for any test run
-
-
-@pytest.fixture()
-def own_client(stores) -> Client:
-    token = uuid.uuid4().hex[:8]
-    client = Client(
-        f"words-{token}", "probation", "kristina", "Wendy", f"Words {token}", fresh_phone()
-    )
-    return stores.clients.add(client)
 
 
 def test_times_are_said_in_mountain_time_not_the_zone_database_id(web, own_client):

@@ -11,6 +11,7 @@ from chalicelib.config import (
     SEND_BATCH_SIZE,
     SEND_CONCURRENCY,
     SEND_QUEUE_NAME,
+    UNCLAIMED_STREAM,
 )
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
@@ -122,6 +123,14 @@ def push_clients(event):
 def push_conversations(event):
     """A text, a status or a marker: tell the open pages of that conversation."""
     return sockets.push_stream_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=UNCLAIMED_STREAM, batch_size=PUSH_BATCH_SIZE, name="push-unclaimed"
+)
+def push_unclaimed(event):
+    """A number joined or left the unclaimed queue: the department's pages get the count."""
+    return sockets.push_unclaimed_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="socket-upkeep")

@@ -24,6 +24,7 @@ SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum fo
 # at moto's (infra/local/stream_source.py), both by the table name in these placeholders.
 CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/declared"
 CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
+UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stream/declared"
 PUSH_BATCH_SIZE = 50
 
 

@@ -139,6 +139,7 @@ class CaseloadOrder(StrEnum):
     NAME = "name"
     UNREAD = "unread"
     RECENT = "recent"
+    INBOX = "inbox"  # unread first, then the most recent contact: a phone's default
 
     @classmethod
     def parse(cls, value: str | None) -> CaseloadOrder:
@@ -151,12 +152,14 @@ class CaseloadOrder(StrEnum):
 def order_caseload(clients: Iterable[Client], order: CaseloadOrder) -> list[Client]:
     """Alphabetical is the base order; the others are stable re-sorts on top of it."""
     listed = sorted(clients, key=lambda c: sort_key_for(c.first_name, c.last_name))
-    if order is CaseloadOrder.UNREAD:
-        listed.sort(key=lambda c: c.unread_count, reverse=True)
-    elif order is CaseloadOrder.RECENT:
+    if order in (CaseloadOrder.RECENT, CaseloadOrder.INBOX):
         listed.sort(
             key=lambda c: c.last_contact_at.timestamp() if c.last_contact_at else 0.0, reverse=True
         )
+    if order is CaseloadOrder.UNREAD:
+        listed.sort(key=lambda c: c.unread_count, reverse=True)
+    elif order is CaseloadOrder.INBOX:
+        listed.sort(key=lambda c: c.unread_count == 0)
     return listed
 
 

@@ -61,6 +61,17 @@ class ConversationEntry:
         """Plain-language reason a text did not arrive (or may not have), if so."""
         return explain_status(self.status, self.error_code)
 
+    @property
+    def sort_key(self) -> str:
+        """Where the entry stands in its conversation (see ``sort_key``)."""
+        return sort_key(self.at, self.entry_id)
+
+
+def sort_key(at: datetime, entry_id: str) -> str:
+    """The conversation's order: an ISO time that sorts as text, then an id that keeps
+    equal times apart. The store keys entries by it; a page inserts a pushed one by it."""
+    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry_id}"
+
 
 def new_entry_id() -> str:
     return secrets.token_hex(8)

@@ -67,6 +67,13 @@ class Jurisdiction:
 
         return ZoneInfo(self.time_zone)
 
+    @property
+    def zone_name(self) -> str:
+        """How pages name the zone: "Mountain" (as in "Mountain time")."""
+        from .zone_names import friendly_zone_name
+
+        return friendly_zone_name(self.time_zone)
+
 
 def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     """Validate ``data`` and say every problem at once, naming the field."""

@@ -4,7 +4,8 @@ An open page holds a WebSocket connection. A connection belongs to one member of
 may be watching one client's conversation. A change to a client (its caseload row) reaches
 everyone who may see that client; a new or changed text reaches only the pages showing that
 client's conversation. The rule is the same as for the pages themselves: a case manager sees
-their own caseload, a supervisor their department.
+their own caseload, a supervisor their department. The count of the department's unclaimed
+numbers reaches everyone of the department (every page's navigation shows it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .users import Role
 class ChangeKind(StrEnum):
     CLIENT = "client"  # a caseload row changed: a text arrived, a status, an opt-out, a move
     ENTRY = "entry"  # a conversation entry was added or changed (a text, its status, a marker)
+    UNCLAIMED = "unclaimed"  # the department's unclaimed queue grew or shrank (navigation)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def may_hear(listener: Listener, change: Change) -> bool:
     """Would this listener's pages show the changed item?"""
     if listener.department_id != change.department_id:
         return False
+    if change.kind is ChangeKind.UNCLAIMED:  # the department's queue: everyone's navigation
+        return True
     if not listener.oversees_department and listener.user_id != change.case_manager_id:
         return False
     if change.kind is ChangeKind.ENTRY:

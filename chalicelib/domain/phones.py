@@ -50,6 +50,23 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def as_typed(text: str, region: str = DEFAULT_REGION) -> str:
+    """A number to put in a form, written as its hint asks ("10 digits, like 801-555-0123");
+    a number from abroad in international form; anything unreadable as it came."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse((text or "").strip(), region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(parsed):
+        return text
+    if parsed.country_code == 1:
+        national = str(parsed.national_number)
+        return f"{national[:3]}-{national[3:6]}-{national[6:]}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def digits(text: str) -> str:
     """Only the digits of ``text``: what a number search compares."""
     return "".join(ch for ch in text if ch.isdigit())

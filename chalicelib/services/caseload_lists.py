@@ -2,8 +2,9 @@
 
 Name order is the index's own order; most recent contact has its own slim index. "Unread
 first" is a separate step (``UnreadStep``) that pins the clients with unread texts above
-the first page, so another way of knowing what is unread can replace it without touching
-paging. "Next appointment" re-sorts the rows of the page shown (see docs/decisions.md).
+the first page (of the name order; of the most recent contacts in inbox order), so another
+way of knowing what is unread can replace it without touching paging. "Next appointment"
+re-sorts the rows of the page shown (see docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def caseload_page(
     asked = ListQuery(
         owner_id=user.department_id if everyone else user.user_id,
         whole_department=everyone,
-        recent_first=chosen == CaseloadOrder.RECENT,
+        recent_first=chosen in (CaseloadOrder.RECENT, CaseloadOrder.INBOX),
         words=search_words(query),
         keep=(lambda c: flags(c.appointments or {}, moment).soon) if soon_only else None,
     )
@@ -128,7 +129,7 @@ def caseload_page(
     if chosen == BY_APPOINTMENT:
         shown.sort(key=lambda c: _next_start(flagged[c.client_id]))
     pinned = None
-    if chosen == CaseloadOrder.UNREAD and after is None:
+    if chosen in (CaseloadOrder.UNREAD, CaseloadOrder.INBOX) and after is None:
         pinned = (unread_step or unread_from_index(lists))(asked)
         flagged |= {c.client_id: flags(c.appointments or {}, moment) for c in pinned.clients}
     staff = {u.user_id: u for u in staff_later.result()} if staff_later else {}

@@ -10,7 +10,8 @@
   carries the changed item itself, rendered, so the page patches one row. Who may see it
   is decided with the person as they are now (``CurrentPeople``: their staff records, read
   at most every few seconds), not as they connected: the pages of someone deactivated,
-  demoted or moved are told the session ended and closed instead.
+  demoted or moved are told the session ended and closed instead. The unclaimed table's
+  stream (keys only) gives the department's pages the new count of waiting numbers.
 - **Upkeep** (every few minutes): pages whose session has ended are told so and closed;
   the others get a keep-alive, since API Gateway closes a connection idle for 10 minutes.
 """
@@ -36,7 +37,8 @@ from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.connections import ConnectionStore
 from ..store.sessions import SessionStore
-from ..store.streams import read_records
+from ..store.streams import read_records, unclaimed_departments
+from ..store.unclaimed import UnclaimedStore
 from ..store.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -261,6 +263,39 @@ def push_stream(
     return fan_out(
         changes,
         renderer(owners, entries),
+        connections=connections,
+        gateway=gateway,
+        people=current_people(users) if users is not None else None,
+    )
+
+
+def push_unclaimed(
+    records: list[dict[str, Any]],
+    render: Callable[[int], Payload],
+    *,
+    unclaimed: UnclaimedStore,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+    users: UserStore | None = None,
+) -> FanOutResult:
+    """Unclaimed-queue stream records → every open page of each department changed hears
+    its new count of waiting numbers (``render`` says it). The count is read once per
+    department, and only when a page of it is listening; as with every push, a person no
+    longer in the department (or active) is told their session ended instead."""
+    said: dict[str, Payload] = {}
+
+    def for_listener(change: Change, _listener: Listener) -> Payload:
+        if change.department_id not in said:
+            said[change.department_id] = render(unclaimed.waiting_count(change.department_id))
+        return said[change.department_id]
+
+    changes = [
+        Change(ChangeKind.UNCLAIMED, "", department, "")
+        for department in unclaimed_departments(records)
+    ]
+    return fan_out(
+        changes,
+        for_listener,
         connections=connections,
         gateway=gateway,
         people=current_people(users) if users is not None else None,

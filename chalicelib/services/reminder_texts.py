@@ -59,6 +59,7 @@ class TextField:
     template: str  # what the box shows: the department's own, ours, or what was typed
     custom: bool  # the department's own wording is saved for it
     default: str  # ours, used whenever the department has none
+    saved: str = ""  # the wording in use now: the department's own, or ours
 
     @property
     def key(self) -> str:
@@ -81,6 +82,16 @@ class TextField:
     @property
     def hint(self) -> str:
         return PURPOSE_HINTS[self.purpose]
+
+    @property
+    def in_use(self) -> str:
+        """Which wording clients get now, said so a preview of other words can't be taken
+        for it."""
+        mine = "Your department's own wording" if self.custom else "The standard wording"
+        typed = self.template.strip()
+        if typed == (self.saved or self.template).strip() or (not typed and not self.custom):
+            return f"{mine} is in use." if not self.custom else f"{mine} is saved."
+        return f"Not saved yet: {mine.lower()} stays in use until you save."
 
 
 @dataclass(frozen=True)
@@ -205,7 +216,8 @@ def _fields(stored: Mapping[str, str]) -> list[TextField]:
             default = template_for(None, language, purpose)
             key = f"{language}:{purpose.value}"
             custom = stored.get(key, "")
-            fields.append(TextField(language, purpose, custom or default, bool(custom), default))
+            wording = custom or default
+            fields.append(TextField(language, purpose, wording, bool(custom), default, wording))
     return fields
 
 

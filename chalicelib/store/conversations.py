@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..domain.conversation import ConversationEntry, Direction, EntryKind
+from ..domain.conversation import ConversationEntry, Direction, EntryKind, sort_key
 from ..domain.delivery import rank
 from .models import ConversationEntryModel
 
 
 def entry_key(at: datetime, entry_id: str) -> str:
     """Sort key: an ISO time that sorts as text, then an id that keeps equal times apart."""
-    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry_id}"
+    return sort_key(at, entry_id)
 
 
 def time_of_key(key: str) -> datetime:

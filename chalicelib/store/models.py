@@ -17,6 +17,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.constants import STREAM_KEYS_ONLY as KEYS_ONLY
 from pynamodb.constants import STREAM_NEW_IMAGE as NEW_IMAGE
 from pynamodb.indexes import (
     AllProjection,
@@ -482,6 +483,7 @@ class UnclaimedModel(Model):
 
     class Meta(_Meta):
         table_name = "unclaimed"
+        stream_view_type = KEYS_ONLY  # the navigation's count is pushed (services/push.py)
 
     department_id = UnicodeAttribute(hash_key=True)
     phone = UnicodeAttribute(range_key=True)

@@ -512,6 +512,7 @@ def cancel_update(tx: TransactWrite, text: ScheduledText, now: datetime) -> None
         & (ScheduledTextModel.attempts == text.attempts),
     )
 
+
 def scheduling_audit(text: ScheduledText, actor: str, action: str) -> AuditModel:
     """Scheduling, changing and cancelling are changes to a client's record: audited."""
     return audit_row(

@@ -1,4 +1,5 @@
-"""DynamoDB stream records of the clients and conversations tables, as domain objects.
+"""DynamoDB stream records of the clients, conversations and unclaimed tables, as domain
+objects.
 
 Lambda hands the stream's records as DynamoDB JSON (``NewImage``); PynamoDB reads them the
 same way it reads a GetItem answer. Removals carry no new image and are skipped: a page
@@ -15,11 +16,12 @@ from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from .clients import to_client
 from .conversations import to_entry
-from .models import ClientModel, ConversationEntryModel
+from .models import ClientModel, ConversationEntryModel, UnclaimedModel
 from .tables import base_name
 
 CLIENTS = base_name(ClientModel)
 CONVERSATIONS = base_name(ConversationEntryModel)
+UNCLAIMED = base_name(UnclaimedModel)
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class StreamChanges:
 def table_of(source_arn: str) -> str:
     """``arn:aws:dynamodb:…:table/{prefix}{base}/stream/…`` → the table's base name."""
     table = source_arn.split(":table/", 1)[-1].split("/", 1)[0]
-    for base in (CLIENTS, CONVERSATIONS):
+    for base in (CLIENTS, CONVERSATIONS, UNCLAIMED):
         if table.endswith(base):
             return base
     return ""
@@ -55,3 +57,17 @@ def read_records(records: Iterable[dict[str, Any]]) -> StreamChanges:
             entries.pop((entry.client_id, entry.entry_id), None)
             entries[(entry.client_id, entry.entry_id)] = entry
     return StreamChanges(list(clients.values()), list(entries.values()))
+
+
+def unclaimed_departments(records: Iterable[dict[str, Any]]) -> list[str]:
+    """The departments whose unclaimed queue changed: a number came, texted again, or was
+    claimed or dismissed (removals count here: the queue got shorter). Keys only."""
+    key = UnclaimedModel.department_id.attr_name
+    found: dict[str, None] = {}
+    for record in records:
+        if table_of(record.get("eventSourceARN", "")) != UNCLAIMED:
+            continue
+        department = ((record.get("dynamodb") or {}).get("Keys") or {}).get(key) or {}
+        if department.get("S"):
+            found[department["S"]] = None
+    return list(found)

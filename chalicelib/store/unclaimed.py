@@ -286,6 +286,7 @@ class UnclaimedStore:
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
+
     def _drop_queue_item(self, department_id: str, phone: str, counted: int) -> bool:
         """The number no longer waits: its queue item (if it still counts ``counted`` texts,
         all moved) and its place in the department's count, in one transaction."""

@@ -11,8 +11,9 @@ from chalice import Blueprint, Response
 from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
 from ..domain.errors import StaleRecord, ValidationFailed
+from ..domain.phones import as_typed
 from ..lazy import lazy_module
-from . import list_cursors
+from . import caseload_order, list_cursors
 from .errors import friendly_errors
 from .visit import Visit, signed_in
 
@@ -32,6 +33,7 @@ FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
 ORDERS: dict[str, str] = {
     CaseloadOrder.NAME: "Name (A–Z)",
+    CaseloadOrder.INBOX: "Unread first, then most recent",
     CaseloadOrder.UNREAD: "Unread first",
     CaseloadOrder.RECENT: "Most recent contact",
     "appointment": "Next appointment (within the page)",  # caseload_lists.BY_APPOINTMENT
@@ -61,11 +63,14 @@ def _caseload(visit: Visit, template: str) -> Response:
     user = visit.staff
     stores = bootstrap.stores(visit.settings)
     whole = user.oversees_department and visit.query("scope", "department") == "department"
+    opening = caseload_order.opening_order(visit.cookies, user.user_id)
     asked = {
         "q": visit.query("q").strip(),
-        "order": visit.query("order") or CaseloadOrder.NAME.value,
+        "order": visit.query("order") or opening,
         "scope": "department" if whole else "mine",
     }
+    if template == "caseload.html":
+        remember_order(visit, visit.query("order"))
     if visit.query("appointments") == caseload_lists.SOON:
         asked["appointments"] = caseload_lists.SOON
     listed = list_cursors.list_id(
@@ -105,14 +110,27 @@ def _caseload(visit: Visit, template: str) -> Response:
         first_query=urlencode(asked),
         next_query=next_query,
         shown_before=shown_before,
+        opening_order=opening,
     )
+
+
+def remember_order(visit: Visit, order: str) -> None:
+    """The reader picked an order on the caseload page: it opens in it next time."""
+    user_id = visit.staff.user_id
+    kept = caseload_order.remembered(visit.cookies.get(caseload_order.ORDER_COOKIE), user_id)
+    if order in caseload_order.KNOWN and order != kept:
+        visit.set_cookie(
+            caseload_order.ORDER_COOKIE,
+            caseload_order.to_remember(order, user_id),
+            max_age=caseload_order.REMEMBER_SECONDS,
+        )
 
 
 @bp.route("/clients/new", methods=["GET"])
 @guarded
 def new_client_page() -> Response:
     visit = signed_in(bp.current_request)
-    prefill = {"language": "en", "phone": visit.query("phone")}
+    prefill = {"language": "en", "phone": as_typed(visit.query("phone"))}
     return _client_form(visit, None, prefill, {})
 
 

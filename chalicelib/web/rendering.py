@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,41 @@ def environment() -> Any:
     )
     env.filters["phone"] = display_phone
     env.filters["local_time"] = local_time
+    env.filters["local_day"] = local_day
     return env
 
 
-def local_time(value: datetime | None, zone: Any = None, fmt: str = "%b %-d, %-I:%M %p") -> str:
-    """A stored UTC time as the jurisdiction's clock shows it."""
+def local_time(
+    value: datetime | None,
+    zone: Any = None,
+    fmt: str = "%b %-d, %-I:%M %p",
+    now: datetime | None = None,
+) -> str:
+    """A stored UTC time as the jurisdiction's clock shows it, with its year when that is
+    not this year ("Mar 5, 2020, 11:30 AM")."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone).strftime(fmt) if zone else value.strftime(fmt)
+    local = value.astimezone(zone) if zone else value
+    today = (now or datetime.now(UTC)).astimezone(local.tzinfo).date()
+    return local.strftime(with_year(fmt, local.date(), today))
+
+
+def local_day(
+    value: date, zone: Any = None, fmt: str = "%a %b %-d", now: datetime | None = None
+) -> str:
+    """A calendar day of the jurisdiction's, with its year when not this year there."""
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    return value.strftime(with_year(fmt, value, today))
+
+
+def with_year(fmt: str, day: date, today: date) -> str:
+    """``fmt`` with the year after the day of the month when ``day`` is in another year
+    than ``today``: a date without a year reads as this year's."""
+    if day.year == today.year or "%Y" in fmt or "%-d" not in fmt:
+        return fmt
+    return fmt.replace("%-d", "%-d, %Y", 1)
 
 
 def socket_origin() -> str:

@@ -139,6 +139,32 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
     return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
 
 
+def push_unclaimed_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The unclaimed stream's work: the department's pages get the navigation's new count."""
+    from .. import bootstrap
+    from ..services import push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"changes": 0, "delivered": 0, "gone": 0}
+    stores = bootstrap.stores(settings)
+    result = push.push_unclaimed(
+        records,
+        unclaimed_payload,
+        unclaimed=stores.unclaimed,
+        connections=bootstrap.connections(settings),
+        gateway=bootstrap.push_gateway(settings),
+        users=stores.users,
+    )
+    return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
+
+
+def unclaimed_payload(waiting: int) -> dict[str, Any]:
+    """The navigation's count, rendered by the macro the page layout uses."""
+    macros = environment().get_template("_nav.html").make_module({})
+    return {"type": "unclaimed", "waiting": waiting, "html": str(macros.unclaimed_count(waiting))}
+
+
 def blocked_reason(client: Client) -> str:
     """Why nothing can be sent to this client now ("" when texts can go): the same words
     the page shows when it is rendered (``domain/send_block.py``)."""
@@ -212,6 +238,8 @@ class RowRenderer:
             "client_id": client.client_id,
             "html": html,
             "blocked_reason": blocked_reason(client),
+            # an open conversation lists its scheduled texts: a new count means refetch them
+            "scheduled_count": client.scheduled_count,
         }
 
     def _staff(self, department_id: str) -> dict[str, User]:

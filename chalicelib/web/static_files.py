@@ -1,4 +1,6 @@
-"""The stylesheet and the little script, served by the app (no build step, no CDN)."""
+"""The stylesheet and the little scripts, served by the app (no build step, no CDN).
+
+``app.js`` is an ES module; it imports one module per concern from the same folder."""
 
 from __future__ import annotations
 
@@ -9,15 +11,27 @@ from chalice import Blueprint, NotFoundError, Response
 from .rendering import TEMPLATE_DIR
 
 bp = Blueprint(__name__)
+JS = "text/javascript; charset=utf-8"
+MODULES = (
+    "app.js",
+    "background.js",
+    "conversation.js",
+    "drafts.js",
+    "layout.js",
+    "live.js",
+    "segments.js",
+    "session.js",
+    "unread.js",
+)
 TYPES = {
     "app.css": "text/css; charset=utf-8",
-    "app.js": "text/javascript; charset=utf-8",
-    "import.js": "text/javascript; charset=utf-8",
+    **dict.fromkeys(MODULES, JS),
+    "import.js": JS,
     "favicon.svg": "image/svg+xml",
 }
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _read(name: str) -> str:
     return (TEMPLATE_DIR / "static" / name).read_text(encoding="utf-8")
 

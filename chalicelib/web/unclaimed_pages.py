@@ -37,6 +37,18 @@ def queue() -> Response:
     return visit.page("unclaimed.html", numbers=numbers, dismissed=visit.query("dismissed"))
 
 
+@bp.route("/api/unclaimed-count", methods=["GET"])
+@guarded
+def waiting_count() -> Response:
+    """The navigation's count, for an open page catching up on what it may have missed (a
+    background request: not activity)."""
+    from .sockets import unclaimed_payload
+
+    visit = signed_in(bp.current_request, background=True)
+    body = unclaimed_payload(visit.unclaimed_waiting())
+    return visit.attach(Response(body=body, status_code=200, headers={"Cache-Control": "no-store"}))
+
+
 @bp.route("/unclaimed/{digits}", methods=["GET"])
 @guarded
 def waiting_number(digits: str) -> Response:

@@ -53,7 +53,7 @@ def table_logical_id(base_name: str) -> str:
 
 
 # Tables whose streams feed the push functions (their models set ``stream_view_type``).
-STREAMED_TABLES = ("ClientsTable", "ConversationsTable")
+STREAMED_TABLES = ("ClientsTable", "ConversationsTable", "UnclaimedTable")
 
 
 def errors_alarm_id(function_id: str) -> str:

@@ -28,7 +28,7 @@ class Target(Enum):
     SEND_QUEUE = "the send queue of scheduled texts"
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
-    TABLE_STREAMS = "the streams of the clients and conversations tables"
+    TABLE_STREAMS = "the streams of the clients, conversations and unclaimed tables"
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ SOCKET_CONNECT = "websocket_connect"
 SOCKET_DISCONNECT = "websocket_disconnect"
 PUSH_CLIENTS = "push-clients"
 PUSH_CONVERSATIONS = "push-conversations"
+PUSH_UNCLAIMED = "push-unclaimed"
 SOCKET_UPKEEP = "socket-upkeep"
 DEFAULT = "*"
 
@@ -143,6 +144,8 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Fed by the tables' streams; render the changed row and post it to the open pages.
     PUSH_CLIENTS: (LOGS, TABLES, READ_STREAMS, PUSH),
     PUSH_CONVERSATIONS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    # Fed by the unclaimed queue's stream; counts the waiting numbers for the navigation.
+    PUSH_UNCLAIMED: (LOGS, TABLES, READ_STREAMS, PUSH),
     # Closes the pages of ended sessions, keeps the others' connections alive.
     SOCKET_UPKEEP: (LOGS, TABLES, PUSH),
     # Any handler added later: the tables and the secrets, nothing else until declared here.

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from infra.local.seed import DEMO_PASSWORD
+from tests.browser.test_phone_navigation_in_a_browser import open_menu
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
@@ -95,7 +96,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
     assert fits_the_screen(page)
     page.get_by_label("Text to send Michael", exact=True).fill("Court moved to Wednesday at 10.")
     page.get_by_label("Date").fill(local_day(now, 2))
-    page.get_by_label("Time (America/Denver)").fill("10:00")
+    page.get_by_label("Time (Mountain)").fill("10:00")
     page.get_by_role("button", name="Save changes").click()
     expect(pending).to_contain_text("Court moved to Wednesday at 10.")
     expect(pending).to_contain_text("10:00 AM")
@@ -103,7 +104,7 @@ def test_kristina_schedules_with_a_quick_pick_edits_it_and_cancels_another(
 
     page.get_by_label("Text to send Michael later").fill("Check in on Friday, please.")
     page.get_by_label("Date").fill(local_day(now, 3))
-    page.get_by_label("Time (America/Denver)").fill("15:30")
+    page.get_by_label("Time (Mountain)").fill("15:30")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(pending.locator("li")).to_have_count(2)
 
@@ -122,7 +123,7 @@ def test_a_refused_time_is_said_next_to_the_field_and_passes_axe(
     new_client(page, "Michael", "Refused")
     page.get_by_label("Text to send Michael later").fill("Too early")
     page.get_by_label("Date").fill(local_day(now, -1))
-    page.get_by_label("Time (America/Denver)").fill("09:00")
+    page.get_by_label("Time (Mountain)").fill("09:00")
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(page.locator("#schedule-send_time-error")).to_contain_text("already passed")
     expect(page.locator("#schedule-errors")).to_be_focused()
@@ -152,6 +153,7 @@ def test_dana_finds_the_departments_scheduled_texts_from_the_menu(
     expect(kristina.locator("#scheduled")).to_contain_text("Listed for Dana")
 
     dana = staff_page(browser, base_url, contexts, 375, username="dana")
+    open_menu(dana)  # on a phone the navigation is behind Menu
     dana.get_by_role("navigation", name="Main").get_by_role("link", name="Scheduled").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Scheduled texts")
     expect(dana.locator(".scheduled-list")).to_contain_text("Listed for Dana")
@@ -185,7 +187,7 @@ def test_a_scheduled_text_goes_out_once_and_shows_on_the_page_and_the_phone(
     at = (now + timedelta(minutes=3)).astimezone(zone)
     page.get_by_label("Text to send Michael later").fill("Group starts in ten minutes.")
     page.get_by_label("Date").fill(at.date().isoformat())
-    page.get_by_label("Time (America/Denver)").fill(at.strftime("%H:%M"))
+    page.get_by_label("Time (Mountain)").fill(at.strftime("%H:%M"))
     page.get_by_role("button", name="Schedule text", exact=True).click()
     expect(page.locator("#scheduled")).to_contain_text("Group starts in ten minutes.")
 

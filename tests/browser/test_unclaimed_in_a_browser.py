@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_phone_navigation_in_a_browser import open_menu
 from tests.browser.test_texting_in_a_browser import contexts, new_client, signed_in_page
 from tests.helpers import fresh_phone
 
@@ -26,7 +27,8 @@ def test_kristina_answers_an_unknown_number_and_attaches_it_as_an_old_number(
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="it's Uma, new phone?")
 
     kristina.goto("/caseload")
-    count = kristina.locator(".nav-count")
+    open_menu(kristina)  # on a phone the navigation is behind Menu
+    count = kristina.get_by_role("navigation", name="Main").locator(".nav-count")
     expect(count).to_be_visible()
     assert int(re.match(r"\d+", count.inner_text()).group(0)) >= 1
     kristina.get_by_role("link", name=re.compile("^Unclaimed")).click()

@@ -78,6 +78,7 @@ PROBES = {
         "/caseload/live?scope=department&q={last_name}", scoped=True, background=True
     ),
     ("/api/activity", "GET"): Probe("/api/activity", scoped=True, background=True),
+    ("/api/unclaimed-count", "GET"): Probe("/api/unclaimed-count", scoped=True, background=True),
     ("/clients/{client_id}/live", "GET"): Probe("/clients/{client_id}/live", background=True),
     ("/clients/{client_id}/print", "GET"): Probe("/clients/{client_id}/print"),
     ("/clients/{client_id}/export/{fmt}", "GET"): Probe("/clients/{client_id}/export/csv"),

@@ -1,0 +1,211 @@
+// Live updates: pushed over a WebSocket; a slow poll only when there is no socket.
+// The page connects with the ticket it was rendered with. A push carries the changed row
+// (a caseload row, a conversation entry) and the page patches that row alone. A push can
+// still be lost (a dropped connection, a failed post), so the page also catches up by
+// itself: it refetches what it shows when its socket (re)opens and whenever it becomes
+// visible or focused again. Nothing here counts as someone being at the screen: the idle
+// timeout still ends the session.
+import { backgroundGet } from "./background.js";
+import {
+  applySendState, fromHtml, keepOlderTexts, patchEntry, watchedClientChanged
+} from "./conversation.js";
+import { markOpenClient } from "./layout.js";
+import { isSignedOut, showSignedOut, whenSignedOut } from "./session.js";
+import { showUnreadTotal } from "./unread.js";
+
+const FALLBACK_POLL_MS = 60000;  // at most once a minute, and only while the tab is visible
+const CATCH_UP_MS = 300;  // focus and visibility arrive together: one catch-up for both
+const REFRESH_MS = 250;  // the pushes of one change (a row, then its entry) ask once
+let lastSeq = null, pollTimer = null, catchUpTimer = null;
+let socket = null, socketTries = 0, everConnected = false, reconnectTimer = null;
+
+// Pushes patched in so far. A refetched region rendered before a push arrived would undo
+// that push, so such an answer is thrown away and the region asked for again.
+let pushesApplied = 0;
+// Per region: the HTML last put in, and the pushes applied by then. A refetch that brings
+// the same HTML with no push since changes nothing, so the page is left as it is (the
+// reader's focus and place stay where they are).
+const shown = new WeakMap();
+const refreshTimers = new WeakMap();
+
+function replaceRegion(region, tries) {
+  const pushesBefore = pushesApplied;
+  return backgroundGet(region.getAttribute("data-live-src"), "text/html").then((html) => {
+    if (html === null) { return; }
+    if (pushesApplied !== pushesBefore && (tries || 0) < 3) {
+      replaceRegion(region, (tries || 0) + 1);
+      return;
+    }
+    const before = shown.get(region);
+    if (before && before.html === html && before.pushes === pushesApplied) { return; }
+    shown.set(region, { html: html, pushes: pushesApplied });
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const fresh = doc.querySelector("#" + region.id) || doc.body;
+    keepOlderTexts(region, fresh);
+    const focused = focusedIn(region);
+    const nodes = Array.prototype.map.call(fresh.childNodes, (n) => document.importNode(n, true));
+    region.replaceChildren(...nodes);
+    refocus(region, focused);
+    markOpenClient();
+  }).catch(() => { /* offline for a moment: the next catch-up asks again */ });
+}
+
+// What had the keyboard focus inside a region, said so its copy in the fresh HTML can be
+// found again: the row it is in, its tag, link and words.
+function focusedIn(region) {
+  const el = document.activeElement;
+  if (!el || el === document.body || !region.contains(el)) { return null; }
+  const row = el.closest("[data-entry], [data-client]");
+  let within = null;
+  if (row && row.hasAttribute("data-entry")) {
+    within = '[data-entry="' + row.getAttribute("data-entry") + '"]';
+  } else if (row) {
+    within = '[data-client="' + row.getAttribute("data-client") + '"]';
+  }
+  return { within: within, tag: el.tagName, href: el.getAttribute("href"),
+    text: el.textContent.trim() };
+}
+
+function refocus(region, was) {
+  if (!was) { return; }
+  const scope = (was.within && region.querySelector(was.within)) || region;
+  const same = Array.prototype.find.call(scope.querySelectorAll(was.tag), (el) =>
+    el.getAttribute("href") === was.href && el.textContent.trim() === was.text);
+  if (same) { same.focus({ preventScroll: true }); }
+}
+
+function refreshRegions() {
+  document.querySelectorAll("[data-live-src]").forEach((r) => { replaceRegion(r); });
+}
+
+function refreshSoon(region) {
+  window.clearTimeout(refreshTimers.get(region));
+  refreshTimers.set(region, window.setTimeout(() => replaceRegion(region), REFRESH_MS));
+}
+
+// The unread total for the title and notifications: asked for when a push says a row
+// changed (never on a timer while the socket is up).
+function checkActivity(refresh) {
+  if (isSignedOut()) { return; }
+  backgroundGet(document.body.getAttribute("data-activity-url"), "application/json")
+    .then((data) => {
+      if (!data) { return; }
+      if (refresh && lastSeq !== null && data.seq !== lastSeq) { refreshRegions(); }
+      showUnreadTotal(data.unread, true);
+      lastSeq = data.seq;
+    }).catch(() => { /* offline for a moment: try again next time */ });
+}
+
+// Back at the page (its tab shown again, its window focused): whatever a lost push would
+// have brought is fetched now, once for a burst of such events.
+function catchUpSoon() {
+  if (isSignedOut() || document.visibilityState !== "visible") { return; }
+  window.clearTimeout(catchUpTimer);
+  catchUpTimer = window.setTimeout(() => {
+    refreshRegions();
+    checkActivity(false);
+    checkUnclaimed();
+  }, CATCH_UP_MS);
+}
+
+// The navigation's count of the department's unclaimed numbers, pushed when the queue
+// grows or shrinks, asked for when the page catches up.
+function showUnclaimed(message) {
+  document.querySelectorAll("[data-unclaimed-count]").forEach((holder) => {
+    holder.replaceChildren(...Array.prototype.map.call(
+      new DOMParser().parseFromString(message.html, "text/html").body.childNodes,
+      (n) => document.importNode(n, true)));
+  });
+}
+
+function checkUnclaimed() {
+  const url = document.body.getAttribute("data-unclaimed-url");
+  if (!url || isSignedOut()) { return; }
+  backgroundGet(url, "application/json").then((data) => { if (data) { showUnclaimed(data); } })
+    .catch(() => { /* offline for a moment: the next catch-up asks again */ });
+}
+
+function patchClientRow(message) {
+  // A client may be listed twice (pinned under "Unread texts" and in the list by name).
+  document.querySelectorAll('#caseload [data-client="' + message.client_id + '"]')
+    .forEach((old) => old.replaceWith(fromHtml(message.html)));
+  markOpenClient();
+  if ("blocked_reason" in message) { applySendState(message); }
+  const stale = watchedClientChanged(message);
+  if (stale) { refreshSoon(stale); }
+}
+
+function onPush(message) {
+  if (message.type === "entry") { pushesApplied += 1; patchEntry(message); }
+  else if (message.type === "client") {
+    pushesApplied += 1;
+    patchClientRow(message);
+    checkActivity(false);
+  } else if (message.type === "unclaimed") {
+    showUnclaimed(message);
+  } else if (message.type === "signed-out") {
+    showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
+  }
+}
+
+function connectSocket() {
+  const base = document.body.getAttribute("data-socket-url");
+  if (!base || !("WebSocket" in window) || isSignedOut()) { return false; }
+  let url = base + "?ticket=" + encodeURIComponent(document.body.getAttribute("data-socket-ticket"));
+  const watching = document.querySelector("[data-watch-client]");
+  if (watching) { url += "&client=" + encodeURIComponent(watching.getAttribute("data-watch-client")); }
+  socket = new WebSocket(url);
+  socket.addEventListener("open", () => {
+    socketTries = 0;
+    stopFallbackPoll();
+    // Catch up once on what happened while there was no socket: after a drop, and on the
+    // first connect too (the page was rendered a moment before its socket opened, and a
+    // change in between, such as a status right after a send, would otherwise be missed).
+    refreshRegions();
+    if (everConnected) { checkActivity(false); checkUnclaimed(); }
+    everConnected = true;
+    document.body.dataset.live = "open";  // tests and tools can wait for it
+  });
+  socket.addEventListener("message", (event) => {
+    let message = null;
+    try { message = JSON.parse(event.data); } catch (e) { return; /* not ours */ }
+    onPush(message);
+  });
+  socket.addEventListener("close", () => {
+    socket = null;
+    document.body.dataset.live = "closed";
+    if (isSignedOut()) { return; }
+    socketTries += 1;
+    startFallbackPoll();  // also finds out whether the session is over
+    const wait = Math.min(60000, 1000 * Math.pow(2, socketTries)) * (0.5 + Math.random() / 2);
+    reconnectTimer = window.setTimeout(connectSocket, wait);
+  });
+  return true;
+}
+
+function fallbackPoll() {
+  if (document.visibilityState === "visible") { checkActivity(true); }
+}
+
+function startFallbackPoll() {
+  if (pollTimer || isSignedOut()) { return; }
+  fallbackPoll();
+  pollTimer = window.setInterval(fallbackPoll, FALLBACK_POLL_MS);
+}
+
+function stopFallbackPoll() {
+  if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+}
+
+export function setupLive() {
+  whenSignedOut(() => {
+    stopFallbackPoll();
+    window.clearTimeout(reconnectTimer);
+    window.clearTimeout(catchUpTimer);
+    if (socket) { socket.close(); }
+  });
+  checkActivity(false);
+  if (!connectSocket()) { startFallbackPoll(); }
+  document.addEventListener("visibilitychange", catchUpSoon);
+  window.addEventListener("focus", catchUpSoon);
+}

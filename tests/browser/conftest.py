@@ -59,3 +59,13 @@ def check_a11y(axe):
         assert results.violations_count == 0, f"axe on {page.url}:\n" + "\n".join(problems)
 
     return check
+
+
+@pytest.fixture()
+def contexts():
+    """Browser contexts a test opens (tests/browser/signing_in.py) are closed after it, so no
+    page of it keeps a socket open or polls the app during the next test."""
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()

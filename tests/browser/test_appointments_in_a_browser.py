@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import signed_in_page
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
@@ -28,25 +28,8 @@ def nothing_left_waiting(stores):
             stores.scheduled.fail(text, "the test is over")
 
 
-@pytest.fixture()
-def contexts():
-    """Contexts opened by a test are closed after it, so no page keeps polling the app."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def staff_page(browser: Browser, base_url: str, contexts: list, width: int) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
-    contexts.append(context)
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill("kristina")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
+    return signed_in_page(browser, base_url, "kristina", contexts, width)
 
 
 def new_client(page: Page, first: str, last: str, phone: str | None = None) -> str:

@@ -11,10 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import Client, fold
+from tests.browser.signing_in import signed_in_page
 from tests.browser.test_caseload_paging_in_a_browser import DEPARTMENT, listed, signed_in
 from tests.browser.test_live_in_a_browser import text_from
-from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
-from tests.browser.test_texting_in_a_browser import signed_in_page
 from tests.integration.session_tools import new_staff
 
 pytestmark = pytest.mark.browser

@@ -12,20 +12,13 @@ import secrets
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.signing_in import signed_in_page
 from tests.integration.session_tools import PASSWORD, new_staff
 
 pytestmark = pytest.mark.browser
 DEPARTMENT = "pretrial"
 WIDTHS = [1280, 375]
 FILLERS = 60  # with the two named clients: a page of 50 and a page of 12
-
-
-@pytest.fixture()
-def contexts():
-    opened: list = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def listed(last_two: int) -> str:
@@ -59,15 +52,9 @@ def long_caseload(stack):
 
 
 def signed_in(browser: Browser, base_url: str, contexts: list, username: str, width: int) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844})
-    contexts.append(context)
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
-    return page
+    return signed_in_page(
+        browser, base_url, username, contexts, width, height=844, password=PASSWORD
+    )
 
 
 def shows(page: Page) -> str:

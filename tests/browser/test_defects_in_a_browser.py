@@ -5,30 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import signed_in_page
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def contexts():
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def signed_in(browser: Browser, base_url: str, contexts: list, username: str = "kristina"):
-    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 740})
-    contexts.append(context)
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
+    return signed_in_page(browser, base_url, username, contexts, 375, height=740)
 
 
 def test_the_notification_button_stays_hidden_when_notifications_cannot_be_asked_for(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
@@ -18,16 +18,6 @@ def shared_browser(browser, base_url):
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     yield context
     context.close()
-
-
-def sign_in(context: BrowserContext, username: str) -> Page:
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
 
 
 def kristina_starts_a_draft(context: BrowserContext, last_name: str) -> tuple[Page, str]:

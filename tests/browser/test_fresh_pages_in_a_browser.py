@@ -13,9 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import Client
+from tests.browser.signing_in import signed_in_page
 from tests.browser.test_live_in_a_browser import text_from
-from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
-from tests.browser.test_texting_in_a_browser import signed_in_page
 from tests.helpers import fresh_phone
 from tests.integration.conftest import queue as queue  # a fixture
 from tests.integration.conftest import sender as sender  # a fixture

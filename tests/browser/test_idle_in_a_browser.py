@@ -10,20 +10,10 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in, socket_open
 from tests.integration.session_tools import age, stored
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(context: BrowserContext, username: str = "kristina") -> Page:
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
-    return page
 
 
 def visitor_of(context: BrowserContext) -> SimpleNamespace:
@@ -33,8 +23,7 @@ def visitor_of(context: BrowserContext) -> SimpleNamespace:
 
 def connected(page: Page) -> None:
     """Wait until the page's socket is open (the local gateway has it registered)."""
-    page.wait_for_function("() => document.body.hasAttribute('data-socket-url')")
-    page.wait_for_timeout(300)
+    socket_open(page)
 
 
 def expect_signed_out(page: Page, reason_text: str) -> None:

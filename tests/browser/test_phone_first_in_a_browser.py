@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.signing_in import socket_open
 from tests.browser.test_caseload_paging_in_a_browser import DEPARTMENT, listed, signed_in
-from tests.browser.test_live_in_a_browser import socket_open, text_from
+from tests.browser.test_live_in_a_browser import text_from
 from tests.browser.test_texting_in_a_browser import new_client
 from tests.helpers import fresh_phone
 from tests.integration.session_tools import new_staff
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 844}
 PRETRIAL = "+18015550200"  # the department of this file's case managers
 LONG = 35  # more than one page of the conversation (30)
-
-
-@pytest.fixture()
-def contexts():
-    opened: list = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def case_manager(browser, base_url, stack, stores, contexts, width: int = PHONE["width"]) -> Page:

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.clients import Client
-from tests.browser.test_texting_in_a_browser import contexts as contexts  # a fixture
-from tests.browser.test_texting_in_a_browser import signed_in_page
+from tests.browser.signing_in import signed_in_page
 from tests.helpers import fresh_phone
 from tests.integration.test_scheduled_sending import plan
 

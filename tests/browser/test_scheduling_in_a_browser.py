@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import signed_in_page
 from tests.browser.test_phone_navigation_in_a_browser import open_menu
 from tests.helpers import fresh_phone
 
@@ -28,27 +28,10 @@ def nothing_left_waiting(stores):
             stores.scheduled.fail(text, "the test is over")
 
 
-@pytest.fixture()
-def contexts():
-    """Contexts opened by a test are closed after it, so no page keeps polling the app."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def staff_page(
     browser: Browser, base_url: str, contexts: list, width: int, username: str = "kristina"
 ) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
-    contexts.append(context)
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
+    return signed_in_page(browser, base_url, username, contexts, width)
 
 
 def new_client(page: Page, first: str, last: str) -> None:

@@ -5,36 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from chalicelib.domain.segments import describe
-from infra.local.seed import DEMO_PASSWORD
+from tests.browser.signing_in import signed_in_page
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def contexts():
-    """Contexts opened by a test are closed after it, so no page keeps polling the app."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def signed_in_page(
-    browser: Browser, base_url: str, username: str, contexts: list, width: int = 1280
-) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
-    contexts.append(context)
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
 
 
 def new_client(page: Page, first: str, last: str, phone: str) -> str:

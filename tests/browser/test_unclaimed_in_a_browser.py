@@ -8,12 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.signing_in import signed_in_page
 from tests.browser.test_phone_navigation_in_a_browser import open_menu
-from tests.browser.test_texting_in_a_browser import contexts, new_client, signed_in_page
+from tests.browser.test_texting_in_a_browser import new_client
 from tests.helpers import fresh_phone
 
 pytestmark = pytest.mark.browser
-__all__ = ["contexts"]  # the fixture, shared with the texting tests
 
 
 @pytest.mark.parametrize("width", [1280, 375])

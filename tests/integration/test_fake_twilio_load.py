@@ -72,7 +72,7 @@ def callbacks(fake: FakeTwilio, sid: str) -> list[tuple[str, str | None]]:
     ]
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

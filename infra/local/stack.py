@@ -18,6 +18,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+if __name__ == "__mp_main__":  # re-imported in an app worker: Ctrl-C is the stack's to handle,
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # even while the worker is still starting
+
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
 from infra.local.resources import NOTIFY_FROM, create_resources
 

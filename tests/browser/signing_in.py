@@ -8,7 +8,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from infra.local.seed import DEMO_PASSWORD
 
 
-def sign_in(context: BrowserContext, username: str, password: str = DEMO_PASSWORD) -> Page:
+def sign_in(
+    context: BrowserContext, username: str = "kristina", password: str = DEMO_PASSWORD
+) -> Page:
     """A new tab of ``context``, signed in as ``username``, on the page sign-in leads to."""
     page = context.new_page()
     page.goto("/signin")

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -83,13 +84,22 @@ def test_the_local_stack_starts_prints_logins_and_stops_on_ctrl_c():
         text=True,
         start_new_session=True,  # its own process group, as in a terminal
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
+    reader.start()
     try:
         assert wait_for(f"http://127.0.0.1:{ports['PORT']}/signin") == 200
         assert wait_for(f"http://127.0.0.1:{ports['TWILIO_PORT']}/") == 200
+        ready = time.monotonic() + 60
+        while not any("Demo logins" in line for line in list(lines)):  # started, as it says
+            assert time.monotonic() < ready and process.poll() is None, "".join(lines)[-2000:]
+            time.sleep(0.1)
         workers = children_of(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
-        output, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        reader.join(10)
+        output = "".join(lines)
     assert process.returncode == 0, output[-2000:]
     assert len(workers) >= 2  # the warm app workers (and multiprocessing's resource tracker)
     assert left_behind(workers) == []

@@ -191,11 +191,14 @@ function olderStatus(region) {
 }
 
 // Prepends the older page to the texts shown (nothing shown is replaced), keeping the
-// reader's place on the screen; the no-JS link opens the older page by itself.
+// reader's place on the screen; the no-JS link opens the older page by itself. A catch-up
+// may replace the region's texts while the older page is on its way (the texts shown then
+// start later, and older ones put above them would leave a gap): the older page is then
+// asked for again, from the texts shown now.
 function loadOlder(link) {
   const region = link.closest("[data-watch-client]");
-  const list = region && region.querySelector("ol.conversation");
-  if (!list || link.getAttribute("aria-disabled") === "true") { return; }
+  const shownFrom = oldestShown(region);
+  if (shownFrom === null || link.getAttribute("aria-disabled") === "true") { return; }
   link.setAttribute("aria-disabled", "true");
   fetch(link.getAttribute("data-older-src"), {
     credentials: "same-origin", headers: backgroundHeaders("text/html")
@@ -205,8 +208,14 @@ function loadOlder(link) {
     return r.text();
   }).then((html) => {
     if (html === null) { return; }
+    if (oldestShown(region) !== shownFrom) {
+      const again = region.querySelector("[data-older-src]");
+      if (again) { loadOlder(again); }
+      return;
+    }
     const doc = new DOMParser().parseFromString(html, "text/html");
     const older = doc.querySelector("ol.conversation");
+    const list = region.querySelector("ol.conversation");
     const anchor = list.firstElementChild;
     const before = anchor ? anchor.getBoundingClientRect().top : 0;
     let added = 0;
@@ -219,12 +228,12 @@ function loadOlder(link) {
     if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - before); }
     region.setAttribute("data-older-loaded", "");
     const next = doc.querySelector(".load-older");
-    const mine = link.closest(".load-older");
-    if (next) {
+    const mine = region.querySelector(".load-older");
+    if (next && mine) {
       mine.replaceWith(document.importNode(next, true));
       region.querySelector("[data-older-src]").focus();
     } else {
-      mine.remove();
+      if (mine) { mine.remove(); }
       list.setAttribute("tabindex", "-1");
       list.focus();
     }
@@ -234,6 +243,14 @@ function loadOlder(link) {
     link.removeAttribute("aria-disabled");
     window.location.href = link.href;  // the whole older page, as without JS
   });
+}
+
+// The first text of the region's list (its id, "" for an empty list), or null without one.
+function oldestShown(region) {
+  const list = region && region.querySelector("ol.conversation");
+  if (!list) { return null; }
+  const first = list.firstElementChild;
+  return first ? first.getAttribute("data-entry") || "" : "";
 }
 
 // A refetched conversation (after the socket came back) shows the newest texts only: the

@@ -4,8 +4,14 @@ A test outside the browser that takes ``now`` runs once at each of a few instant
 break code that assumes the hour or the day: a Mountain afternoon, a Mountain late
 evening (reminders and "tomorrow" cross midnight in UTC), and the two daylight-saving
 nights of the demo jurisdiction's zone. For the test's length the whole process travels
-there (time-machine, ticking), so the app code, the in-memory fakes, moto and the Chalice
-test client read that instant as their own.
+there (time-machine, ticking), so the app code, the in-memory fakes, moto, the Chalice
+test client and the local app workers (infra/local/clock.py) read that instant as theirs.
+
+A test marked ``any_hour`` reads the clock but its outcome cannot hang on the hour (a
+retry, a sweep, a status moving on): it runs once, at one of the same instants, always the
+same one for that test (chosen from its name), so it still runs at a controlled,
+reproducible instant without paying for four runs. Were it to depend on the hour after
+all, it would fail at its instant every time, whatever the real time of day.
 
 Browser tests take the real time: chromium and the app's worker processes cannot travel
 with the test. They must not depend on the hour by construction (dates days ahead, times
@@ -20,6 +26,7 @@ in for app code and stamps what it writes calls ``real_now()`` here.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -92,8 +99,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if metafunc.definition.get_closest_marker("browser") or "page" in metafunc.fixturenames:
         return  # the real clock: see the module docstring
+    names = list(_INSTANTS)
+    if metafunc.definition.get_closest_marker("any_hour"):
+        names = [names[zlib.crc32(metafunc.definition.nodeid.encode()) % len(names)]]
     metafunc.parametrize(
-        "now", list(_INSTANTS.values()), ids=list(_INSTANTS), indirect=True, scope="function"
+        "now", [_INSTANTS[n] for n in names], ids=names, indirect=True, scope="function"
     )
 
 

@@ -14,22 +14,17 @@ pytest_plugins = ["tests.aws_calls", "tests.clock"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist (``make test``), tests that share an expensive fixture run on one worker,
-    so it is built once: a module-scoped fixture keeps its module together, the packaged
-    stacks (tests/infra's session fixtures) keep the packaging tests together. The rest
-    spread test by test; each worker has its own local stack."""
+    """Under xdist (``make test``) tests spread test by test, each worker with its own local
+    stack. The packaging tests (tests/infra's session fixtures run ``chalice package``) stay
+    on one worker, so the stacks are packaged once; a module whose own setup is costly
+    keeps itself together with ``pytest.mark.xdist_group``."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
             continue
-        for defs in info.name2fixturedefs.values():
-            fixture = defs[-1]
-            if fixture.scope == "module":
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-                break
-            if fixture.scope == "session" and fixture.baseid.startswith("tests/infra"):
-                item.add_marker(pytest.mark.xdist_group("packaging"))
-                break
+        fixtures = [defs[-1] for defs in info.name2fixturedefs.values()]
+        if any(f.scope == "session" and f.baseid.startswith("tests/infra") for f in fixtures):
+            item.add_marker(pytest.mark.xdist_group("packaging"))
 
 
 @pytest.hookimpl(optionalhook=True)

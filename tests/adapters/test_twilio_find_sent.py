@@ -19,6 +19,10 @@ from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, FakeTwilio
 
 from .conftest import CLIENT_PHONE, PROBATION, QUICK, MakeGateway, closed_port_url
 
+# reads the clock, but looking a text up by the time it was sent:
+# one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
+
 BODY = "Your court date moved to Friday 9am."
 ANY_TIME = datetime(2027, 1, 5, 16, tzinfo=UTC)  # where the time asked about does not matter
 

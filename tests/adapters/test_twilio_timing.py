@@ -10,6 +10,9 @@ import pytest
 from chalicelib.adapters.twilio_http import BoundedHttpClient
 from chalicelib.adapters.twilio_timing import TwilioTimeouts, call_deadline, parse_retry_after
 
+# reads the clock, but a Retry-After date a minute ahead: one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
+
 
 def test_each_request_gets_a_connect_and_a_read_timeout() -> None:
     client = BoundedHttpClient(TwilioTimeouts(connect=3.0, read=5.0, total=8.0))

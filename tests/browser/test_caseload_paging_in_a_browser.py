@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.signing_in import signed_in_page
 from tests.integration.session_tools import PASSWORD, new_staff
 
-pytestmark = pytest.mark.browser
+# one worker builds the 62-client caseload (long_caseload) for the whole module
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("caseload-paging-browser")]
 DEPARTMENT = "pretrial"
 WIDTHS = [1280, 375]
 FILLERS = 60  # with the two named clients: a page of 50 and a page of 12

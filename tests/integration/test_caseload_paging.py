@@ -12,6 +12,9 @@ import pytest
 from tests.clock import real_now
 from tests.helpers import fresh_phone, page_text
 
+# one worker builds the 120-client caseload (big_caseload) for the whole module
+pytestmark = pytest.mark.xdist_group("caseload-paging")
+
 
 def listed_names(body: str) -> list[str]:
     return re.findall(r'class="client-name" href="[^"]+">([^<]+)</a>', body)

@@ -27,6 +27,10 @@ from infra.local.fake_twilio import (
     sdk_client,
 )
 
+# reads the clock, but the fake's date filter, with a day on each side:
+# one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
+
 PROBATION = "+18015550100"
 CLIENT_PHONE = "+13855550101"
 OTHER_PHONE = "+13855550102"

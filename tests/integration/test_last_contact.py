@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 from chalicelib.store.inbound import InboundChange
 from infra.local.fake_twilio import UNREACHABLE_NUMBER
 from tests.helpers import fresh_phone, new_sid
 from tests.integration.test_texting import PROBATION, add_client, send
+
+# reads the clock, but a reply hours old: one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
 
 
 def test_a_text_that_reached_no_phone_is_not_contact_but_a_delivered_one_is(web, stack, stores):

@@ -23,6 +23,9 @@ import time
 
 from chalice import Chalice, Response
 
+# its gateways start worker processes of their own
+pytestmark = pytest.mark.xdist_group("local-gateway")
+
 app = Chalice(app_name="probe")
 app.api.binary_types.append("application/octet-stream")
 HANDLED = []

@@ -22,6 +22,9 @@ from tests.integration.test_scheduled_sending import (
     texts_to,
 )
 
+# reads the clock, but retries and queue mechanics: one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
+
 
 def entry_of(stores, text):
     entries = stores.conversations.newest(text.client_id)[0]

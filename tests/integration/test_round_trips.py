@@ -10,8 +10,13 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+import pytest
+
 from tests.dynamodb_calls import counting, total
 from tests.helpers import fresh_phone, new_sid, signed_webhook
+
+# reads the clock, but round trips counted: one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
 
 PROBATION = "+18015550100"
 

@@ -18,6 +18,10 @@ from infra.local.fake_twilio import OPTED_OUT_NUMBER
 from tests.clock import real_now
 from tests.helpers import fresh_phone
 
+# reads the clock, but sweeps and sends relative to now; the local-time cases name their instants:
+# one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
+
 MINUTE = timedelta(minutes=1)
 
 

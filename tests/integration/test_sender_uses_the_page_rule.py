@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
+
 from tests.helpers import outbound_entry
 from tests.integration.test_scheduled_sending import (
     MINUTE,
@@ -14,6 +16,9 @@ from tests.integration.test_scheduled_sending import (
     sweep,
     texts_to,
 )
+
+# reads the clock, but a refusal at send time: one instant is enough (tests/clock.py)
+pytestmark = pytest.mark.any_hour
 
 
 def landline_found(stores, client) -> None:

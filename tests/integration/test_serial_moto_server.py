@@ -16,6 +16,9 @@ from botocore.exceptions import ClientError
 
 from infra.local.moto_server import SerialMotoServer
 
+# one moto server of its own for the module
+pytestmark = pytest.mark.xdist_group("serial-moto")
+
 BOUNDED = Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 1})
 
 

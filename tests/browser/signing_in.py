@@ -3,6 +3,8 @@ they wait for a page's socket."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from infra.local.seed import DEMO_PASSWORD
@@ -22,6 +24,14 @@ def sign_in(
     return page
 
 
+# A signed-in session per person, per local stack: a later test's page reuses it (its
+# cookie) instead of signing in through the form again. Tests that sign out, or let a
+# session end, sign in with ``sign_in`` on a context of their own.
+_sessions: dict[tuple[str, str, str], list[Any]] = {}
+KEPT_COOKIES = ("cc_session", "cc_csrf")
+NARROW_PX = 767  # templates/static/layout.js: NARROW, (max-width: 47.99em)
+
+
 def signed_in_page(
     browser: Browser,
     base_url: str,
@@ -33,14 +43,28 @@ def signed_in_page(
     password: str = DEMO_PASSWORD,
     focused: bool = True,
 ) -> Page:
-    """A browser of its own (``contexts`` closes it after the test) at ``width`` by ``height``,
-    signed in. ``focused=False``: a tab left open behind others, visible to its scripts but
-    never focused."""
+    """A browser of its own (``contexts`` closes it after the test) at ``width`` by
+    ``height``, signed in, on the caseload. ``focused=False``: a tab left open behind
+    others, visible to its scripts but never focused."""
     context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
     if not focused:
         context.add_init_script("document.hasFocus = function () { return false; };")
     contexts.append(context)
-    return sign_in(context, username, password)
+    key = (base_url, username, password)
+    if key in _sessions:
+        screen = "narrow" if width <= NARROW_PX else "wide"  # as the page script says it
+        told = {"name": "cc_screen", "value": screen, "url": base_url}
+        context.add_cookies([*_sessions[key], told])
+        page = context.new_page()
+        page.goto("/caseload")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if "/signin" not in page.url:
+            return page
+        page.close()  # that session ended: sign in again
+        context.clear_cookies()
+    page = sign_in(context, username, password)
+    _sessions[key] = [c for c in context.cookies() if c["name"] in KEPT_COOKIES]
+    return page
 
 
 def socket_open(page: Page) -> None:

@@ -17,14 +17,14 @@ import pytest
 
 from infra.local.gateway import LocalApiGateway
 
+# its gateways start worker processes of their own
+pytestmark = pytest.mark.xdist_group("local-gateway")
+
 PROBE_APP = """
 import os
 import time
 
 from chalice import Chalice, Response
-
-# its gateways start worker processes of their own
-pytestmark = pytest.mark.xdist_group("local-gateway")
 
 app = Chalice(app_name="probe")
 app.api.binary_types.append("application/octet-stream")

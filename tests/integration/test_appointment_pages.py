@@ -160,6 +160,7 @@ def test_a_refusal_keeps_what_was_typed_and_says_why_next_to_the_field(
     assert stores.appointments.for_client(client_id) == []
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_html_in_the_place_is_shown_as_text(now, kristina, zone):
     client_id = add_client(kristina)
     add(kristina, client_id, local_day(now, zone, 5), place="<script>alert(1)</script> Room 2")
@@ -195,6 +196,7 @@ def test_editing_moves_it_and_its_waiting_reminders(now, kristina, stores, zone)
     assert "Treatment class · " in page and "2:00 PM" in page
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_stale_edit_is_refused_with_409_and_shows_the_appointment_as_it_is(
     now, kristina, stores, zone
 ):
@@ -216,6 +218,7 @@ def test_a_stale_edit_is_refused_with_409_and_shows_the_appointment_as_it_is(
     assert only_appointment(stores, client_id).version == 2
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_cancelling_can_text_the_client_and_lists_it_as_cancelled(now, kristina, stores, zone):
     client_id = add_client(kristina, "Cai", "Cancelled")
     add(kristina, client_id, local_day(now, zone, 10))
@@ -239,6 +242,7 @@ def test_cancelling_can_text_the_client_and_lists_it_as_cancelled(now, kristina,
     assert again.status_code == 409 and "was cancelled" in page_text(again)
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_stale_cancel_is_refused_with_409(now, kristina, stores, zone):
     client_id = add_client(kristina)
     add(kristina, client_id, local_day(now, zone, 10))
@@ -254,6 +258,7 @@ def test_a_stale_cancel_is_refused_with_409(now, kristina, stores, zone):
     assert not only_appointment(stores, client_id).cancelled
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_client_who_opted_out_cannot_be_texted_about_a_cancellation(
     now, kristina, stack, stores, zone
 ):
@@ -338,6 +343,7 @@ def test_the_caseload_shows_the_next_appointment_filters_and_sorts_by_it(
     assert 'value="appointment" selected' in ordered
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_supervisor_sees_it_in_the_department_scope_and_adds_for_kristinas_client(
     now, kristina, web, stores, zone
 ):
@@ -351,6 +357,7 @@ def test_a_supervisor_sees_it_in_the_department_scope_and_adds_for_kristinas_cli
     assert "Supervised, Dora" in page and "Next: Court" in page
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_another_caseloads_case_manager_is_refused_on_every_route(now, kristina, web, stores, zone):
     client_id = add_client(kristina, "Priv", "Appointments")
     add(kristina, client_id, local_day(now, zone, 6))

@@ -120,6 +120,7 @@ def test_a_typed_date_and_time_mean_the_jurisdictions_clock(now, kristina, store
     assert "2:30 PM" in page_text(kristina.get(f"/clients/{client_id}"))
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_the_live_refresh_lists_pending_texts_too(now, kristina, zone):
     client_id = add_client(kristina)
     schedule(kristina, client_id, "Seen live", local_day(now, zone, 2))
@@ -155,6 +156,7 @@ def test_editing_changes_the_text_and_the_time(now, kristina, stores, zone):
     assert "Scheduled text changed." in page
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_cancelling_takes_it_off_the_list_and_the_caseload_count(now, kristina, stores, zone):
     client_id = add_client(kristina, "Casey", "Counted")
     assert "scheduled" not in caseload_row(kristina, client_id)
@@ -214,6 +216,7 @@ def test_a_time_the_clocks_skip_is_refused_with_the_reason(now, kristina, stores
     assert stores.scheduled.pending_for_client(client_id) == []
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_an_empty_text_is_refused_next_to_the_text_box(now, kristina, zone):
     client_id = add_client(kristina)
     response = schedule(kristina, client_id, "   ", local_day(now, zone, 2))
@@ -222,6 +225,7 @@ def test_an_empty_text_is_refused_next_to_the_text_box(now, kristina, zone):
     assert error and "Write a message first" in error.group(1)
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_client_who_opted_out_cannot_be_scheduled_for(now, kristina, stack, stores, zone):
     phone = fresh_phone()
     client_id = add_client(kristina, "Opal", "Stopped", phone)
@@ -242,6 +246,7 @@ def claimed_by_a_sender(stores, client_id: str, scheduled_id: str):
     return stores.scheduled.get(client_id, scheduled_id)
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(
     now, kristina, stores, zone
 ):
@@ -276,6 +281,7 @@ def test_once_a_sender_has_it_it_shows_sending_now_and_changes_are_too_late(
     assert "Sending now" in opened and "Save changes" not in opened
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_an_edit_after_someone_elses_change_keeps_the_typing_and_shows_theirs(
     now, kristina, http, stores, zone
 ):
@@ -312,6 +318,7 @@ def test_an_edit_after_someone_elses_change_keeps_the_typing_and_shows_theirs(
     assert stores.scheduled.get(client_id, sid).body == "Kristina's wording"
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_cancel_from_a_stale_page_is_refused_and_the_text_kept(now, kristina, stores, zone):
     client_id = add_client(kristina)
     schedule(kristina, client_id, "Still wanted", local_day(now, zone, 2))
@@ -333,6 +340,7 @@ def test_a_cancel_from_a_stale_page_is_refused_and_the_text_kept(now, kristina, 
     assert stores.scheduled.get(client_id, sid).state.value == "scheduled"
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_a_text_no_longer_waiting_has_no_edit_page(now, kristina, zone):
     client_id = add_client(kristina)
     schedule(kristina, client_id, "Short lived", local_day(now, zone, 2))
@@ -353,6 +361,7 @@ def test_a_text_no_longer_waiting_has_no_edit_page(now, kristina, zone):
     assert again.status_code == 409 and "already cancelled" in page_text(again)
 
 
+@pytest.mark.any_hour  # days ahead or a refusal: the hour cannot matter
 def test_supervisors_see_the_departments_pending_texts_soonest_first(now, kristina, http, zone):
     later = add_client(kristina, "Lena", "Later")
     sooner = add_client(kristina, "Sonny", "Sooner")

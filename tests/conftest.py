@@ -13,18 +13,31 @@ from infra.local.stack import LocalStack
 pytest_plugins = ["tests.aws_calls", "tests.clock"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under xdist (``make test``) tests spread test by test, each worker with its own local
     stack. The packaging tests (tests/infra's session fixtures run ``chalice package``) stay
     on one worker, so the stacks are packaged once; a module whose own setup is costly
     keeps itself together with ``pytest.mark.xdist_group``."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        fixtures = [defs[-1] for defs in info.name2fixturedefs.values()]
+        fixtures = [defs[-1] for defs in info.name2fixturedefs.values()] if info else []
         if any(f.scope == "session" and f.baseid.startswith("tests/infra") for f in fixtures):
             item.add_marker(pytest.mark.xdist_group("packaging"))
+    if config.getvalue("loadgroup"):
+        name_groups(items)
+
+
+def name_groups(items: list[pytest.Item]) -> None:
+    """xdist's ``loadgroup`` reads each test's group from an ``@group`` suffix of its node id,
+    which pytest-xdist 3.8 writes to ``item._nodeid``; pytest 9 reads ``item._id`` instead,
+    so without this every group was ignored (two workers packaged the stacks at once into
+    one cache, and one of them read a half-written zip)."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group") if m.args})
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixtures = [defs[-1] for defs in info.name2fixturedefs.values()] if info else []
         if any(f.scope == "session" and f.baseid.startswith("tests/infra") for f in fixtures):
             item.add_marker(pytest.mark.xdist_group("packaging"))
-    if config.getvalue("loadgroup"):
+    if getattr(config.option, "loadgroup", False):  # set on xdist workers only
         name_groups(items)
 
 

@@ -42,6 +42,13 @@ function newMessagesPill(list) {
 // confirmation are stored together and may be pushed in either order). Returns false for
 // an entry older than the texts shown while older ones exist unshown: it belongs to
 // another page of the conversation.
+// The conversation's own list of texts: a direct child of the region. The "Scheduled to
+// send" list below it is an ol.conversation too, and the first one when nothing has been
+// texted yet: a pushed text must never land in it.
+function textsOf(node) {
+  return node.querySelector(":scope > ol.conversation");
+}
+
 function insertInOrder(region, list, row) {
   const key = row.getAttribute("data-key") || "";
   let before = list.lastElementChild;
@@ -64,7 +71,7 @@ export function patchEntry(message) {
     old.replaceWith(row);
     return;
   }
-  let list = region.querySelector("ol.conversation");
+  let list = textsOf(region);
   if (!list) {
     list = document.createElement("ol");
     list.className = "conversation";
@@ -214,8 +221,8 @@ function loadOlder(link) {
       return;
     }
     const doc = new DOMParser().parseFromString(html, "text/html");
-    const older = doc.querySelector("ol.conversation");
-    const list = region.querySelector("ol.conversation");
+    const older = textsOf(doc.body);
+    const list = textsOf(region);
     const anchor = list.firstElementChild;
     const before = anchor ? anchor.getBoundingClientRect().top : 0;
     let added = 0;
@@ -247,7 +254,7 @@ function loadOlder(link) {
 
 // The first text of the region's list (its id, "" for an empty list), or null without one.
 function oldestShown(region) {
-  const list = region && region.querySelector("ol.conversation");
+  const list = region && textsOf(region);
   if (!list) { return null; }
   const first = list.firstElementChild;
   return first ? first.getAttribute("data-entry") || "" : "";
@@ -257,8 +264,8 @@ function oldestShown(region) {
 // older ones loaded before stay above them, with the "Load older" link that goes on.
 export function keepOlderTexts(region, fresh) {
   if (!region.hasAttribute("data-older-loaded")) { return; }
-  const freshList = fresh.querySelector("ol.conversation");
-  const list = region.querySelector("ol.conversation");
+  const freshList = textsOf(fresh);
+  const list = textsOf(region);
   if (!freshList || !list) { return; }
   const kept = [];
   Array.prototype.some.call(list.children, (li) => {

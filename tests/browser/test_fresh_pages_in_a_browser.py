@@ -70,7 +70,7 @@ def live(page: Page) -> None:
 
 
 def conversation(page: Page):
-    return page.locator("#conversation ol.conversation").first
+    return page.locator("#conversation > ol.conversation")  # not the Scheduled to send list
 
 
 def test_a_scheduled_text_that_was_sent_leaves_scheduled_to_send_on_the_open_page(

@@ -56,15 +56,7 @@ def replay_fallback() -> dict[str, int]:
     report = fallback.replay_kept(
         bootstrap.fallback_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
     )
-    result = {
-        "replayed": report.replayed,
-        "left_for_later": report.left_for_later,
-        "discarded": report.discarded,
-    }
-    if report.replayed:
-        count("InboundReplayed", report.replayed)
-    logger().info("fallback replay", extra=result)
-    return result
+    return replayed(report, "InboundReplayed", "fallback replay")
 
 
 def replay_statuses() -> dict[str, int]:
@@ -82,14 +74,19 @@ def replay_statuses() -> dict[str, int]:
     report = fallback.replay_kept(
         bootstrap.status_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
     )
+    return replayed(report, "StatusesReplayed", "status replay")
+
+
+def replayed(report: fallback.ReplayReport, metric: str, what: str) -> dict[str, int]:
+    """A replay job's counts: returned, logged, and the replayed ones as a metric."""
     result = {
         "replayed": report.replayed,
         "left_for_later": report.left_for_later,
         "discarded": report.discarded,
     }
     if report.replayed:
-        count("StatusesReplayed", report.replayed)
-    logger().info("status replay", extra=result)
+        count(metric, report.replayed)
+    logger().info(what, extra=result)
     return result
 
 

@@ -129,14 +129,22 @@ def cancel(client_id: str, scheduled_id: str) -> Response:
 def department_list() -> Response:
     """Supervisors only (a case manager is refused: her clients' pages list theirs, and the
     caseload counts them). Names come from the texts' own clients, read by id."""
-    visit = signed_in(bp.current_request)
+    return _department_list(signed_in(bp.current_request), "scheduled.html")
+
+
+@bp.route("/scheduled/live", methods=["GET"])
+@guarded
+def department_list_live() -> Response:
+    """The list alone, for the open page's refresh (a background request: not activity)."""
+    return _department_list(signed_in(bp.current_request, background=True), "_scheduled_list.html")
+
+
+def _department_list(visit: Visit, template: str) -> Response:
     stores = bootstrap.stores(visit.settings)
     listed = scheduling.department_schedule(
         visit.staff, stores.scheduled, stores.clients, stores.users
     )
-    return visit.page(
-        "scheduled.html", pending=listed.pending, clients=listed.clients, staff=listed.staff
-    )
+    return visit.page(template, pending=listed.pending, clients=listed.clients, staff=listed.staff)
 
 
 def with_pick(form: Mapping[str, str]) -> dict[str, str]:

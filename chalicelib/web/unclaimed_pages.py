@@ -37,6 +37,15 @@ def queue() -> Response:
     return visit.page("unclaimed.html", numbers=numbers, dismissed=visit.query("dismissed"))
 
 
+@bp.route("/unclaimed/live", methods=["GET"])
+@guarded
+def queue_live() -> Response:
+    """The list alone, for the open page's refresh (a background request: not activity)."""
+    visit = signed_in(bp.current_request, background=True)
+    numbers = unclaimed.queue(visit.staff, bootstrap.stores(visit.settings).unclaimed)
+    return visit.page("_unclaimed_list.html", numbers=numbers)
+
+
 @bp.route("/api/unclaimed-count", methods=["GET"])
 @guarded
 def waiting_count() -> Response:
@@ -54,6 +63,17 @@ def waiting_count() -> Response:
 def waiting_number(digits: str) -> Response:
     visit = signed_in(bp.current_request)
     return _number_page(visit, digits, replied=visit.query("replied") == "1")
+
+
+@bp.route("/unclaimed/{digits}/live", methods=["GET"])
+@guarded
+def waiting_number_live(digits: str) -> Response:
+    """The number's texts alone, for the open page's refresh (not activity)."""
+    visit = signed_in(bp.current_request, background=True)
+    found, texts = unclaimed.waiting(
+        visit.staff, bootstrap.stores(visit.settings).unclaimed, digits
+    )
+    return visit.page("_unclaimed_thread.html", found=found, texts=texts, digits=digits)
 
 
 @bp.route("/unclaimed/{digits}/attach", methods=["POST"], content_types=FORM)

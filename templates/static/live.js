@@ -83,6 +83,14 @@ function refreshSoon(region) {
   refreshTimers.set(region, window.setTimeout(() => replaceRegion(region), REFRESH_MS));
 }
 
+// Lists that no single pushed row can patch (a supervisor's scheduled texts, the unclaimed
+// queue and a waiting number's texts) say which pushes make them stale: they are fetched
+// again, once for a burst.
+function refreshListsOn(kind) {
+  document.querySelectorAll('[data-live-src][data-refresh-on~="' + kind + '"]')
+    .forEach((region) => refreshSoon(region));
+}
+
 // The unread total for the title and notifications: asked for when a push says a row
 // changed (never on a timer while the socket is up).
 function checkActivity(refresh) {
@@ -141,8 +149,10 @@ function onPush(message) {
     pushesApplied += 1;
     patchClientRow(message);
     checkActivity(false);
+    refreshListsOn("client");
   } else if (message.type === "unclaimed") {
     showUnclaimed(message);
+    refreshListsOn("unclaimed");
   } else if (message.type === "signed-out") {
     showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
   }

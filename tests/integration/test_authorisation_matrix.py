@@ -91,9 +91,13 @@ PROBES = {
     ),
     ("/clients/{client_id}/unread", "POST"): Probe("/clients/{client_id}/unread"),
     ("/unclaimed", "GET"): Probe("/unclaimed", scoped=True),
+    ("/unclaimed/live", "GET"): Probe("/unclaimed/live", scoped=True, background=True),
     ("/settings", "GET"): Probe("/settings", scoped=True),
     ("/settings", "POST"): Probe("/settings", {"email_notifications": "on"}, scoped=True),
     ("/unclaimed/{digits}", "GET"): Probe("/unclaimed/{digits}", department_wide=True),
+    ("/unclaimed/{digits}/live", "GET"): Probe(
+        "/unclaimed/{digits}/live", department_wide=True, background=True
+    ),
     ("/unclaimed/{digits}/attach", "POST"): Probe(
         "/unclaimed/{digits}/attach", {"client_id": "{client_id}"}
     ),
@@ -120,6 +124,7 @@ PROBES = {
         "/clients/{client_id}/scheduled/{scheduled_id}/cancel", {"version": "1"}
     ),
     ("/scheduled", "GET"): Probe("/scheduled", supervisors=True),
+    ("/scheduled/live", "GET"): Probe("/scheduled/live", supervisors=True, background=True),
     ("/clients/{client_id}/appointments", "POST"): Probe(
         "/clients/{client_id}/appointments",
         {"kind": "court", "date": "{send_date}", "time": "11:00", "place": "Not yours"},

@@ -153,8 +153,10 @@ def _departments(found: Any, errors: dict[str, str]) -> list[Department]:
         dept_id = str(dept.get("id", "")).strip()
         if not dept_id or not dept_id.replace("-", "").isalnum():
             errors[f"{where}.id"] = "must be letters, digits and dashes"
-        if dept_id in seen_ids or number in seen_numbers:
-            errors[where] = "repeats another department's id or number"
+        if dept_id in seen_ids:
+            errors.setdefault(f"{where}.id", "repeats another department's id")
+        if number in seen_numbers:
+            errors[f"{where}.twilio_number"] = "repeats another department's number"
         seen_ids.add(dept_id)
         seen_numbers.add(number)
         rate = dept.get("messages_per_second", 1)

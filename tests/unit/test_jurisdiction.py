@@ -31,7 +31,8 @@ def test_every_problem_is_named_at_once():
     with pytest.raises(ValidationFailed) as caught:
         parse_jurisdiction(broken)
     errors = caught.value.field_errors
-    named = {"time_zone", "departments[0].twilio_number", "departments[2]", "texts.en.auto_reply"}
+    named = {"time_zone", "departments[0].twilio_number", "texts.en.auto_reply"}
+    named |= {"departments[2].id", "departments[2].twilio_number"}
     assert named <= set(errors)
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .problems import shown
+
 SETTING = "time_zone"
 OVERRIDE = "allow_fixed_offset_time_zone"
 REGION_AREAS = frozenset(
@@ -48,7 +50,7 @@ def zone_problems(data: Mapping[str, Any]) -> dict[str, str]:
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return {SETTING: f'"{name}" is not an IANA time zone; expected {GENERIC}'}
+        return {SETTING: f"{shown(name)} is not an IANA time zone; expected {GENERIC}"}
     if is_region(name):
         return {}
     offsets = offsets_of(zone)
@@ -61,8 +63,8 @@ def zone_problems(data: Mapping[str, Any]) -> dict[str, str]:
         f" ({OVERRIDE} admits only a zone with one offset all year)" if data.get(OVERRIDE) else ""
     )
     return {
-        SETTING: f'"{name}" is not a region\'s zone (an old alias, or a rule that ignores the '
-        f"region's own history); use {use}{extra}"
+        SETTING: f"{shown(name)} is not a region's zone (an old alias, or a rule that ignores "
+        f"the region's own history); use {use}{extra}"
     }
 
 
@@ -94,7 +96,7 @@ def _fixed_message(name: str, offset: timedelta) -> str:
     else:
         use = with_dst or exact or GENERIC
     return (
-        f'"{name}" is a fixed offset (UTC{_hours(offset)} all year, no daylight saving), so '
+        f"{shown(name)} is a fixed offset (UTC{_hours(offset)} all year, no daylight saving), so "
         f"times would be an hour off for part of the year; use {use}, or set {OVERRIDE} to "
         "true if the jurisdiction really keeps one offset all year"
     )

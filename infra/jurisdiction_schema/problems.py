@@ -101,8 +101,12 @@ def node_at(loc: Sequence[int | str]) -> dict[str, Any]:
 
 
 def value_at(data: Any, loc: Sequence[int | str]) -> Any:
+    """What the file holds at ``loc`` ({} where a location names no value of the file)."""
     for part in loc:
-        data = data[part]
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
     return data
 
 

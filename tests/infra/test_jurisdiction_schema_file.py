@@ -190,3 +190,15 @@ def test_the_lambda_never_imports_the_schema_or_its_libraries():
 def test_the_schemas_libraries_are_pinned_for_development(package):
     pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
     assert f"{package}=={version(package)}" in pins
+
+
+def test_the_check_command_lists_each_texts_segments_and_fails_a_file_with_problems(capsys):
+    from infra.jurisdiction_schema.__main__ import main
+
+    assert main(["check", "salt-lake-county"]) == 0
+    shown = capsys.readouterr().out
+    assert "salt-lake-county.json: ok to deploy" in shown
+    assert "texts.es.help: 185 characters, 3 segments (UCS-2 because of í" in shown
+    assert main(["check", "demo"]) == 2
+    assert "public_base_url" in capsys.readouterr().err
+    assert main(["check", "--local", "demo"]) == 0

@@ -1,7 +1,9 @@
 """Reading a jurisdiction's JSON file, for the packager and the ops scripts.
 
-The app validates the same JSON (``parse_jurisdiction``) when it starts; here every error
-also names the file, and a deployed stack needs a few settings the local stack can do without.
+The file is checked against its schema (``infra/jurisdiction_schema``: every problem at once,
+each with its path), which also runs the app's own parse (``parse_jurisdiction``); here every
+error also names the file, and a deployed stack needs a few settings the local stack can do
+without.
 """
 
 from __future__ import annotations
@@ -12,25 +14,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.jurisdiction import Jurisdiction, parse_jurisdiction
 from infra.definitions import parameter_path, secret_parameters, table_prefix
+from infra.jurisdiction_schema import REQUIRED_FOR_DEPLOY, expected_at, merged, problems
+from infra.jurisdiction_schema import model as schema
 
 JURISDICTIONS_DIR = Path(__file__).resolve().parent / "jurisdictions"
-# The name ends up in table, bucket, API and SSM names: lowercase, dashes, short enough for S3.
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,28}[a-z0-9]$")
-REQUIRED_FOR_DEPLOY = ("aws_region", "retention_days", "alarm_email", "mfa")
+NAME_PATTERN = re.compile(schema.NAME_PATTERN)
 THROTTLING_KEY = "api_throttling"
-# API Gateway's default account quota per region (10,000 requests/s, bursts of 5,000): a stage
-# can't be given more, so a bigger number is a typo.
-ACCOUNT_RATE_LIMIT = 10_000
-ACCOUNT_BURST_LIMIT = 5_000
+ACCOUNT_RATE_LIMIT = schema.ACCOUNT_RATE_LIMIT
+ACCOUNT_BURST_LIMIT = schema.ACCOUNT_BURST_LIMIT
 # Replies to a mass text and the status callbacks of its sends arrive together.
 MIN_WEBHOOK_BURST = 100
 
 
 class JurisdictionConfigError(Exception):
-    """A jurisdiction file is missing or wrong; the message names the file and the fields."""
+    """A jurisdiction file is missing or wrong; the message names the file and the fields.
+
+    ``problems`` maps each setting's path (``departments[1].name``) to what is wrong with it.
+    """
+
+    def __init__(self, message: str, found: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = found or {}
 
 
 @dataclass(frozen=True)
@@ -113,26 +119,31 @@ def read_raw(name: str, directory: Path = JURISDICTIONS_DIR) -> tuple[Path, dict
 def load_jurisdiction(name: str, directory: Path = JURISDICTIONS_DIR) -> Jurisdiction:
     """A validated jurisdiction; fine for the local stack (deploy-only settings may be absent)."""
     path, data = read_raw(name, directory)
-    try:
-        jurisdiction = parse_jurisdiction(data)
-    except ValidationFailed as exc:
-        raise JurisdictionConfigError(_describe(path, exc.field_errors)) from exc
-    if jurisdiction.name != name:
-        raise JurisdictionConfigError(
-            _describe(path, {"name": f"is {jurisdiction.name!r}; it must match the file name"})
-        )
-    return jurisdiction
+    _refuse(path, file_problems(name, data))
+    return parse_jurisdiction(data)
+
+
+def file_problems(name: str, data: dict[str, Any]) -> dict[str, str]:
+    """Every problem of the file named ``name``, by path (empty: the app runs with it)."""
+    found = problems(data)
+    written = data.get("name")
+    if isinstance(written, str) and written != name and "name" not in found:
+        found["name"] = f"is {written!r}; it must match the file name ({name!r})"
+    return found
+
+
+def _refuse(path: Path, found: dict[str, str]) -> None:
+    if found:
+        raise JurisdictionConfigError(_describe(path, found), found)
 
 
 def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackConfig:
     """A jurisdiction with everything a deployed stack needs, or an error naming each gap."""
-    jurisdiction = load_jurisdiction(name, directory)
-    path = directory / f"{name}.json"
-    raw = jurisdiction.raw
+    path, raw = read_raw(name, directory)
     errors = {
-        key: "is missing (a deployed stack needs it)"
+        key: f"is missing (a deployed stack needs it); expected {expected_at(key)}"
         for key in REQUIRED_FOR_DEPLOY
-        if key not in raw
+        if raw.get(key) is None
     }
     base_url = raw.get("public_base_url")
     if base_url is not None and not str(base_url).startswith("https://"):
@@ -142,8 +153,8 @@ def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackCo
         )
     throttling, throttling_errors = read_throttling(raw.get(THROTTLING_KEY, {}))
     errors.update(throttling_errors)
-    if errors:
-        raise JurisdictionConfigError(_describe(path, errors))
+    _refuse(path, merged(file_problems(name, raw), errors))
+    jurisdiction = parse_jurisdiction(raw)
     return StackConfig(
         jurisdiction=jurisdiction,
         source=path,
@@ -193,7 +204,8 @@ def read_throttling(data: Any) -> tuple[ApiThrottling, dict[str, str]]:
 
 def _describe(path: Path, field_errors: dict[str, str]) -> str:
     lines = "\n".join(f"  {field}: {message}" for field, message in sorted(field_errors.items()))
-    return f"{_shown(path)}:\n{lines}"
+    count = len(field_errors)
+    return f"{_shown(path)}: {count} problem{'' if count == 1 else 's'}\n{lines}"
 
 
 def _shown(path: Path) -> str:

@@ -136,7 +136,10 @@ def _column_names(raw: Any, errors: dict[str, str]) -> dict[str, str]:
         value = raw[key]
         if value is None or value == "":
             if key in REQUIRED_COLUMNS:
-                errors[f"{SETTING}.columns.{key}"] = "is required"
+                errors[f"{SETTING}.columns.{key}"] = (
+                    f"is {'null' if value is None else 'empty'}; expected the name of the "
+                    "export's column that holds it (it is required)"
+                )
             names[key] = ""
         elif not isinstance(value, str) or not value.strip():
             errors[f"{SETTING}.columns.{key}"] = "must be a column name"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 MFA_POLICIES = ("OFF", "OPTIONAL", "ON")
+REQUIRED = ("name", "display_name", "time_zone", "departments", "texts")
 # us-west-2, eu-central-1, us-gov-west-1: the shape of a region name, not a list that goes stale.
 # Plain strings: ``re`` compiles and caches them on first use.
 AWS_REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$"
@@ -79,45 +80,20 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     """Validate ``data`` and say every problem at once, naming the field."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    errors: dict[str, str] = {}
-    for key in ("name", "display_name", "time_zone", "departments", "texts"):
-        if key not in data:
-            errors[key] = "is missing"
-    if errors:
-        raise ValidationFailed(errors)
-    try:
-        ZoneInfo(str(data["time_zone"]))
-    except (ZoneInfoNotFoundError, ValueError):
-        errors["time_zone"] = f"{data['time_zone']!r} is not an IANA time zone"
-    departments = []
-    seen_ids: set[str] = set()
-    seen_numbers: set[str] = set()
-    for i, dept in enumerate(data.get("departments") or []):
-        where = f"departments[{i}]"
+    errors = {key: "is missing" for key in REQUIRED if key not in data}
+    zone = data.get("time_zone")
+    if zone is not None:
         try:
-            number = normalise_phone(str(dept.get("twilio_number", "")), field=where)
-        except ValidationFailed as exc:
-            errors.update(exc.field_errors)
-            continue
-        dept_id = str(dept.get("id", "")).strip()
-        if not dept_id or not dept_id.replace("-", "").isalnum():
-            errors[f"{where}.id"] = "must be letters, digits and dashes"
-        if dept_id in seen_ids or number in seen_numbers:
-            errors[where] = "repeats another department's id or number"
-        seen_ids.add(dept_id)
-        seen_numbers.add(number)
-        rate = dept.get("messages_per_second", 1)
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1000:
-            errors[f"{where}.messages_per_second"] = "must be a number above 0, at most 1000"
-            rate = 1
-        departments.append(
-            Department(dept_id, str(dept.get("name") or dept_id), number, float(rate))
-        )
-    if not departments and "departments" not in errors:
-        errors["departments"] = "needs at least one department"
+            ZoneInfo(str(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["time_zone"] = f"{zone!r} is not an IANA time zone"
+    departments = _departments(data["departments"], errors) if "departments" in data else []
     offsets = data.get("reminder_offsets_days", [7, 3, 1])
-    if not all(isinstance(d, int) and 0 <= d <= 60 for d in offsets):
-        errors["reminder_offsets_days"] = "must be whole days between 0 and 60"
+    if not isinstance(offsets, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 60 for d in offsets
+    ):
+        errors["reminder_offsets_days"] = "must be a list of whole days between 0 and 60"
+        offsets = []
     grace = data.get("late_grace_minutes", 15)
     if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= 1440:
         errors["late_grace_minutes"] = "must be whole minutes between 0 and 1440"
@@ -127,10 +103,17 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     if problem:
         errors["allowed_countries"] = problem
         countries = ["US"]
-    texts = data.get("texts") or {}
+    texts = data.get("texts", {})
+    if not isinstance(texts, Mapping):
+        errors["texts"] = 'must be an object of texts by language, like {"en": {...}}'
+        texts = {}
+    english = texts.get("en") or {}
+    if not isinstance(english, Mapping):
+        errors["texts.en"] = 'must be an object, like {"auto_reply": "...", "help": "..."}'
+        english = {}
     for key in ("auto_reply", "help"):
-        if not (texts.get("en") or {}).get(key):
-            errors[f"texts.en.{key}"] = "is missing"
+        if not english.get(key):
+            errors.setdefault(f"texts.en.{key}", "is missing")
     errors.update(deployment_errors(data))
     if errors:
         raise ValidationFailed(errors)
@@ -147,13 +130,54 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     )
 
 
+def _departments(found: Any, errors: dict[str, str]) -> list[Department]:
+    """The departments checked (unique ids and numbers); problems go into ``errors``."""
+    if not isinstance(found, list) or not found:
+        errors["departments"] = "needs a list of at least one department"
+        return []
+    departments = []
+    seen_ids: set[str] = set()
+    seen_numbers: set[str] = set()
+    for i, dept in enumerate(found):
+        where = f"departments[{i}]"
+        if not isinstance(dept, Mapping):
+            errors[where] = 'must be an object, like {"id": "probation", "name": ...}'
+            continue
+        try:
+            number = normalise_phone(
+                str(dept.get("twilio_number", "")), field=f"{where}.twilio_number"
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.field_errors)
+            continue
+        dept_id = str(dept.get("id", "")).strip()
+        if not dept_id or not dept_id.replace("-", "").isalnum():
+            errors[f"{where}.id"] = "must be letters, digits and dashes"
+        if dept_id in seen_ids:
+            errors.setdefault(f"{where}.id", "repeats another department's id")
+        if number in seen_numbers:
+            errors[f"{where}.twilio_number"] = "repeats another department's number"
+        seen_ids.add(dept_id)
+        seen_numbers.add(number)
+        rate = dept.get("messages_per_second", 1)
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1000:
+            errors[f"{where}.messages_per_second"] = "must be a number above 0, at most 1000"
+            rate = 1
+        departments.append(
+            Department(dept_id, str(dept.get("name") or dept_id), number, float(rate))
+        )
+    return departments
+
+
 def _countries_problem(countries: Any) -> str:
     """A non-empty list of two-letter country codes phonenumbers knows ("US", "CA")."""
     import phonenumbers
 
     if not isinstance(countries, list) or not countries:
         return 'must be a list of country codes, like ["US"]'
-    unknown = [c for c in countries if c not in phonenumbers.SUPPORTED_REGIONS]
+    unknown = [
+        c for c in countries if not isinstance(c, str) or c not in phonenumbers.SUPPORTED_REGIONS
+    ]
     if unknown:
         listed = ", ".join(repr(c) for c in unknown)
         return f"has unknown country codes {listed}; use ISO codes like US or CA"

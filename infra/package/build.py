@@ -25,6 +25,7 @@ from infra.config_loader import (
     StackConfig,
     load_stack_config,
 )
+from infra.jurisdiction_schema import text_report
 
 from . import checks
 from .functions import Handler, handlers_in
@@ -148,11 +149,13 @@ def summary(package: Package) -> str:
     size_mb = package.zip.stat().st_size / 1_000_000
     scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
+    texts = "\n             ".join(text_report(package.config.jurisdiction.texts))
     return f"""Packaged {package.config.name} ({package.config.aws_region})
   template   {package.template}
   zip        {package.zip} ({size_mb:.1f} MB)
   handlers   {", ".join(h.logical_id for h in package.handlers)}
   scheduled  {", ".join(scheduled)} (each has an EventBridge rule and a heartbeat alarm)
+  texts      {texts}
   Before the first deploy, store these SecureStrings (infra/ops/store_secrets.py):
 {parameters}
 Next: docs/operations.md, "First deploy"."""
@@ -182,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir=args.cache_dir,
             jurisdictions_dir=args.jurisdictions_dir,
         )
-    except (JurisdictionConfigError, BuildFailed) as exc:
+    except JurisdictionConfigError as exc:  # the file's mistakes, one per line: fix and rerun
+        print(f"make package: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
         print(f"make package: {exc}", file=sys.stderr)
         return 1
     print(summary(package))

@@ -134,7 +134,7 @@ def test_packaging_the_demo_fails_fast_with_the_reason():
         text=True,
         check=False,
     )
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "demo.json" in done.stderr and "public_base_url" in done.stderr
 
 

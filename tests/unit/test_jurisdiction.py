@@ -31,7 +31,9 @@ def test_every_problem_is_named_at_once():
     with pytest.raises(ValidationFailed) as caught:
         parse_jurisdiction(broken)
     errors = caught.value.field_errors
-    assert {"time_zone", "departments[0]", "departments[2]", "texts.en.auto_reply"} <= set(errors)
+    named = {"time_zone", "departments[0].twilio_number", "texts.en.auto_reply"}
+    named |= {"departments[2].id", "departments[2].twilio_number"}
+    assert named <= set(errors)
 
 
 def test_clients_numbers_are_us_only_unless_the_file_allows_more():

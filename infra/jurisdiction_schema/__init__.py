@@ -1,0 +1,19 @@
+"""The jurisdiction file's schema: what each setting is, and every mistake in a file.
+
+Build time only (packaging, ops scripts, editors): the app parses its JSON itself, cheaply,
+in ``chalicelib/domain/jurisdiction.py``, and the Lambda zip carries no pydantic.
+"""
+
+from .check import problems
+from .model import REQUIRED_FOR_DEPLOY, JurisdictionFile
+from .problems import expected_at, merged
+from .texts import text_report
+
+__all__ = [
+    "REQUIRED_FOR_DEPLOY",
+    "JurisdictionFile",
+    "expected_at",
+    "merged",
+    "problems",
+    "text_report",
+]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.version import Release
 from infra.config_loader import (
     JURISDICTIONS_DIR,
     JurisdictionConfigError,
@@ -26,7 +27,7 @@ from infra.config_loader import (
     load_stack_config,
 )
 
-from . import checks
+from . import checks, release
 from .functions import Handler, handlers_in
 from .merge import API_HANDLER, environment, merge_template
 from .policy import function_policies
@@ -58,6 +59,7 @@ class Package:
     template: Path
     zip: Path
     handlers: tuple[Handler, ...]
+    release: Release
 
 
 def build(
@@ -76,6 +78,8 @@ def build(
         _remove(stale)
     build_dir.mkdir(parents=True)
     stage_project(app_dir, build_dir)
+    built = release.of_app(app_dir)
+    release.write_version_file(build_dir, built)
     policies = function_policies(config, table_resources(config.table_prefix))
     write_chalice_files(build_dir, chalice_config(app_dir, config), name, policies)
     link_dependency_cache(build_dir, cache_dir)
@@ -83,6 +87,7 @@ def build(
     plain = run_chalice(build_dir, config, out_dir / ".chalice-plain")
     handlers = handlers_in(plain)
     merge = merge_template(config, handlers, twilio_routes(plain))
+    release.stamp(merge, config, built)
     merge_path = out_dir / MERGE_TEMPLATE
     merge_path.write_text(json.dumps(merge, indent=2) + "\n")
     final = run_chalice(build_dir, config, out_dir / ".chalice-merged", merge_path)
@@ -97,7 +102,7 @@ def build(
     found = checks.problems(final, policies, required)
     if found:
         raise BuildFailed(checks.describe(found))
-    return Package(config, template_path, out_dir / ZIP, tuple(handlers))
+    return Package(config, template_path, out_dir / ZIP, tuple(handlers), built)
 
 
 def run_chalice(
@@ -149,6 +154,7 @@ def summary(package: Package) -> str:
     scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
     return f"""Packaged {package.config.name} ({package.config.aws_region})
+  release    ClientComm {release.describe(package.release)}
   template   {package.template}
   zip        {package.zip} ({size_mb:.1f} MB)
   handlers   {", ".join(h.logical_id for h in package.handlers)}

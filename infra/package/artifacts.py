@@ -1,11 +1,12 @@
 """A release's artifacts in the ops team's S3 bucket, named by jurisdiction and version.
 
-``clientcomm/<jurisdiction>/<version>/`` holds each build of that version as a pair: the
-Lambda zip and the packaged template that points every function at it, both named
-``clientcomm-<jurisdiction>-<version>-<hash>`` (the hash is the zip's, so a rebuilt zip is a
-new object and a deployed template's zip is never overwritten). Rolling back deploys a kept
-template again. CloudFormation reads a template from S3 up to 1 MB (51,200 bytes inline,
-which ours never fit), and the bucket must be in the stack's region, as Lambda requires.
+``clientcomm/<jurisdiction>/<version>/`` holds each build of that version: the Lambda zip
+and the packaged template that points every function at it, each named
+``clientcomm-<jurisdiction>-<version>-<hash of its own content>``, so nothing kept is ever
+overwritten (a rebuilt zip, or the same zip with a changed jurisdiction file, is a new
+object). Rolling back deploys a kept template again. CloudFormation reads a template from
+S3 up to 1 MB (51,200 bytes inline, which ours never fit), and the bucket must be in the
+stack's region, as Lambda requires.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def folder(jurisdiction: str, version: str) -> str:
     return f"{PREFIX}/{jurisdiction}/{version}/"
 
 
-def base_name(jurisdiction: str, version: str, digest: str) -> str:
-    return f"{folder(jurisdiction, version)}{PREFIX}-{jurisdiction}-{version}-{digest}"
+def key(jurisdiction: str, version: str, digest: str, suffix: str) -> str:
+    return f"{folder(jurisdiction, version)}{PREFIX}-{jurisdiction}-{version}-{digest}{suffix}"
 
 
 def file_digest(path: Path) -> str:
@@ -95,6 +96,10 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()[:HASH_LENGTH]
+
+
+def bytes_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
 
 
 def packaged_template(template: dict[str, Any], bucket: str, zip_key: str) -> dict[str, Any]:

@@ -65,9 +65,8 @@ def upload_built(
 ) -> str:
     """Upload the zip (once per content) and its packaged template; the template's key.
     A copy of the packaged template is kept beside the build, under the same name."""
-    digest = artifacts.file_digest(built.zip)
-    base = artifacts.base_name(built.jurisdiction, built.release.version, digest)
-    zip_key = base + artifacts.ZIP_SUFFIX
+    name, version = built.jurisdiction, built.release.version
+    zip_key = artifacts.key(name, version, artifacts.file_digest(built.zip), artifacts.ZIP_SUFFIX)
     if object_exists(s3, bucket, zip_key):
         echo(f"  zip       s3://{bucket}/{zip_key} (already there)")
     else:
@@ -75,7 +74,9 @@ def upload_built(
         echo(f"  zip       s3://{bucket}/{zip_key}")
     packaged = artifacts.packaged_template(built.template, bucket, zip_key)
     body = artifacts.template_bytes(packaged)
-    template_key = base + artifacts.TEMPLATE_SUFFIX
+    template_key = artifacts.key(
+        name, version, artifacts.bytes_digest(body), artifacts.TEMPLATE_SUFFIX
+    )
     s3.put_object(Bucket=bucket, Key=template_key, Body=body, ContentType="application/json")
     (out_dir / Path(template_key).name).write_text(json.dumps(packaged, indent=2) + "\n")
     echo(

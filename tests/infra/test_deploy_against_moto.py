@@ -67,8 +67,8 @@ def fake_build(
     release.stamp(template, load_stack_config(jurisdiction), built)
     (out_dir / "template.json").write_text(json.dumps(template, indent=2))
     with zipfile.ZipFile(out_dir / "deployment.zip", "w") as archive:
-        archive.writestr("VERSION", built.version_file())
-        archive.writestr("app.py", f"# release {version}\n")
+        for name, text in (("VERSION", built.version_file()), ("app.py", f"# {version}\n")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 1, 0, 0, 0)), text)
     return out_dir
 
 
@@ -179,6 +179,20 @@ def test_the_packaged_template_runs_the_zip_uploaded_beside_it(moto, names, tmp_
     code = json.loads(body)["Resources"]["Handler"]["Properties"]["CodeUri"]
     assert code == {"Bucket": names["bucket"], "Key": zip_key}
     assert (build / Path(template_key).name).is_file()  # the copy kept beside the build
+
+
+def test_a_new_template_for_the_same_zip_is_kept_beside_the_earlier_one(moto, names, tmp_path):
+    """E.g. a jurisdiction file changed, the code not: the earlier template stays as it was."""
+    new_bucket(moto, names["bucket"])
+    first = fake_build(tmp_path / "first", "0.17.0", ("Inbox",))
+    second = fake_build(tmp_path / "second", "0.17.0", ("Inbox", "Outbox"))
+    assert deploy(moto, names, "--out", str(first), "--no-execute").returncode == 0
+    assert deploy(moto, names, "--out", str(second), "--no-execute").returncode == 0
+    keys = [
+        o["Key"] for o in client("s3", moto).list_objects_v2(Bucket=names["bucket"])["Contents"]
+    ]
+    assert len([k for k in keys if k.endswith(".zip")]) == 1
+    assert len([k for k in keys if k.endswith(".template.json")]) == 2
 
 
 def test_a_kept_release_whose_zip_is_gone_is_not_deployed(moto, names, tmp_path):

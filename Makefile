@@ -56,12 +56,22 @@ clean:
 
 # One jurisdiction's stack: out/$(JURISDICTION)/template.json + deployment.zip, then cfn-lint.
 # See docs/operations.md. Example: make package JURISDICTION=salt-lake-county
-.PHONY: package cfn-lint
+# PACKAGE_OUT moves out/ (the tests build into a temporary directory).
+PACKAGE_OUT ?= out
+.PHONY: package cfn-lint deploy
 package: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make package JURISDICTION=<file name in infra/jurisdictions/, without .json>"; exit 2; }
-	$(PY) -m infra.package.build $(JURISDICTION)
-	$(PY) -m infra.package.lint $(JURISDICTION)
+	$(PY) -m infra.package.build $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
+	$(PY) -m infra.package.lint $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
 
 cfn-lint: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make cfn-lint JURISDICTION=<name>"; exit 2; }
-	$(PY) -m infra.package.lint $(JURISDICTION)
+	$(PY) -m infra.package.lint $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
+
+# Package, upload to the artifacts bucket, show the change set, deploy once you type yes.
+# RELEASE=<version> deploys a release kept in the bucket instead (roll back), YES=1 skips
+# the question. Example: make deploy JURISDICTION=salt-lake-county ARTIFACTS=my-bucket
+deploy: $(STAMP)
+	@test -n "$(JURISDICTION)" -a -n "$(ARTIFACTS)" || { echo "usage: make deploy JURISDICTION=<name> ARTIFACTS=<S3 bucket> [RELEASE=<kept version>] [YES=1]"; exit 2; }
+	$(if $(RELEASE),,$(MAKE) --no-print-directory package)
+	$(PY) -m infra.package.deploy $(JURISDICTION) --artifacts $(ARTIFACTS) --out $(PACKAGE_OUT)/$(JURISDICTION)$(if $(RELEASE), --release $(RELEASE))$(if $(YES), --yes)

@@ -1,4 +1,4 @@
-"""A person's own settings: e-mail notifications."""
+"""A person's own settings: e-mail notifications; for supervisors and admins, the release."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
+from .. import version
 from ..lazy import lazy_module
 from .errors import friendly_errors
 from .visit import signed_in
@@ -27,7 +28,8 @@ guarded = friendly_errors(bp)
 def settings_page() -> Response:
     visit = signed_in(bp.current_request)
     me = preferences.my_settings(visit.staff, bootstrap.stores(visit.settings).users)
-    return visit.page("settings.html", me=me, saved=visit.query("saved"))
+    release = version.running() if visit.staff.oversees_department else None
+    return visit.page("settings.html", me=me, saved=visit.query("saved"), release=release)
 
 
 @bp.route("/settings", methods=["POST"], content_types=FORM)

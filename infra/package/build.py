@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.version import Release
 from infra.config_loader import (
     JURISDICTIONS_DIR,
     JurisdictionConfigError,
@@ -27,7 +28,7 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import text_report
 
-from . import checks
+from . import checks, release
 from .functions import Handler, handlers_in
 from .merge import API_HANDLER, environment, merge_template
 from .policy import function_policies
@@ -59,6 +60,7 @@ class Package:
     template: Path
     zip: Path
     handlers: tuple[Handler, ...]
+    release: Release
 
 
 def build(
@@ -77,6 +79,8 @@ def build(
         _remove(stale)
     build_dir.mkdir(parents=True)
     stage_project(app_dir, build_dir)
+    built = release.of_app(app_dir)
+    release.write_version_file(build_dir, built)
     policies = function_policies(config, table_resources(config.table_prefix))
     write_chalice_files(build_dir, chalice_config(app_dir, config), name, policies)
     link_dependency_cache(build_dir, cache_dir)
@@ -84,6 +88,7 @@ def build(
     plain = run_chalice(build_dir, config, out_dir / ".chalice-plain")
     handlers = handlers_in(plain)
     merge = merge_template(config, handlers, twilio_routes(plain))
+    release.stamp(merge, config, built)
     merge_path = out_dir / MERGE_TEMPLATE
     merge_path.write_text(json.dumps(merge, indent=2) + "\n")
     final = run_chalice(build_dir, config, out_dir / ".chalice-merged", merge_path)
@@ -98,7 +103,7 @@ def build(
     found = checks.problems(final, policies, required)
     if found:
         raise BuildFailed(checks.describe(found))
-    return Package(config, template_path, out_dir / ZIP, tuple(handlers))
+    return Package(config, template_path, out_dir / ZIP, tuple(handlers), built)
 
 
 def run_chalice(
@@ -151,6 +156,7 @@ def summary(package: Package) -> str:
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
     texts = "\n             ".join(text_report(package.config.jurisdiction.texts))
     return f"""Packaged {package.config.name} ({package.config.aws_region})
+  release    ClientComm {release.describe(package.release)}
   template   {package.template}
   zip        {package.zip} ({size_mb:.1f} MB)
   handlers   {", ".join(h.logical_id for h in package.handlers)}

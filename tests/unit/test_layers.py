@@ -20,7 +20,7 @@ ALLOWED = {
     "adapters": {"domain", "config"},
     "services": {"domain", "store", "adapters", "config"},
     "jobs": {"services", "domain", "bootstrap", "config", "observability"},
-    "web": {"services", "domain", "bootstrap", "config", "observability", "lazy"},
+    "web": {"services", "domain", "bootstrap", "config", "observability", "lazy", "version"},
 }
 
 

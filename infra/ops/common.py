@@ -66,24 +66,29 @@ def endpoint_url(args: argparse.Namespace) -> str | None:
 
 
 def aws_client(args: argparse.Namespace, service: str, region: str) -> Any:
-    """A boto3 client with timeouts and bounded retries, at ``--endpoint-url`` if given. The
-    local stack's moto takes any credentials, so a laptop without an AWS profile rehearses."""
+    """A boto3 client with timeouts and bounded retries, at ``--endpoint-url`` if given."""
     import boto3
     from botocore.config import Config
 
     endpoint = endpoint_url(args)
+    if endpoint:
+        stand_in_credentials(endpoint)
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
     )
-    keys: dict[str, str] = {}
-    has_credentials = any(os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE"))
-    if endpoint and urlsplit(endpoint).hostname in LOOPBACK and not has_credentials:
-        keys = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
     return boto3.client(  # type: ignore[call-overload]
-        service, region_name=region, endpoint_url=endpoint, config=config, **keys
+        service, region_name=region, endpoint_url=endpoint, config=config
     )
+
+
+def stand_in_credentials(endpoint: str) -> None:
+    """The local stack's moto takes any credentials: give this script's process some when it
+    has none and AWS is on this machine, so a laptop without an AWS profile rehearses."""
+    has_credentials = any(os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE"))
+    if urlsplit(endpoint).hostname in LOOPBACK and not has_credentials:
+        os.environ["AWS_ACCESS_KEY_ID"] = os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105
 
 
 def ask(prompt: str, variable: str, *, secret: bool = False) -> str:

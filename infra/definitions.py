@@ -57,3 +57,16 @@ def secret_parameters(jurisdiction: str) -> dict[str, str]:
         "TWILIO_AUTH_TOKEN_PARAMETER": f"{root}/twilio/auth_token",
         "SESSION_SECRET_PARAMETER": f"{root}/session_secret",
     }
+
+
+# During an auth-token rotation (docs/operations.md, "Rotate secrets") the token it replaces
+# is kept here, so requests Twilio signed with it are still taken; absent otherwise. Not in
+# secret_parameters: a stack runs without it.
+PREVIOUS_AUTH_TOKEN_VARIABLE = "TWILIO_PREVIOUS_AUTH_TOKEN_PARAMETER"  # noqa: S105 - a name
+
+
+def rotation_parameters(jurisdiction: str) -> dict[str, str]:
+    """Environment variable the app reads → the SSM parameter set only while rotating."""
+    return {
+        PREVIOUS_AUTH_TOKEN_VARIABLE: f"{parameter_path(jurisdiction)}/twilio/previous_auth_token"
+    }

@@ -407,6 +407,20 @@ class FakeUserStore(UserStore):
     def save(self, user: User) -> None:
         self.users[user.user_id] = user
 
+    def add(self, user: User) -> bool:
+        if user.user_id in self.users:
+            return False
+        self.users[user.user_id] = user
+        return True
+
+    def remove_if_unchanged(self, user: User) -> bool:
+        stored = self.users.get(user.user_id)
+        fields = ("display_name", "email", "role", "department_id")
+        if stored is None or any(getattr(stored, f) != getattr(user, f) for f in fields):
+            return False
+        del self.users[user.user_id]
+        return True
+
     def many(self, user_ids: list[str]) -> dict[str, User]:
         self.asked.append(list(user_ids))
         return {uid: self.users[uid] for uid in user_ids if uid in self.users}

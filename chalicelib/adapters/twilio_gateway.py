@@ -30,6 +30,7 @@ from .twilio_errors import (
     error_from_rest,
     error_from_transport,
 )
+from .twilio_secrets import twilio_secrets
 from .twilio_timing import TwilioTimeouts, call_deadline, last_retry_after
 
 __all__ = [
@@ -173,21 +174,12 @@ class TwilioCredentials:
 
 
 def credentials() -> TwilioCredentials:
-    """From the environment locally; from SSM SecureStrings (cached per container) on AWS."""
-    env = os.environ
-    sid, token = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
-    if not (sid and token):
-        from aws_lambda_powertools.utilities import parameters
-
-        sid = str(
-            parameters.get_parameter(
-                env["TWILIO_ACCOUNT_SID_PARAMETER"], decrypt=True, max_age=3600
-            )
-        )
-        token = str(
-            parameters.get_parameter(env["TWILIO_AUTH_TOKEN_PARAMETER"], decrypt=True, max_age=3600)
-        )
-    return TwilioCredentials(sid, token, env.get("TWILIO_API_BASE_URL") or None)
+    """From the environment locally; from SSM SecureStrings on AWS (a copy per container,
+    see ``twilio_secrets``): during a rotation, the current token."""
+    held = twilio_secrets()
+    return TwilioCredentials(
+        held.account_sid, held.auth_token, os.environ.get("TWILIO_API_BASE_URL") or None
+    )
 
 
 @lru_cache(maxsize=4)

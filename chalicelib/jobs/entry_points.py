@@ -15,7 +15,7 @@ from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
 from ..services.unread_readers import readers_for
-from ..services.webhook_checks import auth_token
+from ..services.webhook_checks import signature_check
 
 REPLAY_BUDGET_SECONDS = 40  # the replay function's timeout is 60 s
 SETTLE_BUDGET_SECONDS = 40  # so is this one's (.chalice/config.json)
@@ -54,7 +54,7 @@ def replay_fallback() -> dict[str, int]:
         )
 
     report = fallback.replay_kept(
-        bootstrap.fallback_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
+        bootstrap.fallback_queue(settings), handle, signature_check(), REPLAY_BUDGET_SECONDS
     )
     return replayed(report, "InboundReplayed", "fallback replay")
 
@@ -72,7 +72,7 @@ def replay_statuses() -> dict[str, int]:
         return delivery_status.record_status(callback, outbound)
 
     report = fallback.replay_kept(
-        bootstrap.status_queue(settings), handle, auth_token(), REPLAY_BUDGET_SECONDS
+        bootstrap.status_queue(settings), handle, signature_check(), REPLAY_BUDGET_SECONDS
     )
     return replayed(report, "StatusesReplayed", "status replay")
 

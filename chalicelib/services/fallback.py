@@ -68,7 +68,7 @@ def keep_for_replay(queue: MessageQueue, request: KeptRequest) -> str:
 def replay_kept(
     queue: MessageQueue,
     handle: Callable[[KeptRequest], object],
-    auth_token: str,
+    signed: Callable[[str, dict[str, str], str], bool] | str,
     budget_seconds: float = 40.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> ReplayReport:
@@ -77,8 +77,11 @@ def replay_kept(
     A request whose write still fails stays on the queue (SQS shows it again after its
     visibility timeout; after five tries it moves to the dead-letter queue and an alarm
     fires). A request whose signature no longer checks out was not put there by us: it is
-    dropped with a warning, never replayed.
+    dropped with a warning, never replayed. ``signed`` checks a signature (url, form,
+    signature): ``webhook_checks.signature_check`` knows a token rotation; a plain token
+    string checks against that one token.
     """
+    check = _one_token_check(signed) if isinstance(signed, str) else signed
     report = ReplayReport()
     deadline = clock() + budget_seconds
     while clock() < deadline:
@@ -93,7 +96,7 @@ def replay_kept(
                 queue.delete(message.receipt)
                 report.discarded += 1
                 continue
-            if not signature_is_valid(auth_token, kept.url, kept.form, kept.signature):
+            if not check(kept.url, kept.form, kept.signature):
                 log.warning("dropped a kept request whose signature does not check out")
                 queue.delete(message.receipt)
                 report.discarded += 1
@@ -110,3 +113,10 @@ def replay_kept(
                 report.replayed += 1
             queue.delete(message.receipt)
     return report
+
+
+def _one_token_check(auth_token: str) -> Callable[[str, dict[str, str], str], bool]:
+    def check(url: str, form: dict[str, str], signature: str) -> bool:
+        return signature_is_valid(auth_token, url, form, signature)
+
+    return check

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.users import Role, User
 from .models import UserModel
+from .write_failures import written_unless_guarded
 
 MAX_STAFF = 1000
 
@@ -20,6 +21,18 @@ def to_user(row: UserModel) -> User:
     )
 
 
+def _row(user: User) -> UserModel:
+    return UserModel(
+        user.user_id,
+        display_name=user.display_name,
+        email=user.email,
+        role=user.role.value,
+        department_id=user.department_id,
+        active=user.active,
+        email_notifications=user.email_notifications,
+    )
+
+
 class UserStore:
     def get(self, user_id: str) -> User | None:
         try:
@@ -28,15 +41,33 @@ class UserStore:
             return None
 
     def save(self, user: User) -> None:
-        UserModel(
-            user.user_id,
-            display_name=user.display_name,
-            email=user.email,
-            role=user.role.value,
-            department_id=user.department_id,
-            active=user.active,
-            email_notifications=user.email_notifications,
-        ).save()
+        _row(user).save()
+
+    def add(self, user: User) -> bool:
+        """Write a new record; False when one with this user id is already there (then
+        nothing changed). WriteNotStored when it could not be written."""
+
+        def write() -> None:
+            _row(user).save(condition=UserModel.user_id.does_not_exist())
+
+        return written_unless_guarded(f"staff record {user.user_id}", write)
+
+    def remove_if_unchanged(self, user: User) -> bool:
+        """Delete the record only while it is still exactly ``user`` (undoing ``add``);
+        False when it is gone or was changed meanwhile."""
+        row = UserModel
+        unchanged = (
+            row.user_id.exists()
+            & (row.display_name == user.display_name)
+            & (row.email == user.email)
+            & (row.role == user.role.value)
+            & (row.department_id == user.department_id)
+        )
+
+        def delete() -> None:
+            UserModel(user.user_id).delete(condition=unchanged)
+
+        return written_unless_guarded(f"removing staff record {user.user_id}", delete)
 
     def set_email_notifications(self, user_id: str, wanted: bool) -> None:
         UserModel(user_id).update(

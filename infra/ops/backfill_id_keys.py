@@ -36,7 +36,7 @@ from chalicelib.adapters.aws import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECOND
 from chalicelib.domain.clients import id_number_key
 from infra.definitions import table_prefix
 
-from .common import OpsError, jurisdiction, parser, region_for
+from .common import OpsError, endpoint_url, jurisdiction, parser, region_for, stand_in_credentials
 
 INDEX = "by-id-number"
 PAGE_SIZE = 500  # clients per Scan page (a few hundred bytes each as projected)
@@ -316,17 +316,20 @@ def _call(table: str, operation: Any, **request: Any) -> Any:
         ) from None
 
 
-def bounded_client(region: str) -> Any:
-    """A DynamoDB client with timeouts and bounded retries (as chalicelib/adapters/aws.py)."""
+def bounded_client(region: str, endpoint: str | None = None) -> Any:
+    """A DynamoDB client with timeouts and bounded retries (as chalicelib/adapters/aws.py),
+    at ``endpoint`` when given (the local stack's moto)."""
     import boto3
     from botocore.config import Config
 
+    if endpoint:
+        stand_in_credentials(endpoint)
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
     )
-    return boto3.client("dynamodb", region_name=region, config=config)
+    return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint, config=config)
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -350,7 +353,7 @@ def main(argv: list[str] | None = None, dynamodb: Any = None) -> int:
             f"{'Checking' if args.dry_run else 'Backfilling'} {table} in {region}"
             + (" (dry run: nothing is changed)" if args.dry_run else "")
         )
-        backfill(dynamodb or bounded_client(region), table, tally)
+        backfill(dynamodb or bounded_client(region, endpoint_url(args)), table, tally)
     except OpsError as exc:
         if tally.examined:
             _report(tally)

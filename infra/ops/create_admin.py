@@ -1,8 +1,16 @@
-"""Create a jurisdiction's first admin: a Cognito user plus the app's Users record.
+"""Create a staff account (by default a jurisdiction's first admin): a Cognito user plus the
+app's Users record, both or neither.
 
 Cognito holds the password; the Users table holds the role and department (the app refuses
-anyone who has only one of the two). Running it again for the same username is safe: an
-existing Cognito user is kept and its Users record is written again.
+anyone who has only one of the two). The record is written first, under the condition that
+none exists, and the Cognito user last (it is what emails the invitation); if Cognito
+refuses, the record this run wrote is removed again. A run that stopped halfway is finished
+by running the same command again. An existing person is never changed without
+``--update``: a rerun with the same details changes nothing, other details are refused.
+
+The temporary password is never an argument (shell history, ``ps``): it comes from
+``ADMIN_TEMPORARY_PASSWORD`` or a prompt (``--ask-temporary-password``); without either,
+Cognito makes one and emails it. A dry run reads nothing, so it needs no credentials.
 
     .venv/bin/python -m infra.ops.create_admin --jurisdiction salt-lake-county \\
         --username dana --email dana@example.gov --name "Dana Whitfield" --department probation
@@ -11,25 +19,35 @@ existing Cognito user is kept and its Users record is written again.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.users import Role, User
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.tables import bind_tables
 from chalicelib.store.users import UserStore
-from infra.definitions import table_prefix
+from infra.definitions import PASSWORD_POLICY, table_prefix
 
 from .common import (
     OpsError,
+    OpsFailure,
     add_stack_option,
+    ask,
+    aws_client,
     default_stack_name,
+    describe,
+    endpoint_url,
     jurisdiction,
     parser,
     region_for,
+    run,
     stack_output,
 )
+
+PASSWORD_VARIABLE = "ADMIN_TEMPORARY_PASSWORD"  # noqa: S105 - the name of a variable
+SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")  # Cognito's special characters
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,58 @@ class NewUser:
     department_id: str
     role: Role = Role.ADMIN
 
+    def as_user(self, kept: User | None = None) -> User:
+        """The record to write; an existing record keeps its active and mail settings."""
+        made = User(self.username, self.display_name, self.email, self.role, self.department_id)
+        if kept is None:
+            return made
+        return replace(made, active=kept.active, email_notifications=kept.email_notifications)
+
+    @property
+    def label(self) -> str:
+        return f"{self.role.label} of {self.department_id}"
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What is there already for the username: its Cognito user's email, and its record."""
+
+    login_email: str | None  # None: no Cognito user
+    record: User | None
+
+    @property
+    def has_login(self) -> bool:
+        return self.login_email is not None
+
+
+def changes(new: NewUser, existing: Existing) -> list[str]:
+    """What this run would change about a person who exists, e.g. "role admin → supervisor"."""
+    found: list[str] = []
+    record = existing.record
+    if record is not None:
+        pairs = [
+            ("name", record.display_name, new.display_name),
+            ("email", record.email, new.email),
+            ("role", record.role.value, new.role.value),
+            ("department", record.department_id, new.department_id),
+        ]
+        found += [f"{what} {old} → {wanted}" for what, old, wanted in pairs if old != wanted]
+    if existing.has_login and existing.login_email != new.email:
+        found.append(f"sign-in email {existing.login_email} → {new.email}")
+    return list(dict.fromkeys(found))
+
+
+def password_problems(password: str) -> list[str]:
+    """What the user pool's policy (infra/definitions.py) would refuse in ``password``."""
+    rules = [
+        (len(password) >= int(PASSWORD_POLICY["MinimumLength"]), "12 characters or more"),
+        (any(c.isupper() for c in password), "an upper-case letter"),
+        (any(c.islower() for c in password), "a lower-case letter"),
+        (any(c.isdigit() for c in password), "a digit"),
+        (any(c in SYMBOLS for c in password), "a symbol"),
+    ]
+    return [need for ok, need in rules if not ok]
+
 
 def create_user(
     cognito: Any,
@@ -47,71 +117,157 @@ def create_user(
     user_pool_id: str,
     new: NewUser,
     temporary_password: str | None = None,
-) -> str:
-    """Create the Cognito user (Cognito emails the temporary password) and the Users record.
-
-    Returns what happened, as a sentence for the operator.
-    """
-    request: dict[str, Any] = {
-        "UserPoolId": user_pool_id,
-        "Username": new.username,
-        "UserAttributes": [
-            {"Name": "email", "Value": new.email},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-        "DesiredDeliveryMediums": ["EMAIL"],
-    }
-    if temporary_password:
-        request["TemporaryPassword"] = temporary_password
+    *,
+    update: bool = False,
+) -> list[str]:
+    """Make ``new`` exist in both places, or refuse; one report line per thing done."""
+    existing = Existing(_login_email(cognito, user_pool_id, new.username), users.get(new.username))
+    differs = changes(new, existing)
+    if differs and not update:
+        raise OpsError(
+            f"{new.username} already exists and differs ({'; '.join(differs)}): nothing "
+            "changed; run again with --update to change them"
+        )
+    done: list[str] = []
+    added: User | None = None
+    if existing.record is None:
+        added = new.as_user()
+        if not users.add(added):
+            raise OpsFailure(f"a Users record for {new.username} appeared meanwhile: run again")
+        done.append("wrote the Users record")
+    elif changes(new, Existing(None, existing.record)):
+        users.save(new.as_user(existing.record))
+        done.append("updated the Users record")
     try:
-        cognito.admin_create_user(**request)
-        done = f"Created {new.username} in {user_pool_id}; Cognito emails the temporary password."
-    except cognito.exceptions.UsernameExistsException:
-        done = f"{new.username} already existed in {user_pool_id}; kept as it is."
-    user = User(new.username, new.display_name, new.email, new.role, new.department_id)
-    users.save(user)
-    return f"{done} Saved as {new.role.label} of {new.department_id}."
+        done += _settle_login(cognito, user_pool_id, new, existing, temporary_password)
+    except KeyboardInterrupt:
+        _undo(users, added)
+        raise
+    except Exception as exc:
+        undone = _undo(users, added)
+        raise OpsFailure(f"{describe(exc) or type(exc).__name__}; {undone}") from exc
+    who = f"{new.username} ({new.label})"
+    if not done:
+        return [f"{who} already existed as asked; nothing changed"]
+    if added is not None and not existing.has_login:
+        return [f"Created {who}: {'; '.join(done)}"]
+    return [f"{'Updated' if differs else 'Finished'} {who}: {'; '.join(done)}"]
 
 
-def bind_models(prefix: str, region: str) -> None:
-    """Point the PynamoDB models at the stack's tables in ``region``."""
-    bind_tables(prefix)
+def _settle_login(
+    cognito: Any, pool_id: str, new: NewUser, existing: Existing, password: str | None
+) -> list[str]:
+    if not existing.has_login:
+        request: dict[str, Any] = {
+            "UserPoolId": pool_id,
+            "Username": new.username,
+            "UserAttributes": _email_attributes(new.email),
+            "DesiredDeliveryMediums": ["EMAIL"],
+        }
+        if password:
+            request["TemporaryPassword"] = password
+        try:
+            cognito.admin_create_user(**request)
+        except cognito.exceptions.UsernameExistsException:
+            return [f"the Cognito user appeared meanwhile in {pool_id}; kept as it is"]
+        return [f"created the Cognito user in {pool_id}; Cognito emails the temporary password"]
+    lines = []
+    if existing.login_email != new.email:
+        cognito.admin_update_user_attributes(
+            UserPoolId=pool_id, Username=new.username, UserAttributes=_email_attributes(new.email)
+        )
+        lines.append(f"changed the sign-in email to {new.email}")
+    if password:
+        lines.append("the temporary password was not used: the Cognito user already exists")
+    return lines
+
+
+def _undo(users: UserStore, added: User | None) -> str:
+    """Remove the record this run wrote (only while it is as written)."""
+    if added is None:
+        return "nothing else was changed"
+    try:
+        removed = users.remove_if_unchanged(added)
+    except Exception as exc:  # the first failure is what the operator must read
+        return f"the Users record it wrote could not be removed ({type(exc).__name__}): run again"
+    if removed:
+        return "the Users record it wrote was removed again: nothing is left half-made"
+    return "the Users record it wrote was changed meanwhile and was kept"
+
+
+def _login_email(cognito: Any, pool_id: str, username: str) -> str | None:
+    """The email of the Cognito user ``username`` ("" without one), None when there is none."""
+    try:
+        found = cognito.admin_get_user(UserPoolId=pool_id, Username=username)
+    except cognito.exceptions.UserNotFoundException:
+        return None
+    attributes = {a["Name"]: a["Value"] for a in found.get("UserAttributes", [])}
+    return str(attributes.get("email", ""))
+
+
+def _email_attributes(email: str) -> list[dict[str, str]]:
+    return [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+
+
+def bind_models(prefix: str, region: str, endpoint: str | None = None) -> None:
+    """Point the PynamoDB models at the stack's tables in ``region`` (at ``endpoint``)."""
     for model in ALL_MODELS:
-        if model.Meta.region != region:
+        if model.Meta.region != region or model.Meta.host != endpoint:
             model.Meta.region = region
+            model.Meta.host = endpoint
             model._connection = None
+    bind_tables(prefix)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments().parse_args(argv)
-    try:
-        found = jurisdiction(args.jurisdiction)
-        if found.department(args.department) is None:
-            known = ", ".join(d.department_id for d in found.departments)
-            raise OpsError(f"--department must be one of {known}")
-        region = region_for(args, found)
-        prefix = args.table_prefix or table_prefix(args.jurisdiction)
-        new = NewUser(args.username, args.email, args.name, args.department, Role(args.role))
-        if args.dry_run:
-            print(
-                f"Would create {new.username} ({new.role.label}, {new.department_id}) in "
-                f"{args.user_pool_id or 'the stack user pool'} and {prefix}users ({region})."
-            )
-            return 0
-        import boto3  # only a real run needs AWS
+    return run("create_admin", lambda: _create(args))
 
-        pool_id = args.user_pool_id or stack_output(
-            boto3.client("cloudformation", region_name=region),
-            args.stack_name or default_stack_name(args.jurisdiction),
-            "UserPoolId",
+
+def _create(args: argparse.Namespace) -> int:
+    if args.temporary_password is not None:
+        raise OpsError(
+            "a password on the command line stays in shell history and in ps: set "
+            f"{PASSWORD_VARIABLE} or pass --ask-temporary-password instead; nothing was done"
         )
-        bind_models(prefix, region)
-        cognito = boto3.client("cognito-idp", region_name=region)
-        print(create_user(cognito, UserStore(), pool_id, new, args.temporary_password))
-    except OpsError as exc:
-        print(f"create_admin: {exc}", file=sys.stderr)
-        return 1
+    found = jurisdiction(args.jurisdiction)
+    if found.department(args.department) is None:
+        known = ", ".join(d.department_id for d in found.departments)
+        raise OpsError(f"--department must be one of {known}")
+    region = region_for(args, found)
+    prefix = args.table_prefix or table_prefix(args.jurisdiction)
+    new = NewUser(args.username, args.email, args.name, args.department, Role(args.role))
+    password = _temporary_password(args)
+    if args.dry_run:
+        pool = args.user_pool_id or "the stack's user pool"
+        print(
+            f"Would create {new.username} ({new.label}): the Cognito user in {pool} and the "
+            f"Users record in {prefix}users ({region}), whichever is missing"
+            + ("; an existing person's details changed to these" if args.update else "")
+            + ". Nothing was read (a dry run needs no credentials)."
+        )
+        return 0
+    pool_id = args.user_pool_id or stack_output(
+        aws_client(args, "cloudformation", region),
+        args.stack_name or default_stack_name(args.jurisdiction),
+        "UserPoolId",
+    )
+    cognito = aws_client(args, "cognito-idp", region)
+    bind_models(prefix, region, endpoint_url(args))
+    print("\n".join(create_user(cognito, UserStore(), pool_id, new, password, update=args.update)))
     return 0
+
+
+def _temporary_password(args: argparse.Namespace) -> str | None:
+    """From the environment, or asked for with --ask-temporary-password (never in a dry
+    run); checked against the pool's policy before anything is done."""
+    password = os.environ.get(PASSWORD_VARIABLE, "").strip() or None
+    if password is None and args.ask_temporary_password and not args.dry_run:
+        password = ask("temporary password", PASSWORD_VARIABLE, secret=True)
+    problems = password_problems(password) if password else []
+    if problems:
+        raise OpsError(f"the temporary password needs {', '.join(problems)}")
+    return password
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -125,9 +281,17 @@ def arguments() -> argparse.ArgumentParser:
     made.add_argument("--department", required=True, help="a department id of the jurisdiction")
     made.add_argument("--role", default=Role.ADMIN.value, choices=[r.value for r in Role])
     made.add_argument(
-        "--temporary-password",
-        help="set it yourself instead of Cognito's generated one (it is still emailed)",
+        "--update",
+        action="store_true",
+        help="change an existing person's name, email, role or department to these",
     )
+    made.add_argument(
+        "--ask-temporary-password",
+        action="store_true",
+        help=f"type the temporary password at a prompt (or set {PASSWORD_VARIABLE}); "
+        "without either Cognito makes one; it is emailed either way",
+    )
+    made.add_argument("--temporary-password", help=argparse.SUPPRESS)  # refused: see _create
     return made
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from infra.config_loader import StackConfig
-from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE
+from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE, rotation_parameters
 
 from . import names, webhooks
 from .alarms import alarm_resources
@@ -72,6 +72,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "STATUS_QUEUE_URL": ref(names.STATUS_QUEUE),
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
+        **rotation_parameters(config.name),
         "JURISDICTION_CONFIG": config.compact_json(),
         "POWERTOOLS_SERVICE_NAME": METRICS_SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

@@ -58,8 +58,9 @@ TABLES = Grant(
     ),
     Target.TABLES,
 )
-# Powertools Parameters calls GetParameter, one name at a time.
-SECRETS = Grant("Secrets", ("ssm:GetParameter",), Target.PARAMETERS)
+# Powertools Parameters reads the session secret with GetParameter; the Twilio secrets
+# (current token, and the previous one during a rotation) come in one GetParameters call.
+SECRETS = Grant("Secrets", ("ssm:GetParameter", "ssm:GetParameters"), Target.PARAMETERS)
 # No call of ours: SSM decrypts a SecureString with the caller's permission.
 DECRYPT = Grant("DecryptSecrets", ("kms:Decrypt",), Target.PARAMETER_KEYS)
 MAIL = Grant("Mail", ("ses:SendEmail",), Target.MAIL_SENDER)

@@ -24,6 +24,14 @@ defaults apply: one retry, only for a failed connection), and when the URL still
 request goes to `sms_fallback_url` with ErrorCode and ErrorUrl added. The fragment is not
 part of the signed URL. Every attempt is recorded in `fake.callback_log`.
 
+Each owned number is an IncomingPhoneNumbers resource (phone_numbers.py): the SDK's
+`client.incoming_phone_numbers.list(phone_number=...)`, `(sid).fetch()` and `.update(
+sms_url=..., sms_fallback_url=...)` work, and a text goes to its number's URLs
+(`fake.sms_webhook_url = ...` points every number). The auth token rotates as Twilio's
+(account.py): `fake.create_secondary_auth_token()` adds a token that opens the REST API,
+`fake.promote_secondary_auth_token()` makes it sign every request and retires the old one
+(the SDK's `accounts.v1` calls reach the same, at /v1/AuthTokens/...).
+
 Under load it behaves as Twilio does (concurrency.py, pacing.py, send_queues.py, load.py):
 
     FakeTwilio(max_concurrent_requests=100)    # REST requests in flight (create, fetch,

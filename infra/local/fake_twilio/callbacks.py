@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .account import AuthTokens
 from .constants import API_VERSION, DELIVERY_FAILURES
 from .signed_post import PostResult, post_signed
 from .store import MessageStore
@@ -57,10 +58,10 @@ class StatusDispatcher:
     """Moves outbound messages through sent -> delivered/undelivered on a worker thread."""
 
     def __init__(
-        self, store: MessageStore, auth_token: str, delay: float, log: CallbackLog
+        self, store: MessageStore, tokens: AuthTokens, delay: float, log: CallbackLog
     ) -> None:
         self._store = store
-        self._auth_token = auth_token
+        self._tokens = tokens  # callbacks are signed with the primary token of the moment
         self._delay = max(0.0, delay)
         self._log = log
         self._heap: list[_Job] = []
@@ -152,7 +153,7 @@ class StatusDispatcher:
         if job.callback:
             params = status_params(message, status, error)
             self._log.record(
-                job.callback, params, post_signed(job.callback, params, self._auth_token)
+                job.callback, params, post_signed(job.callback, params, self._tokens.primary)
             )
 
 

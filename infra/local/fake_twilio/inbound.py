@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from chalicelib.domain.segments import count_segments
 
 from . import constants as c
+from .account import AuthTokens
 from .callbacks import CallbackLog
 from .delivery import deliver
-from .overrides import parse_overrides
+from .phone_numbers import PhoneNumbers
 from .rest import is_e164
 from .store import Message, MessageStore
 
@@ -104,48 +105,28 @@ def inbound_params(
 
 
 class InboundSender:
-    """Delivers simulated texts from phones to the app and plays out Twilio's reply."""
+    """Delivers simulated texts from phones to the app and plays out Twilio's reply.
+
+    Each text goes to its number's SMS URL (and fallback URL), signed with the account's
+    primary auth token at that moment."""
 
     def __init__(
         self,
         store: MessageStore,
         account_sid: str,
-        auth_token: str,
+        tokens: AuthTokens,
         owned_numbers: Mapping[str, str],
-        webhook_url: str | None,
+        numbers: PhoneNumbers,
         log: CallbackLog,
         schedule: Scheduler,
-        fallback_url: str | None = None,
     ) -> None:
         self._store = store
         self._account_sid = account_sid
-        self._auth_token = auth_token
+        self._tokens = tokens
         self._owned = owned_numbers
-        self.webhook_url = webhook_url
-        self.fallback_url = fallback_url
+        self._numbers = numbers
         self._log = log
         self._schedule = schedule
-
-    @property
-    def webhook_url(self) -> str | None:
-        return self._webhook_url
-
-    @webhook_url.setter
-    def webhook_url(self, url: str | None) -> None:
-        """Checked when set, so a bad connection override fails where it was configured."""
-        if url:
-            parse_overrides(url)
-        self._webhook_url = url
-
-    @property
-    def fallback_url(self) -> str | None:
-        return self._fallback_url
-
-    @fallback_url.setter
-    def fallback_url(self, url: str | None) -> None:
-        if url:
-            parse_overrides(url)
-        self._fallback_url = url
 
     def send(self, from_: str, to: str, body: str, media_urls: tuple[str, ...]) -> InboundResult:
         """Store, apply keywords, POST to the webhook, send TwiML replies. Bad input: ValueError."""
@@ -167,10 +148,12 @@ class InboundSender:
         )
         sid = message["sid"]
         self._apply_keyword(from_, to, body)
-        if not self.webhook_url:
-            return InboundResult(sid, None, "", error="no sms_webhook_url configured")
+        webhook_url, fallback_url = self._numbers.webhooks(to)
+        if not webhook_url:
+            return InboundResult(sid, None, "", error=f"{to} has no sms_url configured")
         params = inbound_params(sid, self._account_sid, from_, to, body, media_urls)
-        delivery = deliver(self.webhook_url, params, self._auth_token, self._log, self.fallback_url)
+        token = self._tokens.primary
+        delivery = deliver(webhook_url, params, token, self._log, fallback_url)
         result = delivery.result
         replies = parse_twiml_messages(result.body) if result.status == 200 else []
         for reply in replies:

@@ -1,4 +1,5 @@
-"""Twilio's Messages REST resource (API 2010-04-01), as far as the app uses it.
+"""Twilio's Messages REST resource (API 2010-04-01), as far as the app uses it, and the
+account's IncomingPhoneNumbers (phone_numbers.py) under the same account path.
 
 Paths, form fields, validation error codes, JSON field names and the paging envelope
 follow real Twilio closely enough that the official SDK works against it unchanged.
@@ -6,8 +7,6 @@ follow real Twilio closely enough that the official SDK works against it unchang
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import operator
 import re
@@ -20,6 +19,8 @@ from urllib.parse import urlencode, urlsplit
 from chalicelib.domain.segments import count_segments
 
 from . import constants as c
+from .account import AuthTokens, basic_auth_user, unauthorised
+from .phone_numbers import PhoneNumbers
 from .replies import Reply, json_reply, twilio_error
 from .store import Message, MessageStore
 
@@ -59,15 +60,17 @@ class RestApi:
         self,
         store: MessageStore,
         account_sid: str,
-        auth_token: str,
+        tokens: AuthTokens,
         owned_numbers: Mapping[str, str],
         outbox: Outbox,
+        numbers: PhoneNumbers | None = None,
     ) -> None:
         self._store = store
         self._account_sid = account_sid
-        self._auth_token = auth_token
+        self._tokens = tokens
         self._owned = owned_numbers
         self._outbox = outbox
+        self._numbers = numbers or PhoneNumbers(account_sid, owned_numbers)
 
     def handles(self, path: str) -> bool:
         return path.startswith(f"/{c.API_VERSION}/")
@@ -81,13 +84,14 @@ class RestApi:
         """Authenticate, then dispatch on path and method."""
         parts = urlsplit(target)
         if not self._authorised(authorization):
-            reply = twilio_error(c.ERROR_AUTHENTICATE, 401, "Authenticate")
-            reply.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
-            return reply
+            return unauthorised()
         match = _ACCOUNT_PATH.match(parts.path)
         if not match or match["account"] != self._account_sid:
             return _not_found(parts.path)
         rest = match["rest"]
+        numbers_reply = self._numbers.handle(method, rest, form)
+        if numbers_reply is not None:
+            return numbers_reply
         if rest == "/Messages.json":
             if method == "POST":
                 return self._create(form)
@@ -110,17 +114,9 @@ class RestApi:
         return _not_found(parts.path)
 
     def _authorised(self, header: str | None) -> bool:
-        """HTTP Basic with AccountSid:AuthToken, compared in constant time."""
-        scheme, _, encoded = (header or "").partition(" ")
-        if scheme.lower() != "basic":
-            return False
-        try:
-            user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        user_ok = hmac.compare_digest(user.encode(), self._account_sid.encode())
-        password_ok = hmac.compare_digest(password.encode(), self._auth_token.encode())
-        return user_ok and password_ok
+        """HTTP Basic with AccountSid and the primary or secondary auth token."""
+        user = basic_auth_user(header, self._tokens)
+        return user is not None and hmac.compare_digest(user.encode(), self._account_sid.encode())
 
     def _create(self, form: Form) -> Reply:
         """POST Messages.json: validate like Twilio, store as queued, queue at its sender."""

@@ -11,12 +11,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import constants as c
+from .account import AuthTokens, AuthTokensApi
 from .callbacks import CallbackLog, LogEntry, StatusDispatcher
 from .concurrency import ConcurrencyLimit, too_many_requests
 from .faults import DROP, ERROR, HANG, Fault, FaultControl, FaultPlan, faulty_reply
 from .http_server import LoopbackServer
 from .inbound import InboundResult, InboundSender
 from .load import LoadControl, LoadReport
+from .phone_numbers import PhoneNumbers
 from .replies import Reply, json_reply
 from .rest import RestApi, is_e164
 from .send_queues import SendQueues
@@ -29,7 +31,10 @@ class FakeTwilio:
 
     Point the official SDK at `base_url` (see `sdk_client`); status callbacks and inbound
     texts are POSTed signed with `auth_token`, exactly as Twilio signs them. Inbound texts
-    follow the webhook URL's connection overrides and fall back to `sms_fallback_url`.
+    go to their number's SMS URL (`sms_webhook_url` sets every number's; the
+    IncomingPhoneNumbers API sets one), follow its connection overrides and fall back to
+    the number's fallback URL (`sms_fallback_url`). The auth token rotates as Twilio's
+    does: `create_secondary_auth_token`, then `promote_secondary_auth_token` (account.py).
 
     Under load it behaves as Twilio does: at most `max_concurrent_requests` REST requests
     in flight (None: no limit), the rest answered 429/20429; each number in `rates` sends
@@ -57,12 +62,13 @@ class FakeTwilio:
         if bad:
             raise ValueError(f"owned numbers must be E.164: {bad}")
         self.account_sid = account_sid
-        self.auth_token = auth_token
+        self._tokens = AuthTokens(auth_token)
         self.owned_numbers: dict[str, str] = owned
         self._address = (host, port)
         self._store = MessageStore(account_sid)
+        self._numbers = PhoneNumbers(account_sid, owned, sms_webhook_url, sms_fallback_url)
         self._log = CallbackLog()
-        self._dispatcher = StatusDispatcher(self._store, auth_token, callback_delay, self._log)
+        self._dispatcher = StatusDispatcher(self._store, self._tokens, callback_delay, self._log)
         self._queues = SendQueues(self._store, self._dispatcher, owned, validity_period)
         self._concurrency = ConcurrencyLimit(max_concurrent_requests)
         self._load = LoadControl(self._concurrency, self._queues, owned)
@@ -71,14 +77,16 @@ class FakeTwilio:
         self._inbound = InboundSender(
             self._store,
             account_sid,
-            auth_token,
+            self._tokens,
             owned,
-            sms_webhook_url,
+            self._numbers,
             self._log,
             self._queues.submit_now,
-            sms_fallback_url,
         )
-        self._rest = RestApi(self._store, account_sid, auth_token, owned, self._queues)
+        self._rest = RestApi(
+            self._store, account_sid, self._tokens, owned, self._queues, self._numbers
+        )
+        self._auth_tokens_api = AuthTokensApi(account_sid, self._tokens)
         self._simulator = Simulator(self._store, owned, self._inbound.send)
         self._faults = FaultPlan()
         self._fault_control = FaultControl(self._faults)
@@ -88,21 +96,46 @@ class FakeTwilio:
 
     @property
     def sms_webhook_url(self) -> str | None:
-        """Where inbound texts are posted; kept in one place, so changing it takes effect."""
-        return self._inbound.webhook_url
+        """Where inbound texts are posted: setting it points every owned number there
+        (checked when set, so a bad connection override fails where it was configured)."""
+        return self._numbers.sms_url
 
     @sms_webhook_url.setter
     def sms_webhook_url(self, url: str | None) -> None:
-        self._inbound.webhook_url = url
+        self._numbers.point_all(sms_url=url, fallback_url=self._numbers.fallback_url)
 
     @property
     def sms_fallback_url(self) -> str | None:
         """Where inbound texts go when the webhook URL still fails after its retries."""
-        return self._inbound.fallback_url
+        return self._numbers.fallback_url
 
     @sms_fallback_url.setter
     def sms_fallback_url(self, url: str | None) -> None:
-        self._inbound.fallback_url = url
+        self._numbers.point_all(sms_url=self._numbers.sms_url, fallback_url=url)
+
+    def number_webhooks(self, number: str) -> tuple[str | None, str | None]:
+        """Where a text to one owned number goes now: its SMS URL and its fallback URL."""
+        return self._numbers.webhooks(number)
+
+    # the auth token, rotated as on Twilio (account.py) ------------------------------------
+    @property
+    def auth_token(self) -> str:
+        """The primary token: it signs every request the fake makes."""
+        return self._tokens.primary
+
+    @property
+    def secondary_auth_token(self) -> str | None:
+        return self._tokens.secondary
+
+    def create_secondary_auth_token(self, token: str | None = None) -> str:
+        """A secondary token: it authenticates REST requests; requests are still signed
+        with the primary one."""
+        return self._tokens.create_secondary(token)
+
+    def promote_secondary_auth_token(self) -> str:
+        """From now on requests are signed with the secondary token, and the old primary
+        no longer authenticates (ValueError without a secondary)."""
+        return self._tokens.promote_secondary()
 
     # lifecycle -----------------------------------------------------------------------
     def start(self) -> FakeTwilio:
@@ -258,6 +291,8 @@ class FakeTwilio:
             return self._fault_control.handle(method, body)
         if parts.path == c.LOAD_PATH:
             return self._load.handle(method, parts.query, body)
+        if self._auth_tokens_api.handles(parts.path):
+            return self._auth_tokens_api.handle(method, parts.path, headers.get("Authorization"))
         if self._rest.handles(parts.path):
             with self._concurrency.slot() as admitted:
                 if not admitted:

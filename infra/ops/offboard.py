@@ -27,38 +27,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from . import staff_access as access
 from .aws_target import AwsRefused, Target, add_target_options
 from .common import OpsError, jurisdiction, parser, region_for
+from .staff_access import Clients, Report
 
 UPKEEP_MINUTES = 5  # app.py: socket-upkeep's rate
-
-
-@dataclass
-class Report:
-    """What a run did, a line per step, for the operator (no client data, ever)."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def step(self, what: str, outcome: str) -> None:
-        self.lines.append(f"  {what:<14}{outcome}")
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-@dataclass(frozen=True)
-class Clients:
-    """The AWS clients a run uses; a test hands in its own."""
-
-    dynamodb: Any
-    cognito: Any
-    cloudformation: Callable[[], Any]
 
 
 def offboard(target: Target, username: str, aws: Clients, report: Report) -> None:

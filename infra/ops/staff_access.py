@@ -14,6 +14,8 @@ at any stack's tables without rebinding models in a process that also runs the a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,28 @@ CLIENTS = "clients"
 AUDIT = "audit"
 CASELOAD_INDEX = "by-case-manager"  # sparse: only active clients carry sort_name
 OPS_ACTOR = "ops"
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The AWS clients a staff script uses; a test hands in its own."""
+
+    dynamodb: Any
+    cognito: Any
+    cloudformation: Callable[[], Any]
+
+
+@dataclass
+class Report:
+    """What a run did, a line per step, for the operator (never client data)."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def step(self, what: str, outcome: str) -> None:
+        self.lines.append(f"  {what:<14}{outcome}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 def staff_subject(username: str) -> str:

@@ -27,6 +27,8 @@ LOCAL_PREFIX = "clientcomm-local-"  # infra/local/stack.py
 LOCAL_POOL = f"{LOCAL_PREFIX}users"  # infra/local/resources.py
 MAX_ATTEMPTS = 5
 ACCESS_CODES = ("AccessDeniedException", "UnrecognizedClientException", "AccessDenied")
+# moto takes any credentials; a laptop without an AWS profile still rehearses.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 
 class ConditionFailed(Exception):
@@ -100,15 +102,21 @@ class Target:
             read_timeout=READ_TIMEOUT_SECONDS,
             retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
         )
-        # moto takes any credentials; a laptop without an AWS profile still rehearses.
         local_keys = (
-            {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+            {name.lower(): value for name, value in LOCAL_CREDENTIALS.items()}
             if self.local and not os.environ.get("AWS_ACCESS_KEY_ID")
             else {}
         )
         return boto3.client(  # type: ignore[call-overload]
             service, region_name=self.region, config=config, **local_keys
         )
+
+    def bind_environment(self) -> None:
+        """Point code that reads its settings from the environment (the app's stores) at
+        this target. Only for a process of its own: it changes the whole process."""
+        os.environ.update(TABLE_PREFIX=self.prefix, AWS_REGION=self.region)
+        if self.local and not os.environ.get("AWS_ACCESS_KEY_ID"):
+            os.environ.update(LOCAL_CREDENTIALS)
 
     def find_user_pool(self, cognito: Any, cloudformation: Callable[[], Any]) -> str:
         """``--user-pool-id``, else the local pool by name, else the stack's output."""

@@ -69,7 +69,7 @@ def offboard(target: Target, username: str, aws: Clients, report: Report) -> Non
         report.step(
             "caseload",
             f"{count} active client(s) still have {username} as case manager. A supervisor of "
-            "the department moves each one (Caseload, whole department, the client, Move "
+            "the department moves each one (Caseload, Show: Whole department, the client, Move "
             "client). Until then their texts still arrive, unread for the department's "
             "supervisors, and their scheduled texts and reminders still go out.",
         )

@@ -2,9 +2,10 @@
 
 A deployed stack is found by its names: tables ``clientcomm-<jurisdiction>-*``, the user pool
 from the stack's ``UserPoolId`` output (or ``--user-pool-id``). ``--local`` aims at the stack
-``make run`` starts instead (moto at ``AWS_ENDPOINT_URL``, tables ``clientcomm-local-*``, the
-pool named ``clientcomm-local-users``) and refuses to run without that endpoint, so a
-rehearsal can never reach AWS by mistake.
+``make run`` starts instead (moto at ``--endpoint-url`` or ``AWS_ENDPOINT_URL``, tables
+``clientcomm-local-*``, the pool named ``clientcomm-local-users``) and refuses to run without
+that endpoint, so a rehearsal can never reach AWS by mistake. Any endpoint given is the one
+every client reaches.
 
 Every client has timeouts and bounded retries; every AWS refusal becomes an ``OpsError``
 that names the operation and the error code only (an AWS message can quote what was sent).
@@ -21,7 +22,13 @@ from typing import Any
 from chalicelib.adapters.aws import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS
 from infra.definitions import table_prefix
 
-from .common import OpsError, default_stack_name, stack_output
+from .common import (
+    OpsError,
+    default_stack_name,
+    endpoint_url,
+    stack_output,
+    stand_in_credentials,
+)
 
 LOCAL_PREFIX = "clientcomm-local-"  # infra/local/stack.py
 LOCAL_POOL = f"{LOCAL_PREFIX}users"  # infra/local/resources.py
@@ -36,12 +43,10 @@ class ConditionFailed(Exception):
 
 
 def add_target_options(made: argparse.ArgumentParser, *, user_pool: bool) -> None:
-    """``--table-prefix`` and ``--local``; with ``user_pool`` also how to find the pool."""
-    made.add_argument("--table-prefix", help="default clientcomm-<jurisdiction>-")
+    """``--table-prefix``; with ``user_pool`` also how to find the pool (``--local`` and
+    ``--endpoint-url`` are every script's, from ``common.parser``)."""
     made.add_argument(
-        "--local",
-        action="store_true",
-        help="rehearse against `make run` (needs AWS_ENDPOINT_URL, e.g. http://127.0.0.1:8002)",
+        "--table-prefix", help="default clientcomm-<jurisdiction>- (with --local clientcomm-local-)"
     )
     if user_pool:
         made.add_argument(
@@ -59,23 +64,21 @@ class Target:
     region: str
     prefix: str
     local: bool = False
+    endpoint: str | None = None
     stack_name: str | None = None
     user_pool_id: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, region: str) -> Target:
         local = bool(getattr(args, "local", False))
-        if local and not os.environ.get("AWS_ENDPOINT_URL"):
-            raise OpsError(
-                "--local needs AWS_ENDPOINT_URL (the local stack's moto, "
-                "e.g. http://127.0.0.1:8002): without it this would reach AWS"
-            )
+        endpoint = endpoint_url(args)  # refuses --local without an endpoint
         default_prefix = LOCAL_PREFIX if local else table_prefix(args.jurisdiction)
         return cls(
             jurisdiction=args.jurisdiction,
             region=region,
             prefix=args.table_prefix or default_prefix,
             local=local,
+            endpoint=endpoint,
             stack_name=getattr(args, "stack_name", None),
             user_pool_id=getattr(args, "user_pool_id", None),
         )
@@ -107,14 +110,23 @@ class Target:
             if self.local and not os.environ.get("AWS_ACCESS_KEY_ID")
             else {}
         )
+        if self.endpoint:
+            stand_in_credentials(self.endpoint)
         return boto3.client(  # type: ignore[call-overload]
-            service, region_name=self.region, config=config, **local_keys
+            service,
+            region_name=self.region,
+            endpoint_url=self.endpoint,
+            config=config,
+            **local_keys,
         )
 
     def bind_environment(self) -> None:
         """Point code that reads its settings from the environment (the app's stores) at
         this target. Only for a process of its own: it changes the whole process."""
         os.environ.update(TABLE_PREFIX=self.prefix, AWS_REGION=self.region)
+        if self.endpoint:
+            os.environ["AWS_ENDPOINT_URL"] = self.endpoint
+            stand_in_credentials(self.endpoint)
         if self.local and not os.environ.get("AWS_ACCESS_KEY_ID"):
             os.environ.update(LOCAL_CREDENTIALS)
 

@@ -36,6 +36,7 @@ from chalicelib.adapters.aws import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECOND
 from chalicelib.domain.clients import id_number_key
 from infra.definitions import table_prefix
 
+from .aws_target import LOCAL_PREFIX
 from .common import OpsError, endpoint_url, jurisdiction, parser, region_for, stand_in_credentials
 
 INDEX = "by-id-number"
@@ -338,7 +339,9 @@ def arguments() -> argparse.ArgumentParser:
         "Set id_key and active_department on clients stored before the id-number index "
         "(issue 16), so the court import finds them. Counts only; safe to run again.",
     )
-    made.add_argument("--table-prefix", help="default clientcomm-<jurisdiction>-")
+    made.add_argument(
+        "--table-prefix", help="default clientcomm-<jurisdiction>- (with --local clientcomm-local-)"
+    )
     return made
 
 
@@ -348,12 +351,14 @@ def main(argv: list[str] | None = None, dynamodb: Any = None) -> int:
     tally = Tally(dry_run=args.dry_run)
     try:
         region = region_for(args, jurisdiction(args.jurisdiction))
-        table = f"{args.table_prefix or table_prefix(args.jurisdiction)}clients"
+        endpoint = endpoint_url(args)  # refuses --local without one
+        default_prefix = LOCAL_PREFIX if args.local else table_prefix(args.jurisdiction)
+        table = f"{args.table_prefix or default_prefix}clients"
         print(
             f"{'Checking' if args.dry_run else 'Backfilling'} {table} in {region}"
             + (" (dry run: nothing is changed)" if args.dry_run else "")
         )
-        backfill(dynamodb or bounded_client(region, endpoint_url(args)), table, tally)
+        backfill(dynamodb or bounded_client(region, endpoint), table, tally)
     except OpsError as exc:
         if tally.examined:
             _report(tally)

@@ -1,6 +1,7 @@
 """What every ops script shares: which jurisdiction, which region, the stack's outputs, how
-AWS is reached (``--endpoint-url`` or ``AWS_ENDPOINT_URL`` for the local stack), how a value
-is asked for, and how a script ends: one line on stderr, never a traceback.
+AWS is reached (``--endpoint-url`` or ``AWS_ENDPOINT_URL``; ``--local`` for the stack
+``make run`` starts), how a value is asked for, and how a script ends: one line on stderr,
+never a traceback.
 
 Exit status: 0 done; 1 refused (nothing changed; the message says what to fix); 2 failed
 (AWS, Twilio or the terminal; what was done is said, and running it again finishes it).
@@ -58,11 +59,26 @@ def parser(prog: str, description: str) -> argparse.ArgumentParser:
         help="where AWS is, e.g. the local stack's moto http://127.0.0.1:8002 "
         "(default: AWS_ENDPOINT_URL, else AWS itself)",
     )
+    made.add_argument(
+        "--local",
+        action="store_true",
+        help="rehearse against the stack `make run` starts: its tables (clientcomm-local-*) "
+        "and user pool, at --endpoint-url or AWS_ENDPOINT_URL (e.g. http://127.0.0.1:8002); "
+        "refused without one, so a rehearsal never reaches AWS",
+    )
     return made
 
 
 def endpoint_url(args: argparse.Namespace) -> str | None:
-    return getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL") or None
+    """Where AWS is: ``--endpoint-url``, else ``AWS_ENDPOINT_URL``, else AWS itself (None).
+    ``--local`` without either is refused rather than sent to AWS."""
+    found = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL") or None
+    if found is None and getattr(args, "local", False):
+        raise OpsError(
+            "--local needs the local stack's moto: pass --endpoint-url http://127.0.0.1:8002 "
+            "or set AWS_ENDPOINT_URL; without it this would reach AWS"
+        )
+    return found
 
 
 def aws_client(args: argparse.Namespace, service: str, region: str) -> Any:

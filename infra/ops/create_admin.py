@@ -28,22 +28,20 @@ from chalicelib.domain.users import Role, User
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.tables import bind_tables
 from chalicelib.store.users import UserStore
-from infra.definitions import PASSWORD_POLICY, table_prefix
+from infra.definitions import PASSWORD_POLICY
 
+from .aws_target import Target, add_target_options
 from .common import (
     OpsError,
     OpsFailure,
-    add_stack_option,
     ask,
     aws_client,
-    default_stack_name,
     describe,
     endpoint_url,
     jurisdiction,
     parser,
     region_for,
     run,
-    stack_output,
 )
 
 PASSWORD_VARIABLE = "ADMIN_TEMPORARY_PASSWORD"  # noqa: S105 - the name of a variable
@@ -235,24 +233,21 @@ def _create(args: argparse.Namespace) -> int:
         known = ", ".join(d.department_id for d in found.departments)
         raise OpsError(f"--department must be one of {known}")
     region = region_for(args, found)
-    prefix = args.table_prefix or table_prefix(args.jurisdiction)
+    target = Target.from_args(args, region)
+    prefix = target.prefix
     new = NewUser(args.username, args.email, args.name, args.department, Role(args.role))
     password = _temporary_password(args)
     if args.dry_run:
-        pool = args.user_pool_id or "the stack's user pool"
         print(
-            f"Would create {new.username} ({new.label}): the Cognito user in {pool} and the "
-            f"Users record in {prefix}users ({region}), whichever is missing"
+            f"Would create {new.username} ({new.label}): the Cognito user in "
+            f"{target.describe_pool()} and the Users record in {prefix}users ({region}), "
+            "whichever is missing"
             + ("; an existing person's details changed to these" if args.update else "")
             + ". Nothing was read (a dry run needs no credentials)."
         )
         return 0
-    pool_id = args.user_pool_id or stack_output(
-        aws_client(args, "cloudformation", region),
-        args.stack_name or default_stack_name(args.jurisdiction),
-        "UserPoolId",
-    )
     cognito = aws_client(args, "cognito-idp", region)
+    pool_id = target.find_user_pool(cognito, lambda: aws_client(args, "cloudformation", region))
     bind_models(prefix, region, endpoint_url(args))
     print("\n".join(create_user(cognito, UserStore(), pool_id, new, password, update=args.update)))
     return 0
@@ -272,9 +267,7 @@ def _temporary_password(args: argparse.Namespace) -> str | None:
 
 def arguments() -> argparse.ArgumentParser:
     made = parser("create_admin", "Create a staff account (by default an admin).")
-    add_stack_option(made)
-    made.add_argument("--user-pool-id", help="skip the stack lookup and use this pool")
-    made.add_argument("--table-prefix", help="default clientcomm-<jurisdiction>-")
+    add_target_options(made, user_pool=True)
     made.add_argument("--username", required=True, help="what they type to sign in")
     made.add_argument("--email", required=True, help="where Cognito sends the invitation")
     made.add_argument("--name", required=True, help="display name, e.g. 'Dana Whitfield'")

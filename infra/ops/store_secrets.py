@@ -85,7 +85,10 @@ def store_secrets(
     else:
         report.append(f"kept     {session_name} (use --rotate-session-secret to replace it)")
     for name, value in wanted.items():
-        report.append(_put(ssm, name, value, kms_key_id, dry_run))
+        if ssm is not None and not dry_run and _read(ssm, name) == value:
+            report.append(f"kept     {name} (it already holds this value)")
+        else:
+            report.append(_put(ssm, name, value, kms_key_id, dry_run))
     return report
 
 

@@ -108,7 +108,10 @@ def test_the_credentials_the_stack_keeps_in_ssm_are_used_with_from_ssm(stack, re
     _, new = receivers
     ssm = boto3.client("ssm")
     names = ("/clientcomm/demo/twilio/account_sid", "/clientcomm/demo/twilio/auth_token")
-    stored = {p["Name"]: p["Value"] for p in ssm.get_parameters(Names=list(names))["Parameters"]}
+    stored = {
+        p["Name"]: p["Value"]
+        for p in ssm.get_parameters(Names=list(names), WithDecryption=True)["Parameters"]
+    }
     if len(stored) < 2:  # another test may have stored the demo's already: use those
         stored = dict(zip(names, (LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN), strict=True))
         for name, value in stored.items():

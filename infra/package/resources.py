@@ -136,9 +136,12 @@ def function_logs(config: StackConfig) -> dict[str, Any]:
 
 
 def log_group(name: str, config: StackConfig) -> dict[str, Any]:
-    """A log group of the stack, kept as long as the jurisdiction says."""
+    """A log group of the stack, kept as long as the jurisdiction says. Kept when the stack
+    is deleted or the group replaced: its logs tell what happened, and they still expire
+    by themselves."""
     return {
         "Type": "AWS::Logs::LogGroup",
+        **RETAIN,
         "Properties": {"LogGroupName": name, "RetentionInDays": config.log_retention_days},
     }
 

@@ -11,14 +11,13 @@ from typing import Any
 from infra.definitions import (
     MESSAGES_FAILED_METRIC,
     MESSAGES_SENT_METRIC,
-    METRICS_NAMESPACE,
-    METRICS_SERVICE,
     SCHEDULED_NOT_QUEUED_METRIC,
     UNRESOLVED_OVERDUE_METRIC,
 )
 
-from . import names
+from . import metrics, names
 from .functions import Handler, heartbeat_window
+from .metrics import Metric
 from .names import ref
 
 FIVE_MINUTES = 300
@@ -41,7 +40,7 @@ STATUS_OLDEST_SECONDS = 15 * 60
 
 def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
     alarms = {
-        names.SEND_FAILURE_ALARM: send_failure_rate(),
+        names.SEND_FAILURE_ALARM: send_failure_rate(jurisdiction),
         names.API_5XX_ALARM: api_5xx(jurisdiction),
         names.FALLBACK_DEAD_LETTERS_ALARM: fallback_dead_letters(),
         names.FALLBACK_BACKLOG_ALARM: fallback_backlog(),
@@ -49,8 +48,8 @@ def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str,
         names.SEND_BACKLOG_ALARM: send_backlog(),
         names.STATUS_DEAD_LETTERS_ALARM: status_dead_letters(),
         names.STATUS_BACKLOG_ALARM: status_backlog(),
-        names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(),
-        names.UNRESOLVED_SENDS_ALARM: unresolved_sends(),
+        names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(jurisdiction),
+        names.UNRESOLVED_SENDS_ALARM: unresolved_sends(jurisdiction),
     }
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
@@ -72,7 +71,12 @@ def _alarm(description: str, **properties: Any) -> dict[str, Any]:
     }
 
 
-def send_failure_rate() -> dict[str, Any]:
+def _on(metric: Metric, **properties: Any) -> dict[str, Any]:
+    """An alarm's properties reading one metric."""
+    return {**metric.cloudformation(), **properties}
+
+
+def send_failure_rate(jurisdiction: str) -> dict[str, Any]:
     """Failed / sent texts, from the metrics the app publishes (Powertools, EMF)."""
 
     def metric(metric_id: str, name: str) -> dict[str, Any]:
@@ -80,11 +84,7 @@ def send_failure_rate() -> dict[str, Any]:
             "Id": metric_id,
             "ReturnData": False,
             "MetricStat": {
-                "Metric": {
-                    "Namespace": METRICS_NAMESPACE,
-                    "MetricName": name,
-                    "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
-                },
+                "Metric": metrics.app(jurisdiction, name).cloudformation(),
                 "Period": FIVE_MINUTES,
                 "Stat": "Sum",
             },
@@ -115,12 +115,7 @@ def api_5xx(jurisdiction: str) -> dict[str, Any]:
     """The app answered with server errors: staff see error pages, Twilio retries webhooks."""
     return _alarm(
         "API Gateway returned 5xx answers (the app failed or timed out).",
-        Namespace="AWS/ApiGateway",
-        MetricName="5XXError",
-        Dimensions=[
-            {"Name": "ApiName", "Value": names.api_name(jurisdiction)},
-            {"Name": "Stage", "Value": names.API_STAGE},
-        ],
+        **_on(metrics.api(jurisdiction, "5XXError")),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -134,9 +129,7 @@ def lambda_errors(handler: Handler) -> dict[str, Any]:
     """A handler raised (or timed out) several times in five minutes."""
     return _alarm(
         f"{handler.logical_id} ({handler.handler}) failed repeatedly; see its logs.",
-        Namespace="AWS/Lambda",
-        MetricName="Errors",
-        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        **_on(metrics.function(handler.logical_id, "Errors")),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -153,9 +146,7 @@ def heartbeat(handler: Handler) -> dict[str, Any]:
     return _alarm(
         f"{handler.logical_id} ({', '.join(handler.schedules)}) has not run: scheduled texts "
         "and reminders are not going out.",
-        Namespace="AWS/Lambda",
-        MetricName="Invocations",
-        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        **_on(metrics.function(handler.logical_id, "Invocations")),
         Statistic="Sum",
         Period=period,
         EvaluationPeriods=evaluations,
@@ -170,9 +161,7 @@ def dead_letters(queue_id: str, description: str) -> dict[str, Any]:
     """Any message in a dead-letter queue is work the app gave up on: no quiet period."""
     return _alarm(
         description,
-        Namespace="AWS/SQS",
-        MetricName="ApproximateNumberOfMessagesVisible",
-        Dimensions=_queue_dimension(queue_id),
+        **_on(metrics.queue(queue_id, "ApproximateNumberOfMessagesVisible")),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -186,9 +175,7 @@ def oldest_message(queue_id: str, seconds: int, description: str) -> dict[str, A
     """The oldest message has waited longer than ``seconds``: its consumer is falling behind."""
     return _alarm(
         description,
-        Namespace="AWS/SQS",
-        MetricName="ApproximateAgeOfOldestMessage",
-        Dimensions=_queue_dimension(queue_id),
+        **_on(metrics.queue(queue_id, "ApproximateAgeOfOldestMessage")),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -196,10 +183,6 @@ def oldest_message(queue_id: str, seconds: int, description: str) -> dict[str, A
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",
     )
-
-
-def _queue_dimension(queue_id: str) -> list[dict[str, Any]]:
-    return [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
 
 
 def fallback_dead_letters() -> dict[str, Any]:
@@ -256,20 +239,12 @@ def status_backlog() -> dict[str, Any]:
     )
 
 
-def app_metric(name: str) -> dict[str, Any]:
-    return {
-        "Namespace": METRICS_NAMESPACE,
-        "MetricName": name,
-        "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
-    }
-
-
-def scheduled_not_queued() -> dict[str, Any]:
+def scheduled_not_queued(jurisdiction: str) -> dict[str, Any]:
     """The sweep found due texts it could not put on the send queue, for 15 minutes."""
     return _alarm(
         "Due scheduled texts could not be put on the send queue for 15 minutes (SQS "
         "refusing the sweep): they are waiting, and going out late.",
-        **app_metric(SCHEDULED_NOT_QUEUED_METRIC),
+        **_on(metrics.app(jurisdiction, SCHEDULED_NOT_QUEUED_METRIC)),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=3,
@@ -280,12 +255,12 @@ def scheduled_not_queued() -> dict[str, Any]:
     )
 
 
-def unresolved_sends() -> dict[str, Any]:
+def unresolved_sends(jurisdiction: str) -> dict[str, Any]:
     """settle-sends keeps finding texts it cannot settle (Twilio not answering it)."""
     return _alarm(
         'Texts have shown "checking" for more than half an hour: settle-sends cannot '
         "find out from Twilio what became of them (docs/operations.md, settling).",
-        **app_metric(UNRESOLVED_OVERDUE_METRIC),
+        **_on(metrics.app(jurisdiction, UNRESOLVED_OVERDUE_METRIC)),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=2,

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from infra.config_loader import StackConfig
-from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE, rotation_parameters
+from infra.definitions import METRICS_SERVICE, metrics_namespace, rotation_parameters
 
 from . import names, webhooks
 from .alarms import alarm_resources
@@ -75,7 +75,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         **rotation_parameters(config.name),
         "JURISDICTION_CONFIG": config.compact_json(),
         "POWERTOOLS_SERVICE_NAME": METRICS_SERVICE,
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace(config.name),
         "LOG_LEVEL": "INFO",
     }
     if config.mail_from:

@@ -37,6 +37,10 @@ MESSAGES_FAILED_METRIC = "MessagesFailed"
 # a text on says so, and an alarm reads it.
 SCHEDULED_NOT_QUEUED_METRIC = "ScheduledTextsNotQueued"  # due, but SQS did not keep it
 UNRESOLVED_OVERDUE_METRIC = "UnresolvedSendsOverdue"  # "checking" for over half an hour
+# Counted from the API's access log (infra/package/access_log.py): API Gateway publishes no
+# throttle count of its own. Every 429, and those of Twilio's webhooks alone.
+API_THROTTLED_METRIC = "ApiThrottledRequests"
+WEBHOOK_THROTTLED_METRIC = "WebhookThrottledRequests"
 # Lambda logs hold phone numbers; the record of what happened lives in DynamoDB, not in logs.
 LOG_RETENTION_DAYS = 90
 

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra.definitions import (
+    API_THROTTLED_METRIC,
     MESSAGES_FAILED_METRIC,
     MESSAGES_SENT_METRIC,
     SCHEDULED_NOT_QUEUED_METRIC,
     UNRESOLVED_OVERDUE_METRIC,
+    WEBHOOK_THROTTLED_METRIC,
 )
 
 from . import metrics, names
@@ -36,9 +38,26 @@ SEND_OLDEST_SECONDS = 2 * 3600
 # Twilio never retries a status callback; one kept for replay waits at most a few minutes
 # while the replay job works. Older: the job is failing, and texts show a stale status.
 STATUS_OLDEST_SECONDS = 15 * 60
+# Staff refused by the page limits for ten minutes (two 5-minute periods of at least this
+# many 429s): a runaway script, or limits too low for the jurisdiction.
+API_429_PER_FIVE_MINUTES = 20
+# Lambda retries a throttled scheduled, queue or stream invocation by itself; throttling
+# that lasts 15 minutes is work going out late. A throttled web request is refused at once.
+BACKGROUND_THROTTLED_PERIODS = 3
+# The SDK retries a throttled DynamoDB request, so one is noise; two of three 5-minute
+# periods with throttles is a hot key or traffic above what on-demand has ramped up to.
+TABLE_THROTTLED_PERIODS = (2, 3)
 
 
-def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
+def alarm_resources(
+    jurisdiction: str,
+    handlers: Iterable[Handler],
+    tables: Iterable[str] = (),
+    *,
+    webhooks: bool = False,
+) -> dict[str, Any]:
+    """Every alarm of the stack: ``tables`` are the tables' logical ids; ``webhooks`` says
+    whether the access log counts the Twilio webhooks' 429s (the API has such routes)."""
     alarms = {
         names.SEND_FAILURE_ALARM: send_failure_rate(jurisdiction),
         names.API_5XX_ALARM: api_5xx(jurisdiction),
@@ -50,11 +69,17 @@ def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str,
         names.STATUS_BACKLOG_ALARM: status_backlog(),
         names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(jurisdiction),
         names.UNRESOLVED_SENDS_ALARM: unresolved_sends(jurisdiction),
+        names.API_THROTTLING_ALARM: api_throttling(jurisdiction),
     }
+    if webhooks:
+        alarms[names.WEBHOOK_THROTTLING_ALARM] = webhook_throttling(jurisdiction)
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
+        alarms[names.throttles_alarm_id(handler.logical_id)] = lambda_throttles(handler)
         if handler.scheduled:
             alarms[names.heartbeat_alarm_id(handler.logical_id)] = heartbeat(handler)
+    for table_id in tables:
+        alarms[names.throttles_alarm_id(table_id)] = table_throttles(table_id)
     return alarms
 
 
@@ -265,6 +290,98 @@ def unresolved_sends(jurisdiction: str) -> dict[str, Any]:
         Period=FIVE_MINUTES,
         EvaluationPeriods=2,
         DatapointsToAlarm=2,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def api_throttling(jurisdiction: str) -> dict[str, Any]:
+    """API Gateway answered 429 again and again: its limits refuse people (or Twilio)."""
+    return _alarm(
+        "API Gateway refused requests with 429 (throttled) for 10 minutes: staff see error "
+        "pages; see the access log's resourcePath and ip (docs/operations.md, API throttling).",
+        **_on(metrics.access_log(jurisdiction, API_THROTTLED_METRIC)),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=2,
+        DatapointsToAlarm=2,
+        Threshold=API_429_PER_FIVE_MINUTES,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def webhook_throttling(jurisdiction: str) -> dict[str, Any]:
+    """Any Twilio webhook refused: an inbound text retried or sent to the fallback, or a
+    status callback lost for good."""
+    return _alarm(
+        "API Gateway throttled a Twilio webhook: inbound texts are retried or kept by the "
+        "fallback, status callbacks are lost (docs/operations.md, API throttling).",
+        **_on(metrics.access_log(jurisdiction, WEBHOOK_THROTTLED_METRIC)),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def lambda_throttles(handler: Handler) -> dict[str, Any]:
+    """Lambda refused to run a function (its concurrency, or the account's, is used up).
+
+    A function with no event of its own answers requests (the API, the WebSocket routes):
+    one throttle is a refused request. Scheduled, queue and stream invocations are retried
+    by Lambda, so only throttling that lasts means work is late.
+    """
+    background = handler.scheduled or handler.queue_events or handler.stream_events
+    periods = BACKGROUND_THROTTLED_PERIODS if background else 1
+    what = "its work is going out late" if background else "requests are being refused"
+    return _alarm(
+        f"Lambda throttled {handler.logical_id} ({handler.handler}): {what}. Check the "
+        "account's concurrent executions (docs/operations.md, alarms).",
+        **_on(metrics.function(handler.logical_id, "Throttles")),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=periods,
+        DatapointsToAlarm=periods,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def table_throttles(table_id: str) -> dict[str, Any]:
+    """DynamoDB throttled reads or writes of one table, beyond what the SDK's retries hide."""
+
+    def read(metric_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": metric_id,
+            "ReturnData": False,
+            "MetricStat": {
+                "Metric": metrics.table(table_id, name).cloudformation(),
+                "Period": FIVE_MINUTES,
+                "Stat": "Sum",
+            },
+        }
+
+    datapoints, periods = TABLE_THROTTLED_PERIODS
+    return _alarm(
+        f"DynamoDB throttled requests to {table_id} in {datapoints} of {periods} 5-minute "
+        "periods: pages slow down or fail (docs/operations.md, alarms).",
+        Metrics=[
+            read("reads", "ReadThrottleEvents"),
+            read("writes", "WriteThrottleEvents"),
+            {
+                "Id": "throttled",
+                "Label": "Throttled reads and writes",
+                "Expression": "FILL(reads, 0) + FILL(writes, 0)",
+                "ReturnData": True,
+            },
+        ],
+        EvaluationPeriods=periods,
+        DatapointsToAlarm=datapoints,
         Threshold=0,
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",

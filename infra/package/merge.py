@@ -16,6 +16,7 @@ from infra.config_loader import StackConfig
 from infra.definitions import METRICS_SERVICE, metrics_namespace, rotation_parameters
 
 from . import names, webhooks
+from .access_log import access_log_resources, access_log_setting
 from .alarms import alarm_resources
 from .functions import Handler
 from .gateway_responses import gateway_responses
@@ -36,11 +37,14 @@ def merge_template(
 ) -> dict[str, Any]:
     """Our resources and patches, for the handlers and Twilio routes Chalice emitted."""
     handlers = list(handlers)
+    webhook_routes = list(webhook_routes)
+    tables = table_resources(config.table_prefix)
     resources: dict[str, Any] = {
-        **table_resources(config.table_prefix),
+        **tables,
         **stack_resources(config),
         **queue_resources(config.table_prefix, handlers, LAMBDA_TIMEOUT_SECONDS),
-        **alarm_resources(config.name, handlers),
+        **access_log_resources(config, webhook_routes),
+        **alarm_resources(config.name, handlers, tables, webhooks=bool(webhook_routes)),
         names.REST_API: rest_api_patch(config, webhook_routes),
     }
     for handler in handlers:
@@ -119,7 +123,8 @@ def rest_api_patch(
     config: StackConfig, webhook_routes: Iterable[tuple[str, str]]
 ) -> dict[str, Any]:
     """A known API name per jurisdiction (Chalice would call every one "clientcomm"), the
-    stage's throttling, and the site's error page for what API Gateway answers itself."""
+    stage's throttling and access log, and the site's error page for what API Gateway
+    answers itself."""
     name = names.api_name(config.name)
     prefix = (
         urlsplit(config.public_base_url).path.rstrip("/")
@@ -134,6 +139,7 @@ def rest_api_patch(
                 "x-amazon-apigateway-gateway-responses": gateway_responses(prefix),
             },
             "MethodSettings": method_settings(config.throttling, webhook_routes),
+            "AccessLogSetting": access_log_setting(),
         }
     }
 

@@ -18,6 +18,7 @@ from infra.definitions import METRICS_SERVICE, metrics_namespace, rotation_param
 from . import names, webhooks
 from .access_log import access_log_resources, access_log_setting
 from .alarms import alarm_resources
+from .dashboard import dashboard
 from .functions import Handler
 from .gateway_responses import gateway_responses
 from .names import join_url, ref
@@ -39,12 +40,15 @@ def merge_template(
     handlers = list(handlers)
     webhook_routes = list(webhook_routes)
     tables = table_resources(config.table_prefix)
+    webhooks = bool(webhook_routes)
+    alarms = alarm_resources(config.name, handlers, tables, webhooks=webhooks)
     resources: dict[str, Any] = {
         **tables,
         **stack_resources(config),
         **queue_resources(config.table_prefix, handlers, LAMBDA_TIMEOUT_SECONDS),
         **access_log_resources(config, webhook_routes),
-        **alarm_resources(config.name, handlers, tables, webhooks=bool(webhook_routes)),
+        **alarms,
+        names.DASHBOARD: dashboard(config, handlers, tables, alarms, webhooks=webhooks),
         names.REST_API: rest_api_patch(config, webhook_routes),
     }
     for handler in handlers:

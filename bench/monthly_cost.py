@@ -50,9 +50,13 @@ SECONDS_PER_JOB_RUN = 0.3
 JOB_RUNS = 4 * 43_200 + 21_600 + 8_640  # four every minute, settle-sends, socket-upkeep
 SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receives, sends
 LOG_KB_PER_INVOCATION = 1.5
-LOG_RETENTION_MONTHS = 3  # 90 days
-ALARMS = 30  # the template's 29, one of them metric math over two metrics
-CUSTOM_METRICS = 11  # observability.count() names, one dimension each
+ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
+LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
+# The template's 58 alarms, each billed per metric it reads: 43 read one, the send-failure
+# rate two, each of the 14 tables' throttles two (reads and writes).
+ALARMS = 43 + 2 + 14 * 2
+# 14 observability.count() names (one dimension each) and 2 counted from the access log.
+CUSTOM_METRICS = 16
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
 MEDIA_GB = 1.0
@@ -123,7 +127,7 @@ def estimate() -> list[Line]:
     ) / 1e6
     invocations = requests + JOB_RUNS
     gb_seconds = LAMBDA_GB * (requests * SECONDS_PER_REQUEST + JOB_RUNS * SECONDS_PER_JOB_RUN)
-    log_gb = invocations * LOG_KB_PER_INVOCATION / 1e6
+    log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
     out_segments = (
         v["staff_out"] * SEGMENTS_STAFF_TEXT
         + v["scheduled"] * SEGMENTS_REMINDER
@@ -160,7 +164,7 @@ def estimate() -> list[Line]:
         ),
         Line(
             "CloudWatch alarms, metrics, dashboard",
-            f"{ALARMS} alarms, {CUSTOM_METRICS} metrics, {DASHBOARD} dashboard",
+            f"{ALARMS} alarm metrics, {CUSTOM_METRICS} metrics, {DASHBOARD} dashboard",
             ALARMS * ALARM_MONTH + CUSTOM_METRICS * METRIC_MONTH + DASHBOARD * DASHBOARD_MONTH,
         ),
         Line("S3 (photos)", f"{MEDIA_GB:.0f} GB", MEDIA_GB * S3_GB_MONTH),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.jurisdiction import Jurisdiction, parse_jurisdiction
-from infra.definitions import parameter_path, secret_parameters, table_prefix
+from infra.definitions import LOG_RETENTION_DAYS, parameter_path, secret_parameters, table_prefix
 from infra.jurisdiction_schema import REQUIRED_FOR_DEPLOY, expected_at, merged, problems
 from infra.jurisdiction_schema import model as schema
 
@@ -67,6 +67,8 @@ class StackConfig:
     public_base_url: str | None
     mail_from: str | None
     throttling: ApiThrottling = field(default_factory=ApiThrottling)
+    log_retention_days: int = LOG_RETENTION_DAYS
+    set_api_gateway_logging_role: bool = True
 
     @property
     def name(self) -> str:
@@ -165,6 +167,8 @@ def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackCo
         public_base_url=str(base_url).rstrip("/") if base_url else None,
         mail_from=str(raw["mail_from"]) if raw.get("mail_from") else None,
         throttling=throttling,
+        log_retention_days=int(raw.get("log_retention_days", LOG_RETENTION_DAYS)),
+        set_api_gateway_logging_role=bool(raw.get("set_api_gateway_logging_role", True)),
     )
 
 

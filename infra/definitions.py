@@ -26,7 +26,9 @@ MFA_METHODS = ["SOFTWARE_TOKEN_MFA"]
 # page says).
 ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]}
 ACCESS_TOKEN_HOURS = 1
-# The metrics the app publishes through Powertools Metrics (EMF) and the alarms read.
+# The metrics the app publishes through Powertools Metrics (EMF) and the alarms read: each
+# jurisdiction's stack under its own namespace (metrics_namespace), so that in an account
+# shared by several stacks no alarm counts another jurisdiction's texts.
 METRICS_NAMESPACE = "ClientComm"
 METRICS_SERVICE = "clientcomm"
 MESSAGES_SENT_METRIC = "MessagesSent"
@@ -35,8 +37,17 @@ MESSAGES_FAILED_METRIC = "MessagesFailed"
 # a text on says so, and an alarm reads it.
 SCHEDULED_NOT_QUEUED_METRIC = "ScheduledTextsNotQueued"  # due, but SQS did not keep it
 UNRESOLVED_OVERDUE_METRIC = "UnresolvedSendsOverdue"  # "checking" for over half an hour
+# Counted from the API's access log (infra/package/access_log.py): API Gateway publishes no
+# throttle count of its own. Every 429, and those of Twilio's webhooks alone.
+API_THROTTLED_METRIC = "ApiThrottledRequests"
+WEBHOOK_THROTTLED_METRIC = "WebhookThrottledRequests"
 # Lambda logs hold phone numbers; the record of what happened lives in DynamoDB, not in logs.
 LOG_RETENTION_DAYS = 90
+
+
+def metrics_namespace(jurisdiction: str) -> str:
+    """``ClientComm/<jurisdiction>``: where one stack's metrics are written and read."""
+    return f"{METRICS_NAMESPACE}/{jurisdiction}"
 
 
 def table_prefix(jurisdiction: str) -> str:

@@ -16,9 +16,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.court_import import CourtMapping
 from chalicelib.domain.jurisdiction import AWS_REGION_PATTERN, EMAIL_PATTERN, MFA_POLICIES
+from infra.definitions import LOG_RETENTION_DAYS
 
 from .texts import sendable
 
@@ -31,6 +33,9 @@ E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 ACCOUNT_RATE_LIMIT = 10_000
 ACCOUNT_BURST_LIMIT = 5_000
 REQUIRED_TO_DEPLOY = "x-required-to-deploy"
+# The only retention periods CloudWatch Logs accepts for a log group (PutRetentionPolicy).
+LOG_RETENTION_CHOICES = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096)
+LOG_RETENTION_CHOICES += (1827, 2192, 2557, 2922, 3288, 3653)
 COURT = CourtMapping()  # the app's defaults for the court calendar export
 
 
@@ -45,6 +50,18 @@ def deploy_setting(description: str, **kwargs: Any) -> Any:
     return Field(
         None, description=description, json_schema_extra={REQUIRED_TO_DEPLOY: True}, **kwargs
     )
+
+
+def log_retention(days: int) -> int:
+    """A whole number of days CloudWatch Logs accepts, or the list of those it does."""
+    if days not in LOG_RETENTION_CHOICES:
+        listed = ", ".join(map(str, LOG_RETENTION_CHOICES[:-1]))
+        raise PydanticCustomError(
+            "literal_error",
+            "Input should be {expected}",
+            {"expected": f"{listed} or {LOG_RETENTION_CHOICES[-1]}"},
+        )
+    return days
 
 
 Text = Annotated[str, Field(min_length=1)]
@@ -263,6 +280,22 @@ class JurisdictionFile(Settings):
     api_throttling: ApiThrottling = Field(
         default_factory=ApiThrottling,
         description="API Gateway's limits per method; see API throttling.",
+    )
+    # The stack's own operations resources (docs/operations.md, "Logs and what a deleted
+    # stack leaves behind").
+    log_retention_days: Annotated[int, AfterValidator(log_retention)] = Field(
+        LOG_RETENTION_DAYS,
+        description="Days every log group of the stack keeps its logs (the functions' and "
+        "the API's access log): one of the periods CloudWatch Logs accepts, 1 to 3653.",
+        json_schema_extra={"enum": list(LOG_RETENTION_CHOICES)},
+        examples=[365],
+    )
+    set_api_gateway_logging_role: bool = Field(
+        True,
+        description="true: the stack sets this region's API Gateway logging role, which API "
+        "Gateway needs to write the access log (one per account and region, shared by every "
+        "API in it). false: one is set already (another stack, your platform team) and the "
+        "stack leaves it alone.",
     )
 
 

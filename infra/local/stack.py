@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if __name__ == "__mp_main__":  # re-imported in an app worker: Ctrl-C is the stack's to handle,
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # even while the worker is still starting
 
+from infra.definitions import metrics_namespace
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
 from infra.local.resources import NOTIFY_FROM, create_resources
 
@@ -203,6 +204,8 @@ class LocalStack:
             TWILIO_API_BASE_URL=self.twilio.base_url,
             NOTIFY_FROM_EMAIL=NOTIFY_FROM,
             POWERTOOLS_METRICS_DISABLED=os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
+            # As a deployed stack does: its jurisdiction's own namespace.
+            POWERTOOLS_METRICS_NAMESPACE=metrics_namespace(jurisdiction["name"]),
             POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         )
 

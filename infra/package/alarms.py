@@ -9,16 +9,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra.definitions import (
+    API_THROTTLED_METRIC,
     MESSAGES_FAILED_METRIC,
     MESSAGES_SENT_METRIC,
-    METRICS_NAMESPACE,
-    METRICS_SERVICE,
     SCHEDULED_NOT_QUEUED_METRIC,
     UNRESOLVED_OVERDUE_METRIC,
+    WEBHOOK_THROTTLED_METRIC,
 )
 
-from . import names
+from . import metrics, names
 from .functions import Handler, heartbeat_window
+from .metrics import Metric
 from .names import ref
 
 FIVE_MINUTES = 300
@@ -37,11 +38,28 @@ SEND_OLDEST_SECONDS = 2 * 3600
 # Twilio never retries a status callback; one kept for replay waits at most a few minutes
 # while the replay job works. Older: the job is failing, and texts show a stale status.
 STATUS_OLDEST_SECONDS = 15 * 60
+# Staff refused by the page limits for ten minutes (two 5-minute periods of at least this
+# many 429s): a runaway script, or limits too low for the jurisdiction.
+API_429_PER_FIVE_MINUTES = 20
+# Lambda retries a throttled scheduled, queue or stream invocation by itself; throttling
+# that lasts 15 minutes is work going out late. A throttled web request is refused at once.
+BACKGROUND_THROTTLED_PERIODS = 3
+# The SDK retries a throttled DynamoDB request, so one is noise; two of three 5-minute
+# periods with throttles is a hot key or traffic above what on-demand has ramped up to.
+TABLE_THROTTLED_PERIODS = (2, 3)
 
 
-def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str, Any]:
+def alarm_resources(
+    jurisdiction: str,
+    handlers: Iterable[Handler],
+    tables: Iterable[str] = (),
+    *,
+    webhooks: bool = False,
+) -> dict[str, Any]:
+    """Every alarm of the stack: ``tables`` are the tables' logical ids; ``webhooks`` says
+    whether the access log counts the Twilio webhooks' 429s (the API has such routes)."""
     alarms = {
-        names.SEND_FAILURE_ALARM: send_failure_rate(),
+        names.SEND_FAILURE_ALARM: send_failure_rate(jurisdiction),
         names.API_5XX_ALARM: api_5xx(jurisdiction),
         names.FALLBACK_DEAD_LETTERS_ALARM: fallback_dead_letters(),
         names.FALLBACK_BACKLOG_ALARM: fallback_backlog(),
@@ -49,13 +67,19 @@ def alarm_resources(jurisdiction: str, handlers: Iterable[Handler]) -> dict[str,
         names.SEND_BACKLOG_ALARM: send_backlog(),
         names.STATUS_DEAD_LETTERS_ALARM: status_dead_letters(),
         names.STATUS_BACKLOG_ALARM: status_backlog(),
-        names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(),
-        names.UNRESOLVED_SENDS_ALARM: unresolved_sends(),
+        names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(jurisdiction),
+        names.UNRESOLVED_SENDS_ALARM: unresolved_sends(jurisdiction),
+        names.API_THROTTLING_ALARM: api_throttling(jurisdiction),
     }
+    if webhooks:
+        alarms[names.WEBHOOK_THROTTLING_ALARM] = webhook_throttling(jurisdiction)
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
+        alarms[names.throttles_alarm_id(handler.logical_id)] = lambda_throttles(handler)
         if handler.scheduled:
             alarms[names.heartbeat_alarm_id(handler.logical_id)] = heartbeat(handler)
+    for table_id in tables:
+        alarms[names.throttles_alarm_id(table_id)] = table_throttles(table_id)
     return alarms
 
 
@@ -72,7 +96,12 @@ def _alarm(description: str, **properties: Any) -> dict[str, Any]:
     }
 
 
-def send_failure_rate() -> dict[str, Any]:
+def _on(metric: Metric, **properties: Any) -> dict[str, Any]:
+    """An alarm's properties reading one metric."""
+    return {**metric.cloudformation(), **properties}
+
+
+def send_failure_rate(jurisdiction: str) -> dict[str, Any]:
     """Failed / sent texts, from the metrics the app publishes (Powertools, EMF)."""
 
     def metric(metric_id: str, name: str) -> dict[str, Any]:
@@ -80,11 +109,7 @@ def send_failure_rate() -> dict[str, Any]:
             "Id": metric_id,
             "ReturnData": False,
             "MetricStat": {
-                "Metric": {
-                    "Namespace": METRICS_NAMESPACE,
-                    "MetricName": name,
-                    "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
-                },
+                "Metric": metrics.app(jurisdiction, name).cloudformation(),
                 "Period": FIVE_MINUTES,
                 "Stat": "Sum",
             },
@@ -115,12 +140,7 @@ def api_5xx(jurisdiction: str) -> dict[str, Any]:
     """The app answered with server errors: staff see error pages, Twilio retries webhooks."""
     return _alarm(
         "API Gateway returned 5xx answers (the app failed or timed out).",
-        Namespace="AWS/ApiGateway",
-        MetricName="5XXError",
-        Dimensions=[
-            {"Name": "ApiName", "Value": names.api_name(jurisdiction)},
-            {"Name": "Stage", "Value": names.API_STAGE},
-        ],
+        **_on(metrics.api(jurisdiction, "5XXError")),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -134,9 +154,7 @@ def lambda_errors(handler: Handler) -> dict[str, Any]:
     """A handler raised (or timed out) several times in five minutes."""
     return _alarm(
         f"{handler.logical_id} ({handler.handler}) failed repeatedly; see its logs.",
-        Namespace="AWS/Lambda",
-        MetricName="Errors",
-        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        **_on(metrics.function(handler.logical_id, "Errors")),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -153,9 +171,7 @@ def heartbeat(handler: Handler) -> dict[str, Any]:
     return _alarm(
         f"{handler.logical_id} ({', '.join(handler.schedules)}) has not run: scheduled texts "
         "and reminders are not going out.",
-        Namespace="AWS/Lambda",
-        MetricName="Invocations",
-        Dimensions=[{"Name": "FunctionName", "Value": ref(handler.logical_id)}],
+        **_on(metrics.function(handler.logical_id, "Invocations")),
         Statistic="Sum",
         Period=period,
         EvaluationPeriods=evaluations,
@@ -170,9 +186,7 @@ def dead_letters(queue_id: str, description: str) -> dict[str, Any]:
     """Any message in a dead-letter queue is work the app gave up on: no quiet period."""
     return _alarm(
         description,
-        Namespace="AWS/SQS",
-        MetricName="ApproximateNumberOfMessagesVisible",
-        Dimensions=_queue_dimension(queue_id),
+        **_on(metrics.queue(queue_id, "ApproximateNumberOfMessagesVisible")),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -186,9 +200,7 @@ def oldest_message(queue_id: str, seconds: int, description: str) -> dict[str, A
     """The oldest message has waited longer than ``seconds``: its consumer is falling behind."""
     return _alarm(
         description,
-        Namespace="AWS/SQS",
-        MetricName="ApproximateAgeOfOldestMessage",
-        Dimensions=_queue_dimension(queue_id),
+        **_on(metrics.queue(queue_id, "ApproximateAgeOfOldestMessage")),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=1,
@@ -196,10 +208,6 @@ def oldest_message(queue_id: str, seconds: int, description: str) -> dict[str, A
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",
     )
-
-
-def _queue_dimension(queue_id: str) -> list[dict[str, Any]]:
-    return [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
 
 
 def fallback_dead_letters() -> dict[str, Any]:
@@ -256,20 +264,12 @@ def status_backlog() -> dict[str, Any]:
     )
 
 
-def app_metric(name: str) -> dict[str, Any]:
-    return {
-        "Namespace": METRICS_NAMESPACE,
-        "MetricName": name,
-        "Dimensions": [{"Name": "service", "Value": METRICS_SERVICE}],
-    }
-
-
-def scheduled_not_queued() -> dict[str, Any]:
+def scheduled_not_queued(jurisdiction: str) -> dict[str, Any]:
     """The sweep found due texts it could not put on the send queue, for 15 minutes."""
     return _alarm(
         "Due scheduled texts could not be put on the send queue for 15 minutes (SQS "
         "refusing the sweep): they are waiting, and going out late.",
-        **app_metric(SCHEDULED_NOT_QUEUED_METRIC),
+        **_on(metrics.app(jurisdiction, SCHEDULED_NOT_QUEUED_METRIC)),
         Statistic="Sum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=3,
@@ -280,16 +280,108 @@ def scheduled_not_queued() -> dict[str, Any]:
     )
 
 
-def unresolved_sends() -> dict[str, Any]:
+def unresolved_sends(jurisdiction: str) -> dict[str, Any]:
     """settle-sends keeps finding texts it cannot settle (Twilio not answering it)."""
     return _alarm(
         'Texts have shown "checking" for more than half an hour: settle-sends cannot '
         "find out from Twilio what became of them (docs/operations.md, settling).",
-        **app_metric(UNRESOLVED_OVERDUE_METRIC),
+        **_on(metrics.app(jurisdiction, UNRESOLVED_OVERDUE_METRIC)),
         Statistic="Maximum",
         Period=FIVE_MINUTES,
         EvaluationPeriods=2,
         DatapointsToAlarm=2,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def api_throttling(jurisdiction: str) -> dict[str, Any]:
+    """API Gateway answered 429 again and again: its limits refuse people (or Twilio)."""
+    return _alarm(
+        "API Gateway refused requests with 429 (throttled) for 10 minutes: staff see error "
+        "pages; see the access log's resourcePath and ip (docs/operations.md, API throttling).",
+        **_on(metrics.access_log(jurisdiction, API_THROTTLED_METRIC)),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=2,
+        DatapointsToAlarm=2,
+        Threshold=API_429_PER_FIVE_MINUTES,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def webhook_throttling(jurisdiction: str) -> dict[str, Any]:
+    """Any Twilio webhook refused: an inbound text retried or sent to the fallback, or a
+    status callback lost for good."""
+    return _alarm(
+        "API Gateway throttled a Twilio webhook: inbound texts are retried or kept by the "
+        "fallback, status callbacks are lost (docs/operations.md, API throttling).",
+        **_on(metrics.access_log(jurisdiction, WEBHOOK_THROTTLED_METRIC)),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=1,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def lambda_throttles(handler: Handler) -> dict[str, Any]:
+    """Lambda refused to run a function (its concurrency, or the account's, is used up).
+
+    A function with no event of its own answers requests (the API, the WebSocket routes):
+    one throttle is a refused request. Scheduled, queue and stream invocations are retried
+    by Lambda, so only throttling that lasts means work is late.
+    """
+    background = handler.scheduled or handler.queue_events or handler.stream_events
+    periods = BACKGROUND_THROTTLED_PERIODS if background else 1
+    what = "its work is going out late" if background else "requests are being refused"
+    return _alarm(
+        f"Lambda throttled {handler.logical_id} ({handler.handler}): {what}. Check the "
+        "account's concurrent executions (docs/operations.md, alarms).",
+        **_on(metrics.function(handler.logical_id, "Throttles")),
+        Statistic="Sum",
+        Period=FIVE_MINUTES,
+        EvaluationPeriods=periods,
+        DatapointsToAlarm=periods,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def table_throttles(table_id: str) -> dict[str, Any]:
+    """DynamoDB throttled reads or writes of one table, beyond what the SDK's retries hide."""
+
+    def read(metric_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": metric_id,
+            "ReturnData": False,
+            "MetricStat": {
+                "Metric": metrics.table(table_id, name).cloudformation(),
+                "Period": FIVE_MINUTES,
+                "Stat": "Sum",
+            },
+        }
+
+    datapoints, periods = TABLE_THROTTLED_PERIODS
+    return _alarm(
+        f"DynamoDB throttled requests to {table_id} in {datapoints} of {periods} 5-minute "
+        "periods: pages slow down or fail (docs/operations.md, alarms).",
+        Metrics=[
+            read("reads", "ReadThrottleEvents"),
+            read("writes", "WriteThrottleEvents"),
+            {
+                "Id": "throttled",
+                "Label": "Throttled reads and writes",
+                "Expression": "FILL(reads, 0) + FILL(writes, 0)",
+                "ReturnData": True,
+            },
+        ],
+        EvaluationPeriods=periods,
+        DatapointsToAlarm=datapoints,
         Threshold=0,
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",

@@ -2,9 +2,9 @@
 
 Each function's policy file is written first (``permissions.py``). Then two passes of
 ``chalice package``: the first only to read which handlers and Twilio routes the app declares
-(Chalice names them), the second with our merge template (tables, bucket, user pool, fallback
-queue, alarms, throttling, environment). Chalice caches the downloaded dependencies, so the
-second pass and later builds take about a second.
+(Chalice names them), the second with our merge template (tables, bucket, user pool, queues,
+access log, alarms, dashboard, throttling, environment). Chalice caches the downloaded
+dependencies, so the second pass and later builds take about a second.
 """
 
 from __future__ import annotations

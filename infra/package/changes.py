@@ -3,7 +3,9 @@
 A deploy is always a change set, so what will change is read before anything does. A change
 that would replace a table, the media bucket, the user pool or a queue is refused: tables and
 the bucket keep people's records, a new user pool would sign everyone out for good, and a
-queue may hold texts not yet stored (docs/operations.md, "Upgrade").
+queue may hold texts not yet stored (docs/operations.md, "Upgrade"). Queues are retained too,
+so a replaced one would be kept, texts and all, where the app no longer reads them: still
+refused. A replaced log group is kept and loses nothing, so it is not refused.
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ def problems(
             found.append(f"{handler.logical_id} does not log to {names.FUNCTION_LOGS}")
         if names.errors_alarm_id(handler.logical_id) not in resources:
             found.append(f"{handler.logical_id} has no errors alarm")
+        if names.throttles_alarm_id(handler.logical_id) not in resources:
+            found.append(f"{handler.logical_id} has no throttles alarm")
         if handler.scheduled and names.heartbeat_alarm_id(handler.logical_id) not in resources:
             found.append(f"scheduled {handler.logical_id} has no heartbeat alarm")
     found.extend(queue_problems(template))

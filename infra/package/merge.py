@@ -13,10 +13,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from infra.config_loader import StackConfig
-from infra.definitions import METRICS_NAMESPACE, METRICS_SERVICE, rotation_parameters
+from infra.definitions import METRICS_SERVICE, metrics_namespace, rotation_parameters
 
 from . import names, webhooks
+from .access_log import access_log_resources, access_log_setting
 from .alarms import alarm_resources
+from .dashboard import dashboard
 from .functions import Handler
 from .gateway_responses import gateway_responses
 from .names import join_url, ref
@@ -36,11 +38,17 @@ def merge_template(
 ) -> dict[str, Any]:
     """Our resources and patches, for the handlers and Twilio routes Chalice emitted."""
     handlers = list(handlers)
+    webhook_routes = list(webhook_routes)
+    tables = table_resources(config.table_prefix)
+    webhooks = bool(webhook_routes)
+    alarms = alarm_resources(config.name, handlers, tables, webhooks=webhooks)
     resources: dict[str, Any] = {
-        **table_resources(config.table_prefix),
+        **tables,
         **stack_resources(config),
         **queue_resources(config.table_prefix, handlers, LAMBDA_TIMEOUT_SECONDS),
-        **alarm_resources(config.name, handlers),
+        **access_log_resources(config, webhook_routes),
+        **alarms,
+        names.DASHBOARD: dashboard(config, handlers, tables, alarms, webhooks=webhooks),
         names.REST_API: rest_api_patch(config, webhook_routes),
     }
     for handler in handlers:
@@ -75,7 +83,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         **rotation_parameters(config.name),
         "JURISDICTION_CONFIG": config.compact_json(),
         "POWERTOOLS_SERVICE_NAME": METRICS_SERVICE,
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace(config.name),
         "LOG_LEVEL": "INFO",
     }
     if config.mail_from:
@@ -119,7 +127,8 @@ def rest_api_patch(
     config: StackConfig, webhook_routes: Iterable[tuple[str, str]]
 ) -> dict[str, Any]:
     """A known API name per jurisdiction (Chalice would call every one "clientcomm"), the
-    stage's throttling, and the site's error page for what API Gateway answers itself."""
+    stage's throttling and access log, and the site's error page for what API Gateway
+    answers itself."""
     name = names.api_name(config.name)
     prefix = (
         urlsplit(config.public_base_url).path.rstrip("/")
@@ -134,6 +143,7 @@ def rest_api_patch(
                 "x-amazon-apigateway-gateway-responses": gateway_responses(prefix),
             },
             "MethodSettings": method_settings(config.throttling, webhook_routes),
+            "AccessLogSetting": access_log_setting(),
         }
     }
 

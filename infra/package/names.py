@@ -20,7 +20,15 @@ USER_POOL_CLIENT = "UserPoolClient"
 MEDIA_BUCKET = "MediaBucket"
 MEDIA_BUCKET_POLICY = "MediaBucketPolicy"
 FUNCTION_LOGS = "FunctionLogs"
+API_ACCESS_LOGS = "ApiAccessLogs"
+API_THROTTLED_FILTER = "ApiThrottledRequestsFilter"
+WEBHOOK_THROTTLED_FILTER = "WebhookThrottledRequestsFilter"
+API_GATEWAY_ACCOUNT = "ApiGatewayAccount"
+API_GATEWAY_LOGGING_ROLE = "ApiGatewayLoggingRole"
+API_THROTTLING_ALARM = "ApiThrottlingAlarm"
+WEBHOOK_THROTTLING_ALARM = "WebhookThrottlingAlarm"
 ALARM_TOPIC = "AlarmTopic"
+DASHBOARD = "Dashboard"
 SEND_FAILURE_ALARM = "SendFailureRateAlarm"
 API_5XX_ALARM = "Api5xxAlarm"
 FALLBACK_QUEUE = "InboundFallbackQueue"
@@ -62,6 +70,12 @@ def errors_alarm_id(function_id: str) -> str:
 
 def heartbeat_alarm_id(function_id: str) -> str:
     return f"{function_id}HeartbeatAlarm"
+
+
+def throttles_alarm_id(resource_id: str) -> str:
+    """A function's or a table's throttles alarm: ``APIHandlerThrottlesAlarm``,
+    ``ClientsTableThrottlesAlarm``."""
+    return f"{resource_id}ThrottlesAlarm"
 
 
 def api_name(jurisdiction: str) -> str:

@@ -9,7 +9,9 @@
   when it comes is kept here (the signed request); ``replay-statuses`` applies it later.
 
 A message that fails five times moves to its dead-letter queue, which alarms
-(docs/operations.md says what to do). The queues hold people's phone numbers and texts.
+(docs/operations.md says what to do). The queues hold people's phone numbers and texts, some
+of them stored nowhere else yet: each is kept when the stack is deleted or the queue
+replaced (``DeletionPolicy``/``UpdateReplacePolicy`` Retain), for a person to drain.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from . import names
 from .functions import Handler
 from .names import arn_of, ref, sub
 from .permissions import REPLAY_FALLBACK_HANDLER, REPLAY_STATUSES, SEND_SCHEDULED
+from .resources import RETAIN
 
 FOURTEEN_DAYS = 14 * 24 * 3600  # SQS keeps a message at most this long
 MAX_RECEIVES = 5
@@ -102,6 +105,7 @@ def work_queue(queue: WorkQueue, table_prefix: str, consumer_timeout: int) -> di
     """Encrypted (SQS-managed keys: no KMS grant needed), kept as long as SQS allows."""
     return {
         "Type": "AWS::SQS::Queue",
+        **RETAIN,
         "Properties": {
             "QueueName": queue.name(table_prefix),
             "SqsManagedSseEnabled": True,
@@ -123,6 +127,7 @@ def dead_letter_queue(queue: WorkQueue, table_prefix: str) -> dict[str, Any]:
     """Messages given up on: they stay 14 days for a person to look at and redrive."""
     return {
         "Type": "AWS::SQS::Queue",
+        **RETAIN,
         "Properties": {
             "QueueName": queue.dead_letters_name(table_prefix),
             "SqsManagedSseEnabled": True,

@@ -11,7 +11,6 @@ from infra.definitions import (
     ADMIN_CREATE_USER_CONFIG,
     APP_CLIENT_AUTH_FLOWS,
     ID_TOKEN_HOURS,
-    LOG_RETENTION_DAYS,
     MFA_METHODS,
     PASSWORD_POLICY,
     REFRESH_TOKEN_HOURS,
@@ -133,12 +132,17 @@ def user_pool_client(config: StackConfig) -> dict[str, Any]:
 
 def function_logs(config: StackConfig) -> dict[str, Any]:
     """One log group for every handler: its exact ARN goes in the role, and it expires."""
+    return log_group(f"/clientcomm/{config.name}/lambda", config)
+
+
+def log_group(name: str, config: StackConfig) -> dict[str, Any]:
+    """A log group of the stack, kept as long as the jurisdiction says. Kept when the stack
+    is deleted or the group replaced: its logs tell what happened, and they still expire
+    by themselves."""
     return {
         "Type": "AWS::Logs::LogGroup",
-        "Properties": {
-            "LogGroupName": f"/clientcomm/{config.name}/lambda",
-            "RetentionInDays": LOG_RETENTION_DAYS,
-        },
+        **RETAIN,
+        "Properties": {"LogGroupName": name, "RetentionInDays": config.log_retention_days},
     }
 
 

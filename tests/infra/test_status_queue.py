@@ -88,7 +88,7 @@ def test_a_scheduled_text_its_job_cannot_move_on_alarms_on_a_metric_the_app_emit
     templates, alarm, metric
 ):
     found = templates["salt-lake-county"]["Resources"][alarm]["Properties"]
-    assert (found["Namespace"], found["MetricName"]) == ("ClientComm", metric)
+    assert (found["Namespace"], found["MetricName"]) == ("ClientComm/salt-lake-county", metric)
     assert (found["ComparisonOperator"], found["Threshold"]) == ("GreaterThanThreshold", 0)
     assert found["AlarmActions"] == [{"Ref": "AlarmTopic"}]
     jobs = (ROOT / "chalicelib" / "jobs" / "entry_points.py").read_text()

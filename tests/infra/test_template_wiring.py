@@ -36,7 +36,7 @@ def test_every_handler_is_told_the_stacks_resources_by_reference(templates, name
         assert env["TWILIO_AUTH_TOKEN_PARAMETER"] == f"/clientcomm/{name}/twilio/auth_token"
         assert json.loads(env["JURISDICTION_CONFIG"]) == dict(config.jurisdiction.raw)
         assert env["POWERTOOLS_SERVICE_NAME"] == "clientcomm"
-        assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ClientComm"
+        assert env["POWERTOOLS_METRICS_NAMESPACE"] == f"ClientComm/{name}"
         assert env["LOG_LEVEL"] == "INFO"
 
 
@@ -145,7 +145,7 @@ def test_send_failure_rate_divides_failed_by_sent_texts_of_our_service(templates
     assert stats["failed"]["MetricName"] == "MessagesFailed"
     assert stats["sent"]["MetricName"] == "MessagesSent"
     for metric in stats.values():
-        assert metric["Namespace"] == "ClientComm"
+        assert metric["Namespace"] == f"ClientComm/{name}"
         assert metric["Dimensions"] == [{"Name": "service", "Value": "clientcomm"}]
     (expression,) = [m for m in alarm["Metrics"] if m.get("ReturnData")]
     assert "failed" in expression["Expression"] and "/ sent" in expression["Expression"]

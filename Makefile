@@ -58,7 +58,16 @@ clean:
 # See docs/operations.md. Example: make package JURISDICTION=salt-lake-county
 # PACKAGE_OUT moves out/ (the tests build into a temporary directory).
 PACKAGE_OUT ?= out
-.PHONY: package cfn-lint deploy
+.PHONY: package cfn-lint deploy check-jurisdiction jurisdiction-schema
+# Every mistake in infra/jurisdictions/$(JURISDICTION).json at once (make package runs it first).
+check-jurisdiction: $(STAMP)
+	@test -n "$(JURISDICTION)" || { echo "usage: make check-jurisdiction JURISDICTION=<name>"; exit 2; }
+	$(PY) -m infra.jurisdiction_schema check $(JURISDICTION)
+
+# After changing infra/jurisdiction_schema/model.py: rewrite the JSON Schema and the docs table.
+jurisdiction-schema: $(STAMP)
+	$(PY) -m infra.jurisdiction_schema write
+
 package: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make package JURISDICTION=<file name in infra/jurisdictions/, without .json>"; exit 2; }
 	$(PY) -m infra.package.build $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)

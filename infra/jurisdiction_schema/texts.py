@@ -14,7 +14,14 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.message_body import has_visible_text
-from chalicelib.domain.segments import GSM_PART, UCS2_PART, count_segments, is_gsm7
+from chalicelib.domain.segments import (
+    GSM_PART,
+    GSM_SINGLE,
+    UCS2_PART,
+    UCS2_SINGLE,
+    count_segments,
+    is_gsm7,
+)
 
 MAX_SEGMENTS = 3
 BRACES = re.compile(r"\{[^{}]*\}|[{}]")
@@ -49,11 +56,15 @@ def text_problem(text: str) -> str:
 
 
 def encoding(text: str) -> str:
-    """ "GSM-7, 153 characters a segment", or UCS-2 with the characters that force it."""
+    """The encoding and its limits ("GSM-7: 160 characters in one segment, 153 a segment
+    when longer"), naming for UCS-2 the characters that force it."""
     if is_gsm7(text):
-        return f"GSM-7, {GSM_PART} characters a segment"
+        return f"GSM-7: {GSM_SINGLE} characters in one segment, {GSM_PART} a segment when longer"
     outside = "".join(dict.fromkeys(ch for ch in text if not is_gsm7(ch)))
-    return f"UCS-2 because of {', '.join(outside)}: {UCS2_PART} characters a segment"
+    return (
+        f"UCS-2 because of {', '.join(outside)}: {UCS2_SINGLE} characters in one segment, "
+        f"{UCS2_PART} a segment when longer"
+    )
 
 
 def text_report(texts: Mapping[str, Any]) -> list[str]:

@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(MAKE) --no-print-directory typecheck
 
-# mypy over app.py and chalicelib/ (settings in pyproject.toml).
+# mypy over app.py, chalicelib/ and infra/ (settings in pyproject.toml).
 typecheck: $(STAMP)
 	$(PY) -m mypy
 

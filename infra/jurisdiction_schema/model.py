@@ -34,8 +34,8 @@ ACCOUNT_RATE_LIMIT = 10_000
 ACCOUNT_BURST_LIMIT = 5_000
 REQUIRED_TO_DEPLOY = "x-required-to-deploy"
 # The only retention periods CloudWatch Logs accepts for a log group (PutRetentionPolicy).
-LOG_RETENTION_CHOICES = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096)
-LOG_RETENTION_CHOICES += (1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_CHOICES: tuple[int, ...] = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400)
+LOG_RETENTION_CHOICES += (545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 COURT = CourtMapping()  # the app's defaults for the court calendar export
 
 

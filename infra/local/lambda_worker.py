@@ -112,7 +112,7 @@ def answer(gateway: LocalGateway, request: HttpRequest) -> HttpResponse:
             method=request.method, path=request.path, headers=request.headers, body=request.body
         )
     except LocalGatewayException as refused:
-        return gateway_refusal(refused.CODE, dict(refused.headers), refused.body, request)
+        return gateway_refusal(refused.CODE, dict(refused.headers), refused.body or b"", request)
     except Exception:
         traceback.print_exc()
         return gateway_error(502, "Internal server error")

@@ -37,7 +37,9 @@ def install() -> None:
             return value if isinstance(value, Table) else copy.deepcopy(value, memo)
 
         # moto's module calls copy.deepcopy(table) for its backup; tables pass through now.
-        models.copy = SimpleNamespace(deepcopy=deepcopy_except_tables, copy=copy.copy)
+        models.copy = SimpleNamespace(  # type: ignore[assignment]
+            deepcopy=deepcopy_except_tables, copy=copy.copy
+        )
 
         def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
             saved = [before(self, item) for item in transact_items]
@@ -48,7 +50,7 @@ def install() -> None:
                     restore(self, table_name, key, attributes)
                 raise
 
-        models.DynamoDBBackend.transact_write_items = transact_write_items
+        models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
         _done = True
 
 

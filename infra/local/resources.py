@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -46,7 +47,7 @@ def create_resources(prefix: str, region: str) -> LocalResources:
     scheduled texts wait for a sender, and the one where status callbacks that could not
     be stored wait for their replay."""
     create_tables(prefix)
-    cognito = boto3.client("cognito-idp", region_name=region)
+    cognito: Any = boto3.client("cognito-idp", region_name=region)  # settings shared as dicts
     pool_id = cognito.create_user_pool(
         PoolName=f"{prefix}users",
         Policies={"PasswordPolicy": PASSWORD_POLICY},

@@ -81,10 +81,10 @@ def compare_sample(
         for found in _batch_get(dynamodb, other, keys):
             held[_key_of(found, key_names)] = found
     for item in items:
-        found = held.get(_key_of(item, key_names))
-        if found is None:
+        kept = held.get(_key_of(item, key_names))
+        if kept is None:
             continue
-        if found == item:
+        if kept == item:
             same += 1
         else:
             changed += 1

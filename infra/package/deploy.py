@@ -33,7 +33,7 @@ AWS_CONFIG = Config(
 
 
 def aws_client(service: str, region: str) -> Any:
-    return boto3.client(service, region_name=region, config=AWS_CONFIG)
+    return boto3.client(service, region_name=region, config=AWS_CONFIG)  # type: ignore[call-overload]
 
 
 def check_bucket(s3: Any, bucket: str, region: str) -> None:

@@ -155,9 +155,13 @@ def time_key(at: datetime) -> str:
 
 
 def entry_may_go(at: datetime, status: str, being_settled: bool, before: datetime) -> bool:
-    """A conversation entry past its schedule, unless its fate is still being found out
-    (a send Twilio has not answered for: settle-sends still needs it)."""
-    return at < before and not being_settled and status not in UNRESOLVED
+    """A conversation entry past its schedule, unless its fate is still being found out."""
+    return at < before and not in_flight(status, being_settled)
+
+
+def in_flight(status: str, being_settled: bool) -> bool:
+    """A send Twilio has not answered for: settle-sends still needs its entry."""
+    return being_settled or status in UNRESOLVED
 
 
 UNFINISHED_SCHEDULE_STATES = frozenset({"scheduled", "queued", "sending"})

@@ -109,8 +109,10 @@ def old_audit(subject: str, at: datetime = LONG_AGO) -> str:
     return row.at_id
 
 
-def hold_client(client_id: str, matter: str = "Case 24-CV-0192") -> None:
-    ClientModel(client_id).update(actions=[ClientModel.legal_hold.set(matter)])
+def hold_client(client_id: str, matter: str | None = "Case 24-CV-0192") -> None:
+    """Put a client's hold on (for ``matter``), or lift it (None)."""
+    held = ClientModel.legal_hold
+    ClientModel(client_id).update(actions=[held.set(matter) if matter else held.remove()])
 
 
 def entry_ids(stores, client_id: str) -> set[str]:

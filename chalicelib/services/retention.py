@@ -41,7 +41,7 @@ from ..store.retention_sweeps import HOLD_GUARD
 
 PAGE_LIMIT = 500  # items a Scan page reads (DynamoDB counts them before the filter)
 ITEMS_PER_SECOND = 100  # the job's share of capacity: records deleted, pages counted below
-PAGE_COST = 25  # a page of 500 small items reads about as much as 25 deletions write
+PAGE_COST = 10  # a page of up to 500 small items reads about what 10 deletions write
 LEASE = timedelta(minutes=10)  # longer than the function's timeout (.chalice/config.json)
 
 

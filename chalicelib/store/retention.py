@@ -8,13 +8,12 @@ from datetime import datetime
 
 from . import retention_pages as pages
 from .audit import audit_row
-from .client_purge import Purge, purge_client
+from .client_purge import ACTOR, Purge, purge_client
 from .guarded_deletes import Outcome
 from .retention_pages import ClosedClient, Cursor, OldAuditRow, OldEntry, OldWaitingNumber, Page
 from .retention_sweeps import delete_audit_rows, delete_entries, drop_waiting_number
 
-SUMMARY_SUBJECT = "records-retention"
-ACTOR = "system:records-retention"
+SUMMARY_SUBJECT = "records-retention"  # the subject of the job's own audit rows
 
 
 class RecordSweeps:

@@ -155,30 +155,6 @@ class CourtImport(Settings):
     )
 
 
-class ApiThrottling(Settings):
-    rate_limit: float = Field(
-        50,
-        gt=0,
-        le=ACCOUNT_RATE_LIMIT,
-        description="Requests a second each page and JSON API method takes on average.",
-    )
-    burst_limit: int = Field(
-        100, gt=0, le=ACCOUNT_BURST_LIMIT, description="Requests each of those takes at once."
-    )
-    webhook_rate_limit: float = Field(
-        500,
-        gt=0,
-        le=ACCOUNT_RATE_LIMIT,
-        description="Requests a second each Twilio webhook takes; at least rate_limit.",
-    )
-    webhook_burst_limit: int = Field(
-        1000,
-        gt=0,
-        le=ACCOUNT_BURST_LIMIT,
-        description="Requests each Twilio webhook takes at once; at least burst_limit and 100.",
-    )
-
-
 RetentionDays = Annotated[int, Field(ge=MIN_RETENTION_DAYS, le=MAX_RETENTION_DAYS)]
 
 
@@ -217,6 +193,30 @@ class RecordsRetention(Settings):
         False,
         description="true stops every deletion (after a deploy); to hold without a "
         "deploy, or one client: python -m infra.ops.legal_hold.",
+    )
+
+
+class ApiThrottling(Settings):
+    rate_limit: float = Field(
+        50,
+        gt=0,
+        le=ACCOUNT_RATE_LIMIT,
+        description="Requests a second each page and JSON API method takes on average.",
+    )
+    burst_limit: int = Field(
+        100, gt=0, le=ACCOUNT_BURST_LIMIT, description="Requests each of those takes at once."
+    )
+    webhook_rate_limit: float = Field(
+        500,
+        gt=0,
+        le=ACCOUNT_RATE_LIMIT,
+        description="Requests a second each Twilio webhook takes; at least rate_limit.",
+    )
+    webhook_burst_limit: int = Field(
+        1000,
+        gt=0,
+        le=ACCOUNT_BURST_LIMIT,
+        description="Requests each Twilio webhook takes at once; at least burst_limit and 100.",
     )
 
 
@@ -274,6 +274,11 @@ class JurisdictionFile(Settings):
         description="Countries a client's mobile number may be in, as ISO codes.",
         examples=[["US", "CA"]],
     )
+    records_retention: RecordsRetention = Field(
+        default_factory=RecordsRetention,
+        description="How long texts, closed clients and audit rows are kept; without it, "
+        "forever. See Records retention and legal hold.",
+    )
     texts: Texts = Field(
         description="What ClientComm answers by itself, in every language a client can choose."
     )
@@ -306,11 +311,6 @@ class JurisdictionFile(Settings):
     api_throttling: ApiThrottling = Field(
         default_factory=ApiThrottling,
         description="API Gateway's limits per method; see API throttling.",
-    )
-    records_retention: RecordsRetention = Field(
-        default_factory=RecordsRetention,
-        description="How long texts, closed clients and audit rows are kept; without it, "
-        "forever. See Records retention and legal hold.",
     )
 
 

@@ -133,6 +133,13 @@ def push_unclaimed(event):
     return sockets.push_unclaimed_records([record.to_dict() for record in event])
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")
+def records_retention(event):
+    """Delete texts, closed clients and audit rows past the records schedule (held: none)."""
+    millis_left = getattr(event.context, "get_remaining_time_in_millis", lambda: 300_000)
+    return entry_points.records_retention(millis_left)
+
+
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="socket-upkeep")
 def socket_upkeep(event):
     """Close the pages of ended sessions; keep the rest from API Gateway's idle cut-off."""

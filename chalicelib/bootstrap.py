@@ -25,6 +25,8 @@ from .store.conversations import ConversationStore
 from .store.court_imports import CourtImportStore
 from .store.inbound import InboundStore
 from .store.outbound import OutboundStore
+from .store.retention import RecordSweeps
+from .store.retention_state import RetentionState
 from .store.scheduled import ScheduledStore
 from .store.sessions import SessionStore
 from .store.tables import bind_tables
@@ -68,6 +70,12 @@ def stores(settings: Settings | None = None) -> Stores:
         ClientListStore(),
         UnreadStore(),
     )
+
+
+def records_retention(settings: Settings | None = None) -> tuple[RetentionState, RecordSweeps]:
+    """The records-retention job's state (hold, progress) and what it sweeps."""
+    bind_tables((settings or get_settings()).table_prefix)
+    return RetentionState(), RecordSweeps()
 
 
 def session_store(settings: Settings | None = None) -> SessionStore:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import ValidationFailed
 from .phones import normalise_phone
+from .retention import SETTING as RETENTION_SETTING
+from .retention import RecordsRetention, parse_records_retention
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -51,6 +53,8 @@ class Jurisdiction:
     late_grace_minutes: int = 15  # a scheduled text later than this is marked late
     # Countries (ISO codes as phonenumbers names them) a client's mobile number may be in.
     allowed_countries: tuple[str, ...] = ("US",)
+    # How long texts, closed clients and audit rows are kept (unset: forever), and the hold.
+    records_retention: RecordsRetention = field(default_factory=RecordsRetention)
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.department_id == department_id), None)
@@ -114,6 +118,7 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     for key in ("auto_reply", "help"):
         if not english.get(key):
             errors.setdefault(f"texts.en.{key}", "is missing")
+    retention = parse_records_retention(data.get(RETENTION_SETTING), errors)
     errors.update(deployment_errors(data))
     if errors:
         raise ValidationFailed(errors)
@@ -127,6 +132,7 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
         raw=data,
         late_grace_minutes=grace,
         allowed_countries=tuple(countries),
+        records_retention=retention,
     )
 
 

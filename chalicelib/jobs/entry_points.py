@@ -19,6 +19,17 @@ from ..services.webhook_checks import signature_check
 
 REPLAY_BUDGET_SECONDS = 40  # the replay function's timeout is 60 s
 SETTLE_BUDGET_SECONDS = 40  # so is this one's (.chalice/config.json)
+RETENTION_BUDGET_SECONDS = 240  # records-retention's timeout is 300 s
+RETENTION_SAFETY_SECONDS = 45  # a batch, the checkpoint and the audit rows after the budget
+# What records-retention deleted, as metrics (the rest of a closed client's records count
+# together: appointments, scheduled texts, routes, unread rows, Twilio references).
+RETENTION_METRICS = {
+    "clients": "RetentionClientsDeleted",
+    "texts": "RetentionTextsDeleted",
+    "waiting_numbers": "RetentionWaitingNumbersDeleted",
+    "audit_rows": "RetentionAuditRowsDeleted",
+}
+RETENTION_OTHER_METRIC = "RetentionOtherRecordsDeleted"
 
 
 def email_notifications() -> dict[str, int]:
@@ -190,3 +201,37 @@ def socket_upkeep() -> dict[str, int]:
     )
     logger().info("socket upkeep", extra={"kept": result.kept, "closed": result.closed})
     return {"kept": result.kept, "closed": result.closed}
+
+
+def records_retention(millis_left: Callable[[], int]) -> dict[str, int | str]:
+    """Delete what is past the jurisdiction's records schedule; go on next run if need be."""
+    from ..services.retention import Pacer, RunOutcome, run_retention
+
+    jurisdiction = get_jurisdiction()
+    policy = jurisdiction.records_retention
+    if not policy.kinds:  # kept forever: not even a read
+        return {"outcome": RunOutcome.NO_SCHEDULE.value}
+    state, sweeps = bootstrap.records_retention(get_settings())
+    budget = min(RETENTION_BUDGET_SECONDS, millis_left() / 1000 - RETENTION_SAFETY_SECONDS)
+    report = run_retention(
+        policy, jurisdiction.zone, state, sweeps, datetime.now(UTC), Pacer(max(0.0, budget))
+    )
+    result: dict[str, int | str] = {
+        "outcome": report.outcome.value,
+        **report.deleted,
+        "kept_on_hold": report.kept_on_hold,
+        "changed_meanwhile": report.changed,
+        "clients_pending": report.pending,
+    }
+    logger().info("records retention", extra=result)
+    other = 0
+    for name, deleted in report.deleted.items():
+        if name in RETENTION_METRICS and deleted:
+            count(RETENTION_METRICS[name], deleted)
+        elif name not in RETENTION_METRICS:
+            other += deleted
+    if other:
+        count(RETENTION_OTHER_METRIC, other)
+    if report.outcome is RunOutcome.HELD:
+        count("RetentionHeld")
+    return result

@@ -242,6 +242,9 @@ class ClientModel(Model):
     retired_note = UnicodeAttribute(null=True)
     retired_by = UnicodeAttribute(null=True)
     retired_sort = UnicodeAttribute(null=True)
+    # Set while a legal hold keeps this client's records (the matter it is for): the
+    # records-retention job deletes nothing of theirs (infra/ops/legal_hold.py sets it).
+    legal_hold = UnicodeAttribute(null=True)
     by_case_manager = ClientsByCaseManager()
     by_department = ClientsByDepartment()
     recent_by_case_manager = ClientsByRecentContact()
@@ -655,6 +658,27 @@ class UnreadModel(Model):
     department_id = UnicodeAttribute()
 
 
+class RecordsRetentionModel(Model):
+    """The records-retention job's own rows: ``legal-hold`` (the jurisdiction-wide switch,
+    checked in the same transaction as every deletion) and ``job`` (the pass in progress,
+    where it stands, and which run holds it). See store/retention_state.py."""
+
+    class Meta(_Meta):
+        table_name = "records-retention"
+
+    name = UnicodeAttribute(hash_key=True)
+    held = BooleanAttribute(null=True)  # legal-hold: true stops every deletion
+    matter = UnicodeAttribute(null=True)  # legal-hold: what the hold is for
+    changed_by = UnicodeAttribute(null=True)
+    changed_at = UTCDateTimeAttribute(null=True)
+    pass_started_at = UTCDateTimeAttribute(null=True)  # job: the pass in progress or last
+    pass_finished_at = UTCDateTimeAttribute(null=True)
+    phase = UnicodeAttribute(null=True)  # job: the kind of record being swept
+    cursor = UnicodeAttribute(null=True)  # job: where the sweep goes on (a Scan's start key)
+    lease_until = UTCDateTimeAttribute(null=True)  # job: a run holds it until then
+    lease_token = UnicodeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -670,4 +694,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CourtImportModel,
     ConnectionModel,
     UnreadModel,
+    RecordsRetentionModel,
 )

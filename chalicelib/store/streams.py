@@ -2,8 +2,9 @@
 objects.
 
 Lambda hands the stream's records as DynamoDB JSON (``NewImage``); PynamoDB reads them the
-same way it reads a GetItem answer. Removals carry no new image and are skipped: a page
-never needs to hear that an item went away (nothing the pages list is ever deleted).
+same way it reads a GetItem answer. Removals carry no new image and are skipped: what goes
+away (records past their schedule, deleted by the records-retention job; dismissed or
+attached numbers' texts) is old or moved, and a page shows what remains when next drawn.
 """
 
 from __future__ import annotations

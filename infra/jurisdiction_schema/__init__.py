@@ -7,6 +7,7 @@ in ``chalicelib/domain/jurisdiction.py``, and the Lambda zip carries no pydantic
 from .check import problems
 from .model import REQUIRED_FOR_DEPLOY, JurisdictionFile
 from .problems import expected_at, merged
+from .retention import retention_report
 from .texts import text_report
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "expected_at",
     "merged",
     "problems",
+    "retention_report",
     "text_report",
 ]

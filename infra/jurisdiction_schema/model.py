@@ -20,6 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.court_import import CourtMapping
 from chalicelib.domain.jurisdiction import AWS_REGION_PATTERN, EMAIL_PATTERN, MFA_POLICIES
+from chalicelib.domain.retention import MAX_DAYS as MAX_RETENTION_DAYS
+from chalicelib.domain.retention import MIN_DAYS as MIN_RETENTION_DAYS
 from infra.definitions import LOG_RETENTION_DAYS
 
 from .texts import sendable
@@ -170,6 +172,47 @@ class CourtImport(Settings):
     )
 
 
+RetentionDays = Annotated[int, Field(ge=MIN_RETENTION_DAYS, le=MAX_RETENTION_DAYS)]
+
+
+class RecordsRetention(Settings):
+    """How long records are kept; each kind left out is kept forever."""
+
+    # The records-retention job deletes what is past its schedule (docs/operations.md,
+    # "Records retention and legal hold"); the app reads these in domain/retention.py.
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentRequired": {"audit_days": ["texts_days"]},
+            "examples": [{"texts_days": 1095, "closed_clients_days": 1095, "audit_days": 2555}],
+        }
+    )
+
+    texts_days: RetentionDays | None = Field(
+        None,
+        description="Days texts and markers are kept, in every conversation (an active "
+        "client's too); left out, forever. At least 30.",
+        examples=[1095],
+    )
+    closed_clients_days: RetentionDays | None = Field(
+        None,
+        description="Days a retired (case closed) client is kept after retiring, with all "
+        "their texts, appointments and numbers; left out, forever. At least 30.",
+        examples=[1095],
+    )
+    audit_days: RetentionDays | None = Field(
+        None,
+        description="Days audit rows are kept; left out, forever. At least texts_days and "
+        "closed_clients_days, and only with texts_days.",
+        examples=[2555],
+    )
+    legal_hold: bool = Field(
+        False,
+        description="true stops every deletion (after a deploy); to hold without a "
+        "deploy, or one client: python -m infra.ops.legal_hold.",
+    )
+
+
 class ApiThrottling(Settings):
     rate_limit: float = Field(
         50,
@@ -247,6 +290,11 @@ class JurisdictionFile(Settings):
         min_length=1,
         description="Countries a client's mobile number may be in, as ISO codes.",
         examples=[["US", "CA"]],
+    )
+    records_retention: RecordsRetention = Field(
+        default_factory=RecordsRetention,
+        description="How long texts, closed clients and audit rows are kept; without it, "
+        "forever. See Records retention and legal hold.",
     )
     texts: Texts = Field(
         description="What ClientComm answers by itself, in every language a client can choose."

@@ -26,7 +26,7 @@ from infra.config_loader import (
     StackConfig,
     load_stack_config,
 )
-from infra.jurisdiction_schema import text_report
+from infra.jurisdiction_schema import retention_report, text_report
 
 from . import checks, release
 from .functions import Handler, handlers_in
@@ -155,6 +155,9 @@ def summary(package: Package) -> str:
     scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
     texts = "\n             ".join(text_report(package.config.jurisdiction.texts))
+    records = "\n             ".join(
+        retention_report(package.config.jurisdiction.records_retention)
+    )
     return f"""Packaged {package.config.name} ({package.config.aws_region})
   release    ClientComm {release.describe(package.release)}
   template   {package.template}
@@ -162,6 +165,7 @@ def summary(package: Package) -> str:
   handlers   {", ".join(h.logical_id for h in package.handlers)}
   scheduled  {", ".join(scheduled)} (each has an EventBridge rule and a heartbeat alarm)
   texts      {texts}
+  records    {records}
   Before the first deploy, store these SecureStrings (infra/ops/store_secrets.py):
 {parameters}
 Next: docs/operations.md, "First deploy"."""

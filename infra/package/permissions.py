@@ -58,6 +58,9 @@ TABLES = Grant(
     ),
     Target.TABLES,
 )
+# Only the records-retention job reads whole tables (a paced Scan, a page at a time: no key
+# lists every conversation and audit subject); no request path may (tests/unit/test_no_scans).
+SCAN_TABLES = Grant("RetentionScan", ("dynamodb:Scan",), Target.TABLES)
 # Powertools Parameters reads the session secret with GetParameter; the Twilio secrets
 # (current token, and the previous one during a rotation) come in one GetParameters call.
 SECRETS = Grant("Secrets", ("ssm:GetParameter", "ssm:GetParameters"), Target.PARAMETERS)
@@ -118,6 +121,7 @@ PUSH_CLIENTS = "push-clients"
 PUSH_CONVERSATIONS = "push-conversations"
 PUSH_UNCLAIMED = "push-unclaimed"
 SOCKET_UPKEEP = "socket-upkeep"
+RECORDS_RETENTION = "records-retention"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -149,6 +153,9 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     PUSH_UNCLAIMED: (LOGS, TABLES, READ_STREAMS, PUSH),
     # Closes the pages of ended sessions, keeps the others' connections alive.
     SOCKET_UPKEEP: (LOGS, TABLES, PUSH),
+    # Deletes what is past the records schedule: reads the tables page by page, deletes in
+    # transactions under the holds; no Twilio, no secrets, no queues.
+    RECORDS_RETENTION: (LOGS, TABLES, SCAN_TABLES),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
 }

@@ -43,20 +43,23 @@ RRU_WEBHOOK = 3
 RRU_JOB_RUN = 2
 KB_STORED_PER_TEXT = 2.0  # the entry and its index copies
 KB_AUDIT_PER_PAGE = 0.1
-MONTHS_OF_DATA = 12  # storage after a year (nothing is deleted yet: records retention)
+MONTHS_OF_DATA = 12  # storage after a year (records_retention keeps at least a year)
 LAMBDA_GB = 0.5  # every function has 512 MB
 SECONDS_PER_REQUEST = 0.15
 SECONDS_PER_JOB_RUN = 0.3
-JOB_RUNS = 4 * 43_200 + 21_600 + 8_640  # four every minute, settle-sends, socket-upkeep
+JOB_RUNS = (
+    4 * 43_200 + 21_600 + 8_640 + 720
+)  # four every minute, settle-sends, socket-upkeep, records-retention
 SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receives, sends
 LOG_KB_PER_INVOCATION = 1.5
 ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
 LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
-# The template's 58 alarms, each billed per metric it reads: 43 read one, the send-failure
-# rate two, each of the 14 tables' throttles two (reads and writes).
-ALARMS = 43 + 2 + 14 * 2
-# 14 observability.count() names (one dimension each) and 2 counted from the access log.
-CUSTOM_METRICS = 16
+# The template's 62 alarms, each billed per metric it reads: 46 read one, the send-failure
+# rate two, each of the 15 tables' throttles two (reads and writes).
+ALARMS = 46 + 2 + 15 * 2
+# 20 observability.count() names (one dimension each; 6 of them records-retention's) and 2
+# counted from the access log.
+CUSTOM_METRICS = 22
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
 MEDIA_GB = 1.0

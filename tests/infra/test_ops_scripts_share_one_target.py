@@ -27,6 +27,7 @@ SCRIPTS = (
     "reset_login",
     "replan_reminders",
     "restore_drill",
+    "legal_hold",
 )
 LOCAL_POOL = "clientcomm-local-users"
 

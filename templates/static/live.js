@@ -16,7 +16,7 @@ import { showUnreadTotal } from "./unread.js";
 const FALLBACK_POLL_MS = 60000;  // at most once a minute, and only while the tab is visible
 const CATCH_UP_MS = 300;  // focus and visibility arrive together: one catch-up for both
 const REFRESH_MS = 250;  // the pushes of one change (a row, then its entry) ask once
-let lastSeq = null, pollTimer = null, catchUpTimer = null;
+let lastSeq = null, pollTimer = null, catchUpTimer = null, catchUps = 0;
 let socket = null, socketTries = 0, everConnected = false, reconnectTimer = null;
 
 // Pushes patched in so far. A refetched region rendered before a push arrived would undo
@@ -41,13 +41,28 @@ function replaceRegion(region, tries) {
     shown.set(region, { html: html, pushes: pushesApplied });
     const doc = new DOMParser().parseFromString(html, "text/html");
     const fresh = doc.querySelector("#" + region.id) || doc.body;
+    // The first catch-up (the socket opening just after the page loads) mostly brings what
+    // the page already shows: replacing it anyway could split a tap that is under way (its
+    // press on the old link, its release on the new one: no click, no navigation). Compared
+    // before keepOlderTexts, which moves the older texts the region shows into ``fresh``.
+    if (sameNodes(region.childNodes, fresh.childNodes)) { return; }
     keepOlderTexts(region, fresh);
     const focused = focusedIn(region);
     const nodes = Array.prototype.map.call(fresh.childNodes, (n) => document.importNode(n, true));
     region.replaceChildren(...nodes);
     refocus(region, focused);
     markOpenClient();
-  }).catch(() => { /* offline for a moment: the next catch-up asks again */ });
+  }).catch(() => { /* offline for a moment: the next catch-up asks again */ })
+    .finally(() => { document.body.dataset.caughtUp = String(++catchUps); });  // tests wait on it
+}
+
+// The same nodes, but for blank text between them (the page and the fragment are indented
+// differently around the region's contents).
+function sameNodes(shownNodes, freshNodes) {
+  const kept = (nodes) => Array.prototype.filter.call(nodes, (n) =>
+    n.nodeType !== Node.TEXT_NODE || n.textContent.trim() !== "");
+  const shown = kept(shownNodes), fresh = kept(freshNodes);
+  return shown.length === fresh.length && shown.every((node, i) => node.isEqualNode(fresh[i]));
 }
 
 // What had the keyboard focus inside a region, said so its copy in the fresh HTML can be

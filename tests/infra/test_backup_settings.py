@@ -82,10 +82,11 @@ def test_editors_refuse_a_retention_beside_backups_off_as_the_build_does():
 def test_the_check_says_when_deleted_records_are_finally_gone_from_every_copy(capsys):
     from infra.jurisdiction_schema.__main__ import main
 
-    assert main(["check", "salt-lake-county"]) == 0  # records_retention set, backups default
+    assert main(["check", "salt-lake-county"]) == 0  # records_retention and backups set
     shown = capsys.readouterr().out
-    assert "backups: every table daily at 03:00 America/Denver, kept 7 days" in shown
-    assert "destruction is complete 366 days after each deletion" in shown
+    assert "backups: every table daily at 03:00 America/Denver, kept 14 days" in shown
+    assert "the 1st of each month kept 24 months (731 days)" in shown
+    assert "destruction is complete 731 days after each deletion" in shown
     assert main(["check", "multnomah-county"]) == 0  # no records schedule: nothing is deleted
     shown = capsys.readouterr().out
     assert "backups: every table daily" in shown

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra.config_loader import StackConfig
+from infra.definitions import backup_vault_name
 
 from . import names
 from .names import arn_of, ref, sub
@@ -61,7 +62,7 @@ def vault(config: StackConfig) -> dict[str, Any]:
         "Type": "AWS::Backup::BackupVault",
         **RETAIN,
         "Properties": {
-            "BackupVaultName": names.backup_vault_name(config.name),
+            "BackupVaultName": backup_vault_name(config.name),
             "BackupVaultTags": tags(config),
         },
     }

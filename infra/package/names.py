@@ -84,11 +84,6 @@ def throttles_alarm_id(resource_id: str) -> str:
     return f"{resource_id}ThrottlesAlarm"
 
 
-def backup_vault_name(jurisdiction: str) -> str:
-    """The vault is kept when the stack goes, so its name is known and fixed."""
-    return f"clientcomm-{jurisdiction}"
-
-
 def api_name(jurisdiction: str) -> str:
     """API Gateway's metrics are keyed by the API's name, so the name must be known."""
     return f"clientcomm-{jurisdiction}"

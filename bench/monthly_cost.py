@@ -54,14 +54,20 @@ SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receiv
 LOG_KB_PER_INVOCATION = 1.5
 ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
 LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
-# The template's 62 alarms, each billed per metric it reads: 46 read one, the send-failure
-# rate two, each of the 15 tables' throttles two (reads and writes).
-ALARMS = 46 + 2 + 15 * 2
+# The template's 63 alarms, each billed per metric it reads: 46 read one, the send-failure
+# rate two, each of the 15 tables' throttles two (reads and writes), the backup jobs' three
+# (failed, aborted, expired).
+ALARMS = 46 + 2 + 15 * 2 + 3
 # 20 observability.count() names (one dimension each; 6 of them records-retention's) and 2
 # counted from the access log.
 CUSTOM_METRICS = 22
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
+# AWS Backup with the backups setting's defaults: each recovery point of a DynamoDB table is
+# a full copy. A week of dailies of the tables as they are, and a year of monthlies of the
+# tables as they were (smaller: storage grows month by month).
+BACKUP_DAILY_KEPT = 7
+BACKUP_MONTHLY_KEPT = 12
 MEDIA_GB = 1.0
 
 # --- list prices ---------------------------------------------------------------------------
@@ -72,6 +78,7 @@ WRU_PER_MILLION = 0.625
 RRU_PER_MILLION = 0.125
 DYNAMODB_GB_MONTH = 0.25
 PITR_GB_MONTH = 0.20
+BACKUP_GB_MONTH = 0.10  # AWS Backup warm storage of DynamoDB backups
 SQS_PER_MILLION = 0.40
 SES_PER_THOUSAND = 0.10
 LOGS_INGEST_GB = 0.50
@@ -128,6 +135,11 @@ def estimate() -> list[Line]:
         MONTHS_OF_DATA * (sends + v["inbound"]) * KB_STORED_PER_TEXT
         + MONTHS_OF_DATA * v["pages"] * KB_AUDIT_PER_PAGE
     ) / 1e6
+    monthly_gb = sum(
+        stored_gb * max(0, MONTHS_OF_DATA - age) / MONTHS_OF_DATA
+        for age in range(BACKUP_MONTHLY_KEPT)
+    )
+    backup_gb = BACKUP_DAILY_KEPT * stored_gb + monthly_gb
     invocations = requests + JOB_RUNS
     gb_seconds = LAMBDA_GB * (requests * SECONDS_PER_REQUEST + JOB_RUNS * SECONDS_PER_JOB_RUN)
     log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
@@ -157,6 +169,11 @@ def estimate() -> list[Line]:
             "DynamoDB storage + PITR",
             f"{stored_gb:.1f} GB after {MONTHS_OF_DATA} months",
             stored_gb * (DYNAMODB_GB_MONTH + PITR_GB_MONTH),
+        ),
+        Line(
+            "AWS Backup (warm storage)",
+            f"{backup_gb:.0f} GB: {BACKUP_DAILY_KEPT} daily, {BACKUP_MONTHLY_KEPT} monthly copies",
+            backup_gb * BACKUP_GB_MONTH,
         ),
         Line("SQS", f"{SQS_REQUESTS / m:.1f} M requests", SQS_REQUESTS / m * SQS_PER_MILLION),
         Line("SES", f"{v['mails']:,.0f} mails", v["mails"] / 1e3 * SES_PER_THOUSAND),

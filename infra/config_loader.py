@@ -16,7 +16,13 @@ from typing import Any
 
 from chalicelib.domain.jurisdiction import Jurisdiction, parse_jurisdiction
 from infra.definitions import LOG_RETENTION_DAYS, parameter_path, secret_parameters, table_prefix
-from infra.jurisdiction_schema import REQUIRED_FOR_DEPLOY, expected_at, merged, problems
+from infra.jurisdiction_schema import (
+    REQUIRED_FOR_DEPLOY,
+    backups_of,
+    expected_at,
+    merged,
+    problems,
+)
 from infra.jurisdiction_schema import model as schema
 
 JURISDICTIONS_DIR = Path(__file__).resolve().parent / "jurisdictions"
@@ -69,6 +75,7 @@ class StackConfig:
     throttling: ApiThrottling = field(default_factory=ApiThrottling)
     log_retention_days: int = LOG_RETENTION_DAYS
     set_api_gateway_logging_role: bool = True
+    backups: schema.Backups = field(default_factory=schema.Backups)
 
     @property
     def name(self) -> str:
@@ -169,6 +176,7 @@ def load_stack_config(name: str, directory: Path = JURISDICTIONS_DIR) -> StackCo
         throttling=throttling,
         log_retention_days=int(raw.get("log_retention_days", LOG_RETENTION_DAYS)),
         set_api_gateway_logging_role=bool(raw.get("set_api_gateway_logging_role", True)),
+        backups=backups_of(raw),
     )
 
 

@@ -55,6 +55,11 @@ def table_prefix(jurisdiction: str) -> str:
     return f"{APP_NAME}-{jurisdiction}-"
 
 
+def backup_vault_name(jurisdiction: str) -> str:
+    """The stack's AWS Backup vault: kept when the stack goes, so its name is fixed."""
+    return f"{APP_NAME}-{jurisdiction}"
+
+
 def parameter_path(jurisdiction: str) -> str:
     """The SSM path under which ops store a jurisdiction's secrets (SecureString)."""
     return f"/{APP_NAME}/{jurisdiction}"

@@ -4,6 +4,7 @@ Build time only (packaging, ops scripts, editors): the app parses its JSON itsel
 in ``chalicelib/domain/jurisdiction.py``, and the Lambda zip carries no pydantic.
 """
 
+from .backups import backup_report, backups_of
 from .check import problems
 from .model import REQUIRED_FOR_DEPLOY, JurisdictionFile
 from .problems import expected_at, merged
@@ -13,6 +14,8 @@ from .texts import text_report
 __all__ = [
     "REQUIRED_FOR_DEPLOY",
     "JurisdictionFile",
+    "backup_report",
+    "backups_of",
     "expected_at",
     "merged",
     "problems",

@@ -1,9 +1,10 @@
 """``python -m infra.jurisdiction_schema check|write``.
 
 check NAME ...    check jurisdiction files as ``make package`` does (``--local``: as the
-                  local stack needs them), list each text's SMS segments and how long
-                  records are kept (a notice for each kind kept forever); exits 2 when a
-                  file has a problem.
+                  local stack needs them), list each text's SMS segments, how long
+                  records are kept (a notice for each kind kept forever) and backed up
+                  (a notice of how long deleted records outlive their deletion); exits
+                  2 when a file has a problem.
 write             regenerate infra/jurisdiction.schema.json and the field table in
                   docs/operations.md from model.py (after adding or changing a setting).
 """
@@ -20,6 +21,7 @@ from infra.config_loader import (
     load_stack_config,
 )
 
+from .backups import backup_report, backups_of
 from .reference import ROOT, write
 from .retention import retention_report
 from .texts import text_report
@@ -42,6 +44,9 @@ def check(names: list[str], local: bool) -> int:
         for line in text_report(jurisdiction.texts):
             print(f"  {line}")
         for line in retention_report(jurisdiction.records_retention):
+            print(f"  {line}")
+        backups = backups_of(jurisdiction.raw)
+        for line in backup_report(backups, jurisdiction.records_retention, jurisdiction.time_zone):
             print(f"  {line}")
     return 2 if failed else 0
 

@@ -2,9 +2,10 @@
 
 Three passes, so one mistake never hides another: the shape (``model.py``: types, missing
 and unknown keys, ranges), the rules only the build applies (the time zone keeps daylight
-saving; the court-import mapping reads, with the app's own ``mapping_from``), and the app's
-own parse (``parse_jurisdiction``, what a cold start would refuse). A later pass's finding at
-a path already reported, or inside it, is left out: it would say the same thing again.
+saving; the court-import mapping reads, with the app's own ``mapping_from``; no backup
+retention beside backups turned off), and the app's own parse (``parse_jurisdiction``, what
+a cold start would refuse). A later pass's finding at a path already reported, or inside
+it, is left out: it would say the same thing again.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from chalicelib.domain.court_import import mapping_from
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.jurisdiction import parse_jurisdiction
 
+from .backups import backup_problems
 from .problems import merged, shape_problems
 from .zones import zone_problems
 
 
 def problems(data: Mapping[str, Any]) -> dict[str, str]:
     """Path → what is wrong and what is expected; empty when the app would run with it."""
-    rules = {**zone_problems(data), **court_import_problems(data)}
+    rules = {**zone_problems(data), **court_import_problems(data), **backup_problems(data)}
     return merged(shape_problems(data), rules, app_problems(data))
 
 

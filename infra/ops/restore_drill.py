@@ -1,14 +1,17 @@
-"""Restore drill: one table restored to a point in time under a new name, made whole, compared.
+"""Restore drill: one table restored under a new name, made whole, compared with the live one.
 
-Point-in-time recovery is only a backup once a restore has been tried. This restores
-``clientcomm-<jurisdiction>-<table>`` as it was at ``--to-time`` into a new table (never
-touching the live one: it only describes, counts and samples it), waits for DynamoDB,
-puts back what a restore leaves out (the stream with the same view type, TTL, point-in-time
-recovery, the tags), then compares item counts and a sample of items with the live table
-and prints how a real recovery would use the copy.
+A backup is only a backup once a restore has been tried. This restores
+``clientcomm-<jurisdiction>-<table>`` as it was at ``--to-time`` (point-in-time recovery, the
+last 35 days) or from ``--from-backup`` (an AWS Backup recovery point of the stack's vault,
+older) into a new table, never touching the live one (it only describes, counts and samples
+it); waits for DynamoDB or AWS Backup; puts back what a restore leaves out (the stream with
+the same view type, TTL, point-in-time recovery, the tags); then compares item counts and a
+sample of items with the live table and prints how a real recovery would use the copy.
 
     .venv/bin/python -m infra.ops.restore_drill --jurisdiction salt-lake-county \\
         --table conversations --to-time 2026-11-21T14:00:00Z
+    .venv/bin/python -m infra.ops.restore_drill --jurisdiction salt-lake-county \\
+        --table conversations --from-backup arn:aws:backup:us-west-2:...:recovery-point:...
 
 Safe to interrupt and run again with the same arguments: an existing restore of the same
 table is waited for and finished, not started again. Exit status: 0 done; 1 stopped (the
@@ -23,13 +26,15 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from infra.definitions import backup_vault_name
+
 from . import table_compare as compare
 from . import table_settings as settings
-from .aws_target import Target, add_target_options, call
+from .aws_target import Target, add_target_options
 from .common import OpsError, jurisdiction, parser, region_for
+from .restore_origins import LATEST, Origin, PointInTime, RecoveryPoint
 from .staff_access import Report
 
-LATEST = "latest"
 STILL_RESTORING = 3
 DEFAULT_SAMPLE = 100
 DEFAULT_WAIT_MINUTES = 60  # restores of small tables take minutes; large ones hours
@@ -49,10 +54,8 @@ def parse_time(value: str) -> datetime | None:
 
 
 def default_name(source: str, to_time: datetime | None, today: datetime) -> str:
-    """Deterministic, so a rerun with the same arguments finds the restore it started."""
-    if to_time is None:
-        return f"{source}-drill-latest-{today:%Y%m%d}"
-    return f"{source}-drill-{to_time:%Y%m%dT%H%M%SZ}"
+    """The copy's default name for a point-in-time restore (``PointInTime`` decides)."""
+    return PointInTime(to_time).default_name(source, today)
 
 
 def check_name(name: str, target: Target, source: str) -> None:
@@ -62,12 +65,11 @@ def check_name(name: str, target: Target, source: str) -> None:
         raise OpsError(f"{name} is a live table of the stack: choose another --name")
 
 
-def plan(target: Target, base: str, name: str, to_time: datetime | None, sample: int) -> str:
+def plan(target: Target, base: str, name: str, origin: Origin, sample: int) -> str:
     model = settings.known_tables()[base]
     wanted = settings.template_settings(model)
-    when = "the latest restorable time" if to_time is None else to_time.isoformat()
     steps = [
-        f"restore {target.table(base)} as of {when} into {name}",
+        origin.describe(target.table(base), name),
         f"give {name} what a restore leaves out: {wanted.describe()}, the source's tags",
         f"count the items of both tables and compare {sample} sampled items each way",
         "print how to use the copy, and how to delete it",
@@ -79,7 +81,7 @@ def drill(
     dynamodb: Any,
     target: Target,
     base: str,
-    to_time: datetime | None,
+    origin: Origin,
     name: str,
     sample: int,
     wait_minutes: float,
@@ -89,15 +91,16 @@ def drill(
     found = settings.describe(dynamodb, source)
     if found is None:
         raise OpsError(f"there is no table {source}: check --table, --table-prefix and --region")
-    _check_restorable(dynamodb, target, source, to_time, report)
+    origin.check(dynamodb, target, source, found, report)
     wanted = settings.template_settings(settings.known_tables()[base])
     live = settings.live_settings(dynamodb, source, found)
     _warn_about_live(live, wanted, source, report)
     applying = settings.Settings(
         live.stream_view or wanted.stream_view, live.ttl_attribute or wanted.ttl_attribute
     )
-    _start_restore(dynamodb, source, found["TableArn"], name, to_time, report)
+    origin.start(dynamodb, source, found["TableArn"], name, report)
     deadline = time.monotonic() + wait_minutes * 60
+    origin.wait(name, deadline, report)
     restored = settings.wait_until_active(dynamodb, name, deadline)
     report.step("restored", f"{name} is ready")
     report.step("stream", settings.apply_stream(dynamodb, name, applying.stream_view, deadline))
@@ -105,38 +108,11 @@ def drill(
     report.step("PITR", settings.apply_pitr(dynamodb, name, deadline))
     restored_from = {
         f"{settings.OWN_TAGS}restored-from": source,
-        f"{settings.OWN_TAGS}restored-to": to_time.isoformat() if to_time else LATEST,
+        f"{settings.OWN_TAGS}restored-to": origin.label(),
     }
     tags = settings.copy_tags(dynamodb, found["TableArn"], restored["TableArn"], restored_from)
     report.step("tags", f"{tags} set (the source's, and where the copy came from)")
     _compare(dynamodb, source, name, compare.key_names(found), sample, report)
-
-
-def _check_restorable(
-    dynamodb: Any, target: Target, source: str, to_time: datetime | None, report: Report
-) -> None:
-    window = settings.pitr_window(dynamodb, source)
-    if window is None and target.local:  # the local stack's tables are made without it
-        call(
-            "turn point-in-time recovery on",
-            dynamodb.update_continuous_backups,
-            TableName=source,
-            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
-        )
-        report.step("local only", f"turned point-in-time recovery on for {source} (AWS has it)")
-        window = settings.pitr_window(dynamodb, source)
-    if window is None:
-        raise OpsError(
-            f"point-in-time recovery is off for {source}, so it cannot be restored to a time. "
-            "The template turns it on: deploy the stack again, then restore from "
-            "the time it was turned on (or from an on-demand backup)"
-        )
-    earliest, latest = window
-    if to_time is not None and earliest and latest and not earliest <= to_time <= latest:
-        raise OpsError(
-            f"{source} can be restored to times from {earliest.isoformat()} to "
-            f"{latest.isoformat()} (or 'latest'), not {to_time.isoformat()}"
-        )
 
 
 def _warn_about_live(
@@ -150,34 +126,6 @@ def _warn_about_live(
         )
     elif wanted.ttl_attribute and live.ttl_attribute != wanted.ttl_attribute:
         report.step("WARNING", f"{source} has {live.describe()}, the template {wanted.describe()}")
-
-
-def _start_restore(
-    dynamodb: Any,
-    source: str,
-    source_arn: str,
-    name: str,
-    to_time: datetime | None,
-    report: Report,
-) -> None:
-    existing = settings.describe(dynamodb, name)
-    if existing is not None:
-        if existing.get("RestoreSummary", {}).get("SourceTableArn") != source_arn:
-            raise OpsError(f"{name} exists and is not a restore of {source}: choose another --name")
-        report.step("restore", f"{name} was started by an earlier run; going on with it")
-        return
-    when: dict[str, Any] = (
-        {"UseLatestRestorableTime": True} if to_time is None else {"RestoreDateTime": to_time}
-    )
-    call(
-        f"restore {source}",
-        dynamodb.restore_table_to_point_in_time,
-        SourceTableName=source,
-        TargetTableName=name,
-        **when,
-    )
-    shown = LATEST if to_time is None else to_time.isoformat()
-    report.step("restore", f"started: {source} as of {shown} into {name}")
 
 
 def _compare(
@@ -231,10 +179,24 @@ def arguments() -> argparse.ArgumentParser:
         choices=sorted(settings.known_tables()),
         help="the table's name without the prefix",
     )
-    made.add_argument(
+    origin = made.add_mutually_exclusive_group(required=True)
+    origin.add_argument(
         "--to-time",
-        required=True,
-        help="ISO 8601 with a zone (2026-11-21T14:00:00Z) or 'latest'",
+        help="point-in-time recovery (the last 35 days): ISO 8601 with a zone "
+        "(2026-11-21T14:00:00Z) or 'latest'",
+    )
+    origin.add_argument(
+        "--from-backup",
+        metavar="RECOVERY_POINT_ARN",
+        help="an AWS Backup recovery point of the table (older than 35 days)",
+    )
+    made.add_argument(
+        "--backup-vault", help="with --from-backup: its vault (default clientcomm-<jurisdiction>)"
+    )
+    made.add_argument(
+        "--iam-role-arn",
+        help="with --from-backup: the role AWS Backup restores with (default: the one that "
+        "made the backup, the stack's BackupRole)",
     )
     made.add_argument("--name", help="the copy's name (default <table>-drill-<time>)")
     made.add_argument(
@@ -249,24 +211,38 @@ def arguments() -> argparse.ArgumentParser:
     return made
 
 
-def main(argv: list[str] | None = None, dynamodb: Any = None) -> int:
+def origin_of(args: argparse.Namespace) -> Origin:
+    """Where the copy comes from, as the arguments say (refused before any AWS call)."""
+    if args.from_backup is None:
+        if args.backup_vault or args.iam_role_arn:
+            raise OpsError("--backup-vault and --iam-role-arn go with --from-backup")
+        return PointInTime(parse_time(args.to_time))
+    vault = args.backup_vault or backup_vault_name(args.jurisdiction)
+    return RecoveryPoint(args.from_backup, vault, args.iam_role_arn)
+
+
+def main(argv: list[str] | None = None, dynamodb: Any = None, backup: Any = None) -> int:
+    """``dynamodb`` and ``backup``: clients to use instead of the target's (tests)."""
     args = arguments().parse_args(argv)
     report = Report()
     try:
         target = Target.from_args(args, region_for(args, jurisdiction(args.jurisdiction)))
-        to_time = parse_time(args.to_time)
-        name = args.name or default_name(target.table(args.table), to_time, datetime.now(UTC))
-        check_name(name, target, target.table(args.table))
-        print(f"Restore drill: {target.table(args.table)} ({args.jurisdiction}, {target.region})")
+        origin = origin_of(args)
+        source = target.table(args.table)
+        name = args.name or origin.default_name(source, datetime.now(UTC))
+        check_name(name, target, source)
+        print(f"Restore drill: {source} ({args.jurisdiction}, {target.region})")
         if args.dry_run:
-            print(plan(target, args.table, name, to_time, args.sample))
+            print(plan(target, args.table, name, origin, args.sample))
             print("Dry run: nothing was read or changed.")
             return 0
+        if isinstance(origin, RecoveryPoint):
+            origin.backup = backup or target.client("backup")
         drill(
             dynamodb or target.client("dynamodb"),
             target,
             args.table,
-            to_time,
+            origin,
             name,
             args.sample,
             args.wait_minutes,

@@ -82,6 +82,17 @@ def describe(dynamodb: Any, table: str) -> dict[str, Any] | None:
         raise
 
 
+def earlier_restore(dynamodb: Any, name: str, source: str, source_arn: str) -> bool:
+    """True when ``name`` is a restore of ``source`` (an earlier run's, to go on with);
+    OpsError when a table of that name is anything else."""
+    existing = describe(dynamodb, name)
+    if existing is None:
+        return False
+    if existing.get("RestoreSummary", {}).get("SourceTableArn") != source_arn:
+        raise OpsError(f"{name} exists and is not a restore of {source}: choose another --name")
+    return True
+
+
 def wait_until_active(dynamodb: Any, table: str, deadline: float) -> dict[str, Any]:
     """Poll until the table (and a restore into it) is done; OpsError at ``deadline``."""
     while True:

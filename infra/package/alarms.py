@@ -18,6 +18,7 @@ from infra.definitions import (
 )
 
 from . import metrics, names
+from .backups import JOBS_UNMADE
 from .functions import Handler, heartbeat_window
 from .metrics import Metric
 from .names import ref
@@ -47,6 +48,10 @@ BACKGROUND_THROTTLED_PERIODS = 3
 # The SDK retries a throttled DynamoDB request, so one is noise; two of three 5-minute
 # periods with throttles is a hot key or traffic above what on-demand has ramped up to.
 TABLE_THROTTLED_PERIODS = (2, 3)
+# A failed backup job leaves that day's copy missing until the next day's job: the alarm
+# stays red for a day (any of 24 hourly periods), so its "OK" mail means a day without one.
+HOUR = 3600
+BACKUP_FAILURE_HOURS = 24
 
 
 def alarm_resources(
@@ -55,9 +60,11 @@ def alarm_resources(
     tables: Iterable[str] = (),
     *,
     webhooks: bool = False,
+    backups: bool = False,
 ) -> dict[str, Any]:
     """Every alarm of the stack: ``tables`` are the tables' logical ids; ``webhooks`` says
-    whether the access log counts the Twilio webhooks' 429s (the API has such routes)."""
+    whether the access log counts the Twilio webhooks' 429s (the API has such routes);
+    ``backups`` whether the stack has a backup vault (backups.py)."""
     alarms = {
         names.SEND_FAILURE_ALARM: send_failure_rate(jurisdiction),
         names.API_5XX_ALARM: api_5xx(jurisdiction),
@@ -73,6 +80,8 @@ def alarm_resources(
     }
     if webhooks:
         alarms[names.WEBHOOK_THROTTLING_ALARM] = webhook_throttling(jurisdiction)
+    if backups:
+        alarms[names.BACKUP_JOBS_ALARM] = backup_jobs_failed()
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
         alarms[names.throttles_alarm_id(handler.logical_id)] = lambda_throttles(handler)
@@ -382,6 +391,42 @@ def table_throttles(table_id: str) -> dict[str, Any]:
         ],
         EvaluationPeriods=periods,
         DatapointsToAlarm=datapoints,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+    )
+
+
+def backup_jobs_failed() -> dict[str, Any]:
+    """A backup job of the stack's vault failed, was stopped or never started: a table has
+    no copy of that day (AWS/Backup's job counts, by vault)."""
+
+    def read(metric_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": metric_id,
+            "ReturnData": False,
+            "MetricStat": {
+                "Metric": metrics.backup(names.BACKUP_VAULT, name).cloudformation(),
+                "Period": HOUR,
+                "Stat": "Sum",
+            },
+        }
+
+    total = " + ".join(f"FILL({metric_id}, 0)" for metric_id in JOBS_UNMADE)
+    return _alarm(
+        "A backup job of the stack's vault failed, was aborted or expired in the last 24 "
+        "hours: a table has no backup of that day (docs/operations.md, backups).",
+        Metrics=[
+            *(read(metric_id, name) for metric_id, name in JOBS_UNMADE.items()),
+            {
+                "Id": "unmade",
+                "Label": "Backup jobs not made",
+                "Expression": total,
+                "ReturnData": True,
+            },
+        ],
+        EvaluationPeriods=BACKUP_FAILURE_HOURS,
+        DatapointsToAlarm=1,
         Threshold=0,
         ComparisonOperator="GreaterThanThreshold",
         TreatMissingData="notBreaching",

@@ -26,7 +26,7 @@ from infra.config_loader import (
     StackConfig,
     load_stack_config,
 )
-from infra.jurisdiction_schema import retention_report, text_report
+from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
 from . import checks, release
 from .functions import Handler, handlers_in
@@ -155,8 +155,12 @@ def summary(package: Package) -> str:
     scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
     texts = "\n             ".join(text_report(package.config.jurisdiction.texts))
+    jurisdiction = package.config.jurisdiction
     records = "\n             ".join(
-        retention_report(package.config.jurisdiction.records_retention)
+        retention_report(jurisdiction.records_retention)
+        + backup_report(
+            package.config.backups, jurisdiction.records_retention, jurisdiction.time_zone
+        )
     )
     return f"""Packaged {package.config.name} ({package.config.aws_region})
   release    ClientComm {release.describe(package.release)}

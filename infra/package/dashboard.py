@@ -22,7 +22,8 @@ from infra.definitions import (
     WEBHOOK_THROTTLED_METRIC,
 )
 
-from . import metrics
+from . import metrics, names
+from .backups import JOBS_COMPLETED, JOBS_UNMADE
 from .functions import Handler
 from .metrics import Metric, Reference, sub_text
 from .queues import WORK_QUEUES
@@ -152,6 +153,7 @@ def widgets(
         per_function("Function throttles", handlers, "Throttles", "Sum"),
         per_function("Function duration, p99 (ms)", handlers, "Duration", "p99"),
         per_function("Scheduled job runs", scheduled, "Invocations", "Sum"),
+        graph("Backup jobs", backup_jobs(config), "Sum"),
         graph(
             "DynamoDB throttled requests",
             [
@@ -169,6 +171,16 @@ def widgets(
 
 
 Line = tuple[Metric, str] | tuple[Metric, str, str]
+
+
+def backup_jobs(config: StackConfig) -> list[Line]:
+    """The vault's jobs: made, and not made (what the backup alarm reads); none when off."""
+    if not config.backups.enabled:
+        return []
+    made: list[Line] = [(metrics.backup(names.BACKUP_VAULT, JOBS_COMPLETED), "completed")]
+    return made + [
+        (metrics.backup(names.BACKUP_VAULT, name), kind) for kind, name in JOBS_UNMADE.items()
+    ]
 
 
 def graph(title: str, lines: Iterable[Line], stat: str) -> dict[str, Any]:

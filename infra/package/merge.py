@@ -18,6 +18,7 @@ from infra.definitions import METRICS_SERVICE, metrics_namespace, rotation_param
 from . import names, webhooks
 from .access_log import access_log_resources, access_log_setting
 from .alarms import alarm_resources
+from .backups import backup_resources
 from .dashboard import dashboard
 from .functions import Handler
 from .gateway_responses import gateway_responses
@@ -41,9 +42,12 @@ def merge_template(
     webhook_routes = list(webhook_routes)
     tables = table_resources(config.table_prefix)
     webhooks = bool(webhook_routes)
-    alarms = alarm_resources(config.name, handlers, tables, webhooks=webhooks)
+    alarms = alarm_resources(
+        config.name, handlers, tables, webhooks=webhooks, backups=config.backups.enabled
+    )
     resources: dict[str, Any] = {
         **tables,
+        **backup_resources(config, tables),
         **stack_resources(config),
         **queue_resources(config.table_prefix, handlers, LAMBDA_TIMEOUT_SECONDS),
         **access_log_resources(config, webhook_routes),

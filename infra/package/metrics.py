@@ -4,8 +4,9 @@ A CloudWatch metric is its namespace, name and dimensions. The app's own (writte
 Powertools as EMF, with its ``service`` dimension) and those the access log's metric filters
 count are under the jurisdiction's namespace, ``ClientComm/<jurisdiction>``. AWS's metrics
 name the stack's own resources: a function, queue or table by a reference (each stack's
-resolves to its own), the REST API by the name the template gives it. So an alarm or a
-widget of one stack never reads another's, even in a shared account.
+resolves to its own), the REST API by the name the template gives it, AWS Backup's jobs by
+the stack's vault. So an alarm or a widget of one stack never reads another's, even in a
+shared account.
 """
 
 from __future__ import annotations
@@ -102,3 +103,8 @@ def queue(logical_id: str, name: str) -> Metric:
 
 def table(logical_id: str, name: str) -> Metric:
     return Metric("AWS/DynamoDB", name, (("TableName", Reference(logical_id)),))
+
+
+def backup(vault_id: str, name: str) -> Metric:
+    """AWS Backup's count of the stack's vault (its name is the vault's ``Ref``)."""
+    return Metric("AWS/Backup", name, (("BackupVaultName", Reference(vault_id)),))

@@ -48,6 +48,12 @@ STATUS_DEAD_LETTERS_ALARM = "StatusCallbackDeadLettersAlarm"
 STATUS_BACKLOG_ALARM = "StatusCallbackBacklogAlarm"
 SCHEDULED_NOT_QUEUED_ALARM = "ScheduledNotQueuedAlarm"
 UNRESOLVED_SENDS_ALARM = "UnresolvedSendsAlarm"
+# AWS Backup: every table copied daily and monthly into the stack's vault (backups.py).
+BACKUP_VAULT = "BackupVault"
+BACKUP_PLAN = "BackupPlan"
+BACKUP_SELECTION = "BackupSelection"
+BACKUP_ROLE = "BackupRole"
+BACKUP_JOBS_ALARM = "BackupJobsFailedAlarm"
 
 
 def function_logical_id(function: str) -> str:

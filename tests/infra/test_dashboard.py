@@ -24,6 +24,7 @@ OWN = {
     ("AWS/Lambda", "FunctionName"): ("AWS::Serverless::Function", None),
     ("AWS/SQS", "QueueName"): ("AWS::SQS::Queue", "QueueName"),
     ("AWS/DynamoDB", "TableName"): ("AWS::DynamoDB::Table", None),
+    ("AWS/Backup", "BackupVaultName"): ("AWS::Backup::BackupVault", None),
 }
 APP_CODE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "chalicelib").rglob("*.py"))
 

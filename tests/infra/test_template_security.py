@@ -68,9 +68,11 @@ def test_every_function_has_a_role_of_its_own_including_later_handlers(scheduled
     assert {"APIHandler", "EmailNotifications", "ProbeSweep"} <= set(functions)
     role_ids = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()}
     assert len(role_ids) == len(functions)
-    # every role but the one API Gateway writes the region's API logs with
+    # every role but the ones API Gateway writes the region's API logs with and AWS Backup
+    # copies the tables with
     assert role_ids == set(of_type(scheduled_template, "AWS::IAM::Role")) - {
-        "ApiGatewayLoggingRole"
+        "ApiGatewayLoggingRole",
+        "BackupRole",
     }
 
 

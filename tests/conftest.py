@@ -7,10 +7,16 @@ make their own clients (fresh numbers from ``helpers.fresh_phone``) instead of r
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from infra.local.stack import LocalStack
 
 pytest_plugins = ["tests.aws_calls", "tests.clock"]
+
+# Property tests judge answers, not speed: on a busy machine an example may take longer than
+# Hypothesis's 200 ms deadline (a confirmations test failed so, then passed with its seed).
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -69,7 +69,10 @@ def stored_private_strings(prefix: str = "test-") -> set[str]:
     """Phone numbers (E.164 and 10 digits) and bodies the run stored in the local tables."""
     dynamodb = boto3.client("dynamodb")
     found: set[str] = set()
-    for table in dynamodb.list_tables()["TableNames"]:
+    tables = [
+        n for page in dynamodb.get_paginator("list_tables").paginate() for n in page["TableNames"]
+    ]
+    for table in tables:  # every page: other tests' tables can push ours past the first 100
         if not table.startswith(prefix):
             continue
         for page in dynamodb.get_paginator("scan").paginate(TableName=table):

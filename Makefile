@@ -27,10 +27,14 @@ chromium:
 run: $(STAMP)
 	$(PY) -m infra.local.stack
 
+# mypy runs beside pytest (about 10 s of one core while the workers start their stacks);
+# the target fails if either does.
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
-	$(PY) -m mypy
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10
+	@$(PY) -m mypy > .mypy.out 2>&1 & mypy=$$!; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10; tests=$$?; \
+	wait $$mypy; typed=$$?; echo "mypy:"; cat .mypy.out; rm -f .mypy.out; \
+	test $$tests -eq 0 -a $$typed -eq 0
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

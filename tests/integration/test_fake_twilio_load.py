@@ -287,11 +287,13 @@ def test_a_released_message_is_sending_until_it_is_sent_and_the_next_waits_queue
 def test_a_message_waiting_past_the_fake_wide_validity_fails_with_30001_and_a_callback(
     start_fake: Callable[..., FakeTwilio],
 ) -> None:
-    fake = start_fake(rates={PROBATION: 1}, validity_period=0.3)
+    # One text every 4 s and 1.5 s to live: the first leaves with 1.5 s to spare (0.3 s was
+    # not always enough on a busy machine), the others cannot leave before theirs run out.
+    fake = start_fake(rates={PROBATION: 0.25}, validity_period=1.5)
     client = sdk_client(fake.base_url)
 
     sent, *stuck = [send(client) for _ in range(3)]
-    fake.wait_for_callbacks(timeout=5)
+    fake.wait_for_callbacks(timeout=10)
 
     assert callbacks(fake, sent.sid) == [("sent", None), ("delivered", None)]
     for message in stuck:

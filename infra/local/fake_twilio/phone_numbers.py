@@ -22,7 +22,17 @@ from urllib.parse import urlencode, urlsplit
 
 from . import constants as c
 from .overrides import parse_overrides
-from .replies import Reply, json_reply, twilio_error
+from .replies import (
+    Form,
+    Reply,
+    first_value,
+    int_or,
+    json_reply,
+    not_allowed,
+    not_found,
+    page_size,
+    twilio_error,
+)
 from .store import rfc2822_now
 
 ERROR_INVALID_URL = 21402  # "You attempted to update the URL handler ... not valid"
@@ -33,7 +43,6 @@ URL_FIELDS = {"SmsUrl": "sms_url", "SmsFallbackUrl": "sms_fallback_url"}
 METHOD_FIELDS = {"SmsMethod": "sms_method", "SmsFallbackMethod": "sms_fallback_method"}
 TEXT_FIELDS = {"FriendlyName": "friendly_name"}
 
-Form = Mapping[str, list[str]]
 PhoneNumber = dict[str, Any]
 
 
@@ -96,20 +105,20 @@ class PhoneNumbers:
         if rest == NUMBERS_PATH:
             if method == "GET":
                 return self._list(form)
-            return _not_allowed(method, rest)  # buying numbers is not faked
+            return not_allowed(method, rest)  # buying numbers is not faked
         match = _NUMBER_PATH.match(rest)
         if match is None:
             return None
         if method == "GET":
             found = self._get(match["sid"])
-            return json_reply(200, found) if found else _not_found(rest)
+            return json_reply(200, found) if found else not_found(rest)
         if method == "POST":
             return self._update(match["sid"], form, rest)
-        return _not_allowed(method, rest)
+        return not_allowed(method, rest)
 
     def _list(self, query: Form) -> Reply:
-        pattern = _first(query, "PhoneNumber")
-        name = _first(query, "FriendlyName")
+        pattern = first_value(query, "PhoneNumber")
+        name = first_value(query, "FriendlyName")
         with self._lock:
             found = [
                 copy.deepcopy(r)
@@ -117,8 +126,8 @@ class PhoneNumbers:
                 if _number_matches(pattern, r["phone_number"])
                 and (not name or r["friendly_name"] == name)
             ]
-        size = min(max(_int(_first(query, "PageSize"), c.DEFAULT_PAGE_SIZE), 1), c.MAX_PAGE_SIZE)
-        page = max(_int(_first(query, "Page"), 0), 0)
+        size = page_size(query)
+        page = max(int_or(first_value(query, "Page"), 0), 0)
         chunk = found[page * size : (page + 1) * size]
         filters = {k: v for k, v in (("PhoneNumber", pattern), ("FriendlyName", name)) if v}
 
@@ -152,22 +161,22 @@ class PhoneNumbers:
         for field, key in URL_FIELDS.items():
             if field in form:
                 try:
-                    changes[key] = checked_url(_first(form, field).strip())
+                    changes[key] = checked_url(first_value(form, field).strip())
                 except ValueError as exc:
                     return twilio_error(ERROR_INVALID_URL, 400, f"{field}: {exc}")
         for field, key in METHOD_FIELDS.items():
             if field in form:
-                method = _first(form, field).strip().upper()
+                method = first_value(form, field).strip().upper()
                 if method not in ("GET", "POST"):
                     return twilio_error(c.ERROR_BAD_REQUEST, 400, f"{field} must be GET or POST")
                 changes[key] = method
         for field, key in TEXT_FIELDS.items():
             if field in form:
-                changes[key] = _first(form, field)
+                changes[key] = first_value(form, field)
         with self._lock:
             found = next((r for r in self._numbers.values() if r["sid"] == sid), None)
             if found is None:
-                return _not_found(path)
+                return not_found(path)
             found.update(changes)
             found["date_updated"] = rfc2822_now()
             return json_reply(200, copy.deepcopy(found))
@@ -228,23 +237,3 @@ def _number_matches(pattern: str, number: str) -> bool:
         return True
     regex = "".join(r"\d" if ch == "*" else re.escape(ch) for ch in pattern.strip())
     return re.search(regex, number) is not None
-
-
-def _first(form: Form, key: str) -> str:
-    values = form.get(key)
-    return values[0] if values else ""
-
-
-def _int(value: str, default: int) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return default
-
-
-def _not_found(path: str) -> Reply:
-    return twilio_error(c.ERROR_NOT_FOUND, 404, f"The requested resource {path} was not found")
-
-
-def _not_allowed(method: str, path: str) -> Reply:
-    return twilio_error(c.ERROR_METHOD_NOT_ALLOWED, 405, f"Method {method} not allowed for {path}")

@@ -21,7 +21,17 @@ from chalicelib.domain.segments import count_segments
 from . import constants as c
 from .account import AuthTokens, basic_auth_user, unauthorised
 from .phone_numbers import PhoneNumbers
-from .replies import Reply, json_reply, twilio_error
+from .replies import (
+    Form,
+    Reply,
+    first_value,
+    int_or,
+    json_reply,
+    not_allowed,
+    not_found,
+    page_size,
+    twilio_error,
+)
 from .store import Message, MessageStore
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -36,7 +46,6 @@ DATE_SENT_FILTERS: dict[str, Callable[[Any, Any], bool]] = {
 }
 LIST_FILTERS = ("To", "From", *DATE_SENT_FILTERS)
 
-Form = Mapping[str, list[str]]
 Submit = Callable[[Message, str | None, int | None], None]
 
 
@@ -87,7 +96,7 @@ class RestApi:
             return unauthorised()
         match = _ACCOUNT_PATH.match(parts.path)
         if not match or match["account"] != self._account_sid:
-            return _not_found(parts.path)
+            return not_found(parts.path)
         rest = match["rest"]
         numbers_reply = self._numbers.handle(method, rest, form)
         if numbers_reply is not None:
@@ -97,21 +106,21 @@ class RestApi:
                 return self._create(form)
             if method == "GET":
                 return self._list(form)
-            return _not_allowed(method, parts.path)
+            return not_allowed(method, parts.path)
         message_match = _MESSAGE_PATH.match(rest)
         if message_match:
             sid = message_match["sid"]
             if method == "GET":
                 found = self._store.get(sid)
-                return json_reply(200, found) if found else _not_found(parts.path)
+                return json_reply(200, found) if found else not_found(parts.path)
             if method == "DELETE":
                 return (
                     Reply(204, content_type="")
                     if self._store.delete(sid)
-                    else _not_found(parts.path)
+                    else not_found(parts.path)
                 )
-            return _not_allowed(method, parts.path)
-        return _not_found(parts.path)
+            return not_allowed(method, parts.path)
+        return not_found(parts.path)
 
     def _authorised(self, header: str | None) -> bool:
         """HTTP Basic with AccountSid and the primary or secondary auth token."""
@@ -120,14 +129,14 @@ class RestApi:
 
     def _create(self, form: Form) -> Reply:
         """POST Messages.json: validate like Twilio, store as queued, queue at its sender."""
-        to, from_ = _first(form, "To").strip(), _first(form, "From").strip()
-        body, media = _first(form, "Body"), [u for u in form.get("MediaUrl", []) if u]
-        callback = _first(form, "StatusCallback").strip() or None
+        to, from_ = first_value(form, "To").strip(), first_value(form, "From").strip()
+        body, media = first_value(form, "Body"), [u for u in form.get("MediaUrl", []) if u]
+        callback = first_value(form, "StatusCallback").strip() or None
         error = self._validate(to, from_, body, media, callback, form)
         if error:
             return error
         try:
-            validity = validity_period(_first(form, "ValidityPeriod").strip())
+            validity = validity_period(first_value(form, "ValidityPeriod").strip())
         except ValueError as exc:
             return twilio_error(c.ERROR_INVALID_VALIDITY_PERIOD, 400, str(exc))
         if not self._outbox.admits(from_, max(count_segments(body), 1)):
@@ -155,7 +164,9 @@ class RestApi:
             return twilio_error(c.ERROR_MISSING_TO, 400, "A 'To' phone number is required.")
         if not from_:
             note = (
-                " The local fake supports From only." if _first(form, "MessagingServiceSid") else ""
+                " The local fake supports From only."
+                if first_value(form, "MessagingServiceSid")
+                else ""
             )
             return twilio_error(
                 c.ERROR_MISSING_FROM, 400, "A 'From' phone number is required." + note
@@ -195,15 +206,15 @@ class RestApi:
 
     def _list(self, query: Form) -> Reply:
         """GET Messages.json with To/From/DateSent filters and Twilio's paging envelope."""
-        filters = {k: _first(query, k) for k in LIST_FILTERS if _first(query, k)}
+        filters = {k: first_value(query, k) for k in LIST_FILTERS if first_value(query, k)}
         items = self._store.snapshot(to=filters.get("To"), from_=filters.get("From"))
         try:
             items = filter_by_date_sent(items, filters)
         except ValueError as exc:
             return twilio_error(c.ERROR_BAD_REQUEST, 400, str(exc))
-        size = min(max(_int(_first(query, "PageSize"), c.DEFAULT_PAGE_SIZE), 1), c.MAX_PAGE_SIZE)
-        page = max(_int(_first(query, "Page"), 0), 0)
-        token = _first(query, "PageToken")
+        size = page_size(query)
+        page = max(int_or(first_value(query, "Page"), 0), 0)
+        token = first_value(query, "PageToken")
         start = _token_start(token, items, size, page)
         chunk = items[start : start + size]
 
@@ -296,23 +307,3 @@ def validity_period(value: str) -> int | None:
             f"{c.MAX_VALIDITY_SECONDS}, not {value!r}"
         )
     return seconds
-
-
-def _first(form: Form, key: str) -> str:
-    values = form.get(key)
-    return values[0] if values else ""
-
-
-def _int(value: str, default: int) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return default
-
-
-def _not_found(path: str) -> Reply:
-    return twilio_error(c.ERROR_NOT_FOUND, 404, f"The requested resource {path} was not found")
-
-
-def _not_allowed(method: str, path: str) -> Reply:
-    return twilio_error(c.ERROR_METHOD_NOT_ALLOWED, 405, f"Method {method} not allowed for {path}")

@@ -14,7 +14,7 @@ import pytest
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, FakeTwilio
 from infra.package.webhooks import CONNECTION_OVERRIDES
 from tests.infra.ops_runs import environment, one_line_error, run_script
-from tests.integration.test_fake_twilio import Receiver
+from tests.integration.test_fake_twilio import Receiver, running_receivers
 
 DEMO_NUMBERS = {"+18015550100": "Probation", "+18015550200": "Pretrial"}
 
@@ -41,14 +41,8 @@ LOCAL = {"TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUT
 @pytest.fixture
 def receivers() -> Iterator[tuple[Receiver, Receiver]]:
     """Where the numbers point now, and the stack they are pointed at."""
-    made = (Receiver(), Receiver())
-    for receiver in made:
-        receiver.thread.start()
-    yield made
-    for receiver in made:
-        receiver.server.shutdown()
-        receiver.server.server_close()
-        receiver.thread.join(timeout=5)
+    with running_receivers(2) as (first, second):
+        yield first, second
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import http.client
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -73,6 +74,21 @@ class Receiver:
 
     def signed_correctly(self, request: dict[str, Any]) -> bool:
         return VALIDATOR.validate(request["url"], request["params"], request["signature"])
+
+
+@contextmanager
+def running_receivers(count: int) -> Iterator[tuple[Receiver, ...]]:
+    """``count`` receivers serving until the block ends."""
+    made = tuple(Receiver() for _ in range(count))
+    for receiver in made:
+        receiver.thread.start()
+    try:
+        yield made
+    finally:
+        for receiver in made:
+            receiver.server.shutdown()
+            receiver.server.server_close()
+            receiver.thread.join(timeout=5)
 
 
 @pytest.fixture

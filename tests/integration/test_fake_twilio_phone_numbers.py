@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, FakeTwilio, sdk_client
-from tests.integration.test_fake_twilio import Receiver
+from tests.integration.test_fake_twilio import Receiver, running_receivers
 
 PROBATION = "+18015550100"
 PRETRIAL = "+18015550200"
@@ -21,14 +21,8 @@ OWNED = {PROBATION: "Probation", PRETRIAL: "Pretrial"}
 @pytest.fixture
 def receivers() -> Iterator[tuple[Receiver, Receiver]]:
     """Where the numbers point first, and where they are pointed next."""
-    made = (Receiver(), Receiver())
-    for receiver in made:
-        receiver.thread.start()
-    yield made
-    for receiver in made:
-        receiver.server.shutdown()
-        receiver.server.server_close()
-        receiver.thread.join(timeout=5)
+    with running_receivers(2) as (first, second):
+        yield first, second
 
 
 @pytest.fixture

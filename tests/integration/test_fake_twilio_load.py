@@ -439,3 +439,19 @@ def test_the_load_control_api_changes_nothing_when_one_setting_is_wrong(
         PROBATION: None,
         PRETRIAL: None,
     }
+
+
+def test_a_text_that_reaches_its_queue_late_still_leaves_in_creation_order() -> None:
+    """A create's text reaches its queue just after its answer is written, so the next
+    create (sent on that answer) can get there a moment before it: Twilio's order is the
+    order of the creates, so the queue's is too (seen as a flaky paced-number test)."""
+    queue = NumberQueue(PROBATION, rate=2)
+    made = {sid: text(sid) for sid in ("a", "b", "c")}
+    for order, sid in enumerate(made):
+        made[sid].order = order
+    for sid in ("a", "c", "b"):  # "c" overtook "b" on its way in
+        queue.push(made[sid])
+
+    events = queue.advance(now=10.0)
+
+    assert [e.text.message["sid"] for e in events] == ["a", "b", "c"]

@@ -39,6 +39,7 @@ class QueuedText:
     deadline: float
     expiry_error: tuple[int, str] = QUEUE_OVERFLOW
     state: str = QUEUED
+    order: float = math.inf  # creation order; a text without one goes behind those with
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,13 @@ class NumberQueue:
         return fits
 
     def push(self, text: QueuedText) -> None:
-        """Add a created message at the back of the queue."""
-        self._fifo.append(text)
+        """Add a created message in creation order, as Twilio queues them. It is almost
+        always the last: a create's text reaches its queue just after its answer is written,
+        so the next create (sent on that answer) can get here a moment before it."""
+        place = len(self._fifo)
+        while place and self._fifo[place - 1].order > text.order:
+            place -= 1
+        self._fifo.insert(place, text)
         heapq.heappush(self._deadlines, (text.deadline, next(self._seq), text))
         self._depth += 1
         self._queued_segments += text.segments

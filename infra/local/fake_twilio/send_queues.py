@@ -10,7 +10,9 @@ fails (30001 or 30036) with a status callback.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -50,6 +52,7 @@ class SendQueues:
         self._queues = {number: NumberQueue(number) for number in numbers}
         self.validity_period = validity_period
         self._pending = 0  # created, answer not written yet
+        self._created = itertools.count()  # the order creates were taken in
         self._busy = 0  # taken out of a queue, not yet handed to the dispatcher
         self._cond = threading.Condition()
         self._stopping = False
@@ -92,6 +95,7 @@ class SendQueues:
         created_at = time.time()
         with self._cond:
             self._pending += 1
+            order = next(self._created)
         done = threading.Event()
 
         def submit(message: Message, callback: str | None, validity: int | None) -> None:
@@ -99,7 +103,7 @@ class SendQueues:
                 return
             done.set()
             try:
-                self._submit(message, callback, validity, created_at)
+                self._submit(message, callback, validity, created_at, order)
             finally:
                 with self._cond:
                     self._pending -= 1
@@ -112,7 +116,12 @@ class SendQueues:
         self._submit(message, callback, None, time.time())
 
     def _submit(
-        self, message: Message, callback: str | None, validity: int | None, created_at: float
+        self,
+        message: Message,
+        callback: str | None,
+        validity: int | None,
+        created_at: float,
+        order: float = math.inf,
     ) -> None:
         now = time.time()
         with self._cond:
@@ -120,7 +129,7 @@ class SendQueues:
             if queue.rate is None and queue.depth == 0:
                 queue.pass_through(message["sid"], now)
             else:
-                queue.push(self._queued(message, callback, validity, created_at, now))
+                queue.push(self._queued(message, callback, validity, created_at, now, order))
                 self._cond.notify_all()
                 return
         self._dispatcher.schedule(message, callback)
@@ -132,13 +141,16 @@ class SendQueues:
         validity: int | None,
         created_at: float,
         now: float,
+        order: float = math.inf,
     ) -> QueuedText:
         if validity is not None:
             lifetime, error = float(validity), VALIDITY_EXPIRED
         else:
             lifetime, error = self.validity_period or c.MAX_VALIDITY_SECONDS, QUEUE_OVERFLOW
         segments = max(int(message.get("num_segments") or 1), 1)
-        return QueuedText(message, callback, segments, now, created_at + lifetime, error)
+        return QueuedText(
+            message, callback, segments, now, created_at + lifetime, error, order=order
+        )
 
     # looking on --------------------------------------------------------------------------
     def report(self, releases: bool = True) -> dict[str, NumberLoad]:

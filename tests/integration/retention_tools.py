@@ -12,10 +12,14 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from chalicelib import bootstrap
 from chalicelib.domain.clients import Client
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
 from chalicelib.domain.retention import RecordsRetention
 from chalicelib.domain.retirement import Retirement, RetireReason
+from chalicelib.services.retention import Pacer, run_retention
 from chalicelib.store.audit import audit_row, client_subject
 from chalicelib.store.conversations import entry_key
 from chalicelib.store.models import ClientModel, RecordsRetentionModel, TwilioMessageModel
@@ -129,3 +133,20 @@ def client_audit(stores, client_id: str) -> list:
 
 def recent(now: datetime) -> datetime:
     return now - timedelta(days=2)
+
+
+@pytest.fixture(autouse=True)
+def job_state(stack):
+    """The job's checkpoint and lease start and end empty (each retention test module
+    imports this, so it applies there only)."""
+    fresh_state()
+    yield
+    fresh_state()
+
+
+def run_job(policy, now, pacer=None, sweeps=None, token=None):
+    """One run of the records-retention job on the session stack, unpaced unless ``pacer``
+    says otherwise."""
+    state, real = bootstrap.records_retention()
+    pacer = pacer or Pacer(120, rate=1e9)
+    return run_retention(policy, DENVER, state, sweeps or real, now, pacer, token)

@@ -10,34 +10,25 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import bootstrap
 from chalicelib.domain.conversation import ConversationEntry, Direction, EntryKind
-from chalicelib.services.retention import Pacer, RunOutcome, run_retention
+from chalicelib.services.retention import RunOutcome
 from tests.clock import real_now
 from tests.helpers import fresh_phone, page_text
 from tests.integration.retention_tools import (
-    DENVER,
     LONG_AGO,
-    fresh_state,
+    job_state,
     retire_long_ago,
     schedule,
+)
+from tests.integration.retention_tools import (
+    run_job as run,
 )
 from tests.integration.session_tools import PASSWORD, new_staff
 from tests.integration.test_texting import add_client
 
+__all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
+
 pytestmark = pytest.mark.any_hour
-
-
-@pytest.fixture(autouse=True)
-def job_state(stack):
-    fresh_state()
-    yield
-    fresh_state()
-
-
-def run(policy, now):
-    state, sweeps = bootstrap.records_retention()
-    return run_retention(policy, DENVER, state, sweeps, now, Pacer(120, rate=1e9))
 
 
 def older_src(page: str) -> str | None:

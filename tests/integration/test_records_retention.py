@@ -9,9 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from chalicelib import bootstrap
-from chalicelib.domain.retention import RecordsRetention
-from chalicelib.services.retention import Pacer, RunOutcome, run_retention
+from chalicelib.services.retention import RunOutcome
 from chalicelib.store.clients import route_key
 from chalicelib.store.models import (
     AppointmentModel,
@@ -23,13 +21,12 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.retention import SUMMARY_SUBJECT
 from tests.integration.retention_tools import (
-    DENVER,
     LONG_AGO,
     audit_ids,
     client_audit,
     days_to_2000,
     entry_ids,
-    fresh_state,
+    job_state,
     new_client,
     old_audit,
     old_text,
@@ -37,21 +34,14 @@ from tests.integration.retention_tools import (
     retire_long_ago,
     schedule,
 )
+from tests.integration.retention_tools import (
+    run_job as run,
+)
 from tests.integration.session_tools import new_staff
 
+__all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
+
 pytestmark = pytest.mark.any_hour
-
-
-@pytest.fixture(autouse=True)
-def job_state(stack):
-    fresh_state()
-    yield
-    fresh_state()
-
-
-def run(policy: RecordsRetention, now, **pacing):
-    state, sweeps = bootstrap.records_retention()
-    return run_retention(policy, DENVER, state, sweeps, now, Pacer(120, rate=1e9, **pacing))
 
 
 def exists(model, *key) -> bool:

@@ -9,39 +9,30 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import bootstrap
-from chalicelib.services.retention import Pacer, RunOutcome, run_retention
+from chalicelib.services.retention import RunOutcome
 from chalicelib.store.audit import client_subject
 from chalicelib.store.retention import RecordSweeps
 from tests.aws_calls import writes
 from tests.integration.retention_tools import (
-    DENVER,
     audit_ids,
     entry_ids,
-    fresh_state,
     hold_client,
     hold_everything,
+    job_state,
     new_client,
     old_audit,
     old_text,
     retire_long_ago,
     schedule,
 )
+from tests.integration.retention_tools import (
+    run_job as run,
+)
 from tests.integration.session_tools import new_staff
 
+__all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
+
 pytestmark = pytest.mark.any_hour
-
-
-@pytest.fixture(autouse=True)
-def job_state(stack):
-    fresh_state()
-    yield
-    fresh_state()
-
-
-def run(policy, now, sweeps=None):
-    state, real = bootstrap.records_retention()
-    return run_retention(policy, DENVER, state, sweeps or real, now, Pacer(120, rate=1e9))
 
 
 def test_nothing_is_read_or_deleted_while_the_hold_switch_is_on(stack, stores, now):

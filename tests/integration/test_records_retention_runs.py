@@ -12,29 +12,26 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.services import retention as job
-from chalicelib.services.retention import Pacer, RunOutcome, run_retention
+from chalicelib.services.retention import Pacer, RunOutcome
 from chalicelib.store.models import ConversationEntryModel, RecordsRetentionModel
 from chalicelib.store.retention import RecordSweeps
 from chalicelib.store.retention_state import JOB
 from tests.aws_calls import writes
 from tests.integration.retention_tools import (
-    DENVER,
     entry_ids,
-    fresh_state,
+    job_state,
     new_client,
     old_text,
     schedule,
 )
+from tests.integration.retention_tools import (
+    run_job as run,
+)
 from tests.integration.session_tools import new_staff
 
+__all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
+
 pytestmark = pytest.mark.any_hour
-
-
-@pytest.fixture(autouse=True)
-def job_state(stack):
-    fresh_state()
-    yield
-    fresh_state()
 
 
 class PagesOnly(Pacer):
@@ -50,12 +47,6 @@ class PagesOnly(Pacer):
     def spend(self, units: float) -> None:
         if units == job.PAGE_COST:
             self.pages_left -= 1
-
-
-def run(policy, now, pacer=None, sweeps=None, token=None):
-    state, real = bootstrap.records_retention()
-    pacer = pacer or Pacer(120, rate=1e9)
-    return run_retention(policy, DENVER, state, sweeps or real, now, pacer, token)
 
 
 def job_row() -> RecordsRetentionModel:

@@ -11,7 +11,10 @@ export's columns in its jurisdiction file, under ``"court_import"``::
      "locations": {"SLDC": "Matheson Courthouse, 450 S State St, Salt Lake City"}}
 
 Every key may be left out (see ``CourtMapping`` for the defaults); an optional column set to
-null or "" is not read, and an optional column the file lacks reads as empty. Formats are
+null or "" is not read, and an optional column the file lacks reads as empty. A column
+written ``"#7"`` is the file's seventh column, whatever its header says (a computed column
+headed ``(expression)``, a blank or repeated header). A time column set to null means the
+date column holds both, read as the date format, a space, and the time format. Formats are
 ``strptime`` formats, one per mapping. The location columns name the two columns of the
 separate locations file (``load_locations``), whose codes add to or override ``locations``.
 
@@ -50,7 +53,8 @@ MAX_PLACE = 200  # as long as a place typed on the appointment form may be
 FILE = "file"
 SETTING = "court_import"
 COLUMN_KEYS = ("id_number", "date", "time", "room", "location", "case_number")
-REQUIRED_COLUMNS = ("id_number", "date", "time")
+READ_KEYS = (*COLUMN_KEYS, "kind")  # kind: set up in the app only (import formats)
+REQUIRED_COLUMNS = ("id_number", "date")  # and "time", unless the date column holds both
 SETTINGS = frozenset(
     {
         "columns",
@@ -97,10 +101,36 @@ class CourtMapping:
     locations: Mapping[str, str] = field(default_factory=dict)  # code → description
     location_code_column: str = "crt_loc_cd"
     location_name_column: str = "crt_loc_desc"
+    kind_column: str = ""  # the hearing type as the court writes it ("Arraignment")
 
     def column(self, key: str) -> str:
-        """The file's name for one of COLUMN_KEYS."""
+        """The file's name (or ``#position``) for one of COLUMN_KEYS."""
         return str(getattr(self, f"{key}_column"))
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The columns every row needs: the time only when it has a column of its own."""
+        return (*REQUIRED_COLUMNS, "time") if self.time_column else REQUIRED_COLUMNS
+
+    @property
+    def together_format(self) -> str:
+        """How the date column reads when it holds the time too."""
+        return f"{self.date_format} {self.time_format}"
+
+
+POSITION = re.compile(r"#([1-9][0-9]{0,2})")
+
+
+def column_position(ref: str) -> int | None:
+    """``"#7"`` → 6 (the index of the file's seventh column); a header name → None."""
+    found = POSITION.fullmatch(ref.strip())
+    return int(found.group(1)) - 1 if found else None
+
+
+def column_label(ref: str) -> str:
+    """A column as a person reads it: its name, or "column 7"."""
+    index = column_position(ref)
+    return f"column {index + 1}" if index is not None else ref
 
 
 def describe_format(fmt: str) -> str:
@@ -135,7 +165,7 @@ def _column_names(raw: Any, errors: dict[str, str]) -> dict[str, str]:
             continue
         value = raw[key]
         if value is None or value == "":
-            if key in REQUIRED_COLUMNS:
+            if key in REQUIRED_COLUMNS or (key == "time" and value == ""):
                 errors[f"{SETTING}.columns.{key}"] = (
                     f"is {'null' if value is None else 'empty'}; expected the name of the "
                     "export's column that holds it (it is required)"
@@ -227,26 +257,35 @@ def decode(data: bytes) -> str:
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first file line, cells) of each record, blank ones skipped; bad CSV refused."""
+    """(row number as a spreadsheet shows it, cells) of each record, blank ones skipped;
+    bad CSV refused.
+
+    A spreadsheet numbers records, not lines of the file: a quoted cell holding a line
+    break is one row there, and counting file lines put every later row one further
+    down per such cell. A blank line is an empty row in a spreadsheet, so it counts.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
-    next_line = 1
+    row = 0
     try:
-        for cells in reader:
-            line, next_line = next_line, reader.line_num + 1
+        for row, cells in enumerate(reader, start=1):
             if any(cell.strip() for cell in cells):
-                yield line, cells
+                yield row, cells
     except csv.Error as exc:
-        raise ValidationFailed({FILE: f"Line {next_line} is not valid CSV: {exc}."}) from exc
+        raise ValidationFailed({FILE: f"Row {row + 1} is not valid CSV: {exc}."}) from exc
 
 
 def _header_name(cell: str) -> str:
-    return cell.strip().lstrip("\ufeff").strip().casefold()
+    return " ".join(cell.lstrip("\ufeff").split()).casefold()
 
 
 def _header(
     records: Iterator[tuple[int, list[str]]], wanted: Mapping[str, str], required: Iterable[str]
 ) -> tuple[int, dict[str, int | None]]:
-    """The header's width and where each wanted column is (None: the file lacks it)."""
+    """The header's width and where each wanted column is (None: the file lacks it).
+
+    A wanted ``"#7"`` is the seventh column whatever its header; a name is found by its
+    header, case and spacing aside.
+    """
     first = next(records, None)
     cells = first[1] if first else []
     positions: dict[str, int] = {}
@@ -256,7 +295,15 @@ def _header(
         if name in positions:
             repeated.add(cell.strip())
         positions.setdefault(name, index)
-    missing = [wanted[key] for key in required if wanted[key].casefold() not in positions]
+
+    def found(ref: str) -> int | None:
+        index = column_position(ref)
+        if index is not None:
+            return index if index < len(cells) else None
+        return positions.get(_header_name(ref)) if ref else None
+
+    required = tuple(required)
+    missing = [column_label(wanted[key]) for key in required if found(wanted[key]) is None]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
         raise ValidationFailed(
@@ -265,12 +312,11 @@ def _header(
                 "file whose first row names the columns."
             }
         )
-    used = {name.casefold() for name in wanted.values() if name}
-    clashes = sorted(name for name in repeated if name.casefold() in used)
+    used = {_header_name(ref) for ref in wanted.values() if ref and column_position(ref) is None}
+    clashes = sorted(name for name in repeated if _header_name(name) in used)
     if clashes:
         raise ValidationFailed({FILE: f"The first row names column '{clashes[0]}' twice."})
-    where = {key: positions.get(name.casefold()) if name else None for key, name in wanted.items()}
-    return len(cells), where
+    return len(cells), {key: found(ref) for key, ref in wanted.items()}
 
 
 def _data_rows(
@@ -332,8 +378,10 @@ class CourtRow:
     starts_local_date: date
     starts_local_time: time
     room: str
-    place: str  # location description (or its code when unknown), then the room
+    place: str  # the courthouse's description, then the room
     case_number: str
+    location_code: str = ""  # the courthouse code as the file writes it
+    hearing: str = ""  # the kind of hearing as the court writes it, for the pages
 
 
 class Verdict(StrEnum):
@@ -341,7 +389,11 @@ class Verdict(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     UNKNOWN_ID = "unknown id"
-    BAD_DATE = "bad date"
+    UNKNOWN_COURTHOUSE = "unknown courthouse"
+    BAD_DATE = "bad date"  # not written in the format, or more than a year ahead
+    NO_SUCH_DAY = "no such day"  # in the format, but the calendar has no such day (Feb 30)
+    BAD_TIME = "bad time"  # in the format, but no such time (25:00), or one the clocks skip
+    IN_THE_PAST = "in the past"
     DUPLICATE = "duplicate row"
     BAD_ROW = "bad row"  # a required value missing, the wrong number of columns, too long
 
@@ -375,9 +427,9 @@ def _room_text(room: str) -> str:
     return f"Room {room}"
 
 
-def _place(code: str, room: str, locations: Mapping[str, str]) -> str:
-    where = locations.get(code.casefold(), code) if code else ""
-    return ", ".join(part for part in (where, _room_text(room)) if part)
+def place_text(description: str, room: str) -> str:
+    """What a reminder names: the courthouse's description, then the room."""
+    return ", ".join(part for part in (description, _room_text(room)) if part)
 
 
 @dataclass
@@ -401,60 +453,67 @@ class _Reader:
         if len(cells) != self.width:
             message = f"Has {len(cells)} columns; the first row has {self.width}."
             return RowResult(line, Verdict.BAD_ROW, message=message)
-        values = {key: self.cell(cells, key) for key in COLUMN_KEYS}
-        empty = [self.mapping.column(key) for key in REQUIRED_COLUMNS if not values[key]]
+        values = {key: self.cell(cells, key) for key in READ_KEYS}
+        labels = {key: column_label(self.mapping.column(key)) for key in COLUMN_KEYS}
+        empty = [labels[key] for key in self.mapping.required if not values[key]]
         if empty:
             names = ", ".join(f"'{name}'" for name in empty)
             return RowResult(line, Verdict.BAD_ROW, message=f"No value in column {names}.")
-        long = [self.mapping.column(key) for key in COLUMN_KEYS if len(values[key]) > MAX_CELL]
+        long = [labels[key] for key in COLUMN_KEYS if len(values[key]) > MAX_CELL]
         if long:
             message = f"Column '{long[0]}' holds more than {MAX_CELL} characters."
             return RowResult(line, Verdict.BAD_ROW, message=message)
         room, code = plain_text(values["room"]), plain_text(values["location"])
-        place = _place(code, room, self.locations)
+        description = self.locations.get(code.casefold(), "") if code else ""
+        place = place_text(description, room)
         if len(place) > MAX_PLACE:
             message = f"The place would be longer than {MAX_PLACE} characters."
             return RowResult(line, Verdict.BAD_ROW, message=message)
         client_id = self.clients.get(values["id_number"].casefold(), "")
-        row, bad_format = self.parse(line, values, room, place)
+        row, verdict, problem = self.parse(line, values, room, place, code)
         if not client_id:
             message = f"No client has id number '{_short(values['id_number'])}' in this department."
             return RowResult(line, Verdict.UNKNOWN_ID, row=row, message=message)
         if row is None:
-            return RowResult(line, Verdict.BAD_DATE, client_id, message=bad_format)
+            return RowResult(line, verdict, client_id, message=problem)
         try:
             starts_at = local_to_utc(row.starts_local_date, row.starts_local_time, self.zone)
         except ValidationFailed as exc:
             message = " ".join(exc.field_errors.values())
-            return RowResult(line, Verdict.BAD_DATE, client_id, row, message=message)
-        when = f"{values['date']} {values['time']}"
+            return RowResult(line, Verdict.BAD_TIME, client_id, row, message=message)
+        when = f"{values['date']} {values['time']}".strip()
         if starts_at < self.now:
             message = f"{when} is in the past."
-            return RowResult(line, Verdict.BAD_DATE, client_id, row, starts_at, message=message)
+            return RowResult(line, Verdict.IN_THE_PAST, client_id, row, starts_at, message=message)
         if starts_at > self.now + MAX_AHEAD:
             message = f"{when} is more than a year ahead."
             return RowResult(line, Verdict.BAD_DATE, client_id, row, starts_at, message=message)
+        if code and not description:
+            message = (
+                f"Unknown courthouse code {_short(code)}: add it to the department's "
+                "courthouses, then preview again."
+            )
+            return RowResult(
+                line, Verdict.UNKNOWN_COURTHOUSE, client_id, row, starts_at, message=message
+            )
         return RowResult(line, Verdict.NEW, client_id, row, starts_at)
 
     def parse(
-        self, line: int, values: Mapping[str, str], room: str, place: str
-    ) -> tuple[CourtRow | None, str]:
-        """The row with its date and time read, or None and what is wrong with them."""
-        problems: list[str] = []
-        day: date | None = None
-        at: time | None = None
-        try:
-            day = datetime.strptime(values["date"], self.mapping.date_format).date()
-        except ValueError:
-            text = describe_format(self.mapping.date_format)
-            problems.append(f"Date '{_short(values['date'])}' is not {text}.")
-        try:
-            at = datetime.strptime(values["time"], self.mapping.time_format).time()
-        except ValueError:
-            text = describe_format(self.mapping.time_format)
-            problems.append(f"Time '{_short(values['time'])}' is not {text}.")
+        self, line: int, values: Mapping[str, str], room: str, place: str, code: str
+    ) -> tuple[CourtRow | None, Verdict, str]:
+        """The row with its date and time read, or None, the verdict and what is wrong."""
+        mapping = self.mapping
+        if mapping.time_column:
+            date_text, time_text = values["date"], values["time"]
+        else:  # one column holds both: the date's words first, the time's after them
+            words = values["date"].split()
+            cut = len(mapping.date_format.split())
+            date_text, time_text = " ".join(words[:cut]), " ".join(words[cut:])
+        day, day_verdict, day_problem = read_date(date_text, mapping.date_format)
+        at, time_verdict, time_problem = read_time(time_text, mapping.time_format)
         if day is None or at is None:
-            return None, " ".join(problems)
+            verdict = day_verdict if day is None else time_verdict
+            return None, verdict, " ".join(p for p in (day_problem, time_problem) if p)
         row = CourtRow(
             line=line,
             id_number=values["id_number"],
@@ -463,8 +522,69 @@ class _Reader:
             room=room,
             place=place,
             case_number=plain_text(values["case_number"]),
+            location_code=code,
+            hearing=plain_text(values["kind"])[:MAX_CELL],
         )
-        return row, ""
+        return row, Verdict.NEW, ""
+
+
+# What a strptime directive looks like, loosely: a value in this shape that strptime still
+# refuses is in the format but names no real day (Feb 30) or time (25:00).
+SHAPES = {
+    "%d": r"\d{1,2}",
+    "%m": r"\d{1,2}",
+    "%y": r"\d{2}",
+    "%Y": r"\d{4}",
+    "%b": r"[^\W\d_]{3,4}\.?",
+    "%B": r"[^\W\d_]{3,9}",
+    "%H": r"\d{1,2}",
+    "%I": r"\d{1,2}",
+    "%M": r"\d{1,2}",
+    "%S": r"\d{1,2}",
+    "%p": r"[AaPp]\.?[Mm]\.?",
+}
+MERIDIEM = re.compile(r"\s*([AaPp])\.?\s*[Mm]\.?$")
+
+
+def _shape(fmt: str) -> re.Pattern[str]:
+    """``fmt`` as a loose pattern: each directive by its shape, spaces optional."""
+    pattern = "".join(
+        SHAPES.get(part, re.escape(part)) if part.startswith("%") else re.escape(part)
+        for part in re.split(r"(%.)", fmt)
+    )
+    return re.compile(pattern.replace(r"\ ", r"\s*"), re.IGNORECASE)
+
+
+def _strptime(text: str, fmt: str) -> datetime | None:
+    value = " ".join(text.split())
+    if "%p" in fmt:  # "9:30PM", "9:30 p.m." and "9:30 PM" all read as "9:30 PM"
+        value = MERIDIEM.sub(lambda m: f" {m.group(1).upper()}M", value).strip()
+    try:
+        return datetime.strptime(value, fmt)
+    except ValueError:
+        return None
+
+
+def read_date(text: str, fmt: str) -> tuple[date | None, Verdict, str]:
+    """A date cell read in ``fmt``; else why not: not in the format, or no such day."""
+    parsed = _strptime(text, fmt)
+    if parsed is not None:
+        return parsed.date(), Verdict.NEW, ""
+    shown = _short(text) if text else ""
+    if text and _shape(fmt).fullmatch(" ".join(text.split())):
+        return None, Verdict.NO_SUCH_DAY, f"There is no such day as '{shown}'."
+    return None, Verdict.BAD_DATE, f"Date '{shown}' is not {describe_format(fmt)}."
+
+
+def read_time(text: str, fmt: str) -> tuple[time | None, Verdict, str]:
+    """A time cell read in ``fmt``; else why not: not in the format, or no such time."""
+    parsed = _strptime(text, fmt)
+    if parsed is not None:
+        return parsed.time(), Verdict.NEW, ""
+    shown = _short(text) if text else ""
+    if text and _shape(fmt).fullmatch(" ".join(text.split())):
+        return None, Verdict.BAD_TIME, f"There is no such time as '{shown}'."
+    return None, Verdict.BAD_DATE, f"Time '{shown}' is not {describe_format(fmt)}."
 
 
 def _moved(
@@ -485,8 +605,8 @@ def id_numbers_in(data: bytes, mapping: CourtMapping) -> list[str]:
     """The id number cell of every data row, in the order ``plan_import`` gives verdicts
     ("" where a row has none): what to look the clients up by before planning."""
     records = _records(decode(data))
-    wanted = {key: mapping.column(key) for key in COLUMN_KEYS}
-    _, where = _header(records, wanted, REQUIRED_COLUMNS)
+    wanted = {key: mapping.column(key) for key in READ_KEYS}
+    _, where = _header(records, wanted, mapping.required)
     at = where["id_number"]
     assert at is not None  # a required column: _header refuses a file without it
     return [cells[at].strip() if at < len(cells) else "" for _, cells in _data_rows(records)]
@@ -510,8 +630,8 @@ def plan_import(
     if now.tzinfo is None:
         raise ValueError("now must be aware")
     records = _records(decode(data))
-    wanted = {key: mapping.column(key) for key in COLUMN_KEYS}
-    width, where = _header(records, wanted, REQUIRED_COLUMNS)
+    wanted = {key: mapping.column(key) for key in READ_KEYS}
+    width, where = _header(records, wanted, mapping.required)
     reader = _Reader(
         mapping=mapping,
         zone=zone,
@@ -636,3 +756,27 @@ def summary(results: Iterable[RowResult]) -> dict[Verdict, int]:
     """How many rows got each verdict (every verdict listed, zero or not)."""
     counts = Counter(result.verdict for result in results)
     return {verdict: counts[verdict] for verdict in Verdict}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A file's first row and the rows after it, for setting a format up."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+
+def sample_of(data: bytes, rows: int = 5) -> Sample:
+    """The header and the first ``rows`` data rows (cells cut at 60 characters), or
+    ValidationFailed saying why the file cannot be read."""
+    records = _records(decode(data))
+    first = next(records, None)
+    if first is None:
+        raise ValidationFailed({FILE: "The file has no rows."})
+    header = [cell.lstrip("\ufeff") for cell in first[1]]
+    shown: list[list[str]] = []
+    for _, cells in records:
+        shown.append([_short(plain_text(cell), 60) for cell in cells])
+        if len(shown) >= rows:
+            break
+    return Sample(header, shown)

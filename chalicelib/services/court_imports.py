@@ -47,7 +47,16 @@ from .appointments import StaleAppointment, Texts, create, department_texts, mov
 CHUNK_ROWS = 100  # data rows per apply request: seconds of work, far inside API Gateway's 29 s
 BUDGET_SECONDS = 20.0  # a slow chunk stops early and the next request goes on from there
 LISTED_ROWS = 500  # rows listed on the preview; the counts always cover the whole file
-ATTENTION = (Verdict.UNKNOWN_ID, Verdict.BAD_DATE, Verdict.DUPLICATE, Verdict.BAD_ROW)
+ATTENTION = (
+    Verdict.UNKNOWN_ID,
+    Verdict.UNKNOWN_COURTHOUSE,
+    Verdict.NO_SUCH_DAY,
+    Verdict.BAD_TIME,
+    Verdict.BAD_DATE,
+    Verdict.IN_THE_PAST,
+    Verdict.DUPLICATE,
+    Verdict.BAD_ROW,
+)
 ORDER = (*ATTENTION, Verdict.CHANGED, Verdict.NEW, Verdict.UNCHANGED)
 CHANGED_MEANWHILE = "changed meanwhile"  # someone edited or closed the date since the plan
 COURT_FILE = "court_file"

@@ -46,13 +46,28 @@ LABELS = {
     "changed": "Changed",
     "unchanged": "Unchanged",
     "unknown id": "Unknown id number",
-    "bad date": "Bad date",
+    "unknown courthouse": "Unknown courthouse code",
+    "bad date": "Date or time not in the format",
+    "no such day": "No such day",
+    "bad time": "Bad time",
+    "in the past": "In the past",
     "duplicate row": "Duplicate row",
     "bad row": "Bad row",
 }
 # Tallies of rows left alone, in the preview's order ("changed meanwhile": edited or closed
 # by someone between the plan and the write).
-SKIPPED = ("unchanged", "unknown id", "bad date", "duplicate row", "bad row", "changed meanwhile")
+SKIPPED = (
+    "unchanged",
+    "unknown id",
+    "unknown courthouse",
+    "no such day",
+    "bad time",
+    "bad date",
+    "in the past",
+    "duplicate row",
+    "bad row",
+    "changed meanwhile",
+)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def test_a_bad_court_import_mapping_is_refused_before_packaging(tmp_path):
     mapping["columns"]["dtae"] = "crt_dt2"
     mapping["date_format"] = "%m/%Y"
     mapping["locatons"] = {}
-    mapping["locations"]["SLDC"] = 7
+    mapping["locations"] = {"SLDC": 7}
     found = problems_in(tmp_path, data)
     assert "required" in found["court_import.columns.id_number"]
     assert "court_import.columns.dtae" in found

@@ -20,6 +20,8 @@ from chalicelib.web import (
     browser_errors,
     caseload_pages,
     conversation_pages,
+    courthouse_pages,
+    format_pages,
     import_pages,
     reminder_text_pages,
     retirement_pages,
@@ -52,7 +54,9 @@ app.register_blueprint(conversation_pages.bp)
 app.register_blueprint(scheduled_pages.bp)
 app.register_blueprint(appointment_pages.bp)
 app.register_blueprint(reminder_text_pages.bp)
+app.register_blueprint(format_pages.bp)  # /imports/formats before /imports/{id}
 app.register_blueprint(import_pages.bp)
+app.register_blueprint(courthouse_pages.bp)
 app.register_blueprint(unclaimed_pages.bp)
 app.register_blueprint(settings_pages.bp)
 app.register_blueprint(webhooks.bp)

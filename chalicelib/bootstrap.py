@@ -23,6 +23,7 @@ from .store.clients import ClientStore
 from .store.connections import ConnectionStore
 from .store.conversations import ConversationStore
 from .store.court_imports import CourtImportStore
+from .store.department_settings import DepartmentSettingsStore
 from .store.inbound import InboundStore
 from .store.outbound import OutboundStore
 from .store.retention import RecordSweeps
@@ -50,6 +51,7 @@ class Stores:
     court_imports: CourtImportStore
     client_lists: ClientListStore
     unread: UnreadStore
+    department_settings: DepartmentSettingsStore
 
 
 def stores(settings: Settings | None = None) -> Stores:
@@ -69,6 +71,7 @@ def stores(settings: Settings | None = None) -> Stores:
         CourtImportStore(),
         ClientListStore(),
         UnreadStore(),
+        DepartmentSettingsStore(),
     )
 
 

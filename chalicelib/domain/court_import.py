@@ -274,6 +274,11 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         raise ValidationFailed({FILE: f"Row {row + 1} is not valid CSV: {exc}."}) from exc
 
 
+def records_of(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of each non-blank record of a CSV text."""
+    return _records(text)
+
+
 def _header_name(cell: str) -> str:
     return " ".join(cell.lstrip("\ufeff").split()).casefold()
 

@@ -35,6 +35,7 @@ from ..domain.court_import import (
     plan_import,
     summary,
 )
+from ..domain.courthouses import as_locations
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
@@ -42,7 +43,10 @@ from ..store.appointments import AppointmentStore, Conflict, DepartmentTextsStor
 from ..store.clients import ClientStore
 from ..store.court_imports import CourtImport as CourtImport  # pages show it: re-exported
 from ..store.court_imports import CourtImportStore, ImportState, TooLargeToKeep
+from ..store.department_settings import DepartmentSettingsStore
 from .appointments import StaleAppointment, Texts, create, department_texts, move
+from .courthouses import department_courthouses
+from .import_formats import UnknownFormat, format_of_file
 
 CHUNK_ROWS = 100  # data rows per apply request: seconds of work, far inside API Gateway's 29 s
 BUDGET_SECONDS = 20.0  # a slow chunk stops early and the next request goes on from there
@@ -77,6 +81,7 @@ class ImportDeps:
     imports: CourtImportStore
     jurisdiction: Jurisdiction
     minutes_per_day: int | None = None
+    settings: DepartmentSettingsStore | None = None  # formats and courthouses (issue 18)
 
 
 def collaborators(
@@ -86,8 +91,11 @@ def collaborators(
     imports: CourtImportStore,
     jurisdiction: Jurisdiction,
     minutes_per_day: int | None = None,
+    settings: DepartmentSettingsStore | None = None,
 ) -> ImportDeps:
-    return ImportDeps(clients, appointments, texts, imports, jurisdiction, minutes_per_day)
+    return ImportDeps(
+        clients, appointments, texts, imports, jurisdiction, minutes_per_day, settings
+    )
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,16 @@ def check_can_import(user: User) -> None:
 
 def mapping_of(jurisdiction: Jurisdiction) -> CourtMapping:
     return mapping_from(jurisdiction.raw.get("court_import"))
+
+
+def mapping_for(deps: ImportDeps, department_id: str, data: bytes) -> CourtMapping:
+    """How this file reads: the department's format its header is (UnknownFormat when
+    none), with the department's courthouses, as stored now (never from one upload)."""
+    if deps.settings is None:
+        return mapping_of(deps.jurisdiction)
+    found = format_of_file(deps.settings, deps.jurisdiction, department_id, data)
+    places = department_courthouses(deps.settings, deps.jurisdiction, department_id)
+    return replace(found.mapping, locations=as_locations(places))
 
 
 def file_shape(user: User, jurisdiction: Jurisdiction) -> FileShape:
@@ -210,8 +228,13 @@ def plan_for(
     looked up: the verdicts of its rows come out the same, since a row's verdict depends
     only on rows of the same client, which share its id number.
     """
-    mapping = mapping_of(deps.jurisdiction)
-    if record.locations:
+    try:
+        mapping = mapping_for(deps, record.department_id, record.data)
+    except UnknownFormat:
+        raise
+    except ValidationFailed as exc:
+        raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
+    if record.locations and deps.settings is None:
         try:
             extra = load_locations(record.locations, mapping)
         except ValidationFailed as exc:

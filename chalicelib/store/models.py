@@ -679,6 +679,24 @@ class RecordsRetentionModel(Model):
     lease_token = UnicodeAttribute(null=True)
 
 
+class DepartmentSettingModel(Model):
+    """What a department's supervisors set up in the app, one item each: ``format#<id>``
+    (how a court file reads, ``body`` its JSON) and ``courthouse#<folded code>`` (the
+    place a reminder names for a code). One Query per kind; ``version`` guards edits."""
+
+    class Meta(_Meta):
+        table_name = "department-settings"
+
+    department_id = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)
+    body = UnicodeAttribute(null=True)  # format: the mapping and header as JSON
+    code = UnicodeAttribute(null=True)  # courthouse: the code as written
+    description = UnicodeAttribute(null=True)  # courthouse: its name and address
+    version = NumberAttribute(default=1)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -695,4 +713,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConnectionModel,
     UnreadModel,
     RecordsRetentionModel,
+    DepartmentSettingModel,
 )

@@ -26,10 +26,11 @@ from .visit import Visit, check_csrf, read_form, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import court_imports
+    from ..services import court_imports, import_formats
 else:  # loaded by the first import page, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     court_imports = lazy_module("chalicelib.services.court_imports")
+    import_formats = lazy_module("chalicelib.services.import_formats")
 
 bp = Blueprint(__name__)
 guarded = friendly_errors(bp)
@@ -120,6 +121,7 @@ def _deps(visit: Visit) -> court_imports.ImportDeps:
         stores.court_imports,
         get_jurisdiction(),
         reminder_minutes_per_day(),
+        stores.department_settings,
     )
 
 
@@ -152,6 +154,8 @@ def upload() -> Response:
         )
     except court_imports.FileTooLarge as exc:
         return _upload_page(visit, deps, exc.field_errors, 413)
+    except import_formats.UnknownFormat as exc:
+        return _upload_page(visit, deps, exc.field_errors, 400, unknown=exc.sample)
     except ValidationFailed as exc:
         return _upload_page(visit, deps, exc.field_errors, 400)
     except NotStored:
@@ -215,11 +219,27 @@ def _upload_page(
     deps: court_imports.ImportDeps,
     errors: dict[str, str],
     status: int = 200,
+    unknown: Any = None,
 ) -> Response:
+    formats = []
+    if deps.settings is not None:
+        formats = import_formats.formats_for(visit.staff, deps.settings, deps.jurisdiction)
     return visit.page(
         "imports.html",
         status,
         shape=court_imports.file_shape(visit.staff, deps.jurisdiction),
+        formats=formats,
         recent=court_imports.recent_imports(visit.staff, deps, datetime.now(UTC)),
         errors=errors,
+        unknown=unknown,
+        unknown_json=_sample_json(unknown),
     )
+
+
+def _sample_json(sample: Any) -> str:
+    """A file's header and first rows, carried to the format set-up page in the form."""
+    if sample is None:
+        return ""
+    import json
+
+    return json.dumps({"header": sample.header, "rows": sample.rows})

@@ -28,6 +28,7 @@ DEMO_HEADER = "id_number,date,time,room,location,case_number\n"
 SALT_LAKE_HEADER = "ofndr_num,crt_dt,crt_tm,crt_rm,crt_loc_cd\n"
 LOCATIONS = b'crt_loc_cd,crt_loc_desc\nMURR,"Murray Justice Court, 5025 S State St"\n'
 MATHESON = "Matheson Courthouse, 450 S State St, Salt Lake City"
+MURRAY = "Murray Justice Court, 5025 S State St"
 FORMULA = "=cmd|' /C calc'!A0"
 MADE: list[str] = []  # clients made by the running test
 
@@ -53,7 +54,15 @@ def salt_lake(monkeypatch, stack):
     """The demo jurisdiction with Salt Lake County's court export mapping."""
     demo = json.loads(os.environ["JURISDICTION_CONFIG"])
     county = json.loads((ROOT / "infra/jurisdictions/salt-lake-county.json").read_text())
-    config = {**demo, "court_import": county["court_import"]}
+    # Issue 18: courthouses are the department's (seeded from the jurisdiction file while
+    # it has none), no longer learned from a locations file uploaded with one import.
+    courthouses = {
+        "SLDC": MATHESON,
+        "WJDC": "West Jordan Courthouse",
+        "SLJC": "Salt Lake City Justice Court",
+        "MURR": MURRAY,
+    }
+    config = {**demo, "court_import": {**county["court_import"], "locations": courthouses}}
     monkeypatch.setenv("JURISDICTION_CONFIG", json.dumps(config))
 
 
@@ -195,12 +204,16 @@ def test_a_salt_lake_export_with_its_locations_file_shows_a_verdict_for_every_ro
         "Changed": 0,
         "Unchanged": 0,
         "Unknown id number": 1,
-        "Bad date": 1,
+        "Unknown courthouse code": 0,
+        "No such day": 1,  # issue 18: was "Bad date", saying it was not MM/DD/YYYY
+        "Bad time": 0,
+        "Date or time not in the format": 0,
+        "In the past": 0,
         "Duplicate row": 1,
         "Bad row": 0,
     }
     assert "No client has id number '999999999'" in text
-    assert f"Date '02/30/{day_ahead(30).year}' is not MM/DD/YYYY." in text
+    assert f"There is no such day as '02/30/{day_ahead(30).year}'." in text
     assert "Same court date as line 2." in text
     assert f"{MATHESON}, Room W43" in text
     assert "Murray Justice Court, 5025 S State St, Room 12" in text
@@ -239,7 +252,7 @@ def test_the_finished_import_says_what_was_done(salt_lake, dana, stores):
     import_id = upload(dana, salt_lake_file(a, b, day_ahead(30), day_ahead(45), day_ahead(20)))
     steps = apply_all(dana, import_id)
     assert steps[-1]["applied"] == {"added": 3, "moved": 0}
-    assert steps[-1]["skipped"] == {"unknown id": 1, "bad date": 1, "duplicate row": 1}
+    assert steps[-1]["skipped"] == {"unknown id": 1, "no such day": 1, "duplicate row": 1}
     text = page_text(dana.get(f"/imports/{import_id}"))
     assert "Import applied" in text and "3 court dates added and 0 moved" in text
     assert "Unknown id number" in text and "Duplicate row" in text
@@ -313,9 +326,11 @@ def test_a_file_over_two_megabytes_is_refused_with_its_size(dana):
 
 
 def test_a_file_without_the_columns_is_explained(dana):
+    # Issue 18: it names the file's columns and offers to set its format up.
     response = post_upload(dana, b"name,when\nSam,tomorrow\n")
     assert response.status_code == 400
-    assert "The first row has no column 'id_number'" in page_text(response)
+    assert "Its columns are 1: name, 2: when" in page_text(response)
+    assert "Set up this format" in page_text(response)
 
 
 def test_case_managers_are_refused_every_import_route(dana, http, stores):

@@ -99,10 +99,8 @@ class ImportFormat:
 
     def matches(self, header: Sequence[str]) -> bool:
         """Does a file with this first row read with this format?"""
-        if self.seeded:  # by names: every column it reads is there
-            names = {fold(cell) for cell in header}
-            refs = [self.mapping.column(key) for key in READ_KEYS if self.mapping.column(key)]
-            return all(_has(ref, len(header), names) for ref in refs)
+        if self.seeded:
+            return self._fits_by_names(header)
         if len(header) != len(self.header):
             return False
         usable = usable_names(self.header)
@@ -110,6 +108,20 @@ class ImportFormat:
             not usable[i] or fold(mine) == fold(theirs)
             for i, (mine, theirs) in enumerate(zip(self.header, header, strict=True))
         )
+
+    def _fits_by_names(self, header: Sequence[str]) -> bool:
+        """The seeded format reads a file that has its required columns. An optional one
+        may be missing (it reads as empty), but not when the file has a column headed with
+        no usable name: that may be the missing one (a location code column headed
+        ``(expression)``), so the supervisor sets the format up rather than losing it."""
+        names = {fold(cell) for cell in header}
+        m = self.mapping
+        if not all(_has(m.column(key), len(header), names) for key in m.required):
+            return False
+        optional = [m.column(k) for k in READ_KEYS if k not in m.required and m.column(k)]
+        if all(_has(ref, len(header), names) for ref in optional):
+            return True
+        return all(usable_names(header))
 
     def describe(self) -> list[tuple[str, str]]:
         """(field, where it is and how it reads) for the pages."""

@@ -149,6 +149,34 @@ PROBES = {
     ("/imports", "POST"): Probe("/imports", supervisors=True),
     ("/imports/{import_id}", "GET"): Probe("/imports/{import_id}"),
     ("/imports/{import_id}/apply", "POST"): Probe("/imports/{import_id}/apply"),
+    # a supervisor's own department's import formats and courthouses (issue 18: no route
+    # takes a department, so another department's are never reachable)
+    ("/imports/formats", "GET"): Probe("/imports/formats", supervisors=True),
+    ("/imports/formats/new", "POST"): Probe(
+        "/imports/formats/new", {"sample": '{{"header": ["a", "b"], "rows": []}}'}, supervisors=True
+    ),
+    ("/imports/formats/{format_id}", "GET"): Probe("/imports/formats/default", supervisors=True),
+    ("/imports/formats/save", "POST"): Probe(
+        "/imports/formats/save",
+        {
+            "sample": '{{"header": ["a", "b"], "rows": []}}',
+            "name": "Hijacked",
+            "column_id_number": "1",
+            "column_date": "2",
+            "column_time": "together",
+            "date_format": "YYYY-MM-DD",
+            "time_format": "24-hour, HH:MM (14:30)",
+            "version": "0",
+        },
+        supervisors=True,
+    ),
+    ("/courthouses", "GET"): Probe("/courthouses", supervisors=True),
+    ("/courthouses", "POST"): Probe(
+        "/courthouses",
+        {"code": "HIJACK", "description": "Not yours", "version": "0"},
+        supervisors=True,
+    ),
+    ("/courthouses/upload", "POST"): Probe("/courthouses/upload", supervisors=True),
     # a supervisor's own department's texts (the route takes no department)
     ("/reminder-texts", "GET"): Probe("/reminder-texts", supervisors=True),
     ("/reminder-texts", "POST"): Probe(

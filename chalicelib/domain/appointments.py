@@ -89,6 +89,11 @@ class Appointment:
     reminded_at: datetime | None = None  # when the first reminder went to Twilio
     version: int = 1
     answered_sid: str = ""  # the client's reply that set the confirmation
+    # What a court file said besides time and place (imported dates only): the code finds
+    # the dates a courthouse's new wording changes; the hearing kind is shown, not texted.
+    location_code: str = ""
+    room: str = ""
+    hearing: str = ""
 
     @property
     def open(self) -> bool:

@@ -9,9 +9,18 @@ that has none yet.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .court_import import MAX_CELL, MAX_PLACE, decode, place_text, plain_text, records_of
+from .appointments import Appointment
+from .court_import import (
+    MAX_CELL,
+    MAX_PLACE,
+    CourtRow,
+    decode,
+    place_text,
+    plain_text,
+    records_of,
+)
 from .errors import ValidationFailed
 
 FILE = "file"
@@ -104,6 +113,19 @@ def read_table(
 def as_locations(courthouses: Sequence[Courthouse]) -> dict[str, str]:
     """code → description, as an import reads them."""
     return {c.code: c.description for c in courthouses}
+
+
+def with_court_details(appointment: Appointment, row: CourtRow) -> Appointment:
+    """``appointment`` as the court's file row words it: its place, and the courthouse
+    code, room and hearing kind the place was made from (kept so that a courthouse's new
+    wording can find the dates it changes, and the hearing shown on the client's page)."""
+    return replace(
+        appointment,
+        place=row.place,
+        location_code=row.location_code,
+        room=row.room,
+        hearing=row.hearing,
+    )
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from ..domain.court_import import (
     plan_import,
     summary,
 )
-from ..domain.courthouses import as_locations
+from ..domain.courthouses import as_locations, with_court_details
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
@@ -335,6 +335,7 @@ def _apply_row(
             case_number=row.case_number,
             source=Source.IMPORT,
         )
+        appt = with_court_details(appt, row)  # its courthouse code, room, hearing kind
         try:
             create(deps.appointments, client, appt, texts, user.user_id, now)
         except Conflict:  # a racing request stored this very row first
@@ -348,6 +349,7 @@ def _apply_row(
     if current.starts_at == starts_at and current.place == row.place:
         return Verdict.UNCHANGED.value  # a racing request moved it already
     details = AppointmentDetails(current.kind, starts_at, row.place, current.notes)
+    current = with_court_details(current, row)  # kept as the file now says them
     try:
         move(deps.appointments, client, current, details, texts, user.user_id, now)
     except StaleAppointment:

@@ -25,6 +25,7 @@ from ..domain.appointments import (
     summary_value,
 )
 from ..domain.conversation import ConversationEntry
+from ..domain.courthouses import fold
 from ..domain.scheduling import ScheduledText, ScheduleState
 from .audit import audit_row, client_subject
 from .batch import Along, along
@@ -55,6 +56,17 @@ def import_key(appointment: Appointment) -> str:
     return due_key(appointment.starts_at, appointment.appointment_id)
 
 
+def courthouse_key(department_id: str, code: str) -> str:
+    return f"{department_id}#{fold(code)}"
+
+
+def _at_courthouse(appointment: Appointment) -> str | None:
+    """The at-courthouse index's key while an imported date with a code is open."""
+    if appointment.source is Source.IMPORT and appointment.open and appointment.location_code:
+        return courthouse_key(appointment.department_id, appointment.location_code)
+    return None
+
+
 def to_appointment(row: AppointmentModel) -> Appointment:
     return Appointment(
         client_id=row.client_id,
@@ -73,6 +85,9 @@ def to_appointment(row: AppointmentModel) -> Appointment:
         reminded_at=row.reminded_at,
         version=int(row.version or 1),
         answered_sid=row.answered_sid or "",
+        location_code=row.location_code or "",
+        room=row.room or "",
+        hearing=row.hearing or "",
     )
 
 
@@ -163,6 +178,31 @@ class AppointmentStore:
                 case_number=r.case_number or "",
                 source=Source.IMPORT,
                 version=int(r.version or 1),
+            )
+            for r in rows
+        ]
+
+    def at_courthouse(self, department_id: str, code: str, after: datetime) -> list[Appointment]:
+        """The department's open imported court dates at courthouse ``code`` from ``after``
+        on (one paged Query of a sparse index): what a new wording of it would change."""
+        rows = AppointmentModel.at_courthouse.query(
+            courthouse_key(department_id, code),
+            range_key_condition=AppointmentModel.import_key >= due_key(after, ""),
+            page_size=PAGE,
+        )
+        return [
+            Appointment(
+                client_id=r.client_id,
+                appointment_id=r.appointment_id,
+                department_id=department_id,
+                case_manager_id="",
+                kind=Kind.COURT,
+                starts_at=r.starts_at,
+                place=r.place or "",
+                source=Source.IMPORT,
+                version=int(r.version or 1),
+                location_code=r.location_code or "",
+                room=r.room or "",
             )
             for r in rows
         ]
@@ -295,6 +335,10 @@ class AppointmentStore:
             updated_at=now,
             import_department=appt.department_id if imported else None,
             import_key=import_key(appt) if imported else None,
+            location_code=appt.location_code or None,
+            room=appt.room or None,
+            hearing=appt.hearing or None,
+            courthouse_key=_at_courthouse(appt),
         )
 
     def _actions(self, appt: Appointment, answered_sid: str, now: datetime) -> list[Action]:
@@ -314,6 +358,7 @@ class AppointmentStore:
             actions.append(AppointmentModel.reminded_at.remove())
         if answered_sid:
             actions.append(AppointmentModel.answered_sid.set(answered_sid))
+        actions += self._court_actions(appt)
         if appt.source is Source.IMPORT and appt.open:
             actions += [
                 AppointmentModel.import_department.set(appt.department_id),
@@ -324,6 +369,18 @@ class AppointmentStore:
                 AppointmentModel.import_department.remove(),
                 AppointmentModel.import_key.remove(),
             ]
+        return actions
+
+    def _court_actions(self, appt: Appointment) -> list[Action]:
+        """What the court's file said, and the at-courthouse key while it is open."""
+        actions: list[Action] = []
+        for attribute, value in (
+            (AppointmentModel.location_code, appt.location_code),
+            (AppointmentModel.room, appt.room),
+            (AppointmentModel.hearing, appt.hearing),
+            (AppointmentModel.courthouse_key, _at_courthouse(appt)),
+        ):
+            actions.append(attribute.set(value) if value else attribute.remove())
         return actions
 
     def _client_actions(self, appt: Appointment, count_delta: int, now: datetime) -> list[Action]:

@@ -436,6 +436,18 @@ class ImportedCourtDates(GlobalSecondaryIndex):
     import_key = UnicodeAttribute(range_key=True)  # iso start # appointment id
 
 
+class CourtDatesAtCourthouse(GlobalSecondaryIndex):
+    """Sparse: a department's open imported court dates at one courthouse code, by start
+    time, so a courthouse's new wording lists the dates it changes with one Query."""
+
+    class Meta:
+        index_name = "at_courthouse"
+        projection = IncludeProjection(["starts_at", "place", "room", "location_code", "version"])
+
+    courthouse_key = UnicodeAttribute(hash_key=True)  # department # folded code
+    import_key = UnicodeAttribute(range_key=True)
+
+
 class AppointmentModel(Model):
     """A court date, class or check-in under its client. Its reminders are scheduled texts
     that name it; ``version`` guards every change (edit, cancel, answer, outcome)."""
@@ -465,6 +477,11 @@ class AppointmentModel(Model):
     import_department = UnicodeAttribute(null=True)  # set while an imported date is open
     import_key = UnicodeAttribute(null=True)
     imported = ImportedCourtDates()
+    location_code = UnicodeAttribute(null=True)  # an imported date's courthouse code
+    room = UnicodeAttribute(null=True)
+    hearing = UnicodeAttribute(null=True)  # the kind of hearing as the court writes it
+    courthouse_key = UnicodeAttribute(null=True)  # set while an imported date with a code is open
+    at_courthouse = CourtDatesAtCourthouse()
 
 
 class DepartmentTextsModel(Model):

@@ -8,7 +8,7 @@ that has none yet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .appointments import Appointment
@@ -160,13 +160,3 @@ def rewordings(placed: Sequence[Placed], code: str, description: str | None) -> 
         if new_place != item.place:
             changes.append(Rewording(item, new_place))
     return changes
-
-
-def merged(current: Mapping[str, Courthouse], uploaded: Sequence[Courthouse]) -> list[Courthouse]:
-    """Uploaded rows over the current ones, keyed by folded code (the versions kept)."""
-    result = dict(current)
-    for courthouse in uploaded:
-        key = fold(courthouse.code)
-        version = current[key].version if key in current else 0
-        result[key] = Courthouse(courthouse.code, courthouse.description, version)
-    return list(result.values())

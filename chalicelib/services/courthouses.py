@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..domain.court_import import mapping_from
-from ..domain.courthouses import Courthouse, checked, fold, merged, read_table
+from ..domain.courthouses import Courthouse, checked, fold
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
@@ -46,7 +46,7 @@ def courthouses_for(
     return department_courthouses(store, jurisdiction, user.department_id)
 
 
-def _save(
+def save_rows(
     user: User,
     store: DepartmentSettingsStore,
     current: Sequence[Courthouse],
@@ -87,7 +87,7 @@ def save_courthouse(
     if version != stored_version:
         raise ValidationFailed({"version": STALE})
     saving = Courthouse(row.code, row.description, stored_version)
-    _save(user, store, current, [saving])
+    save_rows(user, store, current, [saving])
     return saving
 
 
@@ -105,29 +105,4 @@ def remove_courthouse(
         raise NotFound("There is no such courthouse in your department.")
     if existing.version != version:
         raise ValidationFailed({"version": STALE})
-    _save(user, store, current, [], [existing])
-
-
-def upload_table(
-    user: User,
-    store: DepartmentSettingsStore,
-    jurisdiction: Jurisdiction,
-    data: bytes,
-    code_column: int | None,
-    description_column: int | None,
-) -> int:
-    """Add or reword every courthouse of the court's code table; how many it had."""
-    check_can_edit(user)
-    if not data:
-        raise ValidationFailed({"file": "Choose the court's table of courthouse codes (CSV)."})
-    uploaded = read_table(data, code_column, description_column)
-    current = department_courthouses(store, jurisdiction, user.department_id)
-    by_code = {fold(c.code): c for c in current}
-    changed = [
-        c
-        for c in merged(by_code, uploaded)
-        if fold(c.code) not in by_code or by_code[fold(c.code)].description != c.description
-    ]
-    if changed:
-        _save(user, store, current, changed)
-    return len(uploaded)
+    save_rows(user, store, current, [], [existing])

@@ -177,6 +177,11 @@ PROBES = {
         supervisors=True,
     ),
     ("/courthouses/upload", "POST"): Probe("/courthouses/upload", supervisors=True),
+    ("/courthouses/confirm", "POST"): Probe(
+        "/courthouses/confirm",
+        {"rows": "1", "code_0": "HIJACK", "description_0": "Not yours", "version_0": "0"},
+        supervisors=True,
+    ),
     # a supervisor's own department's texts (the route takes no department)
     ("/reminder-texts", "GET"): Probe("/reminder-texts", supervisors=True),
     ("/reminder-texts", "POST"): Probe(

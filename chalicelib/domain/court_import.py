@@ -15,8 +15,11 @@ null or "" is not read, and an optional column the file lacks reads as empty. A 
 written ``"#7"`` is the file's seventh column, whatever its header says (a computed column
 headed ``(expression)``, a blank or repeated header). A time column set to null means the
 date column holds both, read as the date format, a space, and the time format. Formats are
-``strptime`` formats, one per mapping. The location columns name the two columns of the
-separate locations file (``load_locations``), whose codes add to or override ``locations``.
+``strptime`` formats, one per mapping. This object only seeds a department's default format,
+and ``locations`` its courthouses, until its supervisors save their own in the app
+(services/import_formats.py, services/courthouses.py). ``location_code_column`` and
+``location_name_column`` named the columns of a locations file once uploaded beside each
+import; they are still accepted so older files load, and no longer read.
 
 Cells are text, never formulas: an id number that looks like one is just an unknown id, and
 the room, location and case number lose the leading characters spreadsheets execute
@@ -344,36 +347,6 @@ def plain_text(value: str) -> str:
 
 def _short(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def load_locations(data: bytes, mapping: CourtMapping | None = None) -> dict[str, str]:
-    """The court's location table (code, description) from its own small CSV export."""
-    mapping = mapping or CourtMapping()
-    records = _records(decode(data))
-    wanted = {"code": mapping.location_code_column, "name": mapping.location_name_column}
-    width, where = _header(records, wanted, ("code", "name"))
-    code_at, name_at = where["code"], where["name"]
-    assert code_at is not None and name_at is not None  # _header refuses a missing one
-    locations: dict[str, str] = {}
-    seen: dict[str, str] = {}  # folded code → its description
-    problems: list[str] = []
-    for line, cells in _data_rows(records):
-        if len(cells) != width:
-            problems.append(f"line {line} has {len(cells)} columns, not {width}")
-            continue
-        code, name = plain_text(cells[code_at]), plain_text(cells[name_at])
-        if not code or not name:
-            problems.append(f"line {line} lacks a code or a description")
-        elif len(code) > MAX_CELL or len(name) > MAX_PLACE:
-            problems.append(f"line {line} is longer than {MAX_PLACE} characters")
-        elif seen.setdefault(code.casefold(), name) != name:
-            problems.append(f"line {line} gives code '{code}' a second description")
-        else:
-            locations.setdefault(code, name)
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ValidationFailed({FILE: "Fix the locations file: " + "; ".join(problems[:5]) + more})
-    return locations
 
 
 @dataclass(frozen=True)

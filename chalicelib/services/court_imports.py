@@ -28,9 +28,7 @@ from ..domain.court_import import (
     Known,
     RowResult,
     Verdict,
-    describe_format,
     id_numbers_in,
-    load_locations,
     mapping_from,
     plan_import,
     summary,
@@ -64,7 +62,6 @@ ATTENTION = (
 ORDER = (*ATTENTION, Verdict.CHANGED, Verdict.NEW, Verdict.UNCHANGED)
 CHANGED_MEANWHILE = "changed meanwhile"  # someone edited or closed the date since the plan
 COURT_FILE = "court_file"
-LOCATIONS_FILE = "locations_file"
 
 
 class FileTooLarge(ValidationFailed):
@@ -96,14 +93,6 @@ def collaborators(
     return ImportDeps(
         clients, appointments, texts, imports, jurisdiction, minutes_per_day, settings
     )
-
-
-@dataclass(frozen=True)
-class FileShape:
-    """What the jurisdiction's export looks like, for the upload page."""
-
-    columns: list[tuple[str, str]]  # (column, what it holds)
-    location_columns: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -139,37 +128,18 @@ def mapping_for(deps: ImportDeps, department_id: str, data: bytes) -> CourtMappi
     return replace(found.mapping, locations=as_locations(places))
 
 
-def file_shape(user: User, jurisdiction: Jurisdiction) -> FileShape:
-    check_can_import(user)
-    m = mapping_of(jurisdiction)
-    wanted = [
-        (m.id_number_column, "the client's id number"),
-        (m.date_column, f"date, {describe_format(m.date_format)}"),
-        (m.time_column, f"time, {describe_format(m.time_format)}"),
-        (m.room_column, "room, optional"),
-        (m.location_column, "location code, optional"),
-        (m.case_number_column, "case number, optional"),
-    ]
-    return FileShape(
-        [(name, what) for name, what in wanted if name],
-        (m.location_code_column, m.location_name_column),
-    )
-
-
 def upload(
     user: User,
     deps: ImportDeps,
     file_name: str,
     data: bytes,
-    locations: bytes | None,
     now: datetime,
 ) -> CourtImport:
     """Check the file as a whole (readable, the columns there, rows in it) and keep it."""
     check_can_import(user)
-    for field_name, content in ((COURT_FILE, data), (LOCATIONS_FILE, locations or b"")):
-        if len(content) > MAX_BYTES:
-            size = len(content) / 1024 / 1024
-            raise FileTooLarge({field_name: f"The file is {size:.1f} MB; split it: at most 2 MB."})
+    if len(data) > MAX_BYTES:
+        size = len(data) / 1024 / 1024
+        raise FileTooLarge({COURT_FILE: f"The file is {size:.1f} MB; split it: at most 2 MB."})
     if not data:
         raise ValidationFailed({COURT_FILE: "Choose the court calendar file (CSV)."})
     record = CourtImport(
@@ -180,7 +150,6 @@ def upload(
         file_name=" ".join(file_name.split())[:120],
         rows_total=0,
         data=data,
-        locations=locations or None,
     )
     plan = plan_for(deps, record, now)
     if not plan.results:
@@ -234,12 +203,6 @@ def plan_for(
         raise
     except ValidationFailed as exc:
         raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
-    if record.locations and deps.settings is None:
-        try:
-            extra = load_locations(record.locations, mapping)
-        except ValidationFailed as exc:
-            raise ValidationFailed({LOCATIONS_FILE: exc.field_errors[FILE]}) from None
-        mapping = replace(mapping, locations={**mapping.locations, **extra})
     known = [
         Known(a.appointment_id, a.client_id, a.case_number, a.starts_at, a.place)
         for a in deps.appointments.imported_in_department(record.department_id, now)

@@ -39,7 +39,6 @@ FORM = ["application/x-www-form-urlencoded"]
 UPLOAD = ["multipart/form-data", *FORM]
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024 + 64 * 1024  # both files at their 2 MB limit, and the form
 COURT_FILE = "court_file"
-LOCATIONS_FILE = "locations_file"
 NOT_SAVED = "ClientComm could not keep the file just now, so nothing changed. Please try again."
 # Verdicts as people read them (keyed by the verdicts' values: no domain import at cold start).
 LABELS = {
@@ -147,11 +146,8 @@ def upload() -> Response:
     visit.form = sent.fields
     check_csrf(visit)
     file_name, data = sent.files.get(COURT_FILE, ("", b""))
-    _, locations = sent.files.get(LOCATIONS_FILE, ("", b""))
     try:
-        record = court_imports.upload(
-            visit.staff, deps, file_name, data, locations or None, datetime.now(UTC)
-        )
+        record = court_imports.upload(visit.staff, deps, file_name, data, datetime.now(UTC))
     except court_imports.FileTooLarge as exc:
         return _upload_page(visit, deps, exc.field_errors, 413)
     except import_formats.UnknownFormat as exc:
@@ -227,7 +223,6 @@ def _upload_page(
     return visit.page(
         "imports.html",
         status,
-        shape=court_imports.file_shape(visit.staff, deps.jurisdiction),
         formats=formats,
         recent=court_imports.recent_imports(visit.staff, deps, datetime.now(UTC)),
         errors=errors,

@@ -124,17 +124,31 @@ class Texts(Settings):
 
 
 class CourtColumns(Settings):
+    """Each column by its header name, or by its position as ``"#7"`` (the seventh column,
+    whatever its header says: blank, repeated, or a computed ``(expression)``)."""
+
     id_number: str | None = Field(
         COURT.id_number_column, description="Column of the client's id number (required)."
     )
-    date: str | None = Field(COURT.date_column, description="Column of the date (required).")
-    time: str | None = Field(COURT.time_column, description="Column of the time (required).")
+    date: str | None = Field(
+        COURT.date_column,
+        description="Column of the date, or of the date and time together (required); a name "
+        'or "#N" (its position).',
+        examples=["crt_dt", "#2"],
+    )
+    time: str | None = Field(
+        COURT.time_column,
+        description="Column of the time; null when the date column holds both (read as the "
+        "date format, a space, the time format).",
+    )
     room: str | None = Field(
         COURT.room_column, description="Column of the courtroom; null if the export has none."
     )
     location: str | None = Field(
         COURT.location_column,
-        description="Column of the courthouse (a code from locations, or a name); null if none.",
+        description="Column of the courthouse code (looked up in the department's courthouses); "
+        'null if none. A column headed "(expression)" is given by position, like "#5".',
+        examples=["crt_loc_cd", "#5"],
     )
     case_number: str | None = Field(
         COURT.case_number_column,
@@ -160,15 +174,19 @@ class CourtImport(Settings):
     )
     location_code_column: str = Field(
         COURT.location_code_column,
-        description="In a separate locations file a supervisor may upload: the code column.",
+        description="Not read any more (the court's code table is uploaded on the "
+        "Courthouses page, its columns found there); accepted so older files still load.",
     )
     location_name_column: str = Field(
         COURT.location_name_column,
-        description="In that locations file: the column with the courthouse's name and address.",
+        description="Not read any more, like location_code_column; accepted so older files "
+        "still load.",
     )
     locations: dict[str, Text] = Field(
         default_factory=dict,
-        description="Courthouse codes and the place a reminder names for each.",
+        description="Seed only: the courthouse codes and the place a reminder names for each, "
+        "used by a department until its supervisors save courthouses on the Courthouses page "
+        "(kept per department in the app from then on; changing this file changes nothing).",
         examples=[{"SLDC": "Matheson Courthouse, 450 S State St, Salt Lake City"}],
     )
 
@@ -362,8 +380,11 @@ class JurisdictionFile(Settings):
     )
     court_import: CourtImport = Field(
         default_factory=CourtImport,
-        description="How the court's calendar export reads, for Court dates imports; "
-        "without it, the columns id_number, date, time, room, location, case_number.",
+        description="Seed only: the court calendar export's default format, used by a "
+        "department until its supervisors save import formats in the app (Import formats "
+        "page: formats, their header, courthouses and the hearing kind are kept per "
+        "department from then on). Without it, the columns id_number, date, time, room, "
+        "location, case_number.",
     )
     retention_days: int | None = deploy_setting(
         "The number of days MMS photos are kept in S3.", ge=1, examples=[2555]

@@ -19,7 +19,6 @@ from chalicelib.domain.court_import import (
     Verdict,
     decode,
     describe_format,
-    load_locations,
     mapping_from,
     plain_text,
     plan_import,
@@ -443,27 +442,3 @@ def test_missing_columns_are_named():
 def test_a_column_named_twice_is_refused():
     with pytest.raises(ValidationFailed):
         plan("ofndr_num,crt_dt,crt_tm,CRT_DT\n12345,03/10/2026,09:00,03/11/2026\n")
-
-
-# The locations file -----------------------------------------------------------------------
-
-
-def test_locations_file():
-    data = b"crt_loc_cd,crt_loc_desc\nSLDC,Matheson Courthouse\n\nWJDC,  West Jordan  Courthouse\n"
-    assert load_locations(data, SALT_LAKE) == {
-        "SLDC": "Matheson Courthouse",
-        "WJDC": "West Jordan Courthouse",
-    }
-    mapping = replace(SALT_LAKE, locations=load_locations(b"CRT_LOC_CD,CRT_LOC_DESC\nSLDC,Main\n"))
-    [result] = plan(HEADER + "12345,03/10/2026,09:00,W43,sldc\n", mapping=mapping)
-    assert result.row is not None and result.row.place == "Main, Room W43"
-
-
-def test_bad_location_rows_are_reported_together():
-    data = b"crt_loc_cd,crt_loc_desc\nSLDC,\nA,B,C\nX,One\nx,Two\n"
-    with pytest.raises(ValidationFailed) as caught:
-        load_locations(data)
-    message = caught.value.field_errors["file"]
-    assert "line 2" in message and "line 3" in message and "line 5" in message
-    with pytest.raises(ValidationFailed):
-        load_locations(b"code,name\nSLDC,Matheson\n")

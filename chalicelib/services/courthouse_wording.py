@@ -78,7 +78,6 @@ def edit(
     code: str,
     description: str,
     version: int,
-    confirmed: bool,
     now: datetime,
 ) -> Pending | Saved:
     """Add a courthouse or reword one; a rewording that changes reminders is shown first."""
@@ -89,7 +88,7 @@ def edit(
             user, deps.settings, deps.jurisdiction, row.code, row.description, version
         )
         return Saved(0, 0, 0)
-    return _reword(user, deps, [Courthouse(row.code, row.description, version)], confirmed, now)
+    return _reword(user, deps, [Courthouse(row.code, row.description, version)], False, now)
 
 
 def upload(

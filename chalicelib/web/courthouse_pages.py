@@ -62,10 +62,10 @@ def _version(text: str | None) -> int:
 def _done(visit: Visit, outcome: Any, done: str) -> Response:
     """The confirmation page while dates wait; else back to the list, saying what happened."""
     if isinstance(outcome, wording.Pending):
-        return visit.page("courthouse_wording.html", pending=outcome, errors={})
+        return visit.page("courthouse_wording.html", pending=outcome, continuing=None, rows=[])
     if outcome.remaining:
         return visit.page(
-            "courthouse_wording.html", continuing=outcome, rows=_rows(visit.form), errors={}
+            "courthouse_wording.html", pending=None, continuing=outcome, rows=_rows(visit.form)
         )
     return visit.redirect(
         f"/courthouses?done={done}&reworded={outcome.reworded}&skipped={outcome.skipped}"
@@ -118,7 +118,6 @@ def save_or_remove() -> Response:
             form.get("code", ""),
             form.get("description", ""),
             version,
-            False,
             now,
         )
     except ValidationFailed as exc:

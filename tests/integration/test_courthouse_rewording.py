@@ -107,3 +107,33 @@ def test_a_code_that_upcoming_court_dates_use_cannot_be_removed(http, stack, sto
     assert refused.status_code == 400
     assert "1 upcoming court date(s) are at SLC3" in page_text(refused)
     assert not written
+
+
+def test_a_courthouse_with_more_dates_than_one_request_goes_on_when_continued(
+    http, stack, stores, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from chalicelib.services import courthouse_wording
+    from tests.integration.test_import_formats_pages import county_client
+
+    web, department, first = county_with_courthouses(http, stack, stores)
+    second = county_client(stores, department, SimpleNamespace(user_id=first.case_manager_id))
+    rows = "".join(
+        f"{c.id_number},{us(day_ahead(30 + n))},09:30,W42,SLC3,Arraignment\n"
+        for n, c in enumerate((first, second))
+    )
+    imported(web, stores, department, rows)
+    fields = confirmed_fields(reword(web, "SLC3", NEW_WORDING).body.decode())
+    monkeypatch.setattr(courthouse_wording, "BUDGET_SECONDS", 0.0)  # one date per request
+
+    part = web.post("/courthouses/confirm", fields)
+    assert part.status_code == 200, page_text(part)[:500]
+    assert "1 more still says the old wording" in page_text(part)
+    places = {a.place for c in (first, second) for a in stores.appointments.for_client(c.client_id)}
+    assert len(places) == 2  # one reworded, one not yet
+
+    done = web.post("/courthouses/confirm", confirmed_fields(part.body.decode()))
+    assert done.status_code == 303, page_text(done)[:500]
+    places = {a.place for c in (first, second) for a in stores.appointments.for_client(c.client_id)}
+    assert places == {f"{NEW_WORDING}, Room W42"}

@@ -1,25 +1,26 @@
 """Importing court dates: a supervisor uploads the court's calendar export, sees a verdict
 for every row, then applies it as a difference, a chunk of rows per request.
 
-Nothing is remembered between the preview and each chunk but the file and the progress:
-every chunk plans the whole file again against the department as it is now, and applies
-only its own rows. So a chunk applied twice (a retry after a timeout, a second tab) finds
-its rows already stored (UNCHANGED), and importing the same file again changes nothing.
-Rows added by one import get ids derived from the import and the row, so two requests
-racing on one chunk store each date once.
+The file is planned once, when it is uploaded, and the plan is kept with it (in chunks,
+store/import_plans.py); the preview shows it and each apply request carries out the next
+chunk of it, never planning again. What changed between the plan and the write is caught
+by conditions (services/import_steps.py): a new date's id derives from what it is, so two
+imports of the same file (or one applied twice) store it once; a changed date moves only
+if it is still at the version the plan saw. A file said to be the court's whole calendar
+for its dates may cancel the imported dates it lacks (domain/calendar_gaps.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..domain.appointments import Appointment, AppointmentDetails, Kind, Source
+from ..domain.appointments import Appointment
+from ..domain.calendar_gaps import calendar_gap
 from ..domain.clients import Client, id_number_key
 from ..domain.court_import import (
     FILE,
@@ -36,20 +37,23 @@ from ..domain.court_import import (
     summary,
 )
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.import_plan import GoneStep, RowStep, decoded, encoded, in_chunks
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
-from ..store.appointments import AppointmentStore, Conflict, DepartmentTextsStore
+from ..store.appointments import AppointmentStore, DepartmentTextsStore
 from ..store.clients import ClientStore
+from ..store.court_imports import KEEP_FOR, CourtImportStore, ImportState, TooLargeToKeep
 from ..store.court_imports import CourtImport as CourtImport  # pages show it: re-exported
-from ..store.court_imports import CourtImportStore, ImportState, TooLargeToKeep
-from .appointments import StaleAppointment, Texts, create, department_texts, move
+from .appointments import department_texts
+from .import_steps import ADDED, CANCELLED, CHANGED_MEANWHILE, MOVED, apply_row, cancel_gone
 
-CHUNK_ROWS = 100  # data rows per apply request: seconds of work, far inside API Gateway's 29 s
-BUDGET_SECONDS = 20.0  # a slow chunk stops early and the next request goes on from there
+CHUNK_ROWS = 100  # steps per kept chunk, and at most this many written per apply request
+BUDGET_SECONDS = 4.0  # a request stops after this much work; the next goes on from there
 LISTED_ROWS = 500  # rows listed on the preview; the counts always cover the whole file
 ATTENTION = (Verdict.UNKNOWN_ID, Verdict.BAD_DATE, Verdict.DUPLICATE, Verdict.BAD_ROW)
 ORDER = (*ATTENTION, Verdict.CHANGED, Verdict.NEW, Verdict.UNCHANGED)
-CHANGED_MEANWHILE = "changed meanwhile"  # someone edited or closed the date since the plan
+GONE = "gone"  # the verdict of a date the file lacks (whole-calendar imports)
+__all__ = ["CHANGED_MEANWHILE"]  # the pages label this tally
 COURT_FILE = "court_file"
 LOCATIONS_FILE = "locations_file"
 
@@ -95,12 +99,22 @@ class Preview:
     counts: dict[Verdict, int]
     rows: list[RowResult]  # attention first, at most LISTED_ROWS
     shared_ids: list[str]  # id numbers more than one client holds
+    whole: bool = False  # the supervisor says the file is the whole calendar of its days
+    gone: list[GoneStep] = field(default_factory=list)  # with ``whole``: at most LISTED_ROWS
+
+    @property
+    def changes(self) -> bool:
+        """Applying would change something: Apply is offered only then."""
+        moving = self.counts.get(Verdict.NEW, 0) + self.counts.get(Verdict.CHANGED, 0)
+        return bool(moving or (self.whole and self.record.gone_total))
 
 
 @dataclass(frozen=True)
 class Plan:
     results: list[RowResult]
     shared_ids: list[str]  # id numbers of the file more than one client holds
+    stored: list[Appointment] = field(default_factory=list)  # what the rows were set against
+    shared_clients: set[str] = field(default_factory=set)  # the holders of those id numbers
 
 
 def check_can_import(user: User) -> None:
@@ -159,11 +173,61 @@ def upload(
     if not plan.results:
         raise ValidationFailed({COURT_FILE: "The file has no rows below its first row."})
     try:
-        return deps.imports.add(replace(record, rows_total=len(plan.results)))
+        return keep_plan(deps, record, plan, now)
     except TooLargeToKeep:
         raise FileTooLarge(
             {COURT_FILE: "The file is too large to keep for applying; split it in two."}
         ) from None
+
+
+def keep_plan(deps: ImportDeps, record: CourtImport, plan: Plan, now: datetime) -> CourtImport:
+    """Keep the plan in chunks, then the import itself (with the counts the preview shows
+    and the file's days): from here on nothing plans this file again."""
+    versions = {a.appointment_id: a.version for a in plan.stored}
+    rows = [
+        RowStep(r, versions.get(r.known.appointment_id, 0) if r.known else 0) for r in plan.results
+    ]
+    gap = calendar_gap(plan.results, plan.stored, deps.jurisdiction.zone, now, plan.shared_clients)
+    gone = _gone_steps(deps, gap.gone)
+    kept = replace(
+        record,
+        rows_total=len(rows),
+        counts={verdict.value: n for verdict, n in summary(plan.results).items()},
+        shared_ids=tuple(plan.shared_ids),
+        first_day=gap.first_day,
+        last_day=gap.last_day,
+        gone_total=len(gone),
+    )
+    deps.imports.keep_plan(
+        kept,
+        [encoded(chunk) for chunk in in_chunks(rows, CHUNK_ROWS)],
+        [encoded(chunk) for chunk in in_chunks(gone, CHUNK_ROWS)],
+        record.created_at + KEEP_FOR,
+    )
+    return deps.imports.add(kept)
+
+
+def _gone_steps(deps: ImportDeps, gone: Sequence[Appointment]) -> list[GoneStep]:
+    """The dates the file lacks, the listed ones with their client's name and id number."""
+    names = {
+        c.client_id: c for c in deps.clients.many(sorted({a.client_id for a in gone[:LISTED_ROWS]}))
+    }
+    steps = []
+    for a in gone:
+        client = names.get(a.client_id)
+        steps.append(
+            GoneStep(
+                a.appointment_id,
+                a.client_id,
+                a.version,
+                a.starts_at,
+                a.place,
+                a.case_number,
+                client.full_name if client else "",
+                (client.id_number or "") if client else "",
+            )
+        )
+    return steps
 
 
 def recent_imports(user: User, deps: ImportDeps, now: datetime) -> list[CourtImport]:
@@ -174,21 +238,39 @@ def recent_imports(user: User, deps: ImportDeps, now: datetime) -> list[CourtImp
 def open_import(user: User, deps: ImportDeps, import_id: str, now: datetime) -> CourtImport:
     """An import of the user's own department; any other is as good as missing."""
     check_can_import(user)
-    record = deps.imports.get(import_id[:64]) if import_id else None
+    wanted = import_id[:64]
+    # An import's id is hex; anything else (a plan chunk's key, say) is no import.
+    record = deps.imports.get(wanted) if wanted and wanted.isalnum() else None
     if record is None or record.department_id != user.department_id or record.expired(now):
         raise NotFound("There is no such import (imports are kept for a day). Upload it again.")
     return record
 
 
-def preview(user: User, deps: ImportDeps, import_id: str, now: datetime) -> Preview:
-    """Every row's verdict as things stand now; writes nothing."""
+def preview(
+    user: User, deps: ImportDeps, import_id: str, now: datetime, whole: bool = False
+) -> Preview:
+    """Every row's verdict as planned at upload (the kept plan; nothing planned again,
+    nothing written); with ``whole``, the imported dates the file lacks too."""
     record = open_import(user, deps, import_id, now)
     if record.state is not ImportState.PREVIEWED:
         return Preview(record, {}, [], [])
-    plan = plan_for(deps, record, now)
+    chunks = -(-record.rows_total // CHUNK_ROWS)
+    results = [
+        step.result
+        for data in deps.imports.whole_plan(record.import_id, False, chunks)
+        for step in decoded(RowStep, data)
+    ]
     rank = {verdict: i for i, verdict in enumerate(ORDER)}
-    ordered = sorted(plan.results, key=lambda r: (rank[r.verdict], r.line))
-    return Preview(record, summary(plan.results), ordered[:LISTED_ROWS], plan.shared_ids)
+    ordered = sorted(results, key=lambda r: (rank.get(r.verdict, -1), r.line))
+    counts = {verdict: record.counts.get(verdict.value, 0) for verdict in Verdict}
+    gone: list[GoneStep] = []
+    if whole and record.gone_total:
+        listed = -(-min(record.gone_total, LISTED_ROWS) // CHUNK_ROWS)
+        for data in deps.imports.whole_plan(record.import_id, True, listed):
+            gone.extend(decoded(GoneStep, data))
+    return Preview(
+        record, counts, ordered[:LISTED_ROWS], list(record.shared_ids), whole, gone[:LISTED_ROWS]
+    )
 
 
 def plan_for(
@@ -208,9 +290,10 @@ def plan_for(
         except ValidationFailed as exc:
             raise ValidationFailed({LOCATIONS_FILE: exc.field_errors[FILE]}) from None
         mapping = replace(mapping, locations={**mapping.locations, **extra})
+    known_dates = deps.appointments.imported_in_department(record.department_id, now)
     known = [
         Known(a.appointment_id, a.client_id, a.case_number, a.starts_at, a.place)
-        for a in deps.appointments.imported_in_department(record.department_id, now)
+        for a in known_dates
     ]
     try:
         id_numbers = id_numbers_in(record.data, mapping)
@@ -226,7 +309,8 @@ def plan_for(
     except ValidationFailed as exc:
         raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
     results = [_shared_message(r, shared) for r in results]
-    return Plan(results, sorted(spelled[key] for key in shared))
+    shared_clients = {client_id for key in shared for client_id in holders[key]}
+    return Plan(results, sorted(spelled[key] for key in shared), known_dates, shared_clients)
 
 
 def _shared_message(result: RowResult, shared: set[str]) -> RowResult:
@@ -239,90 +323,99 @@ def _shared_message(result: RowResult, shared: set[str]) -> RowResult:
     return result
 
 
+@dataclass(frozen=True)
+class GoneChoice:
+    """What to do with the dates a whole-calendar file lacks, as the Apply form says."""
+
+    cancel: bool = False  # default: keep them
+    notify: bool = False  # text each client the cancellation
+
+
 def apply_next(
     user: User,
     deps: ImportDeps,
     import_id: str,
     now: datetime,
     clock: Callable[[], float] = time.monotonic,
+    choice: GoneChoice | None = None,
 ) -> CourtImport:
-    """Apply the next chunk of rows and record the progress; the import as it now stands."""
+    """Carry out the next steps of the kept plan (at most CHUNK_ROWS writes, or
+    BUDGET_SECONDS of work) and record the progress; the import as it now stands. The
+    first request records ``choice`` for the dates the file lacks; later ones (and a
+    second tab's first) go by the recorded one."""
     deadline = clock() + BUDGET_SECONDS
     record = open_import(user, deps, import_id, now)
     if record.done:
         return record
-    chunk = slice(record.next_row, record.next_row + CHUNK_ROWS)
-    plan = plan_for(deps, record, now, chunk)
-    chosen = {r.client_id for r in plan.results[chunk] if r.client_id}
-    clients = {c.client_id: c for c in deps.clients.many(sorted(chosen))}
+    if record.state is ImportState.PREVIEWED:
+        choice = choice or GoneChoice()
+        if deps.imports.start(record, choice.cancel, choice.notify):
+            record = replace(
+                record,
+                state=ImportState.APPLYING,
+                cancel_gone=choice.cancel,
+                notify_gone=choice.notify,
+            )
+        else:
+            record = open_import(user, deps, import_id, now)
     texts = department_texts(
         deps.department_texts, deps.jurisdiction, record.department_id, deps.minutes_per_day
     )
-    tally = Counter({"added": record.added, "moved": record.moved, **record.skipped})
-    applied = 0
-    for result in plan.results[chunk]:
-        if applied and clock() > deadline:
+    tally = Counter(
+        {ADDED: record.added, MOVED: record.moved, CANCELLED: record.cancelled, **record.skipped}
+    )
+    at, total, writes = record.next_row, record.steps_total, 0
+    while at < total and writes < CHUNK_ROWS and (at == record.next_row or clock() < deadline):
+        steps, clients = _next_chunk(deps, record, at)
+        if not steps:  # the plan expired under us: nothing more can be applied
             break
-        tally[_apply_row(deps, record, clients, result, texts, user, now)] += 1
-        applied += 1
-    to_row = min(record.next_row + applied, record.rows_total)
-    state = ImportState.DONE if to_row >= record.rows_total else ImportState.APPLYING
-    added, moved = tally.pop("added", 0), tally.pop("moved", 0)
+        for step in steps:
+            if writes and clock() > deadline:
+                break
+            if isinstance(step, RowStep):
+                outcome = apply_row(deps.appointments, clients, step, texts, user, now)
+            else:
+                outcome = cancel_gone(
+                    deps.appointments, clients, step, texts, user, now, record.notify_gone
+                )
+            tally[outcome] += 1
+            writes += outcome in (ADDED, MOVED, CANCELLED)
+            at += 1
+        else:
+            continue
+        break
+    state = ImportState.DONE if at >= total else ImportState.APPLYING
+    added, moved, cancelled = tally.pop(ADDED, 0), tally.pop(MOVED, 0), tally.pop(CANCELLED, 0)
     skipped = {reason: n for reason, n in tally.items() if n}
-    if deps.imports.advance(record, to_row, added, moved, skipped, state):
+    if deps.imports.advance(record, at, added, moved, skipped, state, cancelled):
         return replace(
-            record, next_row=to_row, added=added, moved=moved, skipped=skipped, state=state
+            record,
+            next_row=at,
+            added=added,
+            moved=moved,
+            cancelled=cancelled,
+            skipped=skipped,
+            state=state,
         )
-    return open_import(user, deps, import_id, now)  # another request recorded this chunk
+    return open_import(user, deps, import_id, now)  # another request recorded these steps
 
 
-def _apply_row(
-    deps: ImportDeps,
-    record: CourtImport,
-    clients: Mapping[str, Client],
-    result: RowResult,
-    texts: Texts,
-    user: User,
-    now: datetime,
-) -> str:
-    """Store one row's change; what happened, as a tally key."""
-    client = clients.get(result.client_id)
-    row, starts_at = result.row, result.starts_at
-    if result.verdict not in (Verdict.NEW, Verdict.CHANGED) or client is None:
-        return result.verdict.value
-    assert row is not None and starts_at is not None  # NEW and CHANGED rows always have them
-    if result.verdict is Verdict.NEW:
-        appt = Appointment(
-            client_id=client.client_id,
-            appointment_id=row_appointment_id(record.import_id, result.line),
-            department_id=client.department_id,
-            case_manager_id=client.case_manager_id,
-            kind=Kind.COURT,
-            starts_at=starts_at,
-            place=row.place,
-            case_number=row.case_number,
-            source=Source.IMPORT,
-        )
-        try:
-            create(deps.appointments, client, appt, texts, user.user_id, now)
-        except Conflict:  # a racing request stored this very row first
-            if deps.appointments.get(client.client_id, appt.appointment_id) is None:
-                return CHANGED_MEANWHILE
-        return "added"
-    assert result.known is not None
-    current = deps.appointments.get(client.client_id, result.known.appointment_id)
-    if current is None or not current.open:
-        return CHANGED_MEANWHILE
-    if current.starts_at == starts_at and current.place == row.place:
-        return Verdict.UNCHANGED.value  # a racing request moved it already
-    details = AppointmentDetails(current.kind, starts_at, row.place, current.notes)
-    try:
-        move(deps.appointments, client, current, details, texts, user.user_id, now)
-    except StaleAppointment:
-        return CHANGED_MEANWHILE
-    return "moved"
-
-
-def row_appointment_id(import_id: str, line: int) -> str:
-    """The same for every attempt at one row of one import, so it is stored once."""
-    return hashlib.sha256(f"{import_id}#{line}".encode()).hexdigest()[:24]
+def _next_chunk(
+    deps: ImportDeps, record: CourtImport, at: int
+) -> tuple[list[RowStep] | list[GoneStep], dict[str, Client]]:
+    """The kept steps from ``at`` to the end of their chunk, and the clients they need."""
+    gone = at >= record.rows_total
+    position = at - record.rows_total if gone else at
+    data = deps.imports.plan_chunk(record.import_id, gone, position // CHUNK_ROWS)
+    steps: list[RowStep] | list[GoneStep]
+    if gone:
+        steps = decoded(GoneStep, data)[position % CHUNK_ROWS :] if data else []
+        wanted = {s.client_id for s in steps}
+    else:
+        steps = decoded(RowStep, data)[position % CHUNK_ROWS :] if data else []
+        wanted = {
+            s.result.client_id
+            for s in steps
+            if s.result.client_id and s.result.verdict in (Verdict.NEW, Verdict.CHANGED)
+        }
+    return steps, {c.client_id: c for c in deps.clients.many(sorted(wanted))}

@@ -365,12 +365,14 @@ def apply_next(
         {ADDED: record.added, MOVED: record.moved, CANCELLED: record.cancelled, **record.skipped}
     )
     at, total, writes = record.next_row, record.steps_total, 0
-    while at < total and writes < CHUNK_ROWS and (at == record.next_row or clock() < deadline):
+
+    def enough() -> bool:
+        return writes >= CHUNK_ROWS or (at > record.next_row and clock() > deadline)
+
+    while at < total and not enough():
         steps, clients = _next_chunk(deps, record, at)
-        if not steps:  # the plan expired under us: nothing more can be applied
-            break
         for step in steps:
-            if writes and clock() > deadline:
+            if enough():
                 break
             if isinstance(step, RowStep):
                 outcome = apply_row(deps.appointments, clients, step, texts, user, now)
@@ -381,9 +383,6 @@ def apply_next(
             tally[outcome] += 1
             writes += outcome in (ADDED, MOVED, CANCELLED)
             at += 1
-        else:
-            continue
-        break
     state = ImportState.DONE if at >= total else ImportState.APPLYING
     added, moved, cancelled = tally.pop(ADDED, 0), tally.pop(MOVED, 0), tally.pop(CANCELLED, 0)
     skipped = {reason: n for reason, n in tally.items() if n}
@@ -407,12 +406,14 @@ def _next_chunk(
     gone = at >= record.rows_total
     position = at - record.rows_total if gone else at
     data = deps.imports.plan_chunk(record.import_id, gone, position // CHUNK_ROWS)
+    if not data:  # kept as long as the import: it expired meanwhile
+        raise NotFound("This import's plan is no longer kept. Upload the file again.")
     steps: list[RowStep] | list[GoneStep]
     if gone:
-        steps = decoded(GoneStep, data)[position % CHUNK_ROWS :] if data else []
+        steps = decoded(GoneStep, data)[position % CHUNK_ROWS :]
         wanted = {s.client_id for s in steps}
     else:
-        steps = decoded(RowStep, data)[position % CHUNK_ROWS :] if data else []
+        steps = decoded(RowStep, data)[position % CHUNK_ROWS :]
         wanted = {
             s.result.client_id
             for s in steps

@@ -28,6 +28,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from .court_import import RowResult
 
 T = TypeVar("T")
+CHUNK_STEPS = 100  # steps a kept chunk holds (an apply request writes at most as many)
 
 
 @dataclass(frozen=True)

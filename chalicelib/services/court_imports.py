@@ -15,13 +15,12 @@ from __future__ import annotations
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..domain.appointments import Appointment
-from ..domain.calendar_gaps import calendar_gap
-from ..domain.clients import Client, id_number_key
+from ..domain.clients import id_number_key
 from ..domain.court_import import (
     FILE,
     MAX_BYTES,
@@ -34,26 +33,25 @@ from ..domain.court_import import (
     load_locations,
     mapping_from,
     plan_import,
-    summary,
 )
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
-from ..domain.import_plan import GoneStep, RowStep, decoded, encoded, in_chunks
+from ..domain.import_plan import CHUNK_STEPS, GoneStep, RowStep
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
 from ..store.appointments import AppointmentStore, DepartmentTextsStore
 from ..store.clients import ClientStore
-from ..store.court_imports import KEEP_FOR, CourtImportStore, ImportState, TooLargeToKeep
 from ..store.court_imports import CourtImport as CourtImport  # pages show it: re-exported
+from ..store.court_imports import CourtImportStore, ImportState, TooLargeToKeep
 from .appointments import department_texts
-from .import_steps import ADDED, CANCELLED, CHANGED_MEANWHILE, MOVED, apply_row, cancel_gone
+from .import_steps import ADDED, CANCELLED, MOVED, apply_row, cancel_gone
+from .import_steps import CHANGED_MEANWHILE as CHANGED_MEANWHILE  # the pages label it
+from .kept_plans import keep_plan, listed_gone, next_steps, planned_rows
 
-CHUNK_ROWS = 100  # steps per kept chunk, and at most this many written per apply request
+CHUNK_ROWS = CHUNK_STEPS  # steps per kept chunk, and at most this many written per request
 BUDGET_SECONDS = 4.0  # a request stops after this much work; the next goes on from there
 LISTED_ROWS = 500  # rows listed on the preview; the counts always cover the whole file
 ATTENTION = (Verdict.UNKNOWN_ID, Verdict.BAD_DATE, Verdict.DUPLICATE, Verdict.BAD_ROW)
 ORDER = (*ATTENTION, Verdict.CHANGED, Verdict.NEW, Verdict.UNCHANGED)
-GONE = "gone"  # the verdict of a date the file lacks (whole-calendar imports)
-__all__ = ["CHANGED_MEANWHILE"]  # the pages label this tally
 COURT_FILE = "court_file"
 LOCATIONS_FILE = "locations_file"
 
@@ -173,61 +171,21 @@ def upload(
     if not plan.results:
         raise ValidationFailed({COURT_FILE: "The file has no rows below its first row."})
     try:
-        return keep_plan(deps, record, plan, now)
+        return keep_plan(
+            deps.imports,
+            deps.clients,
+            deps.jurisdiction.zone,
+            record,
+            plan.results,
+            plan.stored,
+            plan.shared_ids,
+            plan.shared_clients,
+            now,
+        )
     except TooLargeToKeep:
         raise FileTooLarge(
             {COURT_FILE: "The file is too large to keep for applying; split it in two."}
         ) from None
-
-
-def keep_plan(deps: ImportDeps, record: CourtImport, plan: Plan, now: datetime) -> CourtImport:
-    """Keep the plan in chunks, then the import itself (with the counts the preview shows
-    and the file's days): from here on nothing plans this file again."""
-    versions = {a.appointment_id: a.version for a in plan.stored}
-    rows = [
-        RowStep(r, versions.get(r.known.appointment_id, 0) if r.known else 0) for r in plan.results
-    ]
-    gap = calendar_gap(plan.results, plan.stored, deps.jurisdiction.zone, now, plan.shared_clients)
-    gone = _gone_steps(deps, gap.gone)
-    kept = replace(
-        record,
-        rows_total=len(rows),
-        counts={verdict.value: n for verdict, n in summary(plan.results).items()},
-        shared_ids=tuple(plan.shared_ids),
-        first_day=gap.first_day,
-        last_day=gap.last_day,
-        gone_total=len(gone),
-    )
-    deps.imports.keep_plan(
-        kept,
-        [encoded(chunk) for chunk in in_chunks(rows, CHUNK_ROWS)],
-        [encoded(chunk) for chunk in in_chunks(gone, CHUNK_ROWS)],
-        record.created_at + KEEP_FOR,
-    )
-    return deps.imports.add(kept)
-
-
-def _gone_steps(deps: ImportDeps, gone: Sequence[Appointment]) -> list[GoneStep]:
-    """The dates the file lacks, the listed ones with their client's name and id number."""
-    names = {
-        c.client_id: c for c in deps.clients.many(sorted({a.client_id for a in gone[:LISTED_ROWS]}))
-    }
-    steps = []
-    for a in gone:
-        client = names.get(a.client_id)
-        steps.append(
-            GoneStep(
-                a.appointment_id,
-                a.client_id,
-                a.version,
-                a.starts_at,
-                a.place,
-                a.case_number,
-                client.full_name if client else "",
-                (client.id_number or "") if client else "",
-            )
-        )
-    return steps
 
 
 def recent_imports(user: User, deps: ImportDeps, now: datetime) -> list[CourtImport]:
@@ -254,23 +212,13 @@ def preview(
     record = open_import(user, deps, import_id, now)
     if record.state is not ImportState.PREVIEWED:
         return Preview(record, {}, [], [])
-    chunks = -(-record.rows_total // CHUNK_ROWS)
-    results = [
-        step.result
-        for data in deps.imports.whole_plan(record.import_id, False, chunks)
-        for step in decoded(RowStep, data)
-    ]
     rank = {verdict: i for i, verdict in enumerate(ORDER)}
-    ordered = sorted(results, key=lambda r: (rank.get(r.verdict, -1), r.line))
-    counts = {verdict: record.counts.get(verdict.value, 0) for verdict in Verdict}
-    gone: list[GoneStep] = []
-    if whole and record.gone_total:
-        listed = -(-min(record.gone_total, LISTED_ROWS) // CHUNK_ROWS)
-        for data in deps.imports.whole_plan(record.import_id, True, listed):
-            gone.extend(decoded(GoneStep, data))
-    return Preview(
-        record, counts, ordered[:LISTED_ROWS], list(record.shared_ids), whole, gone[:LISTED_ROWS]
+    ordered = sorted(
+        planned_rows(deps.imports, record), key=lambda r: (rank.get(r.verdict, -1), r.line)
     )
+    counts = {verdict: record.counts.get(verdict.value, 0) for verdict in Verdict}
+    gone = listed_gone(deps.imports, record, LISTED_ROWS) if whole and record.gone_total else []
+    return Preview(record, counts, ordered[:LISTED_ROWS], list(record.shared_ids), whole, gone)
 
 
 def plan_for(
@@ -370,7 +318,7 @@ def apply_next(
         return writes >= CHUNK_ROWS or (at > record.next_row and clock() > deadline)
 
     while at < total and not enough():
-        steps, clients = _next_chunk(deps, record, at)
+        steps, clients = next_steps(deps.imports, deps.clients, record, at)
         for step in steps:
             if enough():
                 break
@@ -397,26 +345,3 @@ def apply_next(
             state=state,
         )
     return open_import(user, deps, import_id, now)  # another request recorded these steps
-
-
-def _next_chunk(
-    deps: ImportDeps, record: CourtImport, at: int
-) -> tuple[list[RowStep] | list[GoneStep], dict[str, Client]]:
-    """The kept steps from ``at`` to the end of their chunk, and the clients they need."""
-    gone = at >= record.rows_total
-    position = at - record.rows_total if gone else at
-    data = deps.imports.plan_chunk(record.import_id, gone, position // CHUNK_ROWS)
-    if not data:  # kept as long as the import: it expired meanwhile
-        raise NotFound("This import's plan is no longer kept. Upload the file again.")
-    steps: list[RowStep] | list[GoneStep]
-    if gone:
-        steps = decoded(GoneStep, data)[position % CHUNK_ROWS :]
-        wanted = {s.client_id for s in steps}
-    else:
-        steps = decoded(RowStep, data)[position % CHUNK_ROWS :]
-        wanted = {
-            s.result.client_id
-            for s in steps
-            if s.result.client_id and s.result.verdict in (Verdict.NEW, Verdict.CHANGED)
-        }
-    return steps, {c.client_id: c for c in deps.clients.many(sorted(wanted))}

@@ -87,9 +87,20 @@ def _gone_steps(clients: ClientStore, gone: Sequence[Appointment]) -> list[GoneS
     return steps
 
 
+GONE_PLAN = "This import's plan is no longer kept. Upload the file again."
+
+
+def _all_there(chunks: list[bytes]) -> list[bytes]:
+    """An import uploaded before plans were kept, or expiring now, has none to read."""
+    if not all(chunks):
+        raise NotFound(GONE_PLAN)
+    return chunks
+
+
 def planned_rows(imports: CourtImportStore, record: CourtImport) -> list[RowResult]:
     """Every row's verdict as kept, in file order (one BatchGetItem)."""
-    chunks = imports.whole_plan(record.import_id, False, -(-record.rows_total // CHUNK_STEPS))
+    count = -(-record.rows_total // CHUNK_STEPS)
+    chunks = _all_there(imports.whole_plan(record.import_id, False, count))
     return [step.result for data in chunks for step in decoded(RowStep, data)]
 
 
@@ -112,8 +123,7 @@ def next_steps(
     gone = at >= record.rows_total
     position = at - record.rows_total if gone else at
     data = imports.plan_chunk(record.import_id, gone, position // CHUNK_STEPS)
-    if not data:  # kept as long as the import: it expired meanwhile
-        raise NotFound("This import's plan is no longer kept. Upload the file again.")
+    _all_there([data])
     steps: list[RowStep] | list[GoneStep]
     if gone:
         steps = decoded(GoneStep, data)[position % CHUNK_STEPS :]

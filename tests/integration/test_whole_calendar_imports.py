@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.aws_calls import writes
 from tests.clock import real_now
 from tests.helpers import FORM, csrf_in, fresh_phone, page_text
 from tests.integration.test_court_import_pages import (  # noqa: F401 (a fixture)
@@ -24,7 +25,6 @@ from tests.integration.test_court_import_pages import (  # noqa: F401 (a fixture
     apply_all,
     day_ahead,
     nothing_left_waiting,
-    tables,
     upload,
 )
 
@@ -142,7 +142,7 @@ def test_cancelling_the_missing_dates_cancels_them_their_reminders_and_texts_onc
     from chalicelib.config import get_jurisdiction
     from chalicelib.services import court_imports
 
-    _a, b, c, typed, later = first_export(dana, stores, 150)
+    a, b, c, typed, later = first_export(dana, stores, 150)
     [b_date] = [d for d in open_dates(stores, b) if d.case_number == "B-1"]
     import_id = upload(dana, later)
     at_start = stores.court_imports.get(import_id)
@@ -173,9 +173,15 @@ def test_cancelling_the_missing_dates_cancels_them_their_reminders_and_texts_onc
     deps = court_imports.collaborators(
         stores.clients, stores.appointments, stores.department_texts, StaleTab(), get_jurisdiction()
     )
-    before = tables("appointments", "scheduled-texts")
-    court_imports.apply_next(stores.users.get("priya"), deps, import_id, real_now())
-    assert tables("appointments", "scheduled-texts") == before
+    with writes() as tried:
+        court_imports.apply_next(stores.users.get("priya"), deps, import_id, real_now())
+    # a's new date tried again (refused: it is there) and the progress (refused); the
+    # cancellation is not even tried: the date is past the version the plan saw
+    assert list(tried) == ["dynamodb:TransactWriteItems", "dynamodb:UpdateItem"]
+    assert len(open_dates(stores, a)) == 2
+    assert stores.appointments.get(b.client_id, b_date.appointment_id) == cancelled
+    texts = stores.scheduled.pending_for_client(b.client_id)
+    assert [t.scheduled_id for t in texts if not t.appointment_id] == [notice.scheduled_id]
 
 
 def test_apply_is_offered_only_when_something_would_change(dana, stores):

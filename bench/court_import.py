@@ -1,8 +1,10 @@
 """A 5,000-row court-date file through the import pages, as a supervisor's browser sends it.
 
-Prints the upload and preview times, each apply request's time (each must stay far inside
-API Gateway's 29 s), rows per second, and the cost of importing the same file again (which
-must change nothing). The file has 5,000 dates for 1,000 clients, 5 each, with case numbers.
+Prints the upload and preview times, each apply request's time (the slowest must stay far
+inside API Gateway's 29 s: goal 5 s here), rows per second, and importing the same file
+again: it changes nothing, so Apply is not even offered, and its time over the first
+import's is the re-import ratio (goal at most 1.0). The file has 5,000 dates for 1,000
+clients, 5 each, with case numbers.
 
 Usage: python bench/court_import.py [rows]
 """
@@ -69,6 +71,9 @@ def run() -> None:
         again = timed_import(dana, data, upload, apply_step, csrf_in)
     report("first import", first)
     report("same file again", again)
+    slowest = max(first["chunks"] + again["chunks"] or [0.0])
+    print(f"slowest apply request: {slowest:.2f} s (goal at most 5)")
+    print(f"re-import / first import: {again['total'] / first['total']:.2f} (goal at most 1.0)")
 
 
 def timed_import(visitor, data: bytes, upload, apply_step, csrf_in) -> dict:
@@ -79,8 +84,9 @@ def timed_import(visitor, data: bytes, upload, apply_step, csrf_in) -> dict:
     previewed = time.perf_counter()
     token = csrf_in(page)
     chunks: list[float] = []
-    applied: dict = {}
-    while not applied.get("done"):
+    applied: dict = {"applied": "nothing: Apply not offered"}
+    offered = "Apply these changes" in page
+    while offered and not applied.get("done"):
         t = time.perf_counter()
         response = apply_step(visitor, import_id, token)
         chunks.append(time.perf_counter() - t)
@@ -91,16 +97,19 @@ def timed_import(visitor, data: bytes, upload, apply_step, csrf_in) -> dict:
         "preview": previewed - uploaded,
         "chunks": chunks,
         "applied": applied.get("applied"),
+        "total": time.perf_counter() - began,
     }
 
 
 def report(label: str, run: dict) -> None:
-    chunks = run["chunks"]
-    total = sum(chunks)
+    chunks = run["chunks"] or [0.0]
+    applying = sum(chunks)
+    rate = f" = {ROWS / applying:.0f} rows/s" if applying else ""
     print(
         f"{label:<16} upload {run['upload']:.2f} s, preview {run['preview']:.2f} s, "
-        f"{len(chunks)} apply requests: slowest {max(chunks):.2f} s (API Gateway allows 29), "
-        f"total {total:.1f} s = {ROWS / total:.0f} rows/s; applied {run['applied']}"
+        f"{len(run['chunks'])} apply requests: slowest {max(chunks):.2f} s (goal 5; API "
+        f"Gateway allows 29), applying {applying:.1f} s{rate}; whole {run['total']:.1f} s; "
+        f"applied {run['applied']}"
     )
 
 

@@ -1,26 +1,26 @@
 """Importing court dates: a supervisor uploads the court's calendar export, sees a verdict
 for every row, then applies it as a difference, a chunk of rows per request.
 
-Nothing is remembered between the preview and each chunk but the file and the progress:
-every chunk plans the whole file again against the department as it is now, and applies
-only its own rows. So a chunk applied twice (a retry after a timeout, a second tab) finds
-its rows already stored (UNCHANGED), and importing the same file again changes nothing.
-Rows added by one import get ids derived from the import and the row, so two requests
-racing on one chunk store each date once.
+The file is planned once, when it is uploaded, and the plan is kept with it (in chunks,
+store/import_plans.py); the preview shows it and each apply request carries out the next
+chunk of it, never planning again. What changed between the plan and the write is caught
+by conditions (services/import_steps.py): a new date's id derives from what it is, so two
+imports of the same file (or one applied twice) store it once; a changed date moves only
+if it is still at the version the plan saw. A file said to be the court's whole calendar
+for its dates may cancel the imported dates it lacks (domain/calendar_gaps.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..domain.appointments import Appointment, AppointmentDetails, Kind, Source
-from ..domain.clients import Client, id_number_key
+from ..domain.appointments import Appointment
+from ..domain.clients import id_number_key
 from ..domain.court_import import (
     FILE,
     MAX_BYTES,
@@ -31,23 +31,26 @@ from ..domain.court_import import (
     id_numbers_in,
     mapping_from,
     plan_import,
-    summary,
 )
-from ..domain.courthouses import as_locations, with_court_details
+from ..domain.courthouses import as_locations
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.import_plan import CHUNK_STEPS, GoneStep, RowStep
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
-from ..store.appointments import AppointmentStore, Conflict, DepartmentTextsStore
+from ..store.appointments import AppointmentStore, DepartmentTextsStore
 from ..store.clients import ClientStore
 from ..store.court_imports import CourtImport as CourtImport  # pages show it: re-exported
 from ..store.court_imports import CourtImportStore, ImportState, TooLargeToKeep
 from ..store.department_settings import DepartmentSettingsStore
-from .appointments import StaleAppointment, Texts, create, department_texts, move
+from .appointments import department_texts
 from .courthouses import department_courthouses
 from .import_formats import UnknownFormat, format_of_file
+from .import_steps import ADDED, CANCELLED, MOVED, apply_row, cancel_gone
+from .import_steps import CHANGED_MEANWHILE as CHANGED_MEANWHILE  # the pages label it
+from .kept_plans import keep_plan, listed_gone, next_steps, planned_rows
 
-CHUNK_ROWS = 100  # data rows per apply request: seconds of work, far inside API Gateway's 29 s
-BUDGET_SECONDS = 20.0  # a slow chunk stops early and the next request goes on from there
+CHUNK_ROWS = CHUNK_STEPS  # steps per kept chunk, and at most this many written per request
+BUDGET_SECONDS = 4.0  # a request stops after this much work; the next goes on from there
 LISTED_ROWS = 500  # rows listed on the preview; the counts always cover the whole file
 ATTENTION = (
     Verdict.UNKNOWN_ID,
@@ -60,7 +63,6 @@ ATTENTION = (
     Verdict.BAD_ROW,
 )
 ORDER = (*ATTENTION, Verdict.CHANGED, Verdict.NEW, Verdict.UNCHANGED)
-CHANGED_MEANWHILE = "changed meanwhile"  # someone edited or closed the date since the plan
 COURT_FILE = "court_file"
 
 
@@ -101,12 +103,22 @@ class Preview:
     counts: dict[Verdict, int]
     rows: list[RowResult]  # attention first, at most LISTED_ROWS
     shared_ids: list[str]  # id numbers more than one client holds
+    whole: bool = False  # the supervisor says the file is the whole calendar of its days
+    gone: list[GoneStep] = field(default_factory=list)  # with ``whole``: at most LISTED_ROWS
+
+    @property
+    def changes(self) -> bool:
+        """Applying would change something: Apply is offered only then."""
+        moving = self.counts.get(Verdict.NEW, 0) + self.counts.get(Verdict.CHANGED, 0)
+        return bool(moving or (self.whole and self.record.gone_total))
 
 
 @dataclass(frozen=True)
 class Plan:
     results: list[RowResult]
     shared_ids: list[str]  # id numbers of the file more than one client holds
+    stored: list[Appointment] = field(default_factory=list)  # what the rows were set against
+    shared_clients: set[str] = field(default_factory=set)  # the holders of those id numbers
 
 
 def check_can_import(user: User) -> None:
@@ -155,7 +167,17 @@ def upload(
     if not plan.results:
         raise ValidationFailed({COURT_FILE: "The file has no rows below its first row."})
     try:
-        return deps.imports.add(replace(record, rows_total=len(plan.results)))
+        return keep_plan(
+            deps.imports,
+            deps.clients,
+            deps.jurisdiction.zone,
+            record,
+            plan.results,
+            plan.stored,
+            plan.shared_ids,
+            plan.shared_clients,
+            now,
+        )
     except TooLargeToKeep:
         raise FileTooLarge(
             {COURT_FILE: "The file is too large to keep for applying; split it in two."}
@@ -170,32 +192,36 @@ def recent_imports(user: User, deps: ImportDeps, now: datetime) -> list[CourtImp
 def open_import(user: User, deps: ImportDeps, import_id: str, now: datetime) -> CourtImport:
     """An import of the user's own department; any other is as good as missing."""
     check_can_import(user)
-    record = deps.imports.get(import_id[:64]) if import_id else None
+    wanted = import_id[:64]
+    # An import's id is hex; anything else (a plan chunk's key, say) is no import.
+    record = deps.imports.get(wanted) if wanted and wanted.isalnum() else None
     if record is None or record.department_id != user.department_id or record.expired(now):
         raise NotFound("There is no such import (imports are kept for a day). Upload it again.")
     return record
 
 
-def preview(user: User, deps: ImportDeps, import_id: str, now: datetime) -> Preview:
-    """Every row's verdict as things stand now; writes nothing."""
+def preview(
+    user: User, deps: ImportDeps, import_id: str, now: datetime, whole: bool = False
+) -> Preview:
+    """Every row's verdict as planned at upload (the kept plan; nothing planned again,
+    nothing written); with ``whole``, the imported dates the file lacks too."""
     record = open_import(user, deps, import_id, now)
     if record.state is not ImportState.PREVIEWED:
         return Preview(record, {}, [], [])
-    plan = plan_for(deps, record, now)
     rank = {verdict: i for i, verdict in enumerate(ORDER)}
-    ordered = sorted(plan.results, key=lambda r: (rank[r.verdict], r.line))
-    return Preview(record, summary(plan.results), ordered[:LISTED_ROWS], plan.shared_ids)
+    ordered = sorted(
+        planned_rows(deps.imports, record), key=lambda r: (rank.get(r.verdict, -1), r.line)
+    )
+    counts = {verdict: record.counts.get(verdict.value, 0) for verdict in Verdict}
+    gone = listed_gone(deps.imports, record, LISTED_ROWS) if whole and record.gone_total else []
+    return Preview(record, counts, ordered[:LISTED_ROWS], list(record.shared_ids), whole, gone)
 
 
-def plan_for(
-    deps: ImportDeps, record: CourtImport, now: datetime, rows: slice | None = None
-) -> Plan:
+def plan_for(deps: ImportDeps, record: CourtImport, now: datetime) -> Plan:
     """The file's verdicts against the department's clients and imported dates now.
 
     Clients are looked up by the file's id numbers (the id-number index), never by listing
-    the department. With ``rows`` (a chunk being applied) only that chunk's id numbers are
-    looked up: the verdicts of its rows come out the same, since a row's verdict depends
-    only on rows of the same client, which share its id number.
+    the department.
     """
     try:
         mapping = mapping_for(deps, record.department_id, record.data)
@@ -203,14 +229,15 @@ def plan_for(
         raise
     except ValidationFailed as exc:
         raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
+    known_dates = deps.appointments.imported_in_department(record.department_id, now)
     known = [
         Known(a.appointment_id, a.client_id, a.case_number, a.starts_at, a.place)
-        for a in deps.appointments.imported_in_department(record.department_id, now)
+        for a in known_dates
     ]
     try:
         id_numbers = id_numbers_in(record.data, mapping)
         spelled: dict[str, str] = {}  # folded → as the file first writes it
-        for id_number in id_numbers if rows is None else id_numbers[rows]:
+        for id_number in id_numbers:
             spelled.setdefault(id_number_key(id_number), id_number)
         holders = deps.clients.holding_id_numbers(record.department_id, spelled)
         shared = {key for key, held_by in holders.items() if len(held_by) > 1}
@@ -221,7 +248,8 @@ def plan_for(
     except ValidationFailed as exc:
         raise ValidationFailed({COURT_FILE: exc.field_errors.get(FILE, str(exc))}) from None
     results = [_shared_message(r, shared) for r in results]
-    return Plan(results, sorted(spelled[key] for key in shared))
+    shared_clients = {client_id for key in shared for client_id in holders[key]}
+    return Plan(results, sorted(spelled[key] for key in shared), known_dates, shared_clients)
 
 
 def _shared_message(result: RowResult, shared: set[str]) -> RowResult:
@@ -234,92 +262,77 @@ def _shared_message(result: RowResult, shared: set[str]) -> RowResult:
     return result
 
 
+@dataclass(frozen=True)
+class GoneChoice:
+    """What to do with the dates a whole-calendar file lacks, as the Apply form says."""
+
+    cancel: bool = False  # default: keep them
+    notify: bool = False  # text each client the cancellation
+
+
 def apply_next(
     user: User,
     deps: ImportDeps,
     import_id: str,
     now: datetime,
     clock: Callable[[], float] = time.monotonic,
+    choice: GoneChoice | None = None,
 ) -> CourtImport:
-    """Apply the next chunk of rows and record the progress; the import as it now stands."""
+    """Carry out the next steps of the kept plan (at most CHUNK_ROWS writes, or
+    BUDGET_SECONDS of work) and record the progress; the import as it now stands. The
+    first request records ``choice`` for the dates the file lacks; later ones (and a
+    second tab's first) go by the recorded one."""
     deadline = clock() + BUDGET_SECONDS
     record = open_import(user, deps, import_id, now)
     if record.done:
         return record
-    chunk = slice(record.next_row, record.next_row + CHUNK_ROWS)
-    plan = plan_for(deps, record, now, chunk)
-    chosen = {r.client_id for r in plan.results[chunk] if r.client_id}
-    clients = {c.client_id: c for c in deps.clients.many(sorted(chosen))}
+    if record.state is ImportState.PREVIEWED:
+        choice = choice or GoneChoice()
+        if deps.imports.start(record, choice.cancel, choice.notify):
+            record = replace(
+                record,
+                state=ImportState.APPLYING,
+                cancel_gone=choice.cancel,
+                notify_gone=choice.notify,
+            )
+        else:
+            record = open_import(user, deps, import_id, now)
     texts = department_texts(
         deps.department_texts, deps.jurisdiction, record.department_id, deps.minutes_per_day
     )
-    tally = Counter({"added": record.added, "moved": record.moved, **record.skipped})
-    applied = 0
-    for result in plan.results[chunk]:
-        if applied and clock() > deadline:
-            break
-        tally[_apply_row(deps, record, clients, result, texts, user, now)] += 1
-        applied += 1
-    to_row = min(record.next_row + applied, record.rows_total)
-    state = ImportState.DONE if to_row >= record.rows_total else ImportState.APPLYING
-    added, moved = tally.pop("added", 0), tally.pop("moved", 0)
+    tally = Counter(
+        {ADDED: record.added, MOVED: record.moved, CANCELLED: record.cancelled, **record.skipped}
+    )
+    at, total, writes = record.next_row, record.steps_total, 0
+
+    def enough() -> bool:
+        return writes >= CHUNK_ROWS or (at > record.next_row and clock() > deadline)
+
+    while at < total and not enough():
+        steps, clients = next_steps(deps.imports, deps.clients, record, at)
+        for step in steps:
+            if enough():
+                break
+            if isinstance(step, RowStep):
+                outcome = apply_row(deps.appointments, clients, step, texts, user, now)
+            else:
+                outcome = cancel_gone(
+                    deps.appointments, clients, step, texts, user, now, record.notify_gone
+                )
+            tally[outcome] += 1
+            writes += outcome in (ADDED, MOVED, CANCELLED)
+            at += 1
+    state = ImportState.DONE if at >= total else ImportState.APPLYING
+    added, moved, cancelled = tally.pop(ADDED, 0), tally.pop(MOVED, 0), tally.pop(CANCELLED, 0)
     skipped = {reason: n for reason, n in tally.items() if n}
-    if deps.imports.advance(record, to_row, added, moved, skipped, state):
+    if deps.imports.advance(record, at, added, moved, skipped, state, cancelled):
         return replace(
-            record, next_row=to_row, added=added, moved=moved, skipped=skipped, state=state
+            record,
+            next_row=at,
+            added=added,
+            moved=moved,
+            cancelled=cancelled,
+            skipped=skipped,
+            state=state,
         )
-    return open_import(user, deps, import_id, now)  # another request recorded this chunk
-
-
-def _apply_row(
-    deps: ImportDeps,
-    record: CourtImport,
-    clients: Mapping[str, Client],
-    result: RowResult,
-    texts: Texts,
-    user: User,
-    now: datetime,
-) -> str:
-    """Store one row's change; what happened, as a tally key."""
-    client = clients.get(result.client_id)
-    row, starts_at = result.row, result.starts_at
-    if result.verdict not in (Verdict.NEW, Verdict.CHANGED) or client is None:
-        return result.verdict.value
-    assert row is not None and starts_at is not None  # NEW and CHANGED rows always have them
-    if result.verdict is Verdict.NEW:
-        appt = Appointment(
-            client_id=client.client_id,
-            appointment_id=row_appointment_id(record.import_id, result.line),
-            department_id=client.department_id,
-            case_manager_id=client.case_manager_id,
-            kind=Kind.COURT,
-            starts_at=starts_at,
-            place=row.place,
-            case_number=row.case_number,
-            source=Source.IMPORT,
-        )
-        appt = with_court_details(appt, row)  # its courthouse code, room, hearing kind
-        try:
-            create(deps.appointments, client, appt, texts, user.user_id, now)
-        except Conflict:  # a racing request stored this very row first
-            if deps.appointments.get(client.client_id, appt.appointment_id) is None:
-                return CHANGED_MEANWHILE
-        return "added"
-    assert result.known is not None
-    current = deps.appointments.get(client.client_id, result.known.appointment_id)
-    if current is None or not current.open:
-        return CHANGED_MEANWHILE
-    if current.starts_at == starts_at and current.place == row.place:
-        return Verdict.UNCHANGED.value  # a racing request moved it already
-    details = AppointmentDetails(current.kind, starts_at, row.place, current.notes)
-    current = with_court_details(current, row)  # kept as the file now says them
-    try:
-        move(deps.appointments, client, current, details, texts, user.user_id, now)
-    except StaleAppointment:
-        return CHANGED_MEANWHILE
-    return "moved"
-
-
-def row_appointment_id(import_id: str, line: int) -> str:
-    """The same for every attempt at one row of one import, so it is stored once."""
-    return hashlib.sha256(f"{import_id}#{line}".encode()).hexdigest()[:24]
+    return open_import(user, deps, import_id, now)  # another request recorded these steps

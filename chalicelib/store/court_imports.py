@@ -1,21 +1,25 @@
 """Uploaded court-date files, kept between their preview and the requests that apply them.
 
-The file is stored zlib-compressed in the item itself: a 5,000-row export is ~250 KB of
-text and compresses to a few tens of KB, well inside DynamoDB's 400 KB item. Progress
-(``next_row``) and the tallies move together in one UpdateItem under the condition that
-``next_row`` is still where the caller's chunk began, so two tabs never both count one.
+Each upload keeps its plan too (store/import_plans.py: chunks beside the import's item),
+so the requests that apply it only carry it out. The file is stored zlib-compressed in
+the item itself: a 5,000-row export is ~250 KB of text and compresses to a few tens of
+KB, well inside DynamoDB's 400 KB item. Progress (``next_row``) and the tallies move
+together in one UpdateItem under the condition that ``next_row`` is still where the
+caller's chunk began, so two tabs never both count one.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from pynamodb.exceptions import PynamoDBException
 
+from . import import_plans
+from .import_plans import GONE, ROWS
 from .models import CourtImportModel
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -56,10 +60,23 @@ class CourtImport:
     skipped: Mapping[str, int] = field(default_factory=dict)  # reason → rows
     state: ImportState = ImportState.PREVIEWED
     expires_at: datetime | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)  # verdict → rows, as planned
+    shared_ids: tuple[str, ...] = ()  # id numbers of the file more than one client holds
+    first_day: date | None = None  # the file's first and last dates
+    last_day: date | None = None
+    gone_total: int = 0  # imported dates on those days the file lacks
+    cancel_gone: bool = False  # the supervisor chose to cancel them (set by the first apply)
+    notify_gone: bool = False  # ... and to text each client the cancellation
+    cancelled: int = 0
 
     @property
     def done(self) -> bool:
         return self.state is ImportState.DONE
+
+    @property
+    def steps_total(self) -> int:
+        """What applying goes through: every row, then the dates it cancels."""
+        return self.rows_total + (self.gone_total if self.cancel_gone else 0)
 
     def expired(self, now: datetime) -> bool:
         """DynamoDB deletes TTL items late; past this time the import is treated as gone."""
@@ -86,6 +103,14 @@ def _to_import(row: CourtImportModel, with_files: bool) -> CourtImport:
         skipped={k: int(v) for k, v in (row.skipped.as_dict() if row.skipped else {}).items()},
         state=ImportState(row.state or ImportState.PREVIEWED.value),
         expires_at=row.expires_at,
+        counts={k: int(v) for k, v in (row.counts.as_dict() if row.counts else {}).items()},
+        shared_ids=tuple(str(i) for i in row.shared_ids or ()),
+        first_day=date.fromisoformat(row.first_day) if row.first_day else None,
+        last_day=date.fromisoformat(row.last_day) if row.last_day else None,
+        gone_total=int(row.gone_total or 0),
+        cancel_gone=bool(row.cancel_gone),
+        notify_gone=bool(row.notify_gone),
+        cancelled=int(row.cancelled or 0),
     )
 
 
@@ -114,6 +139,12 @@ class CourtImportStore:
             skipped={},
             state=ImportState.PREVIEWED.value,
             expires_at=expires_at,
+            counts=dict(record.counts),
+            shared_ids=list(record.shared_ids) or None,
+            first_day=record.first_day.isoformat() if record.first_day else None,
+            last_day=record.last_day.isoformat() if record.last_day else None,
+            gone_total=record.gone_total,
+            cancelled=0,
         )
         try:
             retry_transient(
@@ -127,6 +158,51 @@ class CourtImportStore:
             if failure.cause is not Cause.CONDITION:
                 raise WriteNotStored("court import", failure.cause) from exc
         return replace(record, expires_at=expires_at)
+
+    def keep_plan(
+        self,
+        record: CourtImport,
+        rows: Sequence[bytes],
+        gone: Sequence[bytes],
+        expires_at: datetime,
+    ) -> None:
+        """Keep the plan's chunks (encoded steps); before ``add``, so an import that can
+        be opened has its plan. ``TooLargeToKeep`` when a chunk would not fit an item."""
+        try:
+            import_plans.keep(record.import_id, ROWS, rows, expires_at)
+            import_plans.keep(record.import_id, GONE, gone, expires_at)
+        except import_plans.TooLargeToPlan:
+            raise TooLargeToKeep(import_plans.MAX_CHUNK_BYTES) from None
+
+    def plan_chunk(self, import_id: str, gone: bool, number: int) -> bytes:
+        return import_plans.chunk(import_id, GONE if gone else ROWS, number)
+
+    def whole_plan(self, import_id: str, gone: bool, count: int) -> list[bytes]:
+        return import_plans.every_chunk(import_id, GONE if gone else ROWS, count)
+
+    def start(self, record: CourtImport, cancel_gone: bool, notify_gone: bool) -> bool:
+        """Record the choice about the dates the file lacks, once: only while the import
+        is still previewed. False when another request started it first (its choice
+        stands)."""
+
+        def write() -> None:
+            CourtImportModel(record.import_id).update(
+                actions=[
+                    CourtImportModel.state.set(ImportState.APPLYING.value),
+                    CourtImportModel.cancel_gone.set(cancel_gone),
+                    CourtImportModel.notify_gone.set(notify_gone),
+                ],
+                condition=(CourtImportModel.state == ImportState.PREVIEWED.value),
+            )
+
+        try:
+            retry_transient(f"court import {record.import_id}", write)
+        except PynamoDBException as exc:
+            failure = classify(exc)
+            if failure.cause is Cause.CONDITION:
+                return False
+            raise WriteNotStored(f"court import {record.import_id}", failure.cause) from exc
+        return True
 
     def get(self, import_id: str) -> CourtImport | None:
         try:
@@ -150,6 +226,7 @@ class CourtImportStore:
         moved: int,
         skipped: Mapping[str, int],
         state: ImportState,
+        cancelled: int = 0,
     ) -> bool:
         """Record a chunk as applied: progress and tallies (totals, not deltas) set together,
         only if ``next_row`` is still ``record.next_row``. False when another request
@@ -163,6 +240,7 @@ class CourtImportStore:
                     CourtImportModel.moved.set(moved),
                     CourtImportModel.skipped.set(dict(skipped)),
                     CourtImportModel.state.set(state.value),
+                    CourtImportModel.cancelled.set(cancelled),
                 ],
                 condition=(CourtImportModel.next_row == record.next_row),
             )

@@ -613,6 +613,16 @@ class CourtImportModel(Model):
     skipped: MapAttribute[str, int] = MapAttribute(default=dict)  # why rows were not applied
     state = UnicodeAttribute(default="previewed")  # previewed | applying | done
     expires_at = TTLAttribute()
+    # The plan kept at upload (its chunks: store/import_plans.py) and the choice made for
+    # the dates a whole-calendar import lacks (set once, by the first apply request).
+    counts: MapAttribute[str, int] = MapAttribute(null=True)  # verdict → rows
+    shared_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    first_day = UnicodeAttribute(null=True)  # the file's first and last dates (ISO)
+    last_day = UnicodeAttribute(null=True)
+    gone_total = NumberAttribute(default=0)  # imported dates in those days the file lacks
+    cancel_gone = BooleanAttribute(null=True)
+    notify_gone = BooleanAttribute(null=True)
+    cancelled = NumberAttribute(default=0)
     by_department = CourtImportsByDepartment()
 
 

@@ -54,6 +54,7 @@ LABELS = {
     "duplicate row": "Duplicate row",
     "bad row": "Bad row",
 }
+GONE_LABEL = "No longer in the court's calendar"
 # Tallies of rows left alone, in the preview's order ("changed meanwhile": edited or closed
 # by someone between the plan and the write).
 SKIPPED = (
@@ -165,11 +166,14 @@ def preview_page(import_id: str) -> Response:
     """Before applying: every row's verdict. While applying: the progress. After: what
     was done. Nothing is written."""
     visit = signed_in(bp.current_request)
-    shown = court_imports.preview(visit.staff, _deps(visit), import_id, datetime.now(UTC))
+    params: Mapping[str, str] = bp.current_request.query_params or {}
+    whole = params.get("whole") == "yes"
+    shown = court_imports.preview(visit.staff, _deps(visit), import_id, datetime.now(UTC), whole)
     return visit.page(
         "import_preview.html",
         preview=shown,
         labels=LABELS,
+        gone_label=GONE_LABEL,
         attention=court_imports.ATTENTION,
         skipped=skipped_labels(shown.record.skipped),
         chunk_rows=court_imports.CHUNK_ROWS,
@@ -182,7 +186,13 @@ def apply(import_id: str) -> Response:
     """One chunk. The page's script asks for JSON and goes on by itself; a plain form
     post comes back to the page, whose Continue button asks for the next chunk."""
     visit = signed_in(bp.current_request, form=True)
-    record = court_imports.apply_next(visit.staff, _deps(visit), import_id, datetime.now(UTC))
+    choice = court_imports.GoneChoice(
+        cancel=visit.form.get("whole") == "yes" and visit.form.get("gone") == "cancel",
+        notify=visit.form.get("notify") == "yes",
+    )
+    record = court_imports.apply_next(
+        visit.staff, _deps(visit), import_id, datetime.now(UTC), choice=choice
+    )
     accept = bp.current_request.headers.get("accept") or ""
     if "application/json" in accept:
         body = progress(record)
@@ -194,13 +204,19 @@ def apply(import_id: str) -> Response:
 
 def progress(record: court_imports.CourtImport) -> dict[str, Any]:
     """What the page's script needs after each chunk."""
+    rows = min(record.next_row, record.rows_total)
+    status = f"Applied {rows:,} of {record.rows_total:,} rows."
+    if record.cancel_gone and record.gone_total:
+        gone = max(0, record.next_row - record.rows_total)
+        status += f" Went through {gone:,} of {record.gone_total:,} dates to cancel."
     return {
         "next_row": record.next_row,
-        "rows_total": record.rows_total,
+        "rows_total": record.steps_total,  # the progress bar's end: rows, then cancellations
         "done": record.done,
         "applied": {"added": record.added, "moved": record.moved},
+        "cancelled": record.cancelled,
         "skipped": dict(record.skipped),
-        "status": f"Applied {record.next_row:,} of {record.rows_total:,} rows.",
+        "status": status,
     }
 
 

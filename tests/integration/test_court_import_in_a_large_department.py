@@ -78,7 +78,7 @@ def calls_to_import(stores, data: bytes) -> Counter:
     )
     dana = stores.users.get("dana")
     with counting() as calls:
-        record = court_imports.upload(dana, deps, "court.csv", data, None, real_now())
+        record = court_imports.upload(dana, deps, "court.csv", data, real_now())
         court_imports.preview(dana, deps, record.import_id, real_now())
         while not record.done:
             record = court_imports.apply_next(dana, deps, record.import_id, real_now())

@@ -40,7 +40,7 @@ def test_a_date_edited_after_the_plan_is_left_alone_as_changed_meanwhile(stores)
     import_whole(dana, deps, court_file((client, 30, "10:00", "S-1")))
     [stored] = open_dates(stores, client)
     record = court_imports.upload(
-        dana, deps, "c.csv", court_file((client, 31, "10:00", "S-1")), None, real_now()
+        dana, deps, "c.csv", court_file((client, 31, "10:00", "S-1")), real_now()
     )
     # the case manager moves it to day 32 before the import is applied
     texts = department_texts(stores.department_texts, deps.jurisdiction, "probation")
@@ -61,11 +61,9 @@ def test_a_cases_date_stored_by_another_file_first_is_not_stored_twice(stores):
     dana, deps = stores.users.get("dana"), deps_with(stores)
     now = real_now()
     earlier = court_imports.upload(
-        dana, deps, "a.csv", court_file((client, 40, "10:00", "R-1")), None, now
+        dana, deps, "a.csv", court_file((client, 40, "10:00", "R-1")), now
     )
-    later = court_imports.upload(
-        dana, deps, "b.csv", court_file((client, 40, "14:00", "R-1")), None, now
-    )
+    later = court_imports.upload(dana, deps, "b.csv", court_file((client, 40, "14:00", "R-1")), now)
     assert court_imports.apply_next(dana, deps, earlier.import_id, now).added == 1
     second = court_imports.apply_next(dana, deps, later.import_id, now)
     assert (second.added, second.skipped) == (0, {"changed meanwhile": 1})
@@ -88,7 +86,7 @@ def test_a_hearing_cancelled_and_listed_again_comes_back_as_a_date_of_its_own(st
     # a whole-calendar export of day 211 without it (no other test imports that day)
     other = new_client(stores)
     lacking = court_imports.upload(
-        dana, deps, "c.csv", court_file((other, 211, "11:00", "O-1")), None, now
+        dana, deps, "c.csv", court_file((other, 211, "11:00", "O-1")), now
     )
     choice = court_imports.GoneChoice(cancel=True)
     while not lacking.done:

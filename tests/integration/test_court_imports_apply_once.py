@@ -41,7 +41,7 @@ def import_whole(user, deps, data: bytes):
     """Upload a file and apply it to the end, as the pages would."""
     from chalicelib.services import court_imports
 
-    record = court_imports.upload(user, deps, "court.csv", data, None, real_now())
+    record = court_imports.upload(user, deps, "court.csv", data, real_now())
     for _ in range(100):
         record = court_imports.apply_next(user, deps, record.import_id, real_now())
         if record.done:
@@ -105,7 +105,7 @@ def test_an_apply_request_carries_out_the_kept_plan_without_planning_again(store
     clients = [new_client(stores) for _ in range(2)]
     dana = stores.users.get("dana")
     record = court_imports.upload(
-        dana, deps_with(stores), "court.csv", court_file(clients), None, real_now()
+        dana, deps_with(stores), "court.csv", court_file(clients), real_now()
     )
     applying = court_imports.ImportDeps(
         **{**deps_with(stores, NoPlanning()).__dict__, "clients": NoLookup()}

@@ -30,7 +30,13 @@ from .last_contact import contact_at
 from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
 from .optional_parts import Parts, written_dropping
 from .partitions import audit_subject, is_unclaimed
-from .scheduled_steps import HINT_SENDING, RowStep, draft_key, settled_from_sending
+from .scheduled_steps import (
+    HINT_SENDING,
+    RowStep,
+    draft_key,
+    mark_reminded,
+    settled_from_sending,
+)
 from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -261,7 +267,8 @@ class OutboundStore:
         transaction (last contact waits for the text to be delivered). A callback that
         already moved the status further keeps its status; the sid and segments are
         recorded all the same. A scheduled text is marked sent in the same transaction,
-        unless its callback already settled it."""
+        unless its callback already settled it; a reminder marks its appointment reminded
+        there too (``mark_reminded``), so a "Y" can answer only what Twilio took."""
         now = datetime.now(UTC)
         audit = audit_row(audit_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
@@ -310,8 +317,17 @@ class OutboundStore:
                 if step is not None and "step" in parts:
                     parts.index["step"] = items
                     step.add_to(tx)
+                    items += step.items
+                if reminder is not None and "reminded" in parts:
+                    parts.index["reminded"] = items
+                    mark_reminded(tx, reminder, now)
 
-        parts = Parts("status", *(["step"] if step else []))
+        reminder = (
+            scheduled if scheduled and scheduled.appointment_id and scheduled.not_after else None
+        )
+        optional = ["step"] if step else []
+        optional += ["reminded"] if reminder else []
+        parts = Parts("status", *optional)
         try:
             written_dropping(f"sent text {sid}", write, parts, guard_item=None)
             return

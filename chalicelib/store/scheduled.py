@@ -60,7 +60,6 @@ from .audit import audit_row, client_subject
 from .check_index import check_key
 from .conversations import to_row
 from .models import (
-    AppointmentModel,
     AuditModel,
     ClientModel,
     ConversationEntryModel,
@@ -367,13 +366,6 @@ class ScheduledStore:
                     & (ScheduledTextModel.version == text.version)
                     & (ScheduledTextModel.attempts == text.attempts),
                 )
-                if text.appointment_id and first_rows is not None:
-                    # a reply of "Y" from now on may confirm this appointment
-                    tx.update(
-                        AppointmentModel(text.client_id, text.appointment_id),
-                        actions=[AppointmentModel.reminded_at.set(now)],
-                    )  # no condition: appointments are never deleted, and a reminder
-                    # must never stay unsent because of its appointment's row
 
         try:
             retry_transient(f"claim {text.scheduled_id}", write)

@@ -18,8 +18,13 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.delivery import rank
-from ..domain.scheduling import ScheduleState
-from .models import ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
+from ..domain.scheduling import ScheduledText, ScheduleState
+from .models import (
+    AppointmentModel,
+    ConversationEntryModel,
+    ScheduledTextModel,
+    TwilioMessageModel,
+)
 
 KEEP_FINISHED = timedelta(days=30)  # the conversation keeps the text itself
 # What a scheduled text's one-time id row tells its status callback to do to the text too.
@@ -157,4 +162,18 @@ def entry_not_sent(tx: TransactWrite, client_id: str, entry_key: str) -> None:
             ConversationEntryModel.status_rank.does_not_exist()
             | (ConversationEntryModel.status_rank < rank("not_sent"))
         ),
+    )
+
+
+def mark_reminded(tx: TransactWrite, reminder: ScheduledText, now: datetime) -> None:
+    """Twilio took a reminder: from now on a "Y" may answer its appointment. Written with
+    the send's record, never at the claim (a claimed text may still not go). The first
+    stamp stays (a repeat of the write changes nothing), and only while the appointment
+    is still at the time the reminder spoke of (a moved one waits for its new reminder).
+    The caller writes this as an optional part: a failed condition never loses the send."""
+    tx.update(
+        AppointmentModel(reminder.client_id, reminder.appointment_id),
+        actions=[AppointmentModel.reminded_at.set(AppointmentModel.reminded_at | now)],
+        condition=AppointmentModel.appointment_id.exists()
+        & (AppointmentModel.starts_at == reminder.not_after),
     )

@@ -46,6 +46,7 @@ class Confirmation(StrEnum):
     NONE = "none"
     CONFIRMED = "confirmed"
     RESCHEDULE_ASKED = "reschedule_asked"  # the client said they can't come
+    NOT_UNDERSTOOD = "not_understood"  # they replied, but not Y or N: someone should ask
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class Confirmation(StrEnum):
             Confirmation.NONE: "Not confirmed",
             Confirmation.CONFIRMED: "Confirmed",
             Confirmation.RESCHEDULE_ASKED: "Asked to reschedule",
+            Confirmation.NOT_UNDERSTOOD: "Answer not understood",
         }[self]
 
 
@@ -233,6 +235,8 @@ class AppointmentFlags:
     next: Upcoming | None
     awaiting_outcome: int
     soon: bool  # the next one is within 7 days
+    reschedule_asked: int = 0  # upcoming ones the client said they can't make
+    not_understood: int = 0  # upcoming ones whose reply nobody could read as Y or N
 
 
 def flags(summary: Mapping[str, str], now: datetime) -> AppointmentFlags:
@@ -243,4 +247,8 @@ def flags(summary: Mapping[str, str], now: datetime) -> AppointmentFlags:
         next=nxt,
         awaiting_outcome=sum(1 for u in listed if u.starts_at <= now),
         soon=nxt is not None and nxt.starts_at <= now + SOON,
+        reschedule_asked=sum(
+            1 for u in upcoming if u.confirmation is Confirmation.RESCHEDULE_ASKED
+        ),
+        not_understood=sum(1 for u in upcoming if u.confirmation is Confirmation.NOT_UNDERSTOOD),
     )

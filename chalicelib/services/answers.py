@@ -1,13 +1,17 @@
 """The inbound path's hook for replies to appointment reminders.
 
 Most texts are not answers, so the appointment machinery is loaded only for a text that
-reads like one ("Y", "NO", "Sí."): the webhook's cold start stays what it was.
+reads like one ("Y", "NO", "Sí.", or an attempt such as "Y Y" or "maybe", which is flagged
+for the case manager): the webhook's cold start stays what it was.
 
 A text that reads like one is prepared for before its client is read: the department's
 wording rides on the client's read (one BatchGetItem) and the client's appointments are
-read meanwhile, so its answer is written in the text's own transaction (``plan``). What
-could not be written with the text (a Twilio retry of a text stored without its answer,
-an appointment that changed since it was read) is applied on its own (``__call__``).
+read meanwhile; the reminders are read once an answer has something to change, and its
+answer (with what it does to the reminders still to come) is written in the text's own
+transaction (``plan``). What could not be written with
+the text (a Twilio retry of a text stored without its answer, an appointment or reminder
+that changed since it was read, a change too big to ride) is applied on its own
+(``__call__``), once per reply.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain.clients import Client
-from ..domain.confirmations import answer_in
+from ..domain.confirmations import reading_of
 from ..domain.jurisdiction import Jurisdiction
 from ..store.batch import Along
 from . import concurrently
@@ -27,6 +31,7 @@ from .receiving import PreparedAnswer, RidingAnswer
 
 if TYPE_CHECKING:
     from ..domain.appointments import Appointment
+    from ..domain.scheduling import ScheduledText
     from ..store.appointments import AppointmentStore, DepartmentTextsStore
 
 
@@ -52,7 +57,7 @@ class Answers:
         self.jurisdiction = jurisdiction
 
     def __call__(self, client: Client, sid: str, body: str) -> str | None:
-        if answer_in(body) is None:
+        if reading_of(body) is None:
             return None
         from . import appointments as use_cases
 
@@ -60,10 +65,10 @@ class Answers:
         answered = use_cases.answer_reminder(
             client, sid, body, self.appointments, department, datetime.now(UTC)
         )
-        return answered.reply if answered else None
+        return (answered.reply or None) if answered else None
 
     def prepare(self, client_id: str, department_id: str, body: str) -> Prepared | None:
-        if answer_in(body) is None:
+        if reading_of(body) is None:
             return None
         return Prepared(
             self.texts.along(department_id),
@@ -73,7 +78,7 @@ class Answers:
     def plan(
         self, prepared: PreparedAnswer, client: Client, sid: str, body: str
     ) -> RidingAnswer | None:
-        answer = answer_in(body)
+        answer = reading_of(body)
         if answer is None or client.opted_out or not isinstance(prepared, Prepared):
             return None
         from . import appointments as use_cases
@@ -81,10 +86,16 @@ class Answers:
         flat, _ = prepared.texts.value
         texts = use_cases.Texts(self.jurisdiction, use_cases.nest(flat))
         found = prepared.appointments.result()
-        planned = use_cases.plan_answer(client, sid, answer, found, texts, datetime.now(UTC))
+
+        def reminders() -> list[ScheduledText]:
+            return self.appointments.reminders_for_client(client.client_id)
+
+        now = datetime.now(UTC)
+        planned = use_cases.plan_answer(client, sid, answer, found, reminders, texts, now)
         answered, change = planned if planned is not None else (None, None)
         if answered is None or change is None:
             return None  # an ordinary text, or a reply applied before (the guard answers it)
+        # too many reminders to ride: the text is stored alone and the answer applied after
         return RidingAnswer(answered.reply, self.appointments.riding(change))
 
 

@@ -496,10 +496,16 @@ class ScheduledStore:
 def cancel_update(tx: TransactWrite, text: ScheduledText, now: datetime) -> None:
     """→ cancelled, while nobody is sending it and it stands as read (version, attempts).
     A text with ``attempts`` has its entry: the caller ends it too (``entry_not_sent``)."""
-    tx.update(
+    item, actions, condition = cancel_item(text, now)
+    tx.update(item, actions=actions, condition=condition)
+
+
+def cancel_item(text: ScheduledText, now: datetime) -> tuple[ScheduledTextModel, list[Action], Any]:
+    """``cancel_update``'s item, actions and condition, for a caller that gathers updates."""
+    return (
         ScheduledTextModel(text.client_id, text.scheduled_id),
-        actions=finished(ScheduleState.CANCELLED, now),
-        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+        finished(ScheduleState.CANCELLED, now),
+        in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
         & (ScheduledTextModel.version == text.version)
         & (ScheduledTextModel.attempts == text.attempts),
     )

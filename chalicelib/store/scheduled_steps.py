@@ -150,14 +150,22 @@ def not_sent_after_all(client_id: str, scheduled_id: str) -> RowStep:
 def entry_not_sent(tx: TransactWrite, client_id: str, entry_key: str) -> None:
     """The entry of a text Twilio never took ends "not sent" (off the check index), unless
     a status already moved it further."""
-    tx.update(
+    item, actions, condition = entry_not_sent_item(client_id, entry_key)
+    tx.update(item, actions=actions, condition=condition)
+
+
+def entry_not_sent_item(
+    client_id: str, entry_key: str
+) -> tuple[ConversationEntryModel, list[Action], Condition]:
+    """``entry_not_sent``'s item, actions and condition, for a caller that gathers updates."""
+    return (
         ConversationEntryModel(client_id, entry_key),
-        actions=[
+        [
             ConversationEntryModel.status.set("not_sent"),
             ConversationEntryModel.status_rank.set(rank("not_sent")),
             ConversationEntryModel.check_due.remove(),
         ],
-        condition=ConversationEntryModel.entry_key.exists()
+        ConversationEntryModel.entry_key.exists()
         & (
             ConversationEntryModel.status_rank.does_not_exist()
             | (ConversationEntryModel.status_rank < rank("not_sent"))

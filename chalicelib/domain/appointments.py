@@ -200,6 +200,16 @@ def summary_value(appointment: Appointment) -> str:
     return f"{start}|{appointment.kind.value}|{appointment.confirmation.value}"
 
 
+def summary_digest(summary: Mapping[str, str]) -> str:
+    """A short fingerprint of a client's open appointments as the summary says them (time,
+    kind, confirmation): a pushed row carries it, and an open client page whose list shows
+    another one fetches its list again."""
+    import hashlib
+
+    joined = "\n".join(f"{key}={summary[key]}" for key in sorted(summary))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Upcoming:
     """One open appointment as the caseload sees it."""

@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers import new_sid
 from tests.integration.answer_tools import (
+    OWNER,
     answer,
     appointment,
     department_texts,
@@ -83,7 +84,7 @@ def test_after_no_the_reminders_for_that_date_stop_and_the_caseload_shows_it(
     now, stores, queue, sender, http
 ):
     client, appt, _ = reminded(stores, queue, sender, now)
-    before = stores.unread.count("kristina", client.client_id)
+    before = stores.unread.count(OWNER, client.client_id)
 
     sid = new_sid()
     assert b"case manager will contact you" in answer(http, client, "No", sid).body
@@ -92,7 +93,7 @@ def test_after_no_the_reminders_for_that_date_stop_and_the_caseload_shows_it(
     assert waiting(stores, appt) == []
     assert appointment(stores, appt).confirmation.value == "reschedule_asked"
     after = stores.clients.get(client.client_id)
-    assert stores.unread.count("kristina", client.client_id) == before + 1  # seen as new
+    assert stores.unread.count(OWNER, client.client_id) == before + 1  # seen as new
     assert after.appointments[appt.appointment_id].endswith("|reschedule_asked")
     assert after.scheduled_count == 0
     assert len(markers_of(stores, client, "appointment_answer")) == 1
@@ -133,7 +134,7 @@ def test_an_unsure_reply_after_a_confirmation_is_flagged_but_keeps_the_confirmat
 
 
 def test_an_unsure_reply_with_nothing_reminded_is_an_ordinary_text(now, stores, http):
-    from tests.integration.test_appointments import new_client
+    from tests.integration.answer_tools import new_client
 
     client = new_client(stores)
     assert b"<Message>" not in answer(http, client, "maybe").body

@@ -22,6 +22,14 @@ from tests.integration.answer_tools import (
 QUESTION = "Reply Y to confirm"
 
 
+def caseload_row(web, client) -> str:
+    """The client's row on Marcus's caseload, most recent contact first (they just texted;
+    the order by name would put them on a later page)."""
+    page = web.sign_in(OWNER).get("/caseload?order=recent").body.decode()
+    start = page.index(f'data-client="{client.client_id}"')
+    return page[start : page.index("</li>", start)]
+
+
 def markers_of(stores, client, kind: str) -> list:
     entries = stores.conversations.newest(client.client_id)[0]
     return [e for e in entries if e.marker == kind]
@@ -81,7 +89,7 @@ def test_after_yes_the_jurisdiction_setting_decides_what_still_goes(
 
 
 def test_after_no_the_reminders_for_that_date_stop_and_the_caseload_shows_it(
-    now, stores, queue, sender, http
+    now, stores, queue, sender, http, web
 ):
     client, appt, _ = reminded(stores, queue, sender, now)
     before = stores.unread.count(OWNER, client.client_id)
@@ -97,10 +105,12 @@ def test_after_no_the_reminders_for_that_date_stop_and_the_caseload_shows_it(
     assert after.appointments[appt.appointment_id].endswith("|reschedule_asked")
     assert after.scheduled_count == 0
     assert len(markers_of(stores, client, "appointment_answer")) == 1
+    row = caseload_row(web, client)
+    assert 'badge-reschedule">Asked to reschedule<' in row
 
 
 def test_a_reply_that_is_not_understood_is_flagged_never_guessed_at(
-    now, stores, queue, sender, http
+    now, stores, queue, sender, http, web
 ):
     client, appt, _ = reminded(stores, queue, sender, now)
     before = waiting(stores, appt)
@@ -116,6 +126,8 @@ def test_a_reply_that_is_not_understood_is_flagged_never_guessed_at(
     assert len(lines) == 1 and "not understood" in lines[0].body
     summary = stores.clients.get(client.client_id).appointments[appt.appointment_id]
     assert summary.endswith("|not_understood")
+    row = caseload_row(web, client)
+    assert "Answer not understood" in row
     texts = [e.body for e in stores.conversations.newest(client.client_id)[0] if not e.marker]
     assert "Y Y" in texts  # still an ordinary text in the conversation
 

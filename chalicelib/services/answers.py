@@ -6,9 +6,9 @@ for the case manager): the webhook's cold start stays what it was.
 
 A text that reads like one is prepared for before its client is read: the department's
 wording rides on the client's read (one BatchGetItem) and the client's appointments are
-read meanwhile; the reminders are read once an answer has something to change, and its
-answer (with what it does to the reminders still to come) is written in the text's own
-transaction (``plan``). What could not be written with
+read meanwhile, then (still beside the client's read) the reminders when a clear answer
+has an appointment to change; its answer (with what it does to the reminders still to
+come) is written in the text's own transaction (``plan``). What could not be written with
 the text (a Twilio retry of a text stored without its answer, an appointment or reminder
 that changed since it was read, a change too big to ride) is applied on its own
 (``__call__``), once per reply.
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain.clients import Client
-from ..domain.confirmations import reading_of
+from ..domain.confirmations import Answer, reading_of
 from ..domain.jurisdiction import Jurisdiction
 from ..store.batch import Along
 from . import concurrently
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Prepared:
     texts: Along[tuple[dict[str, str], int]]  # rides on the client's read
-    appointments: Future[list[Appointment]]  # read meanwhile
+    # read meanwhile: the appointments, then the reminders when a "Y" or "N" can change them
+    appointments: Future[tuple[list[Appointment], list[ScheduledText] | None]]
 
     @property
     def along(self) -> Sequence[Along[Any]]:
@@ -68,12 +69,27 @@ class Answers:
         return (answered.reply or None) if answered else None
 
     def prepare(self, client_id: str, department_id: str, body: str) -> Prepared | None:
-        if reading_of(body) is None:
+        answer = reading_of(body)
+        if answer is None:
             return None
+        clear = answer is not Answer.UNCLEAR
         return Prepared(
-            self.texts.along(department_id),
-            concurrently.start(self.appointments.for_client, client_id),
+            self.texts.along(department_id), concurrently.start(self._read, client_id, clear)
         )
+
+    def _read(
+        self, client_id: str, clear: bool
+    ) -> tuple[list[Appointment], list[ScheduledText] | None]:
+        """The client's appointments; and, for a clear answer when the one it answers has
+        no answer yet, the reminders it may change (one Query more, still beside the
+        client's read: an "ok" with nothing reminded, or Twilio's retry of an answer
+        applied, costs nothing more; a second answer reads them when it plans)."""
+        found = self.appointments.for_client(client_id)
+        now = datetime.now(UTC)
+        ahead = [a for a in found if a.answerable(now)]
+        if clear and ahead and not min(ahead, key=lambda a: a.starts_at).answered_sid:
+            return found, self.appointments.reminders_for_client(client_id)
+        return found, None
 
     def plan(
         self, prepared: PreparedAnswer, client: Client, sid: str, body: str
@@ -85,9 +101,11 @@ class Answers:
 
         flat, _ = prepared.texts.value
         texts = use_cases.Texts(self.jurisdiction, use_cases.nest(flat))
-        found = prepared.appointments.result()
+        found, known = prepared.appointments.result()
 
         def reminders() -> list[ScheduledText]:
+            if known is not None:
+                return known
             return self.appointments.reminders_for_client(client.client_id)
 
         now = datetime.now(UTC)

@@ -173,15 +173,44 @@ def entry_not_sent_item(
     )
 
 
-def mark_reminded(tx: TransactWrite, reminder: ScheduledText, now: datetime) -> None:
+@dataclass(frozen=True)
+class Reminded:
+    """A reminder's appointment, and the time the reminder spoke of."""
+
+    client_id: str
+    appointment_id: str
+    about: datetime  # the appointment's start the reminder was written for
+
+    def encoded(self) -> str:
+        """As a reminder's one-time id row keeps it."""
+        return f"{self.appointment_id}|{self.about.astimezone(UTC).isoformat()}"
+
+    @classmethod
+    def decoded(cls, client_id: str, value: str | None) -> Reminded | None:
+        appointment_id, _, about = (value or "").partition("|")
+        try:
+            return cls(client_id, appointment_id, datetime.fromisoformat(about))
+        except ValueError:
+            return None
+
+
+def reminded_of(text: ScheduledText | None) -> Reminded | None:
+    """What Twilio taking ``text`` marks reminded: its appointment, if it is a reminder."""
+    if text is None or not text.appointment_id or text.not_after is None:
+        return None
+    return Reminded(text.client_id, text.appointment_id, text.not_after)
+
+
+def mark_reminded(tx: TransactWrite, reminded: Reminded, now: datetime) -> None:
     """Twilio took a reminder: from now on a "Y" may answer its appointment. Written with
-    the send's record, never at the claim (a claimed text may still not go). The first
-    stamp stays (a repeat of the write changes nothing), and only while the appointment
-    is still at the time the reminder spoke of (a moved one waits for its new reminder).
-    The caller writes this as an optional part: a failed condition never loses the send."""
+    whichever write learns it (the send's record, its status callback, settle-sends), never
+    at the claim (a claimed text may still not go). The first stamp stays (a repeat of the
+    write changes nothing), and only while the appointment is still at the time the
+    reminder spoke of (a moved one waits for its new reminder). The caller writes this as
+    an optional part: a failed condition never loses what it rides with."""
     tx.update(
-        AppointmentModel(reminder.client_id, reminder.appointment_id),
+        AppointmentModel(reminded.client_id, reminded.appointment_id),
         actions=[AppointmentModel.reminded_at.set(AppointmentModel.reminded_at | now)],
         condition=AppointmentModel.appointment_id.exists()
-        & (AppointmentModel.starts_at == reminder.not_after),
+        & (AppointmentModel.starts_at == reminded.about),
     )

@@ -9,10 +9,11 @@ navigation its count (store/waiting.py). Goals: a send ≤ 3 (session + client, 
 110 clients) ≤ 3 (session, the page, the person's own unread items, the last two read at
 the same time); a live-update poll 2; an inbound text ≤ 3 (≤ 4 for a container's first
 text in a minute, which also reads the department's supervisors: a new text is unread for
-each of them too); a "Y" answering a reminder ≤ 4 (route; client and the department's
-wording in one batch while the client's appointments are read; the text and its answer
-in one transaction). Each figure is the whole HTTP request as the app serves it (webhook
-or page), not a hand-picked inner function.
+each of them too); a "Y" answering a reminder ≤ 5 (route; client and the department's
+wording in one batch while the client's appointments, then the reminders it changes, are
+read; the text, its answer and its reminders in one transaction). Each figure is the
+whole HTTP request as the app serves it (webhook or page), not a hand-picked inner
+function.
 
 "In turn" is how many of those calls a request makes one after another (calls in flight
 together count once; harness.calls_in_turn): its latency on DynamoDB is about that many
@@ -224,7 +225,7 @@ def run(stack) -> None:
     report('"Load older" texts (fragment)', load_older, session + 1)
     report("unclaimed number page, name search", unclaimed_page, session + 3)
     report("reply to an unclaimed number", reply, session + 3)
-    report('"Y" after a reminder (webhook)', confirm, 4)
+    report('"Y" after a reminder (webhook)', confirm, 5)
 
 
 def now():

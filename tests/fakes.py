@@ -36,7 +36,7 @@ from chalicelib.store.outbound import (
     StatusChange,
     ref_for,
 )
-from chalicelib.store.scheduled_steps import RowStep
+from chalicelib.store.scheduled_steps import Reminded, RowStep
 from chalicelib.store.unclaimed import (
     MAX_LISTED,
     UnclaimedNumber,
@@ -342,7 +342,11 @@ class FakeOutboundStore(OutboundStore):
         self._file_sid(sid, ref)
 
     def change_status(
-        self, ref: OutboundRef, change: StatusChange, step: RowStep | None = None
+        self,
+        ref: OutboundRef,
+        change: StatusChange,
+        step: RowStep | None = None,
+        reminded: Reminded | None = None,  # no appointments here: nothing to mark
     ) -> bool:
         entry = self.entries.get(ref)
         if entry is None or not moves_forward(entry.status or None, change.status):

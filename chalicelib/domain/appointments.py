@@ -46,6 +46,7 @@ class Confirmation(StrEnum):
     NONE = "none"
     CONFIRMED = "confirmed"
     RESCHEDULE_ASKED = "reschedule_asked"  # the client said they can't come
+    NOT_UNDERSTOOD = "not_understood"  # they replied, but not Y or N: someone should ask
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class Confirmation(StrEnum):
             Confirmation.NONE: "Not confirmed",
             Confirmation.CONFIRMED: "Confirmed",
             Confirmation.RESCHEDULE_ASKED: "Asked to reschedule",
+            Confirmation.NOT_UNDERSTOOD: "Answer not understood",
         }[self]
 
 
@@ -203,6 +205,16 @@ def summary_value(appointment: Appointment) -> str:
     return f"{start}|{appointment.kind.value}|{appointment.confirmation.value}"
 
 
+def summary_digest(summary: Mapping[str, str]) -> str:
+    """A short fingerprint of a client's open appointments as the summary says them (time,
+    kind, confirmation): a pushed row carries it, and an open client page whose list shows
+    another one fetches its list again."""
+    import hashlib
+
+    joined = "\n".join(f"{key}={summary[key]}" for key in sorted(summary))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Upcoming:
     """One open appointment as the caseload sees it."""
@@ -238,6 +250,8 @@ class AppointmentFlags:
     next: Upcoming | None
     awaiting_outcome: int
     soon: bool  # the next one is within 7 days
+    reschedule_asked: int = 0  # upcoming ones the client said they can't make
+    not_understood: int = 0  # upcoming ones whose reply nobody could read as Y or N
 
 
 def flags(summary: Mapping[str, str], now: datetime) -> AppointmentFlags:
@@ -248,4 +262,8 @@ def flags(summary: Mapping[str, str], now: datetime) -> AppointmentFlags:
         next=nxt,
         awaiting_outcome=sum(1 for u in listed if u.starts_at <= now),
         soon=nxt is not None and nxt.starts_at <= now + SOON,
+        reschedule_asked=sum(
+            1 for u in upcoming if u.confirmation is Confirmation.RESCHEDULE_ASKED
+        ),
+        not_understood=sum(1 for u in upcoming if u.confirmation is Confirmation.NOT_UNDERSTOOD),
     )

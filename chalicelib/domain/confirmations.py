@@ -1,5 +1,6 @@
 """What a client's reply to an appointment reminder means: a confirmation, a request to
-reschedule, or neither.
+reschedule, an attempt at an answer that is neither (flagged, never guessed at), or just a
+text; and what a confirmation does to the reminders still to come.
 
 This module only reads the words. The caller decides which appointment the reply belongs
 to, and checks carrier keywords first: STOP always wins over an answer.
@@ -8,6 +9,10 @@ The whole trimmed text must be one answer from the vocabulary below (case and ac
 ignored, "¡"/"¿" in front and ".", "!", "," or an emoji behind allowed). Anything longer,
 such as "yes but I'll be late", is a message for the case manager, not an answer; and
 stretched spellings ("YESSS") are not guessed at, so the rule stays easy to explain.
+
+Not understood (``unclear``): a short reply (at most four words) made only of answer words
+and words of doubt ("Y Y", "yes no", "maybe", "idk", "Y?", "no se", "tal vez"). It reads
+like an answer to a reminder, but which one is a guess, so the case manager is told.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from enum import StrEnum
 class Answer(StrEnum):
     CONFIRM = "confirm"
     RESCHEDULE = "reschedule"
+    UNCLEAR = "unclear"  # reads like an answer, is neither: flagged, never guessed at
 
 
 CONFIRM_WORDS = frozenset(
@@ -51,6 +57,31 @@ RESCHEDULE_WORDS = frozenset(
         "CAMBIAR",
     }
 )
+# Words of doubt: a reply made of these (and answer words) reads like an unsure answer.
+UNSURE_WORDS = frozenset(
+    {
+        "MAYBE",
+        "IDK",
+        "DUNNO",
+        "NOT SURE",
+        "UNSURE",
+        "PERHAPS",
+        "PROBABLY",
+        "I DONT KNOW",
+        "I DON'T KNOW",
+        "DONT KNOW",
+        "DON'T KNOW",
+        "QUIZAS",
+        "QUIZA",
+        "TAL VEZ",
+        "NO SE",
+        "A LO MEJOR",
+        "PUEDE SER",
+    }
+)
+MAX_UNCLEAR_WORDS = 4
+# Marks that may sit between the words of an unsure reply ("yes, no", "Y?").
+INNER_MARKS = str.maketrans({mark: " " for mark in "?¿!¡.,;"})
 VOCABULARY: dict[str, Answer] = {
     **{word: Answer.CONFIRM for word in CONFIRM_WORDS},
     **{word: Answer.RESCHEDULE for word in RESCHEDULE_WORDS},
@@ -94,3 +125,54 @@ def normalise(body: str) -> str:
 def answer_in(body: str) -> Answer | None:
     """The answer when the whole reply is one of the known words, else None."""
     return VOCABULARY.get(normalise(body))
+
+
+def reading_of(body: str) -> Answer | None:
+    """The answer, UNCLEAR for an attempt at one that is neither, None for any other text."""
+    answer = answer_in(body)
+    if answer is None and unclear(body):
+        return Answer.UNCLEAR
+    return answer
+
+
+def unclear(body: str) -> bool:
+    """Does the reply read like an attempt at an answer without being one (see the module
+    docstring)? A real answer is never unclear; nor is a longer text, or one with any
+    other word in it (a message for the case manager, as every text is)."""
+    if answer_in(body) is not None:
+        return False
+    words = normalise(body).translate(INNER_MARKS).split()
+    if not words or len(words) > MAX_UNCLEAR_WORDS:
+        return False
+    known = VOCABULARY.keys() | UNSURE_WORDS
+    position = 0
+    while position < len(words):
+        for length in (4, 3, 2, 1):  # the longest known phrase starting here
+            if " ".join(words[position : position + length]) in known:
+                position += length
+                break
+        else:
+            return False
+    return True
+
+
+class AfterConfirmation(StrEnum):
+    """What a jurisdiction does with an appointment's reminders still to come once the
+    client confirmed (the ``after_confirmation`` setting)."""
+
+    DAY_BEFORE = "day_before"  # keep only the day-before one, as "see you"; cancel the rest
+    SEE_YOU = "see_you"  # every one still to come goes, as "see you" (no question)
+    SKIP = "skip"  # none of them goes
+
+
+DAY_BEFORE_OFFSET = 1
+
+
+def keeps_after_confirmation(setting: AfterConfirmation, offset: int | None) -> bool:
+    """Does the reminder at ``offset`` days still go (in the "see you" wording) once the
+    appointment is confirmed? Otherwise it is cancelled."""
+    if setting is AfterConfirmation.SEE_YOU:
+        return True
+    if setting is AfterConfirmation.DAY_BEFORE:
+        return offset == DAY_BEFORE_OFFSET
+    return False

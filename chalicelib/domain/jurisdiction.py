@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .confirmations import AfterConfirmation
 from .errors import ValidationFailed
 from .phones import normalise_phone
 from .retention import SETTING as RETENTION_SETTING
@@ -51,6 +52,8 @@ class Jurisdiction:
     texts: Mapping[str, Mapping[str, str]]
     raw: Mapping[str, Any]
     late_grace_minutes: int = 15  # a scheduled text later than this is marked late
+    # What a client's "Y" does to the appointment's reminders still to come.
+    after_confirmation: AfterConfirmation = AfterConfirmation.DAY_BEFORE
     # Countries (ISO codes as phonenumbers names them) a client's mobile number may be in.
     allowed_countries: tuple[str, ...] = ("US",)
     # How long texts, closed clients and audit rows are kept (unset: forever), and the hold.
@@ -102,6 +105,11 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
     if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= 1440:
         errors["late_grace_minutes"] = "must be whole minutes between 0 and 1440"
         grace = 15
+    after = data.get("after_confirmation", AfterConfirmation.DAY_BEFORE.value)
+    if not isinstance(after, str) or after not in {choice.value for choice in AfterConfirmation}:
+        choices = ", ".join(choice.value for choice in AfterConfirmation)
+        errors["after_confirmation"] = f"must be one of {choices}"
+        after = AfterConfirmation.DAY_BEFORE.value
     countries = data.get("allowed_countries", ["US"])
     problem = _countries_problem(countries)
     if problem:
@@ -131,6 +139,7 @@ def parse_jurisdiction(data: Mapping[str, Any]) -> Jurisdiction:
         texts=texts,
         raw=data,
         late_grace_minutes=grace,
+        after_confirmation=AfterConfirmation(after),
         allowed_countries=tuple(countries),
         records_retention=retention,
     )

@@ -1,4 +1,5 @@
-"""The texts an appointment sends: reminders, cancellations and the replies to Y and N.
+"""The texts an appointment sends: reminders (and the "see you" ones that follow a "Y"),
+cancellations and the replies to Y and N.
 
 A department may edit the wording, so templates are user text. They are never given to
 ``str.format`` (a supervisor's ``{0.__class__}`` must stay text, not run): placeholders are
@@ -31,10 +32,14 @@ class Purpose(StrEnum):
     CANCELLED = "cancelled"
     THANKS = "thanks"  # sent after the client confirms
     RESCHEDULE_NOTED = "reschedule_noted"  # sent after they said they can't come
+    SEE_YOU = "see_you"  # a reminder after the client confirmed: no question any more
 
 
 # What each required placeholder is for: a reminder without a date and time reminds of nothing.
-REQUIRED: dict[Purpose, tuple[str, ...]] = {Purpose.REMINDER: ("date", "time")}
+REQUIRED: dict[Purpose, tuple[str, ...]] = {
+    Purpose.REMINDER: ("date", "time"),
+    Purpose.SEE_YOU: ("date", "time"),
+}
 
 KINDS: dict[str, dict[str, str]] = {
     "court": {"en": "court date", "es": "cita en la corte"},
@@ -59,6 +64,7 @@ DEFAULT_TEMPLATES: dict[str, dict[Purpose, str]] = {
             "Your case manager will be in touch."
         ),
         Purpose.THANKS: "Thank you, {first_name}. See you {date} at {time}.",
+        Purpose.SEE_YOU: "Hi {first_name}, see you {date} at {time}, {place}.",
         Purpose.RESCHEDULE_NOTED: (
             "Thanks for letting us know, {first_name}. "
             "Your case manager will contact you about a new time."
@@ -74,6 +80,7 @@ DEFAULT_TEMPLATES: dict[str, dict[Purpose, str]] = {
             "Su encargado de caso le va a contactar."
         ),
         Purpose.THANKS: "Gracias, {first_name}. Nos vemos el {date} a las {time}.",
+        Purpose.SEE_YOU: "Hola {first_name}, nos vemos el {date} a las {time}, {place}.",
         Purpose.RESCHEDULE_NOTED: (
             "Gracias por avisarnos, {first_name}. "
             "Su encargado de caso le va a contactar para darle una nueva cita."

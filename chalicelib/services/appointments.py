@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,10 +20,11 @@ from ..domain.appointments import (
     AppointmentDetails,
     Confirmation,
     Outcome,
+    ReminderTime,
     reminder_times,
 )
 from ..domain.clients import Client
-from ..domain.confirmations import Answer, answer_in
+from ..domain.confirmations import Answer, keeps_after_confirmation, reading_of
 from ..domain.conversation import ConversationEntry, marker
 from ..domain.errors import ClientCommError, Forbidden, NotFound, NotStored, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
@@ -237,17 +238,8 @@ def reminder_plan(
         for r in store.reminders_of(appt.client_id, appt.appointment_id)
         if r.changeable and r.reminder_offset is not None
     }
-    wanted = {
-        t.offset_days: t
-        for t in reminder_times(
-            appt.starts_at,
-            texts.jurisdiction.reminder_offsets_days,
-            texts.jurisdiction.zone,
-            now,
-            texts.minutes_per_day,
-        )
-    }
-    body = texts.render(Purpose.REMINDER, appt, client)
+    wanted = {t.offset_days: t for t in wanted_times(appt, texts, now)}
+    body = texts.render(reminder_purpose(appt), appt, client)
     moves, cancels = [], []
     for offset, old in waiting.items():
         when = wanted.get(offset)
@@ -269,6 +261,30 @@ def is_due(reminder: ScheduledText, now: datetime) -> bool:
     return reminder.send_at < now + EARLIEST_LEAD
 
 
+def reminder_purpose(appt: Appointment) -> Purpose:
+    """A confirmed appointment's reminders no longer ask for a confirmation."""
+    return Purpose.SEE_YOU if appt.confirmation is Confirmation.CONFIRMED else Purpose.REMINDER
+
+
+def wanted_times(appt: Appointment, texts: Texts, now: datetime) -> list[ReminderTime]:
+    """The reminder times still wanted for the appointment as its answer left it: none
+    after "N" (the case manager finds a new time), after "Y" those the jurisdiction's
+    ``after_confirmation`` keeps, else every offset whose time is ahead."""
+    if appt.confirmation is Confirmation.RESCHEDULE_ASKED:
+        return []
+    times = reminder_times(
+        appt.starts_at,
+        texts.jurisdiction.reminder_offsets_days,
+        texts.jurisdiction.zone,
+        now,
+        texts.minutes_per_day,
+    )
+    if appt.confirmation is Confirmation.CONFIRMED:
+        setting = texts.jurisdiction.after_confirmation
+        times = [t for t in times if keeps_after_confirmation(setting, t.offset_days)]
+    return times
+
+
 def new_reminders(
     appt: Appointment,
     client: Client,
@@ -277,7 +293,7 @@ def new_reminders(
     now: datetime,
     skip_offsets: set[int | None],
 ) -> list[ScheduledText]:
-    body = texts.render(Purpose.REMINDER, appt, client)
+    body = texts.render(reminder_purpose(appt), appt, client)
     return [
         ScheduledText(
             client_id=client.client_id,
@@ -291,13 +307,7 @@ def new_reminders(
             reminder_offset=when.offset_days,
             not_after=appt.starts_at,
         )
-        for when in reminder_times(
-            appt.starts_at,
-            texts.jurisdiction.reminder_offsets_days,
-            texts.jurisdiction.zone,
-            now,
-            texts.minutes_per_day,
-        )
+        for when in wanted_times(appt, texts, now)
         if when.offset_days not in skip_offsets
     ]
 
@@ -436,7 +446,7 @@ def _open_appointment(
 class Answered:
     appointment: Appointment
     answer: Answer
-    reply: str
+    reply: str  # "" for a reply not understood: nothing is guessed, so nothing is said
 
 
 def answer_reminder(
@@ -448,13 +458,22 @@ def answer_reminder(
     now: datetime,
 ) -> Answered | None:
     """A client's Y or N after a reminder: confirms (or asks to reschedule) the nearest
-    upcoming appointment that was reminded, once per reply however often Twilio retries.
-    Anything else, or no reminded appointment ahead, is an ordinary text (None)."""
-    answer = answer_in(body)
+    upcoming appointment that was reminded, and changes its reminders still to come; a
+    reply not understood flags it. Once per reply however often Twilio retries. Anything
+    else, or no reminded appointment ahead, is an ordinary text (None)."""
+    answer = reading_of(body)
     if answer is None or client.opted_out:
         return None
     for _ in range(TRIES):
-        planned = plan_answer(client, sid, answer, store.for_client(client.client_id), texts, now)
+        planned = plan_answer(
+            client,
+            sid,
+            answer,
+            store.for_client(client.client_id),
+            lambda: store.reminders_for_client(client.client_id),
+            texts,
+            now,
+        )
         if planned is None:
             return None
         answered, change = planned
@@ -463,7 +482,7 @@ def answer_reminder(
         try:
             store.apply(change)
         except Conflict:
-            continue  # changed meanwhile (an edit, another reply): look again
+            continue  # changed meanwhile (an edit, another reply, a sender): look again
         return answered
     # the text is stored; failing here makes Twilio retry, and the retry applies the answer
     raise NotStored("The reply could not be applied to its appointment.")
@@ -474,37 +493,98 @@ def plan_answer(
     sid: str,
     answer: Answer,
     appointments: list[Appointment],
+    reminders: Callable[[], list[ScheduledText]],
     texts: Texts,
     now: datetime,
 ) -> tuple[Answered, AppointmentChange | None] | None:
     """What reply ``sid`` means, given the client's appointments as read: None when it
     answers none (an ordinary text); the answer with no change when this reply was applied
-    before; else the answer and the change that applies it (under the version read)."""
+    before; else the answer and the change that applies it (under the versions read): the
+    appointment, its reminders still to come (``reminders`` reads the client's, only when
+    an answer has something to change: a "Y" with nothing reminded costs no Query more),
+    a line for staff."""
     done = next((a for a in appointments if a.answered_sid == sid), None)
     ahead = [a for a in appointments if a.answerable(now)]
     if done is None and not ahead:
         return None
     target = done or min(ahead, key=lambda a: a.starts_at)
-    purpose = Purpose.THANKS if answer is Answer.CONFIRM else Purpose.RESCHEDULE_NOTED
-    reply = texts.render(purpose, target, client)
+    reply = answer_reply(answer, target, client, texts)
     if done is not None:
         return Answered(target, answer, reply), None
-    answered = replace(
-        target,
-        confirmation=Confirmation.CONFIRMED
-        if answer is Answer.CONFIRM
-        else Confirmation.RESCHEDULE_ASKED,
-    )
+    answered = replace(target, confirmation=confirmation_after(answer, target.confirmation))
     local = target.starts_at.astimezone(texts.jurisdiction.zone)
-    said = "confirmed" if answer is Answer.CONFIRM else "asked to reschedule"
-    line = marker(
-        client.client_id,
-        "appointment_answer",
-        f"{client.first_name} {said} the {target.kind.label.lower()} on "
-        f"{local:%a %b %-d, %-I:%M %p}. Reply sent: “{reply}”",
-        details={"appointment": target.appointment_id, "answer": answer.value},
-    )
+    about = f"the {target.kind.label.lower()} on {local:%a %b %-d, %-I:%M %p}"
+    if answer is Answer.UNCLEAR:
+        line = marker(
+            client.client_id,
+            "appointment_unclear",
+            f"{client.first_name}’s reply was not understood as Y or N for {about}: it was "
+            "not counted and not answered. Please check with them.",
+            details={"appointment": target.appointment_id, "answer": answer.value},
+        )
+    else:
+        said = "confirmed" if answer is Answer.CONFIRM else "asked to reschedule"
+        line = marker(
+            client.client_id,
+            "appointment_answer",
+            f"{client.first_name} {said} {about}. Reply sent: “{reply}”",
+            details={"appointment": target.appointment_id, "answer": answer.value},
+        )
+    reworded: list[tuple[ScheduledText, ScheduledText]] = []
+    cancelled: list[ScheduledText] = []
+    if answer is not Answer.UNCLEAR:  # read only when they may change (one more Query)
+        mine = [r for r in reminders() if r.appointment_id == target.appointment_id]
+        reworded, cancelled = reminders_after(answered, mine, client, texts)
     change = AppointmentChange(
-        answered, "client", "appointment_answer", marker=line, answered_sid=sid
+        answered,
+        "client",
+        "appointment_answer_unclear" if answer is Answer.UNCLEAR else "appointment_answer",
+        move_reminders=reworded,
+        cancel_reminders=cancelled,
+        marker=line,
+        answered_sid=sid,
     )
     return Answered(answered, answer, reply), change
+
+
+def answer_reply(answer: Answer, appt: Appointment, client: Client, texts: Texts) -> str:
+    if answer is Answer.UNCLEAR:
+        return ""
+    purpose = Purpose.THANKS if answer is Answer.CONFIRM else Purpose.RESCHEDULE_NOTED
+    return texts.render(purpose, appt, client)
+
+
+def confirmation_after(answer: Answer, current: Confirmation) -> Confirmation:
+    """A clear answer sets it; one not understood flags only an appointment with no clear
+    answer yet (an earlier "Y" or "N" stands, the line in the conversation tells)."""
+    if answer is Answer.CONFIRM:
+        return Confirmation.CONFIRMED
+    if answer is Answer.RESCHEDULE:
+        return Confirmation.RESCHEDULE_ASKED
+    if current in (Confirmation.CONFIRMED, Confirmation.RESCHEDULE_ASKED):
+        return current
+    return Confirmation.NOT_UNDERSTOOD
+
+
+def reminders_after(
+    appt: Appointment, reminders: list[ScheduledText], client: Client, texts: Texts
+) -> tuple[list[tuple[ScheduledText, ScheduledText]], list[ScheduledText]]:
+    """What the answer does to the appointment's reminders still waiting: (reworded,
+    cancelled). After "N" all are cancelled; after "Y" those the jurisdiction keeps go in
+    the "see you" wording and the rest are cancelled; a reply not understood changes none.
+    A reminder a sender already tried waits for its retry as written: it is only ever
+    cancelled, never reworded."""
+    if appt.confirmation not in (Confirmation.CONFIRMED, Confirmation.RESCHEDULE_ASKED):
+        return [], []
+    waiting = [r for r in reminders if r.state.editable]
+    if appt.confirmation is Confirmation.RESCHEDULE_ASKED:
+        return [], waiting
+    setting = texts.jurisdiction.after_confirmation
+    body = texts.render(Purpose.SEE_YOU, appt, client)
+    reworded, cancelled = [], []
+    for reminder in waiting:
+        if not keeps_after_confirmation(setting, reminder.reminder_offset):
+            cancelled.append(reminder)
+        elif reminder.changeable and reminder.body != body:
+            reworded.append((reminder, replace(reminder, body=body)))
+    return reworded, cancelled

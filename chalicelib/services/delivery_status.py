@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..domain.delivery import STATUS_RANK, effect_on_client
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange
-from ..store.scheduled_steps import callback_step
+from ..store.scheduled_steps import Reminded, callback_step
 
 STATUS_PATH = "/webhooks/twilio/status/"
 SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
@@ -62,7 +62,7 @@ def record_status(callback: StatusCallback, outbound: OutboundStore) -> str:
         found = _find(callback, outbound)  # filed meanwhile by the send
         if found is None:
             return "stale"  # a better status for this sid is parked already
-    ref, adopt, schedule = found
+    ref, adopt, schedule, reminds = found
     change = StatusChange(
         callback.status,
         callback.error_code,
@@ -70,17 +70,20 @@ def record_status(callback: StatusCallback, outbound: OutboundStore) -> str:
         sid=callback.sid if adopt else "",
     )
     step = callback_step(ref.client_id, callback.outbound_id, schedule) if adopt else None
-    return "applied" if outbound.change_status(ref, change, step) else "stale"
+    # any status but "failed" says Twilio took the text: a reminder marks its appointment
+    took = reminds if adopt and callback.status != "failed" else None
+    return "applied" if outbound.change_status(ref, change, step, took) else "stale"
 
 
 def _find(
     callback: StatusCallback, outbound: OutboundStore
-) -> tuple[OutboundRef, bool, str] | None:
+) -> tuple[OutboundRef, bool, str, Reminded | None] | None:
     """(where the text is, whether to file the sid under it, what the callback must also
-    do to the scheduled text it is: a ``HINT_*`` or "")."""
+    do to the scheduled text it is: a ``HINT_*`` or "", the appointment a reminder
+    reminds of)."""
     if OUTBOUND_ID.match(callback.outbound_id):
         located = outbound.locate_text(callback.outbound_id)
         if located is not None:
-            return located.ref, True, located.schedule
+            return located.ref, True, located.schedule, located.reminds
     by_sid = outbound.find_sid(callback.sid)
-    return (by_sid.ref, False, "") if by_sid and by_sid.ref else None
+    return (by_sid.ref, False, "", None) if by_sid and by_sid.ref else None

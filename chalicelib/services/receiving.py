@@ -100,8 +100,8 @@ class Received:
 class RidingAnswer:
     """A reply to a reminder, to store with its text in one transaction."""
 
-    reply: str  # what the client is answered
-    change: RidingChange
+    reply: str  # what the client is answered ("": nothing, for a reply not understood)
+    change: RidingChange | None  # None: too big to ride, applied after the text
 
 
 class PreparedAnswer(Protocol):
@@ -227,7 +227,7 @@ def _store(
     if answers is not None and prepared is not None and not keyword:
         riding, planned = answers.plan(prepared, client, entry.sid or "", entry.body), True
     filed, rode = _file(client, entry, change, tuple(markers), readers, inbound, riding)
-    answer_reply = riding.reply if riding is not None and rode else None
+    answer_reply = (riding.reply or None) if riding is not None and rode else None
     # Not written with the text: a retry of a text stored without its answer (the guard
     # kept no reply), an answer that lost a race, or a text nobody prepared for. Applied
     # now, once per sid; a failure here is mended by Twilio's retry.
@@ -255,8 +255,8 @@ def _file(
     it). The answer's reply is kept on the text's guard, so a retry gets it back with no
     read, except for a replay, which has nobody to answer. An answer whose appointment
     changed since it was read is left to the separate path: the text is stored without it."""
-    if riding is not None:
-        kept = change if replayed(entry) else replace(change, reply=riding.reply)
+    if riding is not None and riding.change is not None:
+        kept = change if replayed(entry) else replace(change, reply=riding.reply or None)
         try:
             filed = inbound.store_inbound(client, entry, kept, markers, readers, riding.change)
             return filed, filed.stored

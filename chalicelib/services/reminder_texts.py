@@ -33,12 +33,15 @@ PURPOSE_NAMES = {
     Purpose.CANCELLED: "cancelled",
     Purpose.THANKS: "thanks",
     Purpose.RESCHEDULE_NOTED: "reschedule noted",
+    Purpose.SEE_YOU: "see you",
 }
 PURPOSE_HINTS = {
     Purpose.REMINDER: "Sent before the appointment. Must include {date} and {time}.",
     Purpose.CANCELLED: "Sent when an appointment is cancelled.",
     Purpose.THANKS: "The reply when the client confirms (Y).",
     Purpose.RESCHEDULE_NOTED: "The reply when the client says they can't come (N).",
+    Purpose.SEE_YOU: "A reminder still to come after the client confirmed: it asks nothing. "
+    "Must include {date} and {time}.",
 }
 SAMPLE_NAME = "Maria"
 SAMPLE_KIND = "court"

@@ -32,7 +32,7 @@ from ..domain.send_block import why_sending_is_off
 from ..store.clients import ClientStore
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
 from ..store.scheduled import ScheduledStore
-from ..store.scheduled_steps import settled_from_sending
+from ..store.scheduled_steps import reminded_of, settled_from_sending
 from .pacing import Pacer, SenderPacers
 from .texting import body_digest
 
@@ -173,7 +173,8 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         details={"scheduled_for": text.send_at.isoformat()}
         | ({"late_seconds": str(late)} if late is not None else {}),
     )
-    first = new_text_rows(entry, body_digest(client.client_id, text.body), scheduled=True)
+    digest = body_digest(client.client_id, text.body)
+    first = new_text_rows(entry, digest, scheduled=True, reminds=reminded_of(text))
     if not sender.scheduled.claim(text, first if order.attempts == 0 else None):
         return _not_claimed(order, sender)
     ref = ref_for(entry) if not order.entry_key else OutboundRef(client.client_id, order.entry_key)

@@ -29,6 +29,7 @@ from ..store.scheduled_steps import (
     HINT_GAVE_UP,
     RowStep,
     not_sent_after_all,
+    reminded_of,
     settled_from_sending,
 )
 
@@ -108,7 +109,8 @@ def settle(
         change = StatusChange(
             found.status, effect=effect_on_client(found.status, None), sid=found.sid
         )
-        outbound.change_status(send.ref, change, _found_step(plan, now))
+        took = reminded_of(plan) if found.status != "failed" else None  # a reminder reminds
+        outbound.change_status(send.ref, change, _found_step(plan, now), took)
         return "found_at_twilio"
     if now - started >= GIVE_UP:
         change = StatusChange("not_sent", effect=effect_on_client("not_sent", None))

@@ -32,14 +32,14 @@ from .batch import Along, along
 from .conversations import to_row
 from .models import AppointmentModel, ClientModel, DepartmentTextsModel, ScheduledTextModel
 from .scheduled import (
-    cancel_update,
+    cancel_item,
     due_key,
     due_partition,
     in_state,
     new_row,
     to_scheduled,
 )
-from .scheduled_steps import entry_not_sent
+from .scheduled_steps import entry_not_sent_item
 from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -49,6 +49,13 @@ LISTED = 200
 # At 200 a page, planning a re-import of 5,000 dates took 25 round trips (18 s on moto,
 # which reads the whole table for every page of an index Query).
 PAGE = 2000
+
+
+# A reminder's update inside a transaction: the item, its actions, its condition.
+Update = tuple[Any, list[Action], Any]
+# At most this many reminder updates ride on an inbound text's transaction (DynamoDB allows
+# 100 items, the text takes about ten plus one per reader): more are applied after the text.
+MAX_RIDING_UPDATES = 40
 
 
 class Conflict(Exception):
@@ -124,6 +131,9 @@ class RidingChange:
     actions: tuple[Action, ...]
     condition: Any  # the appointment is still the version that was read
     client_actions: tuple[Action, ...]
+    # its reminders' updates (reworded, cancelled), each under its own condition; written
+    # after the appointment's, so a failure of any rider item is a conflict of the answer
+    updates: tuple[Update, ...] = ()
 
 
 class AppointmentStore:
@@ -227,15 +237,17 @@ class AppointmentStore:
             if classify(exc).cause is not Cause.CONDITION:
                 raise
 
-    def riding(self, change: AppointmentChange) -> RidingChange:
-        """``change`` (one that touches no reminders, as an answer) for another transaction
-        to write, under the same conditions ``apply`` writes it with."""
-        if change.new or change.add_reminders or change.move_reminders or change.cancel_reminders:
-            raise ValueError("only a change of the appointment alone can ride along")
-        if change.extra_texts:
-            raise ValueError("only a change of the appointment alone can ride along")
+    def riding(self, change: AppointmentChange) -> RidingChange | None:
+        """``change`` (an answer: the appointment, and its reminders reworded or cancelled)
+        for another transaction to write, under the same conditions ``apply`` writes it
+        with; None when it touches too many reminders to ride (apply it on its own)."""
+        if change.new or change.add_reminders or change.extra_texts:
+            raise ValueError("only a change of an appointment and its reminders can ride along")
         now = datetime.now(UTC)
         appt = change.appointment
+        updates = self._reminder_updates(change, now)
+        if len(updates) > MAX_RIDING_UPDATES:
+            return None
         rows: list[Any] = [self._audit(change)]
         if change.marker is not None:
             rows.append(to_row(change.marker))
@@ -244,8 +256,38 @@ class AppointmentStore:
             appointment=AppointmentModel(appt.client_id, appt.appointment_id),
             actions=tuple(self._actions(appt, change.answered_sid, now)),
             condition=AppointmentModel.version == appt.version,
-            client_actions=tuple(self._summary_actions(appt, 0)),
+            client_actions=tuple(self._summary_actions(appt, -len(change.cancel_reminders))),
+            updates=tuple(updates),
         )
+
+    def _reminder_updates(self, change: AppointmentChange, now: datetime) -> list[Update]:
+        """The updates that move, reword and cancel the change's reminders, each only while
+        the reminder stands as read and no sender holds it."""
+        appt = change.appointment
+        updates: list[Update] = []
+        for old, moved in change.move_reminders:
+            updates.append(
+                (
+                    ScheduledTextModel(old.client_id, old.scheduled_id),
+                    [
+                        ScheduledTextModel.body.set(moved.body),
+                        ScheduledTextModel.send_at.set(moved.send_at),
+                        ScheduledTextModel.due_key.set(due_key(moved.send_at, old.scheduled_id)),
+                        ScheduledTextModel.not_after.set(moved.not_after or appt.starts_at),
+                        ScheduledTextModel.version.add(1),
+                        ScheduledTextModel.state.set(ScheduleState.SCHEDULED.value),
+                        ScheduledTextModel.due_partition.set(due_partition(old.scheduled_id)),
+                    ],
+                    in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+                    & (ScheduledTextModel.version == old.version)
+                    & (ScheduledTextModel.attempts == 0),  # no sender tried it yet
+                )
+            )
+        for old in change.cancel_reminders:
+            updates.append(cancel_item(old, now))
+            if old.attempts and old.entry_key:  # it waited for a retry: its entry too
+                updates.append(entry_not_sent_item(old.client_id, old.entry_key))
+        return updates
 
     def _audit(self, change: AppointmentChange) -> Any:
         appt = change.appointment
@@ -282,28 +324,8 @@ class AppointmentStore:
                         actions=self._actions(appt, change.answered_sid, now),
                         condition=(AppointmentModel.version == appt.version),
                     )
-                for old, moved in change.move_reminders:
-                    tx.update(
-                        ScheduledTextModel(old.client_id, old.scheduled_id),
-                        actions=[
-                            ScheduledTextModel.body.set(moved.body),
-                            ScheduledTextModel.send_at.set(moved.send_at),
-                            ScheduledTextModel.due_key.set(
-                                due_key(moved.send_at, old.scheduled_id)
-                            ),
-                            ScheduledTextModel.not_after.set(moved.not_after or appt.starts_at),
-                            ScheduledTextModel.version.add(1),
-                            ScheduledTextModel.state.set(ScheduleState.SCHEDULED.value),
-                            ScheduledTextModel.due_partition.set(due_partition(old.scheduled_id)),
-                        ],
-                        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
-                        & (ScheduledTextModel.version == old.version)
-                        & (ScheduledTextModel.attempts == 0),  # no sender tried it yet
-                    )
-                for old in change.cancel_reminders:
-                    cancel_update(tx, old, now)
-                    if old.attempts and old.entry_key:  # it waited for a retry: its entry too
-                        entry_not_sent(tx, old.client_id, old.entry_key)
+                for item, actions, condition in self._reminder_updates(change, now):
+                    tx.update(item, actions=actions, condition=condition)
                 tx.update(
                     ClientModel(appt.client_id),
                     actions=self._client_actions(appt, count_delta, now),

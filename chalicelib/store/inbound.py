@@ -140,7 +140,8 @@ class InboundStore:
             actions.extend(riding.client_actions)
             audits.extend(riding.rows)
         unread = new_text_updates(readers, client.client_id, client.department_id, entry.at)
-        rider_item = 3 + len(markers) + len(audits) + len(unread)  # the last one
+        rider_item = 3 + len(markers) + len(audits) + len(unread)  # the last ones
+        rider_items = range(rider_item, rider_item + 1 + len(riding.updates if riding else ()))
         refusals: list[PynamoDBException] = []
 
         def write(move_contact: bool) -> None:
@@ -166,12 +167,14 @@ class InboundStore:
                         tx.update(item, actions=item_actions)
                     if riding is not None:
                         tx.update(riding.appointment, list(riding.actions), riding.condition)
+                        for item, item_actions, condition in riding.updates:
+                            tx.update(item, actions=item_actions, condition=condition)
             except PynamoDBException as exc:
                 refusals.append(exc)
                 failure = classify(exc)
                 if (
                     riding is not None
-                    and failure.item_failed_condition(rider_item)
+                    and any(failure.item_failed_condition(i) for i in rider_items)
                     and not failure.item_failed_condition(0)
                 ):
                     raise RiderConflict(entry.sid) from exc

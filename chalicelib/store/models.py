@@ -343,6 +343,10 @@ class TwilioMessageModel(Model):
     # scheduled text ("sending": a sender holds it; "gave_up": settle-sends called it not
     # sent), so the callback settles both in one transaction without reading (scheduled.py).
     schedule = UnicodeAttribute(null=True)
+    # On a reminder's one-time id row: "appointment id|its time as the reminder said it",
+    # so whichever write learns that Twilio took the reminder marks the appointment
+    # reminded (scheduled_steps.mark_reminded), the status callback included.
+    reminds = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)
 

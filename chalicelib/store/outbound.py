@@ -30,7 +30,15 @@ from .last_contact import contact_at
 from .models import ClientModel, ConversationEntryModel, TwilioMessageModel
 from .optional_parts import Parts, written_dropping
 from .partitions import audit_subject, is_unclaimed
-from .scheduled_steps import HINT_SENDING, RowStep, draft_key, settled_from_sending
+from .scheduled_steps import (
+    HINT_SENDING,
+    Reminded,
+    RowStep,
+    draft_key,
+    mark_reminded,
+    reminded_of,
+    settled_from_sending,
+)
 from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -53,6 +61,7 @@ class Located:
 
     ref: OutboundRef
     schedule: str = ""
+    reminds: Reminded | None = None  # a reminder: the appointment Twilio taking it reminds
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,15 @@ class StatusChange:
 
 
 def new_text_rows(
-    entry: ConversationEntry, body_digest: str, scheduled: bool = False
+    entry: ConversationEntry,
+    body_digest: str,
+    scheduled: bool = False,
+    reminds: Reminded | None = None,
 ) -> tuple[TwilioMessageModel, ConversationEntryModel]:
     """The one-time id's row and the text itself, as the first attempt writes them (each
     to be put under "does not exist yet"). A scheduled text's id row tells its status
-    callback that a sender holds the text (``HINT_SENDING``)."""
+    callback that a sender holds the text (``HINT_SENDING``), and a reminder's which
+    appointment it reminds of."""
     now = datetime.now(UTC)
     ref = ref_for(entry)
     draft = TwilioMessageModel(
@@ -110,6 +123,7 @@ def new_text_rows(
         created_at=now,
         expires_at=now + timedelta(days=DRAFT_DAYS),
         schedule=HINT_SENDING if scheduled else None,
+        reminds=reminds.encoded() if reminds else None,
     )
     row = to_row(entry)
     row.check_due = check_key(entry.entry_id)  # until Twilio's answer or a callback
@@ -222,7 +236,11 @@ class OutboundStore:
             return None
         if not row.client_id or not row.entry_key:
             return None
-        return Located(OutboundRef(row.client_id, row.entry_key), row.schedule or "")
+        return Located(
+            OutboundRef(row.client_id, row.entry_key),
+            row.schedule or "",
+            Reminded.decoded(row.client_id, row.reminds) if row.reminds else None,
+        )
 
     def first_attempt(self, outbound_id: str) -> FirstAttempt | None:
         try:
@@ -261,7 +279,8 @@ class OutboundStore:
         transaction (last contact waits for the text to be delivered). A callback that
         already moved the status further keeps its status; the sid and segments are
         recorded all the same. A scheduled text is marked sent in the same transaction,
-        unless its callback already settled it."""
+        unless its callback already settled it; a reminder marks its appointment reminded
+        there too (``mark_reminded``), so a "Y" can answer only what Twilio took."""
         now = datetime.now(UTC)
         audit = audit_row(audit_subject(ref.client_id), author_id, "send", {"entry": entry_id})
         entry_actions: list[Action] = [
@@ -310,8 +329,15 @@ class OutboundStore:
                 if step is not None and "step" in parts:
                     parts.index["step"] = items
                     step.add_to(tx)
+                    items += step.items
+                if reminder is not None and "reminded" in parts:
+                    parts.index["reminded"] = items
+                    mark_reminded(tx, reminder, now)
 
-        parts = Parts("status", *(["step"] if step else []))
+        reminder = reminded_of(scheduled)
+        optional = ["step"] if step else []
+        optional += ["reminded"] if reminder else []
+        parts = Parts("status", *optional)
         try:
             written_dropping(f"sent text {sid}", write, parts, guard_item=None)
             return
@@ -330,12 +356,17 @@ class OutboundStore:
         return row.sid == sid and (segments is None or stored == segments)
 
     def change_status(
-        self, ref: OutboundRef, change: StatusChange, step: RowStep | None = None
+        self,
+        ref: OutboundRef,
+        change: StatusChange,
+        step: RowStep | None = None,
+        reminded: Reminded | None = None,
     ) -> bool:
         """Move a text's status forward and flag its client; False when the status would
         not move forward (a late or repeated callback), or ``change.sid`` is not the sid
         already filed for the text, either of which changes nothing. ``step`` moves the
-        scheduled text the text is, in the same transaction, if it still stands as read."""
+        scheduled text the text is, in the same transaction, if it still stands as read;
+        ``reminded``: the text is a reminder Twilio took, its appointment is marked."""
         now = datetime.now(UTC)
         actions: list[Action] = [
             ConversationEntryModel.status.set(change.status),
@@ -382,10 +413,15 @@ class OutboundStore:
                 if step is not None and "step" in parts:
                     parts.index["step"] = items
                     step.add_to(tx)
+                    items += step.items
+                if reminded is not None and "reminded" in parts:
+                    parts.index["reminded"] = items
+                    mark_reminded(tx, reminded, now)
 
         parts = Parts(
             *(["contact"] if has_client and change.status in REACHED_PHONE else []),
             *(["step"] if step is not None else []),
+            *(["reminded"] if reminded is not None else []),
         )
         return written_dropping(f"status {change.status}", write, parts)
 

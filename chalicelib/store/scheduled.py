@@ -60,7 +60,6 @@ from .audit import audit_row, client_subject
 from .check_index import check_key
 from .conversations import to_row
 from .models import (
-    AppointmentModel,
     AuditModel,
     ClientModel,
     ConversationEntryModel,
@@ -367,13 +366,6 @@ class ScheduledStore:
                     & (ScheduledTextModel.version == text.version)
                     & (ScheduledTextModel.attempts == text.attempts),
                 )
-                if text.appointment_id and first_rows is not None:
-                    # a reply of "Y" from now on may confirm this appointment
-                    tx.update(
-                        AppointmentModel(text.client_id, text.appointment_id),
-                        actions=[AppointmentModel.reminded_at.set(now)],
-                    )  # no condition: appointments are never deleted, and a reminder
-                    # must never stay unsent because of its appointment's row
 
         try:
             retry_transient(f"claim {text.scheduled_id}", write)
@@ -504,10 +496,16 @@ class ScheduledStore:
 def cancel_update(tx: TransactWrite, text: ScheduledText, now: datetime) -> None:
     """→ cancelled, while nobody is sending it and it stands as read (version, attempts).
     A text with ``attempts`` has its entry: the caller ends it too (``entry_not_sent``)."""
-    tx.update(
+    item, actions, condition = cancel_item(text, now)
+    tx.update(item, actions=actions, condition=condition)
+
+
+def cancel_item(text: ScheduledText, now: datetime) -> tuple[ScheduledTextModel, list[Action], Any]:
+    """``cancel_update``'s item, actions and condition, for a caller that gathers updates."""
+    return (
         ScheduledTextModel(text.client_id, text.scheduled_id),
-        actions=finished(ScheduleState.CANCELLED, now),
-        condition=in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
+        finished(ScheduleState.CANCELLED, now),
+        in_state(ScheduleState.SCHEDULED, ScheduleState.QUEUED)
         & (ScheduledTextModel.version == text.version)
         & (ScheduledTextModel.attempts == text.attempts),
     )

@@ -18,8 +18,13 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.delivery import rank
-from ..domain.scheduling import ScheduleState
-from .models import ConversationEntryModel, ScheduledTextModel, TwilioMessageModel
+from ..domain.scheduling import ScheduledText, ScheduleState
+from .models import (
+    AppointmentModel,
+    ConversationEntryModel,
+    ScheduledTextModel,
+    TwilioMessageModel,
+)
 
 KEEP_FINISHED = timedelta(days=30)  # the conversation keeps the text itself
 # What a scheduled text's one-time id row tells its status callback to do to the text too.
@@ -145,16 +150,67 @@ def not_sent_after_all(client_id: str, scheduled_id: str) -> RowStep:
 def entry_not_sent(tx: TransactWrite, client_id: str, entry_key: str) -> None:
     """The entry of a text Twilio never took ends "not sent" (off the check index), unless
     a status already moved it further."""
-    tx.update(
+    item, actions, condition = entry_not_sent_item(client_id, entry_key)
+    tx.update(item, actions=actions, condition=condition)
+
+
+def entry_not_sent_item(
+    client_id: str, entry_key: str
+) -> tuple[ConversationEntryModel, list[Action], Condition]:
+    """``entry_not_sent``'s item, actions and condition, for a caller that gathers updates."""
+    return (
         ConversationEntryModel(client_id, entry_key),
-        actions=[
+        [
             ConversationEntryModel.status.set("not_sent"),
             ConversationEntryModel.status_rank.set(rank("not_sent")),
             ConversationEntryModel.check_due.remove(),
         ],
-        condition=ConversationEntryModel.entry_key.exists()
+        ConversationEntryModel.entry_key.exists()
         & (
             ConversationEntryModel.status_rank.does_not_exist()
             | (ConversationEntryModel.status_rank < rank("not_sent"))
         ),
+    )
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """A reminder's appointment, and the time the reminder spoke of."""
+
+    client_id: str
+    appointment_id: str
+    about: datetime  # the appointment's start the reminder was written for
+
+    def encoded(self) -> str:
+        """As a reminder's one-time id row keeps it."""
+        return f"{self.appointment_id}|{self.about.astimezone(UTC).isoformat()}"
+
+    @classmethod
+    def decoded(cls, client_id: str, value: str | None) -> Reminded | None:
+        appointment_id, _, about = (value or "").partition("|")
+        try:
+            return cls(client_id, appointment_id, datetime.fromisoformat(about))
+        except ValueError:
+            return None
+
+
+def reminded_of(text: ScheduledText | None) -> Reminded | None:
+    """What Twilio taking ``text`` marks reminded: its appointment, if it is a reminder."""
+    if text is None or not text.appointment_id or text.not_after is None:
+        return None
+    return Reminded(text.client_id, text.appointment_id, text.not_after)
+
+
+def mark_reminded(tx: TransactWrite, reminded: Reminded, now: datetime) -> None:
+    """Twilio took a reminder: from now on a "Y" may answer its appointment. Written with
+    whichever write learns it (the send's record, its status callback, settle-sends), never
+    at the claim (a claimed text may still not go). The first stamp stays (a repeat of the
+    write changes nothing), and only while the appointment is still at the time the
+    reminder spoke of (a moved one waits for its new reminder). The caller writes this as
+    an optional part: a failed condition never loses what it rides with."""
+    tx.update(
+        AppointmentModel(reminded.client_id, reminded.appointment_id),
+        actions=[AppointmentModel.reminded_at.set(AppointmentModel.reminded_at | now)],
+        condition=AppointmentModel.appointment_id.exists()
+        & (AppointmentModel.starts_at == reminded.about),
     )

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
     from ..domain import appointments as rules
     from ..domain.appointments import Appointment
     from ..domain.scheduling import ScheduledText
+    from ..services import appointment_corrections as corrections
     from ..services import appointments, caseload
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     rules = lazy_module("chalicelib.domain.appointments")  # zoneinfo: only pages that need it
     appointments = lazy_module("chalicelib.services.appointments")
+    corrections = lazy_module("chalicelib.services.appointment_corrections")
     caseload = lazy_module("chalicelib.services.caseload")
 
 bp = Blueprint(__name__)
@@ -193,6 +195,43 @@ def outcome(client_id: str, appointment_id: str) -> Response:
     return visit.redirect(f"/clients/{client_id}?appointment=outcome#appointments")
 
 
+@bp.route(
+    "/clients/{client_id}/appointments/{appointment_id}/correct",
+    methods=["POST"],
+    content_types=FORM,
+)
+@guarded
+def correct(client_id: str, appointment_id: str) -> Response:
+    """A recorded outcome or a confirmation corrected (audited)."""
+    visit = signed_in(bp.current_request, form=True)
+    stores = bootstrap.stores(visit.settings)
+    try:
+        corrections.correct_appointment(
+            visit.staff,
+            stores.clients,
+            stores.appointments,
+            _texts(visit),
+            client_id,
+            appointment_id,
+            visit.form,
+            datetime.now(UTC),
+        )
+    except (ValidationFailed, NotStored) as exc:
+        return _refused_on_page(visit, client_id, exc)
+    return visit.redirect(f"/clients/{client_id}?appointment=corrected#appointments")
+
+
+@bp.route("/clients/{client_id}/appointments/live", methods=["GET"])
+@guarded
+def live_list(client_id: str) -> Response:
+    """The appointment list alone, for the client page's live refresh: after a pushed
+    change of the client's appointments (a client's answer) and on every catch-up."""
+    visit = signed_in(bp.current_request, background=True, client_id=client_id)
+    stores = bootstrap.stores(visit.settings)
+    client = caseload.open_client(visit.staff, visit.clients(stores.clients), client_id)
+    return visit.page("_appointment_list.html", client=client, **section(visit, client, None))
+
+
 def section(visit: Visit, client: Client, form: AppointmentForm | None) -> dict[str, Any]:
     """The client page's Appointments section: open ones soonest first with their
     reminders (one Query for all of them), recently closed ones, the add form."""
@@ -205,12 +244,22 @@ def section(visit: Visit, client: Client, form: AppointmentForm | None) -> dict[
     closed = sorted((a for a, _ in found if not a.open), key=lambda a: a.starts_at, reverse=True)
     return {
         "appointments": listed,
+        "appointments_digest": rules.summary_digest(client.appointments or {}),
         "closed_appointments": closed[:RECENT_CLOSED],
         "appointment_form": form or AppointmentForm(),
         "appointment_done": visit.query("appointment"),
         "appointment_kinds": [(k.value, k.label) for k in rules.Kind],
         "reminder_plan": reminder_plan(),
         "reminder_states": REMINDER_STATES,
+        "outcome_choices": [(o.value, o.label) for o in rules.Outcome],
+        "confirmation_choices": [
+            (c.value, c.label)
+            for c in (
+                rules.Confirmation.NONE,
+                rules.Confirmation.CONFIRMED,
+                rules.Confirmation.RESCHEDULE_ASKED,
+            )
+        ],
         "client_language": LANGUAGES.get(client.language, "English"),
         "place_limit": rules.MAX_PLACE,
         "notes_limit": rules.MAX_NOTES,

@@ -19,7 +19,7 @@ from typing import Any
 from chalice import Response
 
 from ..config import Settings, get_jurisdiction, get_session_secret, get_settings
-from ..domain.appointments import flags
+from ..domain.appointments import flags, summary_digest
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from ..domain.live import Change, ChangeKind, Listener
@@ -240,6 +240,8 @@ class RowRenderer:
             "blocked_reason": blocked_reason(client),
             # an open conversation lists its scheduled texts: a new count means refetch them
             "scheduled_count": client.scheduled_count,
+            # and its appointments: another fingerprint means refetch their list
+            "appointments": summary_digest(client.appointments or {}),
         }
 
     def _staff(self, department_id: str) -> dict[str, User]:

@@ -364,6 +364,13 @@ class JurisdictionFile(Settings):
         description="A scheduled text or reminder that leaves more than this many minutes "
         "after its time is recorded as late.",
     )
+    after_confirmation: Literal["day_before", "see_you", "skip"] = Field(
+        "day_before",
+        description="What happens to an appointment's reminders still to come once the client "
+        "confirmed it (Y): day_before keeps only the day-before one, in the short see-you "
+        "wording without the question, and cancels the others; see_you sends them all in that "
+        "wording; skip cancels them all.",
+    )
     allowed_countries: list[str] = Field(
         ["US"],
         min_length=1,

@@ -156,6 +156,18 @@ function patchClientRow(message) {
   if ("blocked_reason" in message) { applySendState(message); }
   const stale = watchedClientChanged(message);
   if (stale) { refreshSoon(stale); }
+  const appointments = appointmentsChanged(message);
+  if (appointments) { refreshSoon(appointments); }
+}
+
+// An open client page's appointment list, when the pushed row says the client's appointments
+// are no longer what the list shows (a "Y" or "N" just arrived, an outcome, a correction).
+function appointmentsChanged(message) {
+  if (!("appointments" in message)) { return null; }
+  const list = document.querySelector('[data-appointments-of="' + message.client_id + '"]');
+  if (!list || list.getAttribute("data-appointments") === message.appointments) { return null; }
+  list.setAttribute("data-appointments", message.appointments);
+  return list;
 }
 
 function onPush(message) {

@@ -144,6 +144,13 @@ PROBES = {
         "/clients/{client_id}/appointments/{appointment_id}/outcome",
         {"version": "1", "outcome": "missed"},
     ),
+    ("/clients/{client_id}/appointments/{appointment_id}/correct", "POST"): Probe(
+        "/clients/{client_id}/appointments/{appointment_id}/correct",
+        {"version": "1", "confirmation": "confirmed"},
+    ),
+    ("/clients/{client_id}/appointments/live", "GET"): Probe(
+        "/clients/{client_id}/appointments/live", background=True
+    ),
     # court-date imports: a supervisor's own department's (the routes take no department)
     ("/imports", "GET"): Probe("/imports", supervisors=True),
     ("/imports", "POST"): Probe("/imports", supervisors=True),

@@ -67,7 +67,7 @@ def test_a_supervisor_sees_the_standard_texts_each_with_a_preview(web, texts):
     page = open_editor(web)
     assert 'href="/reminder-texts">Reminder texts</a>' in page
     assert boxes(page)["en-reminder"] == OURS
-    assert len(boxes(page)) == 8  # English and Spanish, four purposes each
+    assert len(boxes(page)) == 10  # English and Spanish, five purposes each
     shown = page_text(web.get("/reminder-texts"))
     assert '<label for="text-es-reminder">Spanish — reminder</label>' in shown
     assert (

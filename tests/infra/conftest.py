@@ -1,8 +1,8 @@
-"""Each example jurisdiction packaged once per session, plus one app with an extra schedule.
+"""Each example jurisdiction packaged once per session, plus one app with an extra schedule
+and one jurisdiction file of 64 KB.
 
-Packaging runs the real ``chalice package`` (twice per build). Chalice caches the downloaded
-dependencies per app version under ``out/.cache``, so only the first build of a new app
-version downloads; the extra-schedule app is another version, so it builds alongside.
+Packaging runs the real ``chalice package``. Chalice caches the dependencies it installs
+under ``out/.cache``; only the first build of the session may need to install them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import pytest
 from infra.package.build import Package, build
 from tests.infra.packaging import (
     EXAMPLES,
+    LARGE_JURISDICTION,
     SCHEDULE_JURISDICTION,
     app_with_extra_schedule,
+    large_jurisdiction,
     load,
 )
 
@@ -26,18 +28,21 @@ from tests.infra.packaging import (
 class Packaged:
     examples: dict[str, Package]
     with_schedule: Package
+    large: Package
 
 
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory) -> Packaged:
     out = tmp_path_factory.mktemp("packages")
     extra_app = app_with_extra_schedule(out / "app-with-schedule")
+    large_dir = large_jurisdiction(out / "jurisdictions").parent
     with ThreadPoolExecutor(max_workers=1) as background:
         scheduled = background.submit(
             build, SCHEDULE_JURISDICTION, out / "with-schedule", app_dir=extra_app
         )
         examples = {name: build(name, out / name) for name in EXAMPLES}
-        return Packaged(examples, scheduled.result())
+        large = build(LARGE_JURISDICTION, out / "large", jurisdictions_dir=large_dir)
+        return Packaged(examples, scheduled.result(), large)
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from infra.config_loader import JURISDICTIONS_DIR
-
 # Run with -I -S: no site-packages, no current directory, no PYTHON* variables. Only the
 # unpacked zip is on sys.path, as in Lambda (which also provides boto3; ours vendors it).
 PROBE = """
@@ -103,8 +101,7 @@ def test_the_unpacked_zip_alone_renders_the_sign_in_form(unpacked):
         "SESSION_SECRET": "x",
         "STAGE": "demo",
         "AWS_DEFAULT_REGION": "us-west-2",
-        "JURISDICTION_CONFIG": (JURISDICTIONS_DIR / "demo.json").read_text(),
-    }
+    }  # no jurisdiction setting: the zip's own file is read
     done = subprocess.run(  # noqa: S603 - our own interpreter and probe
         [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked)],
         env=env,

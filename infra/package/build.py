@@ -5,8 +5,9 @@ Each function's policy file is written first (``permissions.py``). Then one pass
 (Chalice names them), from which our part is made (tables, bucket, user pool, queues,
 access log, alarms, dashboard, throttling, environment) and merged into it, as
 ``--merge-template`` would. Then the pages' templates, ``VERSION`` and the jurisdiction's
-file go into Chalice's zip (``zip_additions.py``). Chalice caches the installed
-dependencies, so a build after the first takes about a second.
+file go into Chalice's zip (``zip_additions.py``). The installed dependencies are cached
+for as long as the requirements stay the same (``dependency_cache.py``), so a build after
+the first takes a second or two.
 """
 
 from __future__ import annotations
@@ -30,17 +31,11 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
-from . import checks, release
+from . import checks, dependency_cache, release
 from .functions import Handler, handlers_in
 from .merge import API_HANDLER, environment, merge_template, merged
 from .policy import function_policies
-from .staging import (
-    chalice_config,
-    link_dependency_cache,
-    prune_dependency_cache,
-    stage_project,
-    write_chalice_files,
-)
+from .staging import chalice_config, stage_project, write_chalice_files
 from .tables import table_resources
 from .throttling import twilio_routes
 from .zip_additions import JURISDICTION_ENTRY, add_to_zip, shipped_files
@@ -85,10 +80,12 @@ def build(
     built = release.of_app(app_dir)
     policies = function_policies(config, table_resources(config.table_prefix))
     write_chalice_files(build_dir, chalice_config(app_dir, config), name, policies)
-    link_dependency_cache(build_dir, cache_dir)
+    dependency_cache.link(build_dir, cache_dir)
+    dependency_cache.prepare(build_dir, cache_dir)
 
     chalice_out = out_dir / ".chalice-package"
     chalice_template = run_chalice(build_dir, config, chalice_out)
+    dependency_cache.keep(build_dir, cache_dir)
     handlers = handlers_in(chalice_template)
     merge = merge_template(config, handlers, twilio_routes(chalice_template))
     release.stamp(merge, config, built)
@@ -102,7 +99,7 @@ def build(
     add_to_zip(out_dir / ZIP, shipped_files(app_dir), texts)
     for leftover in (build_dir, chalice_out):
         _remove(leftover)
-    prune_dependency_cache(cache_dir)
+    dependency_cache.prune(cache_dir)
     required = set(environment(config, Handler("check", API_HANDLER, ())))
     found = checks.problems(final, policies, required)
     if found:

@@ -84,21 +84,3 @@ def write_chalice_files(
     for function, document in policies.items():
         path = chalice_dir / policy_file_name(stage, function)
         path.write_text(json.dumps(document, indent=2) + "\n")
-
-
-def link_dependency_cache(build_dir: Path, cache_dir: Path) -> None:
-    """Share Chalice's dependency cache between builds: it is keyed by the requirements' hash,
-    so a cached zip is only reused for identical requirements (and Python version)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    link = build_dir / ".chalice" / "deployments"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        return
-    link.symlink_to(cache_dir.resolve(), target_is_directory=True)
-
-
-def prune_dependency_cache(cache_dir: Path, keep: int = 3) -> None:
-    """Each app version adds a ~30 MB zip to the cache; keep only the newest few."""
-    cached = sorted(cache_dir.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in cached[keep:]:
-        stale.unlink(missing_ok=True)

@@ -8,8 +8,10 @@ install them, and only when the requirements changed since the last run, so it g
 
 from __future__ import annotations
 
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +59,13 @@ def templates(packaged) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def scheduled_template(packaged) -> dict[str, Any]:
     return load(packaged.with_schedule.template)
+
+
+@pytest.fixture(scope="session")
+def unpacked(packaged, tmp_path_factory) -> Path:
+    """The 64 KB jurisdiction's zip unpacked as Lambda unpacks it, once per session (33 MB
+    take seconds), for the tests that run the app from it; none of them changes it."""
+    target = tmp_path_factory.mktemp("lambda-root")
+    with zipfile.ZipFile(packaged.large.zip) as archive:
+        archive.extractall(target)
+    return target

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -35,14 +34,6 @@ import pynamodb.models  # the sign-in page needs no table; the zip must still ca
 modules = {name: sys.modules[name].__file__ for name in ("app", "chalice", "jinja2", "pynamodb")}
 print(json.dumps({"answer": answer, "modules": modules, "path": sys.path}))
 """
-
-
-@pytest.fixture(scope="module")
-def unpacked(packaged, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("lambda-root")
-    with zipfile.ZipFile(packaged.examples["salt-lake-county"].zip) as archive:
-        archive.extractall(target)
-    return target
 
 
 def test_the_zip_holds_app_chalice_runtime_templates_and_nothing_of_the_repo(packaged):

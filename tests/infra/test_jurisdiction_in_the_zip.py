@@ -9,9 +9,6 @@ import stat
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
-
-import pytest
 
 from infra.config_loader import file_problems, load_stack_config
 from infra.package.checks import ENVIRONMENT_LIMIT, environment_size
@@ -36,14 +33,6 @@ print(json.dumps({
 """
 
 
-@pytest.fixture(scope="module")
-def unpacked_large(packaged, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("large-lambda-root")
-    with zipfile.ZipFile(packaged.large.zip) as archive:
-        archive.extractall(target)
-    return target
-
-
 def test_the_generated_file_is_64_kb_and_fit_to_deploy(packaged):
     source = packaged.large.config.source
     assert source.stat().st_size >= LARGE_FILE_BYTES
@@ -59,10 +48,10 @@ def test_the_zip_carries_the_jurisdiction_file_readable_by_lambdas_user(packaged
     assert stat.S_ISREG(mode) and mode & 0o444 == 0o444, oct(mode)
 
 
-def test_the_unpacked_zip_alone_reads_the_64_kb_jurisdiction_with_nothing_set(unpacked_large):
+def test_the_unpacked_zip_alone_reads_the_64_kb_jurisdiction_with_nothing_set(unpacked):
     env = {"PATH": "/usr/bin:/bin"}  # no JURISDICTION_FILE: the packaged file is the default
     done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked_large)],
+        [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked)],
         env=env,
         capture_output=True,
         text=True,
@@ -71,11 +60,11 @@ def test_the_unpacked_zip_alone_reads_the_64_kb_jurisdiction_with_nothing_set(un
     )
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    expected = load(unpacked_large / PACKAGED)
+    expected = load(unpacked / PACKAGED)
     assert found["name"] == LARGE_JURISDICTION
     assert found["departments"] == len(expected["departments"]) > 400
-    assert found["read_from"] == str(unpacked_large / PACKAGED)
-    assert all(path.startswith(str(unpacked_large)) for path in found["modules"])
+    assert found["read_from"] == str(unpacked / PACKAGED)
+    assert all(path.startswith(str(unpacked)) for path in found["modules"])
 
 
 def test_each_zip_carries_its_own_jurisdictions_file(packaged):

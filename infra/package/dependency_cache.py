@@ -6,8 +6,9 @@ requirements *and* the app's code, and reuses it only for that exact app: any ch
 Yet what it installs depends on the requirements and the Python version alone. So after a
 build its zip is also kept under a name made of those two (``requirements-…``); a later
 build whose own entry is missing starts from that copy, with the app's code replaced by its
-own (Chalice's ``inject_latest_app``, what Chalice does to a cached zip when only the code
-changed), and Chalice finds the entry it looks for. Changing a requirement misses as before.
+own (Chalice's ``inject_latest_app`` swaps ``app.py``, ``chalicelib/`` and Chalice's runtime),
+and Chalice finds the entry it looks for. Changing a requirement installs them as before.
+Nothing else of a build is in these zips: ``zip_additions.py`` adds it after Chalice.
 """
 
 from __future__ import annotations

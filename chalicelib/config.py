@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .domain.errors import ValidationFailed
 from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
@@ -26,6 +27,11 @@ CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/d
 CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
 UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stream/declared"
 PUSH_BATCH_SIZE = 50
+# The jurisdiction's settings: the file the build packages beside this module, unless
+# JURISDICTION_FILE names another (see get_jurisdiction).
+PACKAGED_JURISDICTION = Path(__file__).with_name("jurisdiction.json")
+FILE_VARIABLE = "JURISDICTION_FILE"
+RETIRED_VARIABLE = "JURISDICTION_CONFIG"
 
 
 class ConfigurationError(RuntimeError):
@@ -91,19 +97,35 @@ def get_settings() -> Settings:
 
 
 def get_jurisdiction() -> Jurisdiction:
-    """The jurisdiction from ``JURISDICTION_CONFIG`` (JSON text), validated once per value."""
-    raw = os.environ.get("JURISDICTION_CONFIG")
-    if not raw:
-        raise ConfigurationError("JURISDICTION_CONFIG is not set")
-    return _parse_jurisdiction_text(raw)
+    """The jurisdiction from its JSON file, read and validated once per path.
+
+    A deployed stack's file is packaged into the zip (``PACKAGED_JURISDICTION``, written by
+    ``make package``): Lambda's 4 KB of environment cannot hold it, and a deploy stays the
+    only way it changes. ``JURISDICTION_FILE`` names another file (the local stack's, a test's).
+    """
+    if os.environ.get(RETIRED_VARIABLE):
+        raise ConfigurationError(
+            f"{RETIRED_VARIABLE} is no longer read: write the JSON to a file and set "
+            f"{FILE_VARIABLE} to its path"
+        )
+    return _parse_jurisdiction_file(os.environ.get(FILE_VARIABLE) or str(PACKAGED_JURISDICTION))
 
 
 @lru_cache(maxsize=4)
-def _parse_jurisdiction_text(raw: str) -> Jurisdiction:
+def _parse_jurisdiction_file(path: str) -> Jurisdiction:
+    """Cached by path: a file is read once per process (a test that changes a setting
+    writes a new file, see tests/jurisdiction_files.py)."""
     try:
-        return parse_jurisdiction(json.loads(raw))
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(
+            f"no jurisdiction file at {path} ({exc.strerror}): make package writes it into "
+            f"the zip; elsewhere set {FILE_VARIABLE}"
+        ) from exc
+    try:
+        return parse_jurisdiction(json.loads(text))
     except (json.JSONDecodeError, ValidationFailed) as exc:
-        raise ConfigurationError(f"JURISDICTION_CONFIG is invalid: {exc}") from exc
+        raise ConfigurationError(f"the jurisdiction file {path} is invalid: {exc}") from exc
 
 
 def get_session_secret() -> bytes:

@@ -94,7 +94,8 @@ class StackConfig:
         return secret_parameters(self.name)
 
     def compact_json(self) -> str:
-        """The file's settings as one line: what the app reads from ``JURISDICTION_CONFIG``."""
+        """The file's settings as one line: the build packages it as the app's
+        ``chalicelib/jurisdiction.json`` (``chalicelib/config.py`` reads it)."""
         return json.dumps(dict(self.jurisdiction.raw), separators=(",", ":"), ensure_ascii=False)
 
 

@@ -13,7 +13,9 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
+import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +91,7 @@ class LocalStack:
         self.app_url = ""
         self.resources: LocalResources | None = None
         self.client_count = 0
+        self.jurisdiction_dir: Path | None = None
 
     def start(self) -> LocalStack:
         from infra.local.moto_server import SerialMotoServer
@@ -183,6 +186,14 @@ class LocalStack:
             queues = self.resources.event_source_queues()
             self.queues = LocalSqsSource(app_module.app, queues, ROOT).start()
 
+    def _write_jurisdiction(self, jurisdiction: dict) -> Path:
+        """The demo jurisdiction with this stack's URL, in a file of this stack's own: the app
+        reads it from ``JURISDICTION_FILE`` as a deployed one reads the file in its zip."""
+        self.jurisdiction_dir = Path(tempfile.mkdtemp(prefix="clientcomm-jurisdiction-"))
+        path = self.jurisdiction_dir / "jurisdiction.json"
+        path.write_text(json.dumps(jurisdiction, ensure_ascii=False), encoding="utf-8")
+        return path
+
     def _set_app_environment(self, jurisdiction: dict, public_base_url: str) -> None:
         jurisdiction = {**jurisdiction, "public_base_url": public_base_url}
         assert self.resources is not None and self.twilio is not None, "start() sets them"
@@ -198,7 +209,7 @@ class LocalStack:
             COOKIE_SECURE="false",
             SESSION_SECRET=secrets.token_urlsafe(32),
             PUBLIC_BASE_URL=public_base_url,
-            JURISDICTION_CONFIG=json.dumps(jurisdiction),
+            JURISDICTION_FILE=str(self._write_jurisdiction(jurisdiction)),
             TWILIO_ACCOUNT_SID=LOCAL_ACCOUNT_SID,
             TWILIO_AUTH_TOKEN=LOCAL_AUTH_TOKEN,
             TWILIO_API_BASE_URL=self.twilio.base_url,
@@ -248,6 +259,8 @@ class LocalStack:
             self.twilio.stop()
         if self.moto is not None:
             self.moto.stop()
+        if self.jurisdiction_dir is not None:
+            shutil.rmtree(self.jurisdiction_dir, ignore_errors=True)
 
     def banner(self) -> str:
         from infra.local import seed

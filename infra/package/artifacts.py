@@ -25,6 +25,7 @@ from chalicelib.version import Release, parse_version_file
 
 from . import release
 from .build import TEMPLATE, ZIP
+from .zip_additions import JURISDICTION_ENTRY
 
 PREFIX = "clientcomm"
 TEMPLATE_SUFFIX = ".template.json"
@@ -61,7 +62,8 @@ class Kept:
 
 def read_built(out_dir: Path, jurisdiction: str) -> Built:
     """The template and zip of one build; refused if either is missing, if the template was
-    packaged for another jurisdiction, or if the zip comes from another build."""
+    packaged for another jurisdiction, or if the zip comes from another build or carries
+    another jurisdiction's settings."""
     template_path, zip_path = out_dir / TEMPLATE, out_dir / ZIP
     for path in (template_path, zip_path):
         if not path.is_file():
@@ -75,11 +77,27 @@ def read_built(out_dir: Path, jurisdiction: str) -> Built:
             in_zip = parse_version_file(archive.read(release.VERSION_FILE).decode())
         except KeyError:
             in_zip = None
+        settings_for = _jurisdiction_in(archive)
     if in_zip != built:
         raise ArtifactError(
             f"{zip_path} and {template_path} come from different builds: package again"
         )
+    if settings_for != jurisdiction:  # one release's zips differ only in this file
+        found = f"{settings_for}'s" if settings_for else f"no {JURISDICTION_ENTRY}"
+        raise ArtifactError(
+            f"{zip_path} carries {found} settings, not {jurisdiction}'s: package again"
+        )
     return Built(jurisdiction, built, template, zip_path)
+
+
+def _jurisdiction_in(archive: zipfile.ZipFile) -> str | None:
+    """The name in the zip's jurisdiction file, if it has one that names any."""
+    try:
+        settings = json.loads(archive.read(JURISDICTION_ENTRY))
+    except (KeyError, ValueError):
+        return None
+    name = settings.get("name") if isinstance(settings, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def folder(jurisdiction: str, version: str) -> str:

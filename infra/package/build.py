@@ -1,10 +1,13 @@
 """``make package JURISDICTION=<name>``: the CloudFormation template and zip for one stack.
 
-Each function's policy file is written first (``permissions.py``). Then two passes of
-``chalice package``: the first only to read which handlers and Twilio routes the app declares
-(Chalice names them), the second with our merge template (tables, bucket, user pool, queues,
-access log, alarms, dashboard, throttling, environment). Chalice caches the downloaded
-dependencies, so the second pass and later builds take about a second.
+Each function's policy file is written first (``permissions.py``). Then one pass of
+``chalice package``; its template says which handlers and Twilio routes the app declares
+(Chalice names them), from which our part is made (tables, bucket, user pool, queues,
+access log, alarms, dashboard, throttling, environment) and merged into it, as
+``--merge-template`` would. Then the pages' templates, ``VERSION`` and the jurisdiction's
+file go into Chalice's zip (``zip_additions.py``). The installed dependencies are cached
+for as long as the requirements stay the same (``dependency_cache.py``), so a build after
+the first takes a second or two.
 """
 
 from __future__ import annotations
@@ -28,19 +31,14 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
-from . import checks, release
+from . import checks, dependency_cache, release
 from .functions import Handler, handlers_in
-from .merge import API_HANDLER, environment, merge_template
+from .merge import API_HANDLER, environment, merge_template, merged
 from .policy import function_policies
-from .staging import (
-    chalice_config,
-    link_dependency_cache,
-    prune_dependency_cache,
-    stage_project,
-    write_chalice_files,
-)
+from .staging import chalice_config, stage_project, write_chalice_files
 from .tables import table_resources
 from .throttling import twilio_routes
+from .zip_additions import JURISDICTION_ENTRY, add_to_zip, shipped_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "out"
@@ -80,25 +78,28 @@ def build(
     build_dir.mkdir(parents=True)
     stage_project(app_dir, build_dir)
     built = release.of_app(app_dir)
-    release.write_version_file(build_dir, built)
     policies = function_policies(config, table_resources(config.table_prefix))
     write_chalice_files(build_dir, chalice_config(app_dir, config), name, policies)
-    link_dependency_cache(build_dir, cache_dir)
+    dependency_cache.link(build_dir, cache_dir)
+    dependency_cache.prepare(build_dir, cache_dir)
 
-    plain = run_chalice(build_dir, config, out_dir / ".chalice-plain")
-    handlers = handlers_in(plain)
-    merge = merge_template(config, handlers, twilio_routes(plain))
+    chalice_out = out_dir / ".chalice-package"
+    chalice_template = run_chalice(build_dir, config, chalice_out)
+    dependency_cache.keep(build_dir, cache_dir)
+    handlers = handlers_in(chalice_template)
+    merge = merge_template(config, handlers, twilio_routes(chalice_template))
     release.stamp(merge, config, built)
-    merge_path = out_dir / MERGE_TEMPLATE
-    merge_path.write_text(json.dumps(merge, indent=2) + "\n")
-    final = run_chalice(build_dir, config, out_dir / ".chalice-merged", merge_path)
+    (out_dir / MERGE_TEMPLATE).write_text(json.dumps(merge, indent=2) + "\n")
+    final = merged(chalice_template, merge)
 
     template_path = out_dir / TEMPLATE
     template_path.write_text(json.dumps(final, indent=2) + "\n")
-    shutil.move(out_dir / ".chalice-merged" / ZIP, out_dir / ZIP)
-    for leftover in (build_dir, out_dir / ".chalice-plain", out_dir / ".chalice-merged"):
+    shutil.move(chalice_out / ZIP, out_dir / ZIP)
+    texts = {release.VERSION_FILE: built.version_file(), JURISDICTION_ENTRY: config.compact_json()}
+    add_to_zip(out_dir / ZIP, shipped_files(app_dir), texts)
+    for leftover in (build_dir, chalice_out):
         _remove(leftover)
-    prune_dependency_cache(cache_dir)
+    dependency_cache.prune(cache_dir)
     required = set(environment(config, Handler("check", API_HANDLER, ())))
     found = checks.problems(final, policies, required)
     if found:
@@ -106,9 +107,7 @@ def build(
     return Package(config, template_path, out_dir / ZIP, tuple(handlers), built)
 
 
-def run_chalice(
-    build_dir: Path, config: StackConfig, target: Path, merge: Path | None = None
-) -> dict[str, Any]:
+def run_chalice(build_dir: Path, config: StackConfig, target: Path) -> dict[str, Any]:
     """``chalice package`` (CloudFormation flavour, JSON) into ``target``; its template."""
     _remove(target)
     command = [
@@ -123,8 +122,6 @@ def run_chalice(
         "--template-format",
         "json",
     ]
-    if merge is not None:
-        command += ["--merge-template", str(merge)]
     command.append(str(target))
     # Packaging calls no AWS API, but Chalice wants a region to build service principals.
     env = {**os.environ, "AWS_DEFAULT_REGION": config.aws_region}

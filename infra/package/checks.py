@@ -51,7 +51,7 @@ def problems(
         if size > ENVIRONMENT_LIMIT:
             found.append(
                 f"{handler.logical_id}'s environment may reach {size} bytes; Lambda allows "
-                f"{ENVIRONMENT_LIMIT} (shorten the jurisdiction's texts?)"
+                f"{ENVIRONMENT_LIMIT}"
             )
         if "LoggingConfig" not in properties:
             found.append(f"{handler.logical_id} does not log to {names.FUNCTION_LOGS}")

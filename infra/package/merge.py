@@ -1,9 +1,10 @@
-"""The template handed to ``chalice package --merge-template``.
+"""Our part of the template, deep-merged into Chalice's own.
 
-Chalice deep-merges it into its own: dictionaries are merged key by key, anything else is
-replaced. So besides adding our resources we can patch Chalice's: each function's environment,
-log group and queue event source (pointed at the stack's own queue), and the REST API's name
-(its metrics are keyed by it) and throttling.
+The merge is the one ``chalice package --merge-template`` makes (``merged``: dictionaries are
+merged key by key, anything else is replaced), done here so Chalice runs once: its template
+must be read first to know the handlers. So besides adding our resources we can patch
+Chalice's: each function's environment, log group and queue event source (pointed at the
+stack's own queue), and the REST API's name (its metrics are keyed by it) and throttling.
 """
 
 from __future__ import annotations
@@ -64,8 +65,21 @@ def merge_template(
     }
 
 
+def merged(chalice_template: Any, ours: Any) -> Any:
+    """``ours`` over ``chalice_template``: dictionaries key by key, anything else replaced."""
+    if not (isinstance(ours, dict) and isinstance(chalice_template, dict)):
+        return ours
+    result = dict(chalice_template)
+    for key, value in ours.items():
+        result[key] = merged(chalice_template.get(key), value)
+    return result
+
+
 def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
     """What the app reads (chalicelib/config.py), with references to this stack's resources.
+
+    The jurisdiction's settings are not here but in the zip (``zip_additions.py``): Lambda
+    allows 4 KB of environment for every variable together.
 
     The API handler can't be told the execute-api URL: the REST API already refers to the
     handler, so a reference back would be a circular dependency. It gets PUBLIC_BASE_URL only
@@ -85,7 +99,6 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
         **rotation_parameters(config.name),
-        "JURISDICTION_CONFIG": config.compact_json(),
         "POWERTOOLS_SERVICE_NAME": METRICS_SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace(config.name),
         "LOG_LEVEL": "INFO",

@@ -64,14 +64,6 @@ def _git(directory: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def write_version_file(build_dir: Path, release: Release) -> None:
-    """``vendor/VERSION`` in the staged project: Chalice unpacks ``vendor/`` at the zip's root,
-    beside app.py, where ``chalicelib/version.py`` reads it."""
-    target = build_dir / "vendor" / VERSION_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(release.version_file())
-
-
 def stamp(merge: dict[str, Any], config: StackConfig, release: Release) -> None:
     """Name the release in the merge template: its Description (shown by the console beside
     the stack), Metadata (read back by the deploy) and a ``Version`` output."""

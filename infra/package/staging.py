@@ -1,8 +1,8 @@
-"""A Chalice project directory holding only what the Lambda zip needs, plus its config.
+"""A Chalice project directory holding only what Chalice packages, plus its config.
 
-Chalice zips ``app.py``, ``chalicelib/``, ``vendor/`` and the requirements. The pages'
-templates live in ``templates/`` beside app.py, so they are staged as ``vendor/templates``:
-Chalice unpacks ``vendor/`` at the zip root, where ``chalicelib/web/rendering.py`` looks.
+Chalice zips ``app.py``, ``chalicelib/`` and the requirements; the pages' templates, the
+``VERSION`` file and the jurisdiction's settings are added to its zip afterwards
+(``zip_additions.py`` says why).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from chalicelib.config import PACKAGED_JURISDICTION
 from infra.config_loader import StackConfig
 from infra.definitions import APP_NAME
 
@@ -25,15 +26,12 @@ LAMBDA_TIMEOUT_SECONDS = 30  # API Gateway gives up after 29 s anyway
 
 
 def stage_project(app_dir: Path, build_dir: Path) -> None:
-    """Copy the deployable parts of ``app_dir`` into an empty ``build_dir``."""
+    """Copy the code of ``app_dir`` into an empty ``build_dir``. A jurisdiction file left in
+    ``chalicelib/`` (e.g. by hand) is not copied: the build adds the one it packages for."""
     for name in APP_FILES:
         shutil.copy2(app_dir / name, build_dir / name)
     shutil.copytree(app_dir / "chalicelib", build_dir / "chalicelib", ignore=IGNORED)
-    if (app_dir / "vendor").is_dir():
-        shutil.copytree(app_dir / "vendor", build_dir / "vendor", ignore=IGNORED, symlinks=False)
-    templates = build_dir / "vendor" / "templates"
-    if not templates.exists():
-        shutil.copytree(app_dir / "templates", templates, ignore=IGNORED)
+    (build_dir / "chalicelib" / PACKAGED_JURISDICTION.name).unlink(missing_ok=True)
 
 
 def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
@@ -86,21 +84,3 @@ def write_chalice_files(
     for function, document in policies.items():
         path = chalice_dir / policy_file_name(stage, function)
         path.write_text(json.dumps(document, indent=2) + "\n")
-
-
-def link_dependency_cache(build_dir: Path, cache_dir: Path) -> None:
-    """Share Chalice's dependency cache between builds: it is keyed by the requirements' hash,
-    so a cached zip is only reused for identical requirements (and Python version)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    link = build_dir / ".chalice" / "deployments"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        return
-    link.symlink_to(cache_dir.resolve(), target_is_directory=True)
-
-
-def prune_dependency_cache(cache_dir: Path, keep: int = 3) -> None:
-    """Each app version adds a ~30 MB zip to the cache; keep only the newest few."""
-    cached = sorted(cache_dir.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in cached[keep:]:
-        stale.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from infra.config_loader import available
+from infra.config_loader import JURISDICTIONS_DIR, available
 from tests.helpers import ROOT
 
 EXAMPLES = [name for name in available() if name != "demo"]
@@ -26,6 +26,9 @@ def probe_sweep(event):
     return None
 '''
 FUNCTION = "AWS::Serverless::Function"
+# A jurisdiction file far beyond Lambda's 4 KB of environment: it must travel in the zip.
+LARGE_JURISDICTION = "large-county"
+LARGE_FILE_BYTES = 64 * 1024
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -49,3 +52,28 @@ def app_with_extra_schedule(target: Path) -> Path:
     with (target / "app.py").open("a") as app_file:
         app_file.write(EXTRA_SCHEDULE)
     return target
+
+
+def large_jurisdiction(directory: Path) -> Path:
+    """``directory/large-county.json``: Multnomah County's settings with departments enough
+    to pass 64 KB, valid for deployment (the tests check it against the schema)."""
+    data = {
+        **load(JURISDICTIONS_DIR / f"{SCHEDULE_JURISDICTION}.json"),
+        "name": LARGE_JURISDICTION,
+        "display_name": "Large County (a 64 KB jurisdiction file)",
+        "departments": [],
+    }
+    number = 0
+    while len(json.dumps(data).encode()) < LARGE_FILE_BYTES:
+        data["departments"].append(
+            {
+                "id": f"unit-{number:03d}",
+                "name": f"Field Office {number:03d}, Adult Probation and Parole",
+                "twilio_number": f"+1503555{number:04d}",
+            }
+        )
+        number += 1
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{LARGE_JURISDICTION}.json"
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    return path

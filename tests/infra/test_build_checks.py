@@ -65,7 +65,7 @@ def test_a_function_given_another_functions_policy_is_named(scheduled_template, 
 def test_an_environment_larger_than_lambda_allows_is_refused(scheduled_template, expectations):
     template = copy.deepcopy(scheduled_template)
     env = template["Resources"][EXTRA_HANDLER_ID]["Properties"]["Environment"]["Variables"]
-    env["JURISDICTION_CONFIG"] = "x" * 4000
+    env["A_LARGE_SETTING"] = "x" * 4000
     (found,) = problems(template, *expectations)
     assert f"{EXTRA_HANDLER_ID}'s environment" in found and "Lambda allows 4096" in found
 

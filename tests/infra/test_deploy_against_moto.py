@@ -24,6 +24,7 @@ import pytest
 from chalicelib.version import Release
 from infra.config_loader import load_stack_config
 from infra.package import release
+from infra.package.zip_additions import JURISDICTION_ENTRY
 from tests.helpers import ROOT
 from tests.infra.moto_process import aws_environment, client, moto_server, new_bucket
 
@@ -66,8 +67,14 @@ def fake_build(
     }
     release.stamp(template, load_stack_config(jurisdiction), built)
     (out_dir / "template.json").write_text(json.dumps(template, indent=2))
+    settings = load_stack_config(jurisdiction).compact_json()
+    files = {
+        "VERSION": built.version_file(),
+        "app.py": f"# {version}\n",
+        JURISDICTION_ENTRY: settings,
+    }
     with zipfile.ZipFile(out_dir / "deployment.zip", "w") as archive:
-        for name, text in (("VERSION", built.version_file()), ("app.py", f"# {version}\n")):
+        for name, text in files.items():
             archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 1, 0, 0, 0)), text)
     return out_dir
 

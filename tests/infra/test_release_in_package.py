@@ -31,18 +31,16 @@ def test_the_zip_names_the_release_it_was_built_from(packaged):
         assert shipped.version == __version__
 
 
-def test_the_app_unpacked_from_the_zip_reads_that_release(packaged, tmp_path):
-    package = packaged.examples["salt-lake-county"]
-    with zipfile.ZipFile(package.zip) as archive:
-        archive.extractall(tmp_path)
+def test_the_app_unpacked_from_the_zip_reads_that_release(packaged, unpacked):
+    package = packaged.large  # the session's unpacked zip (conftest.py)
     done = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-I", "-S", "-c", PROBE, str(tmp_path)],
+        [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked)],
         capture_output=True,
         text=True,
         check=True,
     )
     path, version, commit = json.loads(done.stdout)
-    assert path == (tmp_path / "VERSION").as_posix()  # beside app.py, at the zip's root
+    assert path == (unpacked / "VERSION").as_posix()  # beside app.py, at the zip's root
     assert (version, commit) == (package.release.version, package.release.commit)
 
 

@@ -4,14 +4,13 @@ changes nothing. Only supervisors import, and only for their own department.
 
 The local stack runs the demo jurisdiction (plain columns, ISO dates). The Salt Lake
 County tests put that jurisdiction's ``court_import`` mapping into the process's
-JURISDICTION_CONFIG for the test, so its export goes through the very same pages.
+jurisdiction file for the test, so its export goes through the very same pages.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import secrets
 import time
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ import pytest
 
 from tests.clock import real_now
 from tests.helpers import FORM, ROOT, csrf_in, fresh_phone, page_text, snapshot
+from tests.jurisdiction_files import running_jurisdiction, use_jurisdiction
 
 DENVER = ZoneInfo("America/Denver")
 DEMO_HEADER = "id_number,date,time,room,location,case_number\n"
@@ -50,9 +50,9 @@ def dana(web):
 
 
 @pytest.fixture()
-def salt_lake(monkeypatch, stack):
+def salt_lake(monkeypatch, stack, tmp_path):
     """The demo jurisdiction with Salt Lake County's court export mapping."""
-    demo = json.loads(os.environ["JURISDICTION_CONFIG"])
+    demo = running_jurisdiction()
     county = json.loads((ROOT / "infra/jurisdictions/salt-lake-county.json").read_text())
     # Issue 18: courthouses are the department's (seeded from the jurisdiction file while
     # it has none), no longer learned from a locations file uploaded with one import.
@@ -63,7 +63,7 @@ def salt_lake(monkeypatch, stack):
         "MURR": MURRAY,
     }
     config = {**demo, "court_import": {**county["court_import"], "locations": courthouses}}
-    monkeypatch.setenv("JURISDICTION_CONFIG", json.dumps(config))
+    use_jurisdiction(monkeypatch, tmp_path, config)
 
 
 def new_client(stores):

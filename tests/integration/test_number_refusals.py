@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
 
 import pytest
 
 from infra.local.fake_twilio import LANDLINE_NUMBER
 from tests.helpers import fresh_phone, page_text
+from tests.jurisdiction_files import running_jurisdiction, use_jurisdiction
 
 
 def client_id_of(response) -> str:
@@ -64,11 +63,9 @@ def test_editing_to_the_departments_own_number_is_refused_and_nothing_changes(we
     assert stores.clients.get(client_id).phone == phone
 
 
-def test_a_country_the_jurisdiction_allows_is_accepted(web, stores, monkeypatch):
-    config = json.loads(os.environ["JURISDICTION_CONFIG"])
-    monkeypatch.setenv(
-        "JURISDICTION_CONFIG", json.dumps({**config, "allowed_countries": ["US", "GB"]})
-    )
+def test_a_country_the_jurisdiction_allows_is_accepted(web, stores, monkeypatch, tmp_path):
+    config = running_jurisdiction()
+    use_jurisdiction(monkeypatch, tmp_path, {**config, "allowed_countries": ["US", "GB"]})
     web.sign_in("kristina")
     london = f"+44 20 7946 {len(stores.clients.caseload('kristina')) % 1000:04d}"
     client = stores.clients.get(client_id_of(add(web, london, first="Abroad")))

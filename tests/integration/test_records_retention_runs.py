@@ -28,6 +28,7 @@ from tests.integration.retention_tools import (
     run_job as run,
 )
 from tests.integration.session_tools import new_staff
+from tests.jurisdiction_files import running_jurisdiction, use_jurisdiction
 
 __all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
 
@@ -147,20 +148,18 @@ def test_two_runs_never_work_at_once(stack, stores, now):
 
 
 def test_the_hourly_handler_runs_the_job_with_the_functions_own_grants(
-    stack, stores, now, monkeypatch
+    stack, stores, now, monkeypatch, tmp_path
 ):
-    """The jurisdiction's schedule comes from JURISDICTION_CONFIG, as deployed; every AWS
+    """The jurisdiction's schedule comes from its file, as deployed; every AWS
     call it makes is checked against records-retention's grants (tests/aws_calls.py)."""
-    import os
-
     import app as app_module
     from infra.local.scheduler import scheduled_event
     from tests.integration.retention_tools import days_to_2000
 
-    config = json.loads(os.environ["JURISDICTION_CONFIG"])
+    config = running_jurisdiction()
     days = days_to_2000(now)
     config["records_retention"] = {"texts_days": days, "audit_days": days}
-    monkeypatch.setenv("JURISDICTION_CONFIG", json.dumps(config))
+    use_jurisdiction(monkeypatch, tmp_path, config)
     staff = new_staff(stack, stores)
     client = new_client(stores, staff)
     old_text(stores, client.client_id, sid=f"SM{secrets.token_hex(16)}")

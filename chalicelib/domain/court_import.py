@@ -469,7 +469,7 @@ class _Reader:
         if code and not description:
             message = (
                 f"Unknown courthouse code {_short(code)}: add it to the department's "
-                "courthouses, then preview again."
+                "courthouses, then check the file again."
             )
             return RowResult(
                 line, Verdict.UNKNOWN_COURTHOUSE, client_id, row, starts_at, message=message

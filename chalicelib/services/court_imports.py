@@ -112,6 +112,11 @@ class Preview:
         moving = self.counts.get(Verdict.NEW, 0) + self.counts.get(Verdict.CHANGED, 0)
         return bool(moving or (self.whole and self.record.gone_total))
 
+    @property
+    def needs_attention(self) -> int:
+        """Rows a courthouse, a client or a fix could still bring in ("check it again")."""
+        return sum(self.counts.get(verdict, 0) for verdict in ATTENTION)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -182,6 +187,13 @@ def upload(
         raise FileTooLarge(
             {COURT_FILE: "The file is too large to keep for applying; split it in two."}
         ) from None
+
+
+def check_again(user: User, deps: ImportDeps, import_id: str, now: datetime) -> CourtImport:
+    """Plan a kept file again as a new import: after the supervisor added a courthouse,
+    a client or a format that its rows needed. The old import stays as it was."""
+    record = open_import(user, deps, import_id, now)
+    return upload(user, deps, record.file_name, record.data, now)
 
 
 def recent_imports(user: User, deps: ImportDeps, now: datetime) -> list[CourtImport]:

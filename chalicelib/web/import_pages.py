@@ -180,6 +180,22 @@ def preview_page(import_id: str) -> Response:
     )
 
 
+@bp.route("/imports/{import_id}/again", methods=["POST"], content_types=FORM)
+@guarded
+def check_again(import_id: str) -> Response:
+    """The kept file planned afresh (a courthouse, a client or a format added since): a
+    new import of the same bytes, so the preview's kept plan is never silently redone."""
+    visit = signed_in(bp.current_request, form=True)
+    deps = _deps(visit)
+    try:
+        record = court_imports.check_again(visit.staff, deps, import_id, datetime.now(UTC))
+    except ValidationFailed as exc:
+        return _upload_page(visit, deps, exc.field_errors, 400)
+    except NotStored:
+        return _upload_page(visit, deps, {"form": NOT_SAVED}, 503)
+    return visit.redirect(f"/imports/{record.import_id}")
+
+
 @bp.route("/imports/{import_id}/apply", methods=["POST"], content_types=FORM)
 @guarded
 def apply(import_id: str) -> Response:

@@ -156,6 +156,7 @@ PROBES = {
     ("/imports", "POST"): Probe("/imports", supervisors=True),
     ("/imports/{import_id}", "GET"): Probe("/imports/{import_id}"),
     ("/imports/{import_id}/apply", "POST"): Probe("/imports/{import_id}/apply"),
+    ("/imports/{import_id}/again", "POST"): Probe("/imports/{import_id}/again"),
     # a supervisor's own department's import formats and courthouses (issue 18: no route
     # takes a department, so another department's are never reachable)
     ("/imports/formats", "GET"): Probe("/imports/formats", supervisors=True),

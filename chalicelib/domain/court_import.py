@@ -543,8 +543,16 @@ def _strptime(text: str, fmt: str) -> datetime | None:
         return None
 
 
+# A date column exported as a date-time at midnight: "… 00:00:00", "…T00:00:00.000",
+# "… 12:00:00 AM". That midnight is no time of day (the time is in its own column).
+MIDNIGHT = re.compile(r"(?:\s+|T)(?:0?0:00(?::00(?:\.0+)?)?|12:00(?::00)?\s*[Aa]\.?[Mm]\.?)$")
+
+
 def read_date(text: str, fmt: str) -> tuple[date | None, Verdict, str]:
-    """A date cell read in ``fmt``; else why not: not in the format, or no such day."""
+    """A date cell read in ``fmt``; else why not: not in the format, or no such day.
+    A trailing midnight time (a date column exported as a date-time) is left out."""
+    if "%H" not in fmt and "%I" not in fmt:
+        text = MIDNIGHT.sub("", text.strip())
     parsed = _strptime(text, fmt)
     if parsed is not None:
         return parsed.date(), Verdict.NEW, ""

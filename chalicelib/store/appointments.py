@@ -180,21 +180,7 @@ class AppointmentStore:
             range_key_condition=AppointmentModel.import_key >= due_key(after, ""),
             page_size=PAGE,
         )
-        return [
-            Appointment(
-                client_id=r.client_id,
-                appointment_id=r.appointment_id,
-                department_id=department_id,
-                case_manager_id="",
-                kind=Kind.COURT,
-                starts_at=r.starts_at,
-                place=r.place or "",
-                case_number=r.case_number or "",
-                source=Source.IMPORT,
-                version=int(r.version or 1),
-            )
-            for r in rows
-        ]
+        return [_imported_date(r, department_id) for r in rows]
 
     def at_courthouse(self, department_id: str, code: str, after: datetime) -> list[Appointment]:
         """The department's open imported court dates at courthouse ``code`` from ``after``
@@ -204,22 +190,7 @@ class AppointmentStore:
             range_key_condition=AppointmentModel.import_key >= due_key(after, ""),
             page_size=PAGE,
         )
-        return [
-            Appointment(
-                client_id=r.client_id,
-                appointment_id=r.appointment_id,
-                department_id=department_id,
-                case_manager_id="",
-                kind=Kind.COURT,
-                starts_at=r.starts_at,
-                place=r.place or "",
-                source=Source.IMPORT,
-                version=int(r.version or 1),
-                location_code=r.location_code or "",
-                room=r.room or "",
-            )
-            for r in rows
-        ]
+        return [_imported_date(r, department_id) for r in rows]
 
     def ensure_summary(self, client_id: str) -> None:
         """Give a client stored before appointments existed an empty summary map (a nested
@@ -476,3 +447,21 @@ class DepartmentTextsStore:
                 return False
             raise WriteNotStored("department texts", failure.cause) from exc
         return True
+
+
+def _imported_date(row: AppointmentModel, department_id: str) -> Appointment:
+    """An open imported court date as an index projects it (what it leaves out is empty)."""
+    return Appointment(
+        client_id=row.client_id,
+        appointment_id=row.appointment_id,
+        department_id=department_id,
+        case_manager_id="",
+        kind=Kind.COURT,
+        starts_at=row.starts_at,
+        place=row.place or "",
+        case_number=row.case_number or "",
+        source=Source.IMPORT,
+        version=int(row.version or 1),
+        location_code=row.location_code or "",
+        room=row.room or "",
+    )

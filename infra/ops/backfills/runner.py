@@ -70,7 +70,8 @@ def run_backfill(
     try:
         for items, next_position in one.pages(position, page_size):
             for item in items:
-                one.handle(item)
+                one.handle(item)  # counted once handled: a fault midway leaves it uncounted
+                tally.examined += 1
                 last = {name: item[name] for name in keys}
             if checkpoint is not None:
                 checkpoint.save(next_position, tally, finished=next_position is None)
@@ -157,7 +158,6 @@ class _Pass:
         """Decide and write one item. A refused write (an edit meanwhile) is read again and
         decided once more; after a second refusal the item as it is then decides the count."""
         tally = self.tally
-        tally.examined += 1
         found = item
         for _ in range(WRITE_ATTEMPTS):
             plan = self._plan(found)

@@ -66,3 +66,9 @@ def test_a_place_an_import_wrote_gives_back_its_courthouse_and_room(place, expec
 def test_a_place_naming_no_courthouse_or_several_is_left_alone(place, reason):
     with pytest.raises(Unusable, match=reason.split(":")[0]):
         derive(place, COURTHOUSES)
+
+
+def test_a_saved_new_wording_and_the_seed_0_17_wrote_from_name_one_courthouse():
+    both = [("sldc", "Matheson Courthouse (new)"), ("SLDC", "Matheson Courthouse")]
+    assert derive("Matheson Courthouse, Room 4", both) == ("SLDC", "4")
+    assert derive("Matheson Courthouse (new), Room 4", both) == ("sldc", "4")

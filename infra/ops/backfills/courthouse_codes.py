@@ -8,8 +8,10 @@ room), so a rewording misses them. The code is derived where it is unambiguous: 
 starts with exactly one of the department's courthouse descriptions, followed by ", " and
 the room or by nothing, and the room found gives that place back (``place_text``). Others
 are left alone and counted. The department's courthouses are those it saved
-(``department-settings``, ``courthouse#…``), else the jurisdiction file's seeds, as the app
-reads them (``services/courthouses.py``). ``version`` stays, so no open form goes stale.
+(``department-settings``, ``courthouse#…``), as the app reads them
+(``services/courthouses.py``), and the jurisdiction file's seeds: 0.17.0 wrote its places
+from them, and a supervisor may have saved a new wording since. ``version`` stays, so no
+open form goes stale.
 """
 
 from __future__ import annotations
@@ -89,24 +91,25 @@ class Examiner:
 
 
 def derive(place: str, courthouses: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    """(code, room) for a place an import wrote, or ``Unusable`` saying why not."""
-    found = []
+    """(code, room) for a place an import wrote, or ``Unusable`` saying why not. Two
+    wordings of one code (saved and seed) are one courthouse; two codes are ambiguous."""
+    found: dict[str, tuple[str, str]] = {}  # folded code → (code as first listed, room)
     for code, description in courthouses:
         if not description:
             continue
         if place == description:
-            found.append((code, ""))
+            room = ""
         elif place.startswith(description + ", "):
-            found.append((code, room_of(place[len(description) + 2 :])))
+            room = room_of(place[len(description) + 2 :])
+        else:
+            continue
+        if place_text(description, room) == place:  # the import would write this place
+            found.setdefault(fold(code), (code, room))
     if len(found) > 1:
         raise Unusable(AMBIGUOUS)
     if not found:
         raise Unusable(NO_COURTHOUSE)
-    code, room = found[0]
-    description = dict(courthouses)[code]
-    if place_text(description, room) != place:
-        raise Unusable(NO_COURTHOUSE)
-    return code, room
+    return next(iter(found.values()))
 
 
 def room_of(written: str) -> str:
@@ -118,7 +121,13 @@ def room_of(written: str) -> str:
 
 
 def department_courthouses(context: RunContext, department: str) -> list[tuple[str, str]]:
-    """(code, description) the department saved, else the jurisdiction file's seeds."""
+    """(code, description): the department's saved courthouses first, then the
+    jurisdiction file's seeds, which 0.17.0 wrote its places from (a supervisor may have
+    saved a new wording since)."""
+    return [*saved_courthouses(context, department), *seeds(context)]
+
+
+def saved_courthouses(context: RunContext, department: str) -> list[tuple[str, str]]:
     table = context.target.table(SETTINGS)
     request: dict[str, Any] = {
         "TableName": table,
@@ -135,12 +144,14 @@ def department_courthouses(context: RunContext, department: str) -> list[tuple[s
             if code:
                 saved.append((code, row.get("description", {}).get("S", "")))
         if "LastEvaluatedKey" not in page:
-            break
+            return saved
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    if saved:
-        return saved
+
+
+def seeds(context: RunContext) -> list[tuple[str, str]]:
+    """The jurisdiction file's ``court_import.locations``."""
     try:
-        seeds = mapping_from(jurisdiction(context.target.jurisdiction).raw.get("court_import"))
+        found = mapping_from(jurisdiction(context.target.jurisdiction).raw.get("court_import"))
     except ValidationFailed as exc:
         raise OpsError(f"cannot read the court_import of {context.target.jurisdiction}") from exc
-    return list(seeds.locations.items())
+    return list(found.locations.items())

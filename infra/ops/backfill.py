@@ -12,6 +12,7 @@ Exit status: 0 done; 1 stopped (the message says why; run again to go on); 2 don
 items edited at every attempt (run again); 130 interrupted (run again to go on).
 
     .venv/bin/python -m infra.ops.backfill --jurisdiction salt-lake-county --list
+    .venv/bin/python -m infra.ops.backfill --jurisdiction salt-lake-county --status
     .venv/bin/python -m infra.ops.backfill --jurisdiction salt-lake-county --name id_keys --dry-run
     .venv/bin/python -m infra.ops.backfill --jurisdiction salt-lake-county --name id_keys
 """
@@ -26,7 +27,7 @@ from .aws_target import Target, add_target_options
 from .backfills.model import Backfill, Tally
 from .backfills.pacing import DEFAULT_SHARE
 from .backfills.registry import BACKFILLS, by_name
-from .backfills.runner import PAGE_SIZE, run_backfill
+from .backfills.runner import PAGE_SIZE, run_backfill, saved_pass
 from .common import INTERRUPTED, OpsError, jurisdiction, parser, region_for
 
 PROG = "backfill"
@@ -42,6 +43,11 @@ def arguments(prog: str = PROG) -> argparse.ArgumentParser:
     add_target_options(made, user_pool=False)
     made.add_argument("--name", help="the backfill to run (see --list)")
     made.add_argument("--list", action="store_true", help="list the backfills; change nothing")
+    made.add_argument(
+        "--status",
+        action="store_true",
+        help="say where each backfill stands on the stack (from its checkpoint); change nothing",
+    )
     made.add_argument(
         "--share",
         type=float,
@@ -59,6 +65,25 @@ def listing() -> list[str]:
         where = f"{backfill.table}  after {index}"
         lines.append(f"{backfill.name}  release {backfill.release}  {where}")
         lines.append(f"    {backfill.description}")
+    return lines
+
+
+def status(args: argparse.Namespace, dynamodb: Any = None) -> list[str]:
+    """One line per backfill: never run, in progress, or finished (counts only)."""
+    target = Target.from_args(args, region_for(args, jurisdiction(args.jurisdiction)))
+    lines = []
+    for backfill in BACKFILLS:
+        saved = saved_pass(backfill, target, dynamodb)
+        if saved is None:
+            state = "no pass recorded"
+        else:
+            counts = (
+                f"{saved.tally.examined} examined, {saved.tally.changed} changed, "
+                f"{sum(saved.tally.skipped.values())} skipped"
+            )
+            when = f"finished {saved.finished_at}" if saved.finished else "in progress"
+            state = f"{when}: {counts}"
+        lines.append(f"{backfill.name:<18}{state}")
     return lines
 
 
@@ -112,6 +137,13 @@ def main(argv: list[str] | None = None, dynamodb: Any = None) -> int:
     args = arguments().parse_args(argv)
     if args.list:
         print("\n".join(listing()))
+        return 0
+    if args.status:
+        try:
+            print("\n".join(status(args, dynamodb)))
+        except OpsError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 1
         return 0
     if not args.name:
         print(f"{PROG}: say which backfill with --name (see --list)", file=sys.stderr)

@@ -54,3 +54,11 @@ def test_a_backfill_runs_by_name_against_the_local_stack_and_reports_counts_only
         assert "changed" in done.stdout and "search_text set" in done.stdout
         assert "secret" not in done.stdout.casefold() and client_id not in done.stdout
         assert client(prefix, client_id)["active_case_manager"] == "kristina"
+        done = run_script(
+            "backfill", [*args, "--endpoint-url", moto, "--status"], environment(aws=False)
+        )
+        assert done.returncode == 0, done.stderr
+        states = dict(line.split(None, 1) for line in done.stdout.splitlines())
+        assert states["caseload_fields"].startswith("finished ")
+        assert states["caseload_fields"].endswith(": 1 examined, 1 changed, 0 skipped")
+        assert states["id_keys"] == "no pass recorded"

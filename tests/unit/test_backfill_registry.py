@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.ops.backfills.courthouse_codes import AMBIGUOUS, NO_COURTHOUSE, derive
-from infra.ops.backfills.model import Unusable
+from infra.ops.backfills.model import Backfill, Unusable
 from infra.ops.backfills.registry import BACKFILLS, backfills_between
 
 COURTHOUSES = [
@@ -33,6 +33,12 @@ def test_a_numbered_stack_gets_only_the_backfills_of_later_releases():
 def test_a_release_that_is_not_a_number_is_refused():
     with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
         backfills_between("v0.17", "0.18.0")
+
+
+def test_a_backfill_declared_without_a_rule_refuses_to_decide_items():
+    bare = Backfill("plain", "0.19.0", "clients", None, "a plan's stand-in")
+    with pytest.raises(NotImplementedError):
+        bare.rule.prepare(None)  # type: ignore[arg-type]
 
 
 def test_every_backfill_is_named_once_with_a_release_and_a_table():

@@ -143,6 +143,16 @@ def differing(item: Item, wanted: Mapping[str, str | None]) -> dict[str, Value |
     return out
 
 
+class NoRule:
+    """The rule of a backfill declared without one (a plan's test double): running it is
+    refused, since there is nothing to decide items by."""
+
+    read: tuple[str, ...] = ()
+
+    def prepare(self, context: RunContext) -> Examine:
+        raise NotImplementedError("this backfill declares no rule for its items")
+
+
 @dataclass(frozen=True)
 class Backfill:
     """A release's backfill: its table, when it may run, and the rule for one item.
@@ -156,7 +166,7 @@ class Backfill:
     table: str  # base table name, e.g. "clients"
     after_index: str | None
     description: str
-    rule: ItemRule = field(repr=False, compare=False)
+    rule: ItemRule = field(default_factory=NoRule, repr=False, compare=False)
 
     def run(
         self, target: Target, *, dry_run: bool, share: float, progress: Progress

@@ -17,7 +17,7 @@ from typing import Any
 from ..aws_target import Target
 from ..common import OpsError
 from .checkpoint import TABLE as CHECKPOINT_TABLE
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, Saved
 from .model import (
     DELETED,
     KEPT_CHANGING,
@@ -81,6 +81,18 @@ def run_backfill(
             _save_quietly(checkpoint, last, tally)
         raise
     return tally.result(finished=True)
+
+
+def saved_pass(backfill: Backfill, target: Target, dynamodb: Any = None) -> Saved | None:
+    """Where ``backfill`` stands on ``target`` (None: never run, or no checkpoint table):
+    ``finished`` once a pass reached the end of the table."""
+    checkpoint = Checkpoint(
+        dynamodb or bulk_client(target), target.table(CHECKPOINT_TABLE), backfill.name
+    )
+    try:
+        return checkpoint.read()
+    except TableMissing:
+        return None
 
 
 def _check_index(backfill: Backfill, table: str, described: dict[str, Any]) -> None:

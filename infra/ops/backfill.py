@@ -34,20 +34,16 @@ PROG = "backfill"
 RUN_AGAIN = 2
 
 
-def arguments(prog: str = PROG) -> argparse.ArgumentParser:
+def arguments(prog: str = PROG, description: str | None = None) -> argparse.ArgumentParser:
+    """This command's options; ``description`` given: a one-backfill command's (no
+    ``--name``, ``--list`` or ``--status``)."""
     made = parser(
         prog,
-        "Give items stored before a release what it writes (one backfill by --name; "
+        description
+        or "Give items stored before a release what it writes (one backfill by --name; "
         "--list shows them). Counts only; resumable; safe to run again.",
     )
     add_target_options(made, user_pool=False)
-    made.add_argument("--name", help="the backfill to run (see --list)")
-    made.add_argument("--list", action="store_true", help="list the backfills; change nothing")
-    made.add_argument(
-        "--status",
-        action="store_true",
-        help="say where each backfill stands on the stack (from its checkpoint); change nothing",
-    )
     made.add_argument(
         "--share",
         type=float,
@@ -55,6 +51,15 @@ def arguments(prog: str = PROG) -> argparse.ArgumentParser:
         help=f"share of the table's capacity to use, above 0 and at most 1 "
         f"(default {DEFAULT_SHARE})",
     )
+    if description is None:
+        made.add_argument("--name", help="the backfill to run (see --list)")
+        made.add_argument("--list", action="store_true", help="list the backfills; change nothing")
+        made.add_argument(
+            "--status",
+            action="store_true",
+            help="say where each backfill stands on the stack (from its checkpoint); "
+            "change nothing",
+        )
     return made
 
 

@@ -29,12 +29,11 @@ RUN_AGAIN = command.RUN_AGAIN
 
 
 def arguments() -> argparse.ArgumentParser:
-    made = command.arguments(PROG)
-    made.description = (
+    return command.arguments(
+        PROG,
         "Set id_key and active_department on clients stored before the id-number index "
-        "(issue 16), so the court import finds them. Counts only; safe to run again."
+        "(issue 16), so the court import finds them. Counts only; safe to run again.",
     )
-    return made
 
 
 def main(argv: list[str] | None = None, dynamodb: Any = None) -> int:

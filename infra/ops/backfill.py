@@ -28,6 +28,7 @@ from .backfills.model import Backfill, Tally
 from .backfills.pacing import DEFAULT_SHARE
 from .backfills.registry import BACKFILLS, by_name
 from .backfills.runner import PAGE_SIZE, run_backfill, saved_pass
+from .backfills.segments import MAX_SEGMENTS
 from .common import INTERRUPTED, OpsError, jurisdiction, parser, region_for
 
 PROG = "backfill"
@@ -50,6 +51,13 @@ def arguments(prog: str = PROG, description: str | None = None) -> argparse.Argu
         default=DEFAULT_SHARE,
         help=f"share of the table's capacity to use, above 0 and at most 1 "
         f"(default {DEFAULT_SHARE})",
+    )
+    made.add_argument(
+        "--segments",
+        type=int,
+        default=1,
+        help=f"parallel Scan segments, 1 to {MAX_SEGMENTS} (default 1; a resumed pass needs "
+        "as many as it started with)",
     )
     if description is None:
         made.add_argument("--name", help="the backfill to run (see --list)")
@@ -119,6 +127,7 @@ def execute(
             dynamodb=dynamodb,
             tally=tally,
             page_size=page_size,
+            segments=args.segments,
         )
     except OpsError as exc:
         if tally.examined:

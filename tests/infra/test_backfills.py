@@ -152,3 +152,19 @@ def test_a_backfill_waits_for_its_index(stack):
         with pytest.raises(OpsError, match="recent-by-case-manager"):
             run(made, tally=tally)
     assert tally.examined == 0
+
+
+def test_parallel_segments_change_each_item_once_and_resume_in_as_many_segments(prefix):
+    made = {old_client(prefix, first=f"Seg{n}") for n in range(9)}
+    failing = Wrapped(dynamodb(), fail_after=4)
+    with pytest.raises(OpsError, match="InternalServerError"):
+        run(prefix, failing, page_size=2, segments=3)
+    with pytest.raises(OpsError, match="--segments 3"):
+        run(prefix, segments=2)
+    again = Wrapped(dynamodb())
+    result, _ = run(prefix, again, page_size=2, segments=3)
+    assert (result.examined, result.changed, result.already_right) == (9, 9, 0)
+    assert result.complete
+    assert len(again.written) + len(failing.written) == 9
+    assert not set(again.written) & set(failing.written)
+    assert all(client(prefix, c)["active_department"] == "probation" for c in made)

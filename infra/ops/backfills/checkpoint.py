@@ -1,11 +1,12 @@
 """Where a backfill's pass stands, kept in the stack so any operator can resume it.
 
 One item per backfill in the ``records-retention`` table (the stack's own ops-state table,
-read only by name, never scanned): ``name`` = ``backfill#<backfill>``, the Scan position
-to go on from (the key of the last item handled, as JSON), the counts so far, and the run
-that holds it (``run_token``). A run takes the item over when it starts; a run that finds
-its token replaced stops (another operator took over). ``finished_at`` is set when a pass
-reached the end of the table; the next run starts a new pass.
+read only by name, never scanned): ``name`` = ``backfill#<backfill>``, where each Scan
+segment goes on from (the key of the last item handled, or "done", as JSON), the counts
+so far, and the run that holds it (``run_token``). A run takes the item over when it
+starts; a run that finds its token replaced stops (another operator took over).
+``finished_at`` is set when a pass reached the end of the table; the next run starts a
+new pass.
 
 Saved after every page and when a run stops on an error or Ctrl-C (at the last item
 handled). A run killed outright resumes from the last page saved: the items after it are
@@ -24,6 +25,7 @@ from typing import Any
 from ..common import OpsError
 from .model import Item, Tally
 from .runner_calls import ConditionFailed, call
+from .segments import START, Position
 
 TABLE = "records-retention"  # chalicelib/store/models.py: RecordsRetentionModel
 PREFIX = "backfill#"
@@ -35,7 +37,7 @@ class Saved:
     """A checkpoint as read."""
 
     token: str
-    position: Item | None
+    positions: list[Position]  # per Scan segment
     finished: bool
     tally: Tally
     finished_at: str | None = None
@@ -58,23 +60,25 @@ class Checkpoint:
         ).get("Item")
         return None if found is None else _saved(found)
 
-    def begin(self, before: Saved | None, tally: Tally) -> Item | None:
-        """Take the checkpoint for this run; the position to resume from (None: the start).
-        An unfinished pass's counts are carried into ``tally``."""
-        position = None
+    def begin(self, before: Saved | None, tally: Tally, segments: int) -> list[Position]:
+        """Take the checkpoint for this run; each segment's position to go on from. An
+        unfinished pass's counts are carried into ``tally``."""
+        positions: list[Position] = [START] * segments
         if before is not None and not before.finished:
-            position = before.position
+            positions = list(before.positions)
             tally.examined, tally.changed = before.tally.examined, before.tally.changed
             tally.already_right = before.tally.already_right
             tally.skipped.update(before.tally.skipped)
             tally.changes.update(before.tally.changes)
-        self._put(position, tally, finished=False, previous=before)
-        return position
+        self._put(positions, tally, finished=False, previous=before)
+        return positions
 
-    def save(self, position: Item | None, tally: Tally, *, finished: bool = False) -> None:
-        self._put(position, tally, finished=finished, previous=self)
+    def save(self, positions: list[Position], tally: Tally, *, finished: bool = False) -> None:
+        self._put(positions, tally, finished=finished, previous=self)
 
-    def _put(self, position: Item | None, tally: Tally, *, finished: bool, previous: Any) -> None:
+    def _put(
+        self, positions: list[Position], tally: Tally, *, finished: bool, previous: Any
+    ) -> None:
         now = datetime.now(UTC).strftime(STORED_TIME)
         item: Item = {
             "name": {"S": self.name},
@@ -86,8 +90,7 @@ class Checkpoint:
             "skipped": {"S": json.dumps(dict(tally.skipped), sort_keys=True)},
             "changes": {"S": json.dumps(dict(tally.changes), sort_keys=True)},
         }
-        if position is not None:
-            item["position"] = {"S": json.dumps(position, sort_keys=True)}
+        item["positions"] = {"S": json.dumps(positions, sort_keys=True)}
         if finished:
             item["finished_at"] = {"S": now}
         request: dict[str, Any] = {"TableName": self.table, "Item": item}
@@ -114,11 +117,11 @@ def _saved(item: Item) -> Saved:
         skipped=Counter(json.loads(item.get("skipped", {}).get("S", "{}"))),
         changes=Counter(json.loads(item.get("changes", {}).get("S", "{}"))),
     )
-    position = item.get("position", {}).get("S")
+    positions = item.get("positions", {}).get("S")
     finished_at = item.get("finished_at", {}).get("S")
     return Saved(
         token=item.get("run_token", {}).get("S", ""),
-        position=json.loads(position) if position else None,
+        positions=json.loads(positions) if positions else [START],
         finished=finished_at is not None,
         tally=tally,
         finished_at=finished_at,

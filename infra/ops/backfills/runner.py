@@ -10,7 +10,6 @@ nothing, not even the checkpoint. Counts only, never ids, names or numbers.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,6 +33,7 @@ from .model import (
 )
 from .pacing import DEFAULT_SHARE, Pacer, capacity_of
 from .runner_calls import ConditionFailed, TableMissing, bulk_client, call
+from .segments import MAX_SEGMENTS, START, Position, Shared, walk_all, walk_segment
 
 PAGE_SIZE = 500  # items per Scan page (a few hundred bytes each as projected)
 WRITE_ATTEMPTS = 2  # the first write, and one more after reading the item again
@@ -49,10 +49,15 @@ def run_backfill(
     dynamodb: Any = None,
     tally: Tally | None = None,
     page_size: int = PAGE_SIZE,
+    segments: int = 1,
     clock: tuple[Callable[[], float], Callable[[float], None]] | None = None,
 ) -> BackfillResult:
-    """One pass (or the rest of an unfinished one). ``tally`` is filled as the run goes, so
-    a stopped run can still say how far it got; ``clock`` (now, sleep) paces in tests."""
+    """One pass (or the rest of an unfinished one), in ``segments`` parallel Scan segments
+    (threads sharing one pace). ``tally`` is filled as the run goes, so a stopped run can
+    still say how far it got; ``clock`` (now, sleep) paces in tests. Raises ``OpsError``
+    (stopped: run again to go on) or ``KeyboardInterrupt``, the checkpoint saved."""
+    if not 1 <= segments <= MAX_SEGMENTS:
+        raise OpsError(f"segments must be 1 to {MAX_SEGMENTS}")
     dynamodb = dynamodb or bulk_client(target)
     tally = tally if tally is not None else Tally(dry_run=dry_run)
     table = target.table(backfill.table)
@@ -61,25 +66,21 @@ def run_backfill(
     pacer = Pacer(capacity_of(described), share, *(clock or ()))
     keys = tuple(part["AttributeName"] for part in described["KeySchema"])
     examine = backfill.rule.prepare(RunContext(target, dynamodb))
-    checkpoint, position = None, None
+    checkpoint: Checkpoint | None = None
+    positions: list[Position] = [START] * segments
     if not dry_run:
-        checkpoint, position = _open_checkpoint(dynamodb, target, backfill.name, tally, progress)
+        checkpoint, positions = _open_checkpoint(
+            dynamodb, target, backfill.name, tally, progress, segments
+        )
     progress(f"  paced to {pacer.describe()}")
-    one = _Pass(dynamodb, table, keys, (*keys, *backfill.rule.read), examine, pacer, tally)
-    last = position
-    try:
-        for items, next_position in one.pages(position, page_size):
-            for item in items:
-                one.handle(item)  # counted once handled: a fault midway leaves it uncounted
-                tally.examined += 1
-                last = {name: item[name] for name in keys}
-            if checkpoint is not None:
-                checkpoint.save(next_position, tally, finished=next_position is None)
-            progress(tally.summary())
-    except (OpsError, KeyboardInterrupt):
-        if checkpoint is not None:
-            _save_quietly(checkpoint, last, tally)
-        raise
+    shared = Shared(tally, checkpoint, positions, progress)
+
+    def walk(segment: int) -> None:
+        counted = Tally(dry_run=dry_run)  # this segment's item in hand
+        one = _Pass(dynamodb, table, keys, (*keys, *backfill.rule.read), examine, pacer, counted)
+        walk_segment(one, shared, segment, segments, page_size)
+
+    walk_all(walk, shared, segments)
     return tally.result(finished=True)
 
 
@@ -109,23 +110,22 @@ def _check_index(backfill: Backfill, table: str, described: dict[str, Any]) -> N
 
 
 def _open_checkpoint(
-    dynamodb: Any, target: Target, name: str, tally: Tally, progress: Progress
-) -> tuple[Checkpoint | None, Item | None]:
+    dynamodb: Any, target: Target, name: str, tally: Tally, progress: Progress, segments: int
+) -> tuple[Checkpoint | None, list[Position]]:
     checkpoint = Checkpoint(dynamodb, target.table(CHECKPOINT_TABLE), name)
     try:
         saved = checkpoint.read()
     except TableMissing:
         progress(f"  no table {checkpoint.table} for a checkpoint: an interrupted run starts over")
-        return None, None
+        return None, [START] * segments
     if saved is not None and not saved.finished:
+        if len(saved.positions) != segments:
+            raise OpsError(
+                f"the pass in progress runs in {len(saved.positions)} segments: "
+                f"run it again with --segments {len(saved.positions)}"
+            )
         progress(f"  resuming the pass in progress ({saved.tally.examined} examined before)")
-    return checkpoint, checkpoint.begin(saved, tally)
-
-
-def _save_quietly(checkpoint: Checkpoint, position: Item | None, tally: Tally) -> None:
-    """Keep where a stopping run got to; the error that stops it is the one to report."""
-    with contextlib.suppress(OpsError):
-        checkpoint.save(position, tally)
+    return checkpoint, checkpoint.begin(saved, tally, segments)
 
 
 class _Pass:
@@ -146,7 +146,9 @@ class _Pass:
         self.read = tuple(dict.fromkeys(read))
         self.names = {f"#r{i}": name for i, name in enumerate(self.read)}
 
-    def pages(self, start: Item | None, page_size: int) -> Iterator[tuple[list[Item], Item | None]]:
+    def pages(
+        self, start: Item | None, page_size: int, segment: int = 0, segments: int = 1
+    ) -> Iterator[tuple[list[Item], Item | None]]:
         """Each page's items and the position after it (None after the last page)."""
         request: dict[str, Any] = {
             "TableName": self.table,
@@ -157,6 +159,8 @@ class _Pass:
         }
         if start is not None:
             request["ExclusiveStartKey"] = start
+        if segments > 1:
+            request.update(Segment=segment, TotalSegments=segments)
         while True:
             page = call(self.table, self.dynamodb.scan, **request)
             self.pacer.after_scan(page)

@@ -168,3 +168,19 @@ def test_parallel_segments_change_each_item_once_and_resume_in_as_many_segments(
     assert len(again.written) + len(failing.written) == 9
     assert not set(again.written) & set(failing.written)
     assert all(client(prefix, c)["active_department"] == "probation" for c in made)
+
+
+def test_a_second_run_started_meanwhile_takes_the_checkpoint_over_and_the_first_stops(prefix):
+    for n in range(4):
+        old_client(prefix, first=f"Two{n}")
+
+    def other_operator() -> None:
+        first.before_write = None
+        result, _ = run(prefix)
+        assert result.examined == 4  # it went on from the first run's checkpoint: none yet
+
+    first = Wrapped(dynamodb(), before_write=other_operator)
+    with pytest.raises(OpsError, match="took over its checkpoint"):
+        run(prefix, first, page_size=2)
+    result, _ = run(prefix)  # the other pass finished: a new one changes nothing
+    assert (result.examined, result.changed, result.already_right) == (4, 0, 4)

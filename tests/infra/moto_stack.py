@@ -70,6 +70,23 @@ class Stack:
             return self.sub(value["Fn::Sub"])
         return {key: self.resolve(item) for key, item in value.items()}
 
+    def names_a_gap(self, value: Any) -> bool:
+        """Whether ``value`` refers to a resource moto did not create."""
+        if isinstance(value, list):
+            return any(self.names_a_gap(item) for item in value)
+        if not isinstance(value, dict):
+            return False
+        if set(value) == {"Ref"}:
+            return value["Ref"] in self.gaps
+        if set(value) == {"Fn::GetAtt"}:
+            return value["Fn::GetAtt"][0] in self.gaps
+        if set(value) == {"Fn::Sub"}:
+            spec = value["Fn::Sub"]
+            text, names = (spec, {}) if isinstance(spec, str) else (spec[0], spec[1])
+            named = {found.group(1) for found in SUB_NAME.finditer(text)} - set(names)
+            return bool(named & set(self.gaps)) or self.names_a_gap(list(names.values()))
+        return any(self.names_a_gap(item) for item in value.values())
+
     def ref(self, name: str) -> str | None:
         if name in PSEUDO:
             return PSEUDO[name]
@@ -112,6 +129,8 @@ class Stack:
             return str(found["Configuration"]["FunctionArn"])
         if kind == "AWS::IAM::Role":
             return str(self.client("iam").get_role(RoleName=physical)["Role"]["Arn"])
+        if kind == "AWS::Events::Rule":
+            return str(self.client("events").describe_rule(Name=physical)["Arn"])
         raise KeyError(f"{logical_id}.{name} ({kind}): not read by these checks")
 
 

@@ -311,3 +311,19 @@ def test_every_queue_and_stream_feeds_its_function(rehearsal):
         assert found["BatchSize"] == wanted["BatchSize"]
         if "ScalingConfig" in wanted:
             assert found["ScalingConfig"] == wanted["ScalingConfig"]
+
+
+def test_every_function_lets_its_callers_invoke_it(rehearsal):
+    permissions = rehearsal.resources("AWS::Lambda::Permission")
+    client = rehearsal.client("lambda")
+    assert permissions
+    for logical_id, resource in permissions.items():
+        wanted = resource["Properties"]
+        function = rehearsal.physical[wanted["FunctionName"]["Ref"]]
+        policy = json.loads(client.get_policy(FunctionName=function)["Policy"])
+        granted = [(s["Action"], s["Principal"]["Service"]) for s in policy["Statement"]]
+        assert (wanted["Action"], wanted["Principal"]) in granted, logical_id
+        if rehearsal.names_a_gap(wanted["SourceArn"]):
+            continue  # the WebSocket API's: moto did not make it, so there is no ARN to compare
+        sources = [s["Condition"]["ArnLike"]["AWS:SourceArn"] for s in policy["Statement"]]
+        assert rehearsal.resolve(wanted["SourceArn"]) in sources, logical_id

@@ -10,9 +10,10 @@ the stack carries on without it.
 
     python -m tests.infra.moto_gaps_server -H 127.0.0.1 -p PORT
 
-Reaches into moto (5.2.5) at two documented-by-reading places: ``parsing.
+Reaches into two internals of moto 5.2.5 (read in its source, not a public API): ``parsing.
 parse_and_create_resource`` (called once per resource, and again on each later reference
-while it does not exist) and the stack's ``events`` list.
+while it does not exist) and the stack's ``events`` list. A moto upgrade that moves either
+fails the rehearsal's gap test loudly rather than hiding a gap.
 """
 
 from __future__ import annotations

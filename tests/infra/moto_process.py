@@ -29,11 +29,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """Its endpoint URL, once it answers; stopped afterwards."""
+def moto_server(module: str = "moto.server") -> Iterator[str]:
+    """Its endpoint URL, once it answers; stopped afterwards. ``module`` runs the server (a
+    variant of moto's, such as moto_gaps_server)."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and moto
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", module, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

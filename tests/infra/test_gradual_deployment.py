@@ -128,3 +128,12 @@ def test_both_apis_call_the_alias(cloudformation, name):
             "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
             f"2015-03-31/functions/${{{socket}Alias{ALIAS}}}/invocations"
         }
+
+
+def test_the_rollback_alarm_names_the_version_the_transform_publishes(cloudformation):
+    resources = cloudformation["multnomah-county"]["Resources"]
+    alias = resources[f"SendScheduledAlias{ALIAS}"]["Properties"]
+    alarm = resources["SendScheduledDeployErrorsAlarm"]["Properties"]
+    (version,) = [d["Value"] for d in alarm["Dimensions"] if d["Name"] == "ExecutedVersion"]
+    assert version == alias["FunctionVersion"]
+    assert resources[version["Fn::GetAtt"][0]]["Type"] == "AWS::Lambda::Version"

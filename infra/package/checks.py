@@ -11,6 +11,7 @@ from typing import Any
 
 from . import names
 from .functions import Handler, function_name, handlers_in
+from .gradual import calls_past_aliases
 from .permissions import DEFAULT
 from .queues import VISIBILITY_TIMEOUTS_PER_RUN, WORK_QUEUES, consumer_timeout
 
@@ -61,6 +62,9 @@ def problems(
             found.append(f"{handler.logical_id} has no throttles alarm")
         if handler.scheduled and names.heartbeat_alarm_id(handler.logical_id) not in resources:
             found.append(f"scheduled {handler.logical_id} has no heartbeat alarm")
+        if names.deploy_errors_alarm_id(handler.logical_id) not in resources:
+            found.append(f"{handler.logical_id} has no deploy errors alarm to roll back on")
+    found.extend(calls_past_aliases(template))
     found.extend(queue_problems(template))
     found.extend(event_source_problems(template))
     cycle = find_cycle(resources)

@@ -17,6 +17,7 @@ short deployment; the heartbeat and errors alarms page after it).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -104,6 +105,34 @@ def point_at_aliases(template: dict[str, Any]) -> dict[str, Any]:
         elif resource.get("Type") == REST_API_TYPE:
             resource["Properties"] = _arns_to_aliases(properties, functions)
     return template
+
+
+def calls_past_aliases(template: dict[str, Any]) -> list[str]:
+    """What would call a function's newest code instead of its alias, as sentences (the
+    build refuses them): a function without the alias, a permission, a WebSocket integration
+    or an API body naming the function itself."""
+    resources = template.get("Resources", {})
+    functions = {k for k, v in resources.items() if v.get("Type") == FUNCTION_TYPE}
+    found = [
+        f"{function} is not published with the alias {ALIAS}"
+        for function in sorted(functions)
+        if resources[function].get("Properties", {}).get("AutoPublishAlias") != ALIAS
+    ]
+    for logical_id, resource in sorted(resources.items()):
+        properties = resource.get("Properties", {})
+        kind = resource.get("Type")
+        targets: set[str | None] = set()
+        if kind == PERMISSION_TYPE:
+            targets = {_referenced(properties.get("FunctionName"), functions)}
+        elif kind == SOCKET_INTEGRATION_TYPE:
+            targets = {_integration_target(properties.get("IntegrationUri"), functions)}
+        elif kind == REST_API_TYPE:
+            targets = set(ARN_IN_SUB.findall(json.dumps(properties))) & functions
+        found.extend(
+            f"{logical_id} calls {target} past its alias {ALIAS}"
+            for target in sorted(t for t in targets if t)
+        )
+    return found
 
 
 def _referenced(value: Any, functions: set[str]) -> str | None:

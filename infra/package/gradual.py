@@ -30,6 +30,8 @@ ALL_AT_ONCE = "AllAtOnce"
 PERMISSION_TYPE = "AWS::Lambda::Permission"
 SOCKET_INTEGRATION_TYPE = "AWS::ApiGatewayV2::Integration"
 REST_API_TYPE = "AWS::Serverless::Api"
+SOCKET_STAGE_TYPE = "AWS::ApiGatewayV2::Stage"
+SOCKET_DEPLOYMENT_TYPE = "AWS::ApiGatewayV2::Deployment"
 
 
 def deployment_type(handler: Handler) -> str:
@@ -104,7 +106,26 @@ def point_at_aliases(template: dict[str, Any]) -> dict[str, Any]:
                 properties["IntegrationUri"] = invocation_uri(target)
         elif resource.get("Type") == REST_API_TYPE:
             resource["Properties"] = _arns_to_aliases(properties, functions)
+    _deploy_sockets_again(resources)
     return template
+
+
+def _deploy_sockets_again(resources: dict[str, Any]) -> None:
+    """Give each WebSocket stage a deployment under a new logical id.
+
+    A WebSocket stage serves the snapshot of routes and integrations its deployment took;
+    CloudFormation makes a deployment again only when its resource is new. Under Chalice's
+    id, a stack deployed before the aliases would keep calling the function itself, whose
+    invoke permission is now the alias's. (A later change to the integrations needs a new
+    id again; the alias's name does not change, so moving it needs none.)
+    """
+    for stage in [r for r in resources.values() if r.get("Type") == SOCKET_STAGE_TYPE]:
+        old = stage.get("Properties", {}).get("DeploymentId", {}).get("Ref")
+        if resources.get(old, {}).get("Type") != SOCKET_DEPLOYMENT_TYPE:
+            continue
+        new = f"{old}{ALIAS.capitalize()}"
+        resources[new] = resources.pop(old)
+        stage["Properties"]["DeploymentId"] = names.ref(new)
 
 
 def calls_past_aliases(template: dict[str, Any]) -> list[str]:

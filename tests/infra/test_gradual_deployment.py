@@ -137,3 +137,20 @@ def test_the_rollback_alarm_names_the_version_the_transform_publishes(cloudforma
     (version,) = [d["Value"] for d in alarm["Dimensions"] if d["Name"] == "ExecutedVersion"]
     assert version == alias["FunctionVersion"]
     assert resources[version["Fn::GetAtt"][0]]["Type"] == "AWS::Lambda::Version"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_websocket_stage_gets_a_deployment_made_after_its_integrations_call_the_alias(
+    templates, name
+):
+    """A WebSocket stage serves a snapshot of its routes and integrations, taken by a
+    deployment; Chalice's ``WebsocketAPIDeployment`` would not be made again, so a stack
+    upgraded from a release without aliases would keep calling the function itself, whose
+    invoke permission is gone."""
+    resources = templates[name]["Resources"]
+    deployment_id = resources["WebsocketAPIStage"]["Properties"]["DeploymentId"]["Ref"]
+    assert deployment_id != "WebsocketAPIDeployment"
+    assert "WebsocketAPIDeployment" not in resources
+    deployment = resources[deployment_id]
+    assert deployment["Type"] == "AWS::ApiGatewayV2::Deployment"
+    assert set(deployment["DependsOn"]) == {"WebsocketConnectRoute", "WebsocketDisconnectRoute"}

@@ -182,10 +182,12 @@ def deploy_errors(handler: Handler) -> dict[str, Any]:
     SAM resolves to the version it publishes), so the old version's errors during a canary
     roll nothing back, and an errors alarm already red before a fix is deployed does not
     roll the fix back: this one starts afresh with each version. The canary sends a tenth of
-    a quiet hour's traffic, so one error in a minute is enough.
+    a quiet hour's traffic, so one error in a minute is enough. It mails nobody: after the
+    deploy the version ``live`` points at keeps these metrics, and one error a minute would
+    be noise; ``lambda_errors`` pages, and a rolled-back deploy says why in its output.
     """
     function = handler.logical_id
-    return _alarm(
+    alarm = _alarm(
         f"The version of {function} ({handler.handler}) being deployed failed: the "
         "deployment is rolled back (docs/operations.md, during a deploy and a rollback).",
         Namespace="AWS/Lambda",
@@ -205,6 +207,9 @@ def deploy_errors(handler: Handler) -> dict[str, Any]:
         ComparisonOperator="GreaterThanOrEqualToThreshold",
         TreatMissingData="notBreaching",
     )
+    for actions in ("AlarmActions", "OKActions"):
+        del alarm["Properties"][actions]
+    return alarm
 
 
 def heartbeat(handler: Handler) -> dict[str, Any]:

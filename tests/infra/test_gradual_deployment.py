@@ -154,3 +154,14 @@ def test_the_websocket_stage_gets_a_deployment_made_after_its_integrations_call_
     deployment = resources[deployment_id]
     assert deployment["Type"] == "AWS::ApiGatewayV2::Deployment"
     assert set(deployment["DependsOn"]) == {"WebsocketConnectRoute", "WebsocketDisconnectRoute"}
+
+
+def test_the_rollback_alarm_mails_nobody_since_outside_a_deploy_it_would_mail_each_error(
+    templates,
+):
+    """The version ``live`` points at keeps its ``ExecutedVersion`` metrics after the
+    deploy: one error a minute is a rollback signal during a canary, noise afterwards. The
+    ``<Handler>ErrorsAlarm`` pages; a rolled-back deploy says why in its own output."""
+    alarm = templates["multnomah-county"]["Resources"]["APIHandlerDeployErrorsAlarm"]
+    assert "AlarmActions" not in alarm["Properties"]
+    assert "OKActions" not in alarm["Properties"]

@@ -158,8 +158,9 @@ def references(node: Any) -> set[str]:
             if key == "Ref" and isinstance(value, str):
                 found.add(value)
             elif key == "Fn::GetAtt":
-                target = value[0] if isinstance(value, list) else str(value).split(".")[0]
-                found.add(target)
+                # SAM's ``[Function.Version, Version]`` names the function's version.
+                target = value[0] if isinstance(value, list) else str(value)
+                found.add(target.split(".")[0])
             elif key == "Fn::Sub":
                 text = value[0] if isinstance(value, list) else value
                 found.update(SUB_NAMES.findall(text))

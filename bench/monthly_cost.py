@@ -54,10 +54,11 @@ SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receiv
 LOG_KB_PER_INVOCATION = 1.5
 ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
 LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
-# The template's 63 alarms, each billed per metric it reads: 46 read one, the send-failure
+# The template's 77 alarms, each billed per metric it reads: 46 read one, the send-failure
 # rate two, each of the 15 tables' throttles two (reads and writes), the backup jobs' three
-# (failed, aborted, expired).
-ALARMS = 46 + 2 + 15 * 2 + 3
+# (failed, aborted, expired), and each of the 14 functions' deploy-errors alarm one (the
+# version being deployed; gradual deployment rolls back on it).
+ALARMS = 46 + 2 + 15 * 2 + 3 + 14
 # 20 observability.count() names (one dimension each; 6 of them records-retention's) and 2
 # counted from the access log.
 CUSTOM_METRICS = 22

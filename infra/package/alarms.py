@@ -20,6 +20,7 @@ from infra.definitions import (
 from . import metrics, names
 from .backups import JOBS_UNMADE
 from .functions import Handler, heartbeat_window
+from .gradual import ALIAS
 from .metrics import Metric
 from .names import ref
 
@@ -84,6 +85,7 @@ def alarm_resources(
         alarms[names.BACKUP_JOBS_ALARM] = backup_jobs_failed()
     for handler in handlers:
         alarms[names.errors_alarm_id(handler.logical_id)] = lambda_errors(handler)
+        alarms[names.deploy_errors_alarm_id(handler.logical_id)] = deploy_errors(handler)
         alarms[names.throttles_alarm_id(handler.logical_id)] = lambda_throttles(handler)
         if handler.scheduled:
             alarms[names.heartbeat_alarm_id(handler.logical_id)] = heartbeat(handler)
@@ -171,6 +173,43 @@ def lambda_errors(handler: Handler) -> dict[str, Any]:
         ComparisonOperator="GreaterThanOrEqualToThreshold",
         TreatMissingData="notBreaching",
     )
+
+
+def deploy_errors(handler: Handler) -> dict[str, Any]:
+    """The version being deployed raised: CodeDeploy shifts the alias back (gradual.py).
+
+    It reads only that version's invocations through the alias (``ExecutedVersion``, which
+    SAM resolves to the version it publishes), so the old version's errors during a canary
+    roll nothing back, and an errors alarm already red before a fix is deployed does not
+    roll the fix back: this one starts afresh with each version. The canary sends a tenth of
+    a quiet hour's traffic, so one error in a minute is enough. It mails nobody: after the
+    deploy the version ``live`` points at keeps these metrics, and one error a minute would
+    be noise; ``lambda_errors`` pages, and a rolled-back deploy says why in its output.
+    """
+    function = handler.logical_id
+    alarm = _alarm(
+        f"The version of {function} ({handler.handler}) being deployed failed: the "
+        "deployment is rolled back (docs/operations.md, during a deploy and a rollback).",
+        Namespace="AWS/Lambda",
+        MetricName="Errors",
+        Dimensions=[
+            {"Name": "FunctionName", "Value": ref(function)},
+            {"Name": "Resource", "Value": names.sub(f"${{{function}}}:{ALIAS}")},
+            {
+                "Name": "ExecutedVersion",
+                "Value": {"Fn::GetAtt": [f"{function}.Version", "Version"]},
+            },
+        ],
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+    )
+    for actions in ("AlarmActions", "OKActions"):
+        del alarm["Properties"][actions]
+    return alarm
 
 
 def heartbeat(handler: Handler) -> dict[str, Any]:

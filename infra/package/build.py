@@ -33,6 +33,7 @@ from infra.jurisdiction_schema import backup_report, retention_report, text_repo
 
 from . import checks, dependency_cache, release
 from .functions import Handler, handlers_in
+from .gradual import point_at_aliases
 from .merge import API_HANDLER, environment, merge_template, merged
 from .policy import function_policies
 from .staging import chalice_config, stage_project, write_chalice_files
@@ -90,7 +91,7 @@ def build(
     merge = merge_template(config, handlers, twilio_routes(chalice_template))
     release.stamp(merge, config, built)
     (out_dir / MERGE_TEMPLATE).write_text(json.dumps(merge, indent=2) + "\n")
-    final = merged(chalice_template, merge)
+    final = point_at_aliases(merged(chalice_template, merge))
 
     template_path = out_dir / TEMPLATE
     template_path.write_text(json.dumps(final, indent=2) + "\n")

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import names
 from .functions import Handler, function_name, handlers_in
+from .gradual import calls_past_aliases
 from .permissions import DEFAULT
 from .queues import VISIBILITY_TIMEOUTS_PER_RUN, WORK_QUEUES, consumer_timeout
 
@@ -61,6 +62,9 @@ def problems(
             found.append(f"{handler.logical_id} has no throttles alarm")
         if handler.scheduled and names.heartbeat_alarm_id(handler.logical_id) not in resources:
             found.append(f"scheduled {handler.logical_id} has no heartbeat alarm")
+        if names.deploy_errors_alarm_id(handler.logical_id) not in resources:
+            found.append(f"{handler.logical_id} has no deploy errors alarm to roll back on")
+    found.extend(calls_past_aliases(template))
     found.extend(queue_problems(template))
     found.extend(event_source_problems(template))
     cycle = find_cycle(resources)
@@ -154,8 +158,9 @@ def references(node: Any) -> set[str]:
             if key == "Ref" and isinstance(value, str):
                 found.add(value)
             elif key == "Fn::GetAtt":
-                target = value[0] if isinstance(value, list) else str(value).split(".")[0]
-                found.add(target)
+                # SAM's ``[Function.Version, Version]`` names the function's version.
+                target = value[0] if isinstance(value, list) else str(value)
+                found.add(target.split(".")[0])
             elif key == "Fn::Sub":
                 text = value[0] if isinstance(value, list) else value
                 found.update(SUB_NAMES.findall(text))
@@ -169,13 +174,37 @@ def references(node: Any) -> set[str]:
     return found
 
 
+def transformed_properties(resource: dict[str, Any]) -> dict[str, Any]:
+    """The properties that stay with the resource through the SAM transform: a function's
+    ``DeploymentPreference`` (its alarms) goes to the CodeDeploy deployment group SAM makes,
+    so the alarms that read the function are no circle."""
+    properties = resource.get("Properties", {})
+    if resource.get("Type") == "AWS::Serverless::Function":
+        return {k: v for k, v in properties.items() if k != "DeploymentPreference"}
+    return properties
+
+
+def sam_generated(resources: dict[str, Any]) -> dict[str, str]:
+    """Ids SAM will make for a function (its alias ``<Function>Alias<name>``) → the function:
+    referring to the alias depends on the function. (``Function.Version`` and
+    ``Function.Alias`` are cut at the dot.)"""
+    return {
+        f"{logical_id}Alias{resource['Properties']['AutoPublishAlias']}": logical_id
+        for logical_id, resource in resources.items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+        and isinstance(resource.get("Properties", {}).get("AutoPublishAlias"), str)
+    }
+
+
 def find_cycle(resources: dict[str, Any]) -> list[str]:
     """A dependency cycle among resources (CloudFormation refuses one), or []."""
     graph = {}
+    generated = sam_generated(resources)
     for logical_id, resource in resources.items():
         depends = resource.get("DependsOn", [])
         depends = [depends] if isinstance(depends, str) else list(depends)
-        targets = references(resource.get("Properties", {})) | set(depends)
+        found = references(transformed_properties(resource)) | set(depends)
+        targets = {generated.get(t, t.split(".")[0]) for t in found}
         graph[logical_id] = sorted(t for t in targets if t in resources and t != logical_id)
     state: dict[str, int] = {}
     path: list[str] = []

@@ -3,8 +3,9 @@
 The merge is the one ``chalice package --merge-template`` makes (``merged``: dictionaries are
 merged key by key, anything else is replaced), done here so Chalice runs once: its template
 must be read first to know the handlers. So besides adding our resources we can patch
-Chalice's: each function's environment, log group and queue event source (pointed at the
-stack's own queue), and the REST API's name (its metrics are keyed by it) and throttling.
+Chalice's: each function's environment, log group, queue event source (pointed at the
+stack's own queue), alias and gradual deployment (gradual.py), and the REST API's name
+(its metrics are keyed by it) and throttling.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .backups import backup_resources
 from .dashboard import dashboard
 from .functions import Handler
 from .gateway_responses import gateway_responses
+from .gradual import deployment_properties
 from .names import join_url, ref
 from .queues import event_source_queue, queue_resources
 from .resources import stack_resources
@@ -116,6 +118,7 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "Environment": {"Variables": environment(config, handler)},
         "LoggingConfig": {"LogGroup": ref(names.FUNCTION_LOGS), "LogFormat": "Text"},
+        **deployment_properties(handler),
     }
     events = {
         event.event_id: {"Properties": {"Queue": queue}}

@@ -74,6 +74,11 @@ def errors_alarm_id(function_id: str) -> str:
     return f"{function_id}ErrorsAlarm"
 
 
+def deploy_errors_alarm_id(function_id: str) -> str:
+    """The alarm that rolls a deployment of the function back (gradual.py)."""
+    return f"{function_id}DeployErrorsAlarm"
+
+
 def heartbeat_alarm_id(function_id: str) -> str:
     return f"{function_id}HeartbeatAlarm"
 

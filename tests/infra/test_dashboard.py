@@ -111,6 +111,10 @@ def test_the_dashboard_shows_every_metric_an_alarm_reads_and_every_alarms_state(
     shown = shown_metrics(body)
     alarms = of_type(template, "AWS::CloudWatch::Alarm")
     for alarm_id, alarm in alarms.items():
+        if alarm_id.endswith("DeployErrorsAlarm"):
+            # Reads only the version being deployed (a new one each deploy); its errors are
+            # the function's, shown per function. Its state is shown below like any alarm.
+            continue
         for metric in metrics_of(alarm):
             assert as_shown(metric) in shown, f"{alarm_id} reads {metric}"
     (states,) = [w for w in body["widgets"] if w["type"] == "alarm"]

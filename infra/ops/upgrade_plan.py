@@ -1,0 +1,198 @@
+"""``make upgrade-plan JURISDICTION=<name>``: the steps from what a jurisdiction has deployed to
+this release, one index change per table per step; ``--apply`` makes them in order.
+
+Reads the deployed tables (ListTables, DescribeTable, DescribeTimeToLive) and the stack
+(DescribeStacks, GetTemplate), compares them with this release's models, and prints numbered
+steps (``upgrade_steps.py``): each index step as a template written under ``--out`` (the
+stack's own template with only that step's index changes) and what is unavailable meanwhile;
+backfills (``infra/ops/backfills``) between the steps that need them; last, the release's own
+template (``make deploy``). Tables the release no longer has are listed; ``--delete-retired``
+deletes them after checking nothing reads them and taking an on-demand backup.
+
+``--apply`` deploys each index step as a CloudFormation change set (its template uploaded to
+``--artifacts``) or, where no stack owns the tables (``--local``, the rehearsal), with
+UpdateTable; it waits for every index to be ACTIVE and stops on the first failure. Running
+it again recomputes the plan from what is deployed, so it continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalicelib.version import __version__
+from infra.package import snapshots
+from infra.package.names import table_logical_id
+
+from . import upgrade_retired, upgrade_tables
+from .aws_target import AwsRefused, Target, add_target_options, call
+from .backfills.registry import backfills_between
+from .common import OpsError, default_stack_name, jurisdiction, parser, region_for, run
+from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan
+
+PROG = "upgrade_plan"
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SHARE = 0.25
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    made = parser(PROG, "Plan (and with --apply make) the upgrade of a stack to this release.")
+    add_target_options(made, user_pool=False)
+    made.add_argument("--stack-name", help="default clientcomm-<jurisdiction>")
+    made.add_argument("--apply", action="store_true", help="make the steps, in order")
+    made.add_argument(
+        "--delete-retired", action="store_true", help="back up and delete retired tables"
+    )
+    made.add_argument("--artifacts", help="S3 bucket for the step templates (stack steps)")
+    made.add_argument("--out", type=Path, help="where step templates go (default out/<j>/upgrade)")
+    made.add_argument(
+        "--from-release",
+        help="release the tables were made by, when no stack says so (picks the backfills)",
+    )
+    made.add_argument(
+        "--share", type=float, default=DEFAULT_SHARE, help="backfills' share of capacity"
+    )
+    return made.parse_args(argv)
+
+
+def stack_state(target: Target, cloudformation: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The stack's original template and its ``Version`` output; (None, None) without one."""
+    name = target.stack_name or default_stack_name(target.jurisdiction)
+    try:
+        found = call(f"read stack {name}", cloudformation.describe_stacks, StackName=name)
+    except AwsRefused as exc:
+        if exc.code == "ValidationError":  # "Stack with id ... does not exist"
+            return None, None
+        raise
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in found["Stacks"][0].get("Outputs", [])}
+    body = call(
+        f"read the template of {name}",
+        cloudformation.get_template,
+        StackName=name,
+        TemplateStage="Original",
+    )["TemplateBody"]
+    template = body if isinstance(body, dict) else json.loads(body)
+    return template, outputs.get("Version")
+
+
+def step_template(
+    base: dict[str, Any] | None,
+    target: Target,
+    deployed: dict[str, Any],
+    wanted: dict[str, Any],
+    state: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """``base`` (the stack's template) with each table's indexes as ``state`` has them; without
+    a stack, a template of the tables alone."""
+    template = json.loads(json.dumps(base)) if base else {"Resources": {}}
+    for table, indexes in state.items():
+        schema = {**deployed[table], "global_secondary_indexes": indexes}
+        types = {
+            **deployed[table]["attribute_definitions"],
+            **wanted[table]["attribute_definitions"],
+        }
+        schema["attribute_definitions"] = types
+        resource = template["Resources"].setdefault(
+            table_logical_id(table), table_resource_of(target.table(table), schema)
+        )
+        properties = resource["Properties"]
+        properties["AttributeDefinitions"] = upgrade_tables.attribute_definitions(schema, {
+            **indexes, **schema["local_secondary_indexes"]})  # fmt: skip
+        properties["GlobalSecondaryIndexes"] = [
+            upgrade_tables.index_request(n, i) for n, i in sorted(indexes.items())
+        ]
+        if not indexes:
+            properties.pop("GlobalSecondaryIndexes")
+    return template
+
+
+def table_resource_of(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A table resource shaped as ``infra/package/tables.py`` makes it."""
+    resource: dict[str, Any] = {
+        "Type": "AWS::DynamoDB::Table",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "TableName": name,
+            "BillingMode": snapshots.BILLING,
+            "KeySchema": upgrade_tables.key_schema(schema["key_schema"]),
+        },
+    }
+    return resource
+
+
+def show(found: Plan, paths: dict[int, Path], frm: str | None, say: Any) -> None:
+    """The plan, as the runbook shows it."""
+    if found.nothing_to_do:
+        say(f"Nothing to do: the tables are as release {__version__} declares them.")
+        return
+    say(f"Upgrade from {frm or 'an unknown release'} to {__version__}: {len(found.steps)} steps")
+    for step in found.steps:
+        describe(step, paths.get(step.number), say)
+    if found.retired_tables:
+        say("Retired (kept; nothing of this release reads them; --delete-retired backs up and "
+            "deletes): " + ", ".join(found.retired_tables))  # fmt: skip
+
+
+def describe(step: Step, path: Path | None, say: Any) -> None:
+    if step.kind == INDEXES:
+        say(f"Step {step.number}: index changes")
+        for change in step.changes:
+            say(f"  {change.describe()}")
+        if path:
+            say(f"  template: {path}")
+        say("  unavailable meanwhile: " + ("; ".join(step.unavailable) or "nothing"))
+    elif step.kind == BACKFILL and step.backfill:
+        b = step.backfill
+        say(f"Step {step.number}: backfill {b.name} on {b.table} ({b.description})")
+    else:
+        say(f"Step {step.number}: release {__version__}'s own template (make deploy)")
+        for line in step.release_changes:
+            say(f"  {line}")
+
+
+def work(args: argparse.Namespace) -> int:
+    found_jurisdiction = jurisdiction(args.jurisdiction)
+    target = Target.from_args(args, region_for(args, found_jurisdiction))
+    if args.dry_run and (args.apply or args.delete_retired):
+        raise OpsError("--dry-run changes nothing: leave out --apply / --delete-retired")
+    dynamodb = target.client("dynamodb")
+    base, version = (None, None) if target.local else stack_state(
+        target, target.client("cloudformation"))  # fmt: skip
+    deployed = {t: upgrade_tables.deployed_schema(dynamodb, target.table(t))
+                for t in upgrade_tables.table_names(dynamodb, target.prefix)}  # fmt: skip
+    if not deployed:
+        raise OpsError(f"no tables named {target.prefix}*: is this the right jurisdiction/prefix?")
+    wanted = snapshots.current()["tables"]
+    frm = version or args.from_release
+    backfills = backfills_between(frm, __version__)
+    made = plan(
+        deployed, wanted, backfills, release_pending=base is not None and version != __version__
+    )
+    out = args.out or ROOT / "out" / args.jurisdiction / "upgrade"
+    paths: dict[int, Path] = {}
+    for number, state in made.states.items():
+        out.mkdir(parents=True, exist_ok=True)
+        paths[number] = out / f"step-{number}.json"
+        body = step_template(base, target, deployed, wanted, state)
+        paths[number].write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    show(made, paths, frm, print)
+    if args.apply:
+        from .upgrade_apply import apply
+
+        apply(made, target, base is not None, paths, args, deployed, wanted)
+    if made.retired_tables and args.delete_retired:
+        upgrade_retired.delete(made.retired_tables, target, base is not None, print)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    return run(PROG, lambda: work(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

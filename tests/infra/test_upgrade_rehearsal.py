@@ -1,0 +1,141 @@
+"""The upgrade rehearsed on a laptop: the previous releases' tables built in moto from their
+committed snapshots (infra/package/snapshots/), filled with items (the new indexes' keys
+included), upgraded by ``upgrade_plan --apply`` as ops run it, then every item is still there
+unchanged, every table is what this release declares and every index answers a Query.
+
+Without a stack the steps are made with UpdateTable (what a change set does to a table);
+the stack side is in test_sam_rehearsal (i19-samrehearsal). The stand-in backfill registry
+is empty, so every item must come back byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.version import __version__
+from infra.ops import upgrade_plan, upgrade_tables
+from infra.package import snapshots
+
+REGION = "us-west-2"  # multnomah-county's
+JURISDICTION = "multnomah-county"
+ITEMS_PER_TABLE = 30
+
+
+def dynamodb() -> Any:
+    return boto3.client("dynamodb", region_name=REGION)
+
+
+def value(kind: str, seed: str) -> dict[str, Any]:
+    return (
+        {"S": seed}
+        if kind == "S"
+        else {"N": str(abs(hash(seed)) % 10**9)}
+        if kind == "N"
+        else {"B": seed.encode()}
+    )
+
+
+def build_release(release: str, prefix: str) -> dict[str, list[dict[str, Any]]]:
+    """The release's tables from its snapshot, each with items; the items by table."""
+    old = snapshots.load(release)["tables"]
+    new = snapshots.current()["tables"]
+    client = dynamodb()
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for table, schema in old.items():
+        upgrade_tables.create_table(client, f"{prefix}{table}", schema)
+        types = {
+            **new.get(table, {}).get("attribute_definitions", {}),
+            **schema["attribute_definitions"],
+        }
+        stored[table] = []
+        for n in range(ITEMS_PER_TABLE):
+            item = {name: value(kind, f"{table}-{name}-{n % 3 if n % 2 else n}")
+                    for name, kind in types.items()}  # fmt: skip
+            for name, _ in schema["key_schema"]:
+                item[name] = value(types[name], f"{table}-{name}-{n}")  # unique keys
+            item["note"] = {"S": f"kept {n}"}
+            client.put_item(TableName=f"{prefix}{table}", Item=item)
+            stored[table].append(item)
+    return stored
+
+
+def everything(prefix: str, table: str) -> list[dict[str, Any]]:
+    pages = dynamodb().get_paginator("scan").paginate(TableName=f"{prefix}{table}")
+    return [item for page in pages for item in page["Items"]]
+
+
+def key_of(item: dict[str, Any], schema: dict[str, Any]) -> str:
+    return repr([item[name] for name, _ in schema["key_schema"]])
+
+
+def upgrade(prefix: str, tmp_path, capsys, *extra: str) -> str:
+    argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
+            "--out", str(tmp_path), *extra]  # fmt: skip
+    assert upgrade_plan.main(argv) == 0, capsys.readouterr().err
+    return str(capsys.readouterr().out)
+
+
+def check_upgraded(prefix: str, stored: dict[str, list[dict[str, Any]]], release: str) -> None:
+    wanted = snapshots.current()["tables"]
+    old = snapshots.load(release)["tables"]
+    client = dynamodb()
+    for table, schema in wanted.items():
+        assert upgrade_tables.deployed_schema(client, f"{prefix}{table}") == schema, table
+        if table not in stored:
+            continue
+        now = {key_of(i, schema): i for i in everything(prefix, table)}
+        before = {key_of(i, old[table]): i for i in stored[table]}
+        assert now == before, f"{table}: items lost or changed"
+        for index, shape in schema["global_secondary_indexes"].items():
+            hash_name = shape["key_schema"][0][0]
+            holder = next(i for i in stored[table] if hash_name in i)
+            answer = client.query(
+                TableName=f"{prefix}{table}",
+                IndexName=index,
+                KeyConditionExpression="#h = :h",
+                ExpressionAttributeNames={"#h": hash_name},
+                ExpressionAttributeValues={":h": holder[hash_name]},
+            )
+            assert answer["Count"] >= 1, f"{table} {index} answers nothing"
+
+
+@pytest.fixture()
+def prefix(stack) -> str:
+    assert os.environ.get("AWS_ENDPOINT_URL")  # the session stack's moto, never AWS
+    return f"rehearsal-{uuid.uuid4().hex[:8]}-"
+
+
+@pytest.mark.any_hour
+def test_the_previous_release_upgrades_with_every_item_kept_and_every_index_answering(
+    prefix, tmp_path, capsys
+):
+    stored = build_release("0.17.0", prefix)
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.17.0", "--apply")
+    assert "appointments: add index at_courthouse (new in this release)" in printed
+    assert "department-settings: new table" in printed
+    check_upgraded(prefix, stored, "0.17.0")
+    again = upgrade(prefix, tmp_path, capsys, "--apply")
+    assert again.startswith("Nothing to do"), again
+
+
+@pytest.mark.any_hour
+def test_a_stack_from_before_nothing_lost_upgrades_in_steps_and_its_retired_table_is_backed_up(
+    prefix, tmp_path, capsys
+):
+    stored = build_release("0.16.0-pre", prefix)
+    planned = upgrade(prefix, tmp_path, capsys, "--from-release", "0.16.0-pre")
+    assert "Step 3: index changes" in planned  # clients change one index per step
+    assert (tmp_path / "step-1.json").is_file()
+    assert "Retired" in planned and "activity" in planned
+    done = upgrade(prefix, tmp_path, capsys, "--apply", "--delete-retired")
+    print(planned)
+    stored.pop("activity")
+    check_upgraded(prefix, stored, "0.16.0-pre")
+    assert f"Backed up {prefix}activity as {prefix}activity-retired-" in done
+    assert f"{prefix}activity" not in dynamodb().list_tables()["TableNames"]
+    assert __version__ in done

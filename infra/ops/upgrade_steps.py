@@ -132,14 +132,15 @@ def plan(
     depth = max((len(q) for q in queues.values()), default=0)
     for position in range(depth):
         changes = tuple(q[position] for q in queues.values() if len(q) > position)
-        unavailable = set()
-        for change in changes:
-            if change.index in wanted[change.table]["global_secondary_indexes"]:
-                unavailable.add(uses(change.table, change.index))
-        for table in kept:
-            for index in wanted[table]["global_secondary_indexes"]:
-                if index not in state[table]:
-                    unavailable.add(uses(table, index))
+        # The running (old) release reads the indexes the tables had: one is unavailable
+        # while it is missing, being removed or being built again.
+        touched = {(c.table, c.index) for c in changes}
+        unavailable = {
+            uses(table, index)
+            for table in kept
+            for index in deployed[table]["global_secondary_indexes"]
+            if index not in state[table] or (table, index) in touched
+        }
         for change in changes:
             if change.action == "remove":
                 state[change.table].pop(change.index, None)

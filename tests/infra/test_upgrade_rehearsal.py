@@ -121,6 +121,7 @@ def test_the_previous_release_upgrades_with_every_item_kept_and_every_index_answ
     check_upgraded(prefix, stored, "0.17.0")
     again = upgrade(prefix, tmp_path, capsys, "--apply")
     assert again.startswith("Nothing to do"), again
+    print(printed)  # docs/operations.md "Upgrade" shows it
 
 
 @pytest.mark.any_hour
@@ -130,10 +131,11 @@ def test_a_stack_from_before_nothing_lost_upgrades_in_steps_and_its_retired_tabl
     stored = build_release("0.16.0-pre", prefix)
     planned = upgrade(prefix, tmp_path, capsys, "--from-release", "0.16.0-pre")
     assert "Step 3: index changes" in planned  # clients change one index per step
+    assert "unavailable meanwhile: a case manager's caseload list;" in planned
     assert (tmp_path / "step-1.json").is_file()
     assert "Retired" in planned and "activity" in planned
     done = upgrade(prefix, tmp_path, capsys, "--apply", "--delete-retired")
-    print(planned)
+    print(planned)  # docs/operations.md "Upgrade" shows it
     stored.pop("activity")
     check_upgraded(prefix, stored, "0.16.0-pre")
     assert f"Backed up {prefix}activity as {prefix}activity-retired-" in done

@@ -60,7 +60,7 @@ def apply(
             if not result.complete:
                 raise OpsFailure(f"backfill {step.backfill.name} did not finish; run again")
         elif on_stack:
-            release_by_deploy(args)
+            release_by_deploy(args, target)
         else:
             release_tables(dynamodb, target, deployed, wanted)
         print(f"Step {step.number} done")
@@ -96,8 +96,11 @@ def deploy_step(target: Target, bucket: str, path: Path, step: Step) -> None:
         raise OpsFailure(f"step {step.number} failed and was rolled back: {exc}") from exc
 
 
-def release_by_deploy(args: argparse.Namespace) -> None:
-    """The release's own template, as ``make deploy`` deploys it (it asks before executing)."""
+def release_by_deploy(args: argparse.Namespace, target: Target) -> None:
+    """The release's own template, as ``make deploy`` deploys it (it asks before executing),
+    from the build in ``out/<jurisdiction>`` (``make package``), at the same AWS endpoint."""
+    if target.endpoint:
+        target.bind_environment()  # the deploy finds AWS as boto3 does: through the environment
     argv = [args.jurisdiction, "--artifacts", args.artifacts or ""]
     if args.stack_name:
         argv += ["--stack-name", args.stack_name]
@@ -115,6 +118,9 @@ def release_tables(
             upgrade_tables.create_table(dynamodb, name, schema)
             continue
         if deployed[table].get("stream") != schema.get("stream"):
+            if deployed[table].get("stream") and schema.get("stream"):  # a new view: off first
+                upgrade_tables.set_stream(dynamodb, name, None)
+                upgrade_tables.wait_active(dynamodb, name, print)
             upgrade_tables.set_stream(dynamodb, name, schema.get("stream"))
             upgrade_tables.wait_active(dynamodb, name, print)
         if schema.get("ttl") and deployed[table].get("ttl") != schema["ttl"]:

@@ -76,9 +76,10 @@ package: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make package JURISDICTION=<file name in infra/jurisdictions/, without .json>"; exit 2; }
 	$(PY) -m infra.package.build $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
 	$(PY) -m infra.package.lint $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
+	$(PY) -m infra.package.snapshots --if-missing
 
 # This release's schema snapshot, infra/package/snapshots/<version>.json (make package writes
-# it too); the upgrade plan and its rehearsal compare with these.
+# a release's first one); the upgrade plan and its rehearsal compare with these.
 snapshot: $(STAMP)
 	$(PY) -m infra.package.snapshots
 

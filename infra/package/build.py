@@ -31,7 +31,7 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
-from . import checks, dependency_cache, release, snapshots
+from . import checks, dependency_cache, release
 from .functions import Handler, handlers_in
 from .merge import API_HANDLER, environment, merge_template, merged
 from .policy import function_policies
@@ -94,8 +94,6 @@ def build(
 
     template_path = out_dir / TEMPLATE
     template_path.write_text(json.dumps(final, indent=2) + "\n")
-    if app_dir.resolve() == ROOT:  # this checkout's release leaves its schema behind
-        snapshots.write(snapshots.current())
     shutil.move(chalice_out / ZIP, out_dir / ZIP)
     texts = {release.VERSION_FILE: built.version_file(), JURISDICTION_ENTRY: config.compact_json()}
     add_to_zip(out_dir / ZIP, shipped_files(app_dir), texts)

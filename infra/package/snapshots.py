@@ -2,12 +2,13 @@
 that release's models declare it (keys, attribute definitions, indexes with their projection,
 stream, TTL attribute, billing).
 
-``make package`` writes the snapshot of the release it packages, so every release leaves one
-behind; ``infra/ops/upgrade_plan`` builds the previous release's tables from it in the
-rehearsal and compares a deployed table with it. ``make snapshot`` (or
-``python -m infra.package.snapshots``) writes the current release's; ``--app-dir`` reads
-another checkout (``git worktree add /tmp/v017 v0.17.0``) in a process of its own, so its
-models never meet ours.
+``make package`` writes the snapshot of the release it packages when it has none yet (it
+never overwrites one: a unit test compares the committed snapshot with the models), so every
+release leaves one behind; ``infra/ops/upgrade_plan`` compares a deployed table with the
+models in the same shape, and its rehearsal builds the previous releases' tables from theirs.
+``make snapshot`` (or ``python -m infra.package.snapshots``) writes the current release's;
+``--app-dir`` reads another checkout (``git worktree add /tmp/v017 v0.17.0``) in a process of
+its own, so its models never meet ours.
 
 This module imports only the standard library and PynamoDB: it is also run inside an old
 checkout, where nothing of ours exists.
@@ -144,10 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     made.add_argument("--app-dir", type=Path, help="another checkout (default: this one)")
     made.add_argument("--name", help="file name without .json (default: the release's version)")
     made.add_argument("--out", type=Path, default=SNAPSHOT_DIR, help="directory to write into")
+    made.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="write only a release's first snapshot; say if the models differ from it "
+        "(make package: it never overwrites a committed snapshot)",
+    )
     args = made.parse_args(argv)
     taken = of_checkout(args.app_dir) if args.app_dir else current()
     if args.name and taken["release"] == "unknown":  # a commit before version.py existed
         taken["release"] = args.name
+    existing = path_for(args.name or str(taken["release"]), args.out)
+    if args.if_missing and existing.is_file():
+        if json.loads(existing.read_text(encoding="utf-8")) != taken:
+            print(f"the models differ from {existing}: run `make snapshot` and commit it")
+        return 0
     print(f"wrote {write(taken, args.out, args.name)}")
     return 0
 

@@ -36,6 +36,7 @@ from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan
 PROG = "upgrade_plan"
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHARE = 0.25
+FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -124,6 +125,19 @@ def table_resource_of(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return resource
 
 
+def retired_functions(deployed: dict[str, Any] | None, packaged: Path) -> list[str] | None:
+    """Functions in the stack's template that the packaged release no longer has (its deploy
+    deletes them; their log groups are retained); None without both templates."""
+    if deployed is None or not packaged.is_file():
+        return None
+    release = json.loads(packaged.read_text(encoding="utf-8")).get("Resources", {})
+
+    def functions(resources: dict[str, Any]) -> set[str]:
+        return {k for k, r in resources.items() if r.get("Type") in FUNCTION_TYPES}
+
+    return sorted(functions(deployed.get("Resources", {})) - functions(release))
+
+
 def show(found: Plan, paths: dict[int, Path], frm: str | None, say: Any) -> None:
     """The plan, as the runbook shows it."""
     if found.nothing_to_do:
@@ -180,6 +194,11 @@ def work(args: argparse.Namespace) -> int:
         body = step_template(base, target, deployed, wanted, state)
         paths[number].write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
     show(made, paths, frm, print)
+    dropped = retired_functions(base, ROOT / "out" / args.jurisdiction / "template.json")
+    if dropped:
+        print("Functions the release drops (its deploy deletes them): " + ", ".join(dropped))
+    elif dropped is None and base is not None:
+        print(f"(make package JURISDICTION={args.jurisdiction} to list functions it drops)")
     if args.apply:
         from .upgrade_apply import apply
 

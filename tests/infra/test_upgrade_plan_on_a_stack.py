@@ -21,6 +21,7 @@ import pytest
 from infra.ops import upgrade_apply, upgrade_plan, upgrade_tables
 from infra.package import snapshots
 from infra.package.names import table_logical_id
+from tests.infra.ops_runs import environment, run_script
 
 REGION = "us-west-2"
 JURISDICTION = "multnomah-county"
@@ -102,3 +103,14 @@ def test_apply_deploys_a_step_as_a_change_set_and_stops_when_the_release_deploy_
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
     assert len(keys) == 1 and "upgrade-step-1-" in keys[0]
     assert "the release's deploy did not finish; run again" in capsys.readouterr().err
+
+
+def test_upgrade_plan_takes_the_options_every_ops_script_takes_and_refuses_local_without_moto():
+    helped = run_script("upgrade_plan", ["--help"], environment(aws=False))
+    assert helped.returncode == 0, helped.stderr
+    for option in ("--jurisdiction", "--dry-run", "--endpoint-url", "--local", "--apply"):
+        assert option in helped.stdout
+    refused = run_script(
+        "upgrade_plan", ["--jurisdiction", "demo", "--local"], environment(aws=False)
+    )
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr

@@ -63,3 +63,14 @@ def test_a_backfill_runs_after_the_step_adding_its_index_and_one_without_after_t
 def test_tables_as_the_release_declares_them_are_nothing_to_do():
     same = {"clients": table(a="ALL")}
     assert plan(same, same).nothing_to_do
+
+
+def test_functions_the_packaged_release_no_longer_has_are_listed(tmp_path):
+    from infra.ops.upgrade_plan import retired_functions
+
+    function = {"Type": "AWS::Serverless::Function"}
+    deployed = {"Resources": {"Old": function, "Kept": function, "Table": {"Type": "X"}}}
+    packaged = tmp_path / "template.json"
+    assert retired_functions(deployed, packaged) is None  # not packaged yet
+    packaged.write_text('{"Resources": {"Kept": {"Type": "AWS::Serverless::Function"}}}')
+    assert retired_functions(deployed, packaged) == ["Old"]

@@ -48,6 +48,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--delete-retired", action="store_true", help="back up and delete retired tables"
     )
     made.add_argument("--artifacts", help="S3 bucket for the step templates (stack steps)")
+    made.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="no stack owns the tables: index steps by UpdateTable (--local implies it)",
+    )
     made.add_argument("--out", type=Path, help="where step templates go (default out/<j>/upgrade)")
     made.add_argument(
         "--from-release",
@@ -79,6 +84,10 @@ def stack_state(target: Target, cloudformation: Any) -> tuple[dict[str, Any] | N
     return template, outputs.get("Version")
 
 
+def cloudformation(target: Target) -> Any:
+    return target.client("cloudformation")
+
+
 def step_template(
     base: dict[str, Any] | None,
     target: Target,
@@ -96,7 +105,10 @@ def step_template(
             **wanted[table]["attribute_definitions"],
         }
         schema["attribute_definitions"] = types
-        resource = template["Resources"].setdefault(
+        found = table_in(template, target.table(table))
+        if found is None and base is not None:
+            continue  # a table the stack does not own: nothing of this template changes it
+        resource = found or template["Resources"].setdefault(
             table_logical_id(table), table_resource_of(target.table(table), schema)
         )
         properties = resource["Properties"]
@@ -108,6 +120,16 @@ def step_template(
         if not indexes:
             properties.pop("GlobalSecondaryIndexes")
     return template
+
+
+def table_in(template: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The template's table resource named ``name`` (by its TableName, whatever its id)."""
+    for resource in template.get("Resources", {}).values():
+        is_table = resource.get("Type") == "AWS::DynamoDB::Table"
+        if is_table and resource.get("Properties", {}).get("TableName") == name:
+            found: dict[str, Any] = resource
+            return found
+    return None
 
 
 def table_resource_of(name: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -174,12 +196,18 @@ def work(args: argparse.Namespace) -> int:
     if args.dry_run and (args.apply or args.delete_retired):
         raise OpsError("--dry-run changes nothing: leave out --apply / --delete-retired")
     dynamodb = target.client("dynamodb")
-    base, version = (None, None) if target.local else stack_state(
-        target, target.client("cloudformation"))  # fmt: skip
+    without_stack = target.local or args.tables_only
+    base, version = (None, None) if without_stack else stack_state(target, cloudformation(target))
     deployed = {t: upgrade_tables.deployed_schema(dynamodb, target.table(t))
                 for t in upgrade_tables.table_names(dynamodb, target.prefix)}  # fmt: skip
     if not deployed:
         raise OpsError(f"no tables named {target.prefix}*: is this the right jurisdiction/prefix?")
+    if base is None and not target.local and (args.apply and not args.tables_only):
+        raise OpsError(
+            f"no stack {target.stack_name or default_stack_name(target.jurisdiction)}: pass "
+            "--stack-name, or --tables-only if no stack owns these tables (UpdateTable on a "
+            "stack's tables would leave CloudFormation describing indexes they no longer have)"
+        )
     wanted = snapshots.current()["tables"]
     frm = version or args.from_release
     backfills = backfills_between(frm, __version__)

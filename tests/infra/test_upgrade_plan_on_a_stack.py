@@ -114,3 +114,19 @@ def test_upgrade_plan_takes_the_options_every_ops_script_takes_and_refuses_local
         "upgrade_plan", ["--jurisdiction", "demo", "--local"], environment(aws=False)
     )
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
+
+
+@pytest.mark.any_hour
+def test_apply_without_the_stack_is_refused_before_any_table_changes(old_stack, tmp_path, capsys):
+    """A mistyped --stack-name must not turn into UpdateTable on tables a stack owns."""
+    prefix, _, _ = old_stack
+    before = boto3.client("dynamodb", region_name=REGION).describe_table(
+        TableName=f"{prefix}appointments"
+    )["Table"]["GlobalSecondaryIndexes"]
+    args = plan_args(prefix, "no-such-stack", str(tmp_path), "--apply")
+    assert upgrade_plan.main(args) == 1
+    assert "--tables-only" in capsys.readouterr().err
+    after = boto3.client("dynamodb", region_name=REGION).describe_table(
+        TableName=f"{prefix}appointments"
+    )["Table"]["GlobalSecondaryIndexes"]
+    assert after == before

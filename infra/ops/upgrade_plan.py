@@ -23,9 +23,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.tables import base_name
 from chalicelib.version import __version__
 from infra.package import snapshots
 from infra.package.names import table_logical_id
+from infra.package.tables import table_resource
 
 from . import upgrade_retired, upgrade_tables
 from .aws_target import AwsRefused, Target, add_target_options, call
@@ -96,30 +99,53 @@ def step_template(
     state: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """``base`` (the stack's template) with each table's indexes as ``state`` has them; without
-    a stack, a template of the tables alone."""
+    a stack, a template of the tables alone.
+
+    CloudFormation compares index definitions as written (the order of NonKeyAttributes
+    included), so a table whose indexes this step leaves alone is not touched, a kept index is
+    copied as deployed, and an added one is written as the release's own template writes it:
+    the release's deploy then sees no index change.
+    """
     template = json.loads(json.dumps(base)) if base else {"Resources": {}}
+    released = release_indexes(target)
     for table, indexes in state.items():
-        schema = {**deployed[table], "global_secondary_indexes": indexes}
-        types = {
-            **deployed[table]["attribute_definitions"],
-            **wanted[table]["attribute_definitions"],
-        }
-        schema["attribute_definitions"] = types
         found = table_in(template, target.table(table))
         if found is None and base is not None:
             continue  # a table the stack does not own: nothing of this template changes it
+        if found is not None and indexes == deployed[table]["global_secondary_indexes"]:
+            continue
+        schema = {**deployed[table], "global_secondary_indexes": indexes}
+        schema["attribute_definitions"] = {
+            **deployed[table]["attribute_definitions"],
+            **wanted[table]["attribute_definitions"],
+        }
         resource = found or template["Resources"].setdefault(
             table_logical_id(table), table_resource_of(target.table(table), schema)
         )
         properties = resource["Properties"]
+        written = {i["IndexName"]: i for i in properties.get("GlobalSecondaryIndexes", [])}
         properties["AttributeDefinitions"] = upgrade_tables.attribute_definitions(schema, {
             **indexes, **schema["local_secondary_indexes"]})  # fmt: skip
         properties["GlobalSecondaryIndexes"] = [
-            upgrade_tables.index_request(n, i) for n, i in sorted(indexes.items())
+            written[name]
+            if name in written and index == deployed[table]["global_secondary_indexes"].get(name)
+            else released.get((table, name)) or upgrade_tables.index_request(name, index)
+            for name, index in sorted(indexes.items())
         ]
         if not indexes:
             properties.pop("GlobalSecondaryIndexes")
     return template
+
+
+def release_indexes(target: Target) -> dict[tuple[str, str], dict[str, Any]]:
+    """``{(table, index): definition}`` as this release's template writes them."""
+    found = {}
+    for model in ALL_MODELS:
+        table = base_name(model)
+        made = table_resource(model, target.table(table))["Properties"]
+        for index in made.get("GlobalSecondaryIndexes", []):
+            found[(table, str(index["IndexName"]))] = index
+    return found
 
 
 def table_in(template: dict[str, Any], name: str) -> dict[str, Any] | None:

@@ -188,10 +188,11 @@ def retired_functions(deployed: dict[str, Any] | None, packaged: Path) -> list[s
 
 def show(found: Plan, paths: dict[int, Path], frm: str | None, say: Any) -> None:
     """The plan, as the runbook shows it."""
-    if found.nothing_to_do:
+    if not found.steps:
         say(f"Nothing to do: the tables are as release {__version__} declares them.")
-        return
-    say(f"Upgrade from {frm or 'an unknown release'} to {__version__}: {len(found.steps)} steps")
+    else:
+        steps = len(found.steps)
+        say(f"Upgrade from {frm or 'an unknown release'} to {__version__}: {steps} steps")
     for step in found.steps:
         describe(step, paths.get(step.number), say)
     if found.retired_tables:
@@ -242,6 +243,8 @@ def work(args: argparse.Namespace) -> int:
     )
     out = args.out or ROOT / "out" / args.jurisdiction / "upgrade"
     paths: dict[int, Path] = {}
+    for stale in out.glob("step-*.json"):  # a longer plan's, from before a stop
+        stale.unlink()
     for number, state in made.states.items():
         out.mkdir(parents=True, exist_ok=True)
         paths[number] = out / f"step-{number}.json"

@@ -191,9 +191,12 @@ def test_a_stack_from_before_nothing_lost_upgrades_in_steps_and_its_retired_tabl
     assert (tmp_path / "step-1.json").is_file()
     assert "Retired" in planned and "activity" in planned
     done = upgrade(prefix, tmp_path, capsys, "--apply", "--delete-retired")
-    print(planned)  # docs/operations.md "Upgrade" shows it
     stored.pop("activity")
     check_upgraded(prefix, stored, "0.16.0-pre")
     assert f"Backed up {prefix}activity as {prefix}activity-retired-" in done
     assert f"{prefix}activity" not in dynamodb().list_tables()["TableNames"]
+    again = upgrade(prefix, tmp_path, capsys, "--from-release", __version__)
+    assert again.startswith("Nothing to do"), again
+    assert not list(tmp_path.glob("step-*.json"))  # the earlier plan's templates are gone
+    print(planned)  # docs/operations.md "Upgrade" shows it
     assert __version__ in done

@@ -217,6 +217,15 @@ def describe(step: Step, path: Path | None, say: Any) -> None:
             say(f"  {line}")
 
 
+def running_indexes(release: str | None) -> dict[str, set[str]] | None:
+    """The indexes the running release reads, from its snapshot; None if it has none (then
+    the plan takes the indexes the tables have)."""
+    if release is None or not snapshots.path_for(release).is_file():
+        return None
+    tables = snapshots.load(release)["tables"]
+    return {table: set(schema["global_secondary_indexes"]) for table, schema in tables.items()}
+
+
 def work(args: argparse.Namespace) -> int:
     found_jurisdiction = jurisdiction(args.jurisdiction)
     target = Target.from_args(args, region_for(args, found_jurisdiction))
@@ -239,7 +248,11 @@ def work(args: argparse.Namespace) -> int:
     frm = version or args.from_release
     backfills = backfills_between(frm, __version__)
     made = plan(
-        deployed, wanted, backfills, release_pending=base is not None and version != __version__
+        deployed,
+        wanted,
+        backfills,
+        release_pending=base is not None and version != __version__,
+        running=running_indexes(frm),
     )
     out = args.out or ROOT / "out" / args.jurisdiction / "upgrade"
     paths: dict[int, Path] = {}

@@ -2,12 +2,12 @@
 
 DynamoDB adds or removes one global secondary index per table per update, and no update
 changes an index's keys or projection in place. So each table's changes are queued (an index
-whose definition changed: removed, then added back; then the indexes the release dropped;
-then the new ones), and step N takes the N-th change of every table's queue: several tables
-change in one step, no table twice. The last step is the release's own template (new tables,
-streams, TTL, functions). Backfills run right after the step that adds the index they fill
-(``after_index``), before the steps when that index exists already, and after the release
-when they need no index.
+the running release reads that a stopped run left missing; an index whose definition
+changed: removed, then added back; the indexes the release dropped; the new ones), and step
+N takes the N-th change of every table's queue: several tables change in one step, no table
+twice. The last step is the release's own template (new tables, streams, TTL, functions).
+Backfills run right after the step that adds the index they fill (``after_index``), before
+the steps when that index exists already, and after the release when they need no index.
 
 Schemas are in the snapshot shape (``infra/package/snapshots.py``); deployed tables are read
 into it by ``upgrade_plan``. The plan is recomputed from what is deployed on every run, so a
@@ -16,7 +16,7 @@ run that stopped halfway continues where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,12 +62,22 @@ class Plan:
 
 
 def table_queue(
-    table: str, deployed: Mapping[str, Any], wanted: Mapping[str, Any]
+    table: str,
+    deployed: Mapping[str, Any],
+    wanted: Mapping[str, Any],
+    running: Collection[str] = (),
 ) -> list[IndexChange]:
-    """One table's index changes, in the order they can be made one per update."""
+    """One table's index changes, in the order they can be made one per update: first an
+    index the running release reads that is missing (a run stopped after removing it), then
+    each changed index removed and added back, then the dropped ones, then the new ones."""
     have = deployed["global_secondary_indexes"]
     want = wanted["global_secondary_indexes"]
-    queue: list[IndexChange] = []
+    missing = sorted(set(want) - set(have))
+    queue = [
+        IndexChange(table, "add", name, "the running release reads it")
+        for name in missing
+        if name in running
+    ]
     for name in sorted(set(have) & set(want)):
         if have[name] != want[name]:
             why = "its definition changed"
@@ -78,7 +88,8 @@ def table_queue(
     ]
     queue += [
         IndexChange(table, "add", name, "new in this release")
-        for name in sorted(set(want) - set(have))
+        for name in missing
+        if name not in running
     ]
     return queue
 
@@ -106,15 +117,19 @@ def plan(
     backfills: Sequence[Backfill] = (),
     *,
     release_pending: bool = False,
+    running: Mapping[str, Collection[str]] | None = None,
 ) -> Plan:
     """The steps from ``deployed`` to ``wanted`` (both ``{base name: schema}``).
 
     ``release_pending``: the stack does not run the release yet, so its template is a step
-    even when no table changes.
+    even when no table changes. ``running``: ``{table: indexes}`` the running release reads
+    (its snapshot); by default the indexes the tables have.
     """
+    if running is None:
+        running = {t: set(s["global_secondary_indexes"]) for t, s in deployed.items()}
     kept = sorted(set(deployed) & set(wanted))
     new_tables = tuple(sorted(set(wanted) - set(deployed)))
-    queues = {t: table_queue(t, deployed[t], wanted[t]) for t in kept}
+    queues = {t: table_queue(t, deployed[t], wanted[t], running.get(t, ())) for t in kept}
     state = {t: dict(deployed[t]["global_secondary_indexes"]) for t in kept}
     steps: list[Step] = []
     states: dict[int, dict[str, dict[str, Any]]] = {}
@@ -132,13 +147,13 @@ def plan(
     depth = max((len(q) for q in queues.values()), default=0)
     for position in range(depth):
         changes = tuple(q[position] for q in queues.values() if len(q) > position)
-        # The running (old) release reads the indexes the tables had: one is unavailable
-        # while it is missing, being removed or being built again.
+        # What the running (old) release reads is unavailable while it is missing, being
+        # removed or being built again.
         touched = {(c.table, c.index) for c in changes}
         unavailable = {
             uses(table, index)
             for table in kept
-            for index in deployed[table]["global_secondary_indexes"]
+            for index in running.get(table, ())
             if index not in state[table] or (table, index) in touched
         }
         for change in changes:

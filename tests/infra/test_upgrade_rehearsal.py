@@ -21,6 +21,7 @@ import pytest
 from chalicelib.version import __version__
 from infra.ops import upgrade_plan, upgrade_tables
 from infra.ops.backfills.registry import Backfill, BackfillResult, release_key
+from infra.ops.common import OpsFailure
 from infra.package import snapshots
 
 REGION = "us-west-2"  # multnomah-county's
@@ -200,3 +201,33 @@ def test_a_stack_from_before_nothing_lost_upgrades_in_steps_and_its_retired_tabl
     assert not list(tmp_path.glob("step-*.json"))  # the earlier plan's templates are gone
     print(planned)  # docs/operations.md "Upgrade" shows it
     assert __version__ in done
+
+
+@pytest.mark.any_hour
+def test_an_upgrade_stopped_by_a_failure_continues_when_run_again(
+    prefix, tmp_path, capsys, monkeypatch
+):
+    stored = build_release("0.16.0-pre", prefix)
+    real = upgrade_tables.change_index
+    made: list[str] = []
+
+    def fails_on_the_sixth(dynamodb, table, action, index, wanted) -> None:
+        if len(made) == 5:  # step 2 halfway: audit's index added back, clients' not yet
+            raise OpsFailure(f"could not {action} {index} (injected)")
+        made.append(index)
+        real(dynamodb, table, action, index, wanted)
+
+    monkeypatch.setattr(upgrade_tables, "change_index", fails_on_the_sixth)
+    argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
+            "--out", str(tmp_path), "--from-release", "0.16.0-pre", "--apply"]  # fmt: skip
+    assert upgrade_plan.main(argv) == 2
+    assert "(injected)" in capsys.readouterr().err
+
+    monkeypatch.setattr(upgrade_tables, "change_index", real)
+    continued = upgrade(prefix, tmp_path, capsys, "--from-release", "0.16.0-pre", "--apply")
+    assert (
+        "Step 1: index changes\n  clients: add index by-case-manager (the running release reads it)"
+        in continued
+    )
+    stored.pop("activity")
+    check_upgraded(prefix, stored, "0.16.0-pre")

@@ -74,3 +74,16 @@ def test_functions_the_packaged_release_no_longer_has_are_listed(tmp_path):
     assert retired_functions(deployed, packaged) is None  # not packaged yet
     packaged.write_text('{"Resources": {"Kept": {"Type": "AWS::Serverless::Function"}}}')
     assert retired_functions(deployed, packaged) == ["Old"]
+
+
+def test_an_index_a_stopped_run_left_missing_is_added_back_first_and_unavailable_until_then():
+    """A run stopped between removing a changed index and adding it back: the rerun sees the
+    index as missing. The running release still reads it, so it comes back in step 1."""
+    deployed = {"clients": table(**{"by-department": "ALL"})}
+    wanted = {"clients": table(**{"by-case-manager": "KEYS_ONLY", "by-department": "KEYS_ONLY"})}
+    running = {"clients": {"by-case-manager", "by-department"}}
+    first, *_ = plan(deployed, wanted, running=running).steps
+    assert [c.describe() for c in first.changes] == [
+        "clients: add index by-case-manager (the running release reads it)"
+    ]
+    assert first.unavailable == ("a case manager's caseload list",)

@@ -34,7 +34,7 @@ from . import upgrade_retired, upgrade_tables
 from .aws_target import AwsRefused, Target, add_target_options, call
 from .backfills.registry import backfills_between
 from .common import OpsError, default_stack_name, jurisdiction, parser, region_for, run
-from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan
+from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan, unplannable
 
 PROG = "upgrade_plan"
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,6 +245,9 @@ def work(args: argparse.Namespace) -> int:
             "stack's tables would leave CloudFormation describing indexes they no longer have)"
         )
     wanted = snapshots.current()["tables"]
+    blocked = unplannable(deployed, wanted)
+    if blocked:
+        raise OpsError("this release cannot be reached by index steps: " + "; ".join(blocked))
     frm = version or args.from_release
     backfills = backfills_between(frm, __version__)
     made = plan(

@@ -87,3 +87,16 @@ def test_an_index_a_stopped_run_left_missing_is_added_back_first_and_unavailable
         "clients: add index by-case-manager (the running release reads it)"
     ]
     assert first.unavailable == ("a case manager's caseload list",)
+
+
+def test_a_changed_table_key_or_local_index_is_not_planned_but_named():
+    from infra.ops.upgrade_steps import unplannable
+
+    deployed = {"clients": table(), "users": table()}
+    rekeyed = {**table(), "key_schema": [["id", "HASH"], ["at", "RANGE"]]}
+    with_local = {**table(), "local_secondary_indexes": {"x": {}}}
+    assert unplannable(deployed, {"clients": rekeyed, "users": with_local}) == [
+        "clients: its key changes (a new table and a copy, not an index step)",
+        "users: its local indexes change (a new table and a copy, not an index step)",
+    ]
+    assert unplannable(deployed, deployed) == []

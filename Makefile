@@ -62,7 +62,7 @@ clean:
 # See docs/operations.md. Example: make package JURISDICTION=salt-lake-county
 # PACKAGE_OUT moves out/ (the tests build into a temporary directory).
 PACKAGE_OUT ?= out
-.PHONY: package cfn-lint deploy check-jurisdiction jurisdiction-schema
+.PHONY: package cfn-lint deploy check-jurisdiction jurisdiction-schema snapshot upgrade-plan
 # Every mistake in infra/jurisdictions/$(JURISDICTION).json at once (make package runs it first).
 check-jurisdiction: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make check-jurisdiction JURISDICTION=<name>"; exit 2; }
@@ -76,6 +76,18 @@ package: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make package JURISDICTION=<file name in infra/jurisdictions/, without .json>"; exit 2; }
 	$(PY) -m infra.package.build $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
 	$(PY) -m infra.package.lint $(JURISDICTION) --out $(PACKAGE_OUT)/$(JURISDICTION)
+	$(PY) -m infra.package.snapshots --if-missing
+
+# This release's schema snapshot, infra/package/snapshots/<version>.json (make package writes
+# a release's first one); the upgrade plan and its rehearsal compare with these.
+snapshot: $(STAMP)
+	$(PY) -m infra.package.snapshots
+
+# Steps from what a jurisdiction has deployed to this release (docs/operations.md "Upgrade").
+# UPGRADE_ARGS=--apply deploys them; --delete-retired also deletes tables the release dropped.
+upgrade-plan: $(STAMP)
+	@test -n "$(JURISDICTION)" || { echo "usage: make upgrade-plan JURISDICTION=<name> [UPGRADE_ARGS=--apply]"; exit 2; }
+	$(PY) -m infra.ops.upgrade_plan --jurisdiction $(JURISDICTION) $(UPGRADE_ARGS)
 
 cfn-lint: $(STAMP)
 	@test -n "$(JURISDICTION)" || { echo "usage: make cfn-lint JURISDICTION=<name>"; exit 2; }

@@ -11,6 +11,7 @@ from .caseload_fields import CaseloadFields
 from .courthouse_codes import CourthouseCodes
 from .id_keys import IdKeys
 from .model import Backfill
+from .model import BackfillResult as BackfillResult  # the upgrade plan reads it here
 
 BACKFILLS: tuple[Backfill, ...] = (
     Backfill(
@@ -50,8 +51,9 @@ BACKFILLS: tuple[Backfill, ...] = (
 
 
 def release_key(release: str) -> tuple[int, int, int]:
-    """ "0.17.0" → (0, 17, 0); anything else is refused (ValueError)."""
-    parts = release.split(".")
+    """ "0.17.0" → (0, 17, 0); a snapshot's label "0.16.0-pre" (the state before a release
+    was numbered) reads as its number; anything else is refused (ValueError)."""
+    parts = release.split("-", 1)[0].split(".")
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         raise ValueError(f"not a release number MAJOR.MINOR.PATCH: {release!r}")
     major, minor, patch = (int(part) for part in parts)

@@ -10,10 +10,17 @@ the stack carries on without it.
 
     python -m tests.infra.moto_gaps_server -H 127.0.0.1 -p PORT
 
-Reaches into two internals of moto 5.2.5 (read in its source, not a public API): ``parsing.
+It also knows one type moto's CloudFormation lacks and our stack leans on: ``AWS::Lambda::
+Alias`` (every function runs behind the alias ``live``; the schedules, queue and stream
+mappings and invoke permissions name the alias). ``FunctionAlias`` makes it with moto's own
+Lambda backend, so those resources are made against the alias as CloudFormation would.
+
+Reaches into internals of moto 5.2.5 (read in its source, not a public API): ``parsing.
 parse_and_create_resource`` (called once per resource, and again on each later reference
-while it does not exist) and the stack's ``events`` list. A moto upgrade that moves either
-fails the rehearsal's gap test loudly rather than hiding a gap.
+while it does not exist), the stack's ``events`` list, the model registry (every direct
+subclass of ``CloudFormationModel``, cached by ``parsing.get_model_list``), the Lambda
+backend's ``create_alias`` and its ``LambdaVersion`` (given the ``Version`` attribute). A moto
+upgrade that moves any of them fails the rehearsal's gap test loudly rather than hiding a gap.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from moto.awslambda.models import LambdaAlias, LambdaVersion, lambda_backends
 from moto.cloudformation import models, parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.core.common_models import CloudFormationModel
 from moto.server import main as moto_main
 
 UNSUPPORTED = "moto has no CloudFormation model for {type}"
@@ -82,8 +92,72 @@ def note_failure(
     )
 
 
+class FunctionAlias(CloudFormationModel):
+    """``AWS::Lambda::Alias``: moto's Lambda alias, made by its Lambda backend. Ref is the
+    alias ARN; Fn::GetAtt AliasArn too, as CloudFormation documents."""
+
+    # moto files each model under the second part of its module's name; run as a script,
+    # this module is ``__main__`` and has none.
+    __module__ = "tests.infra.moto_gaps_server"
+
+    def __init__(self, alias: LambdaAlias) -> None:
+        self.alias = alias
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "AliasArn"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> FunctionAlias:
+        properties = cloudformation_json["Properties"]
+        alias = lambda_backends[account_id][region_name].create_alias(
+            name=properties["Name"],
+            function_name=properties["FunctionName"],
+            function_version=str(properties["FunctionVersion"]),
+            description=properties.get("Description", ""),
+            routing_config=properties.get("RoutingConfig", {}),
+        )
+        return cls(alias)
+
+    @property
+    def physical_resource_id(self) -> str:
+        return str(self.alias.arn)
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "AliasArn":
+            return str(self.alias.arn)
+        raise UnformattedGetAttTemplateException()
+
+
+def version_attribute(version: LambdaVersion, attribute_name: str) -> str:
+    """``Fn::GetAtt [Version, Version]``, which moto's ``AWS::Lambda::Version`` lacks and
+    every alias names: the number of the version published."""
+    if attribute_name == "Version":
+        return str(version.version)
+    raise UnformattedGetAttTemplateException()
+
+
 def install() -> None:
     parsing.parse_and_create_resource = report_gaps  # type: ignore[assignment]
+    LambdaVersion.get_cfn_attribute = version_attribute  # type: ignore[attr-defined]
+    parsing.get_model_list.cache_clear()  # FunctionAlias joins moto's models
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
 
 
 if __name__ == "__main__":

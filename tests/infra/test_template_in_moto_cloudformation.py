@@ -3,7 +3,9 @@ moto's CloudFormation: what moto could not create (and why), and what it did, ch
 
 moto does not run the SAM transform, so ``infra/package/plain_template.py`` runs it here, as
 CloudFormation would on deploy. The stack is made on a moto server of its own that reports
-each resource it cannot create and goes on (moto_stack.py). What it could not create is
+each resource it cannot create and goes on (moto_stack.py), and makes each function's alias
+``live`` with moto's Lambda (moto's CloudFormation has no model for it), so the schedules,
+mappings and permissions that name the alias are made and checked. What it could not create is
 printed and compared with ``EXPECTED_GAPS``, and the properties it accepts but drops with
 ``DROPPED``, so a new gap is noticed, and so is one moto closes. Everything else is read back
 from the services and compared with the template. The functions' code is a stand-in zip
@@ -32,6 +34,7 @@ from tests.infra.moto_stack import Stack, created_stack
 from tests.infra.packaging import load
 
 JURISDICTION = "multnomah-county"  # its aws_region is moto_process.REGION
+ALIAS = "live"  # every function's, which its callers invoke
 NO_MODEL = "moto has no CloudFormation model for {}"
 
 # (type, reason) of what moto 5.2.5 cannot create of our stack; docs/operations.md, "What a
@@ -50,6 +53,10 @@ EXPECTED_GAPS = {
         "AWS::Backup::BackupSelection",
         "AWS::Backup::BackupVault",
         "AWS::CloudWatch::Alarm",
+        # The gradual deployment of each function's alias (checked in the template by
+        # test_gradual_deployment.py): moto's CodeDeploy has no CloudFormation model.
+        "AWS::CodeDeploy::Application",
+        "AWS::CodeDeploy::DeploymentGroup",
         "AWS::Cognito::UserPool",
         "AWS::Cognito::UserPoolClient",
         "AWS::Logs::MetricFilter",
@@ -252,6 +259,32 @@ def test_every_function_runs_its_handler_with_its_role(rehearsal):
         assert variables == {k: v for k, v in resolved.items() if v is not None}, logical_id
 
 
+def test_every_function_runs_behind_its_alias_live_on_the_version_published(rehearsal):
+    aliases = rehearsal.resources("AWS::Lambda::Alias")
+    client = rehearsal.client("lambda")
+    aliased = {resource["Properties"]["FunctionName"]["Ref"] for resource in aliases.values()}
+    assert aliased == set(rehearsal.resources("AWS::Lambda::Function"))
+    assert len(aliased) == len(aliases)  # one alias each
+    for logical_id in aliases:
+        alias = live_alias(rehearsal, {"Ref": logical_id})
+        versions = client.list_versions_by_function(FunctionName=alias["Function"])["Versions"]
+        published = [v["Version"] for v in versions if v["Version"] != "$LATEST"]
+        assert published == [alias["FunctionVersion"]], logical_id
+
+
+def live_alias(rehearsal: Stack, reference: dict[str, str]) -> dict[str, Any]:
+    """The alias ``live`` that ``reference`` (a Ref in the template) names, as Lambda reports
+    it, with its function's name under ``Function``."""
+    logical_id = reference["Ref"]
+    properties = rehearsal.template["Resources"][logical_id]["Properties"]
+    assert rehearsal.template["Resources"][logical_id]["Type"] == "AWS::Lambda::Alias", logical_id
+    assert properties["Name"] == ALIAS, logical_id
+    function = rehearsal.physical[properties["FunctionName"]["Ref"]]
+    alias = rehearsal.client("lambda").get_alias(FunctionName=function, Name=ALIAS)
+    assert alias["AliasArn"] == rehearsal.physical[logical_id], logical_id
+    return {**alias, "Function": function}
+
+
 def test_the_media_bucket_is_encrypted(rehearsal):
     [(logical_id, resource)] = rehearsal.resources("AWS::S3::Bucket").items()
     wanted = resource["Properties"]
@@ -294,7 +327,7 @@ def test_every_schedule_starts_its_function(rehearsal):
         assert rule["State"] == wanted.get("State", "ENABLED")
         targets = events.list_targets_by_rule(Rule=name)["Targets"]
         assert [(t["Id"], t["Arn"]) for t in targets] == [
-            (t["Id"], rehearsal.resolve(t["Arn"])) for t in wanted["Targets"]
+            (t["Id"], live_alias(rehearsal, t["Arn"])["AliasArn"]) for t in wanted["Targets"]
         ]
 
 
@@ -305,8 +338,13 @@ def test_every_queue_and_stream_feeds_its_function(rehearsal):
     for logical_id, resource in mappings.items():
         wanted = resource["Properties"]
         found = client.get_event_source_mapping(UUID=rehearsal.physical[logical_id])
-        function = rehearsal.physical[wanted["FunctionName"]["Ref"]]
-        assert found["FunctionArn"].endswith(f":function:{function}")
+        alias = live_alias(rehearsal, wanted["FunctionName"])
+        version = client.get_function(
+            FunctionName=alias["Function"], Qualifier=alias["FunctionVersion"]
+        )["Configuration"]["FunctionArn"]
+        # Lambda reports a mapping made on an alias by the alias's ARN; moto by the ARN of
+        # the version the alias points to. Either way, never the function's latest code.
+        assert found["FunctionArn"] in {alias["AliasArn"], version}, logical_id
         assert found["EventSourceArn"] == rehearsal.resolve(wanted["EventSourceArn"]), logical_id
         assert found["BatchSize"] == wanted["BatchSize"]
         if "ScalingConfig" in wanted:
@@ -319,8 +357,11 @@ def test_every_function_lets_its_callers_invoke_it(rehearsal):
     assert permissions
     for logical_id, resource in permissions.items():
         wanted = resource["Properties"]
-        function = rehearsal.physical[wanted["FunctionName"]["Ref"]]
-        policy = json.loads(client.get_policy(FunctionName=function)["Policy"])
+        alias = live_alias(rehearsal, wanted["FunctionName"])
+        # The alias's policy, as Lambda keeps it (moto keeps one per function, whatever the
+        # qualifier: that the grant names the alias is live_alias's check of the template).
+        found = client.get_policy(FunctionName=alias["Function"], Qualifier=ALIAS)
+        policy = json.loads(found["Policy"])
         granted = [(s["Action"], s["Principal"]["Service"]) for s in policy["Statement"]]
         assert (wanted["Action"], wanted["Principal"]) in granted, logical_id
         if rehearsal.names_a_gap(wanted["SourceArn"]):

@@ -26,6 +26,8 @@ from chalice.deploy.packager import LambdaDeploymentPackager
 from chalice.utils import UI, OSUtils
 
 KEPT_PREFIX = "requirements-"
+# Kept entries are slimmed and compiled (zip_contents.py); older ones were not.
+KEPT_FORMAT = "compiled"
 KEEP_BUILDS = 3  # Chalice's own entries: one per app version, ~33 MB each
 KEEP_REQUIREMENTS = 2  # the requirements now and, while a change settles, the ones before
 
@@ -42,7 +44,7 @@ def link(build_dir: Path, cache_dir: Path) -> None:
 
 def chalice_entry(build_dir: Path) -> Path:
     """The cached zip ``chalice package`` will look for, as Chalice itself names it."""
-    name = _packager().deployment_package_filename(str(build_dir), _python_version())
+    name = _packager().deployment_package_filename(str(build_dir), lambda_python())
     return Path(name)
 
 
@@ -50,7 +52,7 @@ def kept_entry(build_dir: Path, cache_dir: Path) -> Path:
     """Where the dependencies for ``build_dir``'s requirements are kept."""
     requirements = (build_dir / "requirements.txt").read_bytes()
     digest = hashlib.sha256(requirements).hexdigest()[:20]
-    return cache_dir / f"{KEPT_PREFIX}{digest}-{_python_version()}.zip"
+    return cache_dir / f"{KEPT_PREFIX}{digest}-{lambda_python()}-{KEPT_FORMAT}.zip"
 
 
 def prepare(build_dir: Path, cache_dir: Path) -> bool:
@@ -113,6 +115,6 @@ def _packager() -> LambdaDeploymentPackager:
     )
 
 
-def _python_version() -> str:
+def lambda_python() -> str:
     """The Lambda runtime Chalice packages for (it follows the running interpreter)."""
     return Config().lambda_python_version

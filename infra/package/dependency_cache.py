@@ -9,6 +9,8 @@ build whose own entry is missing starts from that copy, with the app's code repl
 own (Chalice's ``inject_latest_app`` swaps ``app.py``, ``chalicelib/`` and Chalice's runtime),
 and Chalice finds the entry it looks for. Changing a requirement installs them as before.
 Nothing else of a build is in these zips: ``zip_additions.py`` adds it after Chalice.
+Kept dependencies are slimmed and compiled (``zip_contents.py``), and named after its
+``FORMAT``, so a change to what the zip leaves out slims them again.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from chalice.constants import DEFAULT_LAMBDA_ARCHITECTURE
 from chalice.deploy.packager import LambdaDeploymentPackager
 from chalice.utils import UI, OSUtils
 
+from . import zip_contents
+
 KEPT_PREFIX = "requirements-"
-# Kept entries are slimmed and compiled (zip_contents.py); older ones were not.
-KEPT_FORMAT = "compiled"
 KEEP_BUILDS = 3  # Chalice's own entries: one per app version, ~33 MB each
 KEEP_REQUIREMENTS = 2  # the requirements now and, while a change settles, the ones before
 
@@ -52,7 +54,7 @@ def kept_entry(build_dir: Path, cache_dir: Path) -> Path:
     """Where the dependencies for ``build_dir``'s requirements are kept."""
     requirements = (build_dir / "requirements.txt").read_bytes()
     digest = hashlib.sha256(requirements).hexdigest()[:20]
-    return cache_dir / f"{KEPT_PREFIX}{digest}-{lambda_python()}-{KEPT_FORMAT}.zip"
+    return cache_dir / f"{KEPT_PREFIX}{digest}-{lambda_python()}-{zip_contents.FORMAT}.zip"
 
 
 def prepare(build_dir: Path, cache_dir: Path) -> bool:

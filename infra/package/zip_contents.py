@@ -12,6 +12,9 @@ Left out, because nothing in the app can reach them:
   kept list is checked against every ``aws_client("...")`` in ``chalicelib/`` by a test.
   Lambda's runtime ships its own botocore, but a different, moving version: the zip keeps
   the pinned one the tests ran with.
+- aiohttp and what only it uses (yarl, multidict, attrs...; 3.5 MB zipped): Twilio
+  requires them for its asyncio client, which the app never builds (its HTTP client is
+  ``adapters/twilio_http.py``, on requests). A test imports the Twilio client from the zip.
 - type stubs (``.pyi``), read by type checkers only.
 Not compiled (they still import, compiled in memory, should anything ever use them): the
 Twilio products other than the REST API's ``api`` (Messages), and phonenumbers' geocoder,
@@ -42,6 +45,23 @@ BOTOCORE_SERVICES = frozenset(
     {"dynamodb", "sqs", "ses", "cognito-idp", "ssm", "apigatewaymanagementapi"}
 )
 BOTOCORE_DATA = "botocore/data/"
+# Twilio's asyncio client's dependencies (twilio/http/async_http_client.py imports them).
+ASYNC_ONLY = frozenset(
+    {
+        "aiohttp",
+        "aiohttp_retry",
+        "aiohappyeyeballs",
+        "aiosignal",
+        "frozenlist",
+        "multidict",
+        "yarl",
+        "propcache",
+        "attr",
+        "attrs",
+    }
+)
+# Bumped whenever what is left out changes, so kept dependencies are slimmed again.
+FORMAT = "slim2"
 # Rewritten by Chalice in every build (its ``_needs_latest_version``): compiled per build.
 APP_CODE = ("app.py", "chalicelib/", "chalice/")
 TWILIO_PRODUCTS = "twilio/rest/"
@@ -65,6 +85,9 @@ def lambda_python_matches(lambda_python: str) -> bool:
 def left_out(name: str) -> bool:
     """True for an entry the zip does not carry."""
     if name.endswith(".pyi"):
+        return True
+    top = name.split("/", 1)[0]
+    if top.split("-", 1)[0].lower() in ASYNC_ONLY:  # the package or its .dist-info
         return True
     if name.startswith(BOTOCORE_DATA):
         service = name[len(BOTOCORE_DATA) :].split("/", 1)

@@ -95,7 +95,7 @@ def test_each_pyc_is_unchecked_and_made_by_lambdas_python(packaged):
     assert sys.version_info[:2] == (3, 11)  # Lambda's python3.11: the magic number above
 
 
-def test_the_zip_leaves_out_aws_models_the_app_never_calls_and_type_stubs(packaged):
+def test_the_zip_leaves_out_aws_models_the_app_never_calls_twilios_async_client_and_stubs(packaged):
     with zipfile.ZipFile(packaged.large.zip) as archive:
         names = archive.namelist()
     services = {
@@ -103,6 +103,8 @@ def test_the_zip_leaves_out_aws_models_the_app_never_calls_and_type_stubs(packag
     }
     assert services == zip_contents.BOTOCORE_SERVICES
     assert not [n for n in names if n.endswith(".pyi")]
+    tops = {n.split("/")[0].split("-")[0].lower() for n in names}
+    assert tops & zip_contents.ASYNC_ONLY == set()
 
 
 def test_every_aws_service_the_app_builds_a_client_for_is_kept_in_the_zip():

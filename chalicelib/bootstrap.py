@@ -1,88 +1,154 @@
 """The one place real collaborators are built, lazily and per call's settings.
 
 Views ask here for stores and gateways and hand them to the use cases; tests hand the use
-cases fakes or the same real objects pointed at moto.
+cases fakes or the same real objects pointed at moto. Each store and adapter module is
+imported when its first object is built: a cold Lambda's first inbound text loads the few
+stores receiving uses, not those of pages, imports, sockets or records retention
+(``bench/cold_start.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .adapters.aws import LONG_POLL_READ_TIMEOUT_SECONDS as LONG_POLL_READ_TIMEOUT
 from .adapters.aws import aws_client
-from .adapters.cognito import CognitoGateway, TokenVerifier
-from .adapters.email import EmailGateway
-from .adapters.queue import MessageQueue
-from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
-from .adapters.websocket_push import PushGateway
 from .config import ConfigurationError, Settings, get_settings
-from .store.appointments import AppointmentStore, DepartmentTextsStore
-from .store.audit import AuditStore
-from .store.client_lists import ClientListStore
-from .store.clients import ClientStore
-from .store.connections import ConnectionStore
-from .store.conversations import ConversationStore
-from .store.court_imports import CourtImportStore
-from .store.department_settings import DepartmentSettingsStore
-from .store.inbound import InboundStore
-from .store.outbound import OutboundStore
-from .store.retention import RecordSweeps
-from .store.retention_state import RetentionState
-from .store.scheduled import ScheduledStore
-from .store.sessions import SessionStore
 from .store.tables import bind_tables
-from .store.unclaimed import UnclaimedStore
-from .store.unread import UnreadStore
-from .store.users import UserStore
+
+if TYPE_CHECKING:
+    from .adapters.cognito import CognitoGateway, TokenVerifier
+    from .adapters.email import EmailGateway
+    from .adapters.queue import MessageQueue
+    from .adapters.twilio_gateway import TwilioGateway
+    from .adapters.websocket_push import PushGateway
+    from .store.appointments import AppointmentStore, DepartmentTextsStore
+    from .store.audit import AuditStore
+    from .store.client_lists import ClientListStore
+    from .store.clients import ClientStore
+    from .store.connections import ConnectionStore
+    from .store.conversations import ConversationStore
+    from .store.court_imports import CourtImportStore
+    from .store.department_settings import DepartmentSettingsStore
+    from .store.inbound import InboundStore
+    from .store.outbound import OutboundStore
+    from .store.retention import RecordSweeps
+    from .store.retention_state import RetentionState
+    from .store.scheduled import ScheduledStore
+    from .store.sessions import SessionStore
+    from .store.unclaimed import UnclaimedStore
+    from .store.unread import UnreadStore
+    from .store.users import UserStore
 
 
-@dataclass(frozen=True)
 class Stores:
-    users: UserStore
-    clients: ClientStore
-    conversations: ConversationStore
-    inbound: InboundStore
-    outbound: OutboundStore
-    unclaimed: UnclaimedStore
-    audit: AuditStore
-    scheduled: ScheduledStore
-    appointments: AppointmentStore
-    department_texts: DepartmentTextsStore
-    court_imports: CourtImportStore
-    client_lists: ClientListStore
-    unread: UnreadStore
-    department_settings: DepartmentSettingsStore
+    """Every store of the tables ``stores()`` bound, each built on first use."""
+
+    @cached_property
+    def users(self) -> UserStore:
+        from .store.users import UserStore
+
+        return UserStore()
+
+    @cached_property
+    def clients(self) -> ClientStore:
+        from .store.clients import ClientStore
+
+        return ClientStore()
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        from .store.conversations import ConversationStore
+
+        return ConversationStore()
+
+    @cached_property
+    def inbound(self) -> InboundStore:
+        from .store.inbound import InboundStore
+
+        return InboundStore()
+
+    @cached_property
+    def outbound(self) -> OutboundStore:
+        from .store.outbound import OutboundStore
+
+        return OutboundStore()
+
+    @cached_property
+    def unclaimed(self) -> UnclaimedStore:
+        from .store.unclaimed import UnclaimedStore
+
+        return UnclaimedStore()
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        from .store.audit import AuditStore
+
+        return AuditStore()
+
+    @cached_property
+    def scheduled(self) -> ScheduledStore:
+        from .store.scheduled import ScheduledStore
+
+        return ScheduledStore()
+
+    @cached_property
+    def appointments(self) -> AppointmentStore:
+        from .store.appointments import AppointmentStore
+
+        return AppointmentStore()
+
+    @cached_property
+    def department_texts(self) -> DepartmentTextsStore:
+        from .store.appointments import DepartmentTextsStore
+
+        return DepartmentTextsStore()
+
+    @cached_property
+    def court_imports(self) -> CourtImportStore:
+        from .store.court_imports import CourtImportStore
+
+        return CourtImportStore()
+
+    @cached_property
+    def client_lists(self) -> ClientListStore:
+        from .store.client_lists import ClientListStore
+
+        return ClientListStore()
+
+    @cached_property
+    def unread(self) -> UnreadStore:
+        from .store.unread import UnreadStore
+
+        return UnreadStore()
+
+    @cached_property
+    def department_settings(self) -> DepartmentSettingsStore:
+        from .store.department_settings import DepartmentSettingsStore
+
+        return DepartmentSettingsStore()
 
 
 def stores(settings: Settings | None = None) -> Stores:
     settings = settings or get_settings()
     bind_tables(settings.table_prefix)
-    return Stores(
-        UserStore(),
-        ClientStore(),
-        ConversationStore(),
-        InboundStore(),
-        OutboundStore(),
-        UnclaimedStore(),
-        AuditStore(),
-        ScheduledStore(),
-        AppointmentStore(),
-        DepartmentTextsStore(),
-        CourtImportStore(),
-        ClientListStore(),
-        UnreadStore(),
-        DepartmentSettingsStore(),
-    )
+    return Stores()
 
 
 def records_retention(settings: Settings | None = None) -> tuple[RetentionState, RecordSweeps]:
     """The records-retention job's state (hold, progress) and what it sweeps."""
+    from .store.retention import RecordSweeps
+    from .store.retention_state import RetentionState
+
     bind_tables((settings or get_settings()).table_prefix)
     return RetentionState(), RecordSweeps()
 
 
 def session_store(settings: Settings | None = None) -> SessionStore:
     """Read on every request; the same lazily bound tables as ``stores``."""
+    from .store.sessions import SessionStore
+
     bind_tables((settings or get_settings()).table_prefix)
     return SessionStore()
 
@@ -95,6 +161,8 @@ def fallback_queue(settings: Settings | None = None) -> MessageQueue:
     client = aws_client(
         "sqs", settings.region, settings.aws_endpoint_url, read_timeout=LONG_POLL_READ_TIMEOUT
     )
+    from .adapters.queue import MessageQueue
+
     return MessageQueue(client, settings.fallback_queue_url)
 
 
@@ -106,6 +174,8 @@ def status_queue(settings: Settings | None = None) -> MessageQueue:
     client = aws_client(
         "sqs", settings.region, settings.aws_endpoint_url, read_timeout=LONG_POLL_READ_TIMEOUT
     )
+    from .adapters.queue import MessageQueue
+
     return MessageQueue(client, settings.status_queue_url)
 
 
@@ -115,6 +185,8 @@ def send_queue(settings: Settings | None = None) -> MessageQueue:
     if not settings.send_queue_url:
         raise ConfigurationError("SEND_QUEUE_URL is not set")
     client = aws_client("sqs", settings.region, settings.aws_endpoint_url)
+    from .adapters.queue import MessageQueue
+
     return MessageQueue(client, settings.send_queue_url)
 
 
@@ -124,10 +196,14 @@ def push_gateway(settings: Settings | None = None) -> PushGateway:
     if not settings.websocket_push_url:
         raise ConfigurationError("WEBSOCKET_PUSH_URL is not set")
     client = aws_client("apigatewaymanagementapi", settings.region, settings.websocket_push_url)
+    from .adapters.websocket_push import PushGateway
+
     return PushGateway(client)
 
 
 def connections(settings: Settings | None = None) -> ConnectionStore:
+    from .store.connections import ConnectionStore
+
     bind_tables((settings or get_settings()).table_prefix)
     return ConnectionStore()
 
@@ -135,19 +211,27 @@ def connections(settings: Settings | None = None) -> ConnectionStore:
 def email(settings: Settings | None = None) -> EmailGateway:
     settings = settings or get_settings()
     client = aws_client("ses", settings.region, settings.aws_endpoint_url)
+    from .adapters.email import EmailGateway
+
     return EmailGateway(client, settings.notify_from_email)
 
 
 def twilio(settings: Settings | None = None) -> TwilioGateway:
+    from .adapters.twilio_gateway import TwilioGateway, credentials, rest_client
+
     return TwilioGateway(rest_client(credentials()))
 
 
 def cognito(settings: Settings | None = None) -> CognitoGateway:
     settings = settings or get_settings()
     client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)
+    from .adapters.cognito import CognitoGateway
+
     return CognitoGateway(client, settings.user_pool_client_id)
 
 
 def token_verifier(settings: Settings | None = None) -> TokenVerifier:
     settings = settings or get_settings()
+    from .adapters.cognito import TokenVerifier
+
     return TokenVerifier(settings.jwks_url, settings.token_issuer, settings.user_pool_client_id)

@@ -31,7 +31,7 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
-from . import checks, dependency_cache, release
+from . import checks, dependency_cache, release, zip_contents
 from .functions import Handler, handlers_in
 from .gradual import point_at_aliases
 from .merge import API_HANDLER, environment, merge_template, merged
@@ -60,6 +60,8 @@ class Package:
     zip: Path
     handlers: tuple[Handler, ...]
     release: Release
+    zip_size: zip_contents.ZipSize
+    zip_budget: int
 
 
 def build(
@@ -69,9 +71,15 @@ def build(
     app_dir: Path = ROOT,
     cache_dir: Path = DEFAULT_CACHE,
     jurisdictions_dir: Path = JURISDICTIONS_DIR,
+    zip_budget: int = zip_contents.ZIP_BUDGET_BYTES,
 ) -> Package:
     """Package ``app_dir`` for jurisdiction ``name`` into ``out_dir`` (default ``out/<name>``)."""
     config = load_stack_config(name, jurisdictions_dir)
+    if not zip_contents.lambda_python_matches(dependency_cache.lambda_python()):
+        raise BuildFailed(
+            f"Chalice packages for {dependency_cache.lambda_python()}: run the build with that"
+            " Python, whose bytecode the zip carries (the project venv's)"
+        )
     out_dir = (out_dir or DEFAULT_OUT / name).resolve()
     build_dir = out_dir / "build"
     for stale in (build_dir, out_dir / TEMPLATE, out_dir / ZIP):
@@ -86,6 +94,9 @@ def build(
 
     chalice_out = out_dir / ".chalice-package"
     chalice_template = run_chalice(build_dir, config, chalice_out)
+    entry = dependency_cache.chalice_entry(build_dir)
+    if zip_contents.slim(entry):  # once per cache entry: the entries after it start slim
+        shutil.copyfile(entry, chalice_out / ZIP)
     dependency_cache.keep(build_dir, cache_dir)
     handlers = handlers_in(chalice_template)
     merge = merge_template(config, handlers, twilio_routes(chalice_template))
@@ -98,6 +109,8 @@ def build(
     shutil.move(chalice_out / ZIP, out_dir / ZIP)
     texts = {release.VERSION_FILE: built.version_file(), JURISDICTION_ENTRY: config.compact_json()}
     add_to_zip(out_dir / ZIP, shipped_files(app_dir), texts)
+    zip_contents.add_app_bytecode(out_dir / ZIP)
+    size = zip_contents.size_of(out_dir / ZIP)
     for leftover in (build_dir, chalice_out):
         _remove(leftover)
     dependency_cache.prune(cache_dir)
@@ -105,7 +118,11 @@ def build(
     found = checks.problems(final, policies, required)
     if found:
         raise BuildFailed(checks.describe(found))
-    return Package(config, template_path, out_dir / ZIP, tuple(handlers), built)
+    try:
+        zip_contents.check_budget(size, zip_budget)
+    except zip_contents.ZipTooLarge as exc:
+        raise BuildFailed(str(exc)) from exc
+    return Package(config, template_path, out_dir / ZIP, tuple(handlers), built, size, zip_budget)
 
 
 def run_chalice(build_dir: Path, config: StackConfig, target: Path) -> dict[str, Any]:
@@ -149,7 +166,6 @@ def _remove(path: Path) -> None:
 
 
 def summary(package: Package) -> str:
-    size_mb = package.zip.stat().st_size / 1_000_000
     scheduled = [h.logical_id for h in package.handlers if h.scheduled] or ["none"]
     parameters = "\n".join(f"    {p}" for p in package.config.secret_parameters.values())
     texts = "\n             ".join(text_report(package.config.jurisdiction.texts))
@@ -163,7 +179,9 @@ def summary(package: Package) -> str:
     return f"""Packaged {package.config.name} ({package.config.aws_region})
   release    ClientComm {release.describe(package.release)}
   template   {package.template}
-  zip        {package.zip} ({size_mb:.1f} MB)
+  zip        {package.zip}
+             {package.zip_size.describe()}
+             budget {package.zip_budget / 1e6:.1f} MB zipped (infra/package/zip_contents.py)
   handlers   {", ".join(h.logical_id for h in package.handlers)}
   scheduled  {", ".join(scheduled)} (each has an EventBridge rule and a heartbeat alarm)
   texts      {texts}
@@ -188,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         help="Chalice's dependency cache, shared between builds",
     )
     parser.add_argument("--jurisdictions-dir", type=Path, default=JURISDICTIONS_DIR)
+    parser.add_argument(
+        "--zip-budget-mb",
+        type=float,
+        default=zip_contents.ZIP_BUDGET_BYTES / 1e6,
+        help="fail when the zip is larger (MB, zipped)",
+    )
     args = parser.parse_args(argv)
     try:
         package = build(
@@ -196,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             app_dir=args.app_dir.resolve(),
             cache_dir=args.cache_dir,
             jurisdictions_dir=args.jurisdictions_dir,
+            zip_budget=int(args.zip_budget_mb * 1e6),
         )
     except JurisdictionConfigError as exc:  # the file's mistakes, one per line: fix and rerun
         print(f"make package: {exc}", file=sys.stderr)

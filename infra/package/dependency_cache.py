@@ -9,6 +9,8 @@ build whose own entry is missing starts from that copy, with the app's code repl
 own (Chalice's ``inject_latest_app`` swaps ``app.py``, ``chalicelib/`` and Chalice's runtime),
 and Chalice finds the entry it looks for. Changing a requirement installs them as before.
 Nothing else of a build is in these zips: ``zip_additions.py`` adds it after Chalice.
+Kept dependencies are slimmed and compiled (``zip_contents.py``), and named after its
+``FORMAT``, so a change to what the zip leaves out slims them again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from chalice.config import Config
 from chalice.constants import DEFAULT_LAMBDA_ARCHITECTURE
 from chalice.deploy.packager import LambdaDeploymentPackager
 from chalice.utils import UI, OSUtils
+
+from . import zip_contents
 
 KEPT_PREFIX = "requirements-"
 KEEP_BUILDS = 3  # Chalice's own entries: one per app version, ~33 MB each
@@ -42,7 +46,7 @@ def link(build_dir: Path, cache_dir: Path) -> None:
 
 def chalice_entry(build_dir: Path) -> Path:
     """The cached zip ``chalice package`` will look for, as Chalice itself names it."""
-    name = _packager().deployment_package_filename(str(build_dir), _python_version())
+    name = _packager().deployment_package_filename(str(build_dir), lambda_python())
     return Path(name)
 
 
@@ -50,7 +54,7 @@ def kept_entry(build_dir: Path, cache_dir: Path) -> Path:
     """Where the dependencies for ``build_dir``'s requirements are kept."""
     requirements = (build_dir / "requirements.txt").read_bytes()
     digest = hashlib.sha256(requirements).hexdigest()[:20]
-    return cache_dir / f"{KEPT_PREFIX}{digest}-{_python_version()}.zip"
+    return cache_dir / f"{KEPT_PREFIX}{digest}-{lambda_python()}-{zip_contents.FORMAT}.zip"
 
 
 def prepare(build_dir: Path, cache_dir: Path) -> bool:
@@ -113,6 +117,6 @@ def _packager() -> LambdaDeploymentPackager:
     )
 
 
-def _python_version() -> str:
+def lambda_python() -> str:
     """The Lambda runtime Chalice packages for (it follows the running interpreter)."""
     return Config().lambda_python_version

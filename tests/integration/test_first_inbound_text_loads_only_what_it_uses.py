@@ -1,0 +1,61 @@
+"""A cold Lambda's first inbound text loads only what receiving a text uses: not the stores
+of pages, imports, live sockets or records retention, nor the adapters of sign-in, mail
+and queues (``bench/cold_start.py`` measures what that is worth; its probe runs here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from chalicelib.domain.clients import Client
+from tests.helpers import ROOT, fresh_phone
+from tests.integration.session_tools import new_staff
+
+NOT_FOR_AN_INBOUND_TEXT = {
+    "chalicelib.adapters.cognito",
+    "chalicelib.adapters.email",
+    "chalicelib.adapters.queue",
+    "chalicelib.adapters.websocket_push",
+    "chalicelib.store.client_lists",
+    "chalicelib.store.connections",
+    "chalicelib.store.court_imports",
+    "chalicelib.store.outbound",
+    "chalicelib.store.retention",
+    "chalicelib.store.client_purge",
+    "chalicelib.store.sessions",
+}
+
+
+@pytest.mark.any_hour
+def test_the_cold_start_probe_runs_and_its_first_text_loads_no_store_it_never_uses(stack, stores):
+    staff = new_staff(stack, stores)
+    phone = fresh_phone()
+    stores.clients.add(
+        Client(
+            client_id=secrets.token_hex(10),
+            department_id=staff.department_id,
+            case_manager_id=staff.user_id,
+            first_name="Cold",
+            last_name="Path",
+            phone=phone,
+        )
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, str(ROOT / "bench" / "first_request_probe.py"), phone],
+        cwd=ROOT,
+        env=dict(os.environ),  # the local stack's settings
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [r["built"].get("client:dynamodb", 0) for r in result["requests"]] == [1, 0]
+    assert "chalicelib.services.receiving" in result["app_modules"]
+    assert set(result["app_modules"]) & NOT_FOR_AN_INBOUND_TEXT == set()

@@ -258,6 +258,8 @@ def test_the_previous_release_upgrades_with_its_court_dates_backfilled_and_every
     assert "department-settings: new table" in printed
     assert "Step 2: backfill courthouse_codes on appointments" in printed
     assert "examined 30, changed 20, already right 5, skipped 5" in printed
+    assert "Step 4: backfill courthouse_codes on appointments again" in printed
+    assert "examined 30, changed 0, already right 25, skipped 5" in printed
     check_upgraded(prefix, expected)
     at_matheson = query(prefix, "appointments", "at_courthouse", courthouse_key="probation#mcc")
     assert sorted(i["room"]["S"] for i in at_matheson) == ["412"] * 5
@@ -280,7 +282,9 @@ def test_a_stack_from_before_nothing_lost_upgrades_in_steps_its_clients_backfill
     assert "Retired" in planned and "activity" in planned
     for backfill in ("caseload_fields on clients", "id_keys on clients",
                      "courthouse_codes on appointments"):  # fmt: skip
-        assert f": backfill {backfill}" in planned
+        assert f": backfill {backfill} (" in planned
+    for backfill in ("id_keys on clients again", "caseload_fields on clients again"):
+        assert f": backfill {backfill} (" in planned  # after the release, too
     done = upgrade(prefix, tmp_path, capsys, "--apply", "--delete-retired")
     expected.pop("activity")
     check_upgraded(prefix, expected)

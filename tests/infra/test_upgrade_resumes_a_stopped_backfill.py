@@ -62,3 +62,45 @@ def test_a_backfill_stopped_by_a_failure_stops_the_upgrade_and_resumes_from_its_
     assert "resuming the pass in progress" in printed
     assert "examined 30, changed 20, already right 5, skipped 5" in printed  # the whole pass
     check_upgraded(prefix, expected)
+
+
+@pytest.mark.any_hour
+def test_a_second_pass_stopped_after_the_release_resumes_when_the_upgrade_runs_again(
+    prefix,  # noqa: F811
+    tmp_path,
+    capsys,
+    monkeypatch,
+    seeded_courthouses,  # noqa: F811
+):
+    _, expected = build_release("0.17.0", prefix)
+    real = runner.call
+    scans: list[str] = []
+
+    def fails_on_the_second_scan(table: str, operation: Any, **request: Any) -> Any:
+        if getattr(operation, "__name__", "") == "scan":
+            scans.append(table)
+            if len(scans) == 2:  # the second pass, after the release's own step
+
+                def refused(**_: Any) -> Any:
+                    error = {"Error": {"Code": "InternalServerError", "Message": "injected"}}
+                    raise ClientError(error, "Scan")  # type: ignore[arg-type]
+
+                operation = refused
+        return real(table, operation, **request)
+
+    monkeypatch.setattr(runner, "call", fails_on_the_second_scan)
+    argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
+            "--out", str(tmp_path / "out"), "--from-release", "0.17.0", "--apply"]  # fmt: skip
+    assert upgrade_plan.main(argv) == 2
+    assert "Step 4: backfill courthouse_codes on appointments again" in capsys.readouterr().out
+
+    monkeypatch.setattr(runner, "call", real)  # the release is deployed: the stack says 0.18.0
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.18.0", "--apply")
+    assert "Step 1: backfill courthouse_codes on appointments" in printed
+    assert "resuming the pass in progress" in printed
+    assert "Step 2" not in printed  # no release deployed again
+    saved = checkpoint(prefix, "courthouse_codes")
+    assert saved is not None and "finished_at" in saved
+    check_upgraded(prefix, expected)
+    again = upgrade(prefix, tmp_path, capsys, "--from-release", "0.18.0", "--apply")
+    assert again.startswith("Nothing to do"), again

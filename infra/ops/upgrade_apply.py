@@ -24,6 +24,7 @@ from infra.package import artifacts, changes, deploy
 
 from . import upgrade_tables
 from .aws_target import Target
+from .backfills.registry import Backfill, BackfillResult
 from .common import OpsError, OpsFailure, default_stack_name
 from .upgrade_steps import BACKFILL, INDEXES, Plan, Step
 
@@ -54,7 +55,7 @@ def apply(
                 gone = change.index if change.action == "remove" else None
                 upgrade_tables.wait_active(dynamodb, target.table(change.table), print, gone=gone)
         elif step.kind == BACKFILL and step.backfill:
-            result = step.backfill.run(target, dry_run=False, share=args.share, progress=print)
+            result = run_backfill(step.backfill, step.number, target, args.share)
             print(f"  examined {result.examined}, changed {result.changed}, already right "
                   f"{result.already_right}, skipped {sum(result.skipped.values())}")  # fmt: skip
             if not result.complete:
@@ -64,6 +65,18 @@ def apply(
         else:
             release_tables(dynamodb, target, deployed, wanted)
         print(f"Step {step.number} done")
+
+
+def run_backfill(backfill: Backfill, number: int, target: Target, share: float) -> BackfillResult:
+    """The step's backfill; one that stops (AWS failing, its checkpoint taken over) stops
+    the upgrade naming it: running the upgrade again resumes it from its checkpoint."""
+    try:
+        return backfill.run(target, dry_run=False, share=share, progress=print)
+    except OpsError as exc:
+        raise OpsFailure(
+            f"backfill {backfill.name} stopped at step {number} ({exc}); what it "
+            "did is kept: run the upgrade again to go on from its checkpoint"
+        ) from exc
 
 
 def deploy_step(target: Target, bucket: str, path: Path, step: Step) -> None:

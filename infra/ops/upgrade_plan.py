@@ -32,7 +32,9 @@ from infra.package.tables import table_resource
 
 from . import upgrade_retired, upgrade_tables
 from .aws_target import AwsRefused, Target, add_target_options, call
-from .backfills.registry import backfills_between
+from .backfills.model import Backfill
+from .backfills.registry import BACKFILLS, backfills_between, release_key
+from .backfills.runner import saved_pass
 from .common import OpsError, default_stack_name, jurisdiction, parser, region_for, run
 from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan, unplannable
 
@@ -210,7 +212,11 @@ def describe(step: Step, path: Path | None, say: Any) -> None:
         say("  unavailable meanwhile: " + ("; ".join(step.unavailable) or "nothing"))
     elif step.kind == BACKFILL and step.backfill:
         b = step.backfill
-        say(f"Step {step.number}: backfill {b.name} on {b.table} ({b.description})")
+        if step.again:
+            say(f"Step {step.number}: backfill {b.name} on {b.table} again (what the release "
+                "before wrote since its first pass)")  # fmt: skip
+        else:
+            say(f"Step {step.number}: backfill {b.name} on {b.table} ({b.description})")
     else:
         say(f"Step {step.number}: release {__version__}'s own template (make deploy)")
         for line in step.release_changes:
@@ -224,6 +230,21 @@ def running_indexes(release: str | None) -> dict[str, set[str]] | None:
         return None
     tables = snapshots.load(release)["tables"]
     return {table: set(schema["global_secondary_indexes"]) for table, schema in tables.items()}
+
+
+def unfinished(target: Target, due: list[Backfill]) -> list[Backfill]:
+    """This release's backfills not ``due`` whose checkpoint holds a pass in progress: a run
+    stopped in a second pass, after the release (the stack runs this release by then, so
+    no backfill is due any more), goes on when run again."""
+    current = release_key(__version__)
+    return [
+        backfill
+        for backfill in BACKFILLS
+        if backfill not in due
+        and release_key(backfill.release) <= current
+        and (saved := saved_pass(backfill, target)) is not None
+        and not saved.finished
+    ]
 
 
 def work(args: argparse.Namespace) -> int:
@@ -250,6 +271,7 @@ def work(args: argparse.Namespace) -> int:
         raise OpsError("this release cannot be reached by index steps: " + "; ".join(blocked))
     frm = version or args.from_release
     backfills = backfills_between(frm, __version__)
+    backfills = [*unfinished(target, backfills), *backfills]
     made = plan(
         deployed,
         wanted,

@@ -8,6 +8,8 @@ N takes the N-th change of every table's queue: several tables change in one ste
 twice. The last step is the release's own template (new tables, streams, TTL, functions).
 Backfills run right after the step that adds the index they fill (``after_index``), before
 the steps when that index exists already, and after the release when they need no index.
+One that ran before the release runs again after it: until then the running release goes
+on writing items without what it sets (the second pass changes only those).
 
 Schemas are in the snapshot shape (``infra/package/snapshots.py``); deployed tables are read
 into it by ``upgrade_plan``. The plan is recomputed from what is deployed on every run, so a
@@ -47,6 +49,7 @@ class Step:
     unavailable: tuple[str, ...] = ()
     backfill: Backfill | None = None
     release_changes: tuple[str, ...] = ()
+    again: bool = False  # a backfill's second pass, after the release
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,13 @@ def plan(
     states: dict[int, dict[str, dict[str, Any]]] = {}
     pending = [b for b in backfills if b.table in wanted]
 
+    ran_before: list[Backfill] = []
+
     def add_backfills(ready: list[Backfill]) -> None:
         for backfill in ready:
             steps.append(Step(len(steps) + 1, BACKFILL, backfill=backfill))
             pending.remove(backfill)
+            ran_before.append(backfill)
 
     add_backfills(
         [b for b in pending if b.after_index and b.after_index in state.get(b.table, {})
@@ -186,8 +192,10 @@ def plan(
         add_backfills([b for b in pending if (b.table, b.after_index) in added])
     others = [line for t in kept for line in release_differences(t, deployed[t], wanted[t])]
     others += [f"{t}: new table" for t in new_tables]
-    if others or release_pending or steps:
+    if others or release_pending or any(step.kind == INDEXES for step in steps):
         steps.append(Step(len(steps) + 1, RELEASE, release_changes=tuple(others)))
+        for backfill in ran_before:
+            steps.append(Step(len(steps) + 1, BACKFILL, backfill=backfill, again=True))
     add_backfills(list(pending))
     retired = tuple(sorted(set(deployed) - set(wanted)))
     return Plan(tuple(steps), retired, new_tables, states)

@@ -106,6 +106,15 @@ class CourtMapping:
     location_name_column: str = "crt_loc_desc"
     kind_column: str = ""  # the hearing type as the court writes it ("Arraignment")
 
+    @classmethod
+    def with_columns(
+        cls, columns: Mapping[str, str], date_format: str, time_format: str, **rest: Any
+    ) -> CourtMapping:
+        """A mapping from {key of READ_KEYS: the file's column}, as the jurisdiction file and
+        the format page both give it."""
+        named: dict[str, Any] = {f"{key}_column": column for key, column in columns.items()}
+        return cls(**named, date_format=date_format, time_format=time_format, **rest)
+
     def column(self, key: str) -> str:
         """The file's name (or ``#position``) for one of COLUMN_KEYS."""
         return str(getattr(self, f"{key}_column"))
@@ -232,15 +241,10 @@ def mapping_from(raw: Mapping[str, Any] | None) -> CourtMapping:
         files[key] = value.strip()
     if errors:
         raise ValidationFailed(errors)
-    return CourtMapping(
-        id_number_column=names["id_number"],
-        date_column=names["date"],
-        date_format=formats["date"],
-        time_column=names["time"],
-        time_format=formats["time"],
-        room_column=names["room"],
-        location_column=names["location"],
-        case_number_column=names["case_number"],
+    return CourtMapping.with_columns(
+        names,
+        formats["date"],
+        formats["time"],
         locations=locations,
         location_code_column=files["location_code_column"],
         location_name_column=files["location_name_column"],

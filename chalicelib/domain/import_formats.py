@@ -209,17 +209,7 @@ def format_from_form(
         formats[part] = choices.get(label, "")
     if errors:
         raise ValidationFailed(errors)
-    mapping = CourtMapping(
-        id_number_column=refs["id_number"],
-        date_column=refs["date"],
-        date_format=formats["date"],
-        time_column=refs["time"],
-        time_format=formats["time"],
-        room_column=refs["room"],
-        location_column=refs["location"],
-        case_number_column=refs["case_number"],
-        kind_column=refs["kind"],
-    )
+    mapping = CourtMapping.with_columns(refs, formats["date"], formats["time"])
     cells = tuple(plain_text(cell)[:MAX_NAME] for cell in header)
     return ImportFormat(format_id, name, mapping, cells, version)
 

@@ -28,8 +28,13 @@ let pushesApplied = 0;
 const shown = new WeakMap();
 const refreshTimers = new WeakMap();
 
+// Region refetches under way: ``body[data-refreshing="0"]`` says the page has caught up
+// with everything it asked for (tests wait on it before a change they need it to see).
+let refreshing = 0;
+
 function replaceRegion(region, tries) {
   const pushesBefore = pushesApplied;
+  document.body.dataset.refreshing = String(++refreshing);
   return backgroundGet(region.getAttribute("data-live-src"), "text/html").then((html) => {
     if (html === null) { return; }
     if (pushesApplied !== pushesBefore && (tries || 0) < 3) {
@@ -53,7 +58,10 @@ function replaceRegion(region, tries) {
     refocus(region, focused);
     markOpenClient();
   }).catch(() => { /* offline for a moment: the next catch-up asks again */ })
-    .finally(() => { document.body.dataset.caughtUp = String(++catchUps); });  // tests wait on it
+    .finally(() => {
+      document.body.dataset.caughtUp = String(++catchUps);  // tests wait on it
+      document.body.dataset.refreshing = String(--refreshing);
+    });
 }
 
 // The same nodes, but for blank text between them (the page and the fragment are indented

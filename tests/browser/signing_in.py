@@ -71,3 +71,10 @@ def socket_open(page: Page) -> None:
     """Wait until the page's socket to the WebSocket API is open (``body[data-live]``), so
     a change made from now on is pushed to it."""
     expect(page.locator("body")).to_have_attribute("data-live", "open")
+
+
+def caught_up(page: Page) -> None:
+    """Wait until the page's socket is open and every region it refetched on opening has
+    come back, so a change made from now on reaches the page by push alone."""
+    socket_open(page)
+    expect(page.locator('body[data-refreshing="0"]')).to_be_attached()

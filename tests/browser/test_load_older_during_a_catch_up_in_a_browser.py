@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import Route, expect
 
-from tests.browser.signing_in import socket_open
+from tests.browser.signing_in import caught_up
 from tests.browser.test_live_in_a_browser import text_from
 from tests.browser.test_phone_first_in_a_browser import (
     LONG,
@@ -35,7 +35,10 @@ def test_older_texts_that_arrive_after_a_catch_up_are_shown(
 
     manager.route("**/live?before=*", older_page)
     manager.goto(f"/clients/{client_id}")
-    socket_open(manager)
+    # The socket's opening catch-up must be over: one that came back after the push below
+    # would already show it, and the focus catch-up, finding nothing new, would rightly
+    # leave the list alone.
+    caught_up(manager)
     texts = manager.locator("ol.conversation").first.locator(".text")
     expect(texts).to_have_count(30)
 

@@ -73,7 +73,7 @@ def answers_with_items_as_they_are(original: Callable[..., Any]) -> Callable[...
 
     def execute_result(self: Any, context: Any) -> tuple[int, dict[str, Any], str]:
         def moto_encode(result: Any) -> tuple[int, dict[str, Any], str]:
-            return original(ActionResult(result), context)  # type: ignore[no-any-return]
+            return original(ActionResult(result), context)
 
         return encode(str(context.operation_model.name), self.result, moto_encode)
 

@@ -10,7 +10,8 @@ waited for until every index is ACTIVE and none is backfilling. The release step
 
 Calls beyond the plan's: s3:PutObject, cloudformation:CreateChangeSet/DescribeChangeSet/
 ExecuteChangeSet/DescribeStackEvents/DescribeStacks; or dynamodb:UpdateTable, CreateTable,
-UpdateTimeToLive; and what each backfill needs.
+UpdateTimeToLive; and what each backfill needs. An empty table a rolled-back upgrade left
+behind: dynamodb:Scan (a fresh count) and DeleteTable.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from typing import Any
 from chalicelib.version import __version__
 from infra.package import artifacts, changes, deploy
 
-from . import upgrade_tables
+from . import upgrade_kept, upgrade_tables
 from .aws_target import Target
 from .backfills.registry import Backfill, BackfillResult
 from .common import OpsError, OpsFailure, default_stack_name
-from .upgrade_steps import BACKFILL, INDEXES, Plan, Step
+from .upgrade_steps import BACKFILL, INDEXES, KEPT, Plan, Step
 
 
 def apply(
@@ -43,7 +44,10 @@ def apply(
     dynamodb = target.client("dynamodb")
     for step in made.steps:
         print(f"Applying step {step.number}")
-        if step.kind == INDEXES:
+        if step.kind == KEPT:
+            if step.items == 0:  # one holding items is kept (the plan stopped on a stack)
+                upgrade_kept.delete_if_empty(dynamodb, step.table, target, print)
+        elif step.kind == INDEXES:
             if on_stack:
                 deploy_step(target, args.artifacts, paths[step.number], step)
             else:

@@ -7,7 +7,9 @@ steps (``upgrade_steps.py``): each index step as a template written under ``--ou
 stack's own template with only that step's index changes) and what is unavailable meanwhile;
 backfills (``infra/ops/backfills``) between the steps that need them; last, the release's own
 template (``make deploy``). Tables the release no longer has are listed; ``--delete-retired``
-deletes them after checking nothing reads them and taking an on-demand backup.
+deletes them after checking nothing reads them and taking an on-demand backup. A table a
+rolled-back upgrade left behind comes first (``upgrade_kept.py``): deleted by ``--apply`` when
+empty; holding items on a stack, it stops the plan with the resource import that adopts it.
 
 ``--apply`` deploys each index step as a CloudFormation change set (its template uploaded to
 ``--artifacts``) or, where no stack owns the tables (``--local``, the rehearsal), with
@@ -30,13 +32,13 @@ from infra.package import snapshots
 from infra.package.names import table_logical_id
 from infra.package.tables import table_resource
 
-from . import upgrade_retired, upgrade_tables
+from . import upgrade_kept, upgrade_retired, upgrade_tables
 from .aws_target import AwsRefused, Target, add_target_options, call
 from .backfills.model import Backfill
 from .backfills.registry import BACKFILLS, backfills_between, release_key
 from .backfills.runner import saved_pass
 from .common import OpsError, default_stack_name, jurisdiction, parser, region_for, run
-from .upgrade_steps import BACKFILL, INDEXES, Plan, Step, plan, unplannable
+from .upgrade_steps import BACKFILL, INDEXES, KEPT, Plan, Step, plan, unplannable
 
 PROG = "upgrade_plan"
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,14 +190,24 @@ def retired_functions(deployed: dict[str, Any] | None, packaged: Path) -> list[s
     return sorted(functions(deployed.get("Resources", {})) - functions(release))
 
 
-def show(found: Plan, paths: dict[int, Path], frm: str | None, say: Any) -> None:
-    """The plan, as the runbook shows it."""
+def show(
+    found: Plan,
+    paths: dict[int, Path],
+    frm: str | None,
+    say: Any,
+    kept_lines: dict[int, list[str]] | None = None,
+) -> None:
+    """The plan, as the runbook shows it (``kept_lines``: what each KEPT step says)."""
     if not found.steps:
         say(f"Nothing to do: the tables are as release {__version__} declares them.")
     else:
         steps = len(found.steps)
         say(f"Upgrade from {frm or 'an unknown release'} to {__version__}: {steps} steps")
     for step in found.steps:
+        if step.kind == KEPT:
+            for line in (kept_lines or {}).get(step.number, []):
+                say(line)
+            continue
         describe(step, paths.get(step.number), say)
     if found.retired_tables:
         say("Retired (kept; nothing of this release reads them; --delete-retired backs up and "
@@ -270,6 +282,7 @@ def work(args: argparse.Namespace) -> int:
     if blocked:
         raise OpsError("this release cannot be reached by index steps: " + "; ".join(blocked))
     frm = version or args.from_release
+    kept = upgrade_kept.find(dynamodb, target, base, deployed, wanted, frm)
     backfills = backfills_between(frm, __version__)
     backfills = [*unfinished(target, backfills), *backfills]
     made = plan(
@@ -278,17 +291,22 @@ def work(args: argparse.Namespace) -> int:
         backfills,
         release_pending=base is not None and version != __version__,
         running=running_indexes(frm),
+        left_behind=kept,
     )
     out = args.out or ROOT / "out" / args.jurisdiction / "upgrade"
     paths: dict[int, Path] = {}
-    for stale in out.glob("step-*.json"):  # a longer plan's, from before a stop
+    for stale in [*out.glob("step-*.json"), *out.glob("import-*.json")]:  # an earlier plan's
         stale.unlink()
     for number, state in made.states.items():
         out.mkdir(parents=True, exist_ok=True)
         paths[number] = out / f"step-{number}.json"
         body = step_template(base, target, deployed, wanted, state)
         paths[number].write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-    show(made, paths, frm, print)
+    kept_lines = upgrade_kept.steps_said(made, base, target, args.artifacts, frm, out,
+                                         deployed, wanted)  # fmt: skip
+    show(made, paths, frm, print, kept_lines)
+    if base is not None and any(kept.values()):
+        raise upgrade_kept.stopped(kept, target)
     dropped = retired_functions(base, ROOT / "out" / args.jurisdiction / "template.json")
     if dropped:
         print("Functions the release drops (its deploy deletes them): " + ", ".join(dropped))

@@ -6,6 +6,8 @@ the running release reads that a stopped run left missing; an index whose defini
 changed: removed, then added back; the indexes the release dropped; the new ones), and step
 N takes the N-th change of every table's queue: several tables change in one step, no table
 twice. The last step is the release's own template (new tables, streams, TTL, functions).
+Before them all, a table a rolled-back upgrade left behind (``upgrade_kept.py``) is a step of
+its own; an empty one will be deleted, so the release's template creates it again.
 Backfills run right after the step that adds the index they fill (``after_index``), before
 the steps when that index exists already, and after the release when they need no index.
 One that ran before the release runs again after it: until then the running release goes
@@ -28,6 +30,7 @@ from infra.ops.backfills.registry import Backfill
 INDEXES = "indexes"
 BACKFILL = "backfill"
 RELEASE = "release"
+KEPT = "kept"
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,14 @@ class IndexChange:
 @dataclass(frozen=True)
 class Step:
     number: int
-    kind: str  # INDEXES, BACKFILL or RELEASE
+    kind: str  # INDEXES, BACKFILL, RELEASE or KEPT
     changes: tuple[IndexChange, ...] = ()
     unavailable: tuple[str, ...] = ()
     backfill: Backfill | None = None
     release_changes: tuple[str, ...] = ()
     again: bool = False  # a backfill's second pass, after the release
+    table: str = ""  # KEPT: the table a rolled-back upgrade left behind
+    items: int = 0  # KEPT: what it holds
 
 
 @dataclass(frozen=True)
@@ -137,20 +142,24 @@ def plan(
     *,
     release_pending: bool = False,
     running: Mapping[str, Collection[str]] | None = None,
+    left_behind: Mapping[str, int] | None = None,
 ) -> Plan:
     """The steps from ``deployed`` to ``wanted`` (both ``{base name: schema}``).
 
     ``release_pending``: the stack does not run the release yet, so its template is a step
     even when no table changes. ``running``: ``{table: indexes}`` the running release reads
-    (its snapshot); by default the indexes the tables have.
+    (its snapshot); by default the indexes the tables have. ``left_behind``: ``{table:
+    items}`` left by a rolled-back upgrade; the empty ones are planned as deleted (then new).
     """
+    left = left_behind or {}
+    deployed = {t: s for t, s in deployed.items() if left.get(t, 1) > 0}
     if running is None:
         running = {t: set(s["global_secondary_indexes"]) for t, s in deployed.items()}
     kept = sorted(set(deployed) & set(wanted))
     new_tables = tuple(sorted(set(wanted) - set(deployed)))
     queues = {t: table_queue(t, deployed[t], wanted[t], running.get(t, ())) for t in kept}
     state = {t: dict(deployed[t]["global_secondary_indexes"]) for t in kept}
-    steps: list[Step] = []
+    steps = [Step(n, KEPT, table=t, items=left[t]) for n, t in enumerate(sorted(left), 1)]
     states: dict[int, dict[str, dict[str, Any]]] = {}
     pending = [b for b in backfills if b.table in wanted]
 

@@ -121,7 +121,9 @@ def test_apply_deploys_a_step_as_a_change_set_and_stops_when_the_release_deploy_
 
     assert done == 2, capsys.readouterr()
     cloudformation = boto3.client("cloudformation", region_name=REGION)
-    (made,) = cloudformation.list_change_sets(StackName=name)["Summaries"]
+    # moto lists every stack's change sets: this stack's only (other tests make theirs)
+    summaries = cloudformation.list_change_sets(StackName=name)["Summaries"]
+    (made,) = [s for s in summaries if s.get("StackName") == name]
     assert made["ChangeSetName"].endswith("-step-1")
     assert made["ExecutionStatus"] == "EXECUTE_COMPLETE"
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]

@@ -105,7 +105,10 @@ def main() -> None:
             )
     # What the two texts loaded of the app: a test checks no store they never use is there.
     loaded = sorted(name for name in sys.modules if name.startswith("chalicelib."))
-    print(json.dumps({"import_ms": import_ms, "requests": requests, "app_modules": loaded}))
+    # and which other packages: phonenumbers, say, is for numbers written another way
+    packages = sorted({name.split(".")[0] for name in sys.modules})
+    found = {"import_ms": import_ms, "requests": requests, "app_modules": loaded}
+    print(json.dumps({**found, "packages": packages}))
 
 
 if __name__ == "__main__":

@@ -123,7 +123,8 @@ def _parse_jurisdiction_file(path: str) -> Jurisdiction:
             f"the zip; elsewhere set {FILE_VARIABLE}"
         ) from exc
     try:
-        return parse_jurisdiction(json.loads(text))
+        # make package and make check-jurisdiction parse the file in full first
+        return parse_jurisdiction(json.loads(text), checked_at_build=True)
     except (json.JSONDecodeError, ValidationFailed) as exc:
         raise ConfigurationError(f"the jurisdiction file {path} is invalid: {exc}") from exc
 

@@ -31,6 +31,7 @@ from .twilio_errors import (
     error_from_transport,
 )
 from .twilio_secrets import twilio_secrets
+from .twilio_signature import signature_is_valid
 from .twilio_timing import TwilioTimeouts, call_deadline, last_retry_after
 
 __all__ = [
@@ -197,10 +198,3 @@ def rest_client(creds: TwilioCredentials, timeouts: TwilioTimeouts | None = None
         client.region = client.edge = None  # else the SDK rewrites the host to twilio.com
         client.api.base_url = creds.api_base_url.rstrip("/")
     return client
-
-
-def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:
-    """Twilio signs the exact public URL it called plus the sorted form fields."""
-    from twilio.request_validator import RequestValidator
-
-    return bool(signature) and RequestValidator(auth_token).validate(url, params, signature)

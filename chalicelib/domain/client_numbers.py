@@ -100,13 +100,6 @@ def region_of(e164: str) -> str:
 
 def country_name(region: str) -> str:
     """A country's English name for messages ("US" → "United States")."""
-    import phonenumbers
-    from phonenumbers import geocoder
+    from .country_names import country_name as name_of
 
-    code = phonenumbers.country_code_for_region(region)
-    if not code:
-        return region
-    example = phonenumbers.example_number(region)
-    if example is None:
-        return region
-    return geocoder.country_name_for_number(example, "en") or region
+    return name_of(region)

@@ -7,11 +7,25 @@ that need it, on first use.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .errors import ValidationFailed
 
 DEFAULT_REGION = "US"
+# The form every stored number has: "+", a country code and at most 15 digits, nothing else.
+# A plain string: ``re`` compiles and caches it on first use, not at import.
+STORED_FORM = r"\+[1-9][0-9]{1,14}"
+
+
+def written_as_stored(text: str) -> bool:
+    """Is ``text`` written exactly as numbers are stored (E.164, as Twilio sends them)?
+
+    Says nothing of validity: only ``normalise_phone`` can. A caller may look such a text
+    up among numbers that ``normalise_phone`` wrote (a hit is the number it would make
+    again) before paying for the parser, and must parse anything it does not find.
+    """
+    return re.fullmatch(STORED_FORM, text) is not None
 
 
 def normalise_phone(text: str, region: str = DEFAULT_REGION, field: str = "phone") -> str:

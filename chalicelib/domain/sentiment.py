@@ -20,9 +20,9 @@ KEEP = 10  # scores kept on the client for the caseload flag and the trend
 
 @lru_cache(maxsize=1)
 def _analyser() -> Any:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from .vader_lexicons import analyser  # VADER's, its lexicons read on demand
 
-    return SentimentIntensityAnalyzer()
+    return analyser()
 
 
 def score(text: str, language: str = "en") -> float:

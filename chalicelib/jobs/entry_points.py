@@ -10,7 +10,7 @@ from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
 from ..services import delivery_status, fallback, sending
-from ..services.answers import answer_handler
+from ..services.answers import answers_from
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
@@ -53,7 +53,7 @@ def replay_fallback() -> dict[str, int]:
     def handle(kept: fallback.KeptRequest) -> object:
         text = InboundText.from_form(kept.form, received_at=kept.received_at)
         # an answer to a reminder is applied; its thank-you can't be a TwiML reply any more
-        handler = answer_handler(stores.appointments, stores.department_texts, jurisdiction)
+        handler = answers_from(stores, jurisdiction)
         return receive_text(
             text,
             jurisdiction,

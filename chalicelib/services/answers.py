@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain.clients import Client
 from ..domain.confirmations import Answer, reading_of
@@ -46,16 +46,37 @@ class Prepared:
         return (self.texts,)
 
 
-class Answers:
-    def __init__(
-        self,
-        appointments: AppointmentStore,
-        texts: DepartmentTextsStore,
-        jurisdiction: Jurisdiction,
-    ) -> None:
-        self.appointments = appointments
-        self.texts = texts
+class AnswerStores(Protocol):
+    """Where answers are read and written. ``bootstrap.Stores`` builds each on first read,
+    so an ordinary text (most are) never loads the appointment stores."""
+
+    @property
+    def appointments(self) -> AppointmentStore: ...
+
+    @property
+    def department_texts(self) -> DepartmentTextsStore: ...
+
+
+@dataclass(frozen=True)
+class GivenStores:
+    appointments: AppointmentStore
+    department_texts: DepartmentTextsStore
+
+
+class AnswersOver:
+    """The handler over ``AnswerStores``, each store read when a text first needs it."""
+
+    def __init__(self, stores: AnswerStores, jurisdiction: Jurisdiction) -> None:
+        self.stores = stores
         self.jurisdiction = jurisdiction
+
+    @property
+    def appointments(self) -> AppointmentStore:
+        return self.stores.appointments
+
+    @property
+    def texts(self) -> DepartmentTextsStore:
+        return self.stores.department_texts
 
     def __call__(self, client: Client, sid: str, body: str) -> str | None:
         if reading_of(body) is None:
@@ -117,7 +138,25 @@ class Answers:
         return RidingAnswer(answered.reply, self.appointments.riding(change))
 
 
+class Answers(AnswersOver):
+    """The handler over stores already built."""
+
+    def __init__(
+        self,
+        appointments: AppointmentStore,
+        texts: DepartmentTextsStore,
+        jurisdiction: Jurisdiction,
+    ) -> None:
+        super().__init__(GivenStores(appointments, texts), jurisdiction)
+
+
 def answer_handler(
     appointments: AppointmentStore, texts: DepartmentTextsStore, jurisdiction: Jurisdiction
 ) -> Answers:
     return Answers(appointments, texts, jurisdiction)
+
+
+def answers_from(stores: AnswerStores, jurisdiction: Jurisdiction) -> AnswersOver:
+    """The handler over ``stores``' appointment stores, read when a text first reads like
+    an answer (the webhook and the replay job hand it ``bootstrap.Stores``)."""
+    return AnswersOver(stores, jurisdiction)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from ..adapters.queue import MessageQueue, QueueUnavailable
-from ..adapters.twilio_gateway import signature_is_valid
+from ..adapters.twilio_signature import signature_is_valid
 from ..domain.errors import NotStored, ValidationFailed
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ..adapters.twilio_gateway import signature_is_valid
 from ..adapters.twilio_secrets import reread_twilio_secrets, twilio_secrets
+from ..adapters.twilio_signature import signature_is_valid
 
 SignatureCheck = Callable[[str, dict[str, str], str], bool]
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction, reminder_minutes_per_day
-from ..domain.courthouses import Courthouse
 from ..domain.errors import NotStored, ValidationFailed
 from ..lazy import lazy_module
 from .errors import friendly_errors
@@ -24,6 +23,7 @@ from .visit import Visit, check_csrf, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
+    from ..domain.courthouses import Courthouse
     from ..services import courthouse_wording as wording
     from ..services import courthouses
 else:  # loaded by the first courthouse page, not by every cold start
@@ -74,6 +74,8 @@ def _done(visit: Visit, outcome: Any, done: str) -> Response:
 
 def _rows(form: dict[str, str]) -> list[Courthouse]:
     """The rows a confirmation page carries: code_N, description_N, version_N."""
+    from ..domain.courthouses import Courthouse  # court-file rules: not on a webhook's start
+
     count = _version(form.get("rows"))
     return [
         Courthouse(

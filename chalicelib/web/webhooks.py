@@ -115,7 +115,7 @@ def inbound_sms() -> Response:
                 stores.clients,
                 stores.inbound,
                 stores.unclaimed,
-                answers.answer_handler(stores.appointments, stores.department_texts, jurisdiction),
+                answers.answers_from(stores, jurisdiction),
                 unread_readers.readers_for(stores.users),
             )
         except ValidationFailed as exc:

@@ -18,7 +18,8 @@ Left out, because nothing in the app can reach them:
 - type stubs (``.pyi``), read by type checkers only.
 Not compiled (they still import, compiled in memory, should anything ever use them): the
 Twilio products other than the REST API's ``api`` (Messages), and phonenumbers' geocoder,
-carrier and time-zone tables (the app reads one country name on a rare refusal).
+carrier and time-zone tables should a full phonenumbers come back (requirements name
+phonenumberslite, which has none: country names are ``domain/country_names.py``).
 
 Dependencies are compiled once per Chalice cache entry (``slim``, ~9 s): an entry keeps its
 pycs, and the kept dependencies are copied from it. The app's own code (``app.py``,

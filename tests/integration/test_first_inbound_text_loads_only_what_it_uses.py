@@ -1,6 +1,8 @@
 """A cold Lambda's first inbound text loads only what receiving a text uses: not the stores
-of pages, imports, live sockets or records retention, nor the adapters of sign-in, mail
-and queues (``bench/cold_start.py`` measures what that is worth; its probe runs here)."""
+of pages, imports, live sockets, records retention or appointments (an ordinary text is no
+answer to a reminder), nor the adapters of sign-in, mail, queues and sending, nor the
+phone-number library for a sender Twilio wrote as it is stored (``bench/cold_start.py``
+measures what that is worth; its probe runs here)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from chalicelib.domain.clients import Client
 from tests.helpers import ROOT, fresh_phone
 from tests.integration.session_tools import new_staff
 
+# Parses numbers written another way; the E.164 Twilio sends is looked up as it is.
+NOT_FOR_AN_E164_SENDER = {"phonenumbers"}
 NOT_FOR_AN_INBOUND_TEXT = {
     "chalicelib.adapters.cognito",
     "chalicelib.adapters.email",
     "chalicelib.adapters.queue",
+    "chalicelib.adapters.twilio_gateway",
     "chalicelib.adapters.websocket_push",
     "chalicelib.store.client_lists",
     "chalicelib.store.connections",
@@ -27,6 +32,8 @@ NOT_FOR_AN_INBOUND_TEXT = {
     "chalicelib.store.outbound",
     "chalicelib.store.retention",
     "chalicelib.store.client_purge",
+    "chalicelib.store.appointments",
+    "chalicelib.store.scheduled",
     "chalicelib.store.sessions",
 }
 
@@ -59,3 +66,4 @@ def test_the_cold_start_probe_runs_and_its_first_text_loads_no_store_it_never_us
     assert [r["built"].get("client:dynamodb", 0) for r in result["requests"]] == [1, 0]
     assert "chalicelib.services.receiving" in result["app_modules"]
     assert set(result["app_modules"]) & NOT_FOR_AN_INBOUND_TEXT == set()
+    assert set(result["packages"]) & NOT_FOR_AN_E164_SENDER == set()

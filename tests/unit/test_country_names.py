@@ -8,22 +8,18 @@ import pytest
 from chalicelib.domain.client_numbers import country_name
 from chalicelib.domain.country_names import NAMES
 
+# Regions the geocoder gave no name of its own when the table was written from it
+# (phonenumbers 9.0.43): their messages show the code.
+UNNAMED = {"AC", "BL", "EH", "MF", "TA", "XK"}
 
-def geocoder_name(region: str) -> str:
+
+def test_every_region_phonenumbers_knows_has_a_name_or_is_known_to_have_none():
+    """The table was written from the full phonenumbers' geocoder; the app ships
+    phonenumberslite, so a region added by a later release shows up here."""
     import phonenumbers
 
-    geocoder = pytest.importorskip("phonenumbers.geocoder")  # absent from phonenumberslite
-    example = phonenumbers.example_number(region)
-    if not phonenumbers.country_code_for_region(region) or example is None:
-        return region
-    return geocoder.country_name_for_number(example, "en") or region
-
-
-def test_every_region_phonenumbers_knows_is_named_as_its_geocoder_names_it():
-    import phonenumbers
-
-    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-        assert country_name(region) == geocoder_name(region), region
+    assert phonenumbers.SUPPORTED_REGIONS - set(NAMES) == UNNAMED
+    assert all(name and name != region for region, name in NAMES.items())
 
 
 def test_the_table_names_only_regions_phonenumbers_knows():

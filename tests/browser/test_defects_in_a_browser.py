@@ -56,7 +56,7 @@ def test_an_edit_conflict_keeps_the_typing_shows_both_and_saves_on_purpose(
     other.goto(client_path + "/edit")
     other.get_by_label("Notes (optional)").fill("Theirs")
     other.get_by_role("button", name="Save changes").click()
-    expect(other.get_by_role("status")).to_be_visible()
+    expect(other.get_by_role("status").filter(has_text="Changes saved.")).to_be_visible()
 
     page.get_by_label("Notes (optional)").fill("Mine, typed carefully")
     page.get_by_role("button", name="Save changes").click()
@@ -67,7 +67,7 @@ def test_an_edit_conflict_keeps_the_typing_shows_both_and_saves_on_purpose(
     check_a11y(page)
 
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Changes saved.")).to_be_visible()
     assert "saved=updated" in page.url
 
 

@@ -26,6 +26,7 @@ from chalicelib.version import __version__
 from infra.config_loader import JURISDICTIONS_DIR, load_jurisdiction
 from infra.ops import upgrade_plan, upgrade_tables
 from infra.ops.backfills import courthouse_codes
+from infra.ops.backfills.registry import release_key
 from infra.ops.common import OpsFailure
 from infra.package import snapshots
 
@@ -78,7 +79,7 @@ def old_client(n: int, release: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if not retired:
         written["active_case_manager"] = {"S": f"cm-{n % 3}"}
         written["active_department"] = {"S": DEPARTMENT}
-    if release == "0.17.0":
+    if release_key(release) >= release_key("0.17.0"):
         return {**item, **written}, {**item, **written}
     return item, {**item, **written}
 
@@ -148,6 +149,8 @@ def build_release(
                 item, after = old_client(n, release)
             elif table == "appointments":
                 item, after = old_court_date(n)
+                if release_key(release) >= release_key("0.18.0"):
+                    item = after  # 0.18.0 writes a court date's courthouse code itself
             else:
                 item = {name: value(kind, f"{table}-{name}-{n % 3 if n % 2 else n}")
                         for name, kind in types.items()}  # fmt: skip
@@ -209,7 +212,8 @@ def check_upgraded(prefix: str, expected: dict[str, list[dict[str, Any]]]) -> No
         assert now == {key_of(i, schema): i for i in expected[table]}, f"{table}: items differ"
         for index, shape in schema["global_secondary_indexes"].items():
             hash_name = shape["key_schema"][0][0]
-            holder = next(i for i in now.values() if hash_name in i)
+            holder = next((i for i in now.values() if hash_name in i), None)
+            assert holder, f"{table}: no item has {hash_name}, so {index} cannot be asked"
             answer = client.query(
                 TableName=f"{prefix}{table}",
                 IndexName=index,
@@ -249,7 +253,17 @@ def prefix(stack) -> str:
 
 
 @pytest.mark.any_hour
-def test_the_previous_release_upgrades_with_its_court_dates_backfilled_and_every_index_answering(
+def test_the_release_before_this_one_upgrades_with_no_step_and_nothing_lost(
+    prefix, tmp_path, capsys, seeded_courthouses
+):
+    stored, _ = build_release("0.18.0", prefix)
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.18.0", "--apply")
+    assert printed.startswith("Nothing to do"), printed
+    check_upgraded(prefix, stored)  # no backfill is due: every item exactly as it was
+
+
+@pytest.mark.any_hour
+def test_0_17_0_upgrades_with_its_court_dates_backfilled_and_every_index_answering(
     prefix, tmp_path, capsys, seeded_courthouses
 ):
     _, expected = build_release("0.17.0", prefix)

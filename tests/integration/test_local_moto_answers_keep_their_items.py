@@ -4,17 +4,21 @@ serializer answers, for every attribute type, paging key and empty answer."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
-import boto3
 import pytest
-from moto import mock_aws
+from moto.core.responses import ActionResult
 from moto.dynamodb.responses import DynamoResult
 
 from infra.local import moto_responses
 from infra.local.moto_responses import answers_with_items_as_they_are, encode
+from tests.integration.test_local_moto_reads_follow_writes import dynamodb  # noqa: F401
 
-TABLE = "answers"
+# One moto server of its own (``mock_aws`` would reset the worker's whole moto, the session
+# stack's tables with it); its answers are switched between moto's own and ours.
+pytestmark = pytest.mark.xdist_group("serial-moto")
+
 EVERY_TYPE = {
     "pk": {"S": "a"},
     "sk": {"N": "1"},
@@ -30,40 +34,40 @@ PLAIN = {"pk": {"S": "a"}, "sk": {"N": "3"}, "s": {"S": "plain"}}
 WITH_BINARY = {"pk": {"S": "bin"}, "sk": {"N": "1"}, "blob": {"B": b"\x00\xff"}}
 
 
-def reads(dynamodb) -> list[dict]:
+def reads(client, table: str) -> list[dict]:
     """Every read the app makes, and a few it could, with RequestIds left out."""
     key = {"pk": {"S": "a"}, "sk": {"N": "1"}}
     answers = [
-        dynamodb.get_item(TableName=TABLE, Key=key),
-        dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "gone"}, "sk": {"N": "1"}}),
-        dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "bin"}, "sk": {"N": "1"}}),
-        dynamodb.query(
-            TableName=TABLE,
+        client.get_item(TableName=table, Key=key),
+        client.get_item(TableName=table, Key={"pk": {"S": "gone"}, "sk": {"N": "1"}}),
+        client.get_item(TableName=table, Key={"pk": {"S": "bin"}, "sk": {"N": "1"}}),
+        client.query(
+            TableName=table,
             KeyConditionExpression="pk = :p",
             ExpressionAttributeValues={":p": {"S": "a"}},
         ),
-        dynamodb.query(
-            TableName=TABLE,
+        client.query(
+            TableName=table,
             KeyConditionExpression="pk = :p",
             ExpressionAttributeValues={":p": {"S": "a"}},
             Limit=1,
         ),
-        dynamodb.query(
-            TableName=TABLE,
+        client.query(
+            TableName=table,
             KeyConditionExpression="pk = :p",
             ExpressionAttributeValues={":p": {"S": "nobody"}},
         ),
-        dynamodb.query(
-            TableName=TABLE,
+        client.query(
+            TableName=table,
             IndexName="by_s",
             KeyConditionExpression="s = :s",
             ExpressionAttributeValues={":s": EVERY_TYPE["s"]},
             Select="COUNT",
         ),
-        dynamodb.scan(TableName=TABLE, Limit=1),
-        dynamodb.scan(TableName=TABLE, ReturnConsumedCapacity="TOTAL"),
-        dynamodb.batch_get_item(RequestItems={TABLE: {"Keys": [key]}}),
-        dynamodb.transact_get_items(TransactItems=[{"Get": {"TableName": TABLE, "Key": key}}]),
+        client.scan(TableName=table, Limit=1),
+        client.scan(TableName=table, ReturnConsumedCapacity="TOTAL"),
+        client.batch_get_item(RequestItems={table: {"Keys": [key]}}),
+        client.transact_get_items(TransactItems=[{"Get": {"TableName": table, "Key": key}}]),
     ]
     for answer in answers:
         answer.pop("ResponseMetadata")
@@ -71,37 +75,36 @@ def reads(dynamodb) -> list[dict]:
 
 
 @pytest.fixture()
-def table():
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-west-2")
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "N"},
-                {"AttributeName": "s", "AttributeType": "S"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "by_s",
-                    "KeySchema": [{"AttributeName": "s", "KeyType": "HASH"}],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        dynamodb.put_item(TableName=TABLE, Item=EVERY_TYPE)
-        dynamodb.put_item(TableName=TABLE, Item=PLAIN)
-        dynamodb.put_item(TableName=TABLE, Item=WITH_BINARY)
-        yield dynamodb
+def table(dynamodb, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(DynamoResult, "execute_result", ActionResult.execute_result)  # moto's
+    name = f"answers-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "s", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_s",
+                "KeySchema": [{"AttributeName": "s", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for item in (EVERY_TYPE, PLAIN, WITH_BINARY):
+        dynamodb.put_item(TableName=name, Item=item)
+    return name
 
 
-def test_every_read_answers_what_motos_own_serializer_answers(table, monkeypatch):
-    by_moto = reads(table)
+def test_every_read_answers_what_motos_own_serializer_answers(dynamodb, table, monkeypatch):  # noqa: F811
+    by_moto = reads(dynamodb, table)
     copied: list[str] = []  # operations whose items skipped moto's serializer
 
     def spied(operation, result, moto_encode):
@@ -113,10 +116,9 @@ def test_every_read_answers_what_motos_own_serializer_answers(table, monkeypatch
         return encode(operation, result, moto_sees)
 
     monkeypatch.setattr(moto_responses, "encode", spied)
-    monkeypatch.setattr(
-        DynamoResult, "execute_result", answers_with_items_as_they_are(DynamoResult.execute_result)
-    )
-    assert reads(table) == by_moto
+    ours = answers_with_items_as_they_are(ActionResult.execute_result)
+    monkeypatch.setattr(DynamoResult, "execute_result", ours)
+    assert reads(dynamodb, table) == by_moto
     assert by_moto[0]["Item"]["numbers"] == {"NS": ["1", "2.5"]}  # the reads did find items
     assert by_moto[2]["Item"]["blob"] == {"B": b"\x00\xff"}
     assert by_moto[3]["Count"] == 2 and "LastEvaluatedKey" in by_moto[4]
@@ -125,10 +127,10 @@ def test_every_read_answers_what_motos_own_serializer_answers(table, monkeypatch
     assert set(copied) == {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 
 
-def test_an_error_is_answered_as_moto_answers_it(table, monkeypatch):
+def test_an_error_is_answered_as_moto_answers_it(dynamodb, table, monkeypatch):  # noqa: F811
     def missing_table() -> str:
-        with pytest.raises(table.exceptions.ResourceNotFoundException) as refused:
-            table.query(
+        with pytest.raises(dynamodb.exceptions.ResourceNotFoundException) as refused:
+            dynamodb.query(
                 TableName="no-such-table",
                 KeyConditionExpression="pk = :p",
                 ExpressionAttributeValues={":p": {"S": "a"}},
@@ -136,7 +138,6 @@ def test_an_error_is_answered_as_moto_answers_it(table, monkeypatch):
         return refused.value.response["Error"]["Message"]
 
     by_moto = missing_table()
-    monkeypatch.setattr(
-        DynamoResult, "execute_result", answers_with_items_as_they_are(DynamoResult.execute_result)
-    )
+    ours = answers_with_items_as_they_are(ActionResult.execute_result)
+    monkeypatch.setattr(DynamoResult, "execute_result", ours)
     assert missing_table() == by_moto

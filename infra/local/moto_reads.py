@@ -10,8 +10,8 @@ Here, during a read request served by the local moto server (``moto_server``), a
 sorted item list and, per index, its items grouped by the index's hash key are kept and
 used again until the next request that may write. moto's own query then runs over just the
 items with the asked-for hash key, tests them as before, and answers as before. What may
-write is anything that is not one of ``READS``: every such request (any service) drops
-what was kept, before and after it runs. That is sound only because the server runs one
+write is any DynamoDB request that is not one of ``READS``: each drops what was kept,
+before and after it runs. That is sound only because the server runs one
 request at a time (``moto_server.OneRequestAtATime``); moto used any other way (``mock_aws``
 in tests) never reads what is kept.
 """
@@ -25,8 +25,9 @@ from contextlib import contextmanager
 from typing import Any
 
 # DynamoDB operations that change no item and no table.
+DYNAMODB = "DynamoDB_20120810."
 READS = frozenset(
-    f"DynamoDB_20120810.{name}"
+    f"{DYNAMODB}{name}"
     for name in (
         "GetItem",
         "BatchGetItem",
@@ -48,8 +49,14 @@ _state = threading.local()
 _generation = 0  # what is kept is good for this generation only
 
 
-def is_read(environ: dict[str, Any]) -> bool:
-    return environ.get("HTTP_X_AMZ_TARGET", "") in READS
+def may_write_items(environ: dict[str, Any]) -> bool | None:
+    """True for a DynamoDB request that may change items or tables, False for a DynamoDB
+    read, None for any other request (other services change no DynamoDB item: DynamoDB
+    Streams only read, and what makes tables, CloudFormation or a restore, makes new ones)."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.startswith(DYNAMODB):
+        return None
+    return target not in READS
 
 
 def anything_may_have_changed() -> None:
@@ -58,16 +65,17 @@ def anything_may_have_changed() -> None:
 
 
 @contextmanager
-def serving(read: bool) -> Iterator[None]:
-    """Around one request of the server: a read may use what is kept; anything else drops it."""
-    if not read:
+def serving(writes: bool | None) -> Iterator[None]:
+    """Around one request of the server (``may_write_items``): a DynamoDB read may use what
+    is kept; a DynamoDB request that may write drops it, before and after it runs."""
+    if writes:
         anything_may_have_changed()
-    _state.reading = read
+    _state.reading = writes is False
     try:
         yield
     finally:
         _state.reading = False
-        if not read:
+        if writes:
             anything_may_have_changed()
 
 

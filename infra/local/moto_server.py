@@ -40,7 +40,7 @@ class OneRequestAtATime:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if signing_service(environ) in WAITS_BY_DESIGN:
             return self.app(environ, start_response)
-        with self.lock, moto_reads.serving(moto_reads.is_read(environ)):
+        with self.lock, moto_reads.serving(moto_reads.may_write_items(environ)):
             result = self.app(environ, start_response)
             try:
                 return [b"".join(result)]

@@ -14,8 +14,6 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from infra.local import moto_reads
-
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from werkzeug.serving import BaseWSGIServer
@@ -40,7 +38,7 @@ class OneRequestAtATime:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if signing_service(environ) in WAITS_BY_DESIGN:
             return self.app(environ, start_response)
-        with self.lock, moto_reads.serving(moto_reads.may_write_items(environ)):
+        with self.lock:
             result = self.app(environ, start_response)
             try:
                 return [b"".join(result)]
@@ -71,7 +69,6 @@ class SerialMotoServer:
 
         moto_transactions.install()  # item-level rollback: sound because requests run alone
         moto_responses.install()  # items written as they are, not walked through the model
-        moto_reads.install()  # reads find their items by key: sound for the same reason
         app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self.ip_address, self.port, app, threaded=True, request_handler=MotoRequestHandler

@@ -13,7 +13,8 @@ from moto.dynamodb.responses import DynamoResult
 
 from infra.local import moto_responses
 from infra.local.moto_responses import answers_with_items_as_they_are, encode
-from tests.integration.test_local_moto_reads_follow_writes import dynamodb  # noqa: F401
+from infra.local.moto_server import SerialMotoServer
+from tests.integration.test_serial_moto_server import client
 
 # One moto server of its own (``mock_aws`` would reset the worker's whole moto, the session
 # stack's tables with it); its answers are switched between moto's own and ours.
@@ -74,8 +75,17 @@ def reads(client, table: str) -> list[dict]:
     return answers
 
 
+@pytest.fixture(scope="module")
+def dynamodb():
+    server = SerialMotoServer("127.0.0.1", 0)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield client("dynamodb", f"http://{host}:{port}")
+    server.stop()
+
+
 @pytest.fixture()
-def table(dynamodb, monkeypatch):  # noqa: F811
+def table(dynamodb, monkeypatch):
     monkeypatch.setattr(DynamoResult, "execute_result", ActionResult.execute_result)  # moto's
     name = f"answers-{uuid.uuid4().hex[:8]}"
     dynamodb.create_table(
@@ -103,7 +113,7 @@ def table(dynamodb, monkeypatch):  # noqa: F811
     return name
 
 
-def test_every_read_answers_what_motos_own_serializer_answers(dynamodb, table, monkeypatch):  # noqa: F811
+def test_every_read_answers_what_motos_own_serializer_answers(dynamodb, table, monkeypatch):
     by_moto = reads(dynamodb, table)
     copied: list[str] = []  # operations whose items skipped moto's serializer
 
@@ -127,7 +137,7 @@ def test_every_read_answers_what_motos_own_serializer_answers(dynamodb, table, m
     assert set(copied) == {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 
 
-def test_an_error_is_answered_as_moto_answers_it(dynamodb, table, monkeypatch):  # noqa: F811
+def test_an_error_is_answered_as_moto_answers_it(dynamodb, table, monkeypatch):
     def missing_table() -> str:
         with pytest.raises(dynamodb.exceptions.ResourceNotFoundException) as refused:
             dynamodb.query(

@@ -35,9 +35,12 @@ class SampleResult:
     missing: int
 
 
-def count_items(dynamodb: Any, table: str) -> int:
-    """Every item, counted with a paged Scan (DescribeTable's count is up to 6 hours old)."""
+def count_items(dynamodb: Any, table: str, *, consistent: bool = False) -> int:
+    """Every item, counted with a paged Scan (DescribeTable's count is up to 6 hours old);
+    ``consistent`` where the count decides a deletion."""
     request: dict[str, Any] = {"TableName": table, "Select": "COUNT"}
+    if consistent:
+        request["ConsistentRead"] = True
     total = 0
     while True:
         page = call(f"count {table}", dynamodb.scan, **request)

@@ -41,6 +41,7 @@ from infra.package.artifacts import folder as artifacts_folder
 from infra.package.names import table_logical_id
 from infra.package.tables import table_resource
 
+from . import table_compare
 from .aws_target import Target, call
 from .common import OpsError, OpsFailure, default_stack_name
 from .upgrade_steps import KEPT, Plan
@@ -80,15 +81,8 @@ def find(
 
 
 def count_items(dynamodb: Any, name: str) -> int:
-    """Every item of ``name``, now: a paged, strongly consistent ``Scan Select=COUNT``."""
-    request: dict[str, Any] = {"TableName": name, "Select": "COUNT", "ConsistentRead": True}
-    total = 0
-    while True:
-        page = call(f"count the items of {name}", dynamodb.scan, **request)
-        total += int(page.get("Count", 0))
-        if "LastEvaluatedKey" not in page:
-            return total
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    """Every item of ``name``, now: "empty" decides a deletion, so the read is consistent."""
+    return table_compare.count_items(dynamodb, name, consistent=True)
 
 
 def items_text(items: int) -> str:

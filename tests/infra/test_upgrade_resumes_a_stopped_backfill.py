@@ -23,6 +23,27 @@ from tests.infra.test_upgrade_rehearsal import (
 )
 
 
+def fail_the_nth(monkeypatch, operation_name: str, nth: int, action: str) -> None:
+    """The runner's ``nth`` DynamoDB call of ``operation_name`` fails as a DynamoDB outage
+    would; ``monkeypatch.undo`` or setting ``runner.call`` back ends it."""
+    real = runner.call
+    seen: list[str] = []
+
+    def failing(table: str, operation: Any, **request: Any) -> Any:
+        if getattr(operation, "__name__", "") == operation_name:
+            seen.append(table)
+            if len(seen) == nth:
+
+                def refused(**_: Any) -> Any:
+                    error = {"Error": {"Code": "InternalServerError", "Message": "injected"}}
+                    raise ClientError(error, action)  # type: ignore[arg-type]
+
+                operation = refused
+        return real(table, operation, **request)
+
+    monkeypatch.setattr(runner, "call", failing)
+
+
 @pytest.mark.any_hour
 def test_a_backfill_stopped_by_a_failure_stops_the_upgrade_and_resumes_from_its_checkpoint(
     prefix,  # noqa: F811
@@ -33,21 +54,7 @@ def test_a_backfill_stopped_by_a_failure_stops_the_upgrade_and_resumes_from_its_
 ):
     _, expected = build_release("0.17.0", prefix)
     real = runner.call
-    writes: list[str] = []
-
-    def fails_on_the_sixth_write(table: str, operation: Any, **request: Any) -> Any:
-        if getattr(operation, "__name__", "") == "update_item":
-            writes.append(table)
-            if len(writes) == 6:
-
-                def refused(**_: Any) -> Any:
-                    error = {"Error": {"Code": "InternalServerError", "Message": "injected"}}
-                    raise ClientError(error, "UpdateItem")  # type: ignore[arg-type]
-
-                operation = refused
-        return real(table, operation, **request)
-
-    monkeypatch.setattr(runner, "call", fails_on_the_sixth_write)
+    fail_the_nth(monkeypatch, "update_item", 6, "UpdateItem")
     argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
             "--out", str(tmp_path / "out"), "--from-release", "0.17.0", "--apply"]  # fmt: skip
     assert upgrade_plan.main(argv) == 2  # failed: run again (not 1, "refused, nothing done")
@@ -74,21 +81,7 @@ def test_a_second_pass_stopped_after_the_release_resumes_when_the_upgrade_runs_a
 ):
     _, expected = build_release("0.17.0", prefix)
     real = runner.call
-    scans: list[str] = []
-
-    def fails_on_the_second_scan(table: str, operation: Any, **request: Any) -> Any:
-        if getattr(operation, "__name__", "") == "scan":
-            scans.append(table)
-            if len(scans) == 2:  # the second pass, after the release's own step
-
-                def refused(**_: Any) -> Any:
-                    error = {"Error": {"Code": "InternalServerError", "Message": "injected"}}
-                    raise ClientError(error, "Scan")  # type: ignore[arg-type]
-
-                operation = refused
-        return real(table, operation, **request)
-
-    monkeypatch.setattr(runner, "call", fails_on_the_second_scan)
+    fail_the_nth(monkeypatch, "scan", 2, "Scan")  # the second pass, after the release's own step
     argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
             "--out", str(tmp_path / "out"), "--from-release", "0.17.0", "--apply"]  # fmt: skip
     assert upgrade_plan.main(argv) == 2

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import re
+import subprocess
+import sys
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import boto3
@@ -165,3 +169,21 @@ def caseload_row(visitor, client_id: str) -> str:
         found = re.search(r'href="([^"]+)" rel="next"', page)
         path = html.unescape(found.group(1)) if found else ""
     raise AssertionError(f"{client_id} is on no page of the caseload")
+
+
+def json_from_python(
+    *args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 60
+) -> Any:
+    """Run this interpreter with ``args`` (a probe); it must succeed, and its last line of
+    output is the JSON it answers."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -3,12 +3,11 @@ the sign-in page (so templates shipped, and Chalice's runtime and every dependen
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import zipfile
 
 import pytest
+
+from tests.helpers import json_from_python
 
 # Run with -I -S: no site-packages, no current directory, no PYTHON* variables. Only the
 # unpacked zip is on sys.path, as in Lambda (which also provides boto3; ours vendors it).
@@ -93,16 +92,7 @@ def test_the_unpacked_zip_alone_renders_the_sign_in_form(unpacked):
         "STAGE": "demo",
         "AWS_DEFAULT_REGION": "us-west-2",
     }  # no jurisdiction setting: the zip's own file is read
-    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = json_from_python("-I", "-S", "-c", PROBE, str(unpacked), env=env)
     for name, location in result["modules"].items():
         assert location.startswith(str(unpacked)), f"{name} came from {location}"
     answer = result["answer"]

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 import zipfile
 
 from infra.config_loader import file_problems, load_stack_config
 from infra.package.checks import ENVIRONMENT_LIMIT, environment_size
+from tests.helpers import json_from_python
 from tests.infra.packaging import FUNCTION, LARGE_FILE_BYTES, LARGE_JURISDICTION, load, of_type
 
 PACKAGED = "chalicelib/jurisdiction.json"
@@ -50,16 +49,7 @@ def test_the_zip_carries_the_jurisdiction_file_readable_by_lambdas_user(packaged
 
 def test_the_unpacked_zip_alone_reads_the_64_kb_jurisdiction_with_nothing_set(unpacked):
     env = {"PATH": "/usr/bin:/bin"}  # no JURISDICTION_FILE: the packaged file is the default
-    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = json_from_python("-I", "-S", "-c", PROBE, str(unpacked), env=env)
     expected = load(unpacked / PACKAGED)
     assert found["name"] == LARGE_JURISDICTION
     assert found["departments"] == len(expected["departments"]) > 400

@@ -3,9 +3,7 @@ nothing compiled at a cold start could be kept), and the AWS models the app's cl
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -13,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from infra.package import zip_contents
-from tests.helpers import ROOT
+from tests.helpers import ROOT, json_from_python
 
 # -I -S: only the unpacked zip. Every module loaded from source rather than from its pyc is
 # recorded (SourceLoader.source_to_code compiles; a valid pyc skips it).
@@ -67,16 +65,15 @@ def test_the_app_and_its_dependencies_load_from_the_zips_bytecode_writing_none(u
     before = pycache_files(unpacked)
     services = ",".join(sorted(zip_contents.BOTOCORE_SERVICES))
     with read_only(unpacked):
-        done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-            [sys.executable, "-I", "-S", "-c", PROBE, str(unpacked), services],
+        result = json_from_python(
+            "-I",
+            "-S",
+            "-c",
+            PROBE,
+            str(unpacked),
+            services,
             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-west-2"},
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
         )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["from_source"] == []
     assert result["pycs_used"] > 300
     assert pycache_files(unpacked) == before

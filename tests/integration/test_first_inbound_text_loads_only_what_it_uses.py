@@ -6,16 +6,13 @@ measures what that is worth; its probe runs here)."""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
 from chalicelib.domain.clients import Client
-from tests.helpers import ROOT, fresh_phone
+from tests.helpers import ROOT, fresh_phone, json_from_python
 from tests.integration.session_tools import new_staff
 
 # Parses numbers written another way; the E.164 Twilio sends is looked up as it is.
@@ -52,17 +49,13 @@ def test_the_cold_start_probe_runs_and_its_first_text_loads_no_store_it_never_us
             phone=phone,
         )
     )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, str(ROOT / "bench" / "first_request_probe.py"), phone],
+    result = json_from_python(
+        str(ROOT / "bench" / "first_request_probe.py"),
+        phone,
         cwd=ROOT,
         env=dict(os.environ),  # the local stack's settings
-        capture_output=True,
-        text=True,
-        check=False,
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert [r["built"].get("client:dynamodb", 0) for r in result["requests"]] == [1, 0]
     assert "chalicelib.services.receiving" in result["app_modules"]
     assert set(result["app_modules"]) & NOT_FOR_AN_INBOUND_TEXT == set()

@@ -5,11 +5,9 @@ tests/integration/test_first_inbound_text_loads_only_what_it_uses.py)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import os
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, json_from_python
 
 NOT_FOR_IMPORTING_THE_APP = {
     "chalicelib.domain.court_import",
@@ -21,15 +19,6 @@ LOADED = "import app, json, sys; print(json.dumps(sorted(sys.modules)))"
 
 
 def test_importing_the_app_loads_no_court_file_courthouse_or_appointment_rules():
-    done = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", LOADED],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = set(json_from_python("-c", LOADED, cwd=ROOT, env=dict(os.environ), timeout=120))
     assert "chalicelib.web.courthouse_pages" in loaded  # the routes are registered
     assert loaded & NOT_FOR_IMPORTING_THE_APP == set()

@@ -16,7 +16,7 @@ import { showUnreadTotal } from "./unread.js";
 const FALLBACK_POLL_MS = 60000;  // at most once a minute, and only while the tab is visible
 const CATCH_UP_MS = 300;  // focus and visibility arrive together: one catch-up for both
 const REFRESH_MS = 250;  // the pushes of one change (a row, then its entry) ask once
-let lastSeq = null, pollTimer = null, catchUpTimer = null, catchUps = 0;
+let lastSeq = null, pollTimer = null, catchUpTimer = null;
 let socket = null, socketTries = 0, everConnected = false, reconnectTimer = null;
 
 // Pushes patched in so far. A refetched region rendered before a push arrived would undo
@@ -58,10 +58,7 @@ function replaceRegion(region, tries) {
     refocus(region, focused);
     markOpenClient();
   }).catch(() => { /* offline for a moment: the next catch-up asks again */ })
-    .finally(() => {
-      document.body.dataset.caughtUp = String(++catchUps);  // tests wait on it
-      document.body.dataset.refreshing = String(--refreshing);
-    });
+    .finally(() => { document.body.dataset.refreshing = String(--refreshing); });
 }
 
 // The same nodes, but for blank text between them (the page and the fragment are indented

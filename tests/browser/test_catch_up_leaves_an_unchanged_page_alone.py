@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.domain.clients import Client
-from tests.browser.signing_in import signed_in_page, socket_open
+from tests.browser.signing_in import caught_up, signed_in_page
 from tests.helpers import fresh_phone
 from tests.integration.session_tools import PASSWORD, new_staff
 
@@ -42,8 +42,7 @@ def test_the_first_catch_up_leaves_an_unchanged_caseload_alone(
     )
     page.context.add_init_script(WATCH_REMOVALS)
     page.goto("/caseload")
-    socket_open(page)
-    expect(page.locator("body[data-caught-up]")).to_be_attached()
+    caught_up(page)
 
     assert page.evaluate("window.__removed") == 0
     expect(page.get_by_role("link", name="Steady, Tapper")).to_be_visible()
@@ -57,8 +56,7 @@ def test_a_catch_up_that_brings_a_change_still_shows_it(browser, base_url, stack
     page = signed_in_page(
         browser, base_url, owner.user_id, contexts, 375, height=844, password=PASSWORD
     )
-    socket_open(page)
-    expect(page.locator("body[data-caught-up]")).to_be_attached()
+    caught_up(page)
     stores.clients.add(
         Client(secrets.token_hex(10), "pretrial", owner.user_id, "Later", "Added", fresh_phone())
     )

@@ -35,21 +35,16 @@ def encode(
 ) -> tuple[int, dict[str, Any], str]:
     """moto's answer for ``result``, its items copied in as they are (see the module)."""
     keys = ITEM_KEYS.get(operation, ())
-    if not isinstance(result, dict) or not any(k in result for k in keys):
+    if not isinstance(result, dict) or not any(result.get(k) is not None for k in keys):
         return moto_encode(result)
     items = {k: result[k] for k in keys if result.get(k) is not None}
+    status, headers, body = moto_encode({k: v for k, v in result.items() if k not in items})
+    if status != 200:
+        return status, headers, body
     try:
-        encoded_items = {k: json.dumps(v) for k, v in items.items()}
+        return status, headers, json.dumps({**items, **json.loads(body)})
     except (TypeError, ValueError):  # bytes or a datetime: moto knows how to write them
         return moto_encode(result)
-    status, headers, body = moto_encode({k: v for k, v in result.items() if k not in items})
-    if status != 200 or not encoded_items:
-        return status, headers, body
-    rest = body.strip()
-    assert rest.startswith("{") and rest.endswith("}"), "moto's DynamoDB answers are objects"
-    members = [f"{json.dumps(k)}: {v}" for k, v in encoded_items.items()]
-    inner = rest[1:-1].strip()
-    return status, headers, "{" + ", ".join([*members, *([inner] if inner else [])]) + "}"
 
 
 def install() -> None:

@@ -9,7 +9,6 @@ refused when the template is saved.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,11 +16,10 @@ from enum import StrEnum
 
 from .errors import ValidationFailed
 from .message_body import has_visible_text
+from .placeholders import pieces
 from .segments import count_segments, is_gsm7
 
 PLACEHOLDERS = ("first_name", "kind", "date", "time", "place")
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-BRACED = re.compile(r"\{[^{}]*\}")
 MAX_TEMPLATE = 480  # three GSM-7 segments: longer costs more than it helps
 FIELD = "template"
 DEFAULT_LANGUAGE = "en"
@@ -98,8 +96,6 @@ MONTHS = {
     "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"),
 }
 
-_PLACEHOLDER_LIST = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-
 
 def _language(language: str) -> str:
     """The primary language subtag ("es-MX" → "es"), lower case."""
@@ -110,34 +106,9 @@ def _refuse(message: str) -> ValidationFailed:
     return ValidationFailed({FIELD: message})
 
 
-def _check_literal(chunk: str) -> None:
-    """Text between placeholders may not hold braces: they would be typos or tricks."""
-    if "{" not in chunk and "}" not in chunk:
-        return
-    braced = BRACED.search(chunk)
-    if braced:
-        raise _refuse(f"{braced.group()} is not a placeholder. Use {_PLACEHOLDER_LIST}.")
-    stray = "{" if "{" in chunk else "}"
-    raise _refuse(
-        f"The '{stray}' has no partner. Braces are only for placeholders such as {{date}}."
-    )
-
-
 def _pieces(text: str) -> list[tuple[bool, str]]:
     """The template as (is_placeholder, literal text or placeholder name), or refused."""
-    pieces: list[tuple[bool, str]] = []
-    position = 0
-    for match in PLACEHOLDER.finditer(text):
-        literal = text[position : match.start()]
-        _check_literal(literal)
-        name = match.group(1)
-        if name not in PLACEHOLDERS:
-            raise _refuse(f"{{{name}}} is not a placeholder. Use {_PLACEHOLDER_LIST}.")
-        pieces.extend([(False, literal), (True, name)])
-        position = match.end()
-    _check_literal(text[position:])
-    pieces.append((False, text[position:]))
-    return pieces
+    return pieces(text, PLACEHOLDERS, FIELD)
 
 
 def check_template(text: str, purpose: Purpose) -> str:

@@ -268,3 +268,11 @@ def test_the_navigation_offers_the_import_to_case_managers_and_supervisors(web):
     for who in ("kristina", "dana"):
         web.sign_in(who)
         assert 'href="/client-imports"' in web.get("/caseload").body.decode()
+
+
+def test_a_client_import_is_never_listed_or_opened_as_a_court_import(web):
+    web.sign_in("dana")
+    import_id = upload(web, csv_of(("Not", "Court", fresh_phone(), "", "", "kristina")))
+    assert "clients.csv" not in page_text(web.get("/imports"))
+    assert web.get(f"/imports/{import_id}").status_code == 404
+    assert web.get(f"/imports/client-import%23{import_id}").status_code == 404

@@ -4,6 +4,7 @@ of the kept plan per request; the same file again changes nothing."""
 from __future__ import annotations
 
 import json
+import secrets
 from urllib.parse import urlencode
 
 import pytest
@@ -64,10 +65,11 @@ def caseload(stores, user_id: str) -> dict[str, object]:
 
 def test_dana_previews_then_applies_and_the_same_file_again_changes_nothing(web, stores, manager):
     phones = [fresh_phone() for _ in range(3)]
+    ids = [f"IMP-{secrets.token_hex(3)}" for _ in range(2)]  # the same id is the same person
     data = csv_of(
-        ("Ana", "Ruiz", phones[0], "Spanish", "IMP-1", manager.user_id),
+        ("Ana", "Ruiz", phones[0], "Spanish", ids[0], manager.user_id),
         ("Ben", "Okafor", phones[1], "", "", manager.user_id),
-        ("Cy", "Lund", phones[2] + " ext 4", "en", "IMP-3", manager.user_id.upper()),
+        ("Cy", "Lund", phones[2] + " ext 4", "en", ids[1], manager.user_id.upper()),
     )
     web.sign_in("dana")
     import_id = upload(web, data)
@@ -80,7 +82,7 @@ def test_dana_previews_then_applies_and_the_same_file_again_changes_nothing(web,
     made = caseload(stores, manager.user_id)
     assert set(made) == set(phones)
     ana = made[phones[0]]
-    assert (ana.first_name, ana.language, ana.id_number) == ("Ana", "es", "IMP-1")
+    assert (ana.first_name, ana.language, ana.id_number) == ("Ana", "es", ids[0])
     assert stores.clients.get(made[phones[2]].client_id).phone_note == "ext. 4"
     trail = stores.audit.trail(f"client#{ana.client_id}")
     assert [(e.action, e.actor, e.details["import_id"]) for e in trail] == [

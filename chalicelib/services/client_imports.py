@@ -26,31 +26,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..domain.client_import import (
-    Holder,
-    Known,
-    RowVerdict,
-    Staff,
-    Verdict,
-    counts,
-    plan_rows,
-    same_person,
-)
+from ..domain.client_import import RowVerdict, Verdict, counts, plan_rows, same_person
 from ..domain.client_import_file import FILE as FILE  # the upload field: pages name it
-from ..domain.client_import_file import ClientRow, read_file
-from ..domain.client_numbers import number_refusal, parse_client_phone
-from ..domain.clients import Client, id_number_key
-from ..domain.errors import Forbidden, NotFound, StaleRecord, ValidationFailed
+from ..domain.client_import_file import read_file
+from ..domain.clients import Client
+from ..domain.errors import Forbidden, NotFound, StaleRecord
 from ..domain.import_plan import CHUNK_STEPS, in_chunks, plain, rebuilt
 from ..domain.jurisdiction import Jurisdiction
-from ..domain.permissions import can_view_client
 from ..domain.users import Role, User
 from ..store.audit import AuditStore
 from ..store.client_imports import ClientImport as ClientImport  # pages show it
-from ..store.client_imports import ClientImportStore, current_holders
+from ..store.client_imports import ClientImportStore
 from ..store.clients import ClientStore, NumberInUse
 from ..store.court_imports import ImportState
 from ..store.users import UserStore
+from .client_import_lookups import holder_of, known_for
 
 ADDED = "added"
 CHANGED_MEANWHILE = "changed meanwhile"  # the write clashed with another change: not added
@@ -102,7 +92,8 @@ def upload(
     """Read the file, give every row its verdict and keep that plan; nothing else written."""
     check_can_import(user)
     sheet = read_file(data)
-    planned = plan_rows(sheet.rows, known_for(user, deps, sheet.rows))
+    known = known_for(user, deps.clients, deps.users, deps.imports, deps.jurisdiction, sheet.rows)
+    planned = plan_rows(sheet.rows, known)
     record = ClientImport(
         import_id=secrets.token_hex(16),
         department_id=user.department_id,
@@ -124,55 +115,6 @@ def upload(
         **{verdict.replace(" ", "_"): n for verdict, n in record.counts.items()},
     )
     return record
-
-
-def known_for(user: User, deps: ClientImportDeps, rows: Sequence[ClientRow]) -> Known:
-    """What the rows are compared with, read once for the whole file."""
-    region = "US"
-    staff = deps.users.in_department(user.department_id)
-    phones = set()
-    for row in rows:
-        try:
-            phones.add(parse_client_phone(row.phone, region).e164)
-        except ValidationFailed:
-            continue
-    by_phone_ids = current_holders(user.department_id, phones)
-    spelled = {id_number_key(r.id_number) for r in rows if r.id_number.strip()}
-    by_id_ids = deps.clients.holding_id_numbers(user.department_id, spelled)
-    wanted = set(by_phone_ids.values()) | {c for ids in by_id_ids.values() for c in ids}
-    found = {c.client_id: c for c in deps.clients.many(sorted(wanted))}
-    names = {s.user_id: s.display_name for s in staff}
-
-    def holder(client_id: str) -> Holder | None:
-        client = found.get(client_id)
-        if client is None or client.department_id != user.department_id:
-            return None
-        return Holder(
-            client.client_id,
-            client.first_name,
-            client.last_name,
-            client.id_number,
-            client.case_manager_id,
-            can_view_client(user, client),
-            names.get(client.case_manager_id, ""),
-        )
-
-    by_phone = {p: h for p, cid in by_phone_ids.items() if (h := holder(cid))}
-    by_id = {k: [h for cid in ids if (h := holder(cid))] for k, ids in by_id_ids.items()}
-    return Known(
-        importer_id=user.user_id,
-        oversees=user.oversees_department,
-        staff={
-            s.user_id.casefold(): Staff(
-                s.user_id, s.display_name, s.active, s.role is Role.CASE_MANAGER
-            )
-            for s in staff
-        },
-        by_phone=by_phone,
-        by_id_number={k: v for k, v in by_id.items() if v},
-        refuse_number=lambda phone: number_refusal(phone, user.department_id, deps.jurisdiction),
-        region=region,
-    )
 
 
 def _encoded(rows: Sequence[RowVerdict]) -> bytes:
@@ -294,14 +236,9 @@ def apply_row(
     except NumberInUse as exc:
         holder = deps.clients.get(exc.holder_client_id)
         if holder is not None and same_person(
-            Holder(
-                holder.client_id, holder.first_name, holder.last_name, holder.id_number, "", False
-            ),
-            row.first_name,
-            row.last_name,
-            row.id_number,
+            holder_of(user, holder, {}), row.first_name, row.last_name, row.id_number
         ):
-            return Verdict.HERE.value
+            return Verdict.HERE.value  # this row, written by an earlier attempt or import
         return Verdict.NUMBER_TAKEN.value
     except StaleRecord:
         return CHANGED_MEANWHILE

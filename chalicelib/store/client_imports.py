@@ -198,13 +198,12 @@ class ClientImportStore:
 
         return _written(f"client import {record.import_id}", write)
 
-
-def current_holders(department_id: str, phones: Iterable[str]) -> dict[str, str]:
-    """E.164 → the client whose current number it is, for those someone holds (BatchGetItem,
-    100 numbers a request)."""
-    keys = sorted({route_key(department_id, phone) for phone in phones if phone})
-    found: dict[str, str] = {}
-    for route in PhoneRouteModel.batch_get(keys):
-        if route.current:
-            found[route.route_key.removeprefix(f"{department_id}#")] = route.client_id
-    return found
+    def current_holders(self, department_id: str, phones: Iterable[str]) -> dict[str, str]:
+        """E.164 → the client whose current number it is, for those someone holds
+        (BatchGetItem, 100 numbers a request)."""
+        keys = sorted({route_key(department_id, phone) for phone in phones if phone})
+        found: dict[str, str] = {}
+        for route in PhoneRouteModel.batch_get(keys):
+            if route.current:
+                found[route.route_key.removeprefix(f"{department_id}#")] = route.client_id
+        return found

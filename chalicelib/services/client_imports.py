@@ -26,12 +26,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..domain.client_import import RowVerdict, Verdict, counts, plan_rows, same_person
+from ..domain.client_import import (
+    RowVerdict,
+    Verdict,
+    as_plain,
+    counts,
+    from_plain,
+    plan_rows,
+    same_person,
+)
 from ..domain.client_import_file import FILE as FILE  # the upload field: pages name it
 from ..domain.client_import_file import read_file
 from ..domain.clients import Client
 from ..domain.errors import Forbidden, NotFound, StaleRecord
-from ..domain.import_plan import CHUNK_STEPS, in_chunks, plain, rebuilt
+from ..domain.import_plan import CHUNK_STEPS, in_chunks
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import Role, User
 from ..store.audit import AuditStore
@@ -118,13 +126,13 @@ def upload(
 
 
 def _encoded(rows: Sequence[RowVerdict]) -> bytes:
-    return json.dumps([plain(r) for r in rows], separators=(",", ":")).encode()
+    return json.dumps([as_plain(r) for r in rows], separators=(",", ":")).encode()
 
 
 def _decoded(data: bytes) -> list[RowVerdict]:
     if not data:
         raise NotFound(GONE)
-    return [rebuilt(RowVerdict, item) for item in json.loads(data)]
+    return [from_plain(item) for item in json.loads(data)]
 
 
 def open_import(user: User, deps: ClientImportDeps, import_id: str, now: datetime) -> ClientImport:

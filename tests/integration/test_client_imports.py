@@ -205,9 +205,9 @@ def test_a_two_thousand_row_file_is_applied_in_steps_with_progress(web, stores, 
     rows = [(f"Name{i % 40}", "Bulk", phones[i % 40], "", "", manager.user_id) for i in range(2000)]
     web.sign_in("dana")
     import_id = upload(web, csv_of(*rows))
-    page = web.get(f"/client-imports/{import_id}").body.decode()
-    assert counts(page) == {"New client": 40, "Duplicate row": 1960}
-    assert "Showing 500 of 2,000 rows" in page_text(web.get(f"/client-imports/{import_id}"))
+    preview = web.get(f"/client-imports/{import_id}")
+    assert counts(preview.body.decode()) == {"New client": 40, "Duplicate row": 1960}
+    assert "Showing 500 of 2,000 rows" in page_text(preview)
     steps = apply_all(web, import_id)
     assert len(steps) == 20
     assert [s["next_row"] for s in steps] == list(range(100, 2001, 100))

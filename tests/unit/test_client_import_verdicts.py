@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -234,3 +235,12 @@ def test_a_file_without_a_phone_column_is_refused_naming_it():
 def test_formula_looking_cells_are_kept_as_written():
     sheet = read_file(b'first name,last name,phone\n"=HYPERLINK(""x"")",+Ruiz,801-555-0142\n')
     assert (sheet.rows[0].first_name, sheet.rows[0].last_name) == ('=HYPERLINK("x")', "+Ruiz")
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows)
+def test_a_kept_plan_reads_back_exactly(file_rows):
+    from chalicelib.domain.client_import import as_plain, from_plain
+
+    planned = plan_rows(file_rows, known())
+    assert [from_plain(json.loads(json.dumps(as_plain(p)))) for p in planned] == planned

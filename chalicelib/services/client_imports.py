@@ -166,9 +166,8 @@ def apply_next(
     import_id: str,
     now: datetime,
     clock: Callable[[], float] = time.monotonic,
-    chunk_steps: int = CHUNK_STEPS,
 ) -> ClientImport:
-    """Carry out the next steps of the kept plan (at most ``chunk_steps`` rows, or
+    """Carry out the next steps of the kept plan (at most CHUNK_STEPS rows, or
     BUDGET_SECONDS of work) and record the progress; the import as it now stands."""
     deadline = clock() + BUDGET_SECONDS
     record = open_import(user, deps, import_id, now)
@@ -178,12 +177,12 @@ def apply_next(
     late = list(record.late)
     at, total = record.next_row, record.rows_total
     owners: dict[str, User | None] = {}
-    while at < total and at - record.next_row < chunk_steps:
+    while at < total and at - record.next_row < CHUNK_STEPS:
         if at > record.next_row and clock() > deadline:
             break
         steps = _decoded(deps.imports.plan_chunk(record.import_id, at // CHUNK_STEPS))
         for row in steps[at % CHUNK_STEPS :]:
-            if at - record.next_row >= chunk_steps or (at > record.next_row and clock() > deadline):
+            if at - record.next_row >= CHUNK_STEPS or (at > record.next_row and clock() > deadline):
                 break
             outcome = apply_row(user, deps, record, row, owners)
             tally[outcome] += 1

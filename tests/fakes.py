@@ -98,7 +98,7 @@ class FakeClientStore(ClientStore):
         route = self.routes.get((department_id, phone))
         return route[0] if route and route[1] else None
 
-    def add(self, client: Client) -> Client:
+    def add(self, client: Client, audit=None) -> Client:
         """Like the real add: only what the form gives is kept, the rest starts empty."""
         holder = self.holder_of(client.department_id, client.phone)
         if holder is not None and holder != client.client_id:

@@ -205,8 +205,9 @@ class ClientStore:
             return None
         return route.client_id if route.current else None
 
-    def add(self, client: Client) -> Client:
-        """Create the client and claim its number in one transaction."""
+    def add(self, client: Client, audit: tuple[str, str, dict[str, str]] | None = None) -> Client:
+        """Create the client and claim its number in one transaction (with ``audit``, an
+        (actor, action, details) row of the client's trail in it too: an import's)."""
         now = datetime.now(UTC)
         row = ClientModel(
             client.client_id,
@@ -245,6 +246,8 @@ class ClientStore:
             with TransactWrite(connection=transactions()) as tx:
                 tx.save(row, condition=ClientModel.client_id.does_not_exist())
                 tx.save(route, condition=_route_free_for(client.client_id))
+                if audit is not None:
+                    tx.save(_audit(client.client_id, *audit))
 
         try:
             retry_transient("client change", write)

@@ -1,4 +1,4 @@
-// Court-date import: applies one chunk after another until the import is done, showing
+// Court-date and client imports: applies one chunk after another until the import is done, showing
 // the progress. Without this file the page works too: each Continue press applies a chunk.
 (function () {
   "use strict";
@@ -15,8 +15,8 @@
     bar.max = data.rows_total;
     bar.value = data.next_row;
     bar.textContent = data.next_row + " of " + data.rows_total;
-    status.textContent = data.status + " " + data.applied.added + " added, " +
-      data.applied.moved + " moved so far.";
+    status.textContent = data.summary || (data.status + " " + data.applied.added +
+      " added, " + data.applied.moved + " moved so far.");
   }
 
   function stop(message) {

@@ -24,6 +24,7 @@ PUSHED = 15_000  # ms: generous, the machine may be busy
 LINKS = (
     "Caseload",
     "Add client",
+    "Import clients",
     "Unclaimed",
     "Scheduled",
     "Court dates",

@@ -197,6 +197,15 @@ PROBES = {
         {"action": "save", "version": "0", "en-reminder": "Hijacked {{date}} {{time}}"},
         supervisors=True,
     ),
+    # client imports (issue 20, item 1): anyone imports into their own caseload (the
+    # upload lists nothing of anyone else's); an import is its uploader's and their
+    # supervisor's, so another case manager and the other department are refused
+    ("/client-imports", "GET"): Probe("/client-imports", scoped=True),
+    ("/client-imports", "POST"): Probe("/client-imports", scoped=True),
+    ("/client-imports/{import_id}", "GET"): Probe("/client-imports/{client_import_id}"),
+    ("/client-imports/{import_id}/apply", "POST"): Probe(
+        "/client-imports/{client_import_id}/apply"
+    ),
 }
 
 OUTSIDERS = {
@@ -256,6 +265,7 @@ def target(http, stack):
     # an import of Dana's whose one row is an unknown id: it can never be applied
     supervisor = WebVisitor(http).sign_in("dana")
     import_id = upload(supervisor, b"id_number,date,time\nNOBODY-1,2030-01-01,09:00\n")
+    client_import_id = client_import_of(owner)
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
     yield {
@@ -267,10 +277,19 @@ def target(http, stack):
         "appointment_id": appointment_id,
         "import_id": import_id,
         "send_date": send_date,
+        "client_import_id": client_import_id,
     }
     scheduled = bootstrap.stores().scheduled
     for text in scheduled.pending_for_client(client_id):
         scheduled.fail(text, "the test is over")
+
+
+def client_import_of(owner) -> str:
+    """An import of Kristina's, previewed and never applied (issue 20, item 1)."""
+    from tests.integration.test_client_imports import upload as upload_clients
+
+    row = f"Matrix,Imported,{fresh_phone()},,,kristina\n"
+    return upload_clients(owner, f"first name,last name,phone,,,case manager\n{row}".encode())
 
 
 def tomorrow_there() -> str:

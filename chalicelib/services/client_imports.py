@@ -58,6 +58,8 @@ LATE_LISTED = 200  # rows planned new but refused while applying, listed with th
 ORDER = (
     Verdict.BAD_PHONE,
     Verdict.BAD_ROW,
+    Verdict.LANGUAGE,
+    Verdict.RETIRED,
     Verdict.CASE_MANAGER,
     Verdict.NOT_YOURS,
     Verdict.NUMBER_TAKEN,

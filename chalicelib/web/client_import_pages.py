@@ -42,10 +42,20 @@ LABELS = {
     "another caseload": "Another caseload",
     "duplicate row": "Duplicate row",
     "bad row": "Bad row",
+    "unknown language": "Language neither English nor Spanish",
+    "retired client": "Retired client: reactivate them instead",
     "added": "Added",
     "changed meanwhile": "Changed by someone meanwhile",
 }
-ATTENTION = ("bad phone", "bad row", "unknown case manager", "another caseload", "number taken")
+ATTENTION = (
+    "bad phone",
+    "bad row",
+    "unknown language",
+    "retired client",
+    "unknown case manager",
+    "another caseload",
+    "number taken",
+)
 
 
 def _deps(visit: Visit) -> client_imports.ClientImportDeps:

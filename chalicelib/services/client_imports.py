@@ -36,6 +36,7 @@ from ..domain.client_import import (
     same_person,
 )
 from ..domain.client_import_file import FILE as FILE  # the upload field: pages name it
+from ..domain.client_import_file import UnrecognisedColumns as UnrecognisedColumns  # pages
 from ..domain.client_import_file import read_file
 from ..domain.clients import Client
 from ..domain.errors import Forbidden, NotFound, StaleRecord
@@ -43,6 +44,7 @@ from ..domain.import_plan import CHUNK_STEPS, in_chunks
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import Role, User
 from ..store.audit import AuditStore
+from ..store.client_formats import ClientFormatStore
 from ..store.client_imports import ClientImport as ClientImport  # pages show it
 from ..store.client_imports import ClientImportStore
 from ..store.clients import ClientStore, NumberInUse
@@ -77,6 +79,7 @@ class ClientImportDeps:
     imports: ClientImportStore
     audit: AuditStore
     jurisdiction: Jurisdiction
+    formats: ClientFormatStore | None = None  # the department's saved formats (None: none)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def upload(
 ) -> ClientImport:
     """Read the file, give every row its verdict and keep that plan; nothing else written."""
     check_can_import(user)
-    sheet = read_file(data)
+    saved = deps.formats.formats(user.department_id) if deps.formats is not None else []
+    sheet = read_file(data, saved)
     known = known_for(user, deps.clients, deps.users, deps.imports, deps.jurisdiction, sheet.rows)
     planned = plan_rows(sheet.rows, known)
     record = ClientImport(

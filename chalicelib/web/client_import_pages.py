@@ -16,6 +16,7 @@ from chalice import Blueprint, Response
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..lazy import lazy_module
+from . import client_format_pages
 from .errors import friendly_errors
 from .import_pages import FORM, UPLOAD, read_upload
 from .visit import Visit, check_csrf, signed_in
@@ -61,7 +62,12 @@ ATTENTION = (
 def _deps(visit: Visit) -> client_imports.ClientImportDeps:
     stores = bootstrap.stores(visit.settings)
     return client_imports.ClientImportDeps(
-        stores.clients, stores.users, stores.client_imports, stores.audit, get_jurisdiction()
+        stores.clients,
+        stores.users,
+        stores.client_imports,
+        stores.audit,
+        get_jurisdiction(),
+        stores.client_formats,
     )
 
 
@@ -92,6 +98,9 @@ def upload() -> Response:
         record = client_imports.upload(
             visit.staff, _deps(visit), file_name, data, datetime.now(UTC)
         )
+    except client_imports.UnrecognisedColumns as exc:
+        carried = client_format_pages.sample_json(exc.header, exc.rows, exc.found)
+        return _upload_page(visit, exc.field_errors, 400, carried)
     except ValidationFailed as exc:
         return _upload_page(visit, exc.field_errors, 400)
     except NotStored:
@@ -150,5 +159,8 @@ def tally_labels(tally: Mapping[str, int]) -> list[tuple[str, int]]:
     return [(LABELS[key], tally[key]) for key in order if tally.get(key)]
 
 
-def _upload_page(visit: Visit, errors: dict[str, str], status: int = 200) -> Response:
-    return visit.page("client_imports.html", status, errors=errors)
+def _upload_page(
+    visit: Visit, errors: dict[str, str], status: int = 200, unknown: str = ""
+) -> Response:
+    """``unknown``: a file's columns (JSON) to carry to the format set-up."""
+    return visit.page("client_imports.html", status, errors=errors, unknown=unknown)

@@ -166,15 +166,26 @@ def preview(user: User, deps: ClientImportDeps, import_id: str, now: datetime) -
     return Preview(record, rows[:LISTED_ROWS])
 
 
+def state_of(user: User, deps: ClientImportDeps, import_id: str, now: datetime) -> Preview:
+    """What an open page's region shows (its refetch after a push): the rows only while
+    the import is previewed, else the kept record alone (one GetItem)."""
+    record = open_import(user, deps, import_id, now)
+    if record.state is ImportState.PREVIEWED:
+        return preview(user, deps, import_id, now)
+    return Preview(record, [])
+
+
 def apply_next(
     user: User,
     deps: ClientImportDeps,
     import_id: str,
     now: datetime,
     clock: Callable[[], float] = time.monotonic,
+    announce: Callable[[ClientImport], None] = lambda record: None,
 ) -> ClientImport:
     """Carry out the next steps of the kept plan (at most CHUNK_STEPS rows, or
-    BUDGET_SECONDS of work) and record the progress; the import as it now stands."""
+    BUDGET_SECONDS of work) and record the progress; the import as it now stands.
+    ``announce`` tells the import's other open pages once the progress is recorded."""
     deadline = clock() + BUDGET_SECONDS
     record = open_import(user, deps, import_id, now)
     if record.done:
@@ -207,7 +218,9 @@ def apply_next(
                 import_id=record.import_id,
                 **details,
             )
-        return replace(record, next_row=at, tally=done, state=state, late=tuple(late))
+        moved = replace(record, next_row=at, tally=done, state=state, late=tuple(late))
+        announce(moved)
+        return moved
     return open_import(user, deps, import_id, now)  # another request recorded these steps
 
 

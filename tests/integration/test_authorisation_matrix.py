@@ -232,6 +232,10 @@ PROBES = {
     ("/client-imports/formats/{format_id}", "GET"): Probe(
         "/client-imports/formats/{client_format_id}", department_wide=True
     ),
+    # an open import page's refetch after a push: the import's own audience only
+    ("/client-imports/{import_id}/live", "GET"): Probe(
+        "/client-imports/{client_import_id}/live", background=True
+    ),
 }
 
 OUTSIDERS = {

@@ -56,9 +56,13 @@ def formats_page() -> Response:
 def new_format() -> Response:
     """The columns the upload page carried, to say what each holds."""
     visit = signed_in(bp.current_request, form=True)
-    client_import_formats.formats_for(visit.staff, _store(visit))  # who may: checked here
+    client_import_formats.check_can_set_up(visit.staff)
     header, rows, found = carried(visit.form.get("sample", ""))
-    values = {"version": "0", **{f"column_{k}": str(i + 1) for k, i in found.items()}}
+    values = {
+        "version": "0",
+        "format_id": client_import_formats.new_format_id(),
+        **{f"column_{k}": str(i + 1) for k, i in found.items()},
+    }
     return _form(visit, header, rows, values, {})
 
 

@@ -160,3 +160,27 @@ def test_a_departments_formats_are_its_own(http, stack, stores):
     assert hijack.status_code == 404
     assert "Hijacked" not in page_text(web.get("/client-imports/formats"))
     assert "Hijacked" not in page_text(other.get("/client-imports/formats"))
+
+
+def test_a_new_format_form_sent_twice_saves_one_format(http, stack, stores):
+    web, _ = county(http, stack, stores)
+    header = ["Vorname", "Nachname", "Handy"]
+    shown = web.post(
+        "/client-imports/formats/new", {"sample": json.dumps({"header": header, "rows": []})}
+    )
+    form = shown.body.decode()
+    fields = {
+        "csrf_token": csrf_in(form),
+        "sample": carried(form),
+        "version": "0",  # every field the form has, as a browser sends it
+        "name": "Sent twice",
+        "column_first_name": "1",
+        "column_last_name": "2",
+        "column_phone": "3",
+    }
+    fields["format_id"] = re.search(r'name="format_id" value="([0-9a-f]+)"', form).group(1)
+    first = web.post("/client-imports/formats/save", fields)
+    again = web.post("/client-imports/formats/save", fields)  # a double click, a resend
+    assert (first.status_code, again.status_code) == (303, 303)
+    listed = web.get("/client-imports/formats").body.decode()
+    assert len(re.findall(r'<h2 id="format-\d+">Sent twice</h2>', listed)) == 1

@@ -11,6 +11,7 @@ import pytest
 from chalicelib.domain.clients import Client
 from chalicelib.domain.users import Role
 from tests.aws_calls import writes
+from tests.dynamodb_calls import counting, total
 from tests.helpers import WebVisitor, csrf_in, fresh_phone, page_text
 from tests.integration.session_tools import PASSWORD, new_staff
 
@@ -207,6 +208,36 @@ def test_markup_in_a_reply_or_a_name_is_shown_as_text(http, stack, stores):
     assert "<b>" not in answer and "<img" not in answer and "<i>" not in answer
     assert "&lt;b&gt;Hi&lt;/b&gt; &lt;img src=x&gt;" in answer
     assert "<b>" not in browser.get("/saved-replies").body.decode()
+
+
+def test_deleting_from_a_page_shown_before_an_edit_is_refused_with_409(http, stack, stores):
+    me = new_staff(stack, stores)
+    first, second = visitor(http, me), visitor(http, me)
+    reply_id, _ = new_reply(first, english="Before")
+    second.get("/saved-replies")  # the delete button carries version 1
+    token = csrf_in(second.last_page)
+    first.get(f"/saved-replies/mine/{reply_id}")
+    first.post(
+        "/saved-replies",
+        {"scope": "mine", "reply_id": reply_id, "version": "1", "english": "After"},
+    )
+    late = second.post(f"/saved-replies/mine/{reply_id}/delete", {"version": "1"}, token)
+    assert late.status_code == 409
+    assert "was not deleted" in page_text(late) and "After" in page_text(late)
+    assert stores.saved_replies.get(me.department_id, _mine(), me.user_id, reply_id) is not None
+
+
+def test_the_picker_costs_the_session_batch_and_two_queries(http, stack, stores):
+    """Asked only when the picker opens; the client page itself keeps its round trips."""
+    me = new_staff(stack, stores)
+    browser = visitor(http, me)
+    new_reply(browser, english="Counted")
+    client = client_of(stores, me)
+    picker(browser, client)
+    with counting() as calls:
+        picker(browser, client)
+    assert calls["Query"] == 2, calls
+    assert total(calls) == 3, calls
 
 
 def _mine():

@@ -1,8 +1,9 @@
-// The compose box's "Saved replies": a <details> (keyboard and screen readers know it) whose
-// list is asked of the server when it opens, each reply already filled in for this client
-// in their language. Choosing one puts its text in the box where the cursor was (at the
-// end if the box was never used), as plain text, then returns to the box: it stays
-// editable, and the segment counter and the kept draft follow through the input event.
+// The compose box's "Saved replies": a <details> (keyboard and screen readers know it;
+// without this script it links to the page that keeps them) whose list is asked of the
+// server when it opens, each reply already filled in for this client in their language.
+// Choosing one puts its text in the box where the cursor was (at the end if the box was
+// never used), as plain text, then returns to the box: it stays editable, and the segment
+// counter and the kept draft follow through the input event.
 import { backgroundGet } from "./background.js";
 
 function note(text) {
@@ -32,6 +33,7 @@ export function setupPicker(details) {
   });
   let loaded = false;
   function load() {
+    if (!loaded) { list.replaceChildren(note("Loading saved replies…")); }
     list.setAttribute("aria-busy", "true");
     backgroundGet(details.getAttribute("data-picker-src"), "text/html")
       .then((html) => {
@@ -63,7 +65,6 @@ export function setupPicker(details) {
       details.querySelector("summary").focus();
     }
   });
-  details.hidden = false;
 }
 
 document.querySelectorAll("details[data-picker-src]").forEach(setupPicker);

@@ -104,9 +104,7 @@ def picker(client_id: str) -> Response:
 
 def _list(visit: Visit, status: int = 200, *, done: str = "", problem: str = "") -> Response:
     lists = saved_replies.replies_of(visit.staff, _store(visit))
-    return visit.page(
-        "saved_replies.html", status, lists=lists, done=done, problem=problem, scopes=Scope
-    )
+    return visit.page("saved_replies.html", status, lists=lists, done=done, problem=problem)
 
 
 def _values(reply: SavedReply) -> dict[str, str]:

@@ -27,6 +27,7 @@ from chalicelib.web import (
     import_pages,
     reminder_text_pages,
     retirement_pages,
+    saved_reply_pages,
     scheduled_pages,
     security_headers,
     settings_pages,
@@ -63,6 +64,7 @@ app.register_blueprint(import_pages.bp)
 app.register_blueprint(courthouse_pages.bp)
 app.register_blueprint(unclaimed_pages.bp)
 app.register_blueprint(settings_pages.bp)
+app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
 app.register_blueprint(webhooks.bp)
 
 

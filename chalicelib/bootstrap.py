@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .store.outbound import OutboundStore
     from .store.retention import RecordSweeps
     from .store.retention_state import RetentionState
+    from .store.saved_replies import SavedReplyStore
     from .store.scheduled import ScheduledStore
     from .store.sessions import SessionStore
     from .store.unclaimed import UnclaimedStore
@@ -106,6 +107,12 @@ class Stores:
         from .store.appointments import DepartmentTextsStore
 
         return DepartmentTextsStore()
+
+    @cached_property
+    def saved_replies(self) -> SavedReplyStore:
+        from .store.saved_replies import SavedReplyStore
+
+        return SavedReplyStore()
 
     @cached_property
     def court_imports(self) -> CourtImportStore:

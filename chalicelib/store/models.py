@@ -713,7 +713,8 @@ class RecordsRetentionModel(Model):
 class DepartmentSettingModel(Model):
     """What a department's supervisors set up in the app, one item each: ``format#<id>``
     (how a court file reads, ``body`` its JSON) and ``courthouse#<folded code>`` (the
-    place a reminder names for a code). One Query per kind; ``version`` guards edits."""
+    place a reminder names for a code); saved replies ``reply#…`` (store/saved_replies.py).
+    One Query per kind; ``version`` guards edits."""
 
     class Meta(_Meta):
         table_name = "department-settings"

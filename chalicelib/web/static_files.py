@@ -19,6 +19,7 @@ MODULES = (
     "drafts.js",
     "layout.js",
     "live.js",
+    "saved_replies.js",
     "segments.js",
     "session.js",
     "unread.js",

@@ -21,6 +21,7 @@ from chalicelib.domain.users import Role, User
 from chalicelib.store.appointments import AppointmentStore, DepartmentTextsStore
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.conversations import ConversationStore
+from chalicelib.store.saved_replies import SavedReplyStore
 from chalicelib.store.unread import UnreadStore
 from chalicelib.store.users import UserStore
 from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER, UNREACHABLE_NUMBER
@@ -284,3 +285,41 @@ def create_appointments(
     )
     appointments.apply(AppointmentChange(past, "kristina", "appointment_add", new=True))
     return 2
+
+
+def create_saved_replies(replies: SavedReplyStore) -> int:
+    """Probation's department replies (one with a Spanish wording) and one of Kristina's
+    own, so the compose box's "Saved replies" has something to insert."""
+    from chalicelib.domain.saved_replies import SavedReply, Scope
+
+    made = [
+        SavedReply(
+            "de00000000000001",
+            Scope.DEPARTMENT,
+            "",
+            "Office closed Monday",
+            "Hi {first_name}, the office is closed Monday. Your check-in moves to Tuesday, "
+            "same time. {case_manager}",
+            "Hola {first_name}, la oficina cierra el lunes. Su cita de reporte pasa al "
+            "martes, a la misma hora. {case_manager}",
+        ),
+        SavedReply(
+            "de00000000000002",
+            Scope.DEPARTMENT,
+            "",
+            "Bring your paystub",
+            "Please bring your latest paystub to your next appointment.",
+        ),
+        SavedReply(
+            "ce00000000000001",
+            Scope.MINE,
+            "kristina",
+            "Running late?",
+            "Hi {first_name}, are you running late? Text me back when you can.",
+            "Hola {first_name}, ¿va a llegar tarde? Escríbame cuando pueda.",
+        ),
+    ]
+    for reply in made:
+        actor = reply.owner_id or "dana"
+        replies.save("probation", reply, actor)
+    return len(made)

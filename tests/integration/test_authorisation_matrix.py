@@ -236,6 +236,26 @@ PROBES = {
     ("/client-imports/{import_id}/live", "GET"): Probe(
         "/client-imports/{client_import_id}/live", background=True
     ),
+    # saved replies (i20-replies, issue 20 item 4): one's own are never another person's;
+    # a case manager can't manage the department's; no route takes a department or owner
+    ("/saved-replies", "GET"): Probe("/saved-replies", scoped=True),
+    ("/saved-replies/new", "GET"): Probe("/saved-replies/new?scope=department", supervisors=True),
+    ("/saved-replies/{scope}/{reply_id}", "GET"): Probe("/saved-replies/mine/{personal_reply}"),
+    ("/saved-replies", "POST"): Probe(
+        "/saved-replies",
+        {
+            "scope": "department",
+            "reply_id": "{department_reply}",
+            "version": "1",
+            "english": "Hijacked",
+        },
+    ),
+    ("/saved-replies/{scope}/{reply_id}/delete", "POST"): Probe(
+        "/saved-replies/mine/{personal_reply}/delete", {"version": "1"}
+    ),
+    ("/clients/{client_id}/saved-replies", "GET"): Probe(
+        "/clients/{client_id}/saved-replies", background=True
+    ),
 }
 
 OUTSIDERS = {
@@ -299,7 +319,9 @@ def target(http, stack):
     client_format_id = client_format_of(owner)
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
+    replies = saved_replies_to_probe(owner, supervisor)
     yield {
+        **replies,
         "client_id": client_id,
         "last_name": "Target",
         "notes": "private note",
@@ -454,3 +476,20 @@ def test_the_departments_supervisor_sees_its_scheduled_texts_and_its_case_manage
     assert listed.status_code == 200 and "Matrix reminder" in page_text(listed)
     web.sign_in("kristina")
     assert web.get("/scheduled").status_code == 403
+
+
+# saved replies (i20-replies)
+def saved_replies_to_probe(owner, supervisor) -> dict[str, str]:
+    """Kristina's own reply (it names the matrix: nobody else may ever see it) and one of
+    her department's, kept by Dana."""
+    made = {}
+    for name, who, scope, wording in (
+        ("personal_reply", owner, "mine", "Matrix personal reply"),
+        ("department_reply", supervisor, "department", "The office is closed Monday"),
+    ):
+        page = who.get(f"/saved-replies/new?scope={scope}").body.decode()
+        reply_id = re.search(r'name="reply_id" value="([0-9a-f]+)"', page).group(1)
+        fields = {"scope": scope, "reply_id": reply_id, "version": "0", "english": wording}
+        assert who.post("/saved-replies", fields).status_code == 303
+        made[name] = reply_id
+    return made

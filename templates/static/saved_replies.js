@@ -1,0 +1,70 @@
+// The compose box's "Saved replies": a <details> (keyboard and screen readers know it;
+// without this script it links to the page that keeps them) whose list is asked of the
+// server when it opens, each reply already filled in for this client in their language.
+// Choosing one puts its text in the box where the cursor was (at the end if the box was
+// never used), as plain text, then returns to the box: it stays editable, and the segment
+// counter and the kept draft follow through the input event.
+import { backgroundGet } from "./background.js";
+
+function note(text) {
+  const p = document.createElement("p");
+  p.className = "muted";
+  p.textContent = text;
+  return p;
+}
+
+function insertAtCursor(box, text, used) {
+  const start = used ? box.selectionStart : box.value.length;
+  const end = used ? box.selectionEnd : box.value.length;
+  let piece = text;
+  if (start === end && start > 0 && !/\s$/.test(box.value.slice(0, start))) { piece = " " + piece; }
+  box.setRangeText(piece, start, end, "end");
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  box.focus();
+}
+
+export function setupPicker(details) {
+  const box = document.getElementById(details.getAttribute("data-for") || "");
+  const list = details.querySelector(".picker-body");
+  if (!box || !list) { return; }
+  let used = false;  // has the person put the cursor in the box yet?
+  ["focus", "click", "keyup", "select"].forEach((name) => {
+    box.addEventListener(name, () => { used = true; });
+  });
+  let loaded = false;
+  function load() {
+    if (!loaded) { list.replaceChildren(note("Loading saved replies…")); }
+    list.setAttribute("aria-busy", "true");
+    backgroundGet(details.getAttribute("data-picker-src"), "text/html")
+      .then((html) => {
+        if (html === null) { throw new Error("no list"); }
+        const template = document.createElement("template");
+        template.innerHTML = html;
+        list.replaceChildren(template.content);
+        loaded = true;
+      })
+      .catch(() => {
+        if (!loaded) {
+          list.replaceChildren(note("Saved replies could not be loaded. Close and open " +
+            "“Saved replies” to try again."));
+        }
+      })
+      .finally(() => { list.removeAttribute("aria-busy"); });
+  }
+  details.addEventListener("toggle", () => { if (details.open) { load(); } });
+  list.addEventListener("click", (event) => {
+    const choice = event.target.closest("button.saved-reply");
+    if (!choice || box.disabled) { return; }
+    insertAtCursor(box, choice.getAttribute("data-text") || "", used);
+    used = true;
+    details.open = false;
+  });
+  details.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && details.open) {
+      details.open = false;
+      details.querySelector("summary").focus();
+    }
+  });
+}
+
+document.querySelectorAll("details[data-picker-src]").forEach(setupPicker);

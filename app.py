@@ -19,6 +19,7 @@ from chalicelib.web import (
     auth_pages,
     browser_errors,
     caseload_pages,
+    client_format_pages,
     client_import_pages,
     conversation_pages,
     courthouse_pages,
@@ -52,6 +53,7 @@ app.register_blueprint(static_files.bp)
 app.register_blueprint(auth_pages.bp)
 app.register_blueprint(caseload_pages.bp)
 app.register_blueprint(client_import_pages.bp)  # clients from a spreadsheet
+app.register_blueprint(client_format_pages.bp)  # which column of a client file holds what
 app.register_blueprint(retirement_pages.bp)
 app.register_blueprint(conversation_pages.bp)
 app.register_blueprint(scheduled_pages.bp)

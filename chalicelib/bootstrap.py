@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
+    from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
     from .store.client_lists import ClientListStore
     from .store.clients import ClientStore
@@ -136,6 +137,12 @@ class Stores:
         from .store.department_settings import DepartmentSettingsStore
 
         return DepartmentSettingsStore()
+
+    @cached_property
+    def client_formats(self) -> ClientFormatStore:
+        from .store.client_formats import ClientFormatStore
+
+        return ClientFormatStore()
 
     @cached_property
     def client_imports(self) -> ClientImportStore:

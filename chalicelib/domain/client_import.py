@@ -13,12 +13,22 @@ number is the row's phone and whose first and last names are the row's (case and
 aside). A phone held by anyone else is "number taken": the holder is named only to an
 importer who may open that client. Within the file, a row with the phone or id number of
 an earlier readable row is a "duplicate row".
+
+A retired client (case closed) is the row's person by the same rule, matched by id number
+or by their last number and names: the row is "retired client", never a second client
+for that person; reactivating them (their page) is a person's decision, and brings their
+history back with them.
+
+Languages are read leniently ("Spanish", "SPA", "es-MX", "Español" are Spanish; blank is
+English); anything else is "unknown language", left for a person to fix rather than
+texting someone in a language they may not read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -38,17 +48,24 @@ class Verdict(StrEnum):
     NOT_YOURS = "another caseload"
     DUPLICATE = "duplicate row"
     BAD_ROW = "bad row"
+    RETIRED = "retired client"
+    LANGUAGE = "unknown language"
 
 
 LANGUAGE_WORDS = {
     "": "en",
     "en": "en",
+    "eng": "en",
     "english": "en",
     "ingles": "en",
     "es": "es",
+    "sp": "es",
+    "spa": "es",
+    "esp": "es",
+    "span": "es",
     "spanish": "es",
     "espanol": "es",
-    "sp": "es",
+    "castellano": "es",
 }
 
 
@@ -86,6 +103,9 @@ class Known:
     by_id_number: Mapping[str, Sequence[Holder]]  # id_number_key → holders
     refuse_number: Callable[[str], str | None] = lambda phone: None
     region: str = DEFAULT_REGION
+    # Retired clients of the department, by id_number_key and by their last number.
+    retired_by_id: Mapping[str, Sequence[Holder]] = field(default_factory=dict)
+    retired_by_phone: Mapping[str, Sequence[Holder]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,8 +144,11 @@ def from_plain(data: dict[str, Any]) -> RowVerdict:
 
 
 def language_of(cell: str) -> str | None:
-    """ "en" or "es" for what a spreadsheet writes (blank is English); None if neither."""
-    return LANGUAGE_WORDS.get(fold(cell).strip())
+    """ "en" or "es" for what a spreadsheet writes (blank is English; a name in English
+    or Spanish, a two- or three-letter code, with a region or not: "es-MX", "Spanish
+    (Mexico)"); None if neither."""
+    word = re.split(r"[-_/(,;]", fold(cell).strip(), maxsplit=1)[0]
+    return LANGUAGE_WORDS.get(word.strip(" .").strip())
 
 
 def phone_reason(text: str, region: str = DEFAULT_REGION) -> str:
@@ -176,7 +199,12 @@ def _details(row: ClientRow, known: Known) -> ClientDetails | RowVerdict:
         message = errors["phone"] + (f" (phonenumbers: {reason})" if reason else "")
         return _refused(row, Verdict.BAD_PHONE, message)
     if "language" in errors:
-        errors["language"] = f"Language “{row.language}” is neither English nor Spanish."
+        errors["language"] = (
+            f"Language “{row.language}” is neither English nor Spanish: ClientComm texts "
+            "in those two. Write English or Spanish in that cell (blank is English)."
+        )
+        if len(errors) == 1:
+            return _refused(row, Verdict.LANGUAGE, errors["language"])
     return _refused(row, Verdict.BAD_ROW, " ".join(errors.values()))
 
 
@@ -227,7 +255,9 @@ def _who(holder: Holder) -> str:
 
 
 def _existing(row: RowVerdict, known: Known) -> RowVerdict | None:
-    """The row as "already here" or "number taken", or None when nobody is it."""
+    """The row as "already here", "retired client" or "number taken", or None when nobody
+    is it. An active client first, then a retired one with the id number, then the
+    number's holder, then a retired client with the number and names."""
     key = id_number_key(row.id_number)
     holders = list(known.by_id_number.get(key, ())) if key else []
     if holders:
@@ -236,14 +266,35 @@ def _existing(row: RowVerdict, known: Known) -> RowVerdict | None:
         if len(holders) > 1:
             message = f"More than one client has id number {row.id_number}; fix their records."
         return _as(row, Verdict.HERE, message, holder)
+    retired = list(known.retired_by_id.get(key, ())) if key else []
+    if retired:
+        return _retired(row, retired[0], f"id number {row.id_number}")
     holder_of_number = known.by_phone.get(row.phone)
     if holder_of_number is None:
+        for former in known.retired_by_phone.get(row.phone, ()):
+            if same_person(former, row.first_name, row.last_name, row.id_number):
+                return _retired(row, former, "this number and name")
         return None
     holder = holder_of_number
     if same_person(holder, row.first_name, row.last_name, row.id_number):
         return _as(row, Verdict.HERE, f"{_who(holder)} has this number.", holder)
     message = f"{display_phone(row.phone)} is already the number of {_who(holder)}."
     return _as(row, Verdict.NUMBER_TAKEN, message, holder)
+
+
+def _retired(row: RowVerdict, former: Holder, by: str) -> RowVerdict:
+    """A retired client is the row's person: reactivate them, never add them twice."""
+    if former.visible:
+        message = (
+            f"{_who(former)}, retired, has {by}: reactivate them on their page "
+            "rather than adding them again."
+        )
+    else:
+        message = (
+            f"A retired client on {former.manager_name or 'another case manager'}'s caseload "
+            f"has {by}: ask a supervisor to reactivate them rather than adding them again."
+        )
+    return _as(row, Verdict.RETIRED, message, former)
 
 
 def _as(row: RowVerdict, verdict: Verdict, message: str, holder: Holder) -> RowVerdict:

@@ -83,6 +83,18 @@ def usable_names(header: Sequence[str]) -> list[bool]:
     ]
 
 
+def same_header(saved: Sequence[str], header: Sequence[str]) -> bool:
+    """Is ``header`` the header a format was set up from? The same number of columns and
+    the same names wherever the saved header had a usable name (court and client imports)."""
+    if len(header) != len(saved):
+        return False
+    usable = usable_names(saved)
+    return all(
+        not usable[i] or fold(mine) == fold(theirs)
+        for i, (mine, theirs) in enumerate(zip(saved, header, strict=True))
+    )
+
+
 @dataclass(frozen=True)
 class ImportFormat:
     """One saved format of a department (``header`` empty: the seeded default)."""
@@ -101,13 +113,7 @@ class ImportFormat:
         """Does a file with this first row read with this format?"""
         if self.seeded:
             return self._fits_by_names(header)
-        if len(header) != len(self.header):
-            return False
-        usable = usable_names(self.header)
-        return all(
-            not usable[i] or fold(mine) == fold(theirs)
-            for i, (mine, theirs) in enumerate(zip(self.header, header, strict=True))
-        )
+        return same_header(self.header, header)
 
     def _fits_by_names(self, header: Sequence[str]) -> bool:
         """The seeded format reads a file that has its required columns. An optional one

@@ -21,6 +21,8 @@ class ChangeKind(StrEnum):
     CLIENT = "client"  # a caseload row changed: a text arrived, a status, an opt-out, a move
     ENTRY = "entry"  # a conversation entry was added or changed (a text, its status, a marker)
     UNCLAIMED = "unclaimed"  # the department's unclaimed queue grew or shrank (navigation)
+    # a client import moved on: its uploader (``case_manager_id``) and the supervisors hear
+    CLIENT_IMPORT = "client-import"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """What a client spreadsheet's rows are compared with, read once for the whole file: the
 department's staff (one Query), the current holders of the file's numbers (BatchGetItem,
 100 numbers a request), the holders of its id numbers (the id-number index) and those
-clients themselves (BatchGetItem). Never a list of the department's clients."""
+clients themselves (BatchGetItem), and the department's retired clients (the retired
+list's index, every page). Never a list of the department's active clients."""
 
 from __future__ import annotations
 
@@ -71,6 +72,15 @@ def known_for(
         key: [holder_of(user, found[cid], names) for cid in ids if cid in found]
         for key, ids in by_id_ids.items()
     }
+    retired_by_id: dict[str, list[Holder]] = {}
+    retired_by_phone: dict[str, list[Holder]] = {}
+    for former in imports.retired_clients(department):
+        if former.department_id != department:
+            continue
+        shown = holder_of(user, former, names)
+        if id_number_key(former.id_number):
+            retired_by_id.setdefault(id_number_key(former.id_number), []).append(shown)
+        retired_by_phone.setdefault(former.phone, []).append(shown)
     return Known(
         importer_id=user.user_id,
         oversees=user.oversees_department,
@@ -84,4 +94,6 @@ def known_for(
         by_id_number={key: held for key, held in by_id.items() if held},
         refuse_number=lambda phone: number_refusal(phone, department, jurisdiction),
         region=DEFAULT_REGION,
+        retired_by_id=retired_by_id,
+        retired_by_phone=retired_by_phone,
     )

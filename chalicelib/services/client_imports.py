@@ -36,6 +36,7 @@ from ..domain.client_import import (
     same_person,
 )
 from ..domain.client_import_file import FILE as FILE  # the upload field: pages name it
+from ..domain.client_import_file import UnrecognisedColumns as UnrecognisedColumns  # pages
 from ..domain.client_import_file import read_file
 from ..domain.clients import Client
 from ..domain.errors import Forbidden, NotFound, StaleRecord
@@ -43,6 +44,7 @@ from ..domain.import_plan import CHUNK_STEPS, in_chunks
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import Role, User
 from ..store.audit import AuditStore
+from ..store.client_formats import ClientFormatStore
 from ..store.client_imports import ClientImport as ClientImport  # pages show it
 from ..store.client_imports import ClientImportStore
 from ..store.clients import ClientStore, NumberInUse
@@ -58,6 +60,8 @@ LATE_LISTED = 200  # rows planned new but refused while applying, listed with th
 ORDER = (
     Verdict.BAD_PHONE,
     Verdict.BAD_ROW,
+    Verdict.LANGUAGE,
+    Verdict.RETIRED,
     Verdict.CASE_MANAGER,
     Verdict.NOT_YOURS,
     Verdict.NUMBER_TAKEN,
@@ -75,6 +79,7 @@ class ClientImportDeps:
     imports: ClientImportStore
     audit: AuditStore
     jurisdiction: Jurisdiction
+    formats: ClientFormatStore | None = None  # the department's saved formats (None: none)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,8 @@ def upload(
 ) -> ClientImport:
     """Read the file, give every row its verdict and keep that plan; nothing else written."""
     check_can_import(user)
-    sheet = read_file(data)
+    saved = deps.formats.formats(user.department_id) if deps.formats is not None else []
+    sheet = read_file(data, saved)
     known = known_for(user, deps.clients, deps.users, deps.imports, deps.jurisdiction, sheet.rows)
     planned = plan_rows(sheet.rows, known)
     record = ClientImport(
@@ -160,15 +166,26 @@ def preview(user: User, deps: ClientImportDeps, import_id: str, now: datetime) -
     return Preview(record, rows[:LISTED_ROWS])
 
 
+def state_of(user: User, deps: ClientImportDeps, import_id: str, now: datetime) -> Preview:
+    """What an open page's region shows (its refetch after a push): the rows only while
+    the import is previewed, else the kept record alone (one GetItem)."""
+    record = open_import(user, deps, import_id, now)
+    if record.state is ImportState.PREVIEWED:
+        return preview(user, deps, import_id, now)
+    return Preview(record, [])
+
+
 def apply_next(
     user: User,
     deps: ClientImportDeps,
     import_id: str,
     now: datetime,
     clock: Callable[[], float] = time.monotonic,
+    announce: Callable[[ClientImport], None] = lambda record: None,
 ) -> ClientImport:
     """Carry out the next steps of the kept plan (at most CHUNK_STEPS rows, or
-    BUDGET_SECONDS of work) and record the progress; the import as it now stands."""
+    BUDGET_SECONDS of work) and record the progress; the import as it now stands.
+    ``announce`` tells the import's other open pages once the progress is recorded."""
     deadline = clock() + BUDGET_SECONDS
     record = open_import(user, deps, import_id, now)
     if record.done:
@@ -201,7 +218,9 @@ def apply_next(
                 import_id=record.import_id,
                 **details,
             )
-        return replace(record, next_row=at, tally=done, state=state, late=tuple(late))
+        moved = replace(record, next_row=at, tally=done, state=state, late=tuple(late))
+        announce(moved)
+        return moved
     return open_import(user, deps, import_id, now)  # another request recorded these steps
 
 

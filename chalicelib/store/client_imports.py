@@ -28,10 +28,11 @@ from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 
 from ..config import get_settings
+from ..domain.clients import Client
 from . import import_plans
 from .clients import route_key
 from .court_imports import ImportState
-from .models import CourtImportModel, PhoneRouteModel
+from .models import ClientModel, CourtImportModel, PhoneRouteModel
 from .tables import share_client
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
@@ -207,3 +208,22 @@ class ClientImportStore:
             if route.current:
                 found[route.route_key.removeprefix(f"{department_id}#")] = route.client_id
         return found
+
+    def retired_clients(self, department_id: str) -> list[Client]:
+        """The department's retired clients as the retired list's index holds them
+        (names, last number, id number, case manager): every page of one Query. The id
+        number index lists active clients only, and a retired one's route is no longer
+        current, so a plan compares its rows with these (a few hundred bytes a client:
+        one 1 MB page for thousands)."""
+        return [
+            Client(
+                client_id=row.client_id,
+                department_id=row.department_id,
+                case_manager_id=row.case_manager_id,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                phone=row.phone,
+                id_number=row.id_number or "",
+            )
+            for row in ClientModel.retired_by_department.query(department_id)
+        ]

@@ -64,7 +64,9 @@ class DepartmentSettingsStore:
             updated_at=datetime.now(UTC),
         )
         details = {"format": chosen.format_id, "name": chosen.name}
-        self._write("import format", [(row, chosen.version)], [], department_id, actor, details)
+        self.write_versioned(
+            "import format", [(row, chosen.version)], [], department_id, actor, details
+        )
         return ImportFormat(
             chosen.format_id, chosen.name, chosen.mapping, chosen.header, chosen.version + 1
         )
@@ -102,9 +104,9 @@ class DepartmentSettingsStore:
             "saved": ",".join(c.code for c in saved)[:500],
             "removed": ",".join(c.code for c in removed)[:500],
         }
-        self._write("courthouses", puts, deletes, department_id, actor, details)
+        self.write_versioned("courthouses", puts, deletes, department_id, actor, details)
 
-    def _write(
+    def write_versioned(
         self,
         what: str,
         puts: list[tuple[DepartmentSettingModel, int]],
@@ -113,6 +115,8 @@ class DepartmentSettingsStore:
         actor: str,
         details: dict[str, str],
     ) -> None:
+        """Puts and deletes, each only at the version it was read at (0: not there yet),
+        with the audit row ``what`` in one transaction; StaleSetting when one was not."""
         audit = audit_row(_subject(department_id), actor, what.replace(" ", "_"), details)
 
         def condition(version: int):  # type: ignore[no-untyped-def]

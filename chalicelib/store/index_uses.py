@@ -17,7 +17,8 @@ INDEX_USES: dict[str, dict[str, str]] = {
         "recent-by-case-manager": "a caseload sorted by last contact",
         "recent-by-department": "a department caseload sorted by last contact",
         "retired-by-case-manager": "a case manager's retired clients list",
-        "retired-by-department": "a department's retired clients list",
+        "retired-by-department": "a department's retired clients list; client imports "
+        "finding retired clients",
         "by-id-number": "court imports finding clients by id number",
         "email-due": "e-mail notifications of unread texts",
     },

@@ -7,7 +7,7 @@ the department's supervisors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,16 +16,18 @@ from chalice import Blueprint, Response
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..lazy import lazy_module
+from . import client_format_pages
 from .errors import friendly_errors
 from .import_pages import FORM, UPLOAD, read_upload
 from .visit import Visit, check_csrf, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import client_imports, court_imports
+    from ..services import client_import_push, client_imports, court_imports
 else:  # loaded by the first import page, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     client_imports = lazy_module("chalicelib.services.client_imports")
+    client_import_push = lazy_module("chalicelib.services.client_import_push")
     court_imports = lazy_module("chalicelib.services.court_imports")  # an oversized upload
 
 bp = Blueprint(__name__)
@@ -42,16 +44,31 @@ LABELS = {
     "another caseload": "Another caseload",
     "duplicate row": "Duplicate row",
     "bad row": "Bad row",
+    "unknown language": "Language neither English nor Spanish",
+    "retired client": "Retired client: reactivate them instead",
     "added": "Added",
     "changed meanwhile": "Changed by someone meanwhile",
 }
-ATTENTION = ("bad phone", "bad row", "unknown case manager", "another caseload", "number taken")
+ATTENTION = (
+    "bad phone",
+    "bad row",
+    "unknown language",
+    "retired client",
+    "unknown case manager",
+    "another caseload",
+    "number taken",
+)
 
 
 def _deps(visit: Visit) -> client_imports.ClientImportDeps:
     stores = bootstrap.stores(visit.settings)
     return client_imports.ClientImportDeps(
-        stores.clients, stores.users, stores.client_imports, stores.audit, get_jurisdiction()
+        stores.clients,
+        stores.users,
+        stores.client_imports,
+        stores.audit,
+        get_jurisdiction(),
+        stores.client_formats,
     )
 
 
@@ -82,6 +99,9 @@ def upload() -> Response:
         record = client_imports.upload(
             visit.staff, _deps(visit), file_name, data, datetime.now(UTC)
         )
+    except client_imports.UnrecognisedColumns as exc:
+        carried = client_format_pages.sample_json(exc.header, exc.rows, exc.found)
+        return _upload_page(visit, exc.field_errors, 400, carried)
     except ValidationFailed as exc:
         return _upload_page(visit, exc.field_errors, 400)
     except NotStored:
@@ -96,8 +116,22 @@ def preview_page(import_id: str) -> Response:
     was done, and any row refused while applying. Nothing is written."""
     visit = signed_in(bp.current_request)
     shown = client_imports.preview(visit.staff, _deps(visit), import_id, datetime.now(UTC))
+    return _shown(visit, "client_import_preview.html", shown)
+
+
+@bp.route("/client-imports/{import_id}/live", methods=["GET"])
+@guarded
+def live_state(import_id: str) -> Response:
+    """The page's region alone, for an open page's refetch when a push says the import
+    moved (a background request: not activity)."""
+    visit = signed_in(bp.current_request, background=True)
+    shown = client_imports.state_of(visit.staff, _deps(visit), import_id, datetime.now(UTC))
+    return _shown(visit, "_client_import_state.html", shown)
+
+
+def _shown(visit: Visit, template: str, shown: client_imports.Preview) -> Response:
     return visit.page(
-        "client_import_preview.html",
+        template,
         preview=shown,
         labels=LABELS,
         attention=ATTENTION,
@@ -112,13 +146,32 @@ def apply(import_id: str) -> Response:
     """One chunk. The page's script asks for JSON and goes on by itself; a plain form
     post comes back to the page, whose Continue button asks for the next chunk."""
     visit = signed_in(bp.current_request, form=True)
-    record = client_imports.apply_next(visit.staff, _deps(visit), import_id, datetime.now(UTC))
+    record = client_imports.apply_next(
+        visit.staff, _deps(visit), import_id, datetime.now(UTC), announce=_announcer(visit)
+    )
     accept = bp.current_request.headers.get("accept") or ""
     if "application/json" in accept:
         return visit.attach(
             Response(body=progress(record), status_code=200, headers={"Cache-Control": "no-store"})
         )
     return visit.redirect(f"/client-imports/{record.import_id}#apply")
+
+
+def _announcer(visit: Visit) -> Callable[[client_imports.ClientImport], None]:
+    """Tells the import's other open pages it moved (nothing on a stage without pushes)."""
+    settings = visit.settings
+    if not settings.websocket_push_url:
+        return lambda record: None
+
+    def announce(record: client_imports.ClientImport) -> None:
+        client_import_push.announce_quietly(
+            record,
+            connections=bootstrap.connections(settings),
+            gateway=bootstrap.push_gateway(settings),
+            users=bootstrap.stores(settings).users,
+        )
+
+    return announce
 
 
 def progress(record: client_imports.ClientImport) -> dict[str, Any]:
@@ -140,5 +193,8 @@ def tally_labels(tally: Mapping[str, int]) -> list[tuple[str, int]]:
     return [(LABELS[key], tally[key]) for key in order if tally.get(key)]
 
 
-def _upload_page(visit: Visit, errors: dict[str, str], status: int = 200) -> Response:
-    return visit.page("client_imports.html", status, errors=errors)
+def _upload_page(
+    visit: Visit, errors: dict[str, str], status: int = 200, unknown: str = ""
+) -> Response:
+    """``unknown``: a file's columns (JSON) to carry to the format set-up."""
+    return visit.page("client_imports.html", status, errors=errors, unknown=unknown)

@@ -127,7 +127,8 @@ DEFAULT = "*"
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Pages, JSON API and Twilio webhooks; the fallback webhook only stores the request,
     # and a status callback that cannot be stored is kept for replay.
-    # Sign-out tells that sign-in's open pages and closes them.
+    # Sign-out tells that sign-in's open pages and closes them; a client import's apply
+    # tells the import's other open pages how far it got.
     API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK, ENQUEUE_STATUS, PUSH),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),

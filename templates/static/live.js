@@ -185,6 +185,8 @@ function onPush(message) {
   } else if (message.type === "unclaimed") {
     showUnclaimed(message);
     refreshListsOn("unclaimed");
+  } else if (message.type === "client-import") {  // an import this page may show moved on
+    refreshListsOn("client-import-" + message.import_id);
   } else if (message.type === "signed-out") {
     showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
   }

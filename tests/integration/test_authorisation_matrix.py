@@ -206,6 +206,36 @@ PROBES = {
     ("/client-imports/{import_id}/apply", "POST"): Probe(
         "/client-imports/{client_import_id}/apply"
     ),
+    # client-import formats (issue 20, item 1, second pass): the department's, set up by
+    # whoever imports there; the routes take no department, so a list, a set-up form or a
+    # save of someone else's is their own department's; a format of Kristina's department
+    # opens for its colleagues only
+    ("/client-imports/formats", "GET"): Probe("/client-imports/formats", scoped=True),
+    ("/client-imports/formats/new", "POST"): Probe(
+        "/client-imports/formats/new",
+        {"sample": '{{"header": ["a", "b", "c"], "rows": []}}'},
+        scoped=True,
+    ),
+    ("/client-imports/formats/save", "POST"): Probe(
+        "/client-imports/formats/save",
+        {
+            "sample": '{{"header": ["a", "b", "c"], "rows": []}}',
+            "format_id": "{client_format_id}",
+            "version": "1",
+            "name": "Hijacked",
+            "column_first_name": "1",
+            "column_last_name": "2",
+            "column_phone": "3",
+        },
+        scoped=True,  # another department's save is refused in test_client_import_formats
+    ),
+    ("/client-imports/formats/{format_id}", "GET"): Probe(
+        "/client-imports/formats/{client_format_id}", department_wide=True
+    ),
+    # an open import page's refetch after a push: the import's own audience only
+    ("/client-imports/{import_id}/live", "GET"): Probe(
+        "/client-imports/{client_import_id}/live", background=True
+    ),
     # saved replies (i20-replies, issue 20 item 4): one's own are never another person's;
     # a case manager can't manage the department's; no route takes a department or owner
     ("/saved-replies", "GET"): Probe("/saved-replies", scoped=True),
@@ -286,6 +316,7 @@ def target(http, stack):
     supervisor = WebVisitor(http).sign_in("dana")
     import_id = upload(supervisor, b"id_number,date,time\nNOBODY-1,2030-01-01,09:00\n")
     client_import_id = client_import_of(owner)
+    client_format_id = client_format_of(owner)
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
     replies = saved_replies_to_probe(owner, supervisor)
@@ -300,6 +331,7 @@ def target(http, stack):
         "import_id": import_id,
         "send_date": send_date,
         "client_import_id": client_import_id,
+        "client_format_id": client_format_id,
     }
     scheduled = bootstrap.stores().scheduled
     for text in scheduled.pending_for_client(client_id):
@@ -312,6 +344,28 @@ def client_import_of(owner) -> str:
 
     row = f"Matrix,Imported,{fresh_phone()},,,kristina\n"
     return upload_clients(owner, f"first name,last name,phone,,,case manager\n{row}".encode())
+
+
+def client_format_of(owner) -> str:
+    """A client-import format of Kristina's department (issue 20, item 1)."""
+    from tests.helpers import csrf_in
+
+    token = csrf_in(owner.get("/client-imports/formats").body.decode())
+    saved = owner.post(
+        "/client-imports/formats/save",
+        {
+            "csrf_token": token,
+            "sample": '{"header": ["Given", "Family", "Cell no"], "rows": []}',
+            "version": "0",
+            "name": "Their department format",
+            "column_first_name": "1",
+            "column_last_name": "2",
+            "column_phone": "3",
+        },
+    )
+    assert saved.status_code == 303
+    page = owner.get("/client-imports/formats").body.decode()
+    return re.findall(r"/client-imports/formats/([0-9a-f]+)", page)[-1]
 
 
 def tomorrow_there() -> str:

@@ -63,6 +63,9 @@ class MemoryImports(ClientImportStore):
     def current_holders(self, department_id: str, phones: Iterable[str]) -> dict[str, str]:
         return {}
 
+    def retired_clients(self, department_id: str) -> list:
+        return []
+
 
 class ClientsByIdNumber(FakeClientStore):
     def holding_id_numbers(self, department_id: str, keys: Iterable[str]) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ MODULES = (
     "drafts.js",
     "layout.js",
     "live.js",
+    "picking.js",
     "segments.js",
     "session.js",
     "unread.js",

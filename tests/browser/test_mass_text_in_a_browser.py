@@ -72,6 +72,7 @@ def test_kristina_texts_a_group_and_watches_it_reach_everyone(
     check_a11y(page)
 
     page.goto(f"/caseload?q={last}")
+    page.get_by_role("button", name="Select").click()
     for client in clients:
         page.get_by_label(f"Tick {client.listed_name}").check()
     expect(page.locator("[data-picked-count]")).to_have_text("2 clients ticked.")

@@ -150,8 +150,10 @@ class MassTextStore:
                     if failure.item_failed_condition(1 + i)
                     or failure.item_failed_condition(1 + n + i)
                 }
-                if not there:  # the reasons named nobody: one at a time, then
+                if not there and len(waiting) > 1:  # the reasons named nobody: one at a time
                     return sum(self._write_chunk(mass_id, [t]) or 0 for t in waiting)
+                if not there:  # unexplained: fail, so the stream runs the fan-out again
+                    raise WriteNotStored("mass text recipients", failure.cause) from exc
                 waiting = [t for i, t in enumerate(waiting) if i not in there]
                 continue
             return len(waiting)

@@ -267,6 +267,14 @@ def texts_for(mass: MassText, clients: ClientStore, users: UserStore) -> list[Sc
     ]
 
 
+def listed(user: User, mass_texts: MassTextStore) -> list[MassText]:
+    """The latest mass texts a person may follow: their own; a supervisor's department's."""
+    found = mass_texts.in_department(user.department_id)
+    if user.oversees_department:
+        return found
+    return [m for m in found if m.author_id == user.user_id]
+
+
 def open_mass_text(user: User, mass_texts: MassTextStore, mass_id: str) -> MassText:
     """Its author, or a supervisor of its department."""
     mass = mass_texts.get(mass_id)

@@ -27,6 +27,7 @@ from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
 PER_TRANSACTION = 49  # 1 check + 49 texts + 49 counts: DynamoDB takes 100 items
 BATCH_GET = 100
+LISTED = 50
 
 
 def to_mass(row: MassTextModel) -> MassText:
@@ -61,6 +62,7 @@ class MassTextStore:
             label=mass.label,
             state=MassState.STARTED.value,
             created_at=now,
+            started_key=f"{now.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{mass.mass_id}",
         )
         audit = audit_row(
             f"department#{mass.department_id}",
@@ -95,6 +97,26 @@ class MassTextStore:
             return to_mass(MassTextModel.get(mass_id, consistent_read=True))
         except MassTextModel.DoesNotExist:
             return None
+
+    def in_department(self, department_id: str, limit: int = LISTED) -> list[MassText]:
+        """A department's latest mass texts, newest first, as the index projects them (no
+        recipients): one Query."""
+        rows = MassTextModel.by_department.query(
+            department_id, scan_index_forward=False, limit=limit, page_size=limit
+        )
+        return [
+            MassText(
+                mass_id=row.mass_id,
+                department_id=row.department_id,
+                author_id=row.author_id or "",
+                body=row.body or "",
+                send_at=row.send_at,
+                recipients=(),
+                label=row.label or "",
+                state=MassState(row.state),
+            )
+            for row in rows
+        ]
 
     def write_texts(self, mass_id: str, texts: Sequence[ScheduledText]) -> int:
         """Write the texts not written yet, 49 to a transaction; stops when the mass text

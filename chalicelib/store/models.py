@@ -729,6 +729,17 @@ class DepartmentSettingModel(Model):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
+class MassTextsByDepartment(GlobalSecondaryIndex):
+    """A department's mass texts, newest first (the list of mass texts and their progress)."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = IncludeProjection(["author_id", "body", "send_at", "label", "state"])
+
+    department_id = UnicodeAttribute(hash_key=True)
+    started_key = UnicodeAttribute(range_key=True)
+
+
 class MassTextModel(Model):
     """A mass text as started: its wording, time and recipients, one item written by the
     request. Its stream (keys only) runs the fan-out, which writes each recipient's
@@ -749,6 +760,8 @@ class MassTextModel(Model):
     state = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     written_at = UTCDateTimeAttribute(null=True)  # every recipient's text is written
+    started_key = UnicodeAttribute()  # created_at (ISO) # mass id: the list's order
+    by_department = MassTextsByDepartment()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

@@ -38,6 +38,18 @@ PREVIEWED = 50  # recipients' texts shown in full; the rest are counted
 NOT_SAVED = "ClientComm could not start that just now, so nothing was sent. Please try again."
 
 
+@bp.route("/mass-texts", methods=["GET"])
+@guarded
+def list_page() -> Response:
+    """The latest mass texts: one's own (supervisors: the department's), each linking to
+    its progress."""
+    visit = signed_in(bp.current_request)
+    stores = bootstrap.stores(visit.settings)
+    return visit.page(
+        "mass_texts.html", mass_texts=mass_texts.listed(visit.staff, stores.mass_texts)
+    )
+
+
 @bp.route("/mass-texts/new", methods=["GET"])
 @guarded
 def compose_page() -> Response:

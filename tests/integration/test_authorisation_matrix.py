@@ -209,6 +209,7 @@ PROBES = {
     ),
     ("/groups/{group_id}/delete", "POST"): Probe("/groups/{group_id}/delete"),
     ("/caseload/picked", "POST"): Probe("/caseload/picked", {"client": "{client_id}"}),
+    ("/mass-texts", "GET"): Probe("/mass-texts", scoped=True),
     ("/mass-texts/new", "GET"): Probe("/mass-texts/new", scoped=True),
     ("/mass-texts/new", "POST"): Probe(
         "/mass-texts/new", {"client": "{client_id}", "pick": "ticked", "body": "Not yours"}

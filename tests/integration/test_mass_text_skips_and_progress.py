@@ -90,6 +90,31 @@ def test_cancel_the_rest_cancels_every_text_not_yet_claimed(web, stack, stores):
     page = web.get(path)
     assert count_of(page, "cancelled") == 2 and "100 % done" in page_text(page)
     assert "Cancel the rest" not in page_text(page)
+    listed = web.get("/mass-texts")
+    assert path in listed.body.decode() and "rest cancelled" in page_text(listed)
+
+
+def test_the_list_shows_ones_own_mass_texts_and_a_supervisor_the_departments(web, stack, stores):
+    from chalicelib.domain.users import Role
+
+    author, colleague = new_staff(stack, stores), new_staff(stack, stores)
+    supervisor = new_staff(stack, stores, Role.SUPERVISOR)
+    client = client_of(stores, author)
+    web.sign_in(author.user_id, PASSWORD)
+    group_id = group_with(web, "Listed", [client])
+    web.get("/mass-texts/new")
+    path = web.post("/mass-texts", later_form(group_id, "1e" * 16)).headers["Location"]
+    try:
+        assert path in web.get("/mass-texts").body.decode()
+        web.sign_in(colleague.user_id, PASSWORD)
+        assert path not in web.get("/mass-texts").body.decode()
+        assert web.get(path).status_code == 403
+        web.sign_in(supervisor.user_id, PASSWORD)
+        assert path in web.get("/mass-texts").body.decode()
+        assert web.get(path).status_code == 200
+    finally:
+        written(stores, path.split("/")[2])
+        cleanup(stores, [client])
 
 
 def test_progress_follows_the_texts_through_the_sweep_and_the_sender(

@@ -116,3 +116,38 @@ def test_starting_answers_before_the_recipients_texts_are_written(web, stack, st
     written(stores, started.headers["Location"].split("/")[2])
     cleanup(stores, clients)
     assert "Mass text" in page_text(web.get(started.headers["Location"]))
+
+
+def test_a_fan_out_meeting_conflicts_and_throttling_writes_each_text_once(stack, stores):
+    """DynamoDB answers some of the fan-out's transactions with conflicts (retried at
+    once); a run throttled past every retry fails, so the stream runs it again."""
+    from chalicelib.services.mass_texts import fan_out, start_mass_text, texts_for
+    from chalicelib.store.write_failures import WriteNotStored
+    from tests.clock import real_now
+    from tests.dynamodb_faults import failing_dynamodb
+
+    manager = new_staff(stack, stores)
+    clients = [client_of(stores, manager, f"Busy{n}") for n in range(3)]
+    mass = start_mass_text(
+        manager,
+        stores.clients,
+        stores.mass_texts,
+        [c.client_id for c in clients],
+        "Busy day, {first_name}",
+        real_now().replace(year=real_now().year + 1),
+        "bc" * 16,
+    )
+    texts = texts_for(mass, stores.clients, stores.users)
+    try:
+        throttled = failing_dynamodb(reason="ThrottlingError", times=100, on_item=None)
+        with throttled, pytest.raises(WriteNotStored):
+            stores.mass_texts.write_texts(mass.mass_id, texts)
+        with failing_dynamodb(reason="TransactionConflict", times=2, on_item=1) as faults:
+            stores.mass_texts.write_texts(mass.mass_id, texts)
+        assert faults.failed == 2
+        fan_out(stores.mass_texts, stores.clients, stores.users, mass.mass_id)
+        for client in clients:
+            assert len(texts_of(stores, written(stores, mass.mass_id), client.client_id)) == 1
+            assert stores.clients.get(client.client_id).scheduled_count == 1
+    finally:
+        cleanup(stores, clients)

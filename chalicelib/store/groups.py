@@ -10,10 +10,11 @@ change carries its audit row in the same transaction.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import NotFound
@@ -97,7 +98,7 @@ class GroupStore:
             lambda tx: tx.delete(row, condition=DepartmentSettingModel.item.exists()),
         )
 
-    def _change(self, group: Group, action, actor: str, what: str, ids: set[str]) -> None:  # type: ignore[no-untyped-def]
+    def _change(self, group: Group, action: Action, actor: str, what: str, ids: set[str]) -> None:
         row = DepartmentSettingModel(group.department_id, item_key(group.owner, group.group_id))
         actions = [
             action,
@@ -114,7 +115,14 @@ class GroupStore:
             {"clients": ",".join(sorted(ids))[:1000]},
         )
 
-    def _write(self, what, group: Group, actor: str, step, details=None) -> None:  # type: ignore[no-untyped-def]
+    def _write(
+        self,
+        what: str,
+        group: Group,
+        actor: str,
+        step: Callable[[TransactWrite], object],
+        details: dict[str, str] | None = None,
+    ) -> None:
         subject = f"department#{group.department_id}"
         audit = audit_row(
             subject,

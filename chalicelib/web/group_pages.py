@@ -12,7 +12,6 @@ from chalice.app import Request
 from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
 from .errors import friendly_errors
-from .redirects import safe_next
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
@@ -86,9 +85,7 @@ def _add(visit: Visit, group_id: str) -> Response:
         return visit.page(
             "problem.html", 400, title="Not added", message=" ".join(exc.field_errors.values())
         )
-    back = safe_next(visit.form.get("back"), f"/groups/{group.group_id}")
-    joiner = "&" if "?" in back else "?"
-    return visit.redirect(f"{back}{joiner}grouped={len(ids)}")
+    return visit.redirect(f"/groups/{group.group_id}?done=added")  # shows who is in it now
 
 
 @bp.route("/caseload/picked", methods=["POST"], content_types=FORM)

@@ -82,9 +82,10 @@ def test_kristina_texts_a_group_and_watches_it_reach_everyone(
     page.get_by_label(re.compile(f"Thursday class {token}")).check()
     check_a11y(page)
     page.get_by_role("button", name="Add to the group").click()
-
-    page.goto("/groups")
-    page.get_by_role("link", name=f"Thursday class {token}").click()
+    expect(page.locator(".alert-success")).to_contain_text("Added to the group.")
+    for client in clients:
+        expect(page.locator("main")).to_contain_text(client.listed_name)
+    check_a11y(page)
     page.get_by_role("link", name="Text this group").click()
     expect(page.get_by_label("A group")).to_be_checked()
     page.get_by_label("Text", exact=True).fill("Hi {first_name}, the office is closed Monday.")

@@ -48,11 +48,9 @@ def test_a_client_goes_into_a_group_from_the_client_page(web, stack, stores):
     assert "Add to a group" in page_text(web.get(f"/clients/{ana.client_id}"))
     chooser = web.get(f"/groups/pick?client={ana.client_id}")
     assert "Check-ins" in page_text(chooser)
-    done = web.post(
-        "/caseload/picked",
-        {"client": ana.client_id, "group": group_id, "back": f"/clients/{ana.client_id}"},
-    )
-    assert done.headers["Location"].startswith(f"/clients/{ana.client_id}")
+    done = web.post("/caseload/picked", {"client": ana.client_id, "group": group_id})
+    assert done.headers["Location"] == f"/groups/{group_id}?done=added"
+    assert "Added to the group." in page_text(web.get(done.headers["Location"]))
     assert stores.groups.get("probation", manager.user_id, group_id).members == {ana.client_id}
 
 

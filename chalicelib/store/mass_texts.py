@@ -3,9 +3,10 @@
 The request that starts one writes a single item (wording, time, recipients, skipped)
 with its audit row, under "no such mass text yet": a second submit of the same form finds
 it there. Its stream runs the fan-out, which writes each recipient's scheduled text in
-transactions of 49 recipients (their text under "no such text yet", their caseload count,
-and a check that the mass text was not cancelled): a redelivered or retried fan-out only
-finds texts already there, and "cancel the rest" stops every later chunk. The sweep and
+transactions of 33 recipients (their text under "no such text yet", its audit row on the
+client, their caseload count, and a check that the mass text was not cancelled): a
+redelivered or retried fan-out only finds texts already there, and "cancel the rest" stops
+every later chunk. The sweep and
 the senders do the rest, as for any scheduled text.
 """
 
@@ -19,13 +20,19 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.mass_texts import MassState, MassText
 from ..domain.scheduling import ScheduledText
-from .audit import audit_row
-from .models import ClientModel, ConversationEntryModel, MassTextModel, ScheduledTextModel
+from .audit import audit_row, client_subject
+from .models import (
+    AuditModel,
+    ClientModel,
+    ConversationEntryModel,
+    MassTextModel,
+    ScheduledTextModel,
+)
 from .scheduled import new_row, to_scheduled
 from .transactions import transactions
 from .write_failures import Cause, WriteNotStored, classify, retry_transient
 
-PER_TRANSACTION = 49  # 1 check + 49 texts + 49 counts: DynamoDB takes 100 items
+PER_TRANSACTION = 33  # 1 check + 33 texts, audit rows and counts: DynamoDB takes 100 items
 BATCH_GET = 100
 LISTED = 50
 
@@ -119,7 +126,7 @@ class MassTextStore:
         ]
 
     def write_texts(self, mass_id: str, texts: Sequence[ScheduledText]) -> int:
-        """Write the texts not written yet, 49 to a transaction; stops when the mass text
+        """Write the texts not written yet, 33 to a transaction; stops when the mass text
         was cancelled. How many this call wrote (0 on a repeat)."""
         written = 0
         for start in range(0, len(texts), PER_TRANSACTION):
@@ -147,7 +154,9 @@ class MassTextStore:
                             new_row(text, now),
                             condition=ScheduledTextModel.scheduled_id.does_not_exist(),
                         )
-                    for text in texts:  # items n+1..2n
+                    for text in texts:  # items n+1..2n: the client's audit trail
+                        tx.save(recipient_audit(mass_id, text))
+                    for text in texts:  # items 2n+1..3n
                         tx.update(
                             ClientModel(text.client_id),
                             actions=[
@@ -170,7 +179,7 @@ class MassTextStore:
                     i
                     for i in range(n)
                     if failure.item_failed_condition(1 + i)
-                    or failure.item_failed_condition(1 + n + i)
+                    or failure.item_failed_condition(1 + 2 * n + i)
                 }
                 if not there and len(waiting) > 1:  # the reasons named nobody: one at a time
                     return sum(self._write_chunk(mass_id, [t]) or 0 for t in waiting)
@@ -236,3 +245,13 @@ class MassTextStore:
             )
             found.update({(r.client_id, r.entry_key): r.status or "" for r in rows})
         return found
+
+
+def recipient_audit(mass_id: str, text: ScheduledText) -> AuditModel:
+    """Scheduled for a client, as any scheduled text is audited, naming its mass text."""
+    return audit_row(
+        client_subject(text.client_id),
+        text.author_id,
+        "schedule",
+        {"scheduled": text.scheduled_id, "send_at": text.send_at.isoformat(), "mass_text": mass_id},
+    )

@@ -59,6 +59,10 @@ def test_the_form_submitted_twice_starts_one_mass_text_with_one_text_each(web, s
             assert len(texts) == 1
             assert texts[0].body == f"Hi {client.first_name}, see you"
             assert stores.clients.get(client.client_id).scheduled_count == 1
+            trail = stores.audit.trail(f"client#{client.client_id}")
+            assert [e.details.get("mass_text") for e in trail if e.action == "schedule"] == [
+                mass.mass_id
+            ]
     finally:
         cleanup(stores, clients)
 

@@ -148,3 +148,44 @@ def test_progress_follows_the_texts_through_the_sweep_and_the_sender(
         count_of(live, "queued") == 0 and count_of(live, "sent") + count_of(live, "delivered") == 2
     )
     assert "100 % done" in page_text(live)
+
+
+def test_court_date_this_week_picks_only_clients_with_one(web, stack, stores):
+    from datetime import timedelta
+
+    manager = new_staff(stack, stores)
+    soon = (real_now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    court = client_of(stores, manager, "Court", appointments={"a": f"{soon}|court|none"})
+    other = client_of(stores, manager, "Class", appointments={"b": f"{soon}|treatment|none"})
+    web.sign_in(manager.user_id, PASSWORD)
+    web.get("/mass-texts/new")
+    form = {**later_form("", "3d" * 16, "See you in court, {first_name}"), "pick": "court_soon"}
+    preview = web.post("/mass-texts/preview", form)
+    assert preview.status_code == 200, preview.body[:300]
+    assert "See you in court, Court" in page_text(preview)
+    assert other.client_id not in preview.body.decode()
+    assert court.client_id in preview.body.decode()
+
+
+def test_a_supervisor_texts_a_department_group_across_caseloads(web, stack, stores):
+    from chalicelib.domain.users import Role
+
+    supervisor = new_staff(stack, stores, Role.SUPERVISOR)
+    first, second = new_staff(stack, stores), new_staff(stack, stores)
+    clients = [client_of(stores, first, "Uno"), client_of(stores, second, "Dos")]
+    web.sign_in(supervisor.user_id, PASSWORD)
+    web.get("/groups")
+    made = web.post("/groups", {"name": "Whole office", "kind": "department"})
+    group_id = made.headers["Location"].split("/")[2].split("?")[0]
+    web.get(f"/groups/{group_id}")
+    for client in clients:
+        web.post(f"/groups/{group_id}/add", {"client": client.client_id})
+    web.get("/mass-texts/new")
+    form = later_form(group_id, "4e" * 16, "{first_name}: {case_manager} is away Monday")
+    preview = page_text(web.post("/mass-texts/preview", form))
+    assert f"Uno: {first.display_name} is away Monday" in preview
+    assert f"Dos: {second.display_name} is away Monday" in preview
+    # a case manager of the department cannot text it
+    web.sign_in(first.user_id, PASSWORD)
+    web.get("/mass-texts/new")
+    assert web.post("/mass-texts/preview", form).status_code in (403, 404)

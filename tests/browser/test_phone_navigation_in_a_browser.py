@@ -24,6 +24,8 @@ PUSHED = 15_000  # ms: generous, the machine may be busy
 LINKS = (
     "Caseload",
     "Add client",
+    "Groups",
+    "Mass texts",
     "Unclaimed",
     "Scheduled",
     "Court dates",

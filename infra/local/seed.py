@@ -21,6 +21,7 @@ from chalicelib.domain.users import Role, User
 from chalicelib.store.appointments import AppointmentStore, DepartmentTextsStore
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.conversations import ConversationStore
+from chalicelib.store.groups import GroupStore
 from chalicelib.store.unread import UnreadStore
 from chalicelib.store.users import UserStore
 from infra.local.fake_twilio import LANDLINE_NUMBER, OPTED_OUT_NUMBER, UNREACHABLE_NUMBER
@@ -284,3 +285,16 @@ def create_appointments(
     )
     appointments.apply(AppointmentChange(past, "kristina", "appointment_add", new=True))
     return 2
+
+
+def create_groups(clients: ClientStore, groups: GroupStore) -> int:
+    """Kristina's "Thursday class": five of her clients, to try a mass text on."""
+    from chalicelib.domain.groups import Group
+    from chalicelib.store.groups import new_group_id
+
+    members = frozenset(c.client_id for c in clients.caseload("kristina")[:5])
+    groups.create(
+        Group(new_group_id(False), "probation", "kristina", "Thursday class", members),
+        "kristina",
+    )
+    return len(members)

@@ -243,6 +243,7 @@ class LocalStack:
         seed.create_appointments(
             stores.clients, stores.appointments, stores.department_texts, get_jurisdiction()
         )
+        seed.create_groups(stores.clients, stores.groups)
 
     def stop(self) -> None:
         if self.streams is not None:

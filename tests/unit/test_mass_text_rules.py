@@ -86,3 +86,13 @@ def test_court_soon_means_a_court_date_in_the_next_seven_days():
 def test_progress_is_done_when_nothing_waits():
     assert Progress(queued=1, delivered=2, skipped=1, total=4).percent == 75
     assert Progress(sent=1, failed=1, cancelled=1, skipped=1, total=4).percent == 100
+
+
+def test_a_group_member_who_moved_caseloads_is_skipped_when_the_group_is_texted():
+    group = Group("p1", "probation", "kristina", "Thursday", frozenset({"ana", "moved"}))
+    moved = Client("moved", "probation", "marcus", "Mo", "Ved", "+18015550127")
+    found = {"ana": client("ana"), "moved": moved}
+    listed = {
+        v.client_id: v.skip for v in verdicts(KRISTINA, ["ana", "moved"], found, "Hi", {}, group)
+    }
+    assert listed == {"ana": "", "moved": "moved"}

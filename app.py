@@ -7,6 +7,8 @@ from chalice import Chalice, Rate
 from chalicelib.config import (
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
+    FAN_OUT_BATCH_SIZE,
+    MASS_TEXTS_STREAM,
     PUSH_BATCH_SIZE,
     SEND_BATCH_SIZE,
     SEND_CONCURRENCY,
@@ -24,7 +26,9 @@ from chalicelib.web import (
     conversation_pages,
     courthouse_pages,
     format_pages,
+    group_pages,
     import_pages,
+    mass_text_pages,
     reminder_text_pages,
     retirement_pages,
     saved_reply_pages,
@@ -37,10 +41,11 @@ from chalicelib.web import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.jobs import entry_points
+    from chalicelib.jobs import entry_points, mass_fan_out
     from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
     entry_points = lazy_module("chalicelib.jobs.entry_points")
+    mass_fan_out = lazy_module("chalicelib.jobs.mass_fan_out")
     sockets = lazy_module("chalicelib.web.sockets")
 
 app = Chalice(app_name="clientcomm")
@@ -65,6 +70,8 @@ app.register_blueprint(courthouse_pages.bp)
 app.register_blueprint(unclaimed_pages.bp)
 app.register_blueprint(settings_pages.bp)
 app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
+app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
+app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
 app.register_blueprint(webhooks.bp)
 
 
@@ -141,6 +148,14 @@ def push_conversations(event):
 def push_unclaimed(event):
     """A number joined or left the unclaimed queue: the department's pages get the count."""
     return sockets.push_unclaimed_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=MASS_TEXTS_STREAM, batch_size=FAN_OUT_BATCH_SIZE, name="fan-out-mass-texts"
+)
+def fan_out_mass_texts(event):
+    """A mass text was started: write each recipient's scheduled text (retried until done)."""
+    return mass_fan_out.fan_out_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

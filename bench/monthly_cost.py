@@ -54,14 +54,15 @@ SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receiv
 LOG_KB_PER_INVOCATION = 1.5
 ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
 LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
-# The template's 77 alarms, each billed per metric it reads: 46 read one, the send-failure
-# rate two, each of the 15 tables' throttles two (reads and writes), the backup jobs' three
-# (failed, aborted, expired), and each of the 14 functions' deploy-errors alarm one (the
-# version being deployed; gradual deployment rolls back on it).
-ALARMS = 46 + 2 + 15 * 2 + 3 + 14
-# 20 observability.count() names (one dimension each; 6 of them records-retention's) and 2
+# The template's alarms, each billed per metric it reads: 48 read one, the send-failure
+# rate two, each of the 16 tables' throttles two (reads and writes), the backup jobs' three
+# (failed, aborted, expired), and each of the 15 functions' deploy-errors alarm one (the
+# version being deployed; gradual deployment rolls back on it). Issue 20's mass texts add
+# a table (mass-texts) and a function (fan-out-mass-texts: errors and throttles alarms).
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15
+# 21 observability.count() names (one dimension each; 6 of them records-retention's) and 2
 # counted from the access log.
-CUSTOM_METRICS = 22
+CUSTOM_METRICS = 23
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
 # AWS Backup with the backups setting's defaults: each recovery point of a DynamoDB table is

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from .store.conversations import ConversationStore
     from .store.court_imports import CourtImportStore
     from .store.department_settings import DepartmentSettingsStore
+    from .store.groups import GroupStore
     from .store.inbound import InboundStore
+    from .store.mass_texts import MassTextStore
     from .store.outbound import OutboundStore
     from .store.retention import RecordSweeps
     from .store.retention_state import RetentionState
@@ -149,6 +151,18 @@ class Stores:
         from .store.client_imports import ClientImportStore
 
         return ClientImportStore()
+
+    @cached_property
+    def groups(self) -> GroupStore:
+        from .store.groups import GroupStore
+
+        return GroupStore()
+
+    @cached_property
+    def mass_texts(self) -> MassTextStore:
+        from .store.mass_texts import MassTextStore
+
+        return MassTextStore()
 
 
 def stores(settings: Settings | None = None) -> Stores:

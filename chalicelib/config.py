@@ -27,6 +27,8 @@ CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/d
 CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
 UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stream/declared"
 PUSH_BATCH_SIZE = 50
+MASS_TEXTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/mass-texts/stream/declared"
+FAN_OUT_BATCH_SIZE = 1  # one mass text per invocation: up to 2,000 recipients' texts
 # The jurisdiction's settings: the file the build packages beside this module, unless
 # JURISDICTION_FILE names another (see get_jurisdiction).
 PACKAGED_JURISDICTION = Path(__file__).with_name("jurisdiction.json")

@@ -43,6 +43,9 @@ INDEX_USES: dict[str, dict[str, str]] = {
         "by-department": "live updates pushed to a department's open pages",
         "by-user": "live updates pushed to one staff member's open pages",
     },
+    "mass-texts": {
+        "by-department": "the list of mass texts (each one's progress page still opens)",
+    },
 }
 
 

@@ -724,9 +724,45 @@ class DepartmentSettingModel(Model):
     body = UnicodeAttribute(null=True)  # format: the mapping and header as JSON
     code = UnicodeAttribute(null=True)  # courthouse: the code as written
     description = UnicodeAttribute(null=True)  # courthouse: its name and address
+    members = UnicodeSetAttribute(null=True)  # group#<owner>#<id>: its client ids (body: name)
     version = NumberAttribute(default=1)
     updated_by = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+
+
+class MassTextsByDepartment(GlobalSecondaryIndex):
+    """A department's mass texts, newest first (the list of mass texts and their progress)."""
+
+    class Meta:
+        index_name = "by-department"
+        projection = IncludeProjection(["author_id", "body", "send_at", "label", "state"])
+
+    department_id = UnicodeAttribute(hash_key=True)
+    started_key = UnicodeAttribute(range_key=True)
+
+
+class MassTextModel(Model):
+    """A mass text as started: its wording, time and recipients, one item written by the
+    request. Its stream (keys only) runs the fan-out, which writes each recipient's
+    scheduled text (``store/mass_texts.py``)."""
+
+    class Meta(_Meta):
+        table_name = "mass-texts"
+        stream_view_type = KEYS_ONLY  # a new one is fanned out (jobs/mass_fan_out.py)
+
+    mass_id = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    body = UnicodeAttribute()  # as written, placeholders unfilled
+    send_at = UTCDateTimeAttribute()
+    recipients = ListAttribute(of=UnicodeAttribute, default=list)  # client ids texted
+    skipped: MapAttribute[str, str] = MapAttribute(null=True)  # client id → reason
+    label = UnicodeAttribute(default="")
+    state = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    written_at = UTCDateTimeAttribute(null=True)  # every recipient's text is written
+    started_key = UnicodeAttribute()  # created_at (ISO) # mass id: the list's order
+    by_department = MassTextsByDepartment()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -746,4 +782,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     UnreadModel,
     RecordsRetentionModel,
     DepartmentSettingModel,
+    MassTextModel,
 )

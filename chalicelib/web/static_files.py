@@ -20,6 +20,7 @@ MODULES = (
     "layout.js",
     "live.js",
     "saved_replies.js",
+    "picking.js",
     "segments.js",
     "session.js",
     "unread.js",

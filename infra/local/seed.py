@@ -21,6 +21,7 @@ from chalicelib.domain.users import Role, User
 from chalicelib.store.appointments import AppointmentStore, DepartmentTextsStore
 from chalicelib.store.clients import ClientStore
 from chalicelib.store.conversations import ConversationStore
+from chalicelib.store.groups import GroupStore
 from chalicelib.store.saved_replies import SavedReplyStore
 from chalicelib.store.unread import UnreadStore
 from chalicelib.store.users import UserStore
@@ -323,3 +324,16 @@ def create_saved_replies(replies: SavedReplyStore) -> int:
         actor = reply.owner_id or "dana"
         replies.save("probation", reply, actor)
     return len(made)
+
+
+def create_groups(clients: ClientStore, groups: GroupStore) -> int:
+    """Kristina's "Thursday class": five of her clients, to try a mass text on."""
+    from chalicelib.domain.groups import Group
+    from chalicelib.store.groups import new_group_id
+
+    members = frozenset(c.client_id for c in clients.caseload("kristina")[:5])
+    groups.create(
+        Group(new_group_id(False), "probation", "kristina", "Thursday class", members),
+        "kristina",
+    )
+    return len(members)

@@ -244,6 +244,7 @@ class LocalStack:
             stores.clients, stores.appointments, stores.department_texts, get_jurisdiction()
         )
         seed.create_saved_replies(stores.saved_replies)
+        seed.create_groups(stores.clients, stores.groups)
 
     def stop(self) -> None:
         if self.streams is not None:

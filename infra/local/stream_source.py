@@ -6,11 +6,12 @@ batch goes to the handler in-process with the records Lambda would hand it, incl
 ``eventSourceARN``. Unlike Lambda, a batch that fails is retried twice and then skipped
 (logged): locally a stuck batch must not stop every later update.
 
-The handlers only push changes to open pages, so while no page is connected to the local
+The push handlers only tell open pages, so while no page is connected to the local
 WebSocket gateway the readers do not poll moto at all (most tests open no page; moto
 answers one request at a time). The gateway calls ``resume()`` when the first page
 connects, before that page's handshake completes: the readers start again from that moment
-(LATEST), so every change the page can be told about is read.
+(LATEST), so every change the page can be told about is read. The mass texts' fan-out does
+work nobody waits on a page for, so its stream is read always (``ALWAYS_READ``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 BUSY_POLL_SECONDS = 0.05
 QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
+# Handlers that do work rather than tell open pages: their streams are read all the time.
+ALWAYS_READ = frozenset({"fan-out-mass-texts"})
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ class LocalStreamSource:
         streams = boto3.client("dynamodbstreams")
         self.bindings = stream_bindings(self.app, self.prefix, dynamodb)
         for binding in self.bindings:
-            reader = StreamReader(binding, streams, self.stopped, self.listening)
+            listening = (lambda: True) if binding.name in ALWAYS_READ else self.listening
+            reader = StreamReader(binding, streams, self.stopped, listening)
             self.readers.append(reader)
             thread = threading.Thread(target=reader.run, name=f"stream-{binding.name}", daemon=True)
             thread.start()

@@ -135,12 +135,15 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
 def stream_event_source(table_base_name: str) -> dict[str, Any]:
     """Point a stream event source at the stack's own table. Pushes are best effort (a page
     catches up when it reconnects), so a failing batch is retried twice, split to find the
-    bad record, then left behind instead of holding up every later change for a day."""
-    return {
-        "Stream": {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]},
-        "MaximumRetryAttempts": 2,
-        "BisectBatchOnFunctionError": True,
-    }
+    bad record, then left behind instead of holding up every later change for a day.
+    The mass texts' fan-out is work, not a courtesy: retried until it succeeds, and read
+    from the oldest record kept (a mapping made again in an upgrade misses no mass text
+    started meanwhile); every write of it is conditional, so a retry or a record read
+    again only adds what is missing."""
+    stream = {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]}
+    if table_base_name == "mass-texts":
+        return {"Stream": stream, "MaximumRetryAttempts": -1, "StartingPosition": "TRIM_HORIZON"}
+    return {"Stream": stream, "MaximumRetryAttempts": 2, "BisectBatchOnFunctionError": True}
 
 
 def rest_api_patch(

@@ -66,8 +66,9 @@ def table_logical_id(base_name: str) -> str:
     return f"{to_cfn_resource_name(base_name)}Table"
 
 
-# Tables whose streams feed the push functions (their models set ``stream_view_type``).
-STREAMED_TABLES = ("ClientsTable", "ConversationsTable", "UnclaimedTable")
+# Tables whose streams feed the push functions and the mass texts' fan-out (their models set
+# ``stream_view_type``).
+STREAMED_TABLES = ("ClientsTable", "ConversationsTable", "UnclaimedTable", "MassTextsTable")
 
 
 def errors_alarm_id(function_id: str) -> str:

@@ -28,7 +28,7 @@ class Target(Enum):
     SEND_QUEUE = "the send queue of scheduled texts"
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
-    TABLE_STREAMS = "the streams of the clients, conversations and unclaimed tables"
+    TABLE_STREAMS = "the streams of the clients, conversations, unclaimed and mass-texts tables"
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ PUSH_CONVERSATIONS = "push-conversations"
 PUSH_UNCLAIMED = "push-unclaimed"
 SOCKET_UPKEEP = "socket-upkeep"
 RECORDS_RETENTION = "records-retention"
+FAN_OUT_MASS_TEXTS = "fan-out-mass-texts"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -157,6 +158,9 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Deletes what is past the records schedule: reads the tables page by page, deletes in
     # transactions under the holds; no Twilio, no secrets, no queues.
     RECORDS_RETENTION: (LOGS, TABLES, SCAN_TABLES),
+    # Fed by the mass-texts table's stream; writes each recipient's scheduled text (reads
+    # the mass text, its clients and their case managers' names); no Twilio, no queues.
+    FAN_OUT_MASS_TEXTS: (LOGS, TABLES, READ_STREAMS),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
 }

@@ -7,6 +7,7 @@ import { setupConversation } from "./conversation.js";
 import { setupDraft } from "./drafts.js";
 import { setupLayout } from "./layout.js";
 import { setupLive } from "./live.js";
+import { setupPicking } from "./picking.js";
 import { segmentInfo, setupCounter } from "./segments.js";
 import { setupSessions, stampActive } from "./session.js";
 import { setupNotifications, watchReading } from "./unread.js";
@@ -28,6 +29,7 @@ function start() {
   document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
   setupLayout();
   setupConversation();
+  setupPicking();
   document.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
   // A form that cannot be undone (cancelling a scheduled text) asks first. Delegated, so
   // the forms a live refresh brings in ask too; without JS the button's label says it all.

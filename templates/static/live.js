@@ -99,6 +99,17 @@ function refreshRegions() {
 }
 
 function refreshSoon(region) {
+  // A region that is costly to read (a mass text's progress) says how often at most:
+  // pushes meanwhile wait for that one refresh instead of putting it off again.
+  const every = Number(region.getAttribute("data-refresh-every")) || 0;
+  if (every) {
+    if (refreshTimers.get(region)) { return; }
+    refreshTimers.set(region, window.setTimeout(() => {
+      refreshTimers.delete(region);
+      replaceRegion(region);
+    }, every));
+    return;
+  }
   window.clearTimeout(refreshTimers.get(region));
   refreshTimers.set(region, window.setTimeout(() => replaceRegion(region), REFRESH_MS));
 }

@@ -25,6 +25,8 @@ LINKS = (
     "Caseload",
     "Add client",
     "Import clients",
+    "Groups",
+    "Mass texts",
     "Unclaimed",
     "Scheduled",
     "Court dates",

@@ -256,6 +256,37 @@ PROBES = {
     ("/clients/{client_id}/saved-replies", "GET"): Probe(
         "/clients/{client_id}/saved-replies", background=True
     ),
+    # groups and mass texts (issue 20, items 2 and 3): Kristina's group holding the target,
+    # and her mass text to it; nobody else may see, change or text them, nor tick her client
+    ("/groups", "GET"): Probe("/groups", scoped=True),
+    ("/groups", "POST"): Probe("/groups", {"name": "Matrix outsider group"}, scoped=True),
+    ("/groups/pick", "GET"): Probe("/groups/pick?client={client_id}"),
+    ("/groups/{group_id}", "GET"): Probe("/groups/{group_id}"),
+    ("/groups/{group_id}/add", "POST"): Probe("/groups/{group_id}/add", {"client": "{client_id}"}),
+    ("/groups/{group_id}/remove", "POST"): Probe(
+        "/groups/{group_id}/remove", {"client": "{client_id}"}
+    ),
+    ("/groups/{group_id}/delete", "POST"): Probe("/groups/{group_id}/delete"),
+    ("/caseload/picked", "POST"): Probe("/caseload/picked", {"client": "{client_id}"}),
+    ("/mass-texts", "GET"): Probe("/mass-texts", scoped=True),
+    ("/mass-texts/new", "GET"): Probe("/mass-texts/new", scoped=True),
+    ("/mass-texts/new", "POST"): Probe(
+        "/mass-texts/new", {"client": "{client_id}", "pick": "ticked", "body": "Not yours"}
+    ),
+    ("/mass-texts/picked", "POST"): Probe("/mass-texts/picked", {"client": "{client_id}"}),
+    ("/mass-texts/preview", "POST"): Probe(
+        "/mass-texts/preview",
+        {"client": "{client_id}", "pick": "ticked", "body": "Not yours", "form_id": "ab" * 16},
+    ),
+    ("/mass-texts", "POST"): Probe(
+        "/mass-texts",
+        {"client": "{client_id}", "pick": "ticked", "body": "Not yours", "form_id": "cd" * 16},
+    ),
+    ("/mass-texts/{mass_id}", "GET"): Probe("/mass-texts/{mass_id}"),
+    ("/mass-texts/{mass_id}/progress", "GET"): Probe(
+        "/mass-texts/{mass_id}/progress", background=True
+    ),
+    ("/mass-texts/{mass_id}/cancel", "POST"): Probe("/mass-texts/{mass_id}/cancel"),
 }
 
 OUTSIDERS = {
@@ -320,8 +351,11 @@ def target(http, stack):
     stranger = fresh_phone()
     stack.twilio.send_inbound(from_=stranger, to="+18015550100", body="who is this? unclaimed")
     replies = saved_replies_to_probe(owner, supervisor)
+    group_id, mass_id = group_and_mass_text(owner, client_id, send_date)
     yield {
         **replies,
+        "group_id": group_id,
+        "mass_id": mass_id,
         "client_id": client_id,
         "last_name": "Target",
         "notes": "private note",
@@ -366,6 +400,27 @@ def client_format_of(owner) -> str:
     assert saved.status_code == 303
     page = owner.get("/client-imports/formats").body.decode()
     return re.findall(r"/client-imports/formats/([0-9a-f]+)", page)[-1]
+
+
+def group_and_mass_text(owner, client_id: str, send_date: str) -> tuple[str, str]:
+    """Kristina's group holding the target, and her mass text to it (for two days ahead)."""
+    made = owner.post("/groups", {"name": "Matrix group"})
+    group_id = made.headers["Location"].split("/")[2].split("?")[0]
+    owner.post(f"/groups/{group_id}/add", {"client": client_id})
+    started = owner.post(
+        "/mass-texts",
+        {
+            "form_id": "ef" * 16,
+            "pick": "group",
+            "group": group_id,
+            "body": "Matrix mass text",
+            "when": "later",
+            "send_date": send_date,
+            "send_time": "09:30",
+        },
+    )
+    assert started.status_code == 303, started.body[:300]
+    return group_id, started.headers["Location"].split("/")[2].split("?")[0]
 
 
 def tomorrow_there() -> str:

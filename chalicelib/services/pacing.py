@@ -39,6 +39,12 @@ class Pacer:
         if slot > now:
             self.sleep(slot - now)
 
+    def free_at(self, department: Department) -> float:
+        """When this sender may next send from the department's number (now, if free)."""
+        with self.lock:
+            now = self.clock()
+            return max(now, self.next_slot.get(department.twilio_number, now))
+
 
 class SenderPacers:
     """One Pacer per sender. On AWS each concurrent sender is its own Lambda container,

@@ -131,7 +131,10 @@ def sweep_scheduled() -> dict[str, int]:
     """Put the scheduled texts whose time has come on the send queue."""
     settings = get_settings()
     report = sending.sweep(
-        bootstrap.stores(settings).scheduled, bootstrap.send_queue(settings), datetime.now(UTC)
+        bootstrap.stores(settings).scheduled,
+        bootstrap.send_queue(settings),
+        datetime.now(UTC),
+        ahead=sending.QUEUE_AHEAD,  # texts due before the next sweep: hidden until their time
     )
     result = {
         "due": report.due,

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -120,18 +121,21 @@ def sweep(
     queue: MessageQueue,
     now: datetime,
     ahead: timedelta = timedelta(0),
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SweepReport:
     """Put every text due by ``now + ahead`` on the send queue, then mark it queued (in
     that order). A text not yet due is hidden on the queue until its time (DelaySeconds),
     so a sweep once a minute still sends each text within seconds of its minute; an edit
     or cancel meanwhile still wins, at the claim. Each message carries its department as
     its ``MessageGroupId``: the fair queue hands out a quiet department's texts before a
-    busy one's backlog."""
+    busy one's backlog. A text's delay is counted from when its batch goes on the queue
+    (``clock``): a sweep of thousands takes a while to reach the texts due last."""
     due = scheduled.due(now + ahead)
     report = SweepReport(due=len(due))
     for start in range(0, len(due), 10):
         chunk = due[start : start + 10]
-        kept = queue.send_batch([outgoing(text, now) for text in chunk])
+        at = max(now, clock())
+        kept = queue.send_batch([outgoing(text, at) for text in chunk])
         on_queue = [text for text, ok in zip(chunk, kept, strict=True) if ok]
         report.not_kept += len(chunk) - len(on_queue)
         marked = scheduled.mark_many_queued(on_queue)  # only texts whose message SQS holds

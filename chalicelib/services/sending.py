@@ -130,7 +130,7 @@ def sweep(
     its ``MessageGroupId``: the fair queue hands out a quiet department's texts before a
     busy one's backlog. A text's delay is counted from when its batch goes on the queue
     (``clock``): a sweep of thousands takes a while to reach the texts due last."""
-    due = scheduled.due(now + ahead)
+    due = in_turns(scheduled.due(now + ahead))
     report = SweepReport(due=len(due))
     for start in range(0, len(due), 10):
         chunk = due[start : start + 10]
@@ -142,6 +142,20 @@ def sweep(
         report.queued += marked.count(True)
         report.changed_meanwhile += marked.count(False)
     return report
+
+
+def in_turns(due: list[ScheduledText]) -> list[ScheduledText]:
+    """The due texts with departments taking turns (soonest first within each): a sweep of
+    one department's mass text puts another department's reminders on the queue in its
+    first batches, not after thousands of others (the fair queue can only favour what is
+    on it)."""
+    seen: dict[str, int] = {}
+    places = []
+    for index, text in enumerate(due):
+        turn = seen.get(text.department_id, 0)
+        seen[text.department_id] = turn + 1
+        places.append((turn, index))
+    return [due[index] for _, index in sorted(places)]
 
 
 def outgoing(text: ScheduledText, now: datetime) -> OutgoingMessage:

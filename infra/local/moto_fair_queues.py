@@ -52,7 +52,10 @@ def install() -> None:
             messages = visible(queue)
             if queue.fifo_queue or not any(m.group_id for m in messages):
                 return messages
-            held = Counter(m.group_id for m in queue.pending_messages if not m.visible)
+            # SQS requests run side by side (moto_server leaves them out of its lock): read
+            # a copy of the set (taken in one step under the GIL) while others change it
+            in_flight = tuple(queue.pending_messages)
+            held = Counter(m.group_id for m in in_flight if not m.visible)
             return fair_order(messages, lambda m: m.group_id, held)
 
         Queue.messages = property(offered)  # type: ignore[method-assign,assignment]

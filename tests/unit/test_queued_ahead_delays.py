@@ -44,3 +44,19 @@ def test_a_text_reached_late_in_a_long_sweep_is_hidden_only_until_its_own_time()
     assert '"s099"' in later.body
     assert later.delay_seconds == 30 - 4 * 5  # its batch comes 20 s into the sweep
     assert all(m.delay_seconds == 0 for m in queue.kept[:-1])
+
+
+def test_a_sweep_takes_departments_in_turn_so_a_backlog_does_not_delay_anothers_texts():
+    scheduled = FakeScheduledStore()
+    for n in range(100):  # one department's mass text, due now
+        scheduled.add(text(n, SWEPT_AT))
+    reminder = ScheduledText("p1", "r001", "pretrial", "cm", "cm", "Court", SWEPT_AT)
+    scheduled.add(reminder)
+    clock = [SWEPT_AT]
+    queue = SlowQueue(clock, seconds=5)
+
+    sweep(scheduled, queue, SWEPT_AT, ahead=QUEUE_AHEAD, clock=lambda: clock[0])
+
+    place = next(i for i, m in enumerate(queue.kept) if '"r001"' in m.body)
+    assert place < 10  # in the sweep's first batch, not after the hundred
+    assert queue.kept[place].group == "pretrial"

@@ -114,7 +114,9 @@ def sweep_scheduled(event):
 def send_scheduled(event):
     """Send queued scheduled texts, paced to each department number's rate."""
     millis_left = getattr(event.context, "get_remaining_time_in_millis", lambda: 600_000)
-    return entry_points.send_scheduled([record.body for record in event], millis_left)
+    # each message's id with its body: Lambda retries only the messages the answer names
+    messages = [(record.to_dict()["messageId"], record.body) for record in event]
+    return entry_points.send_scheduled(messages, millis_left)
 
 
 @app.on_ws_connect(name="websocket_connect")  # the name Chalice gives it anyway

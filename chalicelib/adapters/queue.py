@@ -17,6 +17,27 @@ class QueuedMessage:
     receive_count: int
 
 
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message to keep: its body, its fair-queue group, and how long SQS hides it."""
+
+    body: str
+    group: str = ""
+    delay_seconds: int = 0
+
+    def entry(self, entry_id: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"Id": entry_id, "MessageBody": self.body}
+        if self.delay_seconds:
+            entry["DelaySeconds"] = clamped_delay(self.delay_seconds)
+        if self.group:
+            entry["MessageGroupId"] = self.group
+        return entry
+
+
+def clamped_delay(seconds: int) -> int:
+    return max(0, min(900, seconds))  # SQS hides a message at most 15 minutes
+
+
 class MessageQueue:
     """Wraps the ``sqs`` client handed in, for one queue."""
 
@@ -24,26 +45,32 @@ class MessageQueue:
         self.sqs = sqs_client
         self.url = queue_url
 
-    def send(self, body: str, delay_seconds: int = 0) -> str:
+    def send(self, body: str, delay_seconds: int = 0, group: str = "") -> str:
         """Keep ``body`` (hidden for ``delay_seconds``, at most 900); returns SQS's message
-        id once SQS has stored it."""
+        id once SQS has stored it. ``group``: its ``MessageGroupId``, the tenant an SQS
+        fair queue keeps apart from the others (the send queue: the department)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        request: dict[str, Any] = {
+            "QueueUrl": self.url,
+            "MessageBody": body,
+            "DelaySeconds": clamped_delay(delay_seconds),
+        }
+        if group:
+            request["MessageGroupId"] = group
         try:
-            answer = self.sqs.send_message(
-                QueueUrl=self.url, MessageBody=body, DelaySeconds=max(0, min(900, delay_seconds))
-            )
+            answer = self.sqs.send_message(**request)
         except (BotoCoreError, ClientError) as exc:
             raise QueueUnavailable(f"SQS did not keep the message: {type(exc).__name__}") from exc
         return str(answer["MessageId"])
 
-    def send_batch(self, bodies: list[str]) -> list[bool]:
-        """Keep up to ten bodies in one request; which of them SQS stored, in order."""
+    def send_batch(self, messages: list[OutgoingMessage]) -> list[bool]:
+        """Keep up to ten messages in one request; which of them SQS stored, in order."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        if not bodies:
+        if not messages:
             return []
-        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[:10])]
+        entries = [message.entry(str(i)) for i, message in enumerate(messages[:10])]
         try:
             answer = self.sqs.send_message_batch(QueueUrl=self.url, Entries=entries)
         except (BotoCoreError, ClientError) as exc:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
-from ..services import delivery_status, fallback, sending
+from ..services import delivery_status, fallback, send_batches, sending
 from ..services.answers import answers_from
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
@@ -131,7 +131,10 @@ def sweep_scheduled() -> dict[str, int]:
     """Put the scheduled texts whose time has come on the send queue."""
     settings = get_settings()
     report = sending.sweep(
-        bootstrap.stores(settings).scheduled, bootstrap.send_queue(settings), datetime.now(UTC)
+        bootstrap.stores(settings).scheduled,
+        bootstrap.send_queue(settings),
+        datetime.now(UTC),
+        ahead=sending.QUEUE_AHEAD,  # texts due before the next sweep: hidden until their time
     )
     result = {
         "due": report.due,
@@ -153,10 +156,12 @@ PACERS = sending.SenderPacers()
 SAFETY_MILLIS = 15_000  # leave a batch early rather than be cut off mid-send
 
 
-def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[str, int]:
-    """Send each queued text of one SQS batch. When the Lambda is about to run out of time,
-    raise: SQS shows the whole batch again, and the texts already sent are recognised and
-    skipped by their claim."""
+def send_scheduled(
+    messages: list[tuple[str, str]], millis_left: Callable[[], int]
+) -> dict[str, list[dict[str, str]]]:
+    """Send each queued text of one SQS batch (message id, body), a free number's texts
+    first, and answer Lambda with the messages that failed (``ReportBatchItemFailures``):
+    only those are shown again (``services/send_batches.py``)."""
     settings = get_settings()
     stores = bootstrap.stores(settings)
     sender = sending.Sender(
@@ -169,16 +174,12 @@ def send_scheduled(bodies: list[str], millis_left: Callable[[], int]) -> dict[st
         status_callback_base=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
         pacer=PACERS.for_this_sender(),
     )
-    outcomes: dict[str, int] = {}
-    for body in bodies:
-        if millis_left() < SAFETY_MILLIS:
-            raise TimeoutError("the batch outlasted this invocation; SQS will redeliver it")
-        outcome = sending.send_order(sending.SendOrder.from_json(body), sender, datetime.now(UTC))
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    logger().info("scheduled sends", extra=outcomes)
-    if outcomes.get("sent"):
-        count("ScheduledTextsSent", outcomes["sent"])
-    return outcomes
+    records = [send_batches.QueueRecord(message_id, body) for message_id, body in messages]
+    batch = send_batches.send_batch(records, sender, millis_left, SAFETY_MILLIS)
+    logger().info("scheduled sends", extra=batch.outcomes | {"failed_messages": len(batch.failed)})
+    if batch.outcomes.get("sent"):
+        count("ScheduledTextsSent", batch.outcomes["sent"])
+    return {"batchItemFailures": [{"itemIdentifier": m} for m in batch.failed]}
 
 
 def socket_upkeep() -> dict[str, int]:

@@ -17,27 +17,36 @@ from ..domain.jurisdiction import Department
 
 
 class Pacer:
-    """Spaces sends from one number so that SEND_CONCURRENCY senders together stay at the
-    rate Twilio admits from it: each waits SEND_CONCURRENCY / rate seconds between sends."""
+    """Spaces sends from one number so that ``senders`` senders (the event source's
+    maximum concurrency) together stay at the rate Twilio admits from it: each waits
+    senders / rate seconds between sends."""
 
     def __init__(
         self,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        senders: int = SEND_CONCURRENCY,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
+        self.senders = senders
         self.next_slot: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def wait_turn(self, department: Department) -> None:
-        interval = SEND_CONCURRENCY / department.messages_per_second
+        interval = self.senders / department.messages_per_second
         with self.lock:
             now = self.clock()
             slot = max(now, self.next_slot.get(department.twilio_number, now))
             self.next_slot[department.twilio_number] = slot + interval
         if slot > now:
             self.sleep(slot - now)
+
+    def free_at(self, department: Department) -> float:
+        """When this sender may next send from the department's number (now, if free)."""
+        with self.lock:
+            now = self.clock()
+            return max(now, self.next_slot.get(department.twilio_number, now))
 
 
 class SenderPacers:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from ..adapters.queue import MessageQueue, QueueUnavailable
+from ..adapters.queue import MessageQueue, OutgoingMessage, QueueUnavailable
 from ..adapters.twilio_gateway import (
     TwilioError,
     TwilioGateway,
@@ -36,7 +38,7 @@ from ..store.scheduled_steps import reminded_of, settled_from_sending
 from .pacing import Pacer, SenderPacers
 from .texting import body_digest
 
-__all__ = ["Pacer", "SendOrder", "Sender", "SenderPacers", "send_order", "sweep"]
+__all__ = ["QUEUE_AHEAD", "Pacer", "SendOrder", "Sender", "SenderPacers", "send_order", "sweep"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # Twilio said "not now" this often: give up and say so on the text
@@ -44,6 +46,9 @@ RETRY_REASON = "Twilio asked us to wait; trying again shortly."
 OVERTAKEN_DELAY_SECONDS = 5  # a retry that came before its text was marked waiting for it
 RETRY_BASE_SECONDS = 15
 RETRY_CAP_SECONDS = 900  # SQS delays a message at most 15 minutes
+# The sweep runs once a minute (app.py): it queues what falls due before the next run,
+# hidden until its time, so no text waits up to a minute for the sweep.
+QUEUE_AHEAD = timedelta(seconds=90)  # the minute, and a margin for a late run
 
 
 @dataclass(frozen=True)
@@ -111,19 +116,54 @@ class SweepReport:
     not_kept: int = 0  # SQS refused: the next sweep tries again
 
 
-def sweep(scheduled: ScheduledStore, queue: MessageQueue, now: datetime) -> SweepReport:
-    """Put every due text on the send queue, then mark it queued (in that order)."""
-    due = scheduled.due(now)
+def sweep(
+    scheduled: ScheduledStore,
+    queue: MessageQueue,
+    now: datetime,
+    ahead: timedelta = timedelta(0),
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SweepReport:
+    """Put every text due by ``now + ahead`` on the send queue, then mark it queued (in
+    that order). A text not yet due is hidden on the queue until its time (DelaySeconds),
+    so a sweep once a minute still sends each text within seconds of its minute; an edit
+    or cancel meanwhile still wins, at the claim. Each message carries its department as
+    its ``MessageGroupId``: the fair queue hands out a quiet department's texts before a
+    busy one's backlog. A text's delay is counted from when its batch goes on the queue
+    (``clock``): a sweep of thousands takes a while to reach the texts due last."""
+    due = in_turns(scheduled.due(now + ahead))
     report = SweepReport(due=len(due))
     for start in range(0, len(due), 10):
         chunk = due[start : start + 10]
-        kept = queue.send_batch([SendOrder.of(text).to_json() for text in chunk])
+        at = max(now, clock())
+        kept = queue.send_batch([outgoing(text, at) for text in chunk])
         on_queue = [text for text, ok in zip(chunk, kept, strict=True) if ok]
         report.not_kept += len(chunk) - len(on_queue)
         marked = scheduled.mark_many_queued(on_queue)  # only texts whose message SQS holds
         report.queued += marked.count(True)
         report.changed_meanwhile += marked.count(False)
     return report
+
+
+def in_turns(due: list[ScheduledText]) -> list[ScheduledText]:
+    """The due texts with departments taking turns (soonest first within each): a sweep of
+    one department's mass text puts another department's reminders on the queue in its
+    first batches, not after thousands of others (the fair queue can only favour what is
+    on it)."""
+    seen: dict[str, int] = {}
+    places = []
+    for index, text in enumerate(due):
+        turn = seen.get(text.department_id, 0)
+        seen[text.department_id] = turn + 1
+        places.append((turn, index))
+    return [due[index] for _, index in sorted(places)]
+
+
+def outgoing(text: ScheduledText, now: datetime) -> OutgoingMessage:
+    """The text's queue message: its department's group, hidden until its time."""
+    wait = math.ceil((text.send_at - now).total_seconds())
+    return OutgoingMessage(
+        SendOrder.of(text).to_json(), group=text.department_id, delay_seconds=max(0, wait)
+    )
 
 
 @dataclass(frozen=True)
@@ -229,7 +269,9 @@ def _not_claimed(order: SendOrder, sender: Sender) -> str:
     )
     if not overtook:
         return "stale"
-    sender.queue.send(order.to_json(), delay_seconds=OVERTAKEN_DELAY_SECONDS)
+    sender.queue.send(
+        order.to_json(), delay_seconds=OVERTAKEN_DELAY_SECONDS, group=order.department_id
+    )
     return "later"
 
 
@@ -268,7 +310,11 @@ def _not_now(
     if claimed.attempts < MAX_ATTEMPTS:
         retry = replace(order, attempts=claimed.attempts, entry_key=ref.entry_key)
         try:
-            sender.queue.send(retry.to_json(), delay_seconds=retry_delay(claimed.attempts, exc))
+            sender.queue.send(
+                retry.to_json(),
+                delay_seconds=retry_delay(claimed.attempts, exc),
+                group=order.department_id,  # the fair queue's tenant, as the sweep's message
+            )
         except QueueUnavailable:
             log.warning("the send queue did not keep a retry; the text ends not sent")
         else:

@@ -203,7 +203,8 @@ def _edit_page(
         status,
         client=client,
         text=text,
-        locked=text is None or text.state != "scheduled",  # queued: sending any second
+        # queued texts too, until a sender first tried one (then it goes as written)
+        locked=text is None or not text.changeable,
         values=values,
         errors=errors,
         max_body=MAX_BODY,

@@ -5,7 +5,10 @@ this long-polls the local (moto) queue the stack maps its name to, and invokes t
 in-process with Lambda's event and context shapes. As on AWS: at most ``maximum_concurrency``
 invocations at once, up to ``batch_size`` messages each; a batch is deleted when the handler
 returns, and left to reappear after the queue's visibility timeout when it raises or outlasts
-the function's timeout.
+the function's timeout. An event source with ``ReportBatchItemFailures`` (named in
+``item_failures``; the packaged template sets it for the same queues) deletes all but the
+messages the handler's ``batchItemFailures`` names, as Lambda does; an answer naming a message
+that was not in the batch fails the whole batch, as on Lambda.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,7 @@ class QueueBinding:
     concurrency: int
     timeout_seconds: int
     function_name: str
+    reports_item_failures: bool = False
 
     def describe(self) -> str:
         queue = self.queue_arn.rsplit(":", 1)[1]
@@ -54,16 +58,23 @@ def declared_queue_name(source: Any) -> str:
 
 
 def queue_bindings(
-    app: Any, queue_urls: Mapping[str, str], sqs: Any, project_dir: Path, stage: str = "local"
+    app: Any,
+    queue_urls: Mapping[str, str],
+    sqs: Any,
+    project_dir: Path,
+    stage: str = "local",
+    item_failures: Collection[str] = (),
 ) -> list[QueueBinding]:
-    """A binding for each ``@app.on_sqs_message`` whose queue name ``queue_urls`` maps."""
+    """A binding for each ``@app.on_sqs_message`` whose queue name ``queue_urls`` maps;
+    ``item_failures``: the queue names whose event source reports failures per message."""
     from chalice.app import SQSEventConfig
 
     bindings = []
     for source in app.event_sources:
         if not isinstance(source, SQSEventConfig):
             continue
-        url = queue_urls.get(declared_queue_name(source))
+        declared = declared_queue_name(source)
+        url = queue_urls.get(declared)
         if url is None:
             log.warning("no local queue for %s; it is not consumed", source.name)
             continue
@@ -86,6 +97,7 @@ def queue_bindings(
                 concurrency=source.maximum_concurrency or DEFAULT_CONCURRENCY,
                 timeout_seconds=timeout,
                 function_name=f"{app.app_name}-{stage}-{source.name}",
+                reports_item_failures=declared in item_failures,
             )
         )
     return bindings
@@ -143,7 +155,7 @@ class QueuePoller:
             timeout_seconds=binding.timeout_seconds,
         )
         try:
-            binding.handler(sqs_event(messages, binding.queue_arn), context)
+            answer = binding.handler(sqs_event(messages, binding.queue_arn), context)
         except Exception:  # as on Lambda: logged, and the batch is shown again later, not lost
             log.exception(
                 "%s failed; its %d message(s) return after the visibility timeout",
@@ -160,8 +172,34 @@ class QueuePoller:
                 len(messages),
             )
             return False
-        self.delete(messages)
-        return True
+        failed = self.failed_items(answer, messages)
+        if failed is None:
+            return False
+        self.delete([m for m in messages if m["MessageId"] not in failed])
+        return not failed
+
+    def failed_items(self, answer: Any, messages: list[dict[str, Any]]) -> set[str] | None:
+        """The message ids the answer reports failed (none unless the source reports item
+        failures); None when the answer names a message not in the batch, which Lambda
+        takes as the whole batch failing."""
+        if not self.binding.reports_item_failures or not isinstance(answer, dict):
+            return set()
+        named = {
+            str(item.get("itemIdentifier") or "") for item in answer.get("batchItemFailures") or []
+        }
+        if not named <= {m["MessageId"] for m in messages}:
+            log.error(
+                "%s reported a message not in its batch; all of it returns", self.binding.name
+            )
+            return None
+        if named:
+            log.warning(
+                "%s: %d of %d message(s) failed; they return after the visibility timeout",
+                self.binding.name,
+                len(named),
+                len(messages),
+            )
+        return named
 
     def delete(self, messages: list[dict[str, Any]]) -> None:
         for start in range(0, len(messages), MAX_RECEIVE):
@@ -189,8 +227,10 @@ class LocalSqsSource:
         *,
         stage: str = "local",
         wait_seconds: int = 1,
+        item_failures: Collection[str] = (),
     ):
         self.app = app
+        self.item_failures = frozenset(item_failures)
         self.queue_urls = dict(queue_urls)
         self.project_dir = project_dir
         self.stage = stage
@@ -211,7 +251,9 @@ class LocalSqsSource:
                 max_pool_connections=MAX_POOLED_CONNECTIONS,
             ),
         )
-        self.bindings = queue_bindings(self.app, self.queue_urls, sqs, self.project_dir, self.stage)
+        self.bindings = queue_bindings(
+            self.app, self.queue_urls, sqs, self.project_dir, self.stage, self.item_failures
+        )
         for binding in self.bindings:
             for n in range(binding.concurrency):
                 poller = QueuePoller(binding, sqs, self.stopped, self.wait_seconds)

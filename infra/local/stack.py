@@ -183,8 +183,12 @@ class LocalStack:
         if self.run_schedules:
             self.scheduler = LocalScheduler(app_module, self.schedule_seconds).start()
         if self.consume_queues:
+            from infra.package.queues import REPORTS_ITEM_FAILURES
+
             queues = self.resources.event_source_queues()
-            self.queues = LocalSqsSource(app_module.app, queues, ROOT).start()
+            self.queues = LocalSqsSource(
+                app_module.app, queues, ROOT, item_failures=REPORTS_ITEM_FAILURES
+            ).start()
 
     def _write_jurisdiction(self, jurisdiction: dict) -> Path:
         """The demo jurisdiction with this stack's URL, in a file of this stack's own: the app

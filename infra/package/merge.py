@@ -26,7 +26,7 @@ from .functions import Handler
 from .gateway_responses import gateway_responses
 from .gradual import deployment_properties
 from .names import join_url, ref
-from .queues import event_source_queue, queue_resources
+from .queues import event_source_properties, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
 from .tables import table_resources
@@ -121,9 +121,9 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
         **deployment_properties(handler),
     }
     events = {
-        event.event_id: {"Properties": {"Queue": queue}}
+        event.event_id: {"Properties": queue}
         for event in handler.queue_events
-        if (queue := event_source_queue(event.queue_name)) is not None
+        if (queue := event_source_properties(event.queue_name)) is not None
     }
     for event in handler.stream_events:
         events[event.event_id] = {"Properties": stream_event_source(event.table_base_name)}

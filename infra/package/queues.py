@@ -44,6 +44,9 @@ class WorkQueue:
     dead_letters_id: str
     policy_id: str
     consumer: str  # a Chalice function name: its timeout sets the visibility timeout
+    # Lambda deletes all but the messages the consumer reports failed (Chalice's decorator
+    # cannot say so: the merge adds ``FunctionResponseTypes`` to its event source)
+    reports_item_failures: bool = False
 
     def name(self, prefix: str) -> str:
         return f"{prefix}{self.base_name}"
@@ -60,7 +63,12 @@ FALLBACK = WorkQueue(
     REPLAY_FALLBACK_HANDLER,
 )
 SEND = WorkQueue(
-    "send", names.SEND_QUEUE, names.SEND_DEAD_LETTERS, names.SEND_QUEUE_POLICY, SEND_SCHEDULED
+    "send",
+    names.SEND_QUEUE,
+    names.SEND_DEAD_LETTERS,
+    names.SEND_QUEUE_POLICY,
+    SEND_SCHEDULED,
+    reports_item_failures=True,
 )
 STATUS = WorkQueue(
     "status-callbacks",
@@ -72,6 +80,8 @@ STATUS = WorkQueue(
 WORK_QUEUES = (FALLBACK, SEND, STATUS)
 # The queue names app.py gives ``@app.on_sqs_message`` → the stack's queue standing for each.
 APP_QUEUES = {SEND_QUEUE_NAME: SEND}
+# Those whose event source reports failures per message (the local event source too).
+REPORTS_ITEM_FAILURES = frozenset(n for n, q in APP_QUEUES.items() if q.reports_item_failures)
 
 
 def consumer_timeout(queue: WorkQueue, handlers: Iterable[Handler], default_timeout: int) -> int:
@@ -170,3 +180,16 @@ def event_source_queue(queue_name: str) -> dict[str, Any] | None:
     """
     queue = APP_QUEUES.get(queue_name)
     return sub(f"${{{queue.queue_id}.Arn}}") if queue else None
+
+
+def event_source_properties(queue_name: str) -> dict[str, Any] | None:
+    """What the merge sets on an ``SQS`` event: the stack's own queue, and
+    ``FunctionResponseTypes: [ReportBatchItemFailures]`` when its consumer answers with
+    the messages that failed (so one bad text is retried alone, not its whole batch)."""
+    queue = event_source_queue(queue_name)
+    if queue is None:
+        return None
+    properties: dict[str, Any] = {"Queue": queue}
+    if queue_name in REPORTS_ITEM_FAILURES:
+        properties["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
+    return properties

@@ -142,6 +142,13 @@ def test_only_a_queue_name_the_stack_knows_is_pointed_at_its_own_queue():
     unknown = Handler("Other", "app.other", (), 60, (queue_event("Ev", unknown_queue),))
     config = load_stack_config("multnomah-county")
     patched = function_patch(config, known)["Properties"]["Events"]
-    assert patched == {"Ev": {"Properties": {"Queue": {"Fn::Sub": "${SendQueue.Arn}"}}}}
+    assert patched == {
+        "Ev": {
+            "Properties": {
+                "Queue": {"Fn::Sub": "${SendQueue.Arn}"},
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            }
+        }
+    }
     assert "Events" not in function_patch(config, unknown)["Properties"]
     assert event_source_queue("other") is None

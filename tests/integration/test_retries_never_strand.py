@@ -50,7 +50,7 @@ def twilio_says_not_now(twilio, client) -> None:
 class RefusingQueue:
     """SQS refusing to keep a message."""
 
-    def send(self, body: str, delay_seconds: int = 0) -> str:
+    def send(self, body: str, delay_seconds: int = 0, group: str = "") -> str:
         from chalicelib.adapters.queue import QueueUnavailable
 
         raise QueueUnavailable("SQS did not keep the message: EndpointConnectionError")
@@ -126,8 +126,8 @@ def test_a_retry_that_overtakes_its_own_requeue_is_tried_again_not_dropped(
     overtaken: list[str] = []
 
     class OvertakingQueue:
-        def send(self, body: str, delay_seconds: int = 0) -> str:
-            kept = queue.send(body, delay_seconds)
+        def send(self, body: str, delay_seconds: int = 0, group: str = "") -> str:
+            kept = queue.send(body, delay_seconds, group)
             if not overtaken:
                 overtaken.append(send_order(SendOrder.from_json(body), sender, now))
             return kept

@@ -1,0 +1,420 @@
+"""A mass text to 2,000 recipients in one department while another department's 50
+reminders fall due: is the send queue fair, fast and cheap enough?
+
+Part 1, the real path on the local stack (moto as DynamoDB and SQS, the fake Twilio):
+the sweep every minute as EventBridge runs it (``sweep-scheduled``, queuing ahead), the
+app's own ``send-scheduled`` handler on the local SQS event source (two at once, batches
+of ten, per-message failures, the fair queue's groups), Probation's number admitted at
+MASS_RATE texts/s and Pretrial's at 1/s. Prints:
+
+    (a) start       seconds for the request that starts the mass text (goal <= 2). STAND-IN:
+                    i20-mass builds the real start in parallel; until it is merged this
+                    times writing the 2,000 scheduled texts due now in one department
+                    (BatchWrite), which is what that start must end up storing.
+    (b) round trips DynamoDB calls per recipient: start, sweeps and senders (goal <= 4)
+    (c) ratio       Probation's delivery rate / its admitted rate (goal >= 0.9)
+    (d) delay       each Pretrial reminder's departure after its time (max; goal <= 60 s)
+
+moto tops out near 8.5 texts/s on two cores, so part 2 runs the same send path
+(``sending.sweep``, ``send_batches.send_batch``, ``send_order``, the pacer) on in-memory
+stores (tests/fakes_sending.py) costing DYNAMODB_MS per call, against a Twilio that takes
+TWILIO_MS to answer, at R = 100 and 225: the ratio each reaches with 2, 4, 8... concurrent
+senders, until one reaches 0.9.
+
+Usage: python bench/mass_text.py [both|moto|memory]
+Environment: MASS_TEXTS (2000), OTHER_REMINDERS (50), MASS_RATE (5), DYNAMODB_MS (5),
+TWILIO_MS (150), TRIAL_SECONDS (8).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import secrets
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+from harness import CALLS, ROOT, install_counter, start_stack
+
+MASS_TEXTS = int(os.environ.get("MASS_TEXTS", "2000"))
+OTHER_REMINDERS = int(os.environ.get("OTHER_REMINDERS", "50"))
+MASS_RATE = float(os.environ.get("MASS_RATE", "5"))  # moto's pace on a busy 2-core box
+DYNAMODB_SECONDS = float(os.environ.get("DYNAMODB_MS", "5")) / 1000
+TWILIO_SECONDS = float(os.environ.get("TWILIO_MS", "150")) / 1000
+TRIAL_SECONDS = float(os.environ.get("TRIAL_SECONDS", "8"))
+MASS_NUMBER, OTHER_NUMBER = "+18015550100", "+18015550200"  # Probation, Pretrial (demo)
+SWEEP_EVERY = 60.0  # EventBridge's rate for sweep-scheduled (app.py)
+GIVE_UP_SECONDS = 330  # part 1 stays near five minutes whatever happens
+CALLBACK_SINK = "http://127.0.0.1:9"  # the discard port: status callbacks refused at once
+
+
+def paced_jurisdiction(rates: dict[str, float]) -> None:
+    """The stack's jurisdiction with these departments' admitted rates (by id)."""
+    path = Path(os.environ["JURISDICTION_FILE"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for department in data["departments"]:
+        if department["id"] in rates:
+            department["messages_per_second"] = rates[department["id"]]
+    paced = path.with_name(f"paced-{secrets.token_hex(3)}.json")
+    paced.write_text(json.dumps(data), encoding="utf-8")
+    os.environ["JURISDICTION_FILE"] = str(paced)
+
+
+# Part 1: the local stack -------------------------------------------------------------
+
+
+def moto_run() -> None:
+    install_counter()
+    stack = start_stack(seed=False)
+    try:
+        paced_jurisdiction({"probation": MASS_RATE})
+        stack.twilio.set_rate(MASS_NUMBER, MASS_RATE)
+        stack.twilio.set_rate(OTHER_NUMBER, 1.0)
+        os.environ["PUBLIC_BASE_URL"] = CALLBACK_SINK  # callbacks are other Lambdas' work
+        moto_measure(stack)
+    finally:
+        stack.stop()
+
+
+def new_clients(stores, department: str, count: int, first_number: int) -> list:
+    from chalicelib.domain.clients import Client
+
+    owner = "bench-" + department
+    return [
+        stores.clients.add(
+            Client(
+                secrets.token_hex(10),
+                department,
+                owner,
+                f"Bench{i}",
+                "Client",
+                f"+1720{first_number + i:07d}",
+            )
+        )
+        for i in range(count)
+    ]
+
+
+def start_mass_text(clients, due_at: datetime) -> None:
+    """STAND-IN for i20-mass's start: one scheduled text per recipient, due now."""
+    from pynamodb.models import BatchWrite
+
+    from chalicelib.domain.scheduling import ScheduleState
+    from chalicelib.store.models import ScheduledTextModel
+    from chalicelib.store.scheduled import due_key, due_partition
+
+    mass_id = secrets.token_hex(6)
+    with BatchWrite(ScheduledTextModel) as batch:
+        for client in clients:
+            scheduled_id = f"{mass_id}{client.client_id}"  # derived: a repeat makes no second
+            batch.save(
+                ScheduledTextModel(
+                    client.client_id,
+                    scheduled_id,
+                    department_id="probation",
+                    case_manager_id="bench-probation",
+                    author_id="bench-probation",
+                    body="The office is closed Monday.",
+                    send_at=due_at,
+                    state=ScheduleState.SCHEDULED.value,
+                    version=1,
+                    attempts=0,
+                    created_at=due_at,
+                    due_key=due_key(due_at, scheduled_id),
+                    due_partition=due_partition(scheduled_id),
+                    pending_department="probation",
+                )
+            )
+
+
+def plan_reminders(stores, clients, first_due: datetime) -> dict[str, datetime]:
+    """Pretrial's reminders, one every two seconds from ``first_due``: phone → its time."""
+    from chalicelib.domain.scheduling import ScheduledText
+
+    due = {}
+    for i, client in enumerate(clients):
+        send_at = first_due + timedelta(seconds=2 * i)
+        stores.scheduled.add(
+            ScheduledText(
+                client_id=client.client_id,
+                scheduled_id=secrets.token_hex(16),
+                department_id="pretrial",
+                case_manager_id="bench-pretrial",
+                author_id="bench-pretrial",
+                body="Reminder: court tomorrow at 9.",
+                send_at=send_at,
+            )
+        )
+        due[client.phone] = send_at
+    return due
+
+
+def moto_measure(stack) -> None:
+    import app as app_module
+    from chalicelib import bootstrap
+    from chalicelib.config import SEND_QUEUE_NAME
+    from chalicelib.jobs import entry_points
+    from infra.local.sqs_source import LocalSqsSource
+    from infra.package.queues import REPORTS_ITEM_FAILURES
+
+    stores = bootstrap.stores()
+    recipients = new_clients(stores, "probation", MASS_TEXTS, 3_000_000)
+    others = new_clients(stores, "pretrial", OTHER_REMINDERS, 4_000_000)
+    print(f"{MASS_TEXTS} recipients in Probation, {OTHER_REMINDERS} clients in Pretrial")
+    stack.twilio.reset_load_counts()
+
+    started_at = datetime.now(UTC)
+    with harness.counting() as start_calls:
+        began = time.perf_counter()
+        start_mass_text(recipients, started_at)
+        start_seconds = time.perf_counter() - began
+    reminders = plan_reminders(stores, others, started_at + timedelta(seconds=20))
+
+    source = LocalSqsSource(
+        app_module.app,
+        {SEND_QUEUE_NAME: stack.resources.send_queue_url},
+        ROOT,
+        item_failures=REPORTS_ITEM_FAILURES,
+    ).start()
+    harness._watched.update(t.ident for t in source.threads if t.ident)
+    stop = threading.Event()
+
+    def sweep_once() -> None:
+        harness._watched.add(threading.get_ident())
+        began = time.perf_counter()
+        result = entry_points.sweep_scheduled()
+        print(f"    a sweep queued {result['queued']} in {time.perf_counter() - began:.1f} s")
+
+    def sweeps() -> None:
+        """EventBridge's rule: a run every minute on the minute, whether or not the last
+        one has finished (moto makes a sweep of thousands take far longer than on AWS)."""
+        tick = time.monotonic()
+        while not stop.is_set():
+            threading.Thread(target=sweep_once, name="bench-sweep-run", daemon=True).start()
+            tick += SWEEP_EVERY
+            stop.wait(max(0.0, tick - time.monotonic()))
+
+    sweeper = threading.Thread(target=sweeps, name="bench-sweep", daemon=True)
+    sweep_began = time.time()
+    sweeper.start()
+    total = MASS_TEXTS + OTHER_REMINDERS
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    while time.monotonic() < deadline and released(stack) < total:
+        time.sleep(1)
+    stop.set()
+    source.stop()
+    moto_report(stack, start_seconds, start_calls, reminders, sweep_began)
+
+
+def released(stack) -> int:
+    load = stack.twilio.load(releases=False)
+    return sum(n.released for n in load.numbers.values())
+
+
+def moto_report(stack, start_seconds, start_calls, reminders, sweep_began) -> None:
+    load = stack.twilio.load()
+    mass = sorted(r.released_at for r in load.numbers[MASS_NUMBER].releases)
+    span = (mass[-1] - sweep_began) if mass else float("inf")
+    achieved = len(mass) / span if span > 0 else 0.0
+    sent = len(mass) + len(load.numbers[OTHER_NUMBER].releases)
+    per_recipient = sum(start_calls.values()) / MASS_TEXTS + sum(CALLS.values()) / max(1, sent)
+    delays = []
+    for message in stack.twilio.messages(from_=OTHER_NUMBER):
+        due = reminders.get(message["to"])
+        if due is not None and message["direction"] == "outbound-api":
+            delays.append((parsedate_to_datetime(message["date_created"]) - due).total_seconds())
+    print(
+        f"(a) start       {start_seconds:6.2f} s   "
+        "(STAND-IN: the scheduled texts written; goal <= 2)"
+    )
+    print(
+        f"(b) round trips {per_recipient:6.2f}   per recipient (goal <= 4): the start's per "
+        f"recipient, sweeps' and senders' per text sent ({sent}); start {dict(start_calls)}, "
+        f"sweeps+senders {dict(CALLS.most_common())}"
+    )
+    print(
+        f"(c) ratio       {achieved / MASS_RATE:6.2f}   ({len(mass)} of {MASS_TEXTS} at "
+        f"{achieved:.2f}/s over {span:.0f} s; admitted {MASS_RATE:g}/s; goal >= 0.9)"
+    )
+    if delays:
+        print(
+            f"(d) delay       {max(delays):6.1f} s max after their time, median "
+            f"{sorted(delays)[len(delays) // 2]:.1f} s ({len(delays)} of {OTHER_REMINDERS} "
+            "sent; goal each <= 60 s)"
+        )
+    else:
+        print(f"(d) delay       none of the {OTHER_REMINDERS} reminders left in time")
+    print(f"    Twilio 429s {load.too_many_requests}")
+
+
+# Part 2: in-memory stores, 5 ms a call ----------------------------------------------
+
+
+class MemoryQueue:
+    """SQS as the sender sees it: messages with ids, batches of ten, delays ignored."""
+
+    def __init__(self) -> None:
+        self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+
+    def send_batch(self, messages) -> list[bool]:
+        for message in messages:
+            self.waiting.put((secrets.token_hex(8), message.body))
+        return [True] * len(messages)
+
+    def send(self, body: str, delay_seconds: int = 0, group: str = "") -> str:
+        message_id = secrets.token_hex(8)
+        self.waiting.put((message_id, body))
+        return message_id
+
+    def take(self, most: int = 10) -> list:
+        taken = []
+        while len(taken) < most:
+            try:
+                taken.append(self.waiting.get_nowait())
+            except queue.Empty:
+                break
+        return taken
+
+
+class SlowTwilio:
+    """Twilio's API: answers after TWILIO_SECONDS; notes when each text was handed over."""
+
+    def __init__(self) -> None:
+        self.handed: list[float] = []
+        self.lock = threading.Lock()
+
+    def send(self, *, from_: str, to: str, body: str, status_callback: str):
+        from chalicelib.adapters.twilio_gateway import SentMessage
+
+        time.sleep(TWILIO_SECONDS)
+        with self.lock:
+            self.handed.append(time.perf_counter())
+        return SentMessage("SM" + secrets.token_hex(16), "queued", 1)
+
+
+def memory_trial(rate: float, senders: int) -> tuple[float, float]:
+    """One mass text of ``rate`` x TRIAL_SECONDS texts through ``senders`` senders; the
+    ratio reached and DynamoDB calls per text."""
+    from chalicelib.config import get_jurisdiction
+    from chalicelib.domain.clients import Client
+    from chalicelib.domain.scheduling import ScheduledText
+    from chalicelib.services.pacing import Pacer
+    from chalicelib.services.send_batches import QueueRecord, send_batch
+    from chalicelib.services.sending import Sender, sweep
+    from tests.fakes import FakeClientStore
+    from tests.fakes_sending import FakeScheduledStore, FakeSendingOutbound, LatentStore
+
+    texts = int(rate * TRIAL_SECONDS)
+    calls: Counter = Counter()
+    clients, scheduled = FakeClientStore(), FakeScheduledStore()
+    now = datetime.now(UTC)
+    for i in range(texts):
+        client = clients.add(
+            Client(
+                secrets.token_hex(10),
+                "probation",
+                "bench",
+                f"B{i}",
+                "C",
+                f"+1720{5_000_000 + i:07d}",
+            )
+        )
+        scheduled.add(
+            ScheduledText(
+                client.client_id,
+                secrets.token_hex(16),
+                "probation",
+                "bench",
+                "bench",
+                "The office is closed Monday.",
+                now,
+            )
+        )
+    latent_scheduled = LatentStore(scheduled, DYNAMODB_SECONDS, calls)
+    memory = MemoryQueue()
+    twilio = SlowTwilio()
+    jurisdiction = get_jurisdiction()
+    began = time.perf_counter()
+    cutoff = began + 2.5 * TRIAL_SECONDS  # too few senders: measured on what they managed
+    swept = threading.Event()
+
+    def sweep_once() -> None:  # as SQS lets senders start on the first messages kept
+        sweep(latent_scheduled, memory, now)
+        swept.set()
+
+    def sender_loop() -> None:
+        sender = Sender(
+            clients=LatentStore(clients, DYNAMODB_SECONDS, calls),
+            scheduled=latent_scheduled,
+            outbound=LatentStore(FakeSendingOutbound(scheduled), DYNAMODB_SECONDS, calls),
+            gateway=twilio,
+            jurisdiction=jurisdiction,
+            queue=memory,
+            status_callback_base=CALLBACK_SINK,
+            pacer=Pacer(senders=senders),
+        )
+        while time.perf_counter() < cutoff:
+            batch = memory.take(10)
+            if not batch:
+                if swept.is_set():
+                    return
+                time.sleep(0.01)
+                continue
+            records = [QueueRecord(message_id, body) for message_id, body in batch]
+            send_batch(records, sender, lambda: 600_000, 15_000)
+
+    threads = [threading.Thread(target=sweep_once)]
+    threads += [threading.Thread(target=sender_loop) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    span = max(twilio.handed) - began if twilio.handed else float("inf")
+    return len(twilio.handed) / span / rate, sum(calls.values()) / max(1, len(twilio.handed))
+
+
+def memory_run() -> None:
+    stack = start_stack(seed=False)  # for the jurisdiction file and settings only
+    try:
+        for rate in (100.0, 225.0):
+            paced_jurisdiction({"probation": rate})
+            print(
+                f"R = {rate:g}/s, {int(rate * TRIAL_SECONDS)} texts, DynamoDB "
+                f"{DYNAMODB_SECONDS * 1000:g} ms a call, "
+                f"Twilio {TWILIO_SECONDS * 1000:g} ms an answer:"
+            )
+            senders = 2
+            while senders <= 128:
+                ratio, trips = memory_trial(rate, senders)
+                print(
+                    f"    {senders:3d} senders: ratio {ratio:4.2f}, "
+                    f"{trips:.2f} DynamoDB calls a text"
+                )
+                if ratio >= 0.9:
+                    break
+                senders *= 2
+            per_text = 3 * DYNAMODB_SECONDS + TWILIO_SECONDS
+            print(
+                f"    needed about ceil(R x {per_text * 1000:.0f} ms per text) = "
+                f"{math.ceil(rate * per_text)} senders busy all the time"
+            )
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "both"
+    if mode in ("both", "moto"):
+        moto_run()
+    if mode in ("both", "memory"):
+        memory_run()

@@ -1,5 +1,6 @@
-// The compose box's "Saved replies": a <details> (keyboard and screen readers know it;
-// without this script it links to the page that keeps them) whose list is asked of the
+// A text box's "Saved replies" (the compose box's, and the scheduling boxes' on the client
+// and edit pages): a <details> (keyboard and screen readers know it; without this script
+// it links to the page that keeps them) whose list is asked of the
 // server when it opens, each reply already filled in for this client in their language.
 // Choosing one puts its text in the box where the cursor was (at the end if the box was
 // never used), as plain text, then returns to the box: it stays editable, and the segment
@@ -11,6 +12,16 @@ function note(text) {
   p.className = "muted";
   p.textContent = text;
   return p;
+}
+
+// Two pickers may be open on one page (the compose box's and the scheduling box's): each
+// list's ids (headings that name their lists) get the box's id in front, so none repeats.
+function ownIds(fragment, prefix) {
+  fragment.querySelectorAll("[id]").forEach((el) => { el.id = prefix + el.id; });
+  fragment.querySelectorAll("[aria-labelledby]").forEach((el) => {
+    const ids = el.getAttribute("aria-labelledby").split(/\s+/).filter(Boolean);
+    el.setAttribute("aria-labelledby", ids.map((id) => prefix + id).join(" "));
+  });
 }
 
 function insertAtCursor(box, text, used) {
@@ -40,6 +51,7 @@ export function setupPicker(details) {
         if (html === null) { throw new Error("no list"); }
         const template = document.createElement("template");
         template.innerHTML = html;
+        ownIds(template.content, box.id + "-");
         list.replaceChildren(template.content);
         loaded = true;
       })

@@ -29,6 +29,7 @@ function insertAtCursor(box, text, used) {
   const end = used ? box.selectionEnd : box.value.length;
   let piece = text;
   if (start === end && start > 0 && !/\s$/.test(box.value.slice(0, start))) { piece = " " + piece; }
+  if (start === end && end < box.value.length && !/^\s/.test(box.value.slice(end))) { piece += " "; }
   box.setRangeText(piece, start, end, "end");
   box.dispatchEvent(new Event("input", { bubbles: true }));
   box.focus();
@@ -38,9 +39,15 @@ export function setupPicker(details) {
   const box = document.getElementById(details.getAttribute("data-for") || "");
   const list = details.querySelector(".picker-body");
   if (!box || !list) { return; }
-  let used = false;  // has the person put the cursor in the box yet?
-  ["focus", "click", "keyup", "select"].forEach((name) => {
+  // Has the person put the cursor in the box yet? Focus alone does not: Tab passing through
+  // a box that already holds a text (the edit page's, a kept draft) leaves the cursor at its
+  // start, and the reply belongs after that text, not glued in front of it.
+  let used = false;
+  ["click", "select", "input"].forEach((name) => {
     box.addEventListener(name, () => { used = true; });
+  });
+  box.addEventListener("keyup", (event) => {
+    if (event.key !== "Tab" && event.key !== "Shift") { used = true; }
   });
   let loaded = false;
   function load() {

@@ -16,6 +16,7 @@ from ..domain.import_formats import (
     ImportFormat,
     format_from_form,
     recognise,
+    to_raw,
 )
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
@@ -45,8 +46,14 @@ class UnknownFormat(ValidationFailed):
 
 
 def check_can_set_up(user: User) -> None:
+    """Formats are set up by supervisors and admins, for their own department."""
     if not (user.active and user.oversees_department):
         raise Forbidden("Only a supervisor sets up import formats.")
+
+
+def new_format_id() -> str:
+    """A new format's id, given to its form: sent twice, the form saves one format."""
+    return secrets.token_hex(8)
 
 
 def seeded_format(jurisdiction: Jurisdiction) -> ImportFormat:
@@ -107,13 +114,20 @@ def save_format(
     form: Mapping[str, str],
     header: Sequence[str],
 ) -> ImportFormat:
-    """Save what the supervisor chose, against the version the form was read at."""
+    """Save what the supervisor chose, against the version the form was read at. A new
+    format's form sent again (a double click, a resend) finds its own format there, the
+    same as it would store it: already saved. Anything else there is someone's change."""
     check_can_set_up(user)
-    format_id = (form.get("format_id") or "").strip()[:40] or secrets.token_hex(8)
+    format_id = (form.get("format_id") or "").strip()[:40] or new_format_id()
     version_text = (form.get("version") or "0").strip()
     version = int(version_text) if version_text.isdigit() else 0
     chosen = format_from_form(form, header, format_id, version)
     try:
         return store.save_format(user.department_id, chosen, user.user_id)
     except StaleSetting:
+        there = next(
+            (f for f in store.formats(user.department_id) if f.format_id == format_id), None
+        )
+        if version == 0 and there is not None and to_raw(there) == to_raw(chosen):
+            return there
         raise ValidationFailed({"version": STALE}) from None

@@ -70,7 +70,8 @@ def new_format() -> Response:
         found = import_formats.formats_for(visit.staff, _store(visit), get_jurisdiction())
         errors = {SAMPLE_FILE: " ".join(exc.field_errors.values())}
         return visit.page("import_formats.html", 400, formats=found, saved=False, errors=errors)
-    return _form(visit, header, rows, {"version": "0"}, {})
+    values = {"version": "0", "format_id": import_formats.new_format_id()}
+    return _form(visit, header, rows, values, {})
 
 
 @bp.route("/imports/formats/{format_id}", methods=["GET"])

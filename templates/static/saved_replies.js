@@ -1,5 +1,6 @@
-// The compose box's "Saved replies": a <details> (keyboard and screen readers know it;
-// without this script it links to the page that keeps them) whose list is asked of the
+// A text box's "Saved replies" (the compose box's, and the scheduling boxes' on the client
+// and edit pages): a <details> (keyboard and screen readers know it; without this script
+// it links to the page that keeps them) whose list is asked of the
 // server when it opens, each reply already filled in for this client in their language.
 // Choosing one puts its text in the box where the cursor was (at the end if the box was
 // never used), as plain text, then returns to the box: it stays editable, and the segment
@@ -13,11 +14,22 @@ function note(text) {
   return p;
 }
 
+// Two pickers may be open on one page (the compose box's and the scheduling box's): each
+// list's ids (headings that name their lists) get the box's id in front, so none repeats.
+function ownIds(fragment, prefix) {
+  fragment.querySelectorAll("[id]").forEach((el) => { el.id = prefix + el.id; });
+  fragment.querySelectorAll("[aria-labelledby]").forEach((el) => {
+    const ids = el.getAttribute("aria-labelledby").split(/\s+/).filter(Boolean);
+    el.setAttribute("aria-labelledby", ids.map((id) => prefix + id).join(" "));
+  });
+}
+
 function insertAtCursor(box, text, used) {
   const start = used ? box.selectionStart : box.value.length;
   const end = used ? box.selectionEnd : box.value.length;
   let piece = text;
   if (start === end && start > 0 && !/\s$/.test(box.value.slice(0, start))) { piece = " " + piece; }
+  if (start === end && end < box.value.length && !/^\s/.test(box.value.slice(end))) { piece += " "; }
   box.setRangeText(piece, start, end, "end");
   box.dispatchEvent(new Event("input", { bubbles: true }));
   box.focus();
@@ -27,9 +39,15 @@ export function setupPicker(details) {
   const box = document.getElementById(details.getAttribute("data-for") || "");
   const list = details.querySelector(".picker-body");
   if (!box || !list) { return; }
-  let used = false;  // has the person put the cursor in the box yet?
-  ["focus", "click", "keyup", "select"].forEach((name) => {
+  // Has the person put the cursor in the box yet? Focus alone does not: Tab passing through
+  // a box that already holds a text (the edit page's, a kept draft) leaves the cursor at its
+  // start, and the reply belongs after that text, not glued in front of it.
+  let used = false;
+  ["click", "select", "input"].forEach((name) => {
     box.addEventListener(name, () => { used = true; });
+  });
+  box.addEventListener("keyup", (event) => {
+    if (event.key !== "Tab" && event.key !== "Shift") { used = true; }
   });
   let loaded = false;
   function load() {
@@ -40,6 +58,7 @@ export function setupPicker(details) {
         if (html === null) { throw new Error("no list"); }
         const template = document.createElement("template");
         template.innerHTML = html;
+        ownIds(template.content, box.id + "-");
         list.replaceChildren(template.content);
         loaded = true;
       })

@@ -55,7 +55,7 @@ def test_a_saved_reply_is_picked_with_the_keyboard_filled_in_spanish_and_sent(
     box.press_sequentially("Buenos días. ")
     kristina.keyboard.press("Tab")  # to "Send text"
     kristina.keyboard.press("Tab")  # to "Saved replies"
-    picker = kristina.locator("summary", has_text="Saved replies")
+    picker = kristina.locator("form.reply-dock summary", has_text="Saved replies")
     expect(picker).to_be_focused()
     kristina.keyboard.press("Enter")
     expected = "Hola Lucía, la oficina cierra el lunes. <b>Kristina Alvarez</b>"

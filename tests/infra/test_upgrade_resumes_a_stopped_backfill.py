@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.version import __version__
 from infra.ops import upgrade_plan
 from infra.ops.backfills import runner
 from tests.infra.test_upgrade_rehearsal import (
@@ -87,13 +88,13 @@ def test_a_second_pass_stopped_after_the_release_resumes_when_the_upgrade_runs_a
     assert upgrade_plan.main(argv) == 2
     assert "Step 4: backfill courthouse_codes on appointments again" in capsys.readouterr().out
 
-    monkeypatch.setattr(runner, "call", real)  # the release is deployed: the stack says 0.18.0
-    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.18.0", "--apply")
+    monkeypatch.setattr(runner, "call", real)  # the release is deployed: the stack says so
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", __version__, "--apply")
     assert "Step 1: backfill courthouse_codes on appointments" in printed
     assert "resuming the pass in progress" in printed
     assert "Step 2" not in printed  # no release deployed again
     saved = checkpoint(prefix, "courthouse_codes")
     assert saved is not None and "finished_at" in saved
     check_upgraded(prefix, expected)
-    again = upgrade(prefix, tmp_path, capsys, "--from-release", "0.18.0", "--apply")
+    again = upgrade(prefix, tmp_path, capsys, "--from-release", __version__, "--apply")
     assert again.startswith("Nothing to do"), again

@@ -9,20 +9,29 @@ from datetime import datetime
 
 import pytest
 
+from chalicelib.domain.groups import DEPARTMENT, Group
 from chalicelib.domain.mass_texts import MassState
 from chalicelib.services.retention import RunOutcome
+from chalicelib.store.audit import client_subject
+from chalicelib.store.groups import new_group_id
 from chalicelib.store.models import MassTextModel
 from chalicelib.store.retention import SUMMARY_SUBJECT, RecordSweeps
 from tests.integration.retention_tools import (
     LONG_AGO,
+    audit_ids,
+    client_audit,
+    hold_client,
     hold_everything,
     job_state,
+    new_client,
     recent,
+    retire_long_ago,
     schedule,
 )
 from tests.integration.retention_tools import (
     run_job as run,
 )
+from tests.integration.session_tools import new_staff
 
 __all__ = ["job_state"]  # the autouse fixture, shared by the retention tests
 
@@ -117,3 +126,58 @@ def test_a_hold_put_on_while_the_job_runs_keeps_the_mass_texts(stack, stores, no
     hold_everything(False)
     assert run(schedule(now, clients=False, audit=False), now).outcome is RunOutcome.FINISHED
     assert not stored(mass_id)
+
+
+def group_of(stores, staff, owner: str, members) -> Group:
+    group = Group(
+        new_group_id(owner == DEPARTMENT),
+        staff.department_id,
+        owner,
+        f"Thursday class {secrets.token_hex(2)}",
+        frozenset(members),
+    )
+    return stores.groups.create(group, staff.user_id)
+
+
+def members_of(stores, group: Group) -> frozenset[str]:
+    found = stores.groups.get(group.department_id, group.owner, group.group_id)
+    assert found is not None
+    return found.members
+
+
+def test_a_purged_client_leaves_no_id_in_their_departments_groups(stack, stores, now):
+    staff = new_staff(stack, stores)
+    purged = new_client(stores, staff)
+    other = new_client(stores, staff)
+    own = group_of(stores, staff, staff.user_id, [purged.client_id, other.client_id])
+    department = group_of(stores, staff, DEPARTMENT, [purged.client_id])
+    untouched = group_of(stores, staff, staff.user_id, [other.client_id])
+    retire_long_ago(stores, purged)
+
+    report = run(schedule(now, texts=False, audit=False), now)
+
+    assert report.outcome is RunOutcome.FINISHED
+    assert stores.clients.get(purged.client_id) is None
+    assert members_of(stores, own) == {other.client_id}
+    assert members_of(stores, department) == frozenset()
+    assert members_of(stores, untouched) == {other.client_id}
+    (destroyed,) = [
+        r for r in client_audit(stores, purged.client_id) if r.action == "records_deleted"
+    ]
+    assert destroyed.details.get("group_memberships") == "2"
+
+
+def test_a_held_client_stays_in_their_groups(stack, stores, now):
+    staff = new_staff(stack, stores)
+    held = new_client(stores, staff)
+    group = group_of(stores, staff, staff.user_id, [held.client_id])
+    retire_long_ago(stores, held)
+    hold_client(held.client_id)
+    try:
+        run(schedule(now, texts=False, audit=False), now)
+
+        assert stores.clients.get(held.client_id) is not None
+        assert members_of(stores, group) == {held.client_id}
+        assert audit_ids(stores, client_subject(held.client_id))
+    finally:
+        hold_client(held.client_id, None)

@@ -9,7 +9,8 @@ its schedule is deleted by the ``records-retention`` job, never by the pages:
   of their numbers, unread rows). An active client never goes.
 - ``texts_days``: texts and markers older than this go from every conversation (an active
   client's too), with their references; a number waiting in Unclaimed whose texts all went
-  leaves the queue.
+  leaves the queue; a mass text (its wording and recipient list) started and sent before
+  the cutoff goes too.
 - ``audit_days``: audit rows older than this go.
 
 Nothing goes under a legal hold (``legal_hold`` here, a switch in the table that the job
@@ -41,6 +42,7 @@ class RecordKind(StrEnum):
 
     CLOSED_CLIENTS = "closed_clients"
     TEXTS = "texts"
+    MASS_TEXTS = "mass_texts"  # mass-text items: wording and recipients, on the texts' schedule
     WAITING_NUMBERS = "waiting_numbers"  # Unclaimed queue items whose texts all went
     AUDIT = "audit"
 
@@ -48,6 +50,7 @@ class RecordKind(StrEnum):
 PASS_ORDER = (
     RecordKind.CLOSED_CLIENTS,
     RecordKind.TEXTS,
+    RecordKind.MASS_TEXTS,
     RecordKind.WAITING_NUMBERS,
     RecordKind.AUDIT,
 )
@@ -67,7 +70,7 @@ class RecordsRetention:
             return self.closed_clients_days
         if kind is RecordKind.AUDIT:
             return self.audit_days
-        return self.texts_days  # texts, and the waiting numbers whose texts went
+        return self.texts_days  # texts, mass texts, and the waiting numbers whose texts went
 
     @property
     def kinds(self) -> tuple[RecordKind, ...]:

@@ -22,10 +22,12 @@ SETTLE_BUDGET_SECONDS = 40  # so is this one's (.chalice/config.json)
 RETENTION_BUDGET_SECONDS = 240  # records-retention's timeout is 300 s
 RETENTION_SAFETY_SECONDS = 45  # a batch, the checkpoint and the audit rows after the budget
 # What records-retention deleted, as metrics (the rest of a closed client's records count
-# together: appointments, scheduled texts, routes, unread rows, Twilio references).
+# together: appointments, scheduled texts, routes, unread rows, group memberships, Twilio
+# references).
 RETENTION_METRICS = {
     "clients": "RetentionClientsDeleted",
     "texts": "RetentionTextsDeleted",
+    "mass_texts": "RetentionMassTextsDeleted",
     "waiting_numbers": "RetentionWaitingNumbersDeleted",
     "audit_rows": "RetentionAuditRowsDeleted",
 }

@@ -1,9 +1,10 @@
 """The records-retention job: delete what is past its schedule, paced, a page at a time.
 
-A *pass* takes every kind with a schedule in turn (closed clients, texts, waiting numbers,
-audit rows), reading its table a page at a time from where it stood. A pass starts at most
-once a local day; the job runs hourly, so a pass too long for one run (the first one, with
-years of records behind it) goes on within the hour from its checkpoint. Each page's
+A *pass* takes every kind with a schedule in turn (closed clients, texts, mass texts,
+waiting numbers, audit rows), reading its table a page at a time from where it stood. A
+pass starts at most once a local day; the job runs hourly, so a pass too long for one run
+(the first one, with years of records behind it) goes on within the hour from its
+checkpoint. Each page's
 position is recorded only once the page is done, so a run cut off mid-page does the page
 again, and finds what it already deleted gone.
 
@@ -208,6 +209,11 @@ def _sweep_page(
                 by_partition.setdefault(entry.partition, []).append(entry)
         stop = _each(run, kind, by_partition.items(), sweeps.delete_entries)
         return entries.next_cursor, stop
+    if kind is RecordKind.MASS_TEXTS:
+        masses = sweeps.old_mass_texts(before, cursor, PAGE_LIMIT)
+        page = [(masses.items, masses.items)] if masses.items else []
+        stop = _each(run, kind, page, lambda found, _: sweeps.delete_mass_texts(found))
+        return masses.next_cursor, stop
     if kind is RecordKind.WAITING_NUMBERS:
         numbers = sweeps.old_waiting_numbers(before, cursor, PAGE_LIMIT)
         groups = [(number, None) for number in numbers.items]

@@ -1,7 +1,7 @@
 """Deleting a client retired (case closed) longer ago than the schedule, with everything
 under them: texts and markers (and their MessageSid rows), appointments, finished scheduled
-texts, the routes of their numbers, unread rows, and the link an Unclaimed number keeps to
-them.
+texts, the routes of their numbers, unread rows, their id in the department's groups, and
+the link an Unclaimed number keeps to them.
 
 The client item goes last, in one transaction with the audit row that records the deletion,
 so a run that stops half-way leaves the client findable and the next run finishes. Every
@@ -21,11 +21,13 @@ from typing import Any
 from ..domain.retention import UNFINISHED_SCHEDULE_STATES, in_flight
 from .audit import audit_row, client_subject
 from .clients import route_key
+from .groups import GROUP
 from .guarded_deletes import Companion, Guard, Outcome, Removal, batches, delete_guarded
 from .models import (
     AppointmentModel,
     ClientModel,
     ConversationEntryModel,
+    DepartmentSettingModel,
     PhoneRouteModel,
     ScheduledTextModel,
     UnclaimedModel,
@@ -101,6 +103,7 @@ def _children(client: ClosedClient) -> Iterator[list[list[Removal]] | None]:
     yield _scheduled(client.client_id)
     yield _routes(client)
     yield _unread(client)
+    yield _group_memberships(client)
 
 
 def _entries(client_id: str) -> Iterator[list[list[Removal]] | None]:
@@ -166,6 +169,33 @@ def _unread(client: ClosedClient) -> list[list[Removal]]:
     return [
         [Removal(UnreadModel(row.user_id, client.client_id), exists, "unread", n)]
         for n, row in enumerate(found)
+    ]
+
+
+def _group_memberships(client: ClosedClient) -> list[list[Removal]]:
+    """Their id in each group of the department that holds it (a person's or the
+    department's): one Query of the groups, then a DELETE from each set, as read (a group
+    deleted or changed meanwhile no longer holds them; a run that stops here finds none
+    left the next time)."""
+    rows = DepartmentSettingModel.query(
+        client.department_id,
+        DepartmentSettingModel.item.startswith(GROUP),
+        filter_condition=DepartmentSettingModel.members.contains(client.client_id),
+        attributes_to_get=["department_id", "item"],
+    )
+    holds_them = DepartmentSettingModel.members.contains(client.client_id)
+    leave = DepartmentSettingModel.members.delete({client.client_id})
+    return [
+        [
+            Removal(
+                DepartmentSettingModel(client.department_id, row.item),
+                holds_them,
+                "group_memberships",
+                n,
+                (leave,),
+            )
+        ]
+        for n, row in enumerate(rows)
     ]
 
 

@@ -42,12 +42,14 @@ class Guard:
 class Removal:
     """One item to delete (``condition``: as it was read), counted under ``kind``. Removals
     of one ``group`` (a text and its Twilio reference) are left together when one of them
-    changed meanwhile."""
+    changed meanwhile. With ``actions``, what goes is part of the item (a client's id in a
+    group's members): the item is updated instead of deleted."""
 
     item: Model
     condition: Condition | None
     kind: str
     group: int = 0
+    actions: Sequence[Action] = ()
 
 
 @dataclass
@@ -117,7 +119,10 @@ def _attempt(
             for guard in guards:
                 tx.condition_check(guard.model, guard.hash_key, condition=guard.condition)
             for removal in removals:
-                tx.delete(removal.item, condition=removal.condition)
+                if removal.actions:
+                    tx.update(removal.item, list(removal.actions), condition=removal.condition)
+                else:
+                    tx.delete(removal.item, condition=removal.condition)
             for put in (c for c in companions if not c.actions):
                 tx.save(put.item, condition=put.condition)
             for update in (c for c in companions if c.actions):

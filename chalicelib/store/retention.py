@@ -10,8 +10,21 @@ from . import retention_pages as pages
 from .audit import audit_row
 from .client_purge import ACTOR, Purge, purge_client
 from .guarded_deletes import Outcome
-from .retention_pages import ClosedClient, Cursor, OldAuditRow, OldEntry, OldWaitingNumber, Page
-from .retention_sweeps import delete_audit_rows, delete_entries, drop_waiting_number
+from .retention_pages import (
+    ClosedClient,
+    Cursor,
+    OldAuditRow,
+    OldEntry,
+    OldMassText,
+    OldWaitingNumber,
+    Page,
+)
+from .retention_sweeps import (
+    delete_audit_rows,
+    delete_entries,
+    delete_mass_texts,
+    drop_waiting_number,
+)
 
 SUMMARY_SUBJECT = "records-retention"  # the subject of the job's own audit rows
 
@@ -39,6 +52,14 @@ class RecordSweeps:
 
     def delete_entries(self, partition: str, entries: Sequence[OldEntry]) -> Outcome:
         return delete_entries(partition, entries)
+
+    def old_mass_texts(
+        self, before: datetime, cursor: Cursor | None, limit: int
+    ) -> Page[OldMassText]:
+        return pages.old_mass_texts(before, cursor, limit)
+
+    def delete_mass_texts(self, masses: Sequence[OldMassText]) -> Outcome:
+        return delete_mass_texts(masses)
 
     def old_waiting_numbers(
         self, before: datetime, cursor: Cursor | None, limit: int

@@ -3,10 +3,12 @@
 The one module that Scans (tests/unit/test_no_scans.py allows it and nothing else): the job
 must find old texts in every conversation, including numbers that waited in Unclaimed and
 were dismissed, and audit rows of every subject (clients, staff, departments, waiting
-numbers), and no key lists those. It is never on a request path: only the job, daily,
-paced, a page at a time, goes on from the last page's start key in the next run. Each page
-reads at most ``limit`` items (DynamoDB counts those before the filter), so a page costs the
-same however little of it is old.
+numbers), and no key lists those. Mass texts are read the same way: a department's index
+would miss the mass texts of a department since removed from the jurisdiction file, and the
+table is small (a few items a department a week). It is never on a request path: only the
+job, daily, paced, a page at a time, goes on from the last page's start key in the next run.
+Each page reads at most ``limit`` items (DynamoDB counts those before the filter), so a page
+costs the same however little of it is old.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from ..domain.retention import time_key
-from .models import AuditModel, ClientModel, ConversationEntryModel, UnclaimedModel
+from .models import (
+    AuditModel,
+    ClientModel,
+    ConversationEntryModel,
+    MassTextModel,
+    UnclaimedModel,
+)
 
 T = TypeVar("T")
 Cursor = dict[str, Any]
@@ -59,6 +67,12 @@ class OldWaitingNumber:
     phone: str
     last_at: datetime
     count: int
+
+
+@dataclass(frozen=True)
+class OldMassText:
+    mass_id: str
+    state: str  # as read: the deletion is conditioned on it
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,17 @@ def old_waiting_numbers(
     return scan_page(
         UnclaimedModel, UnclaimedModel.last_at < before, attributes, cursor, limit, parse
     )
+
+
+def old_mass_texts(before: datetime, cursor: Cursor | None, limit: int) -> Page[OldMassText]:
+    """Mass texts started and due to send before the cutoff (one scheduled past it is kept
+    until its time is past the schedule too)."""
+
+    def parse(row: MassTextModel) -> OldMassText:
+        return OldMassText(row.mass_id, row.state)
+
+    condition = (MassTextModel.created_at < before) & (MassTextModel.send_at < before)
+    return scan_page(MassTextModel, condition, ["mass_id", "state"], cursor, limit, parse)
 
 
 def old_audit_rows(before: datetime, cursor: Cursor | None, limit: int) -> Page[OldAuditRow]:

@@ -1,4 +1,4 @@
-"""Deleting old texts, waiting numbers and audit rows, each batch under the holds.
+"""Deleting old texts, mass texts, waiting numbers and audit rows, each batch under the holds.
 
 Every batch is one transaction (``guarded_deletes``): the jurisdiction-wide hold is checked
 in it (guard 0), and so is the owner's own hold when the records are a client's (guard 1),
@@ -17,11 +17,12 @@ from .models import (
     AuditModel,
     ClientModel,
     ConversationEntryModel,
+    MassTextModel,
     TwilioMessageModel,
     UnclaimedModel,
 )
 from .partitions import is_unclaimed
-from .retention_pages import OldAuditRow, OldEntry, OldWaitingNumber
+from .retention_pages import OldAuditRow, OldEntry, OldMassText, OldWaitingNumber
 from .retention_state import hold_guard
 from .waiting import left, waiting_item
 
@@ -29,6 +30,7 @@ HOLD_GUARD = 0  # Outcome.refused_by: the jurisdiction-wide hold (stop the run)
 OWNER_GUARD = 1  # Outcome.refused_by: this client's own hold (leave their records)
 TEXTS = "texts"
 REFERENCES = "references"  # a text's MessageSid row in twilio-messages
+MASS_TEXTS = "mass_texts"
 WAITING_NUMBERS = "waiting_numbers"
 AUDIT_ROWS = "audit_rows"
 
@@ -77,6 +79,22 @@ def delete_entries(partition: str, entries: Sequence[OldEntry]) -> Outcome:
     """Old entries of one conversation, batch by batch, until a guard refuses."""
     guards = guards_for(partition)
     groups = [entry_removals(entry, n) for n, entry in enumerate(entries)]
+    outcome = Outcome()
+    for batch in batches(len(guards), groups):
+        outcome.add(delete_guarded(guards, batch))
+        if outcome.refused_by is not None:
+            break
+    return outcome
+
+
+def delete_mass_texts(masses: Sequence[OldMassText]) -> Outcome:
+    """Old mass texts (a department's record, not a client's: each recipient's own text is
+    in their conversation, under their hold), each as read (its state)."""
+    guards = [jurisdiction_guard()]
+    groups = [
+        [Removal(MassTextModel(mass.mass_id), MassTextModel.state == mass.state, MASS_TEXTS, n)]
+        for n, mass in enumerate(masses)
+    ]
     outcome = Outcome()
     for batch in batches(len(guards), groups):
         outcome.add(delete_guarded(guards, batch))

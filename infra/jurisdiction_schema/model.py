@@ -210,7 +210,8 @@ class RecordsRetention(Settings):
     texts_days: RetentionDays | None = Field(
         None,
         description="Days texts and markers are kept, in every conversation (an active "
-        "client's too); left out, forever. At least 30.",
+        "client's too), and mass texts (their wording and recipients); left out, forever. "
+        "At least 30.",
         examples=[1095],
     )
     closed_clients_days: RetentionDays | None = Field(

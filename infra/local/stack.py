@@ -278,6 +278,14 @@ class LocalStack:
         consumers = (
             indent.join(b.describe() for b in self.queues.bindings) if self.queues else "not run"
         )
+        readers = (
+            indent.join(
+                f"{b.name} <- {b.table_name}, batches of up to {b.batch_size}"
+                for b in self.streams.bindings
+            )
+            if self.streams
+            else "not run"
+        )
         per_day = os.environ.get("REMINDER_MINUTES_PER_DAY")
         reminders = (
             f'REMINDER_MINUTES_PER_DAY={per_day}: "7 days before" goes {7 * int(per_day)} '
@@ -311,6 +319,9 @@ ClientComm is running locally.
                          {jobs}
   Queue consumers        as Lambda's SQS event sources would:
                          {consumers}
+  Stream consumers       as Lambda's DynamoDB stream event sources would (the pushes
+                         read while a page is open; the mass-text fan-out always):
+                         {readers}
   Appointment reminders  {reminders}
   E-mail goes to moto's SES: {os.environ["AWS_ENDPOINT_URL"]}/moto-api/
   {self.client_count} demo clients. Ctrl-C stops everything.

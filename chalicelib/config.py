@@ -20,6 +20,9 @@ from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
 SEND_QUEUE_NAME = "clientcomm-send"
 SEND_BATCH_SIZE = 10  # at 1 text/s per number and 2 senders, a batch takes about 20 s
 SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum for it)
+# Texts one sender has in flight at once (services/send_batches.py): R = 225 needs ~20 each;
+# the DynamoDB and Twilio connection pools keep as many connections open.
+SEND_WORKERS = 32
 # The streams app.py listens to, named by table. Chalice wants an ARN when app.py is read;
 # packaging points each event source at the stack's own table's stream, and the local stack
 # at moto's (infra/local/stream_source.py), both by the table name in these placeholders.

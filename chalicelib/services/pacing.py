@@ -3,7 +3,8 @@
 On AWS each of the SEND_CONCURRENCY senders is its own Lambda container with its own pacer;
 the local stack runs them as threads of one process, so each thread gets its own pacer
 there too (``SenderPacers``), and each sender keeps SEND_CONCURRENCY / rate seconds
-between its own sends.
+between its own sends. A sender sends several texts of its batch at once
+(``send_batches``), all through its one pacer: the lock makes each slot one text's.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ class Pacer:
         self.next_slot: dict[str, float] = {}
         self.lock = threading.Lock()
 
+    def interval(self, department: Department) -> float:
+        """Seconds between this sender's sends from the department's number."""
+        return self.senders / department.messages_per_second
+
     def wait_turn(self, department: Department) -> None:
-        interval = self.senders / department.messages_per_second
+        interval = self.interval(department)
         with self.lock:
             now = self.clock()
             slot = max(now, self.next_slot.get(department.twilio_number, now))

@@ -32,6 +32,7 @@ class Pacer:
         self.sleep = sleep
         self.senders = senders
         self.next_slot: dict[str, float] = {}
+        self.handed_back: dict[str, float] = {}  # number → after the texts handed back
         self.lock = threading.Lock()
 
     def interval(self, department: Department) -> float:
@@ -46,6 +47,16 @@ class Pacer:
             self.next_slot[department.twilio_number] = slot + interval
         if slot > now:
             self.sleep(slot - now)
+
+    def later_slot(self, department: Department, earliest: float) -> float:
+        """A slot no sooner than ``earliest`` for a text handed back to the queue, after the
+        texts this sender handed back before: a long code's backlog, handed back batch
+        after batch, comes back spread at the number's pace instead of all at once."""
+        with self.lock:
+            number = department.twilio_number
+            slot = max(earliest, self.handed_back.get(number, earliest))
+            self.handed_back[number] = slot + self.interval(department)
+            return slot
 
     def free_at(self, department: Department) -> float:
         """When this sender may next send from the department's number (now, if free)."""

@@ -30,6 +30,7 @@ import contextvars
 import logging
 import math
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -87,28 +88,27 @@ def send_batch(
     """Send every text of the batch that can start within the horizon, up to ``workers``
     at once, the soonest-free number's first; hand the rest back to the queue."""
     result = BatchResult()
-    waiting = [Waiting(i, record, parsed(record)) for i, record in enumerate(records)]
-    if not waiting:
+    if not records:
         return result
-    plan = Plan(sender)
+    plan = Plan(sender, [Waiting(i, r, parsed(r)) for i, r in enumerate(records)])
     horizon_ends = plan.now() + horizon_seconds
     free = threading.Semaphore(workers)
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(waiting)), thread_name_prefix="sends")
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(records)), thread_name_prefix="sends")
     with pool:  # leaving it waits for every text in flight
-        while waiting:
+        while plan.lines:
             left_millis = millis_left()
             if left_millis < safety_millis:
-                result.fail([w.record.message_id for w in sorted(waiting, key=arrival)])
-                log.warning("%d message(s) left for redelivery: out of time", len(waiting))
+                left = plan.left()
+                result.fail([w.record.message_id for w in left])
+                log.warning("%d message(s) left for redelivery: out of time", len(left))
                 break
-            turn = min(waiting, key=plan.place)
+            line, starts = plan.soonest()
             budget_ends = plan.now() + (left_millis - safety_millis) / 1000
-            if plan.starts(turn) > min(horizon_ends, budget_ends):  # so are all the rest
-                hand_back(sorted(waiting, key=arrival), sender, plan, result)
+            if starts > min(horizon_ends, budget_ends):  # so are all the rest
+                hand_back(plan, sender, result)
                 break
             free.acquire()  # a worker is free (released when its text is done)
-            waiting.remove(turn)
-            plan.taken(turn)
+            turn = plan.take(line)
             context = contextvars.copy_context()  # log keys and the bench's counter follow
             pool.submit(context.run, send_one, turn, sender, result, free)
     return result
@@ -127,66 +127,91 @@ def send_one(turn: Waiting, sender: Sender, result: BatchResult, free: threading
         free.release()
 
 
-class Plan:
-    """When each text of the batch can start. A worker reserves its number's pacer slot
-    only after its claim, so the batch counts the texts it has handed out but not yet
-    seen reserved: a number's next text starts after both."""
+NO_NUMBER = ""  # the line of texts with no number to wait for (they fail at once)
 
-    def __init__(self, sender: Sender) -> None:
-        self.sender = sender
+
+class Plan:
+    """The batch's texts in one line per number (arrival order), and when each line's
+    first text can start. A worker reserves its pacer slot only after its claim, so the
+    plan also counts the texts it has handed out: a line's next text starts after both."""
+
+    def __init__(self, sender: Sender, waiting: list[Waiting]) -> None:
         self.pacer = sender.pacer
+        self.lines: dict[str, deque[Waiting]] = {}
+        self.departments: dict[str, Department] = {}
+        for text in waiting:
+            department = (
+                sender.jurisdiction.department(text.order.department_id) if text.order else None
+            )
+            number = department.twilio_number if department else NO_NUMBER
+            if department:
+                self.departments[number] = department
+            self.lines.setdefault(number, deque()).append(text)
         self.next_start: dict[str, float] = {}  # number → after the texts handed out
 
     def now(self) -> float:
         return self.pacer.clock()
 
-    def department(self, waiting: Waiting) -> Department | None:
-        if waiting.order is None:
-            return None
-        return self.sender.jurisdiction.department(waiting.order.department_id)
-
-    def starts(self, waiting: Waiting) -> float:
-        """When the text's number may next send (a text whose number is unknown has
-        nothing to wait for: its failure is recorded at once)."""
-        department = self.department(waiting)
-        if department is None:
+    def starts(self, number: str) -> float:
+        """When the number may next send (a text with no number has nothing to wait for:
+        its failure is recorded at once)."""
+        if number == NO_NUMBER:
             return float("-inf")
-        handed_out = self.next_start.get(department.twilio_number, float("-inf"))
-        return max(self.pacer.free_at(department), handed_out)
+        handed_out = self.next_start.get(number, float("-inf"))
+        return max(self.pacer.free_at(self.departments[number]), handed_out)
 
-    def place(self, waiting: Waiting) -> tuple[float, int]:
-        return (self.starts(waiting), waiting.arrival)
+    def soonest(self) -> tuple[str, float]:
+        """The line whose number is free soonest (the earlier arrival among equals)."""
+        starts = {number: self.starts(number) for number in self.lines}
+        number = min(self.lines, key=lambda n: (starts[n], self.lines[n][0].arrival))
+        return number, starts[number]
 
-    def taken(self, waiting: Waiting) -> float:
-        """Note that the text's slot is spoken for; returns the slot."""
-        starts = self.starts(waiting)
-        department = self.department(waiting)
-        if department is not None:
-            after = max(starts, self.now()) + self.pacer.interval(department)
-            self.next_start[department.twilio_number] = after
-        return starts
+    def take(self, number: str) -> Waiting:
+        """The line's first text, its slot now spoken for."""
+        line = self.lines[number]
+        text = line.popleft()
+        if not line:
+            del self.lines[number]
+        if number != NO_NUMBER:
+            after = max(self.starts(number), self.now()) + self.pacer.interval(
+                self.departments[number]
+            )
+            self.next_start[number] = after
+        return text
+
+    def left(self) -> list[Waiting]:
+        """Every text not handed out, in arrival order."""
+        return sorted((t for line in self.lines.values() for t in line), key=arrival)
 
 
-def hand_back(left: list[Waiting], sender: Sender, plan: Plan, result: BatchResult) -> None:
+def hand_back(plan: Plan, sender: Sender, result: BatchResult) -> None:
     """Put texts whose slot is beyond the horizon back on the queue, each hidden until
-    about its own slot (so a long code's backlog comes back at its pace), in its
-    department's fair-queue group. Their originals are deleted with the batch; a copy
-    SQS did not keep is reported failed instead, so its original comes back. A copy and
-    its original both delivered (a crash in between) are told apart by the claim."""
+    about its own slot (after the texts this sender handed back before, so a long code's
+    backlog comes back at its pace), in its department's fair-queue group. Their
+    originals are deleted with the batch; a copy SQS did not keep is reported failed
+    instead, so its original comes back. A copy and its original both delivered (a crash
+    in between) are told apart by the claim."""
     now = plan.now()
-    copies = []
-    for waiting in left:  # each has an order and a number: the others start at once
-        slot = plan.taken(waiting)
+    copies: list[tuple[Waiting, OutgoingMessage]] = []
+    while plan.lines:  # every line has a number: texts without one start at once
+        number, starts = plan.soonest()
+        department = plan.departments[number]
+        slot = plan.pacer.later_slot(department, starts)
+        text = plan.take(number)
         delay = min(MAX_DELAY_SECONDS, max(1, math.ceil(slot - now)))
-        group = waiting.order.department_id if waiting.order else ""
-        copies.append(OutgoingMessage(waiting.record.body, group=group, delay_seconds=delay))
-    for start in range(0, len(left), 10):
-        chunk = left[start : start + 10]
+        group = department.department_id
+        copies.append((text, OutgoingMessage(text.record.body, group=group, delay_seconds=delay)))
+    copies.sort(key=lambda copy: copy[0].arrival)
+    for start in range(0, len(copies), 10):
+        chunk = copies[start : start + 10]
         try:
-            kept = sender.queue.send_batch(copies[start : start + 10])
+            kept = sender.queue.send_batch([message for _, message in chunk])
         except QueueUnavailable:
             kept = [False] * len(chunk)
-        result.fail([w.record.message_id for w, ok in zip(chunk, kept, strict=True) if not ok])
+        failed = [
+            text.record.message_id for (text, _), ok in zip(chunk, kept, strict=True) if not ok
+        ]
+        result.fail(failed)
         result.handed_back += kept.count(True)
     log.info("%d text(s) handed back for their number's later slots", result.handed_back)
 

@@ -237,3 +237,17 @@ def test_when_time_runs_out_texts_in_flight_finish_and_the_rest_are_reported(now
         r.message_id for r in records if world.state(r) is ScheduleState.SCHEDULED
     )
     assert len(result.failed) == 4
+
+
+def test_texts_handed_back_by_successive_batches_come_back_spread_not_together(now):
+    world = World(now)
+    first, second = world.texts(SLOW, 4), world.texts(SLOW, 4)
+
+    send_batch(first, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5)
+    send_batch(second, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5)
+
+    delays = [c.delay_seconds for c in world.queue.kept]
+    # the first batch sends one and hands three back; the second's first slot is taken too
+    assert len(delays) == 7
+    assert min(delays[3:]) > max(delays[:3])  # the second batch's come after the first's
+    assert len(set(delays)) == 7

@@ -11,6 +11,7 @@ from chalicelib.config import (
     MASS_TEXTS_STREAM,
     PUSH_BATCH_SIZE,
     SEND_BATCH_SIZE,
+    SEND_BATCHING_WINDOW_SECONDS,
     SEND_CONCURRENCY,
     SEND_QUEUE_NAME,
     UNCLAIMED_STREAM,
@@ -108,6 +109,7 @@ def sweep_scheduled(event):
 @app.on_sqs_message(
     queue=SEND_QUEUE_NAME,
     batch_size=SEND_BATCH_SIZE,
+    maximum_batching_window_in_seconds=SEND_BATCHING_WINDOW_SECONDS,
     maximum_concurrency=SEND_CONCURRENCY,
     name="send-scheduled",
 )

@@ -18,8 +18,16 @@ from .domain.jurisdiction import Jurisdiction, parse_jurisdiction
 # The send queue's name as app.py declares it for its SQS event source. Packaging points the
 # event source at the stack's own queue; the local stack maps it to its moto queue.
 SEND_QUEUE_NAME = "clientcomm-send"
-SEND_BATCH_SIZE = 10  # at 1 text/s per number and 2 senders, a batch takes about 20 s
+# A sender's batch: big enough that the last send's wait for Twilio (~165 ms, when the
+# sender's slots go unused) is small beside the batch's slots at a short code's rate
+# (250 x 2 / 225 = 2.2 s); a slow number's texts beyond 20 s are handed back to the queue.
+# bench/mass_text.py part 2 measured it (docs/decisions.md, "A fair send queue").
+SEND_BATCH_SIZE = 250
 SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum for it)
+# Texts one sender has in flight at once (services/send_batches.py): R = 225 needs ~20 each;
+# the DynamoDB and Twilio connection pools keep as many connections open.
+SEND_WORKERS = 32
+SEND_BATCHING_WINDOW_SECONDS = 1  # a batch above ten waits this long at most to fill
 # The streams app.py listens to, named by table. Chalice wants an ARN when app.py is read;
 # packaging points each event source at the stack's own table's stream, and the local stack
 # at moto's (infra/local/stream_source.py), both by the table name in these placeholders.

@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
 
+from ..config import SEND_WORKERS
 from .twilio_timing import TwilioTimeouts, note_retry_after, parse_retry_after, seconds_left
 
 SMALLEST_TIMEOUT = 0.05  # requests refuses 0; past the deadline a request fails at once
@@ -32,6 +34,12 @@ class BoundedHttpClient(TwilioHttpClient):
     def __init__(self, timeouts: TwilioTimeouts | None = None) -> None:
         self.timeouts = timeouts  # None: read from the environment for each request
         super().__init__(pool_connections=True)
+        # the sender hands over up to SEND_WORKERS texts at once: a kept connection each
+        # (the SDK keeps cpu count + 4), so none pays a new TLS handshake per text
+        adapter = HTTPAdapter(pool_maxsize=SEND_WORKERS)
+        if self.session is not None:
+            self.session.mount("https://", adapter)
+            self.session.mount("http://", adapter)  # the local fake Twilio
 
     @property
     def timeout(self) -> tuple[float, float]:

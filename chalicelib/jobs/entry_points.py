@@ -161,8 +161,9 @@ SAFETY_MILLIS = 15_000  # leave a batch early rather than be cut off mid-send
 def send_scheduled(
     messages: list[tuple[str, str]], millis_left: Callable[[], int]
 ) -> dict[str, list[dict[str, str]]]:
-    """Send each queued text of one SQS batch (message id, body), a free number's texts
-    first, and answer Lambda with the messages that failed (``ReportBatchItemFailures``):
+    """Send each queued text of one SQS batch (message id, body), several at once, a free
+    number's texts first, a slow number's beyond the batch's horizon handed back to the
+    queue, and answer Lambda with the messages that failed (``ReportBatchItemFailures``):
     only those are shown again (``services/send_batches.py``)."""
     settings = get_settings()
     stores = bootstrap.stores(settings)
@@ -178,7 +179,8 @@ def send_scheduled(
     )
     records = [send_batches.QueueRecord(message_id, body) for message_id, body in messages]
     batch = send_batches.send_batch(records, sender, millis_left, SAFETY_MILLIS)
-    logger().info("scheduled sends", extra=batch.outcomes | {"failed_messages": len(batch.failed)})
+    counts = {"failed_messages": len(batch.failed), "handed_back": batch.handed_back}
+    logger().info("scheduled sends", extra=batch.outcomes | counts)
     if batch.outcomes.get("sent"):
         count("ScheduledTextsSent", batch.outcomes["sent"])
     return {"batchItemFailures": [{"itemIdentifier": m} for m in batch.failed]}

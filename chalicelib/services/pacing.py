@@ -3,7 +3,8 @@
 On AWS each of the SEND_CONCURRENCY senders is its own Lambda container with its own pacer;
 the local stack runs them as threads of one process, so each thread gets its own pacer
 there too (``SenderPacers``), and each sender keeps SEND_CONCURRENCY / rate seconds
-between its own sends.
+between its own sends. A sender sends several texts of its batch at once
+(``send_batches``), all through its one pacer: the lock makes each slot one text's.
 """
 
 from __future__ import annotations
@@ -31,16 +32,31 @@ class Pacer:
         self.sleep = sleep
         self.senders = senders
         self.next_slot: dict[str, float] = {}
+        self.handed_back: dict[str, float] = {}  # number → after the texts handed back
         self.lock = threading.Lock()
 
+    def interval(self, department: Department) -> float:
+        """Seconds between this sender's sends from the department's number."""
+        return self.senders / department.messages_per_second
+
     def wait_turn(self, department: Department) -> None:
-        interval = self.senders / department.messages_per_second
+        interval = self.interval(department)
         with self.lock:
             now = self.clock()
             slot = max(now, self.next_slot.get(department.twilio_number, now))
             self.next_slot[department.twilio_number] = slot + interval
         if slot > now:
             self.sleep(slot - now)
+
+    def later_slot(self, department: Department, earliest: float) -> float:
+        """A slot no sooner than ``earliest`` for a text handed back to the queue, after the
+        texts this sender handed back before: a long code's backlog, handed back batch
+        after batch, comes back spread at the number's pace instead of all at once."""
+        with self.lock:
+            number = department.twilio_number
+            slot = max(earliest, self.handed_back.get(number, earliest))
+            self.handed_back[number] = slot + self.interval(department)
+            return slot
 
     def free_at(self, department: Department) -> float:
         """When this sender may next send from the department's number (now, if free)."""

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, cast
 
 from pynamodb.connection import Connection
 
+from ..config import SEND_WORKERS
+
 if TYPE_CHECKING:
     from botocore.client import BaseClient
     from botocore.config import Config
@@ -36,9 +38,10 @@ READ_TIMEOUT_SECONDS = 2.0
 # than DynamoDB. Deployed stacks never set it.
 LOCAL_READ_TIMEOUT_ENV = "LOCAL_DYNAMODB_READ_TIMEOUT"
 TOTAL_ATTEMPTS = 3
-# A Lambda container serves one request at a time; botocore's default of 10 leaves room for
-# the threads of scripts and tests.
-POOL_CONNECTIONS = 10
+# A Lambda container serves one request at a time, but the sender has up to SEND_WORKERS
+# texts of its batch in flight, each making its own DynamoDB calls: a connection each, so
+# none is opened and thrown away per call (botocore's default keeps 10).
+POOL_CONNECTIONS = max(10, SEND_WORKERS)
 
 
 def read_timeout() -> float:

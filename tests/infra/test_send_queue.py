@@ -1,6 +1,6 @@
-"""The send queue of scheduled texts: the stack's own queue feeds the sender in batches of ten,
-two at a time; a batch stays hidden for six of the sender's timeouts; dead letters and a
-two-hour backlog alarm; every function told its URL."""
+"""The send queue of scheduled texts: the stack's own queue feeds the sender in batches of up
+to 250 (gathered for at most a second), two at a time; a batch stays hidden for six of the
+sender's timeouts; dead letters and a two-hour backlog alarm; every function told its URL."""
 
 from __future__ import annotations
 
@@ -58,14 +58,16 @@ def test_the_send_queue_is_named_for_the_stack_encrypted_and_kept_fourteen_days(
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_the_sender_reads_the_stacks_own_queue_ten_at_a_time_with_at_most_two_running(
+def test_the_sender_reads_the_stacks_own_queue_250_at_a_time_with_at_most_two_running(
     templates, name
 ):
     (event,) = sender(templates[name])["Events"].values()
     assert event["Type"] == "SQS"
     assert event["Properties"]["Queue"] == {"Fn::Sub": "${SendQueue.Arn}"}
-    assert (SEND_BATCH_SIZE, SEND_CONCURRENCY) == (10, 2)
-    assert event["Properties"]["BatchSize"] == 10
+    assert (SEND_BATCH_SIZE, SEND_CONCURRENCY) == (250, 2)
+    assert event["Properties"]["BatchSize"] == 250
+    # SQS requires a batching window above ten messages; a lone reminder waits at most 1 s
+    assert event["Properties"]["MaximumBatchingWindowInSeconds"] == 1
     assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 2}
 
 

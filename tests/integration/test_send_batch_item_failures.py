@@ -127,7 +127,11 @@ def test_a_free_numbers_text_goes_before_a_busy_numbers_backlog_in_the_same_batc
             sent_at[kwargs["to"]] = clock[0]
             return gateway.send(**kwargs)
 
-    result = send_batch(records, replace(paced, gateway=Timed()), lambda: 600_000, 15_000)
+    # one worker: the fake clock stands for one sleeper (several threads sleeping on it
+    # would add their waits up); sends in flight together: test_concurrent_batch_sends.py
+    result = send_batch(
+        records, replace(paced, gateway=Timed()), lambda: 600_000, 15_000, workers=1
+    )
 
     assert result.outcomes == {"sent": 5}
     started = min(sent_at.values())

@@ -120,7 +120,10 @@ def send_one(turn: Waiting, sender: Sender, result: BatchResult, free: threading
         if turn.order is None:
             raise ValueError("not a send order")
         result.count(send_order(turn.order, sender, datetime.now(UTC)))
-    except Exception as exc:  # this message is reported failed (shown again), never lost
+    # Anything at all: this message is reported failed (shown again), never lost. On a pool
+    # thread even a BaseException would otherwise vanish with its unread future and the
+    # message be deleted as handled; a repeat is harmless, the claim tells.
+    except BaseException as exc:
         log.warning("a send message failed (%s); SQS shows it again", type(exc).__name__)
         result.fail([turn.record.message_id])
     finally:

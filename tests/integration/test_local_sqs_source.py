@@ -239,13 +239,17 @@ def test_the_stack_feeds_the_apps_send_queue_to_the_sender(stack, sqs, caplog):
     import os
 
     import app as app_module
-    from chalicelib.config import SEND_QUEUE_NAME
+    from chalicelib.config import SEND_BATCH_SIZE, SEND_QUEUE_NAME
 
     queues = stack.resources.event_source_queues()
     assert queues == {SEND_QUEUE_NAME: stack.resources.send_queue_url}
     assert os.environ["SEND_QUEUE_URL"] == stack.resources.send_queue_url
     [binding] = queue_bindings(app_module.app, queues, sqs, ROOT)
-    assert (binding.name, binding.batch_size, binding.concurrency) == ("send-scheduled", 10, 2)
+    assert (binding.name, binding.batch_size, binding.concurrency) == (
+        "send-scheduled",
+        SEND_BATCH_SIZE,
+        2,
+    )
     assert binding.handler is app_module.send_scheduled
     assert binding.queue_arn.endswith(":test-send")
     hidden = sqs.get_queue_attributes(QueueUrl=binding.queue_url, AttributeNames=["All"])

@@ -18,7 +18,7 @@ from typing import Any
 
 from .court_import import column_position, plain_text
 from .errors import ValidationFailed
-from .import_formats import MAX_COLUMNS, MAX_NAME, same_header
+from .import_formats import MAX_COLUMNS, MAX_NAME, chosen_column, same_header
 
 FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -85,14 +85,10 @@ def format_from_form(
             if key in REQUIRED:
                 errors[f"column_{key}"] = f"Choose the column that holds the {label.lower()}."
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= width:
-            errors[f"column_{key}"] = f"Choose one of the file's {width} columns."
+        position = chosen_column(raw, width, taken, label)
+        if isinstance(position, str):
+            errors[f"column_{key}"] = position
             continue
-        position = int(raw)
-        if position in taken:
-            errors[f"column_{key}"] = f"Column {position} is already the {taken[position]}."
-            continue
-        taken[position] = label.lower()
         columns[key] = position - 1
     if errors:
         raise ValidationFailed(errors)

@@ -172,6 +172,19 @@ def recognise(formats: Sequence[ImportFormat], header: Sequence[str]) -> ImportF
     return None
 
 
+def chosen_column(raw: str, width: int, taken: dict[int, str], label: str) -> int | str:
+    """The 1-based column a set-up form chose for ``label`` (recorded in ``taken``), or the
+    words saying why it can't be: not one of the file's columns, or already another
+    field's. Court and client-import formats check their columns with this one rule."""
+    if not raw.isdigit() or not 1 <= int(raw) <= width:
+        return f"Choose one of the file's {width} columns."
+    position = int(raw)
+    if position in taken:
+        return f"Column {position} is already the {taken[position]}."
+    taken[position] = label.lower()
+    return position
+
+
 def format_from_form(
     form: Mapping[str, str], header: Sequence[str], format_id: str, version: int
 ) -> ImportFormat:
@@ -198,14 +211,10 @@ def format_from_form(
             if key in REQUIRED_COLUMNS or key == "time":
                 errors[f"column_{key}"] = f"Choose the column that holds the {FIELDS[key].lower()}."
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= width:
-            errors[f"column_{key}"] = f"Choose one of the file's {width} columns."
+        position = chosen_column(raw, width, taken, FIELDS[key])
+        if isinstance(position, str):
+            errors[f"column_{key}"] = position
             continue
-        position = int(raw)
-        if position in taken:
-            errors[f"column_{key}"] = f"Column {position} is already the {taken[position]}."
-            continue
-        taken[position] = FIELDS[key].lower()
         refs[key] = f"#{position}"
     formats: dict[str, str] = {}
     for part, choices in (("date", DATE_FORMATS), ("time", TIME_FORMATS)):

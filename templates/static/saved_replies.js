@@ -71,6 +71,7 @@ export function setupPicker(details) {
       .finally(() => { list.removeAttribute("aria-busy"); });
   }
   details.addEventListener("toggle", () => { if (details.open) { load(); } });
+  if (details.open) { load(); }  // opened before this deferred module ran: no toggle comes
   list.addEventListener("click", (event) => {
     const choice = event.target.closest("button.saved-reply");
     if (!choice || box.disabled) { return; }

@@ -108,6 +108,10 @@ class SendOrder:
         )
 
 
+DUE_PER_PARTITION = 500  # due texts read a partition at a time (a Query's page)
+SWEEP_BUDGET = timedelta(seconds=40)  # no further read after this: the function has 60 s
+
+
 @dataclass
 class SweepReport:
     due: int = 0
@@ -122,6 +126,8 @@ def sweep(
     now: datetime,
     ahead: timedelta = timedelta(0),
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    per_partition: int = DUE_PER_PARTITION,
+    budget: timedelta = SWEEP_BUDGET,
 ) -> SweepReport:
     """Put every text due by ``now + ahead`` on the send queue, then mark it queued (in
     that order). A text not yet due is hidden on the queue until its time (DelaySeconds),
@@ -129,19 +135,31 @@ def sweep(
     or cancel meanwhile still wins, at the claim. Each message carries its department as
     its ``MessageGroupId``: the fair queue hands out a quiet department's texts before a
     busy one's backlog. A text's delay is counted from when its batch goes on the queue
-    (``clock``): a sweep of thousands takes a while to reach the texts due last."""
-    due = in_turns(scheduled.due(now + ahead))
-    report = SweepReport(due=len(due))
-    for start in range(0, len(due), 10):
-        chunk = due[start : start + 10]
-        at = max(now, clock())
-        kept = queue.send_batch([outgoing(text, at) for text in chunk])
-        on_queue = [text for text, ok in zip(chunk, kept, strict=True) if ok]
-        report.not_kept += len(chunk) - len(on_queue)
-        marked = scheduled.mark_many_queued(on_queue)  # only texts whose message SQS holds
-        report.queued += marked.count(True)
-        report.changed_meanwhile += marked.count(False)
-    return report
+    (``clock``): a sweep of thousands takes a while to reach the texts due last.
+
+    The due index is read ``per_partition`` texts a partition at a time, soonest first; a
+    read that may have been cut short is followed by another (what was queued has left
+    the index) while the run is within ``budget`` and still making progress. Without that,
+    a mass text of more than a read's worth kept other departments' later-due texts off
+    the sweep until it had drained, a minute a read."""
+    started = clock()
+    report = SweepReport()
+    while True:
+        due = in_turns(scheduled.due(now + ahead, per_partition))
+        queued_before = report.queued
+        report.due += len(due)
+        for start in range(0, len(due), 10):
+            chunk = due[start : start + 10]
+            at = max(now, clock())
+            kept = queue.send_batch([outgoing(text, at) for text in chunk])
+            on_queue = [text for text, ok in zip(chunk, kept, strict=True) if ok]
+            report.not_kept += len(chunk) - len(on_queue)
+            marked = scheduled.mark_many_queued(on_queue)  # only texts whose message SQS holds
+            report.queued += marked.count(True)
+            report.changed_meanwhile += marked.count(False)
+        cut_short = len(due) >= per_partition  # some partition may have had more
+        if not cut_short or report.queued == queued_before or clock() - started >= budget:
+            return report
 
 
 def in_turns(due: list[ScheduledText]) -> list[ScheduledText]:

@@ -44,6 +44,11 @@ from .sending import Sender, SendOrder, send_order
 log = logging.getLogger(__name__)
 HORIZON_SECONDS = 20.0  # no text starts later than this into its batch: handed back instead
 MAX_DELAY_SECONDS = 900  # SQS hides a message at most 15 minutes
+# A handed-back text shows again this long before its slot: a sender gathering it (up to
+# the 1 s batching window) and claiming it has it in hand when the slot comes. Shown at the
+# slot itself, a long code's backlog came back as a trickle of batches of one or two, each
+# late by its receive, and the number lost a sixth of its rate to that (bench/mass_text.py).
+HAND_BACK_LEAD_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def send_batch(
     safety_millis: int,
     workers: int = SEND_WORKERS,
     horizon_seconds: float = HORIZON_SECONDS,
+    lead_seconds: float = HAND_BACK_LEAD_SECONDS,
 ) -> BatchResult:
     """Send every text of the batch that can start within the horizon, up to ``workers``
     at once, the soonest-free number's first; hand the rest back to the queue."""
@@ -105,7 +111,7 @@ def send_batch(
             line, starts = plan.soonest()
             budget_ends = plan.now() + (left_millis - safety_millis) / 1000
             if starts > min(horizon_ends, budget_ends):  # so are all the rest
-                hand_back(plan, sender, result)
+                hand_back(plan, sender, result, lead_seconds)
                 break
             free.acquire()  # a worker is free (released when its text is done)
             turn = plan.take(line)
@@ -187,12 +193,12 @@ class Plan:
         return sorted((t for line in self.lines.values() for t in line), key=arrival)
 
 
-def hand_back(plan: Plan, sender: Sender, result: BatchResult) -> None:
+def hand_back(plan: Plan, sender: Sender, result: BatchResult, lead_seconds: float) -> None:
     """Put texts whose slot is beyond the horizon back on the queue, each hidden until
-    about its own slot (after the texts this sender handed back before, so a long code's
-    backlog comes back at its pace), in its department's fair-queue group. Their
-    originals are deleted with the batch; a copy SQS did not keep is reported failed
-    instead, so its original comes back. A copy and its original both delivered (a crash
+    ``lead_seconds`` before its own slot (after the texts this sender handed back before,
+    so a long code's backlog comes back at its pace), in its department's fair-queue
+    group. Their originals are deleted with the batch; a copy SQS did not keep is reported
+    failed instead, so its original comes back. A copy and its original both delivered (a crash
     in between) are told apart by the claim."""
     now = plan.now()
     copies: list[tuple[Waiting, OutgoingMessage]] = []
@@ -201,7 +207,7 @@ def hand_back(plan: Plan, sender: Sender, result: BatchResult) -> None:
         department = plan.departments[number]
         slot = plan.pacer.later_slot(department, starts)
         text = plan.take(number)
-        delay = min(MAX_DELAY_SECONDS, max(1, math.ceil(slot - now)))
+        delay = min(MAX_DELAY_SECONDS, max(0, math.ceil(slot - lead_seconds - now)))
         group = department.department_id
         copies.append((text, OutgoingMessage(text.record.body, group=group, delay_seconds=delay)))
     copies.sort(key=lambda copy: copy[0].arrival)

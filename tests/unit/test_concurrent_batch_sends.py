@@ -199,7 +199,9 @@ def test_a_slow_numbers_texts_that_cannot_start_within_the_horizon_are_handed_ba
     world = World(now)
     records = world.texts(SLOW, 8)  # one text a second for this sender
 
-    result = send_batch(records, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=2.5)
+    result = send_batch(
+        records, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=2.5, lead_seconds=0
+    )
 
     sent = result.outcomes.get("sent", 0)
     assert result.failed == []  # none spends a receive toward the dead-letter queue
@@ -243,11 +245,25 @@ def test_texts_handed_back_by_successive_batches_come_back_spread_not_together(n
     world = World(now)
     first, second = world.texts(SLOW, 4), world.texts(SLOW, 4)
 
-    send_batch(first, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5)
-    send_batch(second, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5)
+    send_batch(first, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5, lead_seconds=0)
+    send_batch(second, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5, lead_seconds=0)
 
     delays = [c.delay_seconds for c in world.queue.kept]
     # the first batch sends one and hands three back; the second's first slot is taken too
     assert len(delays) == 7
     assert min(delays[3:]) > max(delays[:3])  # the second batch's come after the first's
     assert len(set(delays)) == 7
+
+
+def test_a_handed_back_text_shows_again_ahead_of_its_slot_so_it_is_in_hand_when_due(now):
+    world = World(now)
+    records = world.texts(SLOW, 12)  # a slot a second for this sender
+
+    result = send_batch(
+        records, world.sender, lambda: PLENTY, SAFETY, horizon_seconds=0.5, lead_seconds=4
+    )
+
+    assert result.handed_back == 11
+    delays = [c.delay_seconds for c in world.queue.kept]
+    # slots 1 s, 2 s ... 11 s after the first send, each shown 4 s early (none before now)
+    assert delays == [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7]

@@ -159,6 +159,42 @@ def push_unclaimed_records(records: list[dict[str, Any]]) -> dict[str, int]:
     return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
 
 
+def push_setting_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The department-settings stream's work: pages listing what changed refetch it."""
+    from .. import bootstrap
+    from ..services import settings_push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"changes": 0, "delivered": 0, "gone": 0}
+    result = settings_push.push_settings(
+        records,
+        connections=bootstrap.connections(settings),
+        gateway=bootstrap.push_gateway(settings),
+        users=bootstrap.stores(settings).users,
+    )
+    return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
+
+
+def push_mass_text_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The mass-texts stream's second reader: lists and progress pages of a mass text."""
+    from .. import bootstrap
+    from ..services import settings_push
+
+    settings = get_settings()
+    if not settings.websocket_push_url:
+        return {"changes": 0, "delivered": 0, "gone": 0}
+    stores = bootstrap.stores(settings)
+    result = settings_push.push_mass_texts(
+        records,
+        mass_texts=stores.mass_texts,
+        connections=bootstrap.connections(settings),
+        gateway=bootstrap.push_gateway(settings),
+        users=stores.users,
+    )
+    return {"changes": result.changes, "delivered": result.delivered, "gone": result.gone}
+
+
 def unclaimed_payload(waiting: int) -> dict[str, Any]:
     """The navigation's count, rendered by the macro the page layout uses."""
     macros = environment().get_template("_nav.html").make_module({})

@@ -13,8 +13,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from chalicelib.domain.court_import import CourtMapping
 from chalicelib.domain.courthouses import Courthouse
 from chalicelib.domain.groups import Group
+from chalicelib.domain.import_formats import ImportFormat
 from chalicelib.services.mass_texts import start_mass_text
 from tests.browser.signing_in import caught_up, signed_in_page
 from tests.browser.test_fresh_pages_in_a_browser import LOSE_PUSHES
@@ -98,7 +100,7 @@ def test_a_case_managers_open_pages_follow_her_supervisors_reply_and_mass_text_l
             stores.scheduled.fail(text, "the test is over")
 
 
-def test_courthouses_follow_a_colleague_keeping_a_row_being_typed_and_catch_up_when_shown(
+def test_courthouses_and_formats_follow_a_colleague_keeping_a_typed_row_and_catch_up(
     browser, base_url, stores, check_a11y, contexts
 ):
     mark = secrets.token_hex(3).upper()
@@ -131,3 +133,12 @@ def test_courthouses_follow_a_colleague_keeping_a_row_being_typed_and_catch_up_w
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # shown again
     expect(page.get_by_label(missed)).to_have_value("Missed push")
     expect(page.get_by_label(kept)).to_have_value("Being typed")
+
+    page.goto("/imports/formats")
+    caught_up(page)
+    page.evaluate("window.notReloaded = true")
+    header = ("id_number", "date", "time", "room", "location", "case_number", f"x{mark}")
+    chosen = ImportFormat(f"f{mark.lower()}", f"Court export {mark}", CourtMapping(), header)
+    stores.department_settings.save_format("probation", chosen, "dana")
+    expect(page.get_by_role("heading", name=f"Court export {mark}")).to_be_visible()
+    followed(page, check_a11y)

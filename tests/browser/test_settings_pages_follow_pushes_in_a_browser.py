@@ -1,9 +1,10 @@
 """The settings-like pages follow their data by push, on a phone's width: a group's page
-(members added elsewhere, ticked rows kept, the group deleted), the saved replies a
-supervisor keeps for the department, the list of mass texts a colleague starts, the
-courthouses and import formats (a row being reworded stays as typed); and a page that
-missed such a push catches up when it is shown again. Changes come from another person's
-browser or straight from the stores: the pushes follow the table, whoever writes it."""
+and the list of groups (members added elsewhere, ticked rows kept, the group deleted), the
+saved replies a supervisor keeps for the department, the list of mass texts a colleague
+starts, the courthouses and import formats (a row being reworded stays as typed); and a
+page that missed such a push catches up when it is shown again. Changes come from another
+person's browser or straight from the stores: the pushes follow the table, whoever writes
+it."""
 
 from __future__ import annotations
 
@@ -60,9 +61,14 @@ def test_a_groups_open_page_follows_members_keeps_ticks_and_says_when_it_is_dele
     expect(page.get_by_label(first.listed_name)).to_be_checked()  # the tick survived
     followed(page, check_a11y)
 
+    listed = page.context.new_page()  # the list of groups, in another tab
+    listed.goto("/groups")
+    caught_up(listed)
+    expect(listed.get_by_role("link", name=group.name)).to_be_visible()
     stores.groups.delete(group, "kristina")
     expect(page.get_by_role("status")).to_contain_text("This group was deleted")
     expect(page.get_by_label(first.listed_name)).to_have_count(0)
+    expect(listed.get_by_role("link", name=group.name)).to_have_count(0)
 
 
 def test_a_case_managers_open_pages_follow_her_supervisors_reply_and_mass_text_lists(

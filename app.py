@@ -7,6 +7,7 @@ from chalice import Chalice, Rate
 from chalicelib.config import (
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
+    DEPARTMENT_SETTINGS_STREAM,
     FAN_OUT_BATCH_SIZE,
     MASS_TEXTS_STREAM,
     PUSH_BATCH_SIZE,
@@ -160,6 +161,22 @@ def push_unclaimed(event):
 def fan_out_mass_texts(event):
     """A mass text was started: write each recipient's scheduled text (retried until done)."""
     return mass_fan_out.fan_out_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=MASS_TEXTS_STREAM, batch_size=PUSH_BATCH_SIZE, name="push-mass-texts"
+)
+def push_mass_texts(event):
+    """A mass text started, was written or cancelled: its author's and supervisors' pages."""
+    return sockets.push_mass_text_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=DEPARTMENT_SETTINGS_STREAM, batch_size=PUSH_BATCH_SIZE, name="push-settings"
+)
+def push_settings(event):
+    """A group, saved reply, import format or courthouse changed: the pages listing them."""
+    return sockets.push_setting_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

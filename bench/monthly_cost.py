@@ -58,8 +58,10 @@ LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
 # rate two, each of the 16 tables' throttles two (reads and writes), the backup jobs' three
 # (failed, aborted, expired), and each of the 15 functions' deploy-errors alarm one (the
 # version being deployed; gradual deployment rolls back on it). Issue 20's mass texts add
-# a table (mass-texts) and a function (fan-out-mass-texts: errors and throttles alarms).
-ALARMS = 48 + 2 + 16 * 2 + 3 + 15
+# a table (mass-texts) and a function (fan-out-mass-texts: errors and throttles alarms);
+# its settings pages' pushes two functions (push-mass-texts, push-settings: errors,
+# throttles and deploy-errors alarms each).
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3
 # 21 observability.count() names (one dimension each; 6 of them records-retention's) and 2
 # counted from the access log.
 CUSTOM_METRICS = 23

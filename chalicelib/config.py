@@ -37,6 +37,9 @@ UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stre
 PUSH_BATCH_SIZE = 50
 MASS_TEXTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/mass-texts/stream/declared"
 FAN_OUT_BATCH_SIZE = 1  # one mass text per invocation: up to 2,000 recipients' texts
+DEPARTMENT_SETTINGS_STREAM = (
+    "arn:aws:dynamodb:us-west-2:000000000000:table/department-settings/stream/declared"
+)
 # The jurisdiction's settings: the file the build packages beside this module, unless
 # JURISDICTION_FILE names another (see get_jurisdiction).
 PACKAGED_JURISDICTION = Path(__file__).with_name("jurisdiction.json")

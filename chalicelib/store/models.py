@@ -714,10 +714,12 @@ class DepartmentSettingModel(Model):
     """What a department's supervisors set up in the app, one item each: ``format#<id>``
     (how a court file reads, ``body`` its JSON) and ``courthouse#<folded code>`` (the
     place a reminder names for a code); saved replies ``reply#…`` (store/saved_replies.py).
-    One Query per kind; ``version`` guards edits."""
+    One Query per kind; ``version`` guards edits. Its stream (keys only: the key names the
+    kind and owner) tells the open pages that list them (services/settings_push.py)."""
 
     class Meta(_Meta):
         table_name = "department-settings"
+        stream_view_type = KEYS_ONLY  # pushed to the pages that list them
 
     department_id = UnicodeAttribute(hash_key=True)
     item = UnicodeAttribute(range_key=True)

@@ -141,17 +141,44 @@ def push_stream_records(records: list[dict[str, Any]]) -> dict[str, int]:
 
 def push_unclaimed_records(records: list[dict[str, Any]]) -> dict[str, int]:
     """The unclaimed stream's work: the department's pages get the navigation's new count."""
-    from .. import bootstrap
     from ..services import push
+
+    return _told(
+        lambda stores, **sent: push.push_unclaimed(
+            records, unclaimed_payload, unclaimed=stores.unclaimed, **sent
+        )
+    )
+
+
+def push_setting_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The department-settings stream's work: pages listing what changed refetch it."""
+    from ..services import settings_push
+
+    return _told(lambda _stores, **sent: settings_push.push_settings(records, **sent))
+
+
+def push_mass_text_records(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The mass-texts stream's second reader: lists and progress pages of a mass text."""
+    from ..services import settings_push
+
+    return _told(
+        lambda stores, **sent: settings_push.push_mass_texts(
+            records, mass_texts=stores.mass_texts, **sent
+        )
+    )
+
+
+def _told(push: Callable[..., Any]) -> dict[str, int]:
+    """A stream push's common part: nothing to do without a WebSocket API; else ``push``
+    is handed the stores, the open pages, the gateway and the staff; its counts returned."""
+    from .. import bootstrap
 
     settings = get_settings()
     if not settings.websocket_push_url:
         return {"changes": 0, "delivered": 0, "gone": 0}
     stores = bootstrap.stores(settings)
-    result = push.push_unclaimed(
-        records,
-        unclaimed_payload,
-        unclaimed=stores.unclaimed,
+    result = push(
+        stores,
         connections=bootstrap.connections(settings),
         gateway=bootstrap.push_gateway(settings),
         users=stores.users,

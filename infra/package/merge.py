@@ -26,6 +26,7 @@ from .functions import Handler
 from .gateway_responses import gateway_responses
 from .gradual import deployment_properties
 from .names import join_url, ref
+from .permissions import FAN_OUT_MASS_TEXTS
 from .queues import event_source_properties, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
@@ -126,22 +127,25 @@ def function_patch(config: StackConfig, handler: Handler) -> dict[str, Any]:
         if (queue := event_source_properties(event.queue_name)) is not None
     }
     for event in handler.stream_events:
-        events[event.event_id] = {"Properties": stream_event_source(event.table_base_name)}
+        events[event.event_id] = {
+            "Properties": stream_event_source(event.table_base_name, handler.logical_id)
+        }
     if events:
         properties["Events"] = events
     return {"Properties": properties}
 
 
-def stream_event_source(table_base_name: str) -> dict[str, Any]:
+def stream_event_source(table_base_name: str, function_id: str = "") -> dict[str, Any]:
     """Point a stream event source at the stack's own table. Pushes are best effort (a page
     catches up when it reconnects), so a failing batch is retried twice, split to find the
     bad record, then left behind instead of holding up every later change for a day.
     The mass texts' fan-out is work, not a courtesy: retried until it succeeds, and read
     from the oldest record kept (a mapping made again in an upgrade misses no mass text
     started meanwhile); every write of it is conditional, so a retry or a record read
-    again only adds what is missing."""
+    again only adds what is missing. The same stream's push to open pages (a second
+    reader) is a courtesy like the others."""
     stream = {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]}
-    if table_base_name == "mass-texts":
+    if function_id == names.function_logical_id(FAN_OUT_MASS_TEXTS):
         return {"Stream": stream, "MaximumRetryAttempts": -1, "StartingPosition": "TRIM_HORIZON"}
     return {"Stream": stream, "MaximumRetryAttempts": 2, "BisectBatchOnFunctionError": True}
 

@@ -68,7 +68,13 @@ def table_logical_id(base_name: str) -> str:
 
 # Tables whose streams feed the push functions and the mass texts' fan-out (their models set
 # ``stream_view_type``).
-STREAMED_TABLES = ("ClientsTable", "ConversationsTable", "UnclaimedTable", "MassTextsTable")
+STREAMED_TABLES = (
+    "ClientsTable",
+    "ConversationsTable",
+    "UnclaimedTable",
+    "MassTextsTable",
+    "DepartmentSettingsTable",
+)
 
 
 def errors_alarm_id(function_id: str) -> str:

@@ -28,7 +28,10 @@ class Target(Enum):
     SEND_QUEUE = "the send queue of scheduled texts"
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
-    TABLE_STREAMS = "the streams of the clients, conversations, unclaimed and mass-texts tables"
+    TABLE_STREAMS = (
+        "the streams of the clients, conversations, unclaimed, mass-texts and "
+        "department-settings tables"
+    )
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ PUSH_UNCLAIMED = "push-unclaimed"
 SOCKET_UPKEEP = "socket-upkeep"
 RECORDS_RETENTION = "records-retention"
 FAN_OUT_MASS_TEXTS = "fan-out-mass-texts"
+PUSH_MASS_TEXTS = "push-mass-texts"
+PUSH_SETTINGS = "push-settings"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -161,6 +166,10 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Fed by the mass-texts table's stream; writes each recipient's scheduled text (reads
     # the mass text, its clients and their case managers' names); no Twilio, no queues.
     FAN_OUT_MASS_TEXTS: (LOGS, TABLES, READ_STREAMS),
+    # Fed by the mass-texts and department-settings streams: tell the open pages listing
+    # what changed (a mass text is read for its department and author).
+    PUSH_MASS_TEXTS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    PUSH_SETTINGS: (LOGS, TABLES, READ_STREAMS, PUSH),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
 }

@@ -11,11 +11,13 @@ export function backgroundHeaders(accept) {
 }
 
 // GET in the background: the answer's text (or parsed JSON), or null when there is none to
-// use; a 401 shows "Signed out". Rejects only when the network fails.
-export function backgroundGet(url, accept) {
+// use; a 401 shows "Signed out"; a 404 answers ``gone`` when the caller gives one (what
+// the page showed was deleted). Rejects only when the network fails.
+export function backgroundGet(url, accept, gone) {
   return fetch(url, { credentials: "same-origin", headers: backgroundHeaders(accept) })
     .then((r) => {
       if (r.status === 401) { answeredSignedOut(r); return null; }
+      if (r.status === 404 && gone !== undefined) { return gone; }
       if (!r.ok) { return null; }
       return accept === "application/json" ? r.json() : r.text();
     });

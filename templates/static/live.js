@@ -32,11 +32,14 @@ const refreshTimers = new WeakMap();
 // with everything it asked for (tests wait on it before a change they need it to see).
 let refreshing = 0;
 
+const GONE = {};  // a region's source answered 404: what it showed was deleted
+
 function replaceRegion(region, tries) {
   const pushesBefore = pushesApplied;
   document.body.dataset.refreshing = String(++refreshing);
-  return backgroundGet(region.getAttribute("data-live-src"), "text/html").then((html) => {
+  return backgroundGet(region.getAttribute("data-live-src"), "text/html", GONE).then((html) => {
     if (html === null) { return; }
+    if (html === GONE) { showGone(region); return; }
     if (pushesApplied !== pushesBefore && (tries || 0) < 3) {
       replaceRegion(region, (tries || 0) + 1);
       return;
@@ -53,12 +56,59 @@ function replaceRegion(region, tries) {
     if (sameNodes(region.childNodes, fresh.childNodes)) { return; }
     keepOlderTexts(region, fresh);
     const focused = focusedIn(region);
+    const kept = editedRows(region);
     const nodes = Array.prototype.map.call(fresh.childNodes, (n) => document.importNode(n, true));
     region.replaceChildren(...nodes);
+    putBack(region, kept);
     refocus(region, focused);
     markOpenClient();
   }).catch(() => { /* offline for a moment: the next catch-up asks again */ })
     .finally(() => { document.body.dataset.refreshing = String(--refreshing); });
+}
+
+// A region whose item was deleted (a group someone else deleted) says so, in the words of
+// its ``data-gone``, and is no longer refetched; without one it is left as it was.
+function showGone(region) {
+  const words = region.getAttribute("data-gone");
+  if (!words) { return; }
+  const note = document.createElement("p");
+  note.className = "alert";
+  note.setAttribute("role", "status");
+  note.textContent = words;
+  region.removeAttribute("data-live-src");
+  region.replaceChildren(note);
+}
+
+// Rows (``data-keep="<key>"``) the person has started changing (a ticked box, a typed
+// word) stay as they are when their region is refetched: a refresh must never undo work.
+// A kept row also keeps the version it was read at, so saving it after someone else's
+// change is refused (and shown) rather than overwriting that change.
+function editedRows(region) {
+  const kept = new Map();
+  region.querySelectorAll("[data-keep]").forEach((row) => {
+    if (edited(row)) { kept.set(row.getAttribute("data-keep"), row); }
+  });
+  return kept;
+}
+
+function edited(row) {
+  return Array.prototype.some.call(row.querySelectorAll("input, textarea, select"), (el) => {
+    if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, (o) => o.selected !== o.defaultSelected);
+    }
+    return el.type !== "hidden" && el.value !== el.defaultValue;
+  });
+}
+
+// The fresh copy of each kept row gives way to the row as the person left it (a row
+// deleted meanwhile is not brought back: saving it could only be refused).
+function putBack(region, kept) {
+  if (!kept.size) { return; }
+  region.querySelectorAll("[data-keep]").forEach((row) => {
+    const mine = kept.get(row.getAttribute("data-keep"));
+    if (mine && mine !== row) { row.replaceWith(mine); }
+  });
 }
 
 // The same nodes, but for blank text between them (the page and the fragment are indented
@@ -82,12 +132,16 @@ function focusedIn(region) {
   } else if (row) {
     within = '[data-client="' + row.getAttribute("data-client") + '"]';
   }
-  return { within: within, tag: el.tagName, href: el.getAttribute("href"),
+  return { node: el, within: within, tag: el.tagName, href: el.getAttribute("href"),
     text: el.textContent.trim() };
 }
 
 function refocus(region, was) {
   if (!was) { return; }
+  if (region.contains(was.node)) {  // in a row kept as it was: the very same field
+    was.node.focus({ preventScroll: true });
+    return;
+  }
   const scope = (was.within && region.querySelector(was.within)) || region;
   const same = Array.prototype.find.call(scope.querySelectorAll(was.tag), (el) =>
     el.getAttribute("href") === was.href && el.textContent.trim() === was.text);
@@ -198,6 +252,10 @@ function onPush(message) {
     refreshListsOn("unclaimed");
   } else if (message.type === "client-import") {  // an import this page may show moved on
     refreshListsOn("client-import-" + message.import_id);
+  } else if (message.type === "settings") {  // groups, saved replies, formats, courthouses
+    refreshListsOn("settings-" + message.what);
+  } else if (message.type === "mass-text") {  // one started, written or cancelled
+    refreshListsOn("mass-text");
   } else if (message.type === "signed-out") {
     showSignedOut(message.reason === "signed_out" ? "elsewhere" : message.reason, false);
   }

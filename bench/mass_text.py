@@ -226,7 +226,11 @@ def moto_measure(stack) -> None:
         harness._watched.add(threading.get_ident())
         began = time.perf_counter()
         result = entry_points.sweep_scheduled()
-        print(f"    a sweep queued {result['queued']} in {time.perf_counter() - began:.1f} s")
+        print(
+            f"    a sweep queued {result['queued']} in {time.perf_counter() - began:.1f} s "
+            f"(read {result['due']}, taken meanwhile {result['changed_meanwhile']}, "
+            f"refused by SQS {result['not_kept']})"
+        )
 
     def sweeps() -> None:
         """EventBridge's rule: a run every minute on the minute, whether or not the last

@@ -58,7 +58,7 @@ def test_one_sweep_queues_a_mass_text_of_several_reads_and_the_reminder_due_afte
 def test_a_sweep_stops_reading_on_when_its_time_is_spent():
     scheduled = mass_text_and_a_reminder(250)
     clock = [SWEPT_AT]
-    queue = Queue(clock, seconds=10)  # four batches of ten spend the budget
+    queue = Queue(clock, seconds=10)  # four batches of ten spend more than the budget
 
     report = sweep(
         scheduled, queue, SWEPT_AT, ahead=QUEUE_AHEAD, clock=lambda: clock[0], per_partition=5

@@ -15,7 +15,7 @@ from chalice import Blueprint, Response
 
 from ..lazy import lazy_module
 from .errors import friendly_errors
-from .format_forms import FORM, FormatKind, carried, form_page, save_from_form
+from .format_forms import FORM, FormatKind, carried, edit_page, form_page, save_from_form
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
@@ -35,6 +35,13 @@ CLIENT = FormatKind(
     "/client-imports/formats",
     ("sample", START),
     lambda: {"fields": formats_domain.FIELDS, "required": formats_domain.REQUIRED},
+    save=lambda visit, header: client_import_formats.save_format(
+        visit.staff, _store(visit), visit.form, header
+    ),
+    reopen=lambda visit, format_id: client_import_formats.open_format(
+        visit.staff, _store(visit), format_id
+    ),
+    form_of=lambda chosen: formats_domain.form_of(chosen),
 )
 
 
@@ -70,20 +77,10 @@ def new_format() -> Response:
 @bp.route("/client-imports/formats/save", methods=["POST"], content_types=FORM)
 @guarded
 def save_format() -> Response:
-    visit = signed_in(bp.current_request, form=True)
-    store = _store(visit)
-    return save_from_form(
-        visit,
-        CLIENT,
-        lambda header: client_import_formats.save_format(visit.staff, store, visit.form, header),
-        lambda format_id: client_import_formats.open_format(visit.staff, store, format_id),
-        formats_domain.form_of,
-    )
+    return save_from_form(signed_in(bp.current_request, form=True), CLIENT)
 
 
 @bp.route("/client-imports/formats/{format_id}", methods=["GET"])
 @guarded
 def edit_format(format_id: str) -> Response:
-    visit = signed_in(bp.current_request)
-    chosen = client_import_formats.open_format(visit.staff, _store(visit), format_id[:40])
-    return form_page(visit, CLIENT, list(chosen.header), [], formats_domain.form_of(chosen), {})
+    return edit_page(signed_in(bp.current_request), CLIENT, format_id)

@@ -41,6 +41,9 @@ class FormatKind:
     home: str  # its formats page; the form saves to ``home + "/save"``
     no_sample: tuple[str, str]  # the field and message when a form carries no header
     details: Callable[[], Mapping[str, Any]]  # fields, required, ...: read on first use
+    save: Callable[[Visit, list[str]], object]  # the posted form, for the sample's header
+    reopen: Callable[[Visit, str], Any]  # a format of the visitor's department, by id
+    form_of: Callable[[Any], dict[str, str]]  # a format as the form's values
 
 
 def carried(text: str, kind: FormatKind) -> tuple[list[str], list[list[str]], dict[str, int]]:
@@ -103,25 +106,26 @@ def form_page(
     )
 
 
-def save_from_form(
-    visit: Visit,
-    kind: FormatKind,
-    save: Callable[[list[str]], object],
-    reopen: Callable[[str], Any],
-    form_of: Callable[[Any], dict[str, str]],
-) -> Response:
-    """Save the posted form with ``save(header)``. Refused as stale (409), the form shows
-    the format as it is now (``reopen(format_id)``), at its version, for the change to be
-    made again; its other mistakes (400) and a failed write (503) show what was sent."""
+def edit_page(visit: Visit, kind: FormatKind, format_id: str) -> Response:
+    """A saved format's form, to change it (its sample rows are not kept)."""
+    chosen = kind.reopen(visit, format_id[:40])
+    values = {**kind.form_of(chosen), "format_id": chosen.format_id}
+    return form_page(visit, kind, list(chosen.header), [], values, {})
+
+
+def save_from_form(visit: Visit, kind: FormatKind) -> Response:
+    """Save the posted form. Refused as stale (409), the form shows the format as it is
+    now, at its version, for the change to be made again; its other mistakes (400) and a
+    failed write (503) show what was sent."""
     header, rows, _ = carried(visit.form.get("sample", ""), kind)
     sent = dict(visit.form)
     try:
-        save(header)
+        kind.save(visit, header)
     except ValidationFailed as exc:
         if "version" not in exc.field_errors:
             return form_page(visit, kind, header, rows, sent, exc.field_errors, 400)
-        now = reopen(sent.get("format_id", ""))
-        current = {**form_of(now), "format_id": now.format_id}
+        now = kind.reopen(visit, sent.get("format_id", ""))
+        current = {**kind.form_of(now), "format_id": now.format_id}
         shown = list(now.header) or header
         return form_page(visit, kind, shown, rows, current, exc.field_errors, 409)
     except NotStored:

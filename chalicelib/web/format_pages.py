@@ -16,7 +16,7 @@ from ..config import get_jurisdiction
 from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
 from .errors import friendly_errors
-from .format_forms import FORM, FormatKind, carried, form_page, save_from_form
+from .format_forms import FORM, FormatKind, carried, edit_page, form_page, save_from_form
 from .import_pages import UPLOAD, read_upload
 from .visit import Visit, check_csrf, signed_in
 
@@ -51,6 +51,13 @@ COURT = FormatKind(
     "/imports/formats",
     (SAMPLE_FILE, "Upload a sample file from the court to start."),
     _court_details,
+    save=lambda visit, header: import_formats.save_format(
+        visit.staff, _store(visit), visit.form, header
+    ),
+    reopen=lambda visit, format_id: import_formats.open_format(
+        visit.staff, _store(visit), get_jurisdiction(), format_id
+    ),
+    form_of=lambda chosen: formats_domain.form_of(chosen),
 )
 
 
@@ -94,24 +101,10 @@ def new_format() -> Response:
 @bp.route("/imports/formats/{format_id}", methods=["GET"])
 @guarded
 def edit_format(format_id: str) -> Response:
-    visit = signed_in(bp.current_request)
-    chosen = import_formats.open_format(visit.staff, _store(visit), get_jurisdiction(), format_id)
-    values = formats_domain.form_of(chosen)
-    values["format_id"] = chosen.format_id
-    return form_page(visit, COURT, list(chosen.header), [], values, {})
+    return edit_page(signed_in(bp.current_request), COURT, format_id)
 
 
 @bp.route("/imports/formats/save", methods=["POST"], content_types=FORM)
 @guarded
 def save_format() -> Response:
-    visit = signed_in(bp.current_request, form=True)
-    store = _store(visit)
-    return save_from_form(
-        visit,
-        COURT,
-        lambda header: import_formats.save_format(visit.staff, store, visit.form, header),
-        lambda format_id: import_formats.open_format(
-            visit.staff, store, get_jurisdiction(), format_id
-        ),
-        formats_domain.form_of,
-    )
+    return save_from_form(signed_in(bp.current_request, form=True), COURT)

@@ -6,8 +6,8 @@ a supervisor saves one of that id: nothing needs redeploying to change a format.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from ..domain.court_import import FILE, Sample, mapping_from, sample_of
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
@@ -20,13 +20,11 @@ from ..domain.import_formats import (
 )
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.users import User
-from ..store.department_settings import DepartmentSettingsStore, StaleSetting
+from ..store.department_settings import DepartmentSettingsStore
+from .format_setup import new_format_id as new_format_id  # the pages give a new form one
+from .format_setup import save_once
 
 UPLOAD_FIELD = "court_file"  # the import page's file input
-STALE = (
-    "Someone changed this format since you opened it, so nothing was saved. "
-    "It is shown below as it is now: make your change again."
-)
 
 
 class UnknownFormat(ValidationFailed):
@@ -49,11 +47,6 @@ def check_can_set_up(user: User) -> None:
     """Formats are set up by supervisors and admins, for their own department."""
     if not (user.active and user.oversees_department):
         raise Forbidden("Only a supervisor sets up import formats.")
-
-
-def new_format_id() -> str:
-    """A new format's id, given to its form: sent twice, the form saves one format."""
-    return secrets.token_hex(8)
 
 
 def seeded_format(jurisdiction: Jurisdiction) -> ImportFormat:
@@ -114,20 +107,8 @@ def save_format(
     form: Mapping[str, str],
     header: Sequence[str],
 ) -> ImportFormat:
-    """Save what the supervisor chose, against the version the form was read at. A new
-    format's form sent again (a double click, a resend) finds its own format there, the
-    same as it would store it: already saved. Anything else there is someone's change."""
+    """Save what the supervisor chose, against the version the form was read at; sent
+    twice, it saves one format (format_setup.save_once)."""
     check_can_set_up(user)
-    format_id = (form.get("format_id") or "").strip()[:40] or new_format_id()
-    version_text = (form.get("version") or "0").strip()
-    version = int(version_text) if version_text.isdigit() else 0
-    chosen = format_from_form(form, header, format_id, version)
-    try:
-        return store.save_format(user.department_id, chosen, user.user_id)
-    except StaleSetting:
-        there = next(
-            (f for f in store.formats(user.department_id) if f.format_id == format_id), None
-        )
-        if version == 0 and there is not None and to_raw(there) == to_raw(chosen):
-            return there
-        raise ValidationFailed({"version": STALE}) from None
+    build = partial(format_from_form, form, header)
+    return save_once(user, form, build, store.save_format, store.formats, to_raw)

@@ -44,6 +44,10 @@ from ..store.users import UserStore
 log = logging.getLogger(__name__)
 
 PEOPLE_FOR_SECONDS = 5.0  # a deactivation or a new role silences an open page this soon
+# API Gateway answers 410 for a connection until its $connect has returned (at most its
+# 29 s integration timeout) and the handshake is done, while $connect has stored it: a
+# connection this young that answers 410 may be a page still opening, not one gone.
+OPENING = timedelta(seconds=30)
 Payload = dict[str, Any]
 # Renders one change for one listener; None when there is nothing to show them.
 Render = Callable[[Change, Listener], Payload | None]
@@ -162,6 +166,7 @@ def fan_out(
     connections: ConnectionStore,
     gateway: PushGateway,
     people: Callable[[Iterable[str]], Mapping[str, User | None]] | None = None,
+    now: datetime | None = None,
 ) -> FanOutResult:
     """Post each change to every listener who may hear it; forget connections that are gone.
 
@@ -170,6 +175,7 @@ def fan_out(
     another role or moved is ended, not told. Rendering is the caller's (the web layer
     owns the templates).
     """
+    now = now or datetime.now(UTC)
     by_department: dict[str, list[Listener]] = {}
     delivered = gone = count = ended = 0
     for change in changes:
@@ -177,7 +183,7 @@ def fan_out(
         if change.department_id not in by_department:
             listeners = connections.in_department(change.department_id)
             if people is not None and listeners:
-                listeners, closed = _still_entitled(listeners, people, connections, gateway)
+                listeners, closed = _still_entitled(listeners, people, connections, gateway, now)
                 ended += closed
             by_department[change.department_id] = listeners
         for listener in by_department[change.department_id]:
@@ -190,7 +196,7 @@ def fan_out(
                 delivered += 1
             else:
                 gone += 1
-                connections.remove(listener.connection_id)
+                _forget_if_gone(listener, connections, now)
                 by_department[change.department_id] = [
                     one
                     for one in by_department[change.department_id]
@@ -204,6 +210,7 @@ def _still_entitled(
     people: Callable[[Iterable[str]], Mapping[str, User | None]],
     connections: ConnectionStore,
     gateway: PushGateway,
+    now: datetime,
 ) -> tuple[list[Listener], int]:
     """The listeners whose person is still active in the same role and department; the
     others' pages are told their session ended and closed, as upkeep would later."""
@@ -214,7 +221,8 @@ def _still_entitled(
         if user is not None and user.active and _still_same(listener, user):
             kept.append(listener)
         else:
-            _end(listener.connection_id, str(EndReason.EXPIRED), connections, gateway)
+            expired = str(EndReason.EXPIRED)
+            _end(listener.connection_id, expired, connections, gateway, _opening(listener, now))
     return kept, len(listeners) - len(kept)
 
 
@@ -356,9 +364,10 @@ def upkeep(
                 if gateway.post(listener.connection_id, {"type": "keepalive"}):
                     kept += 1
                 else:
-                    connections.remove(listener.connection_id)
+                    _forget_if_gone(listener, connections, now)
                 continue
-            _end(listener.connection_id, str(reason or EndReason.EXPIRED), connections, gateway)
+            why = str(reason or EndReason.EXPIRED)
+            _end(listener.connection_id, why, connections, gateway, _opening(listener, now))
             closed += 1
     return UpkeepResult(kept, closed)
 
@@ -368,7 +377,28 @@ def _still_same(listener: Listener, user: User) -> bool:
     return user.department_id == listener.department_id and user.role == listener.role
 
 
-def _end(connection_id: str, reason: str, connections: ConnectionStore, gw: PushGateway) -> None:
-    gw.post(connection_id, {"type": "signed-out", "reason": reason})
+def _end(
+    connection_id: str,
+    reason: str,
+    connections: ConnectionStore,
+    gw: PushGateway,
+    opening: bool = False,
+) -> None:
+    """Tell the page why and close it. One that may be still opening (``opening``) and
+    could not be told is kept, for the next change or the upkeep to end once it is open."""
+    told = gw.post(connection_id, {"type": "signed-out", "reason": reason})
     gw.close(connection_id)
-    connections.remove(connection_id)
+    if told or not opening:
+        connections.remove(connection_id)
+
+
+def _opening(listener: Listener, now: datetime) -> bool:
+    """Stored by ``$connect`` moments ago: a 410 may mean its handshake is not done yet."""
+    return now - listener.connected_at < OPENING
+
+
+def _forget_if_gone(listener: Listener, connections: ConnectionStore, now: datetime) -> None:
+    """A connection that answered 410 is forgotten, unless it may be a page still opening:
+    that page catches up when its socket opens, and hears what comes after."""
+    if not _opening(listener, now):
+        connections.remove(listener.connection_id)

@@ -16,7 +16,7 @@ from chalice import Blueprint, Response
 from ..config import get_jurisdiction
 from ..domain.errors import NotStored, ValidationFailed
 from ..lazy import lazy_module
-from . import client_format_pages
+from . import format_forms
 from .errors import friendly_errors
 from .import_pages import FORM, UPLOAD, read_upload
 from .visit import Visit, check_csrf, signed_in
@@ -100,7 +100,7 @@ def upload() -> Response:
             visit.staff, _deps(visit), file_name, data, datetime.now(UTC)
         )
     except client_imports.UnrecognisedColumns as exc:
-        carried = client_format_pages.sample_json(exc.header, exc.rows, exc.found)
+        carried = format_forms.sample_json(exc.header, exc.rows, exc.found)
         return _upload_page(visit, exc.field_errors, 400, carried)
     except ValidationFailed as exc:
         return _upload_page(visit, exc.field_errors, 400)

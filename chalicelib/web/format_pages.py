@@ -2,39 +2,63 @@
 
 A sample file (uploaded here, or carried from the import page when a file matched no
 format: its header and first rows travel in the form, nothing is kept) shows its columns;
-each field is chosen by column number, so a column headed ``(expression)`` or nothing at
-all is as usable as any. Supervisors and admins only, always their own department.
+each field is chosen by column number on the form both kinds of format share
+(web/format_forms.py). Supervisors and admins only, always their own department.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction
-from ..domain.errors import NotStored, ValidationFailed
+from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
 from .errors import friendly_errors
+from .format_forms import FORM, FormatKind, carried, edit_page, form_page, save_from_form
 from .import_pages import UPLOAD, read_upload
 from .visit import Visit, check_csrf, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
+    from ..domain import court_import
     from ..domain import import_formats as formats_domain
     from ..services import import_formats
 else:  # loaded by the first format page, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
+    court_import = lazy_module("chalicelib.domain.court_import")
     formats_domain = lazy_module("chalicelib.domain.import_formats")
     import_formats = lazy_module("chalicelib.services.import_formats")
 
 bp = Blueprint(__name__)
 guarded = friendly_errors(bp)
-FORM = ["application/x-www-form-urlencoded"]
 SAMPLE_FILE = "sample_file"
-NOT_SAVED = "ClientComm could not save the format just now, so nothing changed. Please try again."
+
+
+def _court_details() -> dict[str, Any]:
+    return {
+        "fields": formats_domain.FIELDS,
+        "required": court_import.REQUIRED_COLUMNS,
+        "date_formats": list(formats_domain.DATE_FORMATS),
+        "time_formats": list(formats_domain.TIME_FORMATS),
+        "together": formats_domain.TOGETHER,
+    }
+
+
+COURT = FormatKind(
+    "court",
+    "/imports/formats",
+    (SAMPLE_FILE, "Upload a sample file from the court to start."),
+    _court_details,
+    save=lambda visit, header: import_formats.save_format(
+        visit.staff, _store(visit), visit.form, header
+    ),
+    reopen=lambda visit, format_id: import_formats.open_format(
+        visit.staff, _store(visit), get_jurisdiction(), format_id
+    ),
+    form_of=lambda chosen: formats_domain.form_of(chosen),
+)
 
 
 def _store(visit: Visit) -> Any:
@@ -65,76 +89,22 @@ def new_format() -> Response:
             sample = import_formats.sample_file(visit.staff, sent.files[SAMPLE_FILE][1])
             header, rows = sample.header, sample.rows
         else:
-            header, rows = _carried(sent.fields.get("sample", ""))
+            header, rows, _ = carried(sent.fields.get("sample", ""), COURT)
     except ValidationFailed as exc:
         found = import_formats.formats_for(visit.staff, _store(visit), get_jurisdiction())
         errors = {SAMPLE_FILE: " ".join(exc.field_errors.values())}
         return visit.page("import_formats.html", 400, formats=found, saved=False, errors=errors)
     values = {"version": "0", "format_id": import_formats.new_format_id()}
-    return _form(visit, header, rows, values, {})
+    return form_page(visit, COURT, header, rows, values, {})
 
 
 @bp.route("/imports/formats/{format_id}", methods=["GET"])
 @guarded
 def edit_format(format_id: str) -> Response:
-    visit = signed_in(bp.current_request)
-    chosen = import_formats.open_format(visit.staff, _store(visit), get_jurisdiction(), format_id)
-    values = formats_domain.form_of(chosen)
-    values["format_id"] = chosen.format_id
-    return _form(visit, list(chosen.header), [], values, {})
+    return edit_page(signed_in(bp.current_request), COURT, format_id)
 
 
 @bp.route("/imports/formats/save", methods=["POST"], content_types=FORM)
 @guarded
 def save_format() -> Response:
-    visit = signed_in(bp.current_request, form=True)
-    header, rows = _carried(visit.form.get("sample", ""))
-    try:
-        import_formats.save_format(visit.staff, _store(visit), visit.form, header)
-    except ValidationFailed as exc:
-        status = 409 if "version" in exc.field_errors else 400
-        return _form(visit, header, rows, dict(visit.form), exc.field_errors, status)
-    except NotStored:
-        return _form(visit, header, rows, dict(visit.form), {"form": NOT_SAVED}, 503)
-    return visit.redirect("/imports/formats?saved=1")
-
-
-def _carried(text: str) -> tuple[list[str], list[list[str]]]:
-    """The header and rows a form carries (JSON), checked to be lists of text."""
-    try:
-        raw = json.loads(text) if text else {}
-    except ValueError:
-        raw = {}
-    header = raw.get("header") if isinstance(raw, dict) else None
-    rows = raw.get("rows") if isinstance(raw, dict) else None
-    if not isinstance(header, list) or not all(isinstance(c, str) for c in header):
-        raise ValidationFailed({SAMPLE_FILE: "Upload a sample file from the court to start."})
-    if not isinstance(rows, list):
-        rows = []
-    cells = [[str(c)[:60] for c in row] for row in rows[:5] if isinstance(row, list)]
-    return [c[:200] for c in header[: formats_domain.MAX_COLUMNS]], cells
-
-
-def _form(
-    visit: Visit,
-    header: list[str],
-    rows: list[list[str]],
-    values: Mapping[str, str],
-    errors: Mapping[str, str],
-    status: int = 200,
-) -> Response:
-    usable = formats_domain.usable_names(header)
-    return visit.page(
-        "import_format_form.html",
-        status,
-        header=header,
-        rows=rows,
-        usable=usable,
-        values=values,
-        errors=errors,
-        fields=formats_domain.FIELDS,
-        date_formats=list(formats_domain.DATE_FORMATS),
-        time_formats=list(formats_domain.TIME_FORMATS),
-        together=formats_domain.TOGETHER,
-        sample=json.dumps({"header": header, "rows": rows}),
-    )
+    return save_from_form(signed_in(bp.current_request, form=True), COURT)

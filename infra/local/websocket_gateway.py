@@ -128,7 +128,11 @@ class LocalWebSocketGateway:
         try:
             if self.open_sockets == 1 and self.on_first_page is not None:
                 await self.loop.run_in_executor(self.pool, self.on_first_page)
-            await ws.prepare(request)  # the page may act from here on: the streams are read
+            try:
+                await ws.prepare(request)  # the page may act from here on: the streams are read
+            except ConnectionError:  # it left while $connect ran (a slow handshake): gone
+                log.info("page left before its socket opened", extra={"connection": connection_id})
+                return web.Response(status=499)  # nobody reads it: only the finally matters
             self.sockets[connection_id] = ws
             self.connects += 1
             closer = self.loop.call_later(

@@ -8,8 +8,9 @@ their own caseload, a supervisor their department. The count of the department's
 numbers reaches everyone of the department (every page's navigation shows it).
 
 What people set up follows the same rules as its pages: a person's own groups and saved
-replies reach only that person's pages; the department's saved replies its whole staff;
-its groups, import formats and courthouses its supervisors (and admins). A mass text
+replies reach only that person's pages; the department's saved replies and client-import
+formats its whole staff; its groups, court formats and courthouses its supervisors (and
+admins). A mass text
 reaches its author and the department's supervisors, as the list of mass texts shows it.
 """
 
@@ -32,8 +33,8 @@ class ChangeKind(StrEnum):
     # department's supervisors hear
     MASS_TEXT = "mass-text"
     OWN_SETTING = "own-setting"  # a person's own group or saved reply: only they hear
-    SHARED_SETTING = "shared-setting"  # the department's saved replies: all its staff hear
-    # department groups, import formats, courthouses: the department's supervisors hear
+    SHARED_SETTING = "shared-setting"  # department saved replies, client formats: all staff
+    # department groups, court formats, courthouses: the department's supervisors hear
     SUPERVISED_SETTING = "supervised-setting"
 
 

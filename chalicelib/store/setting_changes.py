@@ -54,9 +54,10 @@ def setting_change(department_id: str, item: str) -> Change | None:
     if item.startswith(f"{REPLY}mine#"):
         owner = item[len(f"{REPLY}mine#") :].rsplit("#", 1)[0]
         return Change(ChangeKind.OWN_SETTING, "", department_id, owner, topic=REPLIES)
-    for prefix, topic in ((FORMAT, FORMATS), (CLIENT_FORMAT, CLIENT_FORMATS)):
-        if item.startswith(prefix):
-            return Change(ChangeKind.SUPERVISED_SETTING, "", department_id, "", topic=topic)
+    if item.startswith(CLIENT_FORMAT):  # read by everyone who may import: case managers too
+        return Change(ChangeKind.SHARED_SETTING, "", department_id, "", topic=CLIENT_FORMATS)
+    if item.startswith(FORMAT):
+        return Change(ChangeKind.SUPERVISED_SETTING, "", department_id, "", topic=FORMATS)
     if item.startswith(COURTHOUSE):
         return Change(ChangeKind.SUPERVISED_SETTING, "", department_id, "", topic=COURTHOUSES)
     return None

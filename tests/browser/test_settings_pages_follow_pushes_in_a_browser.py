@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from chalicelib.domain.client_import_formats import ClientFormat
 from chalicelib.domain.court_import import CourtMapping
 from chalicelib.domain.courthouses import Courthouse
 from chalicelib.domain.groups import Group
@@ -147,4 +148,13 @@ def test_courthouses_and_formats_follow_a_colleague_keeping_a_typed_row_and_catc
     chosen = ImportFormat(f"f{mark.lower()}", f"Court export {mark}", CourtMapping(), header)
     stores.department_settings.save_format("probation", chosen, "dana")
     expect(page.get_by_role("heading", name=f"Court export {mark}")).to_be_visible()
+    followed(page, check_a11y)
+
+    page.goto("/client-imports/formats")
+    caught_up(page)
+    page.evaluate("window.notReloaded = true")
+    columns = {"first_name": 0, "last_name": 1, "phone": 2}
+    roster = ClientFormat(f"c{mark.lower()}", f"Roster {mark}", columns, ("A", "B", f"x{mark}"))
+    stores.client_formats.save("probation", roster, "dana")
+    expect(page.get_by_role("heading", name=f"Roster {mark}")).to_be_visible()
     followed(page, check_a11y)

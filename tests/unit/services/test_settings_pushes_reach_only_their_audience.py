@@ -77,16 +77,16 @@ def test_department_groups_formats_and_courthouses_reach_its_supervisors_only():
             record("probation", "format#f1"),
             record("probation", "courthouse#slc3"),
             record("probation", "courthouse#slc4"),  # one upload: one message per list
-            record("probation", "client-format#f2"),
         ]
     )
     assert sorted(told) == sorted([DANA.user_id, ADAM.user_id])
-    assert [m["what"] for m in told[DANA.user_id]] == [
-        "groups",
-        "formats",
-        "courthouses",
-        "client-formats",
-    ]
+    assert [m["what"] for m in told[DANA.user_id]] == ["groups", "formats", "courthouses"]
+
+
+def test_a_client_import_format_reaches_everyone_who_may_import_its_whole_department():
+    told = heard([record("probation", "client-format#f2")])
+    assert sorted(told) == sorted(u.user_id for u in (KRIS, MARC, DANA, ADAM))
+    assert all(m == [{"type": "settings", "what": "client-formats"}] for m in told.values())
 
 
 def test_another_departments_change_reaches_only_that_department():

@@ -253,13 +253,24 @@ def prefix(stack) -> str:
 
 
 @pytest.mark.any_hour
-def test_the_release_before_this_one_upgrades_with_its_new_table_and_nothing_lost(
+def test_the_release_before_this_one_upgrades_with_its_new_stream_and_nothing_lost(
+    prefix, tmp_path, capsys, seeded_courthouses
+):
+    stored, _ = build_release("0.20.0", prefix)
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.20.0", "--apply")
+    assert "department-settings: stream off -> KEYS_ONLY" in printed, printed
+    assert "add index" not in printed and "backfill" not in printed.lower(), printed
+    check_upgraded(prefix, stored)  # every item exactly as it was
+
+
+@pytest.mark.any_hour
+def test_0_19_0_upgrades_with_its_new_table_and_nothing_lost(
     prefix, tmp_path, capsys, seeded_courthouses
 ):
     stored, _ = build_release("0.19.0", prefix)
     printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.19.0", "--apply")
     assert "mass-texts: new table" in printed, printed
-    assert "backfill" not in printed.lower(), printed  # 0.20.0 declares none
+    assert "backfill" not in printed.lower(), printed  # neither 0.20.0 nor 0.20.1 declares one
     check_upgraded(prefix, stored)  # every item exactly as it was
 
 

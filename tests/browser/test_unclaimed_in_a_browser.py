@@ -16,7 +16,7 @@ from tests.helpers import fresh_phone
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [375])  # its wide pages: test_wide_pages_in_a_browser
 def test_kristina_answers_an_unknown_number_and_attaches_it_as_an_old_number(
     browser, base_url, stack, check_a11y, width, contexts
 ):

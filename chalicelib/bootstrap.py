@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
+    from .store.challenges import ChallengeStore
     from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
     from .store.client_lists import ClientListStore
@@ -186,6 +187,14 @@ def session_store(settings: Settings | None = None) -> SessionStore:
 
     bind_tables((settings or get_settings()).table_prefix)
     return SessionStore()
+
+
+def challenge_store(settings: Settings | None = None) -> ChallengeStore:
+    """Sign-in challenges waiting between two pages (in the sessions table)."""
+    from .store.challenges import ChallengeStore
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return ChallengeStore()
 
 
 def fallback_queue(settings: Settings | None = None) -> MessageQueue:

@@ -567,6 +567,11 @@ class SessionModel(Model):
     last_active_at = UTCDateTimeAttribute()
     id_token_expires_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+    # A sign-in challenge waiting for its answer (key ``challenge#...``, see
+    # domain/sign_in.py): what Cognito needs next and, while MFA is set up, the app's key.
+    challenge_name = UnicodeAttribute(null=True)
+    challenge_session = UnicodeAttribute(null=True)
+    mfa_secret = UnicodeAttribute(null=True)
 
 
 class CourtImportsByDepartment(GlobalSecondaryIndex):

@@ -37,6 +37,7 @@ from chalicelib.web import (
     scheduled_pages,
     security_headers,
     settings_pages,
+    staff_pages,
     static_files,
     unclaimed_pages,
     webhooks,
@@ -74,6 +75,7 @@ app.register_blueprint(settings_pages.bp)
 app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
 app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
+app.register_blueprint(staff_pages.bp)  # staff accounts, for admins
 app.register_blueprint(webhooks.bp)
 
 

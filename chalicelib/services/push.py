@@ -372,3 +372,15 @@ def _end(connection_id: str, reason: str, connections: ConnectionStore, gw: Push
     gw.post(connection_id, {"type": "signed-out", "reason": reason})
     gw.close(connection_id)
     connections.remove(connection_id)
+
+
+def pages_of_person_ended(
+    user_id: str, reason: str, *, connections: ConnectionStore, gateway: PushGateway
+) -> int:
+    """Every open page of one person, in every sign-in, told and closed at once: an admin
+    deactivated them, or changed what they may see (role, department)."""
+    closed = 0
+    for connection_id in connections.of_user(user_id):
+        _end(connection_id, reason, connections, gateway)
+        closed += 1
+    return closed

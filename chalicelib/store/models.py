@@ -56,6 +56,7 @@ class UserModel(Model):
     department_id = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     email_notifications = BooleanAttribute(default=False)
+    sessions_from = UTCDateTimeAttribute(null=True)  # sessions begun before it are ended
     by_department = UsersByDepartment()
 
 

@@ -31,6 +31,7 @@ from chalicelib.web import (
     group_pages,
     import_pages,
     mass_text_pages,
+    mfa_pages,
     reminder_text_pages,
     retirement_pages,
     saved_reply_pages,
@@ -76,6 +77,7 @@ app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose bo
 app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
 app.register_blueprint(staff_pages.bp)  # staff accounts, for admins
+app.register_blueprint(mfa_pages.bp)  # one's own authenticator app (mfa: OPTIONAL)
 app.register_blueprint(webhooks.bp)
 
 

@@ -20,6 +20,7 @@ from .store.tables import bind_tables
 if TYPE_CHECKING:
     from .adapters.cognito import CognitoGateway, TokenVerifier
     from .adapters.cognito_accounts import CognitoAccounts
+    from .adapters.cognito_mfa import CognitoMfa
     from .adapters.email import EmailGateway
     from .adapters.queue import MessageQueue
     from .adapters.twilio_gateway import TwilioGateway
@@ -282,6 +283,15 @@ def cognito(settings: Settings | None = None) -> CognitoGateway:
     from .adapters.cognito import CognitoGateway
 
     return CognitoGateway(client, settings.user_pool_client_id)
+
+
+def cognito_mfa(settings: Settings | None = None) -> CognitoMfa:
+    """Cognito's calls for someone's own authenticator app (the settings page)."""
+    settings = settings or get_settings()
+    client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)
+    from .adapters.cognito_mfa import CognitoMfa
+
+    return CognitoMfa(client, settings.user_pool_client_id)
 
 
 def cognito_accounts(settings: Settings | None = None) -> CognitoAccounts:

@@ -204,9 +204,11 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
 UNSIGNED_CALLS = frozenset(
     {
         "cognito-idp:AssociateSoftwareToken",
+        "cognito-idp:GetUser",
         "cognito-idp:InitiateAuth",
         "cognito-idp:RespondToAuthChallenge",
         "cognito-idp:RevokeToken",
+        "cognito-idp:SetUserMFAPreference",
         "cognito-idp:VerifySoftwareToken",
     }
 )

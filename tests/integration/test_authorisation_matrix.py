@@ -324,6 +324,16 @@ PROBES = {
         "/staff/kristina/reactivate",
         {"seen_role": "case_manager", "seen_department": "probation", "seen_active": "no"},
     ),
+    # one's own authenticator app (i21-accounts, issue 21 item 5): no route names a person,
+    # so everyone reaches only their own
+    ("/settings/mfa", "GET"): Probe("/settings/mfa", scoped=True),
+    ("/settings/mfa/start", "POST"): Probe("/settings/mfa/start", scoped=True),
+    ("/settings/mfa/verify", "POST"): Probe(
+        "/settings/mfa/verify", {"pending": "x", "code": "000000"}, scoped=True
+    ),
+    ("/settings/mfa/off", "POST"): Probe(
+        "/settings/mfa/off", {"password": "x", "code": "000000"}, scoped=True
+    ),
 }
 
 OUTSIDERS = {

@@ -33,7 +33,7 @@ from ..domain.errors import ClientCommError
 from ..domain.live import Change, ChangeKind, Listener, may_hear
 from ..domain.permissions import can_view_client
 from ..domain.sessions import EndReason, reason_to_refuse, session_key
-from ..domain.users import User
+from ..domain.users import Role, User
 from ..store.clients import ClientStore
 from ..store.connections import ConnectionStore
 from ..store.sessions import SessionStore
@@ -384,3 +384,20 @@ def pages_of_person_ended(
         _end(connection_id, reason, connections, gateway)
         closed += 1
     return closed
+
+
+def tell_admins(
+    department_ids: Iterable[str],
+    message: Payload,
+    *,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> int:
+    """``message`` to every open page of an admin, in every department (admins manage the
+    whole jurisdiction's staff): one Query per department, a handful."""
+    told = 0
+    for department_id in department_ids:
+        for listener in connections.in_department(department_id):
+            if listener.role is Role.ADMIN and gateway.post(listener.connection_id, message):
+                told += 1
+    return told

@@ -48,6 +48,8 @@ class StaffParts:
     clients: ClientStore
     accounts: Callable[[], CognitoAccounts]
     close_pages: Callable[[str], int]  # a person's id -> how many open pages were ended
+    # Admins' open staff pages refetch their lists (a push naming no one); -> pages told
+    tell_admins: Callable[[], int] = lambda: 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def invite(
     made = not lines[0].endswith("nothing changed")
     if made:
         parts.changes.record(new.username, admin.user_id, "staff_invited", _about(new))
+        parts.tell_admins()
     return parts.users.get(new.username) or new.as_user(), made
 
 
@@ -121,6 +124,7 @@ def place_person(
     if not parts.changes.place(seen, role, department_id, admin.user_id):
         raise StaleRecord(STALE)
     parts.close_pages(person.user_id)  # they may now see less, or another department
+    parts.tell_admins()
     return replace(person, role=role, department_id=department_id)
 
 
@@ -147,6 +151,7 @@ def deactivate(
     accounts.sign_out_everywhere(person.user_id)
     accounts.set_enabled(person.user_id, False)
     parts.close_pages(person.user_id)
+    parts.tell_admins()
     return replace(person, active=False, sessions_from=now)
 
 
@@ -160,6 +165,7 @@ def reactivate(admin: User, parts: StaffParts, user_id: str, form: Mapping[str, 
     parts.accounts().set_enabled(person.user_id, True)
     if not parts.changes.set_active(seen, True, admin.user_id, {}, datetime.now(UTC)):
         raise StaleRecord(STALE)
+    parts.tell_admins()
     return replace(person, active=True)
 
 

@@ -4,6 +4,7 @@ them back in. Every rule is in ``services/staff_admin.py``; these views shape pa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ else:  # loaded by the first staff page, not by every cold start
     push = lazy_module("chalicelib.services.push")
     staff_admin = lazy_module("chalicelib.services.staff_admin")
 
+log = logging.getLogger(__name__)
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
@@ -124,6 +126,7 @@ def _parts(visit: Visit) -> staff_admin.StaffParts:
         clients=stores.clients,
         accounts=partial(bootstrap.cognito_accounts, visit.settings),
         close_pages=partial(_close_pages, visit),
+        tell_admins=partial(_tell_admins, visit),
     )
 
 
@@ -132,12 +135,33 @@ def _close_pages(visit: Visit, user_id: str) -> int:
     test set-ups: then there are no pages to close)."""
     if not visit.settings.websocket_push_url:
         return 0
-    return push.pages_of_person_ended(
-        user_id,
-        "expired",
-        connections=bootstrap.connections(visit.settings),
-        gateway=bootstrap.push_gateway(visit.settings),
-    )
+    try:
+        return push.pages_of_person_ended(
+            user_id,
+            "expired",
+            connections=bootstrap.connections(visit.settings),
+            gateway=bootstrap.push_gateway(visit.settings),
+        )
+    except Exception:  # their record already refuses them; socket-upkeep closes the rest
+        log.warning("closing a person's open pages failed", exc_info=True)
+        return 0
+
+
+def _tell_admins(visit: Visit) -> int:
+    """Every admin's open staff pages refetch their lists (and so does this admin's other
+    tab). Best effort: a page that misses it catches up when it is looked at again."""
+    if not visit.settings.websocket_push_url:
+        return 0
+    try:
+        return push.tell_admins(
+            [d.department_id for d in get_jurisdiction().departments],
+            {"type": "settings", "what": "staff"},
+            connections=bootstrap.connections(visit.settings),
+            gateway=bootstrap.push_gateway(visit.settings),
+        )
+    except Exception:  # the change itself is stored: only the news is lost
+        log.warning("telling the admins' pages failed", exc_info=True)
+        return 0
 
 
 def _list(

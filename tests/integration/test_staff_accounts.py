@@ -213,3 +213,45 @@ def test_only_admins_reach_the_staff_pages(stack, stores, http, role):
             {"seen_role": "case_manager", "seen_department": "probation", "seen_active": "yes"},
         )
     assert refused.status_code == 403 and written == []
+
+
+def test_every_admins_open_staff_page_hears_of_a_change_and_nobody_elses_does(
+    stack, stores, http, admin
+):
+    other_admin = new_staff(stack, stores, Role.ADMIN, "pretrial")
+    watching = WebVisitor(http).sign_in(other_admin.user_id, PASSWORD).get("/staff")
+    case_manager = WebVisitor(http).sign_in(new_staff(stack, stores).user_id, PASSWORD)
+    bystander = case_manager.get("/caseload")
+    person = new_staff(stack, stores)
+    admin.get(f"/staff/{person.user_id}")
+    with (
+        SocketListener(connect_url(watching.body.decode())) as admins_page,
+        SocketListener(connect_url(bystander.body.decode())) as case_managers_page,
+    ):
+        changed = admin.post(
+            f"/staff/{person.user_id}/place",
+            {**seen(person), "role": "supervisor", "department_id": "probation"},
+        )
+        assert changed.status_code == 303
+        assert admins_page.next("settings", timeout=PATIENCE)["what"] == "staff"
+        assert not [
+            m for m in list(case_managers_page.received.queue) if m.get("type") == "settings"
+        ]
+    refreshed = WebVisitor(http).sign_in(other_admin.user_id, PASSWORD).get("/staff")
+    assert 'data-refresh-on="settings-staff"' in refreshed.body.decode()
+
+
+def test_a_case_manager_moves_department_only_once_their_clients_have_moved(stack, stores, admin):
+    person = new_staff(stack, stores)
+    colleague = new_staff(stack, stores)
+    client = client_of(stores, person.user_id)
+    admin.get(f"/staff/{person.user_id}")
+    moving = {**seen(person), "role": "case_manager", "department_id": "pretrial"}
+    refused = admin.post(f"/staff/{person.user_id}/place", moving)
+    assert refused.status_code == 400 and "Choose who takes over" in page_text(refused)
+    assert stores.users.get(person.user_id).department_id == "probation"
+
+    placed = admin.post(f"/staff/{person.user_id}/place", {**moving, "move_to": colleague.user_id})
+    assert placed.status_code == 303
+    assert stores.users.get(person.user_id).department_id == "pretrial"
+    assert stores.clients.get(client.client_id).case_manager_id == colleague.user_id

@@ -114,6 +114,8 @@ def place_person(
     """A new role and department. A case manager with active clients must see them moved
     first (``move_to``): clients are only ever held by a case manager of their department."""
     person = open_person(admin, parts.users, user_id)
+    if person.user_id == admin.user_id:
+        raise Forbidden("You cannot change your own role or department; ask another admin.")
     seen = _as_seen(person, form)
     role = _role(form.get("role", ""))
     department_id = _department(place, form.get("department_id", ""))

@@ -255,3 +255,21 @@ def test_a_case_manager_moves_department_only_once_their_clients_have_moved(stac
     assert placed.status_code == 303
     assert stores.users.get(person.user_id).department_id == "pretrial"
     assert stores.clients.get(client.client_id).case_manager_id == colleague.user_id
+
+
+def test_an_admin_cannot_demote_or_deactivate_themselves(stack, stores, http):
+    me = new_staff(stack, stores, Role.ADMIN)
+    web = WebVisitor(http).sign_in(me.user_id, PASSWORD)
+    own_page = web.get(f"/staff/{me.user_id}")
+    assert "This is you" in page_text(own_page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', own_page.body.decode()).group(1)
+    with writes() as written:
+        demoted = web.post(
+            f"/staff/{me.user_id}/place",
+            {**seen(me), "role": "case_manager", "department_id": "probation"},
+            csrf=token,
+        )
+        gone = web.post(f"/staff/{me.user_id}/deactivate", seen(me), csrf=token)
+    assert demoted.status_code == 403 and gone.status_code == 403
+    assert changed(written) == []
+    assert stores.users.get(me.user_id).role is Role.ADMIN

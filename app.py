@@ -31,12 +31,14 @@ from chalicelib.web import (
     group_pages,
     import_pages,
     mass_text_pages,
+    mfa_pages,
     reminder_text_pages,
     retirement_pages,
     saved_reply_pages,
     scheduled_pages,
     security_headers,
     settings_pages,
+    staff_pages,
     static_files,
     unclaimed_pages,
     webhooks,
@@ -74,6 +76,8 @@ app.register_blueprint(settings_pages.bp)
 app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
 app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
+app.register_blueprint(staff_pages.bp)  # staff accounts, for admins
+app.register_blueprint(mfa_pages.bp)  # one's own authenticator app (mfa: OPTIONAL)
 app.register_blueprint(webhooks.bp)
 
 

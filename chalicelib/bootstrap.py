@@ -19,12 +19,15 @@ from .store.tables import bind_tables
 
 if TYPE_CHECKING:
     from .adapters.cognito import CognitoGateway, TokenVerifier
+    from .adapters.cognito_accounts import CognitoAccounts
+    from .adapters.cognito_mfa import CognitoMfa
     from .adapters.email import EmailGateway
     from .adapters.queue import MessageQueue
     from .adapters.twilio_gateway import TwilioGateway
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
+    from .store.challenges import ChallengeStore
     from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
     from .store.client_lists import ClientListStore
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from .store.saved_replies import SavedReplyStore
     from .store.scheduled import ScheduledStore
     from .store.sessions import SessionStore
+    from .store.staff_changes import StaffChanges
     from .store.unclaimed import UnclaimedStore
     from .store.unread import UnreadStore
     from .store.users import UserStore
@@ -188,6 +192,22 @@ def session_store(settings: Settings | None = None) -> SessionStore:
     return SessionStore()
 
 
+def staff_changes(settings: Settings | None = None) -> StaffChanges:
+    """An admin's changes to staff records, each with its audit row."""
+    from .store.staff_changes import StaffChanges
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return StaffChanges()
+
+
+def challenge_store(settings: Settings | None = None) -> ChallengeStore:
+    """Sign-in challenges waiting between two pages (in the sessions table)."""
+    from .store.challenges import ChallengeStore
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return ChallengeStore()
+
+
 def fallback_queue(settings: Settings | None = None) -> MessageQueue:
     """Where the fallback URL keeps inbound requests for replay (``FALLBACK_QUEUE_URL``)."""
     settings = settings or get_settings()
@@ -263,6 +283,24 @@ def cognito(settings: Settings | None = None) -> CognitoGateway:
     from .adapters.cognito import CognitoGateway
 
     return CognitoGateway(client, settings.user_pool_client_id)
+
+
+def cognito_mfa(settings: Settings | None = None) -> CognitoMfa:
+    """Cognito's calls for someone's own authenticator app (the settings page)."""
+    settings = settings or get_settings()
+    client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)
+    from .adapters.cognito_mfa import CognitoMfa
+
+    return CognitoMfa(client, settings.user_pool_client_id)
+
+
+def cognito_accounts(settings: Settings | None = None) -> CognitoAccounts:
+    """Cognito's admin calls for the /staff pages (the stack's user pool)."""
+    settings = settings or get_settings()
+    client = aws_client("cognito-idp", settings.region, settings.aws_endpoint_url)
+    from .adapters.cognito_accounts import CognitoAccounts
+
+    return CognitoAccounts(client, settings.user_pool_id)
 
 
 def token_verifier(settings: Settings | None = None) -> TokenVerifier:

@@ -56,6 +56,8 @@ def reason_to_refuse(
         return EndReason.INVALID
     if now >= session.expires_at or user is None or not user.active:
         return EndReason.EXPIRED
+    if user.sessions_from is not None and session.created_at <= user.sessions_from:
+        return EndReason.EXPIRED  # begun before a deactivation
     if now - session.last_active_at > idle_limit:
         return EndReason.IDLE
     return None

@@ -6,6 +6,7 @@ reaching into the adapter.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,3 +38,21 @@ class Challenge:
     name: str
     session: str
     username: str
+
+
+@dataclass(frozen=True)
+class PendingChallenge:
+    """A challenge between two pages, kept on the server: the browser holds only a random id.
+
+    ``secret`` is the authenticator app's key while MFA is being set up (empty otherwise):
+    shown once on the page, never put in a cookie, forgotten once the code is verified.
+    """
+
+    challenge: Challenge
+    secret: str = ""
+
+
+def challenge_key(step_id: str) -> str:
+    """Where a pending challenge is kept: a hash of the cookie's id, never a session's key
+    (a session key is a bare 64-digit hash, this one has a prefix)."""
+    return "challenge#" + hashlib.sha256(step_id.encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -29,6 +30,9 @@ class User:
     department_id: str
     active: bool = True
     email_notifications: bool = False
+    # Set when an admin deactivates them: no session begun before it is accepted again, so
+    # reactivating never revives a cookie someone kept (no scan of the sessions table).
+    sessions_from: datetime | None = None
 
     @property
     def oversees_department(self) -> bool:

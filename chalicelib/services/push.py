@@ -33,7 +33,7 @@ from ..domain.errors import ClientCommError
 from ..domain.live import Change, ChangeKind, Listener, may_hear
 from ..domain.permissions import can_view_client
 from ..domain.sessions import EndReason, reason_to_refuse, session_key
-from ..domain.users import User
+from ..domain.users import Role, User
 from ..store.clients import ClientStore
 from ..store.connections import ConnectionStore
 from ..store.sessions import SessionStore
@@ -402,3 +402,32 @@ def _forget_if_gone(listener: Listener, connections: ConnectionStore, now: datet
     that page catches up when its socket opens, and hears what comes after."""
     if not _opening(listener, now):
         connections.remove(listener.connection_id)
+
+
+def pages_of_person_ended(
+    user_id: str, reason: str, *, connections: ConnectionStore, gateway: PushGateway
+) -> int:
+    """Every open page of one person, in every sign-in, told and closed at once: an admin
+    deactivated them, or changed what they may see (role, department)."""
+    closed = 0
+    for connection_id in connections.of_user(user_id):
+        _end(connection_id, reason, connections, gateway)
+        closed += 1
+    return closed
+
+
+def tell_admins(
+    department_ids: Iterable[str],
+    message: Payload,
+    *,
+    connections: ConnectionStore,
+    gateway: PushGateway,
+) -> int:
+    """``message`` to every open page of an admin, in every department (admins manage the
+    whole jurisdiction's staff): one Query per department, a handful."""
+    told = 0
+    for department_id in department_ids:
+        for listener in connections.in_department(department_id):
+            if listener.role is Role.ADMIN and gateway.post(listener.connection_id, message):
+                told += 1
+    return told

@@ -56,6 +56,7 @@ class UserModel(Model):
     department_id = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     email_notifications = BooleanAttribute(default=False)
+    sessions_from = UTCDateTimeAttribute(null=True)  # sessions begun before it are ended
     by_department = UsersByDepartment()
 
 
@@ -567,6 +568,11 @@ class SessionModel(Model):
     last_active_at = UTCDateTimeAttribute()
     id_token_expires_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+    # A sign-in challenge waiting for its answer (key ``challenge#...``, see
+    # domain/sign_in.py): what Cognito needs next and, while MFA is set up, the app's key.
+    challenge_name = UnicodeAttribute(null=True)
+    challenge_session = UnicodeAttribute(null=True)
+    mfa_secret = UnicodeAttribute(null=True)
 
 
 class CourtImportsByDepartment(GlobalSecondaryIndex):

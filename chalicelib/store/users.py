@@ -18,6 +18,7 @@ def to_user(row: UserModel) -> User:
         department_id=row.department_id,
         active=bool(row.active),
         email_notifications=bool(row.email_notifications),
+        sessions_from=row.sessions_from,
     )
 
 
@@ -30,6 +31,7 @@ def _row(user: User) -> UserModel:
         department_id=user.department_id,
         active=user.active,
         email_notifications=user.email_notifications,
+        sessions_from=user.sessions_from,
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction
-from ..domain.sign_in import Challenge, RefusalReason
+from ..domain.sign_in import Challenge, PendingChallenge, RefusalReason
 from ..lazy import lazy_module
 from .errors import friendly_errors
 from .redirects import safe_next
@@ -18,10 +19,11 @@ from .visit import Visit, anonymous, signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import auth
+    from ..services import auth, sign_in_steps
 else:  # loaded by the first sign-in, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     auth = lazy_module("chalicelib.services.auth")
+    sign_in_steps = lazy_module("chalicelib.services.sign_in_steps")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -87,11 +89,13 @@ def answer_challenge() -> Response:
     """The second step: a new password on first sign-in, or an MFA code."""
     visit = anonymous(bp.current_request, form=True)
     target = safe_next(visit.form.get("next"))
-    challenge, secret = _pending_challenge(visit)
-    if challenge is None:
+    step_id, pending = _pending_challenge(visit)
+    if pending is None:
+        visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
         return _sign_in_again(
             visit, "", target, _failure_text(RefusalReason.CHALLENGE_EXPIRED), 400
         )
+    challenge, secret = pending.challenge, pending.secret
     try:
         if challenge.name == "NEW_PASSWORD_REQUIRED":
             new, again = visit.form.get("new_password", ""), visit.form.get("confirm_password", "")
@@ -113,9 +117,9 @@ def answer_challenge() -> Response:
             )
         if exc.reason is RefusalReason.WRONG_CODE:
             return _challenge_page(visit, challenge, target, secret, "That code is not right.")
-        visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
+        _forget_challenge(visit, step_id)
         return _sign_in_again(visit, challenge.username, target, _failure_text(exc.reason), 401)
-    return _continue(visit, result, target)
+    return _continue(visit, result, target, step_id)
 
 
 @bp.route("/signout", methods=["POST"], content_types=FORM)
@@ -124,7 +128,7 @@ def sign_out() -> Response:
     """Ends the session on the server and revokes Cognito's refresh token, not just cookies."""
     visit = signed_in(bp.current_request, form=True)
     visit.end_session()
-    visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
+    _forget_challenge(visit, _pending_challenge_id(visit))
     return visit.redirect("/signin?reason=signed_out")
 
 
@@ -146,21 +150,26 @@ def _auth_parts(visit: Visit) -> auth.SignInParts:
     )
 
 
-def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> Response:
+def _continue(
+    visit: Visit, result: auth.SignedIn | Challenge, target: str, answered: str = ""
+) -> Response:
+    """The next page after a step; ``answered`` is the id of the challenge just answered
+    (kept on the server until now, forgotten here whatever comes next)."""
     secret = ""
     if isinstance(result, Challenge) and result.name == "MFA_SETUP":
         try:
             secret, result = auth.start_mfa_setup(_auth_parts(visit), result)
         except auth.SignInRefused as exc:
+            _forget_challenge(visit, answered)
             return _sign_in_again(visit, result.username, target, _failure_text(exc.reason), 401)
+    store = bootstrap.challenge_store(visit.settings)
+    sign_in_steps.forget(store, answered)
     if isinstance(result, Challenge):
+        lifetime = timedelta(seconds=CHALLENGE_SECONDS)
+        step_id = sign_in_steps.keep(store, PendingChallenge(result, secret), lifetime)
         visit.set_cookie(
             CHALLENGE_COOKIE,
-            sign(
-                visit.secret,
-                CHALLENGE_COOKIE,
-                {"n": result.name, "s": result.session, "u": result.username, "k": secret},
-            ),
+            sign(visit.secret, CHALLENGE_COOKIE, {"p": step_id}),
             max_age=CHALLENGE_SECONDS,
         )
         return _challenge_page(visit, result, target, secret, "")
@@ -169,17 +178,26 @@ def _continue(visit: Visit, result: auth.SignedIn | Challenge, target: str) -> R
     return visit.redirect(target)
 
 
-def _pending_challenge(visit: Visit) -> tuple[Challenge | None, str]:
-    """The challenge in progress and, while setting up MFA, the authenticator secret."""
+def _pending_challenge_id(visit: Visit) -> str:
+    """The id in the challenge cookie ("" when there is none, or it is not ours or old)."""
     data = unsign(
         visit.secret, CHALLENGE_COOKIE, visit.cookies.get(CHALLENGE_COOKIE), CHALLENGE_SECONDS
     )
-    if data is None:
-        return None, ""
-    try:
-        return Challenge(data["n"], data["s"], data["u"]), str(data.get("k", ""))
-    except (KeyError, TypeError):
-        return None, ""
+    step_id = (data or {}).get("p")
+    return step_id if isinstance(step_id, str) else ""
+
+
+def _pending_challenge(visit: Visit) -> tuple[str, PendingChallenge | None]:
+    """The challenge in progress (with, while setting up MFA, the authenticator secret),
+    read from the server by the cookie's id."""
+    step_id = _pending_challenge_id(visit)
+    store = bootstrap.challenge_store(visit.settings)
+    return step_id, sign_in_steps.waiting(store, step_id)
+
+
+def _forget_challenge(visit: Visit, step_id: str) -> None:
+    sign_in_steps.forget(bootstrap.challenge_store(visit.settings), step_id)
+    visit.set_cookie(CHALLENGE_COOKIE, "", max_age=0)
 
 
 def _sign_in_again(

@@ -48,6 +48,9 @@ DEMO_USERS = (
     DemoUser("priya", "Priya Raman", Role.SUPERVISOR, "pretrial", 0),
     DemoUser("tom", "Tom Becker", Role.CASE_MANAGER, "pretrial", 22),
     DemoUser("rosa", "Rosa Jimenez", Role.CASE_MANAGER, "pretrial", 20),
+    # issue 21 (staff accounts): the jurisdiction's admin, who manages every department's
+    # staff on /staff (a deployed stack's first admin comes from infra/ops/create_admin.py)
+    DemoUser("alex", "Alex Morgan", Role.ADMIN, "probation", 0),
 )
 NEW_HIRE = DemoUser("newhire", "Jordan Newhire", Role.CASE_MANAGER, "probation", 0)
 

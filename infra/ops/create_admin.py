@@ -21,10 +21,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, replace
 from typing import Any
 
-from chalicelib.domain.users import Role, User
+from chalicelib.adapters.cognito_accounts import CognitoAccounts
+from chalicelib.domain.users import Role
+from chalicelib.services.staff_accounts import (
+    AccountDiffers,
+    AccountNotFinished,
+    NewUser,
+    create_account,
+)
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.tables import bind_tables
 from chalicelib.store.users import UserStore
@@ -48,55 +54,6 @@ PASSWORD_VARIABLE = "ADMIN_TEMPORARY_PASSWORD"  # noqa: S105 - the name of a var
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")  # Cognito's special characters
 
 
-@dataclass(frozen=True)
-class NewUser:
-    username: str
-    email: str
-    display_name: str
-    department_id: str
-    role: Role = Role.ADMIN
-
-    def as_user(self, kept: User | None = None) -> User:
-        """The record to write; an existing record keeps its active and mail settings."""
-        made = User(self.username, self.display_name, self.email, self.role, self.department_id)
-        if kept is None:
-            return made
-        return replace(made, active=kept.active, email_notifications=kept.email_notifications)
-
-    @property
-    def label(self) -> str:
-        return f"{self.role.label} of {self.department_id}"
-
-
-@dataclass(frozen=True)
-class Existing:
-    """What is there already for the username: its Cognito user's email, and its record."""
-
-    login_email: str | None  # None: no Cognito user
-    record: User | None
-
-    @property
-    def has_login(self) -> bool:
-        return self.login_email is not None
-
-
-def changes(new: NewUser, existing: Existing) -> list[str]:
-    """What this run would change about a person who exists, e.g. "role admin → supervisor"."""
-    found: list[str] = []
-    record = existing.record
-    if record is not None:
-        pairs = [
-            ("name", record.display_name, new.display_name),
-            ("email", record.email, new.email),
-            ("role", record.role.value, new.role.value),
-            ("department", record.department_id, new.department_id),
-        ]
-        found += [f"{what} {old} → {wanted}" for what, old, wanted in pairs if old != wanted]
-    if existing.has_login and existing.login_email != new.email:
-        found.append(f"sign-in email {existing.login_email} → {new.email}")
-    return list(dict.fromkeys(found))
-
-
 def password_problems(password: str) -> list[str]:
     """What the user pool's policy (infra/definitions.py) would refuse in ``password``."""
     rules = [
@@ -118,93 +75,17 @@ def create_user(
     *,
     update: bool = False,
 ) -> list[str]:
-    """Make ``new`` exist in both places, or refuse; one report line per thing done."""
-    existing = Existing(_login_email(cognito, user_pool_id, new.username), users.get(new.username))
-    differs = changes(new, existing)
-    if differs and not update:
-        raise OpsError(
-            f"{new.username} already exists and differs ({'; '.join(differs)}): nothing "
-            "changed; run again with --update to change them"
+    """Make ``new`` exist in both places, or refuse; one report line per thing done (the
+    steps are the app's own, ``services/staff_accounts.py``, which the /staff pages use)."""
+    accounts = CognitoAccounts(cognito, user_pool_id)
+    try:
+        return create_account(
+            accounts, users, new, temporary_password, update=update, describe=describe
         )
-    done: list[str] = []
-    added: User | None = None
-    if existing.record is None:
-        added = new.as_user()
-        if not users.add(added):
-            raise OpsFailure(f"a Users record for {new.username} appeared meanwhile: run again")
-        done.append("wrote the Users record")
-    elif changes(new, Existing(None, existing.record)):
-        users.save(new.as_user(existing.record))
-        done.append("updated the Users record")
-    try:
-        done += _settle_login(cognito, user_pool_id, new, existing, temporary_password)
-    except KeyboardInterrupt:
-        _undo(users, added)
-        raise
-    except Exception as exc:
-        undone = _undo(users, added)
-        raise OpsFailure(f"{describe(exc) or type(exc).__name__}; {undone}") from exc
-    who = f"{new.username} ({new.label})"
-    if not done:
-        return [f"{who} already existed as asked; nothing changed"]
-    if added is not None and not existing.has_login:
-        return [f"Created {who}: {'; '.join(done)}"]
-    return [f"{'Updated' if differs else 'Finished'} {who}: {'; '.join(done)}"]
-
-
-def _settle_login(
-    cognito: Any, pool_id: str, new: NewUser, existing: Existing, password: str | None
-) -> list[str]:
-    if not existing.has_login:
-        request: dict[str, Any] = {
-            "UserPoolId": pool_id,
-            "Username": new.username,
-            "UserAttributes": _email_attributes(new.email),
-            "DesiredDeliveryMediums": ["EMAIL"],
-        }
-        if password:
-            request["TemporaryPassword"] = password
-        try:
-            cognito.admin_create_user(**request)
-        except cognito.exceptions.UsernameExistsException:
-            return [f"the Cognito user appeared meanwhile in {pool_id}; kept as it is"]
-        return [f"created the Cognito user in {pool_id}; Cognito emails the temporary password"]
-    lines = []
-    if existing.login_email != new.email:
-        cognito.admin_update_user_attributes(
-            UserPoolId=pool_id, Username=new.username, UserAttributes=_email_attributes(new.email)
-        )
-        lines.append(f"changed the sign-in email to {new.email}")
-    if password:
-        lines.append("the temporary password was not used: the Cognito user already exists")
-    return lines
-
-
-def _undo(users: UserStore, added: User | None) -> str:
-    """Remove the record this run wrote (only while it is as written)."""
-    if added is None:
-        return "nothing else was changed"
-    try:
-        removed = users.remove_if_unchanged(added)
-    except Exception as exc:  # the first failure is what the operator must read
-        return f"the Users record it wrote could not be removed ({type(exc).__name__}): run again"
-    if removed:
-        return "the Users record it wrote was removed again: nothing is left half-made"
-    return "the Users record it wrote was changed meanwhile and was kept"
-
-
-def _login_email(cognito: Any, pool_id: str, username: str) -> str | None:
-    """The email of the Cognito user ``username`` ("" without one), None when there is none."""
-    try:
-        found = cognito.admin_get_user(UserPoolId=pool_id, Username=username)
-    except cognito.exceptions.UserNotFoundException:
-        return None
-    attributes = {a["Name"]: a["Value"] for a in found.get("UserAttributes", [])}
-    return str(attributes.get("email", ""))
-
-
-def _email_attributes(email: str) -> list[dict[str, str]]:
-    return [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+    except AccountDiffers as exc:
+        raise OpsError(f"{exc}: nothing changed; run again with --update to change them") from None
+    except AccountNotFinished as exc:
+        raise OpsFailure(str(exc)) from exc.__cause__
 
 
 def bind_models(prefix: str, region: str, endpoint: str | None = None) -> None:

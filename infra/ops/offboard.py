@@ -1,4 +1,5 @@
-"""Offboard a member of staff (or take them back) until the app has admin pages for it.
+"""Offboard a member of staff (or take them back) from a command line; admins do the same on
+the app's /staff pages (services/staff_admin.py), which also move the clients first.
 
 Offboarding, in this order, each step safe to repeat:
 

@@ -67,6 +67,11 @@ def set_active(
     """
     names = {"#id": "user_id", "#active": "active"}
     values: dict[str, Any] = {":wanted": {"BOOL": active}}
+    update = "SET #active = :wanted"
+    if not active:  # as the admins' page does: no session begun before now counts again
+        names["#from"] = "sessions_from"
+        values[":now"] = {"S": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")}
+        update += ", #from = :now"
     if active:
         condition = "attribute_exists(#id) AND #active = :was"
         values[":was"] = {"BOOL": False}
@@ -83,7 +88,7 @@ def set_active(
                     "Update": {
                         "TableName": users_table,
                         "Key": {"user_id": {"S": username}},
-                        "UpdateExpression": "SET #active = :wanted",
+                        "UpdateExpression": update,
                         "ConditionExpression": condition,
                         "ExpressionAttributeNames": names,
                         "ExpressionAttributeValues": values,

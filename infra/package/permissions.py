@@ -28,6 +28,7 @@ class Target(Enum):
     SEND_QUEUE = "the send queue of scheduled texts"
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
+    USER_POOL = "the stack's Cognito user pool"
     TABLE_STREAMS = (
         "the streams of the clients, conversations, unclaimed, mass-texts and "
         "department-settings tables"
@@ -96,6 +97,20 @@ CONSUME_SEND = Grant(
     Target.SEND_QUEUE,
 )
 
+# Staff accounts (admins' /staff pages): invite, look up, disable and enable a member of
+# staff, and sign them out everywhere; nothing that deletes a user or changes the pool.
+STAFF_ACCOUNTS = Grant(
+    "StaffAccounts",
+    (
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminGetUser",
+        "cognito-idp:AdminUpdateUserAttributes",
+        "cognito-idp:AdminUserGlobalSignOut",
+    ),
+    Target.USER_POOL,
+)
 # Posting to an open page and closing it are both @connections calls, one IAM action.
 PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
 # No call of ours: Lambda's event source mapping reads the stream with the function's role.
@@ -135,7 +150,17 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # and a status callback that cannot be stored is kept for replay.
     # Sign-out tells that sign-in's open pages and closes them; a client import's apply
     # tells the import's other open pages how far it got.
-    API_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_FALLBACK, ENQUEUE_STATUS, PUSH),
+    # Admins manage staff accounts in Cognito (STAFF_ACCOUNTS).
+    API_HANDLER: (
+        LOGS,
+        TABLES,
+        SECRETS,
+        DECRYPT,
+        ENQUEUE_FALLBACK,
+        ENQUEUE_STATUS,
+        PUSH,
+        STAFF_ACCOUNTS,
+    ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
@@ -179,9 +204,11 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
 UNSIGNED_CALLS = frozenset(
     {
         "cognito-idp:AssociateSoftwareToken",
+        "cognito-idp:GetUser",
         "cognito-idp:InitiateAuth",
         "cognito-idp:RespondToAuthChallenge",
         "cognito-idp:RevokeToken",
+        "cognito-idp:SetUserMFAPreference",
         "cognito-idp:VerifySoftwareToken",
     }
 )

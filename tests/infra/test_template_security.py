@@ -56,11 +56,21 @@ def test_no_statement_names_every_resource_or_every_action_of_a_service(template
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_nothing_is_granted_for_cognito_s3_or_cloudwatch_metrics(templates, name):
+def test_nothing_is_granted_for_s3_or_cloudwatch_metrics_and_cognito_only_for_staff_accounts(
+    templates, name
+):
     """Sign-in uses Cognito's public API (no IAM); metrics go to the logs as EMF; the app
-    reads and writes no S3 object yet."""
+    reads and writes no S3 object yet. Admins' staff pages (issue 21) need Cognito's admin
+    calls: only the API handler has them, on the stack's own user pool, and none deletes a
+    user or changes the pool."""
     actions = {a for s in role_statements(templates[name]) for a in s["Action"]}
-    assert not [a for a in actions if a.split(":")[0] in {"cognito-idp", "s3", "cloudwatch"}]
+    assert not [a for a in actions if a.split(":")[0] in {"s3", "cloudwatch"}]
+    cognito = [s for s in role_statements(templates[name]) if "cognito-idp" in str(s["Action"])]
+    assert [s["Sid"] for s in cognito] == ["StaffAccounts"]
+    (accounts,) = cognito
+    assert accounts["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert accounts == statement(templates[name], "StaffAccounts")
+    assert not [a for a in accounts["Action"] if "Delete" in a or "Pool" in a]
 
 
 def test_every_function_has_a_role_of_its_own_including_later_handlers(scheduled_template):

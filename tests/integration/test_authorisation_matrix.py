@@ -287,6 +287,53 @@ PROBES = {
         "/mass-texts/{mass_id}/progress", background=True
     ),
     ("/mass-texts/{mass_id}/cancel", "POST"): Probe("/mass-texts/{mass_id}/cancel"),
+    # staff accounts (i21-accounts, issue 21 item 4): admins only; every case manager and
+    # supervisor is refused, whatever person the route names (Kristina here)
+    ("/staff", "GET"): Probe("/staff"),
+    ("/staff", "POST"): Probe(
+        "/staff",
+        {
+            "username": "matrixinvite",
+            "display_name": "Matrix Invite",
+            "email": "matrix@example.invalid",
+            "role": "admin",
+            "department_id": "probation",
+        },
+    ),
+    ("/staff/{user_id}", "GET"): Probe("/staff/kristina"),
+    ("/staff/{user_id}/place", "POST"): Probe(
+        "/staff/kristina/place",
+        {
+            "role": "admin",
+            "department_id": "probation",
+            "seen_role": "case_manager",
+            "seen_department": "probation",
+            "seen_active": "yes",
+        },
+    ),
+    ("/staff/{user_id}/deactivate", "POST"): Probe(
+        "/staff/kristina/deactivate",
+        {
+            "move_to": "marcus",
+            "seen_role": "case_manager",
+            "seen_department": "probation",
+            "seen_active": "yes",
+        },
+    ),
+    ("/staff/{user_id}/reactivate", "POST"): Probe(
+        "/staff/kristina/reactivate",
+        {"seen_role": "case_manager", "seen_department": "probation", "seen_active": "no"},
+    ),
+    # one's own authenticator app (i21-accounts, issue 21 item 5): no route names a person,
+    # so everyone reaches only their own
+    ("/settings/mfa", "GET"): Probe("/settings/mfa", scoped=True),
+    ("/settings/mfa/start", "POST"): Probe("/settings/mfa/start", scoped=True),
+    ("/settings/mfa/verify", "POST"): Probe(
+        "/settings/mfa/verify", {"pending": "x", "code": "000000"}, scoped=True
+    ),
+    ("/settings/mfa/off", "POST"): Probe(
+        "/settings/mfa/off", {"password": "x", "code": "000000"}, scoped=True
+    ),
 }
 
 OUTSIDERS = {

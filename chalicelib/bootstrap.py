@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
+    from .store.audit_chains import AuditChains
     from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
     from .store.client_lists import ClientListStore
@@ -178,6 +179,14 @@ def records_retention(settings: Settings | None = None) -> tuple[RetentionState,
 
     bind_tables((settings or get_settings()).table_prefix)
     return RetentionState(), RecordSweeps()
+
+
+def audit_chains(settings: Settings | None = None) -> AuditChains:
+    """The audit trail read back whole, for the check command (``infra/ops/check_audit``)."""
+    from .store.audit_chains import AuditChains
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return AuditChains()
 
 
 def session_store(settings: Settings | None = None) -> SessionStore:

@@ -20,6 +20,7 @@ from chalicelib.config import (
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
+    audit_pages,
     auth_pages,
     browser_errors,
     caseload_pages,
@@ -74,6 +75,7 @@ app.register_blueprint(settings_pages.bp)
 app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
 app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
+app.register_blueprint(audit_pages.bp)  # the audit trail: search and disclosure export
 app.register_blueprint(webhooks.bp)
 
 

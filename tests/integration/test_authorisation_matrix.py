@@ -287,6 +287,10 @@ PROBES = {
         "/mass-texts/{mass_id}/progress", background=True
     ),
     ("/mass-texts/{mass_id}/cancel", "POST"): Probe("/mass-texts/{mass_id}/cancel"),
+    # the audit trail and disclosure export (i21-audit): supervisors and admins, their own
+    # department only: a case manager gets 403, the other department's supervisor 404
+    ("/audit", "GET"): Probe("/audit?client={client_id}"),
+    ("/audit/export", "POST"): Probe("/audit/export", {"client": "{client_id}"}),
 }
 
 OUTSIDERS = {

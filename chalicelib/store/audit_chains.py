@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..domain.audit_chain import Chain, Link
-from .audit import CHAIN_PREFIX, client_subject, department_subject, link_of
-from .models import AuditModel, ClientModel
+from .audit import client_subject, department_subject, link_of
+from .models import AuditModel, ClientModel, UnclaimedModel, UserModel
+from .partitions import audit_subject, unclaimed_partition
 
 PAGE_SIZE = 500
 
@@ -27,13 +28,17 @@ class AuditChains:
         return Chain(subject, links, unchained)
 
     def department_subjects(self, department_id: str) -> Iterator[str]:
-        """The department's own subject, then each of its clients' (active and retired)."""
+        """The department's own subject, its staff's, each of its clients' (active and
+        retired) and each number waiting in its Unclaimed queue (auto-replies are written
+        under ``client#<partition>``, dismissals under the partition). Numbers no longer
+        waiting, and clients already deleted, are not found from here."""
         yield department_subject(department_id)
+        for user in UserModel.by_department.query(department_id, page_size=PAGE_SIZE):
+            yield f"staff#{user.user_id}"  # infra/ops/staff_access.py: staff_subject
         for index in (ClientModel.by_department, ClientModel.retired_by_department):
             for row in index.query(department_id, page_size=PAGE_SIZE):
                 yield client_subject(row.client_id)
-
-
-def chained_subject_rows(subject: str) -> int:
-    """How many chained rows ``subject`` has (tests and benches)."""
-    return sum(1 for _ in AuditModel.query(subject, AuditModel.at_id.startswith(CHAIN_PREFIX)))
+        for number in UnclaimedModel.query(department_id, page_size=PAGE_SIZE):
+            partition = unclaimed_partition(department_id, number.phone)
+            yield audit_subject(partition)
+            yield client_subject(partition)

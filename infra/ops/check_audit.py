@@ -1,10 +1,11 @@
 """Is a department's audit trail intact? Reads it back and checks every hash-chain link.
 
-The trail of a department is its own subject (settings, saved replies, mass texts, ...)
-and each of its clients' (active and retired). Every chained row must match its own hash,
+The trail of a department is its own subject (settings, saved replies, mass texts, ...),
+its staff's, each of its clients' (active and retired) and each number waiting in its
+Unclaimed queue. Every chained row must match its own hash,
 follow the row before it without a gap and point at that row's hash; a chain may start
 past row 1 only where TTL may have removed the rows before (their expiry has passed).
-It changes nothing (reads only: Query on the audit and clients tables).
+It changes nothing (reads only: Query on the audit, users, clients and unclaimed tables).
 
     .venv/bin/python -m infra.ops.check_audit --jurisdiction salt-lake-county --department probation
 

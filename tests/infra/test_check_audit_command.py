@@ -44,7 +44,7 @@ def test_an_untouched_trail_is_intact(stack, stores):
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The trail is intact." in done.stdout
-    assert "subjects read: 2" in done.stdout
+    assert "subjects read: 2" in done.stdout  # the department and its one client (no staff)
 
 
 def test_an_edited_row_is_named_and_the_check_fails(stack, stores):

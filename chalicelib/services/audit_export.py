@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ..domain.conversation import ConversationEntry, Direction, EntryKind
 from ..domain.errors import ValidationFailed
+from ..domain.spreadsheet_cells import neutralised
 from ..domain.users import User
 from ..store.audit import AuditEntry, client_subject, department_subject
 from .audit_trail import Search, TrailDeps, may_read_trail
@@ -52,7 +53,7 @@ def export(user: User, deps: ExportDeps, search: Search) -> Export:
         raise ValidationFailed({"client": "Choose a client or a member of staff to export."})
     since, until = search.window(deps.trail.zone)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(csv.writer(out))
     writer.writerow(HEADER)
     about = ""
     if search.client is not None:
@@ -73,6 +74,17 @@ def export(user: User, deps: ExportDeps, search: Search) -> Export:
     who = search.client.client_id if search.client else search.staff.user_id  # type: ignore[union-attr]
     name = f"disclosure-{who}-{search.since.isoformat()}-to-{search.until.isoformat()}.csv"
     return Export(name, out.getvalue())
+
+
+class SafeWriter:
+    """Every cell as text: a client's text, a name or a detail that a spreadsheet would run
+    as a formula gets a leading apostrophe (domain/spreadsheet_cells.py)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: Any) -> None:
+        self.writer.writerow([neutralised(str(cell)) for cell in row])
 
 
 def _local(at: datetime, deps: ExportDeps) -> str:

@@ -126,3 +126,16 @@ def test_a_case_manager_may_not_export(http, stores):
         refused = kristina.post("/audit/export", {"client": client.client_id})
     assert refused.status_code == 403
     assert written == []
+
+
+def test_a_text_that_would_run_as_a_formula_is_exported_as_text(http, stores, stack):
+    client = new_client(stores)
+    stack.twilio.send_inbound(from_=client.phone, to="+18015550100", body="=HYPERLINK(1)")
+    dana = visitor(http, "dana")
+    dana.get(f"/audit?client={client.client_id}")
+
+    exported = dana.post("/audit/export", {"client": client.client_id})
+
+    rows = list(csv.reader(io.StringIO(exported.body.decode())))
+    (received,) = [r for r in rows if r[0] == "text received"]
+    assert received[6] == "'=HYPERLINK(1)"

@@ -7,7 +7,9 @@ and everything the row says. Editing a row changes its hash, so its successor no
 points at it; deleting a row leaves a gap in the numbers and a successor pointing at a row
 that is not there. Rows leave only by DynamoDB's TTL, oldest first, so a chain may begin
 past row 1 when (and only when) the row before its first one was due to expire: each row
-carries its predecessor's expiry (``prev_expires``) for that reason.
+carries its predecessor's expiry (``prev_expires``, hashed) for that reason. A row's own
+expiry is not hashed: ops keep a held client's rows by removing it, which changes nothing
+the row says; bringing it forward to delete a row early still shows, in its successor.
 
 Pure rules: no clock (``now`` is given), no storage.
 """
@@ -46,11 +48,11 @@ def row_hash(
     actor: str,
     action: str,
     details: Mapping[str, str],
-    expires: int | None,
     prev_expires: int | None,
     prev_hash: str,
 ) -> str:
-    """SHA-256 of the row's content and its predecessor's hash, over a canonical JSON."""
+    """SHA-256 of the row's content and its predecessor's hash, over a canonical JSON (the
+    row's own expiry left out: see the module's docstring)."""
     content = {
         "subject": subject,
         "seq": seq,
@@ -58,7 +60,6 @@ def row_hash(
         "actor": actor,
         "action": action,
         "details": dict(details),
-        "expires": expires,
         "prev_expires": prev_expires,
         "prev_hash": prev_hash,
     }
@@ -75,7 +76,6 @@ def rehash(link: Link) -> str:
         link.actor,
         link.action,
         link.details,
-        link.expires,
         link.prev_expires,
         link.prev_hash,
     )

@@ -90,7 +90,6 @@ class ChainedAuditRow(AuditModel):
             self.actor,
             self.action,
             self.details.as_dict() if self.details else {},
-            epoch(self.expires_at),
             before,
             self.prev_hash,
         )

@@ -22,7 +22,7 @@ def chain(n: int, *, first: int = 1, prev_expires: int | None = None) -> list[Li
     for seq in range(first, first + n):
         before = prev_expires if seq == first else FUTURE
         fields = ("client#c1", seq, f"2026-12-0{seq % 9 + 1}T00:00:00.000000Z#ab", "kim", "view")
-        digest = row_hash(*fields, {}, FUTURE, before, prev)
+        digest = row_hash(*fields, {}, before, prev)
         links.append(Link(*fields, {}, FUTURE, before, prev, digest))
         prev = digest
     return links
@@ -68,7 +68,6 @@ def _fields(link: Link) -> tuple:
         link.actor,
         link.action,
         link.details,
-        link.expires,
         link.prev_expires,
         link.prev_hash,
     )
@@ -102,3 +101,14 @@ def test_a_failed_guard_beside_a_lost_claim_is_retried_then_found_stored():
     )
     assert classify(both).cause is Cause.CONFLICT
     assert classify(cancelled(reason("ConditionalCheckFailed"))).cause is Cause.CONDITION
+
+
+def test_a_rows_expiry_may_be_taken_off_for_a_hold_without_breaking_the_chain():
+    """Ops keep a held client's audit rows by removing their TTL: not an edit of what they
+    say. An expiry brought forward still shows, as the next row keeps its predecessor's."""
+    links = chain(4)
+    links[1] = replace(links[1], expires=None)
+    assert first_break(links, NOW) is None
+    early = chain(4)[2:]  # rows 1 and 2 gone early: row 3 says row 2 expires in 2030
+    broken = first_break(early, NOW)
+    assert broken is not None and broken.seq == 3

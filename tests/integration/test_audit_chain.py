@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.audit_chain import first_break
 from chalicelib.store.audit import audit_row, chain_key
 from chalicelib.store.audit_chains import AuditChains
+from chalicelib.store.models import AuditModel
 from chalicelib.store.transactions import transactions
 from chalicelib.store.write_failures import retry_transient
 
@@ -126,4 +127,37 @@ def test_rows_of_one_subject_in_one_transaction_follow_each_other_in_the_chain(s
 
     chain = AuditChains().chain(about)
     assert [link.seq for link in chain.links] == [1, 2, 3, 4]
+    assert first_break(chain.links, now) is None
+
+
+def test_a_transaction_that_lost_its_chain_claim_is_retried_not_taken_for_a_duplicate(
+    stack, now, monkeypatch
+):
+    """Another container took the number this row claimed (simulated: the row links to a
+    stale head once); the guarded write is retried and reported written, not "already
+    stored"."""
+    from chalicelib.store.audit import ChainedAuditRow
+    from chalicelib.store.models import RecordsRetentionModel
+    from chalicelib.store.write_failures import written_unless_guarded
+
+    about = subject()
+    append_alone(about, 0)
+    stale = next(iter(AuditModel.query(about)))
+    append_alone(about, 1)  # the other container's row, now the head
+    real_newest = ChainedAuditRow.newest
+    heads = iter([stale])
+    monkeypatch.setattr(
+        ChainedAuditRow, "newest", lambda self: next(heads, None) or real_newest(self)
+    )
+    guarded = RecordsRetentionModel(f"guard-{secrets.token_hex(4)}")
+    row = audit_row(about, "kristina", "send")
+
+    def write() -> None:
+        with TransactWrite(connection=transactions()) as tx:
+            tx.save(guarded, condition=RecordsRetentionModel.name.does_not_exist())  # item 0
+            tx.save(row)
+
+    assert written_unless_guarded("a guarded write with its audit row", write) is True
+    chain = AuditChains().chain(about)
+    assert [link.seq for link in chain.links] == [1, 2, 3]
     assert first_break(chain.links, now) is None

@@ -5,8 +5,8 @@ it. The export itself is written to the trail.
 A client's file: each text (received or sent, with its time, who sent it, the number and
 its delivery status), each conversation event (a number change, an opt-out, ...), and each
 audit row about the client (every view, send, export, schedule, change). A staff member's
-file: every audit row of theirs (each send names its text's entry). At most MAX_ROWS rows
-of each kind; a file that had to stop says so on its last line.
+file: the texts they sent (from the conversations their "send" rows name) and every audit
+row of theirs. At most MAX_ROWS rows of each kind; a file that had to stop says so.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..store.audit import AuditEntry, client_subject, department_subject
 from .audit_trail import Search, TrailDeps, may_read_trail
 
 MAX_ROWS = 5000
+MAX_CLIENTS = 500  # a staff member's export reads at most this many conversations
 HEADER = ("record", "when", "who", "what", "about", "number", "text or details")
 CUT = "cut short: more than {n} {kind} in this range; export a shorter range for the rest"
 
@@ -56,11 +57,13 @@ def export(user: User, deps: ExportDeps, search: Search) -> Export:
     writer = SafeWriter(csv.writer(out))
     writer.writerow(HEADER)
     about = ""
+    audit = _audit_rows(deps, search, since, until)
     if search.client is not None:
         client = search.client
         about = f"{client.first_name} {client.last_name}"
         _texts(writer, deps, client.client_id, about, since, until)
-    audit = _audit_rows(deps, search, since, until)
+    elif search.staff is not None:
+        _texts_sent_by(writer, deps, search.staff.user_id, audit, since, until)
     for row in audit:
         writer.writerow(_audit_line(row, deps, about))
     if len(audit) > MAX_ROWS:
@@ -100,6 +103,34 @@ def _texts(
         writer.writerow(_text_line(entry, deps, about))
     if len(kept) > MAX_ROWS or len(entries) >= MAX_ROWS * 4:
         writer.writerow(["note", "", "", CUT.format(n=MAX_ROWS, kind="texts"), "", "", ""])
+
+
+def _texts_sent_by(
+    writer: Any,
+    deps: ExportDeps,
+    staff_id: str,
+    audit: list[AuditEntry],
+    since: datetime,
+    until: datetime,
+) -> None:
+    """The texts a member of staff sent in the range: read from the conversations of the
+    clients their "send" rows name (one read per client, at most MAX_CLIENTS)."""
+    client_ids = list(
+        dict.fromkeys(
+            row.subject.removeprefix("client#")
+            for row in audit
+            if row.action == "send" and row.subject.startswith("client#")
+        )
+    )
+    for client_id in client_ids[:MAX_CLIENTS]:
+        client = deps.trail.clients.get(client_id)
+        about = f"{client.first_name} {client.last_name}" if client else client_id
+        for entry in deps.conversations.everything(client_id, MAX_ROWS):
+            sent = entry.direction is Direction.OUTBOUND and entry.author_id == staff_id
+            if sent and since <= entry.at <= until:
+                writer.writerow(_text_line(entry, deps, about))
+    if len(client_ids) > MAX_CLIENTS:
+        writer.writerow(["note", "", "", CUT.format(n=MAX_CLIENTS, kind="clients"), "", "", ""])
 
 
 def _who(actor: str, deps: ExportDeps) -> str:

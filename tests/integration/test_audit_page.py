@@ -139,3 +139,22 @@ def test_a_text_that_would_run_as_a_formula_is_exported_as_text(http, stores, st
     rows = list(csv.reader(io.StringIO(exported.body.decode())))
     (received,) = [r for r in rows if r[0] == "text received"]
     assert received[6] == "'=HYPERLINK(1)"
+
+
+def test_a_staff_members_export_holds_the_texts_they_sent_and_their_audit_rows(http, stores):
+    client = new_client(stores)
+    kristina = visitor(http, "kristina")
+    page = kristina.get(f"/clients/{client.client_id}").body.decode()
+    draft = re.search(r'name="draft_id" value="([0-9a-f]+)"', page).group(1)
+    body = f"From Kristina {secrets.token_hex(3)}"
+    kristina.post(f"/clients/{client.client_id}/messages", {"body": body, "draft_id": draft})
+    dana = visitor(http, "dana")
+    dana.get("/audit?staff=kristina")
+
+    exported = dana.post("/audit/export", {"client": "", "staff": "kristina"})
+
+    assert exported.status_code == 200, exported.body[:300]
+    rows = list(csv.reader(io.StringIO(exported.body.decode())))
+    assert any(r[0] == "text sent" and r[6] == body and r[4].endswith("Trailed") for r in rows)
+    subject = client_subject(client.client_id)
+    assert any(r[0] == "audit" and r[3] == "send" and r[4] == subject for r in rows)

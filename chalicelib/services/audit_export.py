@@ -74,7 +74,7 @@ def export(user: User, deps: ExportDeps, search: Search) -> Export:
         else department_subject(user.department_id)
     )
     deps.trail.audit.record(subject, user.user_id, "disclosure_export", **search.described())
-    who = search.client.client_id if search.client else search.staff.user_id  # type: ignore[union-attr]
+    who = search.described()["client"] or search.described()["staff"]
     name = f"disclosure-{who}-{search.since.isoformat()}-to-{search.until.isoformat()}.csv"
     return Export(name, out.getvalue())
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
     from .store.audit_chains import AuditChains
+    from .store.audit_pages import AuditPages
     from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
     from .store.client_lists import ClientListStore
@@ -92,6 +93,12 @@ class Stores:
         from .store.audit import AuditStore
 
         return AuditStore()
+
+    @cached_property
+    def audit_pages(self) -> AuditPages:
+        from .store.audit_pages import AuditPages
+
+        return AuditPages()
 
     @cached_property
     def scheduled(self) -> ScheduledStore:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from ..domain.clients import Client
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.users import User
-from ..store.audit import client_subject, department_subject
+from ..store.audit import AuditEntry, client_subject, department_subject
 from ..store.audit_pages import TrailPage
 
 PAGE = 50
@@ -24,6 +24,7 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3660  # ten years: more is a typo
 NOT_HERE = "There is no such client in your department."
 NO_STAFF = "There is no such member of staff in your department."
+CLIENT = "client#"
 
 
 class Pages(Protocol):
@@ -55,12 +56,20 @@ class Lookups(Protocol):
     def get(self, key: str) -> Any: ...
 
 
+class Staff(Lookups, Protocol):
+    def in_department(self, department_id: str) -> list[User]: ...
+
+
+class Clients(Lookups, Protocol):
+    def many(self, client_ids: list[str]) -> list[Client]: ...
+
+
 @dataclass(frozen=True)
 class TrailDeps:
     pages: Pages
     audit: Recorder
-    users: Lookups
-    clients: Lookups
+    users: Staff
+    clients: Clients
     zone: ZoneInfo
 
 
@@ -87,6 +96,50 @@ class Search:
             "from": self.since.isoformat(),
             "to": self.until.isoformat(),
         }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One audit row as the page shows it."""
+
+    when: str
+    who: str
+    what: str
+    about: str
+    details: str
+
+
+def department_staff(user: User, deps: TrailDeps) -> list[User]:
+    """The staff a search may name: the visitor's department, by name."""
+    may_read_trail(user)
+    found = deps.users.in_department(user.department_id)
+    return sorted(found, key=lambda person: person.display_name.casefold())
+
+
+def shown(entries: list[AuditEntry], deps: TrailDeps, staff: list[User]) -> list[Row]:
+    """Rows in words: local times, staff and client names (one read for the clients)."""
+    names = {person.user_id: person.display_name for person in staff}
+    ids = sorted({e.subject.removeprefix(CLIENT) for e in entries if e.subject.startswith(CLIENT)})
+    clients = {c.client_id: c for c in deps.clients.many(ids)} if ids else {}
+    rows = []
+    for e in entries:
+        about = e.subject
+        if e.subject.startswith(CLIENT):
+            client = clients.get(e.subject.removeprefix(CLIENT))
+            about = f"{client.first_name} {client.last_name}" if client else "a former client"
+        elif e.subject.startswith("department#"):
+            about = "the department"
+        when = e.when
+        rows.append(
+            Row(
+                when.astimezone(deps.zone).strftime("%Y-%m-%d %H:%M:%S") if when else "",
+                names.get(e.actor, e.actor),
+                e.action.replace("_", " "),
+                about,
+                ", ".join(f"{k}: {v}" for k, v in sorted(e.details.items())),
+            )
+        )
+    return rows
 
 
 def may_read_trail(user: User) -> None:

@@ -33,11 +33,9 @@ FIELDS = ("client", "staff", "from", "to")
 
 
 def _deps(visit: Visit) -> Any:
-    from ..store.audit_pages import AuditPages
-
     stores = bootstrap.stores(visit.settings)
     return audit_trail.TrailDeps(
-        AuditPages(), stores.audit, stores.users, stores.clients, get_jurisdiction().zone
+        stores.audit_pages, stores.audit, stores.users, stores.clients, get_jurisdiction().zone
     )
 
 
@@ -52,8 +50,7 @@ def audit_page() -> Response:
     audit_trail.may_read_trail(visit.staff)
     asked = {name: visit.query(name) for name in FIELDS}
     deps = _deps(visit)
-    stores = bootstrap.stores(visit.settings)
-    staff = sorted(stores.users.in_department(visit.staff.department_id), key=_by_name)
+    staff = audit_trail.department_staff(visit.staff, deps)
     try:
         search = audit_trail.search_from(visit.staff, deps, asked, _today())
         listed = list_cursors.list_id(visit.staff.user_id, "audit", *search.described().values())
@@ -76,7 +73,7 @@ def audit_page() -> Response:
         asked={**asked, **search.described()},
         search=search,
         staff=staff,
-        rows=_rows(found.entries, stores, staff),
+        rows=audit_trail.shown(found.entries, deps, staff),
         more=more,
         shown=shown,
     )
@@ -102,36 +99,3 @@ def export() -> Response:
         },
     )
     return visit.attach(response)
-
-
-def _by_name(user: Any) -> str:
-    return str(user.display_name).casefold()
-
-
-def _rows(entries: list[Any], stores: Any, staff: list[Any]) -> list[dict[str, str]]:
-    """What the table shows: when (local), who, what, about whom, details."""
-    names = {user.user_id: user.display_name for user in staff}
-    client_ids = sorted(
-        {e.subject.removeprefix("client#") for e in entries if e.subject.startswith("client#")}
-    )
-    clients = {c.client_id: c for c in stores.clients.many(client_ids)} if client_ids else {}
-    zone = get_jurisdiction().zone
-    rows = []
-    for e in entries:
-        about = e.subject
-        if e.subject.startswith("client#"):
-            client = clients.get(e.subject.removeprefix("client#"))
-            about = f"{client.first_name} {client.last_name}" if client else "a former client"
-        elif e.subject.startswith("department#"):
-            about = "the department"
-        when = e.when
-        rows.append(
-            {
-                "when": when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if when else "",
-                "who": names.get(e.actor, e.actor),
-                "what": e.action.replace("_", " "),
-                "about": about,
-                "details": ", ".join(f"{k}: {v}" for k, v in sorted(e.details.items())),
-            }
-        )
-    return rows

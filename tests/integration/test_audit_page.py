@@ -158,3 +158,12 @@ def test_a_staff_members_export_holds_the_texts_they_sent_and_their_audit_rows(h
     assert any(r[0] == "text sent" and r[6] == body and r[4].endswith("Trailed") for r in rows)
     subject = client_subject(client.client_id)
     assert any(r[0] == "audit" and r[3] == "send" and r[4] == subject for r in rows)
+
+
+def test_a_supervisor_reaches_a_clients_trail_from_their_page_and_a_case_manager_sees_no_link(
+    http, stores
+):
+    client = new_client(stores)
+    trail = f"/audit?client={client.client_id}"
+    assert trail in visitor(http, "dana").get(f"/clients/{client.client_id}").body.decode()
+    assert trail not in visitor(http, "kristina").get(f"/clients/{client.client_id}").body.decode()

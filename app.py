@@ -20,6 +20,7 @@ from chalicelib.config import (
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
+    audit_pages,
     auth_pages,
     browser_errors,
     caseload_pages,
@@ -78,6 +79,7 @@ app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
 app.register_blueprint(staff_pages.bp)  # staff accounts, for admins
 app.register_blueprint(mfa_pages.bp)  # one's own authenticator app (mfa: OPTIONAL)
+app.register_blueprint(audit_pages.bp)  # the audit trail: search and disclosure export
 app.register_blueprint(webhooks.bp)
 
 

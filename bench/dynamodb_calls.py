@@ -15,6 +15,10 @@ read; the text, its answer and its reminders in one transaction). Each figure is
 whole HTTP request as the app serves it (webhook or page), not a hand-picked inner
 function.
 
+Since issue 21 every audited write first reads its subject's newest audit row (the hash
+chain, bench/audit_chain.py): a send, a client page and a "Y" each take one round trip
+more than the goals above (4, 6 and 6; tests/integration/test_round_trips.py).
+
 "In turn" is how many of those calls a request makes one after another (calls in flight
 together count once; harness.calls_in_turn): its latency on DynamoDB is about that many
 round trips plus the app's own time. The times printed are wall-clock per request and the

@@ -38,11 +38,12 @@ WRU_SEND = 12  # "sending", then Twilio's answer: two transactions
 WRU_SCHEDULED = 18  # claim, send, settle (3.1 round trips a text)
 WRU_STATUS = 6  # the entry, the client's flags, the callback's guard
 WRU_PAGE = 0.5  # last-active at most once a minute; an audit row per client page
-RRU_PAGE = 10  # session and staff record (consistent), a Query of up to 50 rows
+RRU_PAGE = 11  # session and staff record (consistent), a Query of up to 50 rows, the audit
+# chain's newest row before the view's audit row (issue 21: one consistent Query)
 RRU_WEBHOOK = 3
 RRU_JOB_RUN = 2
 KB_STORED_PER_TEXT = 2.0  # the entry and its index copies
-KB_AUDIT_PER_PAGE = 0.1
+KB_AUDIT_PER_PAGE = 0.25  # the row with its chain hashes, and its by-actor index copy (ALL)
 MONTHS_OF_DATA = 12  # storage after a year (records_retention keeps at least a year)
 LAMBDA_GB = 0.5  # every function has 512 MB
 SECONDS_PER_REQUEST = 0.15

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
+    from .store.audit_chains import AuditChains
+    from .store.audit_pages import AuditPages
     from .store.challenges import ChallengeStore
     from .store.client_formats import ClientFormatStore
     from .store.client_imports import ClientImportStore
@@ -95,6 +97,12 @@ class Stores:
         from .store.audit import AuditStore
 
         return AuditStore()
+
+    @cached_property
+    def audit_pages(self) -> AuditPages:
+        from .store.audit_pages import AuditPages
+
+        return AuditPages()
 
     @cached_property
     def scheduled(self) -> ScheduledStore:
@@ -182,6 +190,14 @@ def records_retention(settings: Settings | None = None) -> tuple[RetentionState,
 
     bind_tables((settings or get_settings()).table_prefix)
     return RetentionState(), RecordSweeps()
+
+
+def audit_chains(settings: Settings | None = None) -> AuditChains:
+    """The audit trail read back whole, for the check command (``infra/ops/check_audit``)."""
+    from .store.audit_chains import AuditChains
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return AuditChains()
 
 
 def session_store(settings: Settings | None = None) -> SessionStore:

@@ -11,7 +11,9 @@ its schedule is deleted by the ``records-retention`` job, never by the pages:
   client's too), with their references; a number waiting in Unclaimed whose texts all went
   leaves the queue; a mass text (its wording and recipient list) started and sent before
   the cutoff goes too.
-- ``audit_days``: audit rows older than this go.
+- ``audit_days``: audit rows older than this go, by DynamoDB's TTL (each row is written
+  with its expiry, ``store/audit.py``): the trail is append-only, so no role of the app, the
+  job's included, may delete a row. The job does not sweep them (not in ``PASS_ORDER``).
 
 Nothing goes under a legal hold (``legal_hold`` here, a switch in the table that the job
 checks in the same transaction as each deletion, or a hold on one client), nothing still
@@ -44,7 +46,7 @@ class RecordKind(StrEnum):
     TEXTS = "texts"
     MASS_TEXTS = "mass_texts"  # mass-text items: wording and recipients, on the texts' schedule
     WAITING_NUMBERS = "waiting_numbers"  # Unclaimed queue items whose texts all went
-    AUDIT = "audit"
+    AUDIT = "audit"  # has a schedule, kept by TTL: never swept by the job
 
 
 PASS_ORDER = (
@@ -52,8 +54,7 @@ PASS_ORDER = (
     RecordKind.TEXTS,
     RecordKind.MASS_TEXTS,
     RecordKind.WAITING_NUMBERS,
-    RecordKind.AUDIT,
-)
+)  # RecordKind.AUDIT: TTL, not the job
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ..domain.permissions import (
 )
 from ..domain.phones import display_phone
 from ..domain.users import Role, User
+from ..store.audit import AuditStore, client_subject
 from ..store.clients import ClientStore, NumberInUse
 from ..store.users import UserStore
 
@@ -38,6 +39,16 @@ def open_client(user: User, clients: ClientStore, client_id: str) -> Client:
     if client is None:
         raise NotFound("There is no such client.")
     check_can_view_client(user, client)
+    return client
+
+
+def open_client_details(
+    user: User, clients: ClientStore, audit: AuditStore, client_id: str
+) -> Client:
+    """A client opened to edit their details (notes, numbers): a view of their record, so
+    it is written to the audit trail as opening their conversation is."""
+    client = open_client(user, clients, client_id)
+    audit.record(client_subject(client.client_id), user.user_id, "view_details")
     return client
 
 

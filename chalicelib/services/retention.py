@@ -1,12 +1,12 @@
 """The records-retention job: delete what is past its schedule, paced, a page at a time.
 
 A *pass* takes every kind with a schedule in turn (closed clients, texts, mass texts,
-waiting numbers, audit rows), reading its table a page at a time from where it stood. A
-pass starts at most once a local day; the job runs hourly, so a pass too long for one run
-(the first one, with years of records behind it) goes on within the hour from its
-checkpoint. Each page's
-position is recorded only once the page is done, so a run cut off mid-page does the page
-again, and finds what it already deleted gone.
+waiting numbers; audit rows leave by TTL, as no role may delete them), reading its table
+a page at a time from where it stood. A pass starts at most once a local day; the job runs
+hourly, so a pass too long for one run (the first one, with years of records behind it)
+goes on within the hour from its checkpoint. Each page's position is recorded only once
+the page is done, so a run cut off mid-page does the page again, and finds what it already
+deleted gone.
 
 It deletes nothing while the jurisdiction file's ``legal_hold`` is true or the hold switch in
 the table is on, and every deleting transaction checks the switch again (a hold put on
@@ -219,11 +219,7 @@ def _sweep_page(
         groups = [(number, None) for number in numbers.items]
         stop = _each(run, kind, groups, lambda number, _: sweeps.drop_waiting_number(number))
         return numbers.next_cursor, stop
-    rows = sweeps.old_audit_rows(before, cursor, PAGE_LIMIT)
-    by_subject: dict[str, list[Any]] = {}
-    for row in rows.items:
-        by_subject.setdefault(row.subject, []).append(row)
-    return rows.next_cursor, _each(run, kind, by_subject.items(), sweeps.delete_audit_rows)
+    raise ValueError(f"{kind} is not swept by the job")
 
 
 def _each(
@@ -232,7 +228,7 @@ def _each(
     groups: Iterable[tuple[Any, Any]],
     delete: Callable[[Any, Any], Outcome],
 ) -> Stop | None:
-    """Delete group by group (a conversation's texts, a subject's audit rows)."""
+    """Delete group by group (a conversation's texts, a mass text's rows)."""
     for owner, records in groups:
         if not run.pacer.has_time():
             return Stop.OUT_OF_TIME

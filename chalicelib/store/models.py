@@ -526,27 +526,36 @@ class UnclaimedModel(Model):
 
 
 class AuditByActor(GlobalSecondaryIndex):
-    """Disclosure requests: everything one person viewed, sent, exported or changed."""
+    """Disclosure requests: everything one person viewed, sent, exported or changed, by time
+    (``at``: the chain's keys order one subject, not a person's rows across subjects)."""
 
     class Meta:
         index_name = "by-actor"
-        projection = KeysOnlyProjection()
+        projection = AllProjection()
 
     actor = UnicodeAttribute(hash_key=True)
-    at_id = UnicodeAttribute(range_key=True)
+    at = UnicodeAttribute(range_key=True)
 
 
 class AuditModel(Model):
-    """Who did what to which client, when. Append-only."""
+    """Who did what to which subject (a client, a department), when. Append-only: every row
+    is a link of its subject's hash chain (``store/audit.py``, ``domain/audit_chain.py``),
+    no function's role may update or delete one, and DynamoDB's TTL removes it after the
+    jurisdiction's ``audit_days``. Rows from before the chain have a time for ``at_id``."""
 
     class Meta(_Meta):
         table_name = "audit"
 
     subject = UnicodeAttribute(hash_key=True)
-    at_id = UnicodeAttribute(range_key=True)
+    at_id = UnicodeAttribute(range_key=True)  # chain#{seq:012d}
+    at = UnicodeAttribute(null=True)  # when it happened: %Y-%m-%dT%H:%M:%S.%fZ#{random}
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     details: MapAttribute[str, str] = MapAttribute(null=True)
+    prev_hash = UnicodeAttribute(null=True)
+    row_hash = UnicodeAttribute(null=True)
+    prev_expires = NumberAttribute(null=True)  # the predecessor's TTL (a chain may start there)
+    expires_at = TTLAttribute(null=True)
     by_actor = AuditByActor()
 
 

@@ -13,14 +13,12 @@ from .guarded_deletes import Outcome
 from .retention_pages import (
     ClosedClient,
     Cursor,
-    OldAuditRow,
     OldEntry,
     OldMassText,
     OldWaitingNumber,
     Page,
 )
 from .retention_sweeps import (
-    delete_audit_rows,
     delete_entries,
     delete_mass_texts,
     drop_waiting_number,
@@ -68,14 +66,6 @@ class RecordSweeps:
 
     def drop_waiting_number(self, number: OldWaitingNumber) -> Outcome:
         return drop_waiting_number(number)
-
-    def old_audit_rows(
-        self, before: datetime, cursor: Cursor | None, limit: int
-    ) -> Page[OldAuditRow]:
-        return pages.old_audit_rows(before, cursor, limit)
-
-    def delete_audit_rows(self, subject: str, rows: Sequence[OldAuditRow]) -> Outcome:
-        return delete_audit_rows(subject, rows)
 
     def record_summary(self, details: dict[str, str]) -> None:
         """One audit row for what a run deleted of one kind (never one per record)."""

@@ -21,9 +21,7 @@ from typing import Any, Generic, TypeVar, cast
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from ..domain.retention import time_key
 from .models import (
-    AuditModel,
     ClientModel,
     ConversationEntryModel,
     MassTextModel,
@@ -73,12 +71,6 @@ class OldWaitingNumber:
 class OldMassText:
     mass_id: str
     state: str  # as read: the deletion is conditioned on it
-
-
-@dataclass(frozen=True)
-class OldAuditRow:
-    subject: str
-    at_id: str
 
 
 def scan_page(
@@ -156,11 +148,3 @@ def old_mass_texts(before: datetime, cursor: Cursor | None, limit: int) -> Page[
 
     condition = (MassTextModel.created_at < before) & (MassTextModel.send_at < before)
     return scan_page(MassTextModel, condition, ["mass_id", "state"], cursor, limit, parse)
-
-
-def old_audit_rows(before: datetime, cursor: Cursor | None, limit: int) -> Page[OldAuditRow]:
-    def parse(row: AuditModel) -> OldAuditRow:
-        return OldAuditRow(row.subject, row.at_id)
-
-    condition = AuditModel.at_id < time_key(before)
-    return scan_page(AuditModel, condition, ["subject", "at_id"], cursor, limit, parse)

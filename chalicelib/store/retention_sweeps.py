@@ -1,4 +1,5 @@
-"""Deleting old texts, mass texts, waiting numbers and audit rows, each batch under the holds.
+"""Deleting old texts, mass texts and waiting numbers, each batch under the holds (audit rows
+leave by TTL: no role may delete one).
 
 Every batch is one transaction (``guarded_deletes``): the jurisdiction-wide hold is checked
 in it (guard 0), and so is the owner's own hold when the records are a client's (guard 1),
@@ -11,10 +12,8 @@ from collections.abc import Sequence
 
 from pynamodb.expressions.condition import Condition
 
-from .audit import client_subject
 from .guarded_deletes import Companion, Guard, Outcome, Removal, batches, delete_guarded
 from .models import (
-    AuditModel,
     ClientModel,
     ConversationEntryModel,
     MassTextModel,
@@ -22,7 +21,7 @@ from .models import (
     UnclaimedModel,
 )
 from .partitions import is_unclaimed
-from .retention_pages import OldAuditRow, OldEntry, OldMassText, OldWaitingNumber
+from .retention_pages import OldEntry, OldMassText, OldWaitingNumber
 from .retention_state import hold_guard
 from .waiting import left, waiting_item
 
@@ -32,7 +31,6 @@ TEXTS = "texts"
 REFERENCES = "references"  # a text's MessageSid row in twilio-messages
 MASS_TEXTS = "mass_texts"
 WAITING_NUMBERS = "waiting_numbers"
-AUDIT_ROWS = "audit_rows"
 
 
 def jurisdiction_guard() -> Guard:
@@ -115,20 +113,3 @@ def drop_waiting_number(number: OldWaitingNumber) -> Outcome:
         [Removal(item, as_read, WAITING_NUMBERS)],
         [Companion(waiting_item(number.department_id), left(number.phone))],
     )
-
-
-def delete_audit_rows(subject: str, rows: Sequence[OldAuditRow]) -> Outcome:
-    """Audit rows of one subject; a held client's are kept."""
-    guards = [jurisdiction_guard()]
-    if subject.startswith(client_subject("")):
-        guards.append(client_guard(subject.removeprefix(client_subject(""))))
-    groups = [
-        [Removal(AuditModel(row.subject, row.at_id), AuditModel.at_id.exists(), AUDIT_ROWS, n)]
-        for n, row in enumerate(rows)
-    ]
-    outcome = Outcome()
-    for batch in batches(len(guards), groups):
-        outcome.add(delete_guarded(guards, batch))
-        if outcome.refused_by is not None:
-            break
-    return outcome

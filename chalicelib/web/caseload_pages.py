@@ -153,7 +153,8 @@ def add_client() -> Response:
 @guarded
 def edit_client_page(client_id: str) -> Response:
     visit = signed_in(bp.current_request)
-    client = caseload.open_client(visit.staff, bootstrap.stores(visit.settings).clients, client_id)
+    stores = bootstrap.stores(visit.settings)
+    client = caseload.open_client_details(visit.staff, stores.clients, stores.audit, client_id)
     return _client_form(visit, client, stored_values(client), {})
 
 

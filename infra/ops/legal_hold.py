@@ -3,9 +3,14 @@
 A hold on the whole jurisdiction (``--all``) is the switch in the ``records-retention``
 table: no deploy needed, and every deleting transaction of the job checks it, so nothing is
 deleted from the moment this script says "on". A hold on clients (``--client ID``, as many
-as needed) is a mark on each client: their texts, audit rows and (once closed) the client
-themselves are kept. Each change writes its audit row in the same transaction, naming the
-matter and who asked. ``--status`` shows the holds and changes nothing.
+as needed) is a mark on each client: their texts and (once closed) the client themselves
+are kept by the job; their audit rows, which leave by DynamoDB's TTL (no role of the app may
+delete one), are kept by taking their expiry off (``expires_at``: not part of a row's hash,
+so the trail's chain stays intact). Lifting the hold gives them back the jurisdiction's
+``audit_days``. Rows written while the hold is on carry an expiry: run ``--on`` again to
+keep them too (it says "already on" and keeps the new rows). Each change writes its audit
+row in the same transaction, naming the matter and who asked. ``--status`` shows the holds
+and changes nothing.
 
     .venv/bin/python -m infra.ops.legal_hold --jurisdiction salt-lake-county --all --on \\
         --matter "Smith v. County, 24-CV-0192" --by "J. Rivera, County Attorney"
@@ -22,11 +27,11 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .aws_target import Target, add_target_options
+from .aws_target import Target, add_target_options, call
 from .common import OpsError, OpsFailure, aws_client, jurisdiction, parser, region_for, run
 
 PROG = "legal_hold"
@@ -37,6 +42,7 @@ HOLD_ROW = "legal-hold"  # chalicelib/store/retention_state.py
 SUMMARY_SUBJECT = "records-retention"  # the job's own audit subject (store/retention.py)
 OPS_ACTOR = "ops"
 STORED_TIME = "%Y-%m-%dT%H:%M:%S.%f+0000"  # PynamoDB's UTCDateTimeAttribute
+AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # an audit row's ``at`` (store/audit.py: TIME_FORMAT)
 
 
 class ConditionFailed(Exception):
@@ -186,14 +192,67 @@ def switch_client(dynamodb: Any, target: Target, client_id: str, args: argparse.
     audit = audit_put(target.table(AUDIT), f"client#{client_id}", action, details)
     try:
         transact(dynamodb, f"change client {client_id}'s hold", [update, audit])
+        said = "on" if on else "lifted"
     except ConditionFailed:
         if not client_exists(dynamodb, target, client_id):
             raise OpsError(
                 f"there is no client {client_id} in {target.table(CLIENTS)}: check the id "
                 "(the client page's address ends with it) and --table-prefix"
             ) from None
-        return "already on for that matter" if on else "already off"
-    return "on" if on else "lifted"
+        said = "already on for that matter" if on else "already off"
+    audit_days = jurisdiction(args.jurisdiction).records_retention.audit_days
+    return f"{said}; {audit_expiry(dynamodb, target, client_id, on, audit_days)}"
+
+
+def audit_expiry(
+    dynamodb: Any, target: Target, client_id: str, held: bool, audit_days: int | None
+) -> str:
+    """Take the expiry off the client's audit rows (held), or give it back (lifted)."""
+    if not held and audit_days is None:
+        return "audit rows keep no expiry (the jurisdiction keeps them forever)"
+    changed = 0
+    for item in audit_rows(dynamodb, target.table(AUDIT), f"client#{client_id}"):
+        key = {"subject": item["subject"], "at_id": item["at_id"]}
+        if held and "expires_at" in item:
+            change: dict[str, Any] = {"UpdateExpression": "REMOVE expires_at"}
+        elif not held and "expires_at" not in item and "at" in item:
+            happened = datetime.strptime(item["at"]["S"].split("#")[0], AT_FORMAT)
+            ends = happened.replace(tzinfo=UTC) + timedelta(days=audit_days or 0)
+            change = {
+                "UpdateExpression": "SET expires_at = :ends",
+                "ExpressionAttributeValues": {":ends": {"N": str(int(ends.timestamp()))}},
+            }
+        else:
+            continue
+        call(
+            "change an audit row's expiry",
+            dynamodb.update_item,
+            TableName=target.table(AUDIT),
+            Key=key,
+            ConditionExpression="attribute_exists(subject)",
+            **change,
+        )
+        changed += 1
+    if held:
+        return f"{changed} audit rows kept past their expiry"
+    return f"{changed} audit rows given back their expiry ({audit_days} days)"
+
+
+def audit_rows(dynamodb: Any, table: str, subject: str) -> Iterator[dict[str, Any]]:
+    """Every audit row of ``subject`` (keys, time and expiry), a page at a time."""
+    request: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": "subject = :s",
+        "ExpressionAttributeValues": {":s": {"S": subject}},
+        "ProjectionExpression": "subject, at_id, #at, expires_at",
+        "ExpressionAttributeNames": {"#at": "at"},
+    }
+    while True:
+        page = read(dynamodb.query, **request)
+        yield from page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            return
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def client_exists(dynamodb: Any, target: Target, client_id: str) -> bool:

@@ -20,7 +20,8 @@ class Target(Enum):
     """What a grant's actions apply to; ``policy.py`` turns each into ARNs of this stack."""
 
     FUNCTION_LOGS = "the stack's log group"
-    TABLES = "the stack's tables and their indexes"
+    TABLES = "the stack's tables and their indexes, but the audit table"
+    AUDIT_TABLE = "the audit table and its indexes: append and read only"
     PARAMETERS = "the jurisdiction's SSM SecureStrings"
     PARAMETER_KEYS = "KMS keys, only through SSM and only for those parameters"
     MAIL_SENDER = "the configured SES sender (address and its domain)"
@@ -62,6 +63,25 @@ TABLES = Grant(
     ),
     Target.TABLES,
 )
+# The audit trail is append-only: a row is put (on the condition that its number in its
+# subject's hash chain is free) and read, never updated or deleted; DynamoDB's TTL removes
+# old rows, no role of ours. PutItem could still overwrite a row (IAM cannot require a
+# condition); the hash chain shows that (infra/ops/check_audit.py).
+AUDIT_TRAIL = Grant(
+    "AuditTrailAppendOnly",
+    (
+        "dynamodb:BatchGetItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+    ),
+    Target.AUDIT_TABLE,
+)
+# Denied to every role on the audit table whatever it is allowed elsewhere (policy.py): a
+# later grant on "every table" cannot open it. BatchWriteItem's deletes and puts are one IAM
+# action, so it goes too.
+AUDIT_DENIED = ("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 # Only the records-retention job reads whole tables (a paced Scan, a page at a time: no key
 # lists every conversation and audit subject); no request path may (tests/unit/test_no_scans).
 SCAN_TABLES = Grant("RetentionScan", ("dynamodb:Scan",), Target.TABLES)
@@ -154,6 +174,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     API_HANDLER: (
         LOGS,
         TABLES,
+        AUDIT_TRAIL,
         SECRETS,
         DECRYPT,
         ENQUEUE_FALLBACK,
@@ -162,41 +183,41 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         STAFF_ACCOUNTS,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
-    EMAIL_NOTIFICATIONS: (LOGS, TABLES, MAIL),
+    EMAIL_NOTIFICATIONS: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
-    REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_FALLBACK),
+    REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, REPLAY_FALLBACK),
     # Applies kept status callbacks through the same code as the webhook (Twilio secrets:
     # it checks each one's signature again).
-    REPLAY_STATUSES: (LOGS, TABLES, SECRETS, DECRYPT, REPLAY_STATUS),
+    REPLAY_STATUSES: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, REPLAY_STATUS),
     # Reads the due index, puts due texts on the send queue, marks them queued; no Twilio.
-    SWEEP_SCHEDULED: (LOGS, TABLES, ENQUEUE_SEND),
+    SWEEP_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, ENQUEUE_SEND),
     # Fed by the send queue; sends through Twilio (secrets); puts a text Twilio refused for
     # now back on the queue with a delay.
-    SEND_SCHEDULED: (LOGS, TABLES, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
+    SEND_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
     # Asks Twilio what became of texts whose fate is unknown, and records it.
-    SETTLE_SENDS: (LOGS, TABLES, SECRETS, DECRYPT),
+    SETTLE_SENDS: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
     # A page connects with its signed ticket (the session secret checks it); no Twilio.
-    SOCKET_CONNECT: (LOGS, TABLES, SECRETS, DECRYPT),
-    SOCKET_DISCONNECT: (LOGS, TABLES),
+    SOCKET_CONNECT: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
+    SOCKET_DISCONNECT: (LOGS, TABLES, AUDIT_TRAIL),
     # Fed by the tables' streams; render the changed row and post it to the open pages.
-    PUSH_CLIENTS: (LOGS, TABLES, READ_STREAMS, PUSH),
-    PUSH_CONVERSATIONS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    PUSH_CLIENTS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
+    PUSH_CONVERSATIONS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
     # Fed by the unclaimed queue's stream; counts the waiting numbers for the navigation.
-    PUSH_UNCLAIMED: (LOGS, TABLES, READ_STREAMS, PUSH),
+    PUSH_UNCLAIMED: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
     # Closes the pages of ended sessions, keeps the others' connections alive.
-    SOCKET_UPKEEP: (LOGS, TABLES, PUSH),
+    SOCKET_UPKEEP: (LOGS, TABLES, AUDIT_TRAIL, PUSH),
     # Deletes what is past the records schedule: reads the tables page by page, deletes in
     # transactions under the holds; no Twilio, no secrets, no queues.
-    RECORDS_RETENTION: (LOGS, TABLES, SCAN_TABLES),
+    RECORDS_RETENTION: (LOGS, TABLES, AUDIT_TRAIL, SCAN_TABLES),
     # Fed by the mass-texts table's stream; writes each recipient's scheduled text (reads
     # the mass text, its clients and their case managers' names); no Twilio, no queues.
-    FAN_OUT_MASS_TEXTS: (LOGS, TABLES, READ_STREAMS),
+    FAN_OUT_MASS_TEXTS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS),
     # Fed by the mass-texts and department-settings streams: tell the open pages listing
     # what changed (a mass text is read for its department and author).
-    PUSH_MASS_TEXTS: (LOGS, TABLES, READ_STREAMS, PUSH),
-    PUSH_SETTINGS: (LOGS, TABLES, READ_STREAMS, PUSH),
+    PUSH_MASS_TEXTS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
+    PUSH_SETTINGS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
-    DEFAULT: (LOGS, TABLES, SECRETS, DECRYPT),
+    DEFAULT: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
 }
 
 # Operations the app calls that IAM never evaluates: Cognito's public user-pool API takes no

@@ -16,7 +16,9 @@ from infra.config_loader import StackConfig
 
 from . import names
 from .names import arn_of, sub
-from .permissions import FUNCTION_GRANTS, Grant, Target, grants_for
+from .permissions import AUDIT_DENIED, FUNCTION_GRANTS, Grant, Target, grants_for
+
+AUDIT_TABLE = names.table_logical_id("audit")
 
 
 def account_arn(service: str, resource: str) -> dict[str, Any]:
@@ -36,7 +38,18 @@ def function_policy(config: StackConfig, function: str, table_ids: Iterable[str]
     grants = grants_for(function, with_mail=bool(config.mail_from))
     return {
         "Version": "2012-10-17",
-        "Statement": [statement(grant, config, tables) for grant in grants],
+        "Statement": [statement(grant, config, tables) for grant in grants]
+        + [audit_append_only(config, tables)],
+    }
+
+
+def audit_append_only(config: StackConfig, tables: list[str]) -> dict[str, Any]:
+    """Every role: no update or delete of an audit row, whatever else it is allowed."""
+    return {
+        "Sid": "AuditTrailNeverChanges",
+        "Effect": "Deny",
+        "Action": list(AUDIT_DENIED),
+        "Resource": resources(Target.AUDIT_TABLE, config, tables),
     }
 
 
@@ -60,7 +73,10 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
     if target is Target.FUNCTION_LOGS:
         return account_arn("logs", f"log-group:${{{names.FUNCTION_LOGS}}}:*")
     if target is Target.TABLES:
-        return [arn_of(t) for t in tables] + [sub(f"${{{t}.Arn}}/index/*") for t in tables]
+        kept = [t for t in tables if t != AUDIT_TABLE]
+        return [arn_of(t) for t in kept] + [sub(f"${{{t}.Arn}}/index/*") for t in kept]
+    if target is Target.AUDIT_TABLE:
+        return [arn_of(AUDIT_TABLE), sub(f"${{{AUDIT_TABLE}.Arn}}/index/*")]
     if target is Target.PARAMETERS:
         return parameters_arn(config)
     if target is Target.PARAMETER_KEYS:
@@ -99,6 +115,8 @@ def policy_actions(document: dict[str, Any]) -> set[str]:
     """Every action a document allows (the tests compare these with the declared list)."""
     found: set[str] = set()
     for entry in document["Statement"]:
+        if entry["Effect"] != "Allow":
+            continue
         action = entry["Action"]
         found.update(action if isinstance(action, list) else [action])
     return found

@@ -107,8 +107,9 @@ def old_text(
 
 
 def old_audit(subject: str, at: datetime = LONG_AGO) -> str:
+    """An audit row written at ``at`` (its place in the chain is the next number)."""
     row = audit_row(subject, "someone", "view")
-    row.at_id = f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
+    row.at = f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
     row.save()
     return row.at_id
 

@@ -334,6 +334,10 @@ PROBES = {
     ("/settings/mfa/off", "POST"): Probe(
         "/settings/mfa/off", {"password": "x", "code": "000000"}, scoped=True
     ),
+    # the audit trail and disclosure export (i21-audit): supervisors and admins, their own
+    # department only: a case manager gets 403, the other department's supervisor 404
+    ("/audit", "GET"): Probe("/audit?client={client_id}"),
+    ("/audit/export", "POST"): Probe("/audit/export", {"client": "{client_id}"}),
 }
 
 OUTSIDERS = {

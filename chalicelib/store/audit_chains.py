@@ -1,0 +1,44 @@
+"""Reading whole audit chains back, for the check (``services/audit_check.py``): a subject's
+rows in order, and the subjects a department's trail is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..domain.audit_chain import Chain, Link
+from .audit import client_subject, department_subject, link_of
+from .models import AuditModel, ClientModel, UnclaimedModel, UserModel
+from .partitions import audit_subject, unclaimed_partition
+
+PAGE_SIZE = 500
+
+
+class AuditChains:
+    def chain(self, subject: str) -> Chain:
+        """Every row of ``subject``, a page of PAGE_SIZE at a time (an operator's check, never
+        a page view)."""
+        links: list[Link] = []
+        unchained = 0
+        for row in AuditModel.query(subject, page_size=PAGE_SIZE, consistent_read=True):
+            link = link_of(row)
+            if link is None:
+                unchained += 1
+            else:
+                links.append(link)
+        return Chain(subject, links, unchained)
+
+    def department_subjects(self, department_id: str) -> Iterator[str]:
+        """The department's own subject, its staff's, each of its clients' (active and
+        retired) and each number waiting in its Unclaimed queue (auto-replies are written
+        under ``client#<partition>``, dismissals under the partition). Numbers no longer
+        waiting, and clients already deleted, are not found from here."""
+        yield department_subject(department_id)
+        for user in UserModel.by_department.query(department_id, page_size=PAGE_SIZE):
+            yield f"staff#{user.user_id}"  # infra/ops/staff_access.py: staff_subject
+        for index in (ClientModel.by_department, ClientModel.retired_by_department):
+            for row in index.query(department_id, page_size=PAGE_SIZE):
+                yield client_subject(row.client_id)
+        for number in UnclaimedModel.query(department_id, page_size=PAGE_SIZE):
+            partition = unclaimed_partition(department_id, number.phone)
+            yield audit_subject(partition)
+            yield client_subject(partition)

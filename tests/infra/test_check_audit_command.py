@@ -1,0 +1,70 @@
+"""``python -m infra.ops.check_audit`` says whether a department's audit trail is intact and,
+when it is not, names the first broken link (run as ops run it, against the session stack)."""
+
+from __future__ import annotations
+
+import secrets
+
+import boto3
+import pytest
+
+from chalicelib.domain.clients import Client
+from chalicelib.store.audit import audit_row, chain_key, client_subject, department_subject
+from tests.helpers import fresh_phone
+from tests.infra.staff_tools import PREFIX, REGION, run_script
+
+pytestmark = pytest.mark.any_hour
+
+
+def check(department: str):
+    return run_script(
+        "check_audit",
+        "--jurisdiction", "demo", "--region", REGION, "--table-prefix", PREFIX,
+        "--department", department,
+    )  # fmt: skip
+
+
+def department_with_a_trail(stores) -> tuple[str, str]:
+    """A department of its own, with rows on its own subject and on one client's."""
+    department = f"chk{secrets.token_hex(4)}"
+    name = "Chain" + secrets.token_hex(3)
+    client = stores.clients.add(
+        Client(secrets.token_hex(10), department, "kristina", name, name, fresh_phone())
+    )
+    for n in range(3):
+        audit_row(department_subject(department), "kristina", "settings_change", {"n": n}).save()
+        audit_row(client_subject(client.client_id), "kristina", "view").save()
+    return department, client.client_id
+
+
+def test_an_untouched_trail_is_intact(stack, stores):
+    department, _ = department_with_a_trail(stores)
+
+    done = check(department)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "The trail is intact." in done.stdout
+    assert "subjects read: 2" in done.stdout  # the department and its one client (no staff)
+
+
+def test_an_edited_row_is_named_and_the_check_fails(stack, stores):
+    department, client_id = department_with_a_trail(stores)
+    boto3.client("dynamodb").update_item(
+        TableName=f"{PREFIX}audit",
+        Key={"subject": {"S": client_subject(client_id)}, "at_id": {"S": chain_key(2)}},
+        UpdateExpression="SET #action = :other",
+        ExpressionAttributeNames={"#action": "action"},
+        ExpressionAttributeValues={":other": {"S": "nothing_to_see"}},
+    )
+
+    done = check(department)
+
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert f"BROKEN {client_subject(client_id)} at row 2" in done.stdout
+
+
+def test_the_check_explains_itself():
+    done = run_script("check_audit", "--help")
+    assert done.returncode == 0
+    for option in ("--jurisdiction", "--department", "--dry-run", "--local", "--endpoint-url"):
+        assert option in done.stdout

@@ -1,0 +1,56 @@
+"""A client's legal hold keeps their audit rows: the hold takes the rows' expiry (DynamoDB's
+TTL) off, which changes nothing they say, so their chain stays intact (issue 21: rows leave
+by TTL, which no other hold reaches). Run as ops run it, against the session stack."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+
+import pytest
+
+from chalicelib.config import get_jurisdiction
+from chalicelib.domain.audit_chain import first_break
+from chalicelib.domain.clients import Client
+from chalicelib.domain.retention import RecordsRetention
+from chalicelib.store import audit
+from chalicelib.store.audit_chains import AuditChains
+from chalicelib.store.models import AuditModel
+from tests.helpers import fresh_phone
+from tests.infra.staff_tools import PREFIX, REGION, run_script
+
+pytestmark = pytest.mark.any_hour
+MATTER = "Doe v. County, 25-CV-0007"
+
+
+def hold(*args: str):
+    target = ["--jurisdiction", "demo", "--region", REGION, "--table-prefix", PREFIX]
+    return run_script("legal_hold", *target, *args)
+
+
+def test_a_client_hold_takes_the_expiry_off_their_audit_rows_and_keeps_the_chain(
+    stack, stores, monkeypatch, now
+):
+    name = "Held" + secrets.token_hex(3)
+    client = stores.clients.add(
+        Client(secrets.token_hex(10), "probation", "kristina", name, name, fresh_phone())
+    )
+    scheduled = replace(
+        get_jurisdiction(), records_retention=RecordsRetention(texts_days=365, audit_days=730)
+    )
+    monkeypatch.setattr(audit, "get_jurisdiction", lambda: scheduled)
+    subject = audit.client_subject(client.client_id)
+    for action in ("view", "send", "view"):
+        audit.audit_row(subject, "kristina", action).save()
+    assert all(row.expires_at for row in AuditModel.query(subject))
+
+    done = hold("--client", client.client_id, "--on", "--matter", MATTER)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 audit rows kept past their expiry" in done.stdout
+    chained = [row for row in AuditModel.query(subject) if row.row_hash]
+    assert len(chained) == 3 and not any(row.expires_at for row in chained)
+    assert first_break(AuditChains().chain(subject).links, now) is None
+    lifted = hold("--client", client.client_id, "--off")
+    assert lifted.returncode == 0, lifted.stdout + lifted.stderr
+    assert "audit rows keep no expiry" in lifted.stdout  # demo.json has no audit_days

@@ -7,6 +7,7 @@ from chalice import Chalice, Rate
 from chalicelib.config import (
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
+    COUNT_BATCH_SIZE,
     DEPARTMENT_SETTINGS_STREAM,
     FAN_OUT_BATCH_SIZE,
     MASS_TEXTS_STREAM,
@@ -43,11 +44,12 @@ from chalicelib.web import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.jobs import entry_points, mass_fan_out
+    from chalicelib.jobs import dashboard_counts, entry_points, mass_fan_out
     from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
     entry_points = lazy_module("chalicelib.jobs.entry_points")
     mass_fan_out = lazy_module("chalicelib.jobs.mass_fan_out")
+    dashboard_counts = lazy_module("chalicelib.jobs.dashboard_counts")
     sockets = lazy_module("chalicelib.web.sockets")
 
 app = Chalice(app_name="clientcomm")
@@ -177,6 +179,14 @@ def push_mass_texts(event):
 def push_settings(event):
     """A group, saved reply, import format or courthouse changed: the pages listing them."""
     return sockets.push_setting_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=CONVERSATIONS_STREAM, batch_size=COUNT_BATCH_SIZE, name="count-dashboard"
+)
+def count_dashboard(event):
+    """A text, a status, an answer or an outcome: the department dashboard's counters."""
+    return dashboard_counts.count_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

@@ -35,6 +35,7 @@ CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/d
 CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
 UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stream/declared"
 PUSH_BATCH_SIZE = 50
+COUNT_BATCH_SIZE = 100  # the dashboard's counters: one transaction per event
 MASS_TEXTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/mass-texts/stream/declared"
 FAN_OUT_BATCH_SIZE = 1  # one mass text per invocation: up to 2,000 recipients' texts
 DEPARTMENT_SETTINGS_STREAM = (

@@ -32,7 +32,7 @@ BUSY_POLL_SECONDS = 0.05
 QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
 # Handlers that do work rather than tell open pages: their streams are read all the time.
-ALWAYS_READ = frozenset({"fan-out-mass-texts"})
+ALWAYS_READ = frozenset({"fan-out-mass-texts", "count-dashboard"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from chalicelib.web import (
     client_import_pages,
     conversation_pages,
     courthouse_pages,
+    dashboard_pages,
     format_pages,
     group_pages,
     import_pages,
@@ -76,6 +77,7 @@ app.register_blueprint(settings_pages.bp)
 app.register_blueprint(saved_reply_pages.bp)  # saved replies and the compose box's picker
 app.register_blueprint(group_pages.bp)  # groups; ticked caseload rows
 app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, start, progress
+app.register_blueprint(dashboard_pages.bp)  # the department's figures and their CSV
 app.register_blueprint(webhooks.bp)
 
 

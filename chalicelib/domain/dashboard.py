@@ -88,10 +88,10 @@ def bucket_name(index: int) -> str:
     return f"a{index}"
 
 
-def client_mark(client_id: str) -> str:
+def client_mark(client_id: str) -> bytes:
     """A client as the day rows' "contacted" sets hold them: 48 bits of a hash (no
     collision to expect among a department's clients), so a month of sets fits one read."""
-    return hashlib.sha256(client_id.encode()).hexdigest()[:12]
+    return hashlib.sha256(client_id.encode()).digest()[:6]
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class DayRow:
     case_manager_id: str
     name: str
     counts: Mapping[str, int]
-    contacted: frozenset[str] = frozenset()
+    contacted: frozenset[bytes] = frozenset()
 
 
 @dataclass
@@ -181,15 +181,15 @@ class Totals:
     """Figures summed over days (and, for the department, over case managers)."""
 
     counts: dict[str, int] = field(default_factory=dict)
-    contacted: set[str] = field(default_factory=set)
+    contacted: set[bytes] = field(default_factory=set)
 
     def add(self, row: DayRow) -> None:
         for name, value in row.counts.items():
             self.counts[name] = self.counts.get(name, 0) + int(value)
         self.contacted |= row.contacted
 
-    def get(self, tally: Tally) -> int:
-        return self.counts.get(tally.value, 0)
+    def get(self, tally: Tally | str) -> int:
+        return self.counts.get(str(tally), 0)
 
     @property
     def clients_contacted(self) -> int:

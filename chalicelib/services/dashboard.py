@@ -8,21 +8,19 @@ a refresh (they change with every text: pushing each would cost more than it tel
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain.clients import Client
 from ..domain.dashboard import Figures, Period, figures, local_day, period_for
+from ..domain.dashboard_table import as_csv, figure_table
 from ..domain.errors import Forbidden, ValidationFailed
 from ..domain.users import User
 from ..store.dashboard_counts import DashboardCounts
 
 QUIET_DAYS = 14
 QUIET_LISTED = 25
-
-Quiet = Callable[[str, datetime, int], tuple[list[Client], bool]]
 
 
 @dataclass(frozen=True)
@@ -47,9 +45,14 @@ def department_figures(user: User, counts: DashboardCounts, period: Period) -> F
     return figures(period, counts.rows(user.department_id, period.first, period.last))
 
 
-def dashboard(
-    user: User, counts: DashboardCounts, quiet: Quiet, period: Period, now: datetime
-) -> Dashboard:
+def dashboard(user: User, counts: DashboardCounts, period: Period, now: datetime) -> Dashboard:
+    """The page: the period's figures and who has not been in contact for two weeks."""
     found = department_figures(user, counts, period)
-    listed, more = quiet(user.department_id, now - timedelta(days=QUIET_DAYS), QUIET_LISTED)
+    since = now - timedelta(days=QUIET_DAYS)
+    listed, more = counts.quiet_clients(user.department_id, since, QUIET_LISTED)
     return Dashboard(found, listed, more, now)
+
+
+def figures_csv(user: User, counts: DashboardCounts, period: Period) -> str:
+    """The page's table as CSV (the same rows and columns)."""
+    return as_csv(figure_table(department_figures(user, counts, period)), period.label)

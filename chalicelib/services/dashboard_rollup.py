@@ -71,7 +71,7 @@ def _count(
         case_manager_id,
         name,
         tallies,
-        client_mark(event.client_id) if event.contacted else "",
+        client_mark(event.client_id) if event.contacted else b"",
         answer_bucket(event.at - waiting) if waiting is not None else None,
         client_id=event.client_id,
         starts_wait=event.at if event.waits else None,

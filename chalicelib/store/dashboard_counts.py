@@ -21,8 +21,10 @@ from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from ..domain.clients import Client
 from ..domain.dashboard import DayRow, Tally, bucket_name
 from .models import DashboardCountModel
+from .quiet_clients import quiet_since
 from .transactions import transactions
 from .write_failures import WriteNotStored, classify, retry_transient
 
@@ -42,7 +44,7 @@ class Count:
     case_manager_id: str
     name: str
     tallies: tuple[Tally, ...] = ()
-    contacted: str = ""  # the client's mark, if the event is a contact
+    contacted: bytes = b""  # the client's mark, if the event is a contact
     answer_bucket: int | None = None
     client_id: str = ""
     starts_wait: datetime | None = None  # a client's text: the answer clock starts if idle
@@ -124,6 +126,12 @@ class DashboardCounts:
             DashboardCountModel.row_key.between(day_key(first), day_key(last) + "\uffff"),
         )
         return [to_day_row(item) for item in found]
+
+    def quiet_clients(
+        self, department_id: str, before: datetime, limit: int
+    ) -> tuple[list[Client], bool]:
+        """The department's clients last in contact before ``before`` (one Query)."""
+        return quiet_since(department_id, before, limit)
 
     def claim_mail(self, department_id: str, week: str, user_id: str, now: datetime) -> bool:
         """Claim this week's e-mail to ``user_id``: True for the one claim that wins."""

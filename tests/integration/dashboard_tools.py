@@ -25,7 +25,7 @@ def person(stores, department: str, name: str, role: Role = Role.CASE_MANAGER) -
     return user
 
 
-def client_of(stores, case_manager: User) -> Client:
+def client_of(stores, case_manager: User, last_contact_at: datetime | None = None) -> Client:
     name = "Dash" + secrets.token_hex(3)
     return stores.clients.add(
         Client(
@@ -35,6 +35,7 @@ def client_of(stores, case_manager: User) -> Client:
             name,
             name,
             fresh_phone(),
+            last_contact_at=last_contact_at,
         )
     )
 

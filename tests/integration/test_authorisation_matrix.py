@@ -287,6 +287,10 @@ PROBES = {
         "/mass-texts/{mass_id}/progress", background=True
     ),
     ("/mass-texts/{mass_id}/cancel", "POST"): Probe("/mass-texts/{mass_id}/cancel"),
+    # the department dashboard (issue 21, items 1 and 2): supervisors and admins, their own
+    # department only (its not-in-contact list must never show another's client)
+    ("/dashboard", "GET"): Probe("/dashboard?period=30", supervisors=True),
+    ("/dashboard/csv", "GET"): Probe("/dashboard/csv?period=30", supervisors=True),
 }
 
 OUTSIDERS = {

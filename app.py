@@ -191,6 +191,12 @@ def count_dashboard(event):
     return dashboard_counts.count_records([record.to_dict() for record in event])
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="weekly-email")
+def weekly_email(event):
+    """Monday morning (local): each opted-in supervisor's department's last week, once."""
+    return dashboard_counts.weekly_email()
+
+
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")
 def records_retention(event):
     """Delete texts, closed clients and audit rows past the records schedule (held: none)."""

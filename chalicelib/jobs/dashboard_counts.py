@@ -1,6 +1,7 @@
-"""The dashboard's counters, run from the ``conversations`` stream (a second reader beside
-the pushes). A batch that raises is retried by Lambda, split to find a bad record: each
-event counts under its own marker, so a retry counts only what is missing."""
+"""The dashboard's scheduled work: its counters, run from the ``conversations`` stream (a
+reader beside the pushes; a batch that raises is retried by Lambda, split to find a bad
+record: each event counts under its own marker, so a retry counts only what is missing),
+and the weekly e-mail (every hour; it mails on Monday morning, once per supervisor)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .. import bootstrap
 from ..config import get_jurisdiction, get_settings
 from ..observability import count
 from ..services.dashboard_rollup import roll_up
+from ..services.weekly_email import send_weekly_emails
 
 
 def count_records(records: list[dict[str, Any]]) -> dict[str, int]:
@@ -25,3 +27,18 @@ def count_records(records: list[dict[str, Any]]) -> dict[str, int]:
     )
     count("DashboardEventsCounted", counted)
     return {"counted": counted}
+
+
+def weekly_email() -> dict[str, int]:
+    settings = get_settings()
+    stores = bootstrap.stores(settings)
+    sent = send_weekly_emails(
+        stores.dashboard_counts,
+        stores.users,
+        bootstrap.email(settings),
+        get_jurisdiction(),
+        settings.public_base_url,
+        datetime.now(UTC),
+    )
+    count("WeeklyEmailsSent", sent)
+    return {"sent": sent}

@@ -56,3 +56,17 @@ def dashboard(user: User, counts: DashboardCounts, period: Period, now: datetime
 def figures_csv(user: User, counts: DashboardCounts, period: Period) -> str:
     """The page's table as CSV (the same rows and columns)."""
     return as_csv(figure_table(department_figures(user, counts, period)), period.label)
+
+
+def wants_weekly(user: User, counts: DashboardCounts) -> bool | None:
+    """Whether the weekly e-mail is on; None for staff it is not offered to."""
+    if not user.oversees_department:
+        return None
+    return counts.wants_weekly(user.department_id, user.user_id)
+
+
+def set_weekly(user: User, counts: DashboardCounts, wanted: bool) -> None:
+    """The settings' checkbox: supervisors and admins, for their own department."""
+    if not user.oversees_department:
+        raise Forbidden("The weekly e-mail is for supervisors and admins.")
+    counts.set_weekly(user.department_id, user.user_id, wanted)

@@ -133,6 +133,32 @@ class DashboardCounts:
         """The department's clients last in contact before ``before`` (one Query)."""
         return quiet_since(department_id, before, limit)
 
+    def wants_weekly(self, department_id: str, user_id: str) -> bool:
+        """Does this supervisor get the weekly e-mail (their settings' checkbox)?"""
+        try:
+            DashboardCountModel.get(department_id, f"weekly#{user_id}", consistent_read=True)
+        except DashboardCountModel.DoesNotExist:
+            return False
+        return True
+
+    def set_weekly(self, department_id: str, user_id: str, wanted: bool) -> None:
+        """Opt in or out; kept under the department, so the weekly job reads one Query a
+        department (the job checks role and department again before it mails)."""
+        item = DashboardCountModel(department_id, f"weekly#{user_id}")
+        retry_transient("weekly e-mail choice", item.save if wanted else item.delete)
+
+    def weekly_readers(self, department_id: str) -> list[str]:
+        """The user ids opted in under this department: one Query."""
+        found = DashboardCountModel.query(
+            department_id, DashboardCountModel.row_key.startswith("weekly#")
+        )
+        return [item.row_key.split("#", 1)[1] for item in found]
+
+    def release_mail(self, department_id: str, week: str, user_id: str) -> None:
+        """Give a claim back when its mail could not be sent: the next run tries again."""
+        item = DashboardCountModel(department_id, f"mail#{week}#{user_id}")
+        retry_transient("weekly e-mail claim", item.delete)
+
     def claim_mail(self, department_id: str, week: str, user_id: str, now: datetime) -> bool:
         """Claim this week's e-mail to ``user_id``: True for the one claim that wins."""
         item = _marker(department_id, f"mail#{week}#{user_id}", now + timedelta(days=30))

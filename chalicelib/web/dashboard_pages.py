@@ -26,6 +26,7 @@ else:  # loaded by the first page that needs them, not by every cold start
     dashboard = lazy_module("chalicelib.services.dashboard")
 
 bp = Blueprint(__name__)
+FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
 
 
@@ -98,6 +99,16 @@ def dashboard_csv() -> Response:
             },
         )
     )
+
+
+@bp.route("/settings/weekly-email", methods=["POST"], content_types=FORM)
+@guarded
+def save_weekly_email() -> Response:
+    """The settings page's own form for the weekly e-mail (a section of its own)."""
+    visit = signed_in(bp.current_request, form=True)
+    wanted = visit.form.get("weekly_email") == "on"
+    dashboard.set_weekly(visit.staff, bootstrap.stores(visit.settings).dashboard_counts, wanted)
+    return visit.redirect("/settings?saved=weekly#weekly-email")
 
 
 SENT, RECEIVED = "sent", "received"

@@ -291,6 +291,9 @@ PROBES = {
     # department only (its not-in-contact list must never show another's client)
     ("/dashboard", "GET"): Probe("/dashboard?period=30", supervisors=True),
     ("/dashboard/csv", "GET"): Probe("/dashboard/csv?period=30", supervisors=True),
+    ("/settings/weekly-email", "POST"): Probe(
+        "/settings/weekly-email", {"weekly_email": "on"}, supervisors=True
+    ),
 }
 
 OUTSIDERS = {

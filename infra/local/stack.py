@@ -234,8 +234,10 @@ class LocalStack:
         self.app_server = gateway
 
     def _seed(self) -> None:
+        from datetime import UTC, datetime
+
         from chalicelib import bootstrap
-        from chalicelib.config import get_jurisdiction
+        from chalicelib.config import get_jurisdiction, get_settings
         from infra.local import seed
 
         assert self.resources is not None, "start() creates them first"
@@ -249,6 +251,12 @@ class LocalStack:
         )
         seed.create_saved_replies(stores.saved_replies)
         seed.create_groups(stores.clients, stores.groups)
+        now = datetime.now(UTC)  # the dashboard's seeded history and Dana's weekly e-mail
+        seed.create_dashboard_history(stores, get_jurisdiction(), now)
+        settings = get_settings()
+        seed.mail_last_week(
+            stores, bootstrap.email(settings), get_jurisdiction(), settings.public_base_url, now
+        )
 
     def stop(self) -> None:
         if self.streams is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -105,6 +105,7 @@ class Event:
     contacted: bool = False
     waits: bool = False  # a client's text: the answer clock starts (if not running)
     answers: bool = False  # a person's reply: the answer clock stops (if running)
+    entry_id: str = ""
 
 
 def events_of(entry: ConversationEntry) -> list[Event]:
@@ -128,6 +129,7 @@ def events_of(entry: ConversationEntry) -> list[Event]:
                 entry.at,
                 (Tally.SENT, *_sent_kind(entry)),
                 answers=not scheduled and bool(entry.author_id),
+                entry_id=entry.entry_id,
             )
         )
     if entry.status in REACHED_PHONE:
@@ -137,14 +139,18 @@ def events_of(entry: ConversationEntry) -> list[Event]:
     return found
 
 
+def as_mass(event: Event) -> Event:
+    """A scheduled text that turned out to be a mass text's (its scheduled row says so)."""
+    tallies = tuple(Tally.MASS if t is Tally.SCHEDULED else t for t in event.tallies)
+    return replace(event, tallies=tallies)
+
+
 def _sent_kind(entry: ConversationEntry) -> tuple[Tally, ...]:
     if "scheduled_for" not in entry.details:
         return ()
     if entry.details.get("reminder"):
         return (Tally.REMINDERS,)
-    if entry.details.get("mass"):
-        return (Tally.MASS,)
-    return (Tally.SCHEDULED,)
+    return (Tally.SCHEDULED,)  # or a mass text's: the rollup asks its scheduled row
 
 
 def _marker_tally(entry: ConversationEntry) -> Tally | None:

@@ -16,7 +16,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..domain.dashboard import Event, Tally, answer_bucket, client_mark, events_of, local_day
+from ..domain.dashboard import (
+    Event,
+    Tally,
+    answer_bucket,
+    as_mass,
+    client_mark,
+    events_of,
+    local_day,
+)
 from ..store.clients import ClientStore
 from ..store.dashboard_counts import Count, DashboardCounts
 from ..store.streams import read_records
@@ -36,6 +44,9 @@ def roll_up(
     events = [event for entry in entries for event in events_of(entry)]
     if not events:
         return 0
+    scheduled = [(e.client_id, e.entry_id) for e in events if Tally.SCHEDULED in e.tallies]
+    mass = counts.of_mass_texts(sorted(set(scheduled)))
+    events = [as_mass(e) if (e.client_id, e.entry_id) in mass else e for e in events]
     owners = {c.client_id: c for c in clients.many(sorted({e.client_id for e in events}))}
     staff = users.many(sorted({c.case_manager_id for c in owners.values()}))
     counted = 0

@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
 from ..domain.dashboard import DayRow, Tally, bucket_name
-from .models import DashboardCountModel
+from .models import DashboardCountModel, ScheduledTextModel
 from .quiet_clients import quiet_since
 from .transactions import transactions
 from .write_failures import WriteNotStored, classify, retry_transient
@@ -109,6 +109,16 @@ class DashboardCounts:
         # another reply stopped the clock meanwhile: count this text without an answer time
         plain = replace(count, ends_wait=None, answer_bucket=None, tallies=_unanswered(count))
         return self.count(plain, now)
+
+    def of_mass_texts(self, texts: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (client id, scheduled id) texts a mass text wrote: one
+        BatchGetItem per 100 (a scheduled text's conversation entry has its id)."""
+        if not texts:
+            return set()
+        found = ScheduledTextModel.batch_get(
+            texts, attributes_to_get=["client_id", "scheduled_id", "mass_id"]
+        )
+        return {(row.client_id, row.scheduled_id) for row in found if row.mass_id}
 
     def waiting_since(self, department_id: str, client_id: str) -> datetime | None:
         try:

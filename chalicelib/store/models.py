@@ -424,6 +424,7 @@ class ScheduledTextModel(Model):
     appointment_id = UnicodeAttribute(null=True)
     reminder_offset = NumberAttribute(null=True)
     not_after = UTCDateTimeAttribute(null=True)
+    mass_id = UnicodeAttribute(null=True)  # a mass text's recipient's (the dashboard counts it)
     due = DueScheduledTexts()
     pending_by_department = PendingByDepartment()
 

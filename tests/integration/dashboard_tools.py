@@ -60,10 +60,11 @@ def outbound(
     author: str,
     status: str = "delivered",
     details: dict[str, str] | None = None,
+    entry_id: str = "",
 ) -> ConversationEntry:
     return ConversationEntry(
         client.client_id,
-        secrets.token_hex(8),
+        entry_id or secrets.token_hex(8),
         at,
         EntryKind.TEXT,
         "see you",
@@ -108,4 +109,30 @@ def roll_up(stores, entries: list[ConversationEntry], now: datetime) -> int:
     zone = ZoneInfo("America/Denver")
     return rollup(
         [record(e) for e in entries], DashboardCounts(), stores.clients, stores.users, zone, now
+    )
+
+
+def mass_text_to(client: Client, author: User, at: datetime) -> ConversationEntry:
+    """A mass text's recipient's text as the sender writes it: its scheduled row (written
+    by the fan-out, naming the mass text) and its conversation entry under the same id."""
+    from chalicelib.domain.scheduling import ScheduledText
+    from chalicelib.store.mass_texts import _of_mass
+    from chalicelib.store.scheduled import new_row
+
+    text = ScheduledText(
+        client.client_id,
+        secrets.token_hex(16),
+        client.department_id,
+        client.case_manager_id,
+        author.user_id,
+        "Office closed Friday",
+        at,
+    )
+    _of_mass(new_row(text, at), "mass" + secrets.token_hex(6)).save()
+    return outbound(
+        client,
+        at,
+        author.user_id,
+        details={"scheduled_for": at.isoformat()},
+        entry_id=text.scheduled_id,
     )

@@ -19,6 +19,7 @@ from tests.integration.dashboard_tools import (
     client_of,
     inbound,
     marker,
+    mass_text_to,
     new_department,
     outbound,
     person,
@@ -66,9 +67,7 @@ def spring(stores):
         marker(a2, utc("2026-03-10T17:00"), "appointment_outcome", outcome="attended"),
         failed,
         marker(b1, utc("2026-03-08T20:00"), "opted_out"),
-        outbound(
-            b1, utc("2026-03-09T15:00"), ben.user_id, details={"scheduled_for": "x", "mass": "m1"}
-        ),
+        mass_text_to(b1, ben, utc("2026-03-09T15:00")),
         marker(b1, utc("2026-03-09T16:00"), "appointment_answer", answer="reschedule"),
         marker(b1, utc("2026-03-10T18:00"), "appointment_outcome", outcome="missed"),
     ]

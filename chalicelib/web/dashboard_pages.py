@@ -30,18 +30,18 @@ FORM = ["application/x-www-form-urlencoded"]
 guarded = friendly_errors(bp)
 
 
-def _chosen(visit: Visit) -> tuple[dict[str, str], dict[str, str]]:
-    """The period the query asks for (this week unless it says otherwise) and its errors."""
+def _chosen(visit: Visit) -> dict[str, str]:
+    """The period the query asks for: this week unless it says otherwise."""
     chosen = {name: visit.query(name)[:10] for name in ("period", "first", "last")}
     chosen["period"] = chosen["period"] if chosen["period"] in ("week", "30", "custom") else "week"
-    return chosen, {}
+    return chosen
 
 
 @bp.route("/dashboard", methods=["GET"])
 @guarded
 def dashboard_page() -> Response:
     visit = signed_in(bp.current_request)
-    chosen, errors = _chosen(visit)
+    chosen, errors = _chosen(visit), {}
     zone, now = get_jurisdiction().zone, datetime.now(UTC)
     try:
         period = dashboard.choose_period(
@@ -80,7 +80,7 @@ def dashboard_page() -> Response:
 @guarded
 def dashboard_csv() -> Response:
     visit = signed_in(bp.current_request)
-    chosen, _ = _chosen(visit)
+    chosen = _chosen(visit)
     zone, now = get_jurisdiction().zone, datetime.now(UTC)
     period = dashboard.choose_period(chosen["period"], chosen["first"], chosen["last"], now, zone)
     body = dashboard.figures_csv(

@@ -169,7 +169,10 @@ class LocalStack:
         gateway = self.websockets
         assert gateway is not None, "the WebSocket gateway starts first"
         self.streams = LocalStreamSource(
-            app_module.app, self.prefix, listening=lambda: gateway.open_sockets > 0
+            app_module.app,
+            self.prefix,
+            listening=lambda: gateway.open_sockets > 0,
+            counting=self.run_schedules,  # make run counts for the dashboard; tests ask
         ).start()
         gateway.on_first_page = self.streams.resume
 

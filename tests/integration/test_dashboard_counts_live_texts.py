@@ -43,7 +43,15 @@ def settled(stores, case_manager: str, wanted, timeout: float = 60.0) -> Totals:
         time.sleep(0.2)
 
 
-def test_a_text_and_its_reply_are_counted_once_each(web, http, stack, stores):
+@pytest.fixture()
+def counting(stack):
+    """The stack's count-dashboard reader on for this test (tests leave it off)."""
+    stack.streams.set_counting(True)
+    yield
+    stack.streams.set_counting(False)
+
+
+def test_a_text_and_its_reply_are_counted_once_each(web, http, stack, stores, counting):
     cm = new_staff(stack, stores)
     name = "Live" + secrets.token_hex(3)
     client = stores.clients.add(

@@ -40,7 +40,7 @@ def department(stack, stores):
     named like a spreadsheet formula), a few texts in March 2026 and a quiet client."""
     name = new_department()
     boss = new_staff(stack, stores, Role.SUPERVISOR, department=name)
-    ana = person(stores, name, "Ana")
+    ana = person(stores, name, "Anwen Dashfield")
     odd = person(stores, name, "=HYPERLINK(1)")
     a1, o1 = client_of(stores, ana), client_of(stores, odd)
     roll_up(
@@ -52,8 +52,8 @@ def department(stack, stores):
         ],
         utc("2026-03-11T12:00"),
     )
-    client_of(stores, ana, last_contact_at=real_now() - timedelta(days=20))
-    return {"boss": boss, "ana": ana, "name": name}
+    quiet = client_of(stores, ana, last_contact_at=real_now() - timedelta(days=20))
+    return {"boss": boss, "ana": ana, "name": name, "quiet": quiet}
 
 
 def test_a_supervisor_sees_the_periods_figures_charts_and_tables(web, department):
@@ -67,7 +67,21 @@ def test_a_supervisor_sees_the_periods_figures_charts_and_tables(web, department
     assert text.count("<svg") == 3 and text.count("<table") == 4
     assert "Figures as of" in text and "Refresh" in text
     assert "within 15 minutes" in text  # Ana's one answer took ten minutes
-    assert "last contact" in text  # the quiet client, linked
+    quiet = department["quiet"]
+    assert f'href="/clients/{quiet.client_id}"' in text  # out of contact for 20 days
+
+
+def test_another_departments_supervisor_sees_none_of_it(web, stack, stores, department):
+    stranger = new_staff(stack, stores, Role.SUPERVISOR, department="pretrial")
+    visitor = web.sign_in(stranger.user_id, PASSWORD)
+
+    for path in (SPRING, SPRING.replace("/dashboard", "/dashboard/csv")):
+        answer = visitor.get(path)
+        assert answer.status_code == 200
+        body = page_text(answer)
+        assert "Dashfield" not in body and "HYPERLINK" not in body
+        assert department["quiet"].client_id not in body
+        assert department["quiet"].last_name not in body
 
 
 def test_the_csv_is_the_pages_table_with_formula_cells_neutralised(web, department):
@@ -79,7 +93,7 @@ def test_the_csv_is_the_pages_table_with_formula_cells_neutralised(web, departme
     assert answer.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(answer.body.decode())))
     assert rows[0] == ["Period: Mar 7, 2026 to Mar 10, 2026"]
-    assert rows[1] == ["Figure", "'=HYPERLINK(1)", "Ana", "Department"]  # by name
+    assert rows[1] == ["Figure", "'=HYPERLINK(1)", "Anwen Dashfield", "Department"]  # by name
     figures = {row[0]: row[1:] for row in rows[2:]}
     assert figures["Texts sent"] == ["1", "1", "2"]
     assert figures["Texts received"] == ["0", "1", "1"]

@@ -151,7 +151,7 @@ class MassTextStore:
                     )
                     for text in texts:  # items 1..n
                         tx.save(
-                            _of_mass(new_row(text, now), mass_id),
+                            of_mass(new_row(text, now), mass_id),
                             condition=ScheduledTextModel.scheduled_id.does_not_exist(),
                         )
                     for text in texts:  # items n+1..2n: the client's audit trail
@@ -257,7 +257,7 @@ def recipient_audit(mass_id: str, text: ScheduledText) -> AuditModel:
     )
 
 
-def _of_mass(row: ScheduledTextModel, mass_id: str) -> ScheduledTextModel:
+def of_mass(row: ScheduledTextModel, mass_id: str) -> ScheduledTextModel:
     """A recipient's text says which mass text it is of (the dashboard counts mass texts)."""
     row.mass_id = mass_id
     return row

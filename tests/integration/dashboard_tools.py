@@ -116,7 +116,7 @@ def mass_text_to(client: Client, author: User, at: datetime) -> ConversationEntr
     """A mass text's recipient's text as the sender writes it: its scheduled row (written
     by the fan-out, naming the mass text) and its conversation entry under the same id."""
     from chalicelib.domain.scheduling import ScheduledText
-    from chalicelib.store.mass_texts import _of_mass
+    from chalicelib.store.mass_texts import of_mass
     from chalicelib.store.scheduled import new_row
 
     text = ScheduledText(
@@ -128,7 +128,7 @@ def mass_text_to(client: Client, author: User, at: datetime) -> ConversationEntr
         "Office closed Friday",
         at,
     )
-    _of_mass(new_row(text, at), "mass" + secrets.token_hex(6)).save()
+    of_mass(new_row(text, at), "mass" + secrets.token_hex(6)).save()
     return outbound(
         client,
         at,

@@ -171,3 +171,9 @@ def reminder_minutes_per_day() -> int | None:
     except ValueError as exc:
         raise ConfigurationError("REMINDER_MINUTES_PER_DAY must be a whole number") from exc
     return minutes if minutes > 0 else None
+
+
+def mail_configured() -> bool:
+    """A sender was configured (the jurisdiction's ``mail_from``, or the local stack's): only
+    then may a function send mail (without one its role has no ``ses:SendEmail``)."""
+    return bool(os.environ.get("NOTIFY_FROM_EMAIL", "").strip())

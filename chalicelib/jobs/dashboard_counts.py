@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .. import bootstrap
-from ..config import get_jurisdiction, get_settings
+from ..config import get_jurisdiction, get_settings, mail_configured
 from ..observability import count
 from ..services.dashboard_rollup import roll_up
 from ..services.weekly_email import send_weekly_emails
@@ -30,6 +30,8 @@ def count_records(records: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def weekly_email() -> dict[str, int]:
+    if not mail_configured():  # no mail_from: nothing to send with (and no right to)
+        return {"sent": 0}
     settings = get_settings()
     stores = bootstrap.stores(settings)
     sent = send_weekly_emails(

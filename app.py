@@ -7,6 +7,7 @@ from chalice import Chalice, Rate
 from chalicelib.config import (
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
+    COUNT_BATCH_SIZE,
     DEPARTMENT_SETTINGS_STREAM,
     FAN_OUT_BATCH_SIZE,
     MASS_TEXTS_STREAM,
@@ -28,6 +29,7 @@ from chalicelib.web import (
     client_import_pages,
     conversation_pages,
     courthouse_pages,
+    dashboard_pages,
     format_pages,
     group_pages,
     import_pages,
@@ -46,11 +48,12 @@ from chalicelib.web import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.jobs import entry_points, mass_fan_out
+    from chalicelib.jobs import dashboard_counts, entry_points, mass_fan_out
     from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
     entry_points = lazy_module("chalicelib.jobs.entry_points")
     mass_fan_out = lazy_module("chalicelib.jobs.mass_fan_out")
+    dashboard_counts = lazy_module("chalicelib.jobs.dashboard_counts")
     sockets = lazy_module("chalicelib.web.sockets")
 
 app = Chalice(app_name="clientcomm")
@@ -80,6 +83,7 @@ app.register_blueprint(mass_text_pages.bp)  # mass texts: compose, preview, star
 app.register_blueprint(staff_pages.bp)  # staff accounts, for admins
 app.register_blueprint(mfa_pages.bp)  # one's own authenticator app (mfa: OPTIONAL)
 app.register_blueprint(audit_pages.bp)  # the audit trail: search and disclosure export
+app.register_blueprint(dashboard_pages.bp)  # the department's figures and their CSV
 app.register_blueprint(webhooks.bp)
 
 
@@ -183,6 +187,20 @@ def push_mass_texts(event):
 def push_settings(event):
     """A group, saved reply, import format or courthouse changed: the pages listing them."""
     return sockets.push_setting_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(
+    stream_arn=CONVERSATIONS_STREAM, batch_size=COUNT_BATCH_SIZE, name="count-dashboard"
+)
+def count_dashboard(event):
+    """A text, a status, an answer or an outcome: the department dashboard's counters."""
+    return dashboard_counts.count_records([record.to_dict() for record in event])
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="weekly-email")
+def weekly_email(event):
+    """Monday morning (local): each opted-in supervisor's department's last week, once."""
+    return dashboard_counts.weekly_email()
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

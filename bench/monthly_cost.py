@@ -38,6 +38,12 @@ WRU_SEND = 12  # "sending", then Twilio's answer: two transactions
 WRU_SCHEDULED = 18  # claim, send, settle (3.1 round trips a text)
 WRU_STATUS = 6  # the entry, the client's flags, the callback's guard
 WRU_PAGE = 0.5  # last-active at most once a minute; an audit row per client page
+# The dashboard's rollup (count-dashboard): each text received, sent and delivered is an
+# event counted in one transaction (its marker, the day row, a client's answer clock);
+# batches read their clients and case managers, a reply its client's clock.
+WRU_DASHBOARD_EVENT = 6
+RRU_DASHBOARD_EVENT = 1
+DASHBOARD_EVENTS_PER_INVOCATION = 5  # the stream's batches, small outside busy hours
 RRU_PAGE = 11  # session and staff record (consistent), a Query of up to 50 rows, the audit
 # chain's newest row before the view's audit row (issue 21: one consistent Query)
 RRU_WEBHOOK = 3
@@ -49,8 +55,8 @@ LAMBDA_GB = 0.5  # every function has 512 MB
 SECONDS_PER_REQUEST = 0.15
 SECONDS_PER_JOB_RUN = 0.3
 JOB_RUNS = (
-    4 * 43_200 + 21_600 + 8_640 + 720
-)  # four every minute, settle-sends, socket-upkeep, records-retention
+    4 * 43_200 + 21_600 + 8_640 + 720 + 720
+)  # four every minute, settle-sends, socket-upkeep, records-retention, weekly-email
 SQS_REQUESTS = 800_000  # Lambda's long polls of the send queue, replays' receives, sends
 LOG_KB_PER_INVOCATION = 1.5
 ACCESS_LOG_KB_PER_REQUEST = 0.35  # one JSON line per REST API request
@@ -61,11 +67,13 @@ LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
 # version being deployed; gradual deployment rolls back on it). Issue 20's mass texts add
 # a table (mass-texts) and a function (fan-out-mass-texts: errors and throttles alarms);
 # its settings pages' pushes two functions (push-mass-texts, push-settings: errors,
-# throttles and deploy-errors alarms each).
-ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3
-# 21 observability.count() names (one dimension each; 6 of them records-retention's) and 2
-# counted from the access log.
-CUSTOM_METRICS = 23
+# throttles and deploy-errors alarms each). Issue 21's dashboard adds a table
+# (dashboard-counts) and two functions (count-dashboard: errors, throttles, deploy-errors;
+# weekly-email: those and a heartbeat).
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 2 + 3 + 4
+# 23 observability.count() names (one dimension each; 6 of them records-retention's, 2 the
+# dashboard's) and 2 counted from the access log.
+CUSTOM_METRICS = 25
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
 # AWS Backup with the backups setting's defaults: each recovery point of a DynamoDB table is
@@ -128,14 +136,21 @@ def estimate() -> list[Line]:
     statuses = sends * STATUS_CALLBACKS_PER_SEND
     webhooks = v["inbound"] + statuses
     requests = v["pages"] + webhooks
+    events = v["inbound"] + 2 * sends  # received; sent, then delivered
     wru = (
-        v["inbound"] * WRU_INBOUND
+        events * WRU_DASHBOARD_EVENT
+        + v["inbound"] * WRU_INBOUND
         + v["staff_out"] * WRU_SEND
         + (v["scheduled"] + v["auto_replies"]) * WRU_SCHEDULED
         + statuses * WRU_STATUS
         + v["pages"] * WRU_PAGE
     )
-    rru = v["pages"] * RRU_PAGE + webhooks * RRU_WEBHOOK + JOB_RUNS * RRU_JOB_RUN
+    rru = (
+        v["pages"] * RRU_PAGE
+        + webhooks * RRU_WEBHOOK
+        + JOB_RUNS * RRU_JOB_RUN
+        + events * RRU_DASHBOARD_EVENT
+    )
     stored_gb = (
         MONTHS_OF_DATA * (sends + v["inbound"]) * KB_STORED_PER_TEXT
         + MONTHS_OF_DATA * v["pages"] * KB_AUDIT_PER_PAGE
@@ -145,8 +160,11 @@ def estimate() -> list[Line]:
         for age in range(BACKUP_MONTHLY_KEPT)
     )
     backup_gb = BACKUP_DAILY_KEPT * stored_gb + monthly_gb
-    invocations = requests + JOB_RUNS
-    gb_seconds = LAMBDA_GB * (requests * SECONDS_PER_REQUEST + JOB_RUNS * SECONDS_PER_JOB_RUN)
+    counting = events / DASHBOARD_EVENTS_PER_INVOCATION
+    invocations = requests + JOB_RUNS + counting
+    gb_seconds = LAMBDA_GB * (
+        requests * SECONDS_PER_REQUEST + (JOB_RUNS + counting) * SECONDS_PER_JOB_RUN
+    )
     log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
     out_segments = (
         v["staff_out"] * SEGMENTS_STAFF_TEXT

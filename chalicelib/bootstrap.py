@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .store.connections import ConnectionStore
     from .store.conversations import ConversationStore
     from .store.court_imports import CourtImportStore
+    from .store.dashboard_counts import DashboardCounts
     from .store.department_settings import DepartmentSettingsStore
     from .store.groups import GroupStore
     from .store.inbound import InboundStore
@@ -175,6 +176,13 @@ class Stores:
         from .store.mass_texts import MassTextStore
 
         return MassTextStore()
+
+    # the dashboard (issue 21, items 1 and 2)
+    @cached_property
+    def dashboard_counts(self) -> DashboardCounts:
+        from .store.dashboard_counts import DashboardCounts
+
+        return DashboardCounts()
 
 
 def stores(settings: Settings | None = None) -> Stores:

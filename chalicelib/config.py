@@ -35,6 +35,7 @@ CLIENTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/clients/stream/d
 CONVERSATIONS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/conversations/stream/declared"
 UNCLAIMED_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/unclaimed/stream/declared"
 PUSH_BATCH_SIZE = 50
+COUNT_BATCH_SIZE = 100  # the dashboard's counters: one transaction per event
 MASS_TEXTS_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/mass-texts/stream/declared"
 FAN_OUT_BATCH_SIZE = 1  # one mass text per invocation: up to 2,000 recipients' texts
 DEPARTMENT_SETTINGS_STREAM = (
@@ -170,3 +171,9 @@ def reminder_minutes_per_day() -> int | None:
     except ValueError as exc:
         raise ConfigurationError("REMINDER_MINUTES_PER_DAY must be a whole number") from exc
     return minutes if minutes > 0 else None
+
+
+def mail_configured() -> bool:
+    """A sender was configured (the jurisdiction's ``mail_from``, or the local stack's): only
+    then may a function send mail (without one its role has no ``ses:SendEmail``)."""
+    return bool(os.environ.get("NOTIFY_FROM_EMAIL", "").strip())

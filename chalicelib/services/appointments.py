@@ -410,12 +410,28 @@ def record_outcome(
     try:
         store.apply(
             AppointmentChange(
-                done, user.user_id, "appointment_outcome", details={"outcome": outcome.value}
+                done,
+                user.user_id,
+                "appointment_outcome",
+                marker=outcome_line(current, outcome, user),
+                details={"outcome": outcome.value},
             )
         )
     except Conflict:
         raise StaleAppointment() from None
     return replace(done, version=current.version + 1)
+
+
+def outcome_line(appointment: Appointment, outcome: Outcome, user: User) -> ConversationEntry:
+    """The conversation's line for an outcome (the dashboard counts attended and missed
+    from it, as it counts everything else from the conversation)."""
+    return marker(
+        appointment.client_id,
+        "appointment_outcome",
+        f"Outcome of the {appointment.kind.label.lower()}: {outcome.label.lower()}.",
+        user.user_id,
+        {"appointment": appointment.appointment_id, "outcome": outcome.value},
+    )
 
 
 def _open_appointment(

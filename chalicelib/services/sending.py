@@ -230,7 +230,8 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         author_id=text.author_id,
         segments=count_segments(text.body),
         details={"scheduled_for": text.send_at.isoformat()}
-        | ({"late_seconds": str(late)} if late is not None else {}),
+        | ({"late_seconds": str(late)} if late is not None else {})
+        | ({"reminder": text.appointment_id} if text.appointment_id else {}),  # dashboard
     )
     digest = body_digest(client.client_id, text.body)
     first = new_text_rows(entry, digest, scheduled=True, reminds=reminded_of(text))

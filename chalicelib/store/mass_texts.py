@@ -151,7 +151,7 @@ class MassTextStore:
                     )
                     for text in texts:  # items 1..n
                         tx.save(
-                            new_row(text, now),
+                            of_mass(new_row(text, now), mass_id),
                             condition=ScheduledTextModel.scheduled_id.does_not_exist(),
                         )
                     for text in texts:  # items n+1..2n: the client's audit trail
@@ -255,3 +255,9 @@ def recipient_audit(mass_id: str, text: ScheduledText) -> AuditModel:
         "schedule",
         {"scheduled": text.scheduled_id, "send_at": text.send_at.isoformat(), "mass_text": mass_id},
     )
+
+
+def of_mass(row: ScheduledTextModel, mass_id: str) -> ScheduledTextModel:
+    """A recipient's text says which mass text it is of (the dashboard counts mass texts)."""
+    row.mass_id = mass_id
+    return row

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BinaryAttribute,
+    BinarySetAttribute,
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
@@ -424,6 +425,7 @@ class ScheduledTextModel(Model):
     appointment_id = UnicodeAttribute(null=True)
     reminder_offset = NumberAttribute(null=True)
     not_after = UTCDateTimeAttribute(null=True)
+    mass_id = UnicodeAttribute(null=True)  # a mass text's recipient's (the dashboard counts it)
     due = DueScheduledTexts()
     pending_by_department = PendingByDepartment()
 
@@ -782,6 +784,48 @@ class MassTextModel(Model):
     by_department = MassTextsByDepartment()
 
 
+class DashboardCountModel(Model):
+    """The dashboard's figures, kept by the conversations stream's rollup
+    (``store/dashboard_counts.py``): under a department, ``day#<date>#<case manager>`` rows
+    of counters (one Query reads a period), ``seen#<event>`` markers that let each event
+    count once, ``wait#<client>`` while a client's text waits for an answer, and
+    ``mail#<week>#<user>`` once a weekly e-mail is claimed. Markers expire by TTL."""
+
+    class Meta(_Meta):
+        table_name = "dashboard-counts"
+
+    department_id = UnicodeAttribute(hash_key=True)
+    row_key = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute(null=True)  # a day row's case manager, as the dashboard names them
+    # a day row's clients (domain.client_mark: 6 bytes each, so a month of rows is one read)
+    contacted = BinarySetAttribute(null=True, legacy_encoding=False)
+    at = UTCDateTimeAttribute(null=True)  # a waiting client's text: when it came
+    expires_at = TTLAttribute(null=True)
+    # a day row's counters (domain/dashboard.py Tally) and answer-time buckets a0..a9
+    sent = NumberAttribute(null=True)
+    received = NumberAttribute(null=True)
+    reminders = NumberAttribute(null=True)
+    confirmed = NumberAttribute(null=True)
+    reschedule = NumberAttribute(null=True)
+    attended = NumberAttribute(null=True)
+    missed = NumberAttribute(null=True)
+    failures = NumberAttribute(null=True)
+    opt_outs = NumberAttribute(null=True)
+    scheduled = NumberAttribute(null=True)
+    mass = NumberAttribute(null=True)
+    answered = NumberAttribute(null=True)
+    a0 = NumberAttribute(null=True)
+    a1 = NumberAttribute(null=True)
+    a2 = NumberAttribute(null=True)
+    a3 = NumberAttribute(null=True)
+    a4 = NumberAttribute(null=True)
+    a5 = NumberAttribute(null=True)
+    a6 = NumberAttribute(null=True)
+    a7 = NumberAttribute(null=True)
+    a8 = NumberAttribute(null=True)
+    a9 = NumberAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserModel,
     ClientModel,
@@ -800,4 +844,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     RecordsRetentionModel,
     DepartmentSettingModel,
     MassTextModel,
+    DashboardCountModel,
 )

@@ -13,10 +13,11 @@ from .visit import signed_in
 
 if TYPE_CHECKING:
     from .. import bootstrap
-    from ..services import preferences
+    from ..services import dashboard, preferences
 else:  # loaded by the first page that needs them, not by every cold start
     bootstrap = lazy_module("chalicelib.bootstrap")
     preferences = lazy_module("chalicelib.services.preferences")
+    dashboard = lazy_module("chalicelib.services.dashboard")
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -29,7 +30,10 @@ def settings_page() -> Response:
     visit = signed_in(bp.current_request)
     me = preferences.my_settings(visit.staff, bootstrap.stores(visit.settings).users)
     release = version.running() if visit.staff.oversees_department else None
-    return visit.page("settings.html", me=me, saved=visit.query("saved"), release=release)
+    weekly = dashboard.wants_weekly(visit.staff, bootstrap.stores(visit.settings).dashboard_counts)
+    return visit.page(
+        "settings.html", me=me, saved=visit.query("saved"), release=release, weekly=weekly
+    )
 
 
 @bp.route("/settings", methods=["POST"], content_types=FORM)

@@ -10,6 +10,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import boto3
 
@@ -340,3 +341,81 @@ def create_groups(clients: ClientStore, groups: GroupStore) -> int:
         "kristina",
     )
     return len(members)
+
+
+# --- the department dashboard and its weekly e-mail (issue 21, items 1 and 2) ---------
+
+
+def create_dashboard_history(stores: Any, jurisdiction: Jurisdiction, now: datetime) -> int:
+    """Count the seeded texts as the ``count-dashboard`` stream reader would have (they are
+    written before the stack follows its streams), with a few answers to reminders and
+    outcomes, so the demo supervisors' dashboards show the last weeks; Dana gets the
+    weekly e-mail. Seeded texts carry no Twilio id; here each sent one is given one, as
+    Twilio would have. Returns how many events were counted."""
+    from dataclasses import replace
+
+    from chalicelib.domain.conversation import marker
+    from chalicelib.services.dashboard_rollup import roll_up
+    from chalicelib.store.conversations import to_row
+
+    rng = random.Random(21)
+    entries: list[ConversationEntry] = []
+    for department in ("probation", "pretrial"):
+        for client in stores.clients.department(department):
+            texts, _ = stores.conversations.newest(client.client_id)
+            for entry in texts:
+                sid = "SMseed" + entry.entry_id if entry.direction is Direction.OUTBOUND else ""
+                entries.append(replace(entry, sid=sid or entry.sid))
+            if texts and rng.random() < 0.5:
+                at = texts[0].at + timedelta(hours=2)
+                answer = "confirm" if rng.random() < 0.7 else "reschedule"
+                entries.append(
+                    replace(
+                        marker(
+                            client.client_id, "appointment_answer", "", details={"answer": answer}
+                        ),
+                        at=at,
+                    )
+                )
+                outcome = "attended" if rng.random() < 0.8 else "missed"
+                entries.append(
+                    replace(
+                        marker(
+                            client.client_id,
+                            "appointment_outcome",
+                            "",
+                            details={"outcome": outcome},
+                        ),
+                        at=at + timedelta(days=1),
+                    )
+                )
+    records = [
+        {
+            "eventName": "INSERT",
+            "eventSourceARN": "arn:aws:dynamodb:local:0:table/conversations/stream/seed",
+            "dynamodb": {"NewImage": to_row(e).serialize()},
+        }
+        for e in entries
+        if e.at < now
+    ]
+    counted = roll_up(
+        records, stores.dashboard_counts, stores.clients, stores.users, jurisdiction.zone, now
+    )
+    stores.dashboard_counts.set_weekly("probation", "dana", True)
+    return counted
+
+
+def mail_last_week(
+    stores: Any, mail: Any, jurisdiction: Jurisdiction, app_url: str, now: datetime
+) -> int:
+    """Dana's weekly e-mail of last week, to moto's SES, as Monday morning's run sends it
+    (once: a Monday run of the local stack finds it claimed)."""
+    from chalicelib.services.weekly_email import WEEKLY_HOUR, send_weekly_emails
+
+    local = now.astimezone(jurisdiction.zone)
+    monday = datetime.combine(
+        local.date() - timedelta(days=local.weekday()), time(WEEKLY_HOUR), local.tzinfo
+    )
+    return send_weekly_emails(
+        stores.dashboard_counts, stores.users, mail, jurisdiction, app_url, monday
+    )

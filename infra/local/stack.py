@@ -169,7 +169,10 @@ class LocalStack:
         gateway = self.websockets
         assert gateway is not None, "the WebSocket gateway starts first"
         self.streams = LocalStreamSource(
-            app_module.app, self.prefix, listening=lambda: gateway.open_sockets > 0
+            app_module.app,
+            self.prefix,
+            listening=lambda: gateway.open_sockets > 0,
+            counting=self.run_schedules,  # make run counts for the dashboard; tests ask
         ).start()
         gateway.on_first_page = self.streams.resume
 
@@ -234,8 +237,10 @@ class LocalStack:
         self.app_server = gateway
 
     def _seed(self) -> None:
+        from datetime import UTC, datetime
+
         from chalicelib import bootstrap
-        from chalicelib.config import get_jurisdiction
+        from chalicelib.config import get_jurisdiction, get_settings
         from infra.local import seed
 
         assert self.resources is not None, "start() creates them first"
@@ -249,6 +254,12 @@ class LocalStack:
         )
         seed.create_saved_replies(stores.saved_replies)
         seed.create_groups(stores.clients, stores.groups)
+        now = datetime.now(UTC)  # the dashboard's seeded history and Dana's weekly e-mail
+        seed.create_dashboard_history(stores, get_jurisdiction(), now)
+        settings = get_settings()
+        seed.mail_last_week(
+            stores, bootstrap.email(settings), get_jurisdiction(), settings.public_base_url, now
+        )
 
     def stop(self) -> None:
         if self.streams is not None:

@@ -33,6 +33,10 @@ QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
 # Handlers that do work rather than tell open pages: their streams are read all the time.
 ALWAYS_READ = frozenset({"fan-out-mass-texts"})
+# Work a stack may leave undone: the dashboard's counting, read while ``counting`` is on
+# (``make run``; tests turn it on only where they read the dashboard's counts: every
+# text of every test counted would cost the suite's moto time for nothing).
+SWITCHED = frozenset({"count-dashboard"})
 
 
 @dataclass(frozen=True)
@@ -166,10 +170,17 @@ def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
 class LocalStreamSource:
     """Every declared stream event source, followed until ``stop()``."""
 
-    def __init__(self, app: Any, prefix: str, listening: Callable[[], bool] = lambda: True):
+    def __init__(
+        self,
+        app: Any,
+        prefix: str,
+        listening: Callable[[], bool] = lambda: True,
+        counting: bool = True,
+    ):
         self.app = app
         self.prefix = prefix
         self.listening = listening
+        self.counting = counting
         self.stopped = threading.Event()
         self.threads: list[threading.Thread] = []
         self.bindings: list[StreamBinding] = []
@@ -182,13 +193,27 @@ class LocalStreamSource:
         streams = boto3.client("dynamodbstreams")
         self.bindings = stream_bindings(self.app, self.prefix, dynamodb)
         for binding in self.bindings:
-            listening = (lambda: True) if binding.name in ALWAYS_READ else self.listening
+            listening = self._listening_for(binding.name)
             reader = StreamReader(binding, streams, self.stopped, listening)
             self.readers.append(reader)
             thread = threading.Thread(target=reader.run, name=f"stream-{binding.name}", daemon=True)
             thread.start()
             self.threads.append(thread)
         return self
+
+    def _listening_for(self, name: str) -> Callable[[], bool]:
+        if name in ALWAYS_READ:
+            return lambda: True
+        if name in SWITCHED:
+            return lambda: self.counting
+        return self.listening
+
+    def set_counting(self, on: bool) -> None:
+        """Turn the dashboard's counting on (from now on) or off."""
+        self.counting = on
+        for reader in self.readers:
+            if on and reader.binding.name in SWITCHED:
+                reader.resume()
 
     def resume(self) -> None:
         """A page connected: every reader reads from now on."""

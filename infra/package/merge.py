@@ -26,7 +26,7 @@ from .functions import Handler
 from .gateway_responses import gateway_responses
 from .gradual import deployment_properties
 from .names import join_url, ref
-from .permissions import FAN_OUT_MASS_TEXTS
+from .permissions import COUNT_DASHBOARD, FAN_OUT_MASS_TEXTS
 from .queues import event_source_properties, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
@@ -143,10 +143,19 @@ def stream_event_source(table_base_name: str, function_id: str = "") -> dict[str
     from the oldest record kept (a mapping made again in an upgrade misses no mass text
     started meanwhile); every write of it is conditional, so a retry or a record read
     again only adds what is missing. The same stream's push to open pages (a second
-    reader) is a courtesy like the others."""
+    reader) is a courtesy like the others. The dashboard's counters are work too (counted
+    once per event under a marker, so a retry adds only what is missing), split to find a
+    record that keeps failing while the others go on."""
     stream = {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]}
     if function_id == names.function_logical_id(FAN_OUT_MASS_TEXTS):
         return {"Stream": stream, "MaximumRetryAttempts": -1, "StartingPosition": "TRIM_HORIZON"}
+    if function_id == names.function_logical_id(COUNT_DASHBOARD):
+        return {
+            "Stream": stream,
+            "MaximumRetryAttempts": -1,
+            "BisectBatchOnFunctionError": True,
+            "StartingPosition": "TRIM_HORIZON",
+        }
     return {"Stream": stream, "MaximumRetryAttempts": 2, "BisectBatchOnFunctionError": True}
 
 

@@ -163,6 +163,8 @@ RECORDS_RETENTION = "records-retention"
 FAN_OUT_MASS_TEXTS = "fan-out-mass-texts"
 PUSH_MASS_TEXTS = "push-mass-texts"
 PUSH_SETTINGS = "push-settings"
+COUNT_DASHBOARD = "count-dashboard"
+WEEKLY_EMAIL = "weekly-email"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -216,6 +218,11 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # what changed (a mass text is read for its department and author).
     PUSH_MASS_TEXTS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
     PUSH_SETTINGS: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS, PUSH),
+    # Fed by the conversations stream; counts texts and outcomes for the dashboard (reads
+    # their clients and case managers, writes the dashboard-counts table); nothing else.
+    COUNT_DASHBOARD: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS),
+    # Mails opted-in supervisors their department's week (reads the tables); no Twilio.
+    WEEKLY_EMAIL: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
 }

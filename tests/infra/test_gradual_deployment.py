@@ -27,6 +27,7 @@ SCHEDULED = {
     "SettleSends",
     "SocketUpkeep",
     "SweepScheduled",
+    "WeeklyEmail",
 }
 
 

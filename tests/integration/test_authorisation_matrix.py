@@ -338,6 +338,13 @@ PROBES = {
     # department only: a case manager gets 403, the other department's supervisor 404
     ("/audit", "GET"): Probe("/audit?client={client_id}"),
     ("/audit/export", "POST"): Probe("/audit/export", {"client": "{client_id}"}),
+    # the department dashboard (issue 21, items 1 and 2): supervisors and admins, their own
+    # department only (its not-in-contact list must never show another's client)
+    ("/dashboard", "GET"): Probe("/dashboard?period=30", supervisors=True),
+    ("/dashboard/csv", "GET"): Probe("/dashboard/csv?period=30", supervisors=True),
+    ("/settings/weekly-email", "POST"): Probe(
+        "/settings/weekly-email", {"weekly_email": "on"}, supervisors=True
+    ),
 }
 
 OUTSIDERS = {

@@ -25,6 +25,7 @@ from ..domain.clients import Client
 from ..domain.dashboard import DayRow, Tally, bucket_name
 from .models import DashboardCountModel, ScheduledTextModel
 from .quiet_clients import quiet_since
+from .staff_changes import own_setting_audit
 from .transactions import transactions
 from .write_failures import WriteNotStored, classify, retry_transient
 
@@ -155,7 +156,16 @@ class DashboardCounts:
         """Opt in or out; kept under the department, so the weekly job reads one Query a
         department (the job checks role and department again before it mails)."""
         item = DashboardCountModel(department_id, f"weekly#{user_id}")
-        retry_transient("weekly e-mail choice", item.save if wanted else item.delete)
+
+        def write() -> None:  # the choice and its audit row, in one transaction
+            with TransactWrite(connection=transactions()) as tx:
+                if wanted:
+                    tx.save(item)
+                else:
+                    tx.delete(item)
+                tx.save(own_setting_audit(user_id, "weekly_email", wanted))
+
+        retry_transient("weekly e-mail choice", write)
 
     def weekly_readers(self, department_id: str) -> list[str]:
         """The user ids opted in under this department: one Query."""

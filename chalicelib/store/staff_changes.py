@@ -25,6 +25,12 @@ def staff_subject(user_id: str) -> str:
     return f"staff#{user_id}"
 
 
+def own_setting_audit(user_id: str, setting: str, wanted: bool) -> Any:
+    """The audit row of a person changing one of their own settings (in its transaction)."""
+    details = {"setting": setting, "now": "on" if wanted else "off"}
+    return audit_row(staff_subject(user_id), user_id, "own_setting", details)
+
+
 def _as_seen(user: User) -> Any:
     row = UserModel
     if user.active:  # a record written before the flag existed counts as active

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pynamodb.transactions import TransactWrite
+
 from ..domain.users import Role, User
 from .models import UserModel
-from .write_failures import written_unless_guarded
+from .staff_changes import own_setting_audit
+from .transactions import transactions
+from .write_failures import retry_transient, written_unless_guarded
 
 MAX_STAFF = 1000
 
@@ -72,10 +76,18 @@ class UserStore:
         return written_unless_guarded(f"removing staff record {user.user_id}", delete)
 
     def set_email_notifications(self, user_id: str, wanted: bool) -> None:
-        UserModel(user_id).update(
-            actions=[UserModel.email_notifications.set(wanted)],
-            condition=UserModel.user_id.exists(),
-        )
+        """The choice and its audit row, in one transaction."""
+
+        def write() -> None:
+            with TransactWrite(connection=transactions()) as tx:
+                tx.update(
+                    UserModel(user_id),
+                    actions=[UserModel.email_notifications.set(wanted)],
+                    condition=UserModel.user_id.exists(),
+                )
+                tx.save(own_setting_audit(user_id, "email_notifications", wanted))
+
+        retry_transient("e-mail choice", write)
 
     def many(self, user_ids: list[str]) -> dict[str, User]:
         """Several staff records in one BatchGetItem."""

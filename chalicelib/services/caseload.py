@@ -52,6 +52,12 @@ def open_client_details(
     return client
 
 
+def record_view(user: User, audit: AuditStore, client_id: str, **what: str) -> None:
+    """One of a client's records (a scheduled text, an appointment) opened to edit it: a
+    view of their record, written to the audit trail as opening their details is."""
+    audit.record(client_subject(client_id), user.user_id, "view_details", **what)
+
+
 def checked_details(
     user: User, jurisdiction: Jurisdiction, form: Mapping[str, str], unchanged: str = ""
 ) -> ClientDetails:

@@ -115,6 +115,8 @@ def add(client_id: str) -> Response:
 def edit_page(client_id: str, appointment_id: str) -> Response:
     visit = signed_in(bp.current_request)
     client, appt = _find(visit, client_id, appointment_id)
+    audit = bootstrap.stores(visit.settings).audit
+    caseload.record_view(visit.staff, audit, client.client_id, appointment=appt.appointment_id)
     return _edit_page(visit, client, appt, form_values(appt), {})
 
 

@@ -70,6 +70,8 @@ def edit_page(client_id: str, scheduled_id: str) -> Response:
     client, text = _find(visit, client_id, scheduled_id)
     if text is None:
         raise NotFound(GONE)
+    audit = bootstrap.stores(visit.settings).audit
+    caseload.record_view(visit.staff, audit, client.client_id, scheduled_text=text.scheduled_id)
     return _edit_page(visit, client, text, form_values(text), {})
 
 

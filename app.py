@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from chalice import Chalice, Rate
 
 from chalicelib.config import (
+    AUDIT_STREAM,
+    CHAIN_BATCH_SIZE,
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
     DEPARTMENT_SETTINGS_STREAM,
@@ -46,9 +48,10 @@ from chalicelib.web import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.jobs import entry_points, mass_fan_out
+    from chalicelib.jobs import audit_chaining, entry_points, mass_fan_out
     from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
+    audit_chaining = lazy_module("chalicelib.jobs.audit_chaining")
     entry_points = lazy_module("chalicelib.jobs.entry_points")
     mass_fan_out = lazy_module("chalicelib.jobs.mass_fan_out")
     sockets = lazy_module("chalicelib.web.sockets")
@@ -183,6 +186,12 @@ def push_mass_texts(event):
 def push_settings(event):
     """A group, saved reply, import format or courthouse changed: the pages listing them."""
     return sockets.push_setting_records([record.to_dict() for record in event])
+
+
+@app.on_dynamodb_record(stream_arn=AUDIT_STREAM, batch_size=CHAIN_BATCH_SIZE, name="chain-audit")
+def chain_audit(event):
+    """New audit rows: link each into its subject's hash chain (retried until done)."""
+    return audit_chaining.chain_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

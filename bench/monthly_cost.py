@@ -38,12 +38,19 @@ WRU_SEND = 12  # "sending", then Twilio's answer: two transactions
 WRU_SCHEDULED = 18  # claim, send, settle (3.1 round trips a text)
 WRU_STATUS = 6  # the entry, the client's flags, the callback's guard
 WRU_PAGE = 0.5  # last-active at most once a minute; an audit row per client page
-RRU_PAGE = 11  # session and staff record (consistent), a Query of up to 50 rows, the audit
-# chain's newest row before the view's audit row (issue 21: one consistent Query)
+RRU_PAGE = 10  # session and staff record (consistent), a Query of up to 50 rows
+# chain-audit links every audit row after it is written (issue 21): its chain's head (one
+# consistent Query, at most once a batch per subject) and a transaction of a link and a
+# marker (2 items). Audit rows: a client page's view (about a tenth of page requests) and
+# each text sent; batches of a few rows while the stream is quiet.
+AUDITED_PAGE_SHARE = 0.1
+WRU_AUDIT_LINK = 4
+RRU_AUDIT_LINK = 1
+AUDIT_ROWS_PER_CHAIN_BATCH = 4
 RRU_WEBHOOK = 3
 RRU_JOB_RUN = 2
 KB_STORED_PER_TEXT = 2.0  # the entry and its index copies
-KB_AUDIT_PER_PAGE = 0.25  # the row with its chain hashes, and its by-actor index copy (ALL)
+KB_AUDIT_PER_PAGE = 0.25  # the row and its by-actor index copy (ALL), its link and marker
 MONTHS_OF_DATA = 12  # storage after a year (records_retention keeps at least a year)
 LAMBDA_GB = 0.5  # every function has 512 MB
 SECONDS_PER_REQUEST = 0.15
@@ -61,8 +68,8 @@ LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
 # version being deployed; gradual deployment rolls back on it). Issue 20's mass texts add
 # a table (mass-texts) and a function (fan-out-mass-texts: errors and throttles alarms);
 # its settings pages' pushes two functions (push-mass-texts, push-settings: errors,
-# throttles and deploy-errors alarms each).
-ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3
+# throttles and deploy-errors alarms each). Issue 21's chain-audit: three more.
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 3
 # 21 observability.count() names (one dimension each; 6 of them records-retention's) and 2
 # counted from the access log.
 CUSTOM_METRICS = 23
@@ -128,14 +135,22 @@ def estimate() -> list[Line]:
     statuses = sends * STATUS_CALLBACKS_PER_SEND
     webhooks = v["inbound"] + statuses
     requests = v["pages"] + webhooks
+    audit_rows = v["pages"] * AUDITED_PAGE_SHARE + sends
+    chain_runs = audit_rows / AUDIT_ROWS_PER_CHAIN_BATCH
     wru = (
         v["inbound"] * WRU_INBOUND
         + v["staff_out"] * WRU_SEND
         + (v["scheduled"] + v["auto_replies"]) * WRU_SCHEDULED
         + statuses * WRU_STATUS
         + v["pages"] * WRU_PAGE
+        + audit_rows * WRU_AUDIT_LINK
     )
-    rru = v["pages"] * RRU_PAGE + webhooks * RRU_WEBHOOK + JOB_RUNS * RRU_JOB_RUN
+    rru = (
+        v["pages"] * RRU_PAGE
+        + webhooks * RRU_WEBHOOK
+        + JOB_RUNS * RRU_JOB_RUN
+        + audit_rows * RRU_AUDIT_LINK
+    )
     stored_gb = (
         MONTHS_OF_DATA * (sends + v["inbound"]) * KB_STORED_PER_TEXT
         + MONTHS_OF_DATA * v["pages"] * KB_AUDIT_PER_PAGE
@@ -145,8 +160,10 @@ def estimate() -> list[Line]:
         for age in range(BACKUP_MONTHLY_KEPT)
     )
     backup_gb = BACKUP_DAILY_KEPT * stored_gb + monthly_gb
-    invocations = requests + JOB_RUNS
-    gb_seconds = LAMBDA_GB * (requests * SECONDS_PER_REQUEST + JOB_RUNS * SECONDS_PER_JOB_RUN)
+    invocations = requests + JOB_RUNS + chain_runs
+    gb_seconds = LAMBDA_GB * (
+        requests * SECONDS_PER_REQUEST + (JOB_RUNS + chain_runs) * SECONDS_PER_JOB_RUN
+    )
     log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
     out_segments = (
         v["staff_out"] * SEGMENTS_STAFF_TEXT

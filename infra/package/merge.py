@@ -26,7 +26,7 @@ from .functions import Handler
 from .gateway_responses import gateway_responses
 from .gradual import deployment_properties
 from .names import join_url, ref
-from .permissions import FAN_OUT_MASS_TEXTS
+from .permissions import CHAIN_AUDIT, FAN_OUT_MASS_TEXTS
 from .queues import event_source_properties, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
@@ -143,9 +143,14 @@ def stream_event_source(table_base_name: str, function_id: str = "") -> dict[str
     from the oldest record kept (a mapping made again in an upgrade misses no mass text
     started meanwhile); every write of it is conditional, so a retry or a record read
     again only adds what is missing. The same stream's push to open pages (a second
-    reader) is a courtesy like the others."""
+    reader) is a courtesy like the others. The audit chain is work too: a row skipped would
+    stay unlinked (the check command reports it), and a row read again is found linked by
+    its marker."""
     stream = {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]}
-    if function_id == names.function_logical_id(FAN_OUT_MASS_TEXTS):
+    if function_id in (
+        names.function_logical_id(FAN_OUT_MASS_TEXTS),
+        names.function_logical_id(CHAIN_AUDIT),
+    ):
         return {"Stream": stream, "MaximumRetryAttempts": -1, "StartingPosition": "TRIM_HORIZON"}
     return {"Stream": stream, "MaximumRetryAttempts": 2, "BisectBatchOnFunctionError": True}
 

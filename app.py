@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from chalice import Chalice, Rate
 
 from chalicelib.config import (
+    AUDIT_STREAM,
+    CHAIN_BATCH_SIZE,
     CLIENTS_STREAM,
     CONVERSATIONS_STREAM,
     COUNT_BATCH_SIZE,
@@ -48,9 +50,10 @@ from chalicelib.web import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.jobs import dashboard_counts, entry_points, mass_fan_out
+    from chalicelib.jobs import audit_chaining, dashboard_counts, entry_points, mass_fan_out
     from chalicelib.web import sockets
 else:  # a scheduled job loads what it needs when it runs, not every web cold start
+    audit_chaining = lazy_module("chalicelib.jobs.audit_chaining")
     entry_points = lazy_module("chalicelib.jobs.entry_points")
     mass_fan_out = lazy_module("chalicelib.jobs.mass_fan_out")
     dashboard_counts = lazy_module("chalicelib.jobs.dashboard_counts")
@@ -201,6 +204,12 @@ def count_dashboard(event):
 def weekly_email(event):
     """Monday morning (local): each opted-in supervisor's department's last week, once."""
     return dashboard_counts.weekly_email()
+
+
+@app.on_dynamodb_record(stream_arn=AUDIT_STREAM, batch_size=CHAIN_BATCH_SIZE, name="chain-audit")
+def chain_audit(event):
+    """New audit rows: link each into its subject's hash chain (retried until done)."""
+    return audit_chaining.chain_records([record.to_dict() for record in event])
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="records-retention")

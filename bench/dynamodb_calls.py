@@ -15,9 +15,9 @@ read; the text, its answer and its reminders in one transaction). Each figure is
 whole HTTP request as the app serves it (webhook or page), not a hand-picked inner
 function.
 
-Since issue 21 every audited write first reads its subject's newest audit row (the hash
-chain, bench/audit_chain.py): a send, a client page and a "Y" each take one round trip
-more than the goals above (4, 6 and 6; tests/integration/test_round_trips.py).
+Since issue 21 audit rows are linked into their hash chain after they are written, by
+chain-audit from the audit table's stream (bench/audit_chain.py): an audited write costs
+no round trip more than the goals above.
 
 "In turn" is how many of those calls a request makes one after another (calls in flight
 together count once; harness.calls_in_turn): its latency on DynamoDB is about that many

@@ -44,12 +44,19 @@ WRU_PAGE = 0.5  # last-active at most once a minute; an audit row per client pag
 WRU_DASHBOARD_EVENT = 6
 RRU_DASHBOARD_EVENT = 1
 DASHBOARD_EVENTS_PER_INVOCATION = 5  # the stream's batches, small outside busy hours
-RRU_PAGE = 11  # session and staff record (consistent), a Query of up to 50 rows, the audit
-# chain's newest row before the view's audit row (issue 21: one consistent Query)
+RRU_PAGE = 10  # session and staff record (consistent), a Query of up to 50 rows
+# chain-audit links every audit row after it is written (issue 21): its chain's head (one
+# consistent Query, at most once a batch per subject) and a transaction of a link and a
+# marker (2 items). Audit rows: a client page's view (about a tenth of page requests) and
+# each text sent; batches of a few rows while the stream is quiet.
+AUDITED_PAGE_SHARE = 0.1
+WRU_AUDIT_LINK = 4
+RRU_AUDIT_LINK = 1
+AUDIT_ROWS_PER_CHAIN_BATCH = 4
 RRU_WEBHOOK = 3
 RRU_JOB_RUN = 2
 KB_STORED_PER_TEXT = 2.0  # the entry and its index copies
-KB_AUDIT_PER_PAGE = 0.25  # the row with its chain hashes, and its by-actor index copy (ALL)
+KB_AUDIT_PER_PAGE = 0.25  # the row and its by-actor index copy (ALL), its link and marker
 MONTHS_OF_DATA = 12  # storage after a year (records_retention keeps at least a year)
 LAMBDA_GB = 0.5  # every function has 512 MB
 SECONDS_PER_REQUEST = 0.15
@@ -69,8 +76,8 @@ LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
 # its settings pages' pushes two functions (push-mass-texts, push-settings: errors,
 # throttles and deploy-errors alarms each). Issue 21's dashboard adds a table
 # (dashboard-counts) and two functions (count-dashboard: errors, throttles, deploy-errors;
-# weekly-email: those and a heartbeat).
-ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 2 + 3 + 4
+# weekly-email: those and a heartbeat); its chain-audit three more.
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 2 + 3 + 4 + 3
 # 23 observability.count() names (one dimension each; 6 of them records-retention's, 2 the
 # dashboard's) and 2 counted from the access log.
 CUSTOM_METRICS = 25
@@ -137,6 +144,8 @@ def estimate() -> list[Line]:
     webhooks = v["inbound"] + statuses
     requests = v["pages"] + webhooks
     events = v["inbound"] + 2 * sends  # received; sent, then delivered
+    audit_rows = v["pages"] * AUDITED_PAGE_SHARE + sends
+    chain_runs = audit_rows / AUDIT_ROWS_PER_CHAIN_BATCH
     wru = (
         events * WRU_DASHBOARD_EVENT
         + v["inbound"] * WRU_INBOUND
@@ -144,12 +153,14 @@ def estimate() -> list[Line]:
         + (v["scheduled"] + v["auto_replies"]) * WRU_SCHEDULED
         + statuses * WRU_STATUS
         + v["pages"] * WRU_PAGE
+        + audit_rows * WRU_AUDIT_LINK
     )
     rru = (
         v["pages"] * RRU_PAGE
         + webhooks * RRU_WEBHOOK
         + JOB_RUNS * RRU_JOB_RUN
         + events * RRU_DASHBOARD_EVENT
+        + audit_rows * RRU_AUDIT_LINK
     )
     stored_gb = (
         MONTHS_OF_DATA * (sends + v["inbound"]) * KB_STORED_PER_TEXT
@@ -161,9 +172,9 @@ def estimate() -> list[Line]:
     )
     backup_gb = BACKUP_DAILY_KEPT * stored_gb + monthly_gb
     counting = events / DASHBOARD_EVENTS_PER_INVOCATION
-    invocations = requests + JOB_RUNS + counting
+    invocations = requests + JOB_RUNS + counting + chain_runs
     gb_seconds = LAMBDA_GB * (
-        requests * SECONDS_PER_REQUEST + (JOB_RUNS + counting) * SECONDS_PER_JOB_RUN
+        requests * SECONDS_PER_REQUEST + (JOB_RUNS + counting + chain_runs) * SECONDS_PER_JOB_RUN
     )
     log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
     out_segments = (

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
     from .store.audit_chains import AuditChains
+    from .store.audit_links import AuditLinks
     from .store.audit_pages import AuditPages
     from .store.challenges import ChallengeStore
     from .store.client_formats import ClientFormatStore
@@ -206,6 +207,14 @@ def audit_chains(settings: Settings | None = None) -> AuditChains:
 
     bind_tables((settings or get_settings()).table_prefix)
     return AuditChains()
+
+
+def audit_links(settings: Settings | None = None) -> AuditLinks:
+    """The audit trail's hash chains, for ``chain-audit`` (``jobs/audit_chaining.py``)."""
+    from .store.audit_links import AuditLinks
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return AuditLinks()
 
 
 def session_store(settings: Settings | None = None) -> SessionStore:

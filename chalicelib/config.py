@@ -41,6 +41,8 @@ FAN_OUT_BATCH_SIZE = 1  # one mass text per invocation: up to 2,000 recipients' 
 DEPARTMENT_SETTINGS_STREAM = (
     "arn:aws:dynamodb:us-west-2:000000000000:table/department-settings/stream/declared"
 )
+AUDIT_STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/audit/stream/declared"
+CHAIN_BATCH_SIZE = 100  # rows linked per invocation (two round trips each, one when in order)
 # The jurisdiction's settings: the file the build packages beside this module, unless
 # JURISDICTION_FILE names another (see get_jurisdiction).
 PACKAGED_JURISDICTION = Path(__file__).with_name("jurisdiction.json")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from ..domain.audit_chain import Broken, Chain, first_break
+from ..domain.audit_chain import Broken, Chain, first_break, still_linking
 
 
 class ChainReader(Protocol):
@@ -19,12 +19,15 @@ class ChainReader(Protocol):
 
 @dataclass
 class TrailReport:
-    """What the check found: subjects and rows read, broken links, rows from before the
-    chain (written before it existed, or by an ops script that does not chain)."""
+    """What the check found: subjects, rows and links read, broken links, rows from before
+    the chain (written before release 0.21.0) and rows still being linked (written less
+    than a few minutes ago: ``chain-audit`` links them from the stream)."""
 
     subjects: int = 0
     rows: int = 0
+    links: int = 0
     unchained: int = 0
+    linking: int = 0
     broken: list[Broken] = field(default_factory=list)
 
     @property
@@ -37,9 +40,11 @@ def check_department(department_id: str, chains: ChainReader, now: datetime) -> 
     for subject in dict.fromkeys(chains.department_subjects(department_id)):
         chain = chains.chain(subject)
         report.subjects += 1
-        report.rows += len(chain.links)
+        report.rows += len(chain.rows)
+        report.links += len(chain.links)
         report.unchained += chain.unchained
-        broken = first_break(chain.links, now)
+        report.linking += still_linking([chain], now)
+        broken = first_break(chain, now)
         if broken is not None:
             report.broken.append(broken)
     return report

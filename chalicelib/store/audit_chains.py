@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..domain.audit_chain import Chain, Link
-from .audit import client_subject, department_subject, link_of
-from .models import AuditModel, ClientModel, UnclaimedModel, UserModel
+from ..domain.audit_chain import Chain, Link, Row
+from .audit import client_subject, department_subject
+from .audit_links import LINK_PREFIX, chain_partition, epoch_of, to_link
+from .models import AuditLinkModel, AuditModel, ClientModel, UnclaimedModel, UserModel
 from .partitions import audit_subject, unclaimed_partition
 
 PAGE_SIZE = 500
@@ -15,17 +16,31 @@ PAGE_SIZE = 500
 
 class AuditChains:
     def chain(self, subject: str) -> Chain:
-        """Every row of ``subject``, a page of PAGE_SIZE at a time (an operator's check, never
-        a page view)."""
-        links: list[Link] = []
-        unchained = 0
-        for row in AuditModel.query(subject, page_size=PAGE_SIZE, consistent_read=True):
-            link = link_of(row)
-            if link is None:
-                unchained += 1
-            else:
-                links.append(link)
-        return Chain(subject, links, unchained)
+        """Every row of ``subject`` and every link of its chain, a page of PAGE_SIZE at a
+        time (an operator's check, never a page view)."""
+        rows: dict[str, Row] = {}
+        for item in AuditModel.query(subject, page_size=PAGE_SIZE, consistent_read=True):
+            rows[item.at_id] = Row(
+                item.subject,
+                item.at_id,
+                item.at or "",  # none: written before the chain (0.21.0)
+                item.actor,
+                item.action,
+                item.details.as_dict() if item.details else {},
+                epoch_of(item.expires_at),
+            )
+        links: list[Link] = [
+            to_link(item)
+            for item in AuditLinkModel.query(
+                chain_partition(subject),
+                AuditLinkModel.at_id.startswith(LINK_PREFIX),
+                page_size=PAGE_SIZE,
+                consistent_read=True,
+            )
+        ]
+        named = {link.row_key for link in links}
+        unchained = sum(1 for key, row in rows.items() if not row.at and key not in named)
+        return Chain(subject, links, rows, unchained)
 
     def department_subjects(self, department_id: str) -> Iterator[str]:
         """The department's own subject, its staff's, each of its clients' (active and

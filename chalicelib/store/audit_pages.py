@@ -1,9 +1,10 @@
 """Reading the audit trail for people (the Audit page, disclosure exports): a subject's rows
 or one person's, newest first, between two instants, a page at a time.
 
-A subject's rows are ordered by their chain number and filtered on ``at`` (the time they
-happened); one person's come from the ``by-actor`` index, keyed by ``at``. Rows from before
-the chain carry no ``at`` and are not listed (the check command counts them).
+A subject's rows are keyed by the time they happened (and filtered on ``at``, the same
+time); one person's come from the ``by-actor`` index, keyed by ``at``. Rows from before
+release 0.21.0 carry no ``at`` and are not listed (the check command counts them); the
+chain's links live in another partition (``chain#...``) and are never read here.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class AuditPages:
         start = {"subject": subject, "at_id": str(after["at_id"])} if after else None
         rows = AuditModel.query(
             subject,
-            AuditModel.at_id.startswith("chain#"),
+            AuditModel.at_id.between(time_key(since), time_key(until) + "~"),
             filter_condition=condition,
             scan_index_forward=False,
             page_size=READ_PAGE,

@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, EntryKind
-from .audit import audit_row, client_subject, in_order
+from .audit import audit_row, client_subject
 from .conversations import entry_key, to_row
 from .last_contact import contact_at, written_moving_contact
 from .models import ClientModel, TwilioMessageModel
@@ -70,18 +70,16 @@ def earlier_reply(refusal: PynamoDBException | None) -> str | None:
 
 def auto_reply_audits(subject: str, entries: tuple[ConversationEntry, ...]) -> list[Any]:
     """The audit of record for automatic replies: who sent what, in reply to which text."""
-    return in_order(
-        [
-            audit_row(
-                subject,
-                f"system:{entry.details.get('sent_by', 'clientcomm')}",
-                "auto_reply",
-                {"entry": entry.entry_id, **entry.details},
-            )
-            for entry in entries
-            if entry.kind is EntryKind.SYSTEM
-        ]
-    )
+    return [
+        audit_row(
+            subject,
+            f"system:{entry.details.get('sent_by', 'clientcomm')}",
+            "auto_reply",
+            {"entry": entry.entry_id, **entry.details},
+        )
+        for entry in entries
+        if entry.kind is EntryKind.SYSTEM
+    ]
 
 
 def guard_for(sid: str, owner_id: str, key: str, reply: str | None, now: datetime) -> Any:
@@ -140,7 +138,7 @@ class InboundStore:
         audits = [*auto_reply_audits(client_subject(client.client_id), markers)]
         if riding is not None:
             actions.extend(riding.client_actions)
-            audits = in_order([*audits, *riding.rows])  # one chain, saved in this order
+            audits.extend(riding.rows)
         unread = new_text_updates(readers, client.client_id, client.department_id, entry.at)
         rider_item = 3 + len(markers) + len(audits) + len(unread)  # the last ones
         rider_items = range(rider_item, rider_item + 1 + len(riding.updates if riding else ()))

@@ -540,25 +540,44 @@ class AuditByActor(GlobalSecondaryIndex):
 
 
 class AuditModel(Model):
-    """Who did what to which subject (a client, a department), when. Append-only: every row
-    is a link of its subject's hash chain (``store/audit.py``, ``domain/audit_chain.py``),
-    no function's role may update or delete one, and DynamoDB's TTL removes it after the
-    jurisdiction's ``audit_days``. Rows from before the chain have a time for ``at_id``."""
+    """Who did what to which subject (a client, a department), when. Append-only: no
+    function's role may update or delete a row, and DynamoDB's TTL removes it after the
+    jurisdiction's ``audit_days``. Its stream (new images) feeds ``chain-audit``, which
+    links each new row into its subject's hash chain (``AuditLinkModel``, same table)."""
+
+    class Meta(_Meta):
+        table_name = "audit"
+        stream_view_type = NEW_IMAGE  # each new row is chained (services/audit_chainer.py)
+
+    subject = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)  # %Y-%m-%dT%H:%M:%S.%fZ#{random}
+    at = UnicodeAttribute(null=True)  # the same (rows from before 0.21.0 have none)
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    details: MapAttribute[str, str] = MapAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    by_actor = AuditByActor()
+
+
+class AuditLinkModel(Model):
+    """The hash chain of one subject's audit rows, in the audit table under its own
+    partition ``chain#{subject}`` (so a subject's rows are read without its links), written
+    only by ``chain-audit``: ``link#{seq:012d}`` items, and one ``row#{row key}`` marker per
+    linked row so that a redelivered row is never linked twice. Not a table of its own
+    (not in ALL_MODELS): ``AuditModel`` declares the table."""
 
     class Meta(_Meta):
         table_name = "audit"
 
-    subject = UnicodeAttribute(hash_key=True)
-    at_id = UnicodeAttribute(range_key=True)  # chain#{seq:012d}
-    at = UnicodeAttribute(null=True)  # when it happened: %Y-%m-%dT%H:%M:%S.%fZ#{random}
-    actor = UnicodeAttribute()
-    action = UnicodeAttribute()
-    details: MapAttribute[str, str] = MapAttribute(null=True)
+    subject = UnicodeAttribute(hash_key=True)  # chain#{the rows' subject}
+    at_id = UnicodeAttribute(range_key=True)  # link#{seq:012d} or row#{row key}
+    row_key = UnicodeAttribute()  # the row's at_id
+    seq = NumberAttribute()
+    row_hash = UnicodeAttribute(null=True)  # links only, as the rest below
     prev_hash = UnicodeAttribute(null=True)
-    row_hash = UnicodeAttribute(null=True)
-    prev_expires = NumberAttribute(null=True)  # the predecessor's TTL (a chain may start there)
-    expires_at = TTLAttribute(null=True)
-    by_actor = AuditByActor()
+    link_hash = UnicodeAttribute(null=True)
+    prev_expires = NumberAttribute(null=True)  # the previous link's TTL (links may end there)
+    expires_at = TTLAttribute(null=True)  # the row's
 
 
 class SessionModel(Model):
@@ -846,3 +865,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     MassTextModel,
     DashboardCountModel,
 )
+
+# Models of a table another model declares (same name, bound to the same prefix).
+MODELS_OF_SHARED_TABLES: tuple[type[Model], ...] = (AuditLinkModel,)

@@ -7,9 +7,10 @@ from pynamodb.models import Model
 
 from ..config import Settings, get_settings
 from .connection import SharedClientConnection, shared_client
-from .models import ALL_MODELS
+from .models import ALL_MODELS, MODELS_OF_SHARED_TABLES
 
-_BASE_NAMES = {model: model.Meta.table_name for model in ALL_MODELS}
+# bound like the rest; tables are created from ALL_MODELS only
+_BASE_NAMES = {model: model.Meta.table_name for model in (*ALL_MODELS, *MODELS_OF_SHARED_TABLES)}
 
 
 def base_name(model: type[Model]) -> str:

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry, Direction
 from ..domain.errors import StaleRecord
-from .audit import audit_row, client_subject, in_order
+from .audit import audit_row, client_subject
 from .batch import Along
 from .clients import NumberInUse, route_key
 from .conversations import entry_key, to_entry, to_row
@@ -117,7 +117,7 @@ class UnclaimedStore:
             rows = system_rows(notes)
             if reply is not None and replying:
                 rows += system_rows((reply,))
-            return in_order(rows)  # the auto-replies' audit rows: one chain, in this order
+            return rows
 
         def commit(replying: bool) -> None:
             answer = reply.body if reply is not None and replying else None

@@ -25,9 +25,6 @@ from ..domain.errors import NotStored
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CHAIN_CONFLICT = "AuditChainConflict"  # our name for a lost claim on an audit chain number
-CHAIN_MARK = "row_hash"  # the stored attribute only audit chain rows have
-
 
 class Cause(StrEnum):
     """What stopped a write, in the words the code acts on."""
@@ -85,14 +82,14 @@ def classify(exc: PynamoDBException) -> Failure:
     """Read ``CancellationReasons`` (or the error code of a plain request) into a Failure."""
     code = exc.cause_response_code or ""
     reasons: Sequence[object] = getattr(exc.cause, "cancellation_reasons", None) or ()
-    item_codes = tuple(reason_code(reason) for reason in reasons)
+    item_codes = tuple(getattr(reason, "code", None) for reason in reasons)
     if code == "TransactionCanceledException" and item_codes:
         given = {c for c in item_codes if c is not None}
         if given and given <= {"ConditionalCheckFailed"}:
             return Failure(Cause.CONDITION, item_codes)
         if given & THROTTLING_CODES:
             return Failure(Cause.THROTTLED, item_codes)
-        if given & {"TransactionConflict", CHAIN_CONFLICT}:
+        if "TransactionConflict" in given:
             return Failure(Cause.CONFLICT, item_codes)
         return Failure(Cause.SERVICE, item_codes)
     if code == "ConditionalCheckFailedException":
@@ -102,15 +99,6 @@ def classify(exc: PynamoDBException) -> Failure:
     if code == "TransactionConflictException":
         return Failure(Cause.CONFLICT)
     return Failure(Cause.SERVICE)
-
-
-def reason_code(reason: object) -> str | None:
-    """A cancellation reason's code; a lost audit chain claim gets its own."""
-    code = getattr(reason, "code", None)
-    item = getattr(reason, "raw_item", None) or {}
-    if code == "ConditionalCheckFailed" and CHAIN_MARK in item:
-        return CHAIN_CONFLICT
-    return code
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ WebSocket gateway the readers do not poll moto at all (most tests open no page; 
 answers one request at a time). The gateway calls ``resume()`` when the first page
 connects, before that page's handshake completes: the readers start again from that moment
 (LATEST), so every change the page can be told about is read. The mass texts' fan-out does
-work nobody waits on a page for, so its stream is read always (``ALWAYS_READ``).
+work nobody waits on a page for, so its stream is read always (``ALWAYS_READ``), as is the
+audit table's (``chain-audit`` links each new audit row into its subject's hash chain).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ BUSY_POLL_SECONDS = 0.05
 QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
 # Handlers that do work rather than tell open pages: their streams are read all the time.
-ALWAYS_READ = frozenset({"fan-out-mass-texts"})
+ALWAYS_READ = frozenset({"fan-out-mass-texts", "chain-audit"})
 # Work a stack may leave undone: the dashboard's counting, read while ``counting`` is on
 # (``make run``; tests turn it on only where they read the dashboard's counts: every
 # text of every test counted would cost the suite's moto time for nothing).

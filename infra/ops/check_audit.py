@@ -2,15 +2,19 @@
 
 The trail of a department is its own subject (settings, saved replies, mass texts, ...),
 its staff's, each of its clients' (active and retired) and each number waiting in its
-Unclaimed queue. Every chained row must match its own hash,
-follow the row before it without a gap and point at that row's hash; a chain may start
-past row 1 only where TTL may have removed the rows before (their expiry has passed).
+Unclaimed queue. ``chain-audit`` links every new row into its subject's chain from the
+audit table's stream, seconds after it is written. Every link must match its own hash,
+follow the link before it without a gap and point at that link's hash, and its row must be
+there and say what was hashed; links may be missing only where TTL may have removed them
+(the expiry before has passed). A row not linked yet is "still being linked" for five
+minutes; after that it is a break (look at chain-audit's errors and its stream's age).
 It changes nothing (reads only: Query on the audit, users, clients and unclaimed tables).
 
     .venv/bin/python -m infra.ops.check_audit --jurisdiction salt-lake-county --department probation
 
-It prints how many subjects and rows it read, rows from before the chain (written before
-release 0.21.0, or by an ops script), and the first broken link of each broken subject.
+It prints how many subjects, rows and links it read, rows from before the chain (written
+before release 0.21.0), rows still being linked, and the first broken link of each broken
+subject.
 It cannot see rows removed from the end of a chain (the newest ones): compare a subject's
 newest row with a disclosure export taken earlier for that. Exit status: 0 intact; 3 a
 link is broken (the output names it); 1 or 2 could not check (the message says why).
@@ -48,10 +52,12 @@ def check(args: argparse.Namespace) -> int:
 
     report = check_department(args.department, bootstrap.audit_chains(), datetime.now(UTC))
     print(f"  subjects read: {report.subjects}")
-    print(f"  chained rows: {report.rows}")
+    print(f"  rows: {report.rows}")
+    print(f"  links: {report.links}")
     print(f"  rows from before the chain: {report.unchained}")
+    print(f"  rows still being linked (written under 5 minutes ago): {report.linking}")
     for broken in report.broken:
-        print(f"  BROKEN {broken.subject} at row {broken.seq}: {broken.reason}")
+        print(f"  BROKEN {broken.subject} at link {broken.seq}: {broken.reason}")
     if report.intact:
         print("The trail is intact.")
         return 0

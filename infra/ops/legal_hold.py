@@ -6,9 +6,10 @@ deleted from the moment this script says "on". A hold on clients (``--client ID`
 as needed) is a mark on each client: their texts and (once closed) the client themselves
 are kept by the job; their audit rows, which leave by DynamoDB's TTL (no role of the app may
 delete one), are kept by taking their expiry off (``expires_at``: not part of a row's hash,
-so the trail's chain stays intact). Lifting the hold gives them back the jurisdiction's
-``audit_days``. Rows written while the hold is on carry an expiry: run ``--on`` again to
-keep them too (it says "already on" and keeps the new rows). Each change writes its audit
+so the trail's chain stays intact), and their chain's links' likewise. Lifting the hold
+gives them back the jurisdiction's ``audit_days``. Rows written while the hold is on carry
+an expiry: run ``--on`` again to keep them too (it says "already on" and keeps the new rows
+and links). Each change writes its audit
 row in the same transaction, naming the matter and who asked. ``--status`` shows the holds
 and changes nothing.
 
@@ -42,6 +43,7 @@ HOLD_ROW = "legal-hold"  # chalicelib/store/retention_state.py
 SUMMARY_SUBJECT = "records-retention"  # the job's own audit subject (store/retention.py)
 OPS_ACTOR = "ops"
 STORED_TIME = "%Y-%m-%dT%H:%M:%S.%f+0000"  # PynamoDB's UTCDateTimeAttribute
+CHAIN = "chain#"  # a subject's hash chain: partition chain#{subject} (store/audit_links.py)
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # an audit row's ``at`` (store/audit.py: TIME_FORMAT)
 
 
@@ -122,6 +124,7 @@ def audit_put(table: str, subject: str, action: str, details: dict[str, str]) ->
     item = {
         "subject": {"S": subject},
         "at_id": {"S": at_id},
+        "at": {"S": at_id},  # chain-audit links it (store/audit.py writes both)
         "actor": {"S": OPS_ACTOR},
         "action": {"S": action},
         "details": {"M": {k: {"S": v} for k, v in details.items() if v}},
@@ -207,16 +210,32 @@ def switch_client(dynamodb: Any, target: Target, client_id: str, args: argparse.
 def audit_expiry(
     dynamodb: Any, target: Target, client_id: str, held: bool, audit_days: int | None
 ) -> str:
-    """Take the expiry off the client's audit rows (held), or give it back (lifted)."""
+    """Take the expiry off the client's audit rows and their chain's links and markers
+    (held), or give it back (lifted)."""
     if not held and audit_days is None:
         return "audit rows keep no expiry (the jurisdiction keeps them forever)"
+    subject = f"client#{client_id}"
+    rows = change_expiry(dynamodb, target.table(AUDIT), subject, held, audit_days)
+    links = change_expiry(dynamodb, target.table(AUDIT), CHAIN + subject, held, audit_days)
+    also = f" (and {links} items of their hash chain)"
+    if held:
+        return f"{rows} audit rows kept past their expiry{also}"
+    return f"{rows} audit rows given back their expiry ({audit_days} days){also}"
+
+
+def change_expiry(
+    dynamodb: Any, table: str, partition: str, held: bool, audit_days: int | None
+) -> int:
+    """Remove (held) or restore the expiry of every item of one partition: rows, or the
+    chain's links and markers (restored from their row's time, in ``row_key``)."""
     changed = 0
-    for item in audit_rows(dynamodb, target.table(AUDIT), f"client#{client_id}"):
+    for item in audit_rows(dynamodb, table, partition):
         key = {"subject": item["subject"], "at_id": item["at_id"]}
+        happened_at = item.get("at", item.get("row_key", {})).get("S", "")
         if held and "expires_at" in item:
             change: dict[str, Any] = {"UpdateExpression": "REMOVE expires_at"}
-        elif not held and "expires_at" not in item and "at" in item:
-            happened = datetime.strptime(item["at"]["S"].split("#")[0], AT_FORMAT)
+        elif not held and "expires_at" not in item and happened_at:
+            happened = datetime.strptime(happened_at.split("#")[0], AT_FORMAT)
             ends = happened.replace(tzinfo=UTC) + timedelta(days=audit_days or 0)
             change = {
                 "UpdateExpression": "SET expires_at = :ends",
@@ -227,24 +246,22 @@ def audit_expiry(
         call(
             "change an audit row's expiry",
             dynamodb.update_item,
-            TableName=target.table(AUDIT),
+            TableName=table,
             Key=key,
             ConditionExpression="attribute_exists(subject)",
             **change,
         )
         changed += 1
-    if held:
-        return f"{changed} audit rows kept past their expiry"
-    return f"{changed} audit rows given back their expiry ({audit_days} days)"
+    return changed
 
 
 def audit_rows(dynamodb: Any, table: str, subject: str) -> Iterator[dict[str, Any]]:
-    """Every audit row of ``subject`` (keys, time and expiry), a page at a time."""
+    """Every audit item of ``subject`` (keys, time and expiry), a page at a time."""
     request: dict[str, Any] = {
         "TableName": table,
         "KeyConditionExpression": "subject = :s",
         "ExpressionAttributeValues": {":s": {"S": subject}},
-        "ProjectionExpression": "subject, at_id, #at, expires_at",
+        "ProjectionExpression": "subject, at_id, #at, row_key, expires_at",
         "ExpressionAttributeNames": {"#at": "at"},
     }
     while True:

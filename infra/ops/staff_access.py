@@ -133,6 +133,7 @@ def audit_put(table: str, subject: str, action: str, now: datetime) -> dict[str,
         "Item": {
             "subject": {"S": subject},
             "at_id": {"S": at_id},
+            "at": {"S": at_id},  # chain-audit links it (store/audit.py writes both)
             "actor": {"S": OPS_ACTOR},
             "action": {"S": action},
         },

@@ -26,7 +26,7 @@ from .functions import Handler
 from .gateway_responses import gateway_responses
 from .gradual import deployment_properties
 from .names import join_url, ref
-from .permissions import COUNT_DASHBOARD, FAN_OUT_MASS_TEXTS
+from .permissions import CHAIN_AUDIT, COUNT_DASHBOARD, FAN_OUT_MASS_TEXTS
 from .queues import event_source_properties, queue_resources
 from .resources import stack_resources
 from .staging import LAMBDA_TIMEOUT_SECONDS
@@ -145,9 +145,14 @@ def stream_event_source(table_base_name: str, function_id: str = "") -> dict[str
     again only adds what is missing. The same stream's push to open pages (a second
     reader) is a courtesy like the others. The dashboard's counters are work too (counted
     once per event under a marker, so a retry adds only what is missing), split to find a
-    record that keeps failing while the others go on."""
+    record that keeps failing while the others go on. The audit chain is work too: a row
+    skipped would stay unlinked (the check command reports it), and a row read again is
+    found linked by its marker."""
     stream = {"Fn::GetAtt": [names.table_logical_id(table_base_name), "StreamArn"]}
-    if function_id == names.function_logical_id(FAN_OUT_MASS_TEXTS):
+    if function_id in (
+        names.function_logical_id(FAN_OUT_MASS_TEXTS),
+        names.function_logical_id(CHAIN_AUDIT),
+    ):
         return {"Stream": stream, "MaximumRetryAttempts": -1, "StartingPosition": "TRIM_HORIZON"}
     if function_id == names.function_logical_id(COUNT_DASHBOARD):
         return {

@@ -66,14 +66,15 @@ def table_logical_id(base_name: str) -> str:
     return f"{to_cfn_resource_name(base_name)}Table"
 
 
-# Tables whose streams feed the push functions and the mass texts' fan-out (their models set
-# ``stream_view_type``).
+# Tables whose streams feed the push functions, the mass texts' fan-out and the audit chain
+# (their models set ``stream_view_type``).
 STREAMED_TABLES = (
     "ClientsTable",
     "ConversationsTable",
     "UnclaimedTable",
     "MassTextsTable",
     "DepartmentSettingsTable",
+    "AuditTable",
 )
 
 

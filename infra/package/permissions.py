@@ -31,8 +31,8 @@ class Target(Enum):
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
     USER_POOL = "the stack's Cognito user pool"
     TABLE_STREAMS = (
-        "the streams of the clients, conversations, unclaimed, mass-texts and "
-        "department-settings tables"
+        "the streams of the clients, conversations, unclaimed, mass-texts, "
+        "department-settings and audit tables"
     )
 
 
@@ -63,10 +63,10 @@ TABLES = Grant(
     ),
     Target.TABLES,
 )
-# The audit trail is append-only: a row is put (on the condition that its number in its
-# subject's hash chain is free) and read, never updated or deleted; DynamoDB's TTL removes
-# old rows, no role of ours. PutItem could still overwrite a row (IAM cannot require a
-# condition); the hash chain shows that (infra/ops/check_audit.py).
+# The audit trail is append-only: a row is put (on the condition that its key is new) and
+# read, never updated or deleted; chain-audit puts its links the same way; DynamoDB's TTL
+# removes old rows and links, no role of ours. PutItem could still overwrite a row (IAM
+# cannot require a condition); the hash chain shows that (infra/ops/check_audit.py).
 AUDIT_TRAIL = Grant(
     "AuditTrailAppendOnly",
     (
@@ -165,6 +165,7 @@ PUSH_MASS_TEXTS = "push-mass-texts"
 PUSH_SETTINGS = "push-settings"
 COUNT_DASHBOARD = "count-dashboard"
 WEEKLY_EMAIL = "weekly-email"
+CHAIN_AUDIT = "chain-audit"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -223,6 +224,9 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     COUNT_DASHBOARD: (LOGS, TABLES, AUDIT_TRAIL, READ_STREAMS),
     # Mails opted-in supervisors their department's week (reads the tables); no Twilio.
     WEEKLY_EMAIL: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
+    # Fed by the audit table's stream; links each new row into its subject's hash chain
+    # (reads the chain's head, puts a link and a marker): the audit table only, no other.
+    CHAIN_AUDIT: (LOGS, AUDIT_TRAIL, READ_STREAMS),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
 }

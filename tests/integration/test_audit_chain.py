@@ -1,5 +1,10 @@
-"""The audit trail is a hash chain per subject: appends from many containers at once all
-land in one unbroken chain, and an edited or deleted row is found by the check."""
+"""The audit trail is a hash chain per subject, linked from the audit table's stream by
+chain-audit (issue 21, item 3): rows written at once by many writers are all linked into
+one unbroken chain, a redelivered batch links nothing twice, and the check finds an edited
+or deleted row and a deleted or edited link.
+
+Rewritten when the chain moved from write time to the stream: the write-time claims,
+in_order() and the lost-claim conflict it tested are gone."""
 
 from __future__ import annotations
 
@@ -7,16 +12,21 @@ import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.audit_chain import first_break
-from chalicelib.store.audit import audit_row, chain_key
-from chalicelib.store.audit_chains import AuditChains
+from chalicelib.store.audit import audit_row
 from chalicelib.store.models import AuditModel
 from chalicelib.store.transactions import transactions
 from chalicelib.store.write_failures import retry_transient
+from tests.integration.audit_tools import (
+    TABLE,
+    link_item_key,
+    linked,
+    operator,
+    row_item_key,
+)
 
 WRITERS = 8
 EACH = 4
@@ -43,7 +53,15 @@ def append_in_a_transaction(about: str, n: int) -> None:
     retry_transient("audit in a transaction", write)
 
 
-def test_appends_to_one_subject_at_once_all_land_in_one_unbroken_chain(stack, now):
+def trail_of(about: str, rows: int):
+    for n in range(rows):
+        append_alone(about, n)
+    chain = linked(about, rows)
+    assert len(chain.links) == rows, "chain-audit did not link every row in time"
+    return chain
+
+
+def test_appends_to_one_subject_at_once_are_all_linked_into_one_unbroken_chain(stack, now):
     about = subject()
     start = threading.Barrier(WRITERS)
 
@@ -55,109 +73,83 @@ def test_appends_to_one_subject_at_once_all_land_in_one_unbroken_chain(stack, no
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         list(pool.map(writer, range(WRITERS)))
 
-    chain = AuditChains().chain(about)
+    chain = linked(about, WRITERS * EACH)
     assert [link.seq for link in chain.links] == list(range(1, WRITERS * EACH + 1))
-    assert first_break(chain.links, now) is None
+    assert {link.row_key for link in chain.links} == set(chain.rows)
+    assert first_break(chain, now) is None
 
 
-def audit_table(stack):
-    return boto3.client("dynamodb").describe_table(TableName="test-audit")["Table"]["TableName"]
+def test_a_redelivered_batch_of_stream_records_links_each_row_once(stack, now):
+    """Lambda delivers a batch again after a failure: the rows' markers say they are
+    linked, and nothing is linked twice."""
+    from chalicelib.jobs.audit_chaining import chain_records
 
-
-def test_an_edited_row_is_named_as_the_first_broken_link(stack, now):
     about = subject()
-    for n in range(5):
-        append_alone(about, n)
-    dynamodb = boto3.client("dynamodb")
-    dynamodb.update_item(  # what no role of the app may do: an operator with table access
-        TableName=audit_table(stack),
-        Key={"subject": {"S": about}, "at_id": {"S": chain_key(3)}},
+    chain = trail_of(about, 3)
+    records = [
+        {
+            "eventName": "INSERT",
+            "dynamodb": {"NewImage": AuditModel.get(about, key).serialize()},
+        }
+        for key in chain.rows
+    ]
+
+    again = chain_records(records)
+
+    assert again == {"linked": 0, "already": 3}
+    after = linked(about, 3)
+    assert [link.seq for link in after.links] == [1, 2, 3]
+    assert first_break(after, now) is None
+
+
+def test_an_edited_row_is_named_at_its_link(stack, now):
+    about = subject()
+    chain = trail_of(about, 4)
+    operator().update_item(  # what no role of the app may do: an operator with table access
+        TableName=TABLE,
+        Key=row_item_key(about, chain.links[2].row_key),
         UpdateExpression="SET actor = :someone",
         ExpressionAttributeValues={":someone": {"S": "someone-else"}},
     )
 
-    broken = first_break(AuditChains().chain(about).links, now)
+    broken = first_break(linked(about, 4), now)
 
     assert broken is not None and broken.seq == 3
     assert "edited" in broken.reason
 
 
-def test_a_deleted_row_is_named_as_a_gap(stack, now):
+def test_a_deleted_row_is_named_at_its_link(stack, now):
     about = subject()
-    for n in range(5):
-        append_alone(about, n)
-    boto3.client("dynamodb").delete_item(
-        TableName=audit_table(stack),
-        Key={"subject": {"S": about}, "at_id": {"S": chain_key(2)}},
-    )
+    chain = trail_of(about, 4)
+    operator().delete_item(TableName=TABLE, Key=row_item_key(about, chain.links[1].row_key))
 
-    broken = first_break(AuditChains().chain(about).links, now)
+    broken = first_break(linked(about, 4), now)
 
     assert broken is not None and broken.seq == 2
-    assert "gap" in broken.reason
+    assert "deleted" in broken.reason
 
 
-def test_a_chain_whose_first_rows_are_gone_before_they_expire_is_broken(stack, now):
+def test_a_deleted_link_is_named_as_missing(stack, now):
     about = subject()
-    for n in range(3):
-        append_alone(about, n)
-    boto3.client("dynamodb").delete_item(
-        TableName=audit_table(stack),
-        Key={"subject": {"S": about}, "at_id": {"S": chain_key(1)}},
-    )
+    trail_of(about, 4)
+    operator().delete_item(TableName=TABLE, Key=link_item_key(about, 2))
 
-    broken = first_break(AuditChains().chain(about).links, now)
+    broken = first_break(linked(about, 3), now)
 
     assert broken is not None and broken.seq == 2
+    assert "missing" in broken.reason
 
 
-def test_rows_of_one_subject_in_one_transaction_follow_each_other_in_the_chain(stack, now):
-    from chalicelib.store.audit import in_order
-
+def test_an_edited_link_is_named(stack, now):
     about = subject()
-    append_alone(about, 0)
-    rows = in_order([audit_row(about, "system:clientcomm", "auto_reply") for _ in range(3)])
-
-    def write() -> None:
-        with TransactWrite(connection=transactions()) as tx:
-            for row in rows:
-                tx.save(row)
-
-    retry_transient("three rows of one subject", write)
-
-    chain = AuditChains().chain(about)
-    assert [link.seq for link in chain.links] == [1, 2, 3, 4]
-    assert first_break(chain.links, now) is None
-
-
-def test_a_transaction_that_lost_its_chain_claim_is_retried_not_taken_for_a_duplicate(
-    stack, now, monkeypatch
-):
-    """Another container took the number this row claimed (simulated: the row links to a
-    stale head once); the guarded write is retried and reported written, not "already
-    stored"."""
-    from chalicelib.store.audit import ChainedAuditRow
-    from chalicelib.store.models import RecordsRetentionModel
-    from chalicelib.store.write_failures import written_unless_guarded
-
-    about = subject()
-    append_alone(about, 0)
-    stale = next(iter(AuditModel.query(about)))
-    append_alone(about, 1)  # the other container's row, now the head
-    real_newest = ChainedAuditRow.newest
-    heads = iter([stale])
-    monkeypatch.setattr(
-        ChainedAuditRow, "newest", lambda self: next(heads, None) or real_newest(self)
+    trail_of(about, 4)
+    operator().update_item(
+        TableName=TABLE,
+        Key=link_item_key(about, 3),
+        UpdateExpression="SET row_hash = :other",
+        ExpressionAttributeValues={":other": {"S": "0" * 64}},
     )
-    guarded = RecordsRetentionModel(f"guard-{secrets.token_hex(4)}")
-    row = audit_row(about, "kristina", "send")
 
-    def write() -> None:
-        with TransactWrite(connection=transactions()) as tx:
-            tx.save(guarded, condition=RecordsRetentionModel.name.does_not_exist())  # item 0
-            tx.save(row)
+    broken = first_break(linked(about, 4), now)
 
-    assert written_unless_guarded("a guarded write with its audit row", write) is True
-    chain = AuditChains().chain(about)
-    assert [link.seq for link in chain.links] == [1, 2, 3]
-    assert first_break(chain.links, now) is None
+    assert broken is not None and broken.seq == 3

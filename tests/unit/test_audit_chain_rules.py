@@ -1,114 +1,113 @@
-"""The hash chain's rules (domain/audit_chain.py) and how a lost claim on a chain number is
-told apart from "already stored" (store/write_failures.py)."""
+"""The audit chain's rules (domain/audit_chain.py): links made after rows are written, and
+what the check finds when a row or a link is edited or removed (issue 21, item 3; the
+chain moved from write time to the audit stream)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
-from types import SimpleNamespace
+from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import TransactWriteError
+from chalicelib.domain.audit_chain import (
+    GENESIS,
+    SETTLE,
+    Chain,
+    Link,
+    Row,
+    first_break,
+    next_link,
+    still_linking,
+)
 
-from chalicelib.domain.audit_chain import GENESIS, Link, first_break, row_hash
-from chalicelib.store.write_failures import CHAIN_CONFLICT, Cause, classify
-
-NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
-PAST = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
-FUTURE = int(datetime(2030, 1, 1, tzinfo=UTC).timestamp())
+NOW = datetime(2026, 3, 8, 20, 0, tzinfo=UTC)
+SUBJECT = "client#c1"
 
 
-def chain(n: int, *, first: int = 1, prev_expires: int | None = None) -> list[Link]:
-    links, prev = [], GENESIS
-    for seq in range(first, first + n):
-        before = prev_expires if seq == first else FUTURE
-        fields = ("client#c1", seq, f"2026-12-0{seq % 9 + 1}T00:00:00.000000Z#ab", "kim", "view")
-        digest = row_hash(*fields, {}, before, prev)
-        links.append(Link(*fields, {}, FUTURE, before, prev, digest))
-        prev = digest
-    return links
+def row(n: int, at: datetime = NOW - timedelta(hours=1), expires: int | None = None) -> Row:
+    stamp = f"{(at + timedelta(seconds=n)).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{n:08x}"
+    return Row(SUBJECT, stamp, stamp, "kristina", "view", {"n": str(n)}, expires)
+
+
+def linked(rows: list[Row]) -> Chain:
+    links: list[Link] = []
+    for each in rows:
+        links.append(next_link(links[-1] if links else None, each))
+    return Chain(SUBJECT, links, {r.key: r for r in rows})
 
 
 def test_an_untouched_chain_has_no_break():
-    assert first_break(chain(5), NOW) is None
+    chain = linked([row(n) for n in range(5)])
+    assert first_break(chain, NOW) is None
+    assert chain.links[0].prev_hash == GENESIS
+    assert [link.seq for link in chain.links] == [1, 2, 3, 4, 5]
 
 
-def test_an_edited_row_is_the_first_break():
-    links = chain(5)
-    links[2] = replace(links[2], actor="someone-else")
-    broken = first_break(links, NOW)
+def test_an_edited_row_no_longer_matches_its_link():
+    chain = linked([row(n) for n in range(4)])
+    edited = replace(chain.rows[chain.links[2].row_key], actor="someone-else")
+    broken = first_break(replace(chain, rows={**chain.rows, edited.key: edited}), NOW)
     assert broken is not None and broken.seq == 3 and "edited" in broken.reason
 
 
-def test_a_row_rewritten_with_a_fresh_hash_breaks_its_successors_link():
-    links = chain(5)
-    edited = replace(links[2], action="nothing")
-    links[2] = replace(edited, row_hash=row_hash(*_fields(edited)))
-    broken = first_break(links, NOW)
-    assert broken is not None and broken.seq == 4
+def test_a_deleted_row_leaves_its_link_pointing_at_nothing():
+    chain = linked([row(n) for n in range(4)])
+    rows = {k: v for k, v in chain.rows.items() if k != chain.links[1].row_key}
+    broken = first_break(replace(chain, rows=rows), NOW)
+    assert broken is not None and broken.seq == 2 and "deleted" in broken.reason
 
 
-def test_a_missing_row_is_a_gap():
-    links = chain(5)
-    del links[1]
-    broken = first_break(links, NOW)
-    assert broken is not None and broken.seq == 2 and "gap" in broken.reason
+def test_a_deleted_link_is_a_gap_and_its_row_is_unlinked():
+    chain = linked([row(n) for n in range(4)])
+    links = [link for link in chain.links if link.seq != 3]
+    broken = first_break(replace(chain, links=links), NOW)
+    assert broken is not None and broken.seq == 3 and "missing" in broken.reason
 
 
-def test_a_chain_may_start_where_ttl_took_the_rows_before_and_nowhere_earlier():
-    assert first_break(chain(3, first=7, prev_expires=PAST), NOW) is None
-    broken = first_break(chain(3, first=7, prev_expires=FUTURE), NOW)
-    assert broken is not None and broken.seq == 7
+def test_an_edited_link_breaks_its_own_hash_or_its_successors_pointer():
+    chain = linked([row(n) for n in range(4)])
+    forged = replace(chain.links[1], row_hash="0" * 64)
+    broken = first_break(replace(chain, links=[chain.links[0], forged, *chain.links[2:]]), NOW)
+    assert broken is not None and broken.seq == 2 and "hash" in broken.reason
+    rehashed = next_link(chain.links[0], replace(chain.rows[chain.links[1].row_key], actor="x"))
+    links = [chain.links[0], rehashed, *chain.links[2:]]
+    broken = first_break(replace(chain, links=links), NOW)
+    assert broken is not None and broken.seq == 2  # its row says otherwise
 
 
-def _fields(link: Link) -> tuple:
-    return (
-        link.subject,
-        link.seq,
-        link.at,
-        link.actor,
-        link.action,
-        link.details,
-        link.prev_expires,
-        link.prev_hash,
-    )
+def test_links_may_be_missing_only_where_the_one_before_had_expired():
+    expired = int((NOW - timedelta(days=1)).timestamp())
+    later = int((NOW + timedelta(days=1)).timestamp())
+    rows = [row(0, expires=expired), row(1, expires=expired), row(2, expires=later)]
+    chain = linked(rows)
+    gone = chain.links[0].row_key, chain.links[1].row_key
+    kept = {k: v for k, v in chain.rows.items() if k not in gone}
+    assert first_break(Chain(SUBJECT, chain.links[2:], kept), NOW) is None
+    early = linked([row(0, expires=later), row(1, expires=later), row(2, expires=later)])
+    keys = {early.links[2].row_key}
+    broken = first_break(Chain(SUBJECT, early.links[2:], {k: early.rows[k] for k in keys}), NOW)
+    assert broken is not None and broken.seq == 1 and "not expired" in broken.reason
 
 
-def cancelled(*reasons: SimpleNamespace | None) -> TransactWriteError:
-    error = TransactWriteError("cancelled")
-    error.cause = SimpleNamespace(
-        response={"Error": {"Code": "TransactionCanceledException"}},
-        cancellation_reasons=list(reasons),
-    )
-    return error
+def test_a_row_not_linked_yet_is_still_being_linked_for_a_few_minutes_then_broken():
+    chain = linked([row(n) for n in range(2)])
+    fresh = row(9, at=NOW - SETTLE / 2)
+    waiting = replace(chain, rows={**chain.rows, fresh.key: fresh})
+    assert first_break(waiting, NOW) is None
+    assert still_linking([waiting], NOW) == 1
+    later = NOW + SETTLE
+    broken = first_break(waiting, later)
+    assert broken is not None and "not linked" in broken.reason
+    assert still_linking([waiting], later) == 0
 
 
-def reason(code: str, item: dict | None = None) -> SimpleNamespace:
-    return SimpleNamespace(code=code, raw_item=item)
+def test_a_held_rows_expiry_taken_off_keeps_the_chain_intact():
+    ends = int((NOW + timedelta(days=30)).timestamp())
+    chain = linked([row(n, expires=ends) for n in range(3)])
+    held = {k: replace(v, expires=None) for k, v in chain.rows.items()}
+    links = [replace(link, expires=None) for link in chain.links]
+    assert first_break(Chain(SUBJECT, links, held), NOW) is None
 
 
-def test_a_lost_claim_on_a_chain_number_is_a_conflict_to_retry_not_already_stored():
-    lost = cancelled(None, reason("ConditionalCheckFailed", {"row_hash": {"S": "ab"}}))
-    failure = classify(lost)
-    assert failure.cause is Cause.CONFLICT
-    assert failure.item_codes[1] == CHAIN_CONFLICT
-    assert not failure.item_failed_condition(1)
-
-
-def test_a_failed_guard_beside_a_lost_claim_is_retried_then_found_stored():
-    both = cancelled(
-        reason("ConditionalCheckFailed", {"sid": {"S": "SM1"}}),
-        reason("ConditionalCheckFailed", {"row_hash": {"S": "ab"}}),
-    )
-    assert classify(both).cause is Cause.CONFLICT
-    assert classify(cancelled(reason("ConditionalCheckFailed"))).cause is Cause.CONDITION
-
-
-def test_a_rows_expiry_may_be_taken_off_for_a_hold_without_breaking_the_chain():
-    """Ops keep a held client's audit rows by removing their TTL: not an edit of what they
-    say. An expiry brought forward still shows, as the next row keeps its predecessor's."""
-    links = chain(4)
-    links[1] = replace(links[1], expires=None)
-    assert first_break(links, NOW) is None
-    early = chain(4)[2:]  # rows 1 and 2 gone early: row 3 says row 2 expires in 2030
-    broken = first_break(early, NOW)
-    assert broken is not None and broken.seq == 3
+def test_rows_from_before_the_chain_are_neither_linked_nor_a_break():
+    chain = linked([row(0)])
+    old = Row(SUBJECT, "2025-01-01T00:00:00.000000Z#abcd", "", "kristina", "view", {})
+    assert first_break(replace(chain, rows={**chain.rows, old.key: old}), NOW) is None

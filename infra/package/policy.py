@@ -94,8 +94,11 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
             f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"
             f"${{{names.WEBSOCKET_API}}}/*/*/@connections/*"
         )
-    if target is Target.USER_POOL:
-        return arn_of(names.USER_POOL)
+    if target is Target.USER_POOL:  # by its id (Ref), as the pool's own Arn attribute says it
+        return sub(
+            f"arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:"
+            f"userpool/${{{names.USER_POOL}}}"
+        )
     if target is Target.TABLE_STREAMS:
         return [sub(f"${{{t}.StreamArn}}") for t in tables if t in names.STREAMED_TABLES]
     raise ValueError(f"no resources for {target}")

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .store.department_settings import DepartmentSettingsStore
     from .store.groups import GroupStore
     from .store.inbound import InboundStore
+    from .store.job_leases import JobLeases
     from .store.mass_texts import MassTextStore
     from .store.outbound import OutboundStore
     from .store.retention import RecordSweeps
@@ -190,6 +191,14 @@ def stores(settings: Settings | None = None) -> Stores:
     settings = settings or get_settings()
     bind_tables(settings.table_prefix)
     return Stores()
+
+
+def job_leases(settings: Settings | None = None) -> JobLeases:
+    """One run at a time for a scheduled job (the sweep)."""
+    from .store.job_leases import JobLeases
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return JobLeases()
 
 
 def records_retention(settings: Settings | None = None) -> tuple[RetentionState, RecordSweeps]:

@@ -3,6 +3,7 @@ by services."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -132,12 +133,17 @@ def settle_sends() -> dict[str, int]:
 def sweep_scheduled() -> dict[str, int]:
     """Put the scheduled texts whose time has come on the send queue."""
     settings = get_settings()
-    report = sending.sweep(
+    report = sending.sweep_in_turn(
+        bootstrap.job_leases(settings),
         bootstrap.stores(settings).scheduled,
         bootstrap.send_queue(settings),
         datetime.now(UTC),
+        token=secrets.token_hex(8),
         ahead=sending.QUEUE_AHEAD,  # texts due before the next sweep: hidden until their time
     )
+    if report is None:  # another run holds the lease (EventBridge twice, or a long run)
+        logger().info("sweep skipped: another run is sweeping")
+        return {"skipped": 1}
     result = {
         "due": report.due,
         "queued": report.queued,

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from ..adapters.queue import MessageQueue, OutgoingMessage, QueueUnavailable
 from ..adapters.twilio_gateway import (
@@ -111,6 +112,8 @@ class SendOrder:
 DUE_PER_PARTITION = 500  # due texts read a partition at a time (a Query's page)
 # No further read after this: a read of 4,000 takes ~10 s on AWS; the next run starts at 60 s.
 SWEEP_BUDGET = timedelta(seconds=30)
+SWEEP_JOB = "sweep-scheduled"
+SWEEP_LEASE = timedelta(seconds=60)  # the function's timeout (.chalice/config.json)
 
 
 @dataclass
@@ -161,6 +164,35 @@ def sweep(
         cut_short = len(due) >= per_partition  # some partition may have had more
         if not cut_short or report.queued == queued_before or clock() - started >= budget:
             return report
+
+
+class Leases(Protocol):
+    """One run of a job at a time (store/job_leases.py)."""
+
+    def take(self, job: str, token: str, now: datetime, lease: timedelta) -> bool: ...
+
+    def release(self, job: str, token: str) -> None: ...
+
+
+def sweep_in_turn(
+    leases: Leases,
+    scheduled: ScheduledStore,
+    queue: MessageQueue,
+    now: datetime,
+    token: str,
+    ahead: timedelta = timedelta(0),
+) -> SweepReport | None:
+    """``sweep``, unless another run holds the sweep's lease (None then): EventBridge firing
+    twice, or a run outlasting its minute, would otherwise put every text neither run has
+    marked yet on the queue twice (harmless, the claim drops repeats, but each repeat costs
+    a sender a claim and a slot of its batch). The lease lasts the function's timeout, so a
+    run that dies holds back the next for at most that; it is given back however a run ends."""
+    if not leases.take(SWEEP_JOB, token, now, SWEEP_LEASE):
+        return None
+    try:
+        return sweep(scheduled, queue, now, ahead)
+    finally:
+        leases.release(SWEEP_JOB, token)
 
 
 def in_turns(due: list[ScheduledText]) -> list[ScheduledText]:

@@ -172,7 +172,7 @@ class LocalStack:
             app_module.app,
             self.prefix,
             listening=lambda: gateway.open_sockets > 0,
-            counting=self.run_schedules,  # make run counts for the dashboard; tests ask
+            switched_on=self.run_schedules,  # make run counts and links; tests ask
         ).start()
         gateway.on_first_page = self.streams.resume
 

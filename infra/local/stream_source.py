@@ -11,8 +11,10 @@ WebSocket gateway the readers do not poll moto at all (most tests open no page; 
 answers one request at a time). The gateway calls ``resume()`` when the first page
 connects, before that page's handshake completes: the readers start again from that moment
 (LATEST), so every change the page can be told about is read. The mass texts' fan-out does
-work nobody waits on a page for, so its stream is read always (``ALWAYS_READ``), as is the
-audit table's (``chain-audit`` links each new audit row into its subject's hash chain).
+work nobody waits on a page for, so its stream is read always (``ALWAYS_READ``). The
+dashboard's counting and the audit chain's linking (``chain-audit``) are work too, but work
+a test stack may leave undone: they are read while switched on (``SWITCHED``; all of
+``make run``, and the tests that read their results, ``set_switched``).
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ BUSY_POLL_SECONDS = 0.05
 QUIET_POLL_SECONDS = 0.25
 ATTEMPTS = 3
 # Handlers that do work rather than tell open pages: their streams are read all the time.
-ALWAYS_READ = frozenset({"fan-out-mass-texts", "chain-audit"})
-# Work a stack may leave undone: the dashboard's counting, read while ``counting`` is on
-# (``make run``; tests turn it on only where they read the dashboard's counts: every
-# text of every test counted would cost the suite's moto time for nothing).
-SWITCHED = frozenset({"count-dashboard"})
+ALWAYS_READ = frozenset({"fan-out-mass-texts"})
+# Work a stack may leave undone: the dashboard's counting and the audit chain's linking,
+# read while switched on (``make run``: both; tests turn one on only where they read its
+# work: counting and linking every row of every test cost the suite's moto time for nothing,
+# a run of the whole suite half again as long).
+SWITCHED = frozenset({"count-dashboard", "chain-audit"})
 
 
 @dataclass(frozen=True)
@@ -176,12 +179,12 @@ class LocalStreamSource:
         app: Any,
         prefix: str,
         listening: Callable[[], bool] = lambda: True,
-        counting: bool = True,
+        switched_on: bool = True,
     ):
         self.app = app
         self.prefix = prefix
         self.listening = listening
-        self.counting = counting
+        self.switched_on = {name: switched_on for name in SWITCHED}
         self.stopped = threading.Event()
         self.threads: list[threading.Thread] = []
         self.bindings: list[StreamBinding] = []
@@ -206,15 +209,19 @@ class LocalStreamSource:
         if name in ALWAYS_READ:
             return lambda: True
         if name in SWITCHED:
-            return lambda: self.counting
+            return lambda: self.switched_on[name]
         return self.listening
+
+    def set_switched(self, name: str, on: bool) -> None:
+        """Turn one switched reader (``SWITCHED``) on, from now on, or off."""
+        self.switched_on[name] = on
+        for reader in self.readers:
+            if on and reader.binding.name == name:
+                reader.resume()
 
     def set_counting(self, on: bool) -> None:
         """Turn the dashboard's counting on (from now on) or off."""
-        self.counting = on
-        for reader in self.readers:
-            if on and reader.binding.name in SWITCHED:
-                reader.resume()
+        self.set_switched("count-dashboard", on)
 
     def resume(self) -> None:
         """A page connected: every reader reads from now on."""

@@ -14,9 +14,9 @@ from chalicelib.domain.clients import Client
 from chalicelib.store.audit import audit_row, client_subject, department_subject
 from tests.helpers import fresh_phone
 from tests.infra.staff_tools import PREFIX, REGION, run_script
-from tests.integration.audit_tools import linked
+from tests.integration.audit_tools import chaining, linked  # noqa: F401 - a fixture
 
-pytestmark = pytest.mark.any_hour
+pytestmark = [pytest.mark.any_hour, pytest.mark.usefixtures("chaining")]
 
 
 def check(department: str):

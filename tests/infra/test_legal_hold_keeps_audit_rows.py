@@ -21,9 +21,9 @@ from chalicelib.store.audit_links import chain_partition
 from chalicelib.store.models import AuditLinkModel, AuditModel
 from tests.helpers import fresh_phone
 from tests.infra.staff_tools import PREFIX, REGION, run_script
-from tests.integration.audit_tools import linked
+from tests.integration.audit_tools import chaining, linked  # noqa: F401 - a fixture
 
-pytestmark = pytest.mark.any_hour
+pytestmark = [pytest.mark.any_hour, pytest.mark.usefixtures("chaining")]
 MATTER = "Doe v. County, 25-CV-0007"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import boto3
+import pytest
 
 from chalicelib.domain.audit_chain import Chain
 from chalicelib.store.audit_chains import AuditChains
@@ -36,3 +37,13 @@ def row_item_key(subject: str, at_id: str) -> dict[str, dict[str, str]]:
 def operator():
     """A DynamoDB client with the table access no function's role has."""
     return boto3.client("dynamodb")
+
+
+@pytest.fixture()
+def chaining(stack):
+    """chain-audit links audit rows while the test runs (the tests' stack leaves it off:
+    linking every row of every test cost the suite's moto time). Rows written before it is
+    on are not linked: a test writes its rows after."""
+    stack.streams.set_switched("chain-audit", True)
+    yield
+    stack.streams.set_switched("chain-audit", False)

@@ -20,8 +20,9 @@ from chalicelib.store.audit import audit_row
 from chalicelib.store.models import AuditModel
 from chalicelib.store.transactions import transactions
 from chalicelib.store.write_failures import retry_transient
-from tests.integration.audit_tools import (
+from tests.integration.audit_tools import (  # noqa: F401 - chaining: a fixture
     TABLE,
+    chaining,
     link_item_key,
     linked,
     operator,
@@ -31,7 +32,7 @@ from tests.integration.audit_tools import (
 WRITERS = 8
 EACH = 4
 
-pytestmark = pytest.mark.any_hour
+pytestmark = [pytest.mark.any_hour, pytest.mark.usefixtures("chaining")]
 
 
 def subject() -> str:

@@ -31,8 +31,10 @@ LINKS = (
     "Scheduled",
     "Court dates",
     "Reminder texts",
+    "Audit trail",
+    "Dashboard",
     "Settings",
-)  # a supervisor's: the most there are
+)  # a supervisor's: the most there are (an admin's add Staff)
 
 
 def on_a_phone(browser, base_url, contexts, username: str) -> Page:

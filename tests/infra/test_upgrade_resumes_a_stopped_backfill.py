@@ -5,6 +5,7 @@ rehearsal expects them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -86,7 +87,8 @@ def test_a_second_pass_stopped_after_the_release_resumes_when_the_upgrade_runs_a
     argv = ["--jurisdiction", JURISDICTION, "--local", "--table-prefix", prefix,
             "--out", str(tmp_path / "out"), "--from-release", "0.17.0", "--apply"]  # fmt: skip
     assert upgrade_plan.main(argv) == 2
-    assert "Step 4: backfill courthouse_codes on appointments again" in capsys.readouterr().out
+    stopped = capsys.readouterr().out  # the step's number moves with the audit index's rebuild
+    assert re.search(r"Step \d: backfill courthouse_codes on appointments again", stopped)
 
     monkeypatch.setattr(runner, "call", real)  # the release is deployed: the stack says so
     printed = upgrade(prefix, tmp_path, capsys, "--from-release", __version__, "--apply")

@@ -226,6 +226,9 @@ def moto_measure(stack) -> None:
         harness._watched.add(threading.get_ident())
         began = time.perf_counter()
         result = entry_points.sweep_scheduled()
+        if result.get("skipped"):  # another run holds the sweep's lease, as on AWS
+            print("    a sweep skipped: another run is still sweeping")
+            return
         print(
             f"    a sweep queued {result['queued']} in {time.perf_counter() - began:.1f} s "
             f"(read {result['due']}, taken meanwhile {result['changed_meanwhile']}, "

@@ -36,7 +36,7 @@ def test_a_picker_opened_before_its_script_ran_lists_the_saved_replies(browser, 
     expect(picker.locator("summary")).to_be_visible()
     picker.evaluate("el => el.addEventListener('toggle', () => { window.toggled = true; })")
     picker.locator("summary").click()
-    kristina.wait_for_function("window.toggled === true")  # the toggle nobody else heard
+    kristina.wait_for_function("() => window.toggled === true")  # the toggle nobody else heard
     deadline = time.monotonic() + PATIENCE
     while not held:  # the browser asked for the script (and is still waiting for it)
         assert time.monotonic() < deadline, "the page never asked for saved_replies.js"

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction
+from ..domain.dashboard import ANSWER_LABELS
 from ..domain.errors import ValidationFailed
 from ..lazy import lazy_module
 from . import downloads
@@ -112,16 +113,6 @@ def save_weekly_email() -> Response:
 
 
 SENT, RECEIVED = "sent", "received"
-ANSWER_ROWS = (
-    "5 minutes",
-    "15 minutes",
-    "30 minutes",
-    "1 hour",
-    "2 hours",
-    "4 hours",
-    "8 hours",
-    "1 day",
-    "3 days",
-    "longer",
-)
+# The domain's answer buckets, the open last one said shortly in the chart's table.
+ANSWER_ROWS = (*ANSWER_LABELS[:-1], "longer")
 SHORT_BUCKETS = ("5m", "15m", "30m", "1h", "2h", "4h", "8h", "1d", "3d", "more")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .adapters.cognito_accounts import CognitoAccounts
     from .adapters.cognito_mfa import CognitoMfa
     from .adapters.email import EmailGateway
+    from .adapters.media_bucket import MediaBucket
     from .adapters.queue import MessageQueue
     from .adapters.twilio_gateway import TwilioGateway
     from .adapters.websocket_push import PushGateway
@@ -311,6 +312,13 @@ def email(settings: Settings | None = None) -> EmailGateway:
     from .adapters.email import EmailGateway
 
     return EmailGateway(client, settings.notify_from_email)
+
+
+def media_bucket(settings: Settings | None = None) -> MediaBucket:
+    from .adapters.media_bucket import MediaBucket
+
+    settings = settings or get_settings()
+    return MediaBucket(settings.media_bucket, settings.region, settings.aws_endpoint_url)
 
 
 def twilio(settings: Settings | None = None) -> TwilioGateway:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from .delivery import explain_status
+from .media import MediaItem
 from .sentiment import tone
 
 
@@ -42,6 +43,7 @@ class ConversationEntry:
     sentiment: float | None = None
     segments: int | None = None
     from_old_number: bool = False
+    media: tuple[MediaItem, ...] = ()  # photos and files it carries (domain/media.py)
 
     @property
     def tone(self) -> str:

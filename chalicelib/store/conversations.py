@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from ..domain.conversation import ConversationEntry, Direction, EntryKind, sort_key
 from ..domain.delivery import rank
-from .models import ConversationEntryModel
+from ..domain.media import MediaItem, MediaState
+from .models import ConversationEntryModel, MediaItemAttribute
 
 
 def entry_key(at: datetime, entry_id: str) -> str:
@@ -39,6 +40,7 @@ def to_row(entry: ConversationEntry) -> ConversationEntryModel:
         sentiment=entry.sentiment,
         segments=entry.segments,
         from_old_number=entry.from_old_number or None,
+        media=[media_row(item) for item in entry.media] or None,
     )
 
 
@@ -60,6 +62,33 @@ def to_entry(row: ConversationEntryModel) -> ConversationEntry:
         sentiment=float(row.sentiment) if row.sentiment is not None else None,
         segments=int(row.segments) if row.segments is not None else None,
         from_old_number=bool(row.from_old_number),
+        media=tuple(media_item(item) for item in row.media or ()),
+    )
+
+
+def media_row(item: MediaItem) -> MediaItemAttribute:
+    return MediaItemAttribute(
+        index=item.index,
+        content_type=item.content_type,
+        state=item.state.value,
+        key=item.key or None,
+        thumb_key=item.thumb_key or None,
+        size=item.size,
+        name=item.name or None,
+        note=item.note or None,
+    )
+
+
+def media_item(row: MediaItemAttribute) -> MediaItem:
+    return MediaItem(
+        index=int(row.index),
+        content_type=row.content_type,
+        state=MediaState(row.state),
+        key=row.key or "",
+        thumb_key=row.thumb_key or "",
+        size=int(row.size) if row.size is not None else None,
+        name=row.name or "",
+        note=row.note or "",
     )
 
 

@@ -286,6 +286,19 @@ class UnresolvedSends(GlobalSecondaryIndex):
     entry_key = UnicodeAttribute(range_key=True)
 
 
+class MediaItemAttribute(MapAttribute[str, object]):
+    """One photo or file of a text (domain/media.py): its bytes are in the media bucket."""
+
+    index = NumberAttribute()
+    content_type = UnicodeAttribute()
+    state = UnicodeAttribute()
+    key = UnicodeAttribute(null=True)
+    thumb_key = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+
+
 class ConversationEntryModel(Model):
     """Texts and markers under their client, sorted by time: ``entry_key = iso-time#id``."""
 
@@ -310,6 +323,7 @@ class ConversationEntryModel(Model):
     sentiment = NumberAttribute(null=True)
     segments = NumberAttribute(null=True)
     from_old_number = BooleanAttribute(null=True)
+    media = ListAttribute(of=MediaItemAttribute, null=True)
     check_due = UnicodeAttribute(null=True)  # on the unresolved-sends index while set
     unresolved = UnresolvedSends()
 

@@ -4,12 +4,18 @@ moto runs one request at a time, so it never answers ``TransactionConflict`` or 
 These helpers sit where botocore hands a request to the network and answer some requests
 with the error DynamoDB would have sent, built the same way (``CancellationReasons`` per
 item), so PynamoDB and our code see exactly what they would see on AWS.
+
+Only the test's own calls are failed or recorded: those made in its context, which the
+app's request threads carry (services/concurrently.py). The local stack's threads in the
+same process (stream readers, the sweep, a sender) go on as they would: a fault meant for
+the test must not land on them, nor their calls be counted as the test's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
@@ -17,8 +23,10 @@ from unittest import mock
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+_current: ContextVar[tuple[Injected, ...]] = ContextVar("injected", default=())
 
-@dataclass
+
+@dataclass(eq=False)  # told apart by identity (see ``_current``)
 class Injected:
     """What was failed and what went through, for the test to assert on."""
 
@@ -67,6 +75,8 @@ def failing_dynamodb(
     real = BaseClient._make_api_call
 
     def fake(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
+        if injected not in _current.get():  # another thread's call, not the test's
+            return real(self, name, params)
         if name == operation and injected.failed < times:
             injected.failed += 1
             if whole_request or name != "TransactWriteItems":
@@ -76,8 +86,12 @@ def failing_dynamodb(
             injected.passed.append(params)
         return real(self, name, params)
 
-    with mock.patch.object(BaseClient, "_make_api_call", fake):
-        yield injected
+    token = _current.set((*_current.get(), injected))
+    try:
+        with mock.patch.object(BaseClient, "_make_api_call", fake):
+            yield injected
+    finally:
+        _current.reset(token)
 
 
 @contextmanager

@@ -168,7 +168,7 @@ def test_a_created_message_is_queued_and_can_be_fetched(client: Client) -> None:
     fetched = client.messages(created.sid).fetch()
 
     assert created.status == "queued"
-    assert created.sid.startswith("SM") and len(created.sid) == 34
+    assert created.sid.startswith("MM") and len(created.sid) == 34
     assert fetched.sid == created.sid
     assert (fetched.to, fetched.from_, fetched.body) == (CLIENT_PHONE, PROBATION, "Hello")
     assert fetched.direction == "outbound-api"

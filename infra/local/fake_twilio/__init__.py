@@ -24,6 +24,23 @@ defaults apply: one retry, only for a failed connection), and when the URL still
 request goes to `sms_fallback_url` with ErrorCode and ErrorUrl added. The fragment is not
 part of the signed URL. Every attempt is recorded in `fake.callback_log`.
 
+MMS (media.py, media_store.py, media_fetch.py, samples.py): `fake.send_inbound(...,
+media=["jpeg", MediaFile("application/pdf", data)])` (or the simulator's file input, or
+POST /simulator/api/inbound with "media": [{"sample": "png"} | {"content_type", "data"
+(base64)}]) posts an MMS: MessageSid MM…, NumMedia, MediaUrl{i} =
+{base}/2010-04-01/Accounts/{AC}/Messages/{MM}/Media/{ME}, MediaContentType{i}. A media
+URL needs basic auth while `fake.media_basic_auth` is on (the default; POST /_fake/media
+{"basic_auth": false} turns it off) and redirects (307) to a CDN URL with the bytes; the
+Media resource, its list (`media_list`) and DELETE follow Twilio. `fake.media_events()`,
+`fake.media_deleted_at(sid)` and GET /_fake/media tell GETs and DELETEs apart, in order.
+`fake.fail_next_media_gets(500, count=2)`, `slow_next_media_gets(5)`,
+`lose_next_media_gets()` (404), `drop_next_media_gets()`, or POST /_fake/faults with
+"on": "media", make the media GET misbehave. An outbound create with MediaUrl (at most 10,
+http(s): else 21623 / 21620) is answered at once; the fake then fetches each URL (10 s)
+and the message fails (11200 unreachable/non-2xx, 12300 type, 30019 over 5 MB) through
+the status callback, or goes on with its media kept (`fake.media_of(sid)`) and shown on
+the simulator.
+
 Each owned number is an IncomingPhoneNumbers resource (phone_numbers.py): the SDK's
 `client.incoming_phone_numbers.list(phone_number=...)`, `(sid).fetch()` and `.update(
 sms_url=..., sms_fallback_url=...)` work, and a text goes to its number's URLs
@@ -73,10 +90,13 @@ from .constants import (
     ERROR_HTTP_RETRIEVAL,
     ERROR_HTTP_TOTAL_TIMEOUT,
     ERROR_INTERNAL,
+    ERROR_INVALID_MEDIA_URL,
     ERROR_INVALID_STATUS_CALLBACK,
     ERROR_INVALID_TO,
     ERROR_INVALID_VALIDITY_PERIOD,
     ERROR_LANDLINE,
+    ERROR_MEDIA_CONTENT_TYPE,
+    ERROR_MEDIA_TOO_LARGE,
     ERROR_METHOD_NOT_ALLOWED,
     ERROR_MISSING_BODY,
     ERROR_MISSING_FROM,
@@ -86,6 +106,7 @@ from .constants import (
     ERROR_QUEUE_OVERFLOW,
     ERROR_SAME_TO_FROM,
     ERROR_SERVICE_UNAVAILABLE,
+    ERROR_TOO_MANY_MEDIA,
     ERROR_TOO_MANY_REQUESTS,
     ERROR_UNREACHABLE,
     ERROR_UNSUBSCRIBED,
@@ -96,6 +117,7 @@ from .constants import (
     LOCAL_ACCOUNT_SID,
     LOCAL_AUTH_TOKEN,
     LONG_CODE_RATE,
+    MEDIA_PATH,
     OPT_IN_KEYWORDS,
     OPT_OUT_KEYWORDS,
     OPTED_OUT_NUMBER,
@@ -105,6 +127,7 @@ from .constants import (
 )
 from .inbound import InboundResult
 from .load import LoadReport
+from .media_store import MediaEvent, MediaFile
 from .overrides import ConnectionOverrides, parse_overrides
 from .pacing import NumberLoad, Release
 from .sdk import sdk_client
@@ -120,10 +143,13 @@ __all__ = [
     "ERROR_HTTP_RETRIEVAL",
     "ERROR_HTTP_TOTAL_TIMEOUT",
     "ERROR_INTERNAL",
+    "ERROR_INVALID_MEDIA_URL",
     "ERROR_INVALID_STATUS_CALLBACK",
     "ERROR_INVALID_TO",
     "ERROR_INVALID_VALIDITY_PERIOD",
     "ERROR_LANDLINE",
+    "ERROR_MEDIA_CONTENT_TYPE",
+    "ERROR_MEDIA_TOO_LARGE",
     "ERROR_METHOD_NOT_ALLOWED",
     "ERROR_MISSING_BODY",
     "ERROR_MISSING_FROM",
@@ -133,6 +159,7 @@ __all__ = [
     "ERROR_QUEUE_OVERFLOW",
     "ERROR_SAME_TO_FROM",
     "ERROR_SERVICE_UNAVAILABLE",
+    "ERROR_TOO_MANY_MEDIA",
     "ERROR_TOO_MANY_REQUESTS",
     "ERROR_UNREACHABLE",
     "ERROR_UNSUBSCRIBED",
@@ -143,6 +170,7 @@ __all__ = [
     "LOCAL_ACCOUNT_SID",
     "LOCAL_AUTH_TOKEN",
     "LONG_CODE_RATE",
+    "MEDIA_PATH",
     "OPTED_OUT_NUMBER",
     "OPT_IN_KEYWORDS",
     "OPT_OUT_KEYWORDS",
@@ -153,6 +181,8 @@ __all__ = [
     "FakeTwilio",
     "InboundResult",
     "LoadReport",
+    "MediaEvent",
+    "MediaFile",
     "NumberLoad",
     "Release",
     "count_segments",

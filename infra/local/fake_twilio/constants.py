@@ -36,6 +36,8 @@ ERROR_FROM_NOT_OWNED = 21606
 ERROR_INVALID_STATUS_CALLBACK = 21609
 ERROR_UNSUBSCRIBED = 21610
 ERROR_BODY_TOO_LONG = 21617
+ERROR_INVALID_MEDIA_URL = 21620  # a MediaUrl that is not an http(s) URL
+ERROR_TOO_MANY_MEDIA = 21623  # more than MAX_MEDIA MediaUrl values
 ERROR_INVALID_VALIDITY_PERIOD = 21624
 ERROR_QUEUE_OVERFLOW = 30001  # waited in the queue past Twilio's limit (10 h by default)
 ERROR_UNREACHABLE = 30003
@@ -48,9 +50,70 @@ ERROR_HTTP_TOTAL_TIMEOUT = 11203  # the fragment's tt ran out
 ERROR_HTTP_CONNECTION = 11205  # no connection, or no answer in time
 ERROR_HTTP_BAD_HOST = 11210  # the host name does not resolve
 
+# Why an outbound MMS failed after it was accepted: Twilio fetches each MediaUrl itself.
+ERROR_MEDIA_CONTENT_TYPE = 12300  # the MediaUrl answered a type Twilio does not accept
+ERROR_MEDIA_TOO_LARGE = 30019  # more than MAX_MEDIA_BYTES of media in one message
+# (a MediaUrl that could not be fetched, or answered non-2xx, fails with 11200 above)
+
 # The fake's own control API (fault injection); no Twilio path starts with an underscore.
 FAULTS_PATH = "/_fake/faults"
 LOAD_PATH = "/_fake/load"
+MEDIA_PATH = "/_fake/media"  # media settings (basic auth) and the record of GETs and DELETEs
+
+# MMS: Twilio takes up to 10 media, 5 MB in all, fetches an outbound MediaUrl with a 10 s
+# timeout, and (basic auth for media on) redirects a media GET to a CDN URL valid 4 hours.
+MAX_MEDIA = 10
+MAX_MEDIA_BYTES = 5 * 1024 * 1024
+MEDIA_FETCH_TIMEOUT = 10.0
+MEDIA_CDN_PREFIX = "/mms-cdn/"
+MEDIA_CDN_SECONDS = 4 * 3600
+# Content types Twilio accepts on an outbound MediaUrl ("Accepted Content Types for Media").
+ACCEPTED_MEDIA_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/jpg",
+        "image/gif",
+        "image/png",
+        "image/bmp",
+        "image/tiff",
+        "audio/basic",
+        "audio/L24",
+        "audio/mp4",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/vorbis",
+        "audio/vnd.rn-realaudio",
+        "audio/vnd.wave",
+        "audio/3gpp",
+        "audio/3gpp2",
+        "audio/ac3",
+        "audio/webm",
+        "audio/amr-nb",
+        "audio/amr",
+        "audio/aac",
+        "video/mpeg",
+        "video/mp4",
+        "video/quicktime",
+        "video/webm",
+        "video/3gpp",
+        "video/3gpp2",
+        "video/3gpp-tt",
+        "video/H261",
+        "video/H263",
+        "video/H263-1998",
+        "video/H263-2000",
+        "video/H264",
+        "text/vcard",
+        "text/x-vcard",
+        "text/csv",
+        "text/rtf",
+        "text/richtext",
+        "text/calendar",
+        "text/directory",
+        "application/pdf",
+        "application/vcard",
+    }
+)
 
 # Twilio under load: an account-wide cap on REST requests in flight (answered 429/20429
 # beyond it), and a queue per sender released at its rate in segments per second.

@@ -12,6 +12,12 @@ applies to the next ``count`` create requests (optionally only those To one numb
 
 Set them with ``FakeTwilio.hang_next_creates`` / ``drop_next_creates`` /
 ``fail_next_creates``, or over HTTP on the fake's port (see ``FaultControl``).
+
+A fault with ``on="media"`` applies instead to the next ``count`` GETs of a media URL
+(``/Messages/{MessageSid}/Media/{MediaSid}``, optionally only ``sid=`` one MediaSid), as the
+app downloads an inbound MMS: ``hang`` answers late, ``drop`` closes the connection,
+``error`` answers 429/500/503, and ``not_found`` answers 404 (code 20404), as Twilio does
+for media it has not finished storing.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import Any
 from . import constants as c
 from .replies import Reply, json_reply, twilio_error
 
-HANG, DROP, ERROR = "hang", "drop", "error"
+HANG, DROP, ERROR, NOT_FOUND = "hang", "drop", "error", "not_found"
+CREATE, MEDIA = "create", "media"  # what a fault applies to
 ERROR_ANSWERS = {
     429: (c.ERROR_TOO_MANY_REQUESTS, "Too Many Requests"),
     500: (c.ERROR_INTERNAL, "Internal Server Error"),
@@ -45,10 +52,19 @@ class Fault:
     after_create: bool = False
     status: int = 500
     retry_after: int | None = None
+    on: str = CREATE
+    sid: str | None = None  # on=media: only GETs of this MediaSid
 
     def __post_init__(self) -> None:
-        if self.fault not in (HANG, DROP, ERROR):
-            raise ValueError(f"fault must be {HANG}, {DROP} or {ERROR}, not {self.fault!r}")
+        if self.on not in (CREATE, MEDIA):
+            raise ValueError(f"on must be {CREATE} or {MEDIA}, not {self.on!r}")
+        kinds = (HANG, DROP, ERROR, NOT_FOUND) if self.on == MEDIA else (HANG, DROP, ERROR)
+        if self.fault not in kinds:
+            raise ValueError(f"fault must be one of {', '.join(kinds)}, not {self.fault!r}")
+        if self.on == CREATE and self.sid is not None:
+            raise ValueError("sid is for media faults; a create fault takes to=")
+        if self.on == MEDIA and self.to is not None:
+            raise ValueError("to is for create faults; a media fault takes sid=")
         if self.count < 1:
             raise ValueError("count must be at least 1")
         if not 0 < self.seconds <= MAX_HANG_SECONDS:
@@ -58,17 +74,25 @@ class Fault:
         if self.retry_after is not None and self.retry_after < 0:
             raise ValueError("retry_after must not be negative")
 
-    def applies_to(self, to: str) -> bool:
-        return self.to is None or self.to == to
+    def applies_to(self, to: str, on: str = CREATE) -> bool:
+        """For a create, ``to`` is its To number; for a media GET, its MediaSid."""
+        if on != self.on:
+            return False
+        wanted = self.sid if on == MEDIA else self.to
+        return wanted is None or wanted == to
 
     def describe(self) -> dict[str, Any]:
         """The fields that matter for this kind, as the control API shows them."""
-        shown = {"fault": self.fault, "count": self.count, "to": self.to}
+        shown: dict[str, Any] = {"fault": self.fault, "count": self.count}
+        if self.on == MEDIA:
+            shown.update(on=MEDIA, sid=self.sid)
+        else:
+            shown["to"] = self.to
         if self.fault == HANG:
             shown["seconds"] = self.seconds
-        elif self.fault == DROP:
+        elif self.fault == DROP and self.on == CREATE:
             shown["after_create"] = self.after_create
-        else:
+        elif self.fault == ERROR:
             shown.update(status=self.status, retry_after=self.retry_after)
         return shown
 
@@ -84,11 +108,12 @@ class FaultPlan:
         with self._lock:
             self._faults.append(fault)
 
-    def take(self, to: str) -> Fault | None:
-        """Use up one occurrence of the first fault that applies to a create To ``to``."""
+    def take(self, to: str, on: str = CREATE) -> Fault | None:
+        """Use up one occurrence of the first fault that applies to a create To ``to``
+        (or, ``on="media"``, to a GET of the media ``to``)."""
         with self._lock:
             for index, fault in enumerate(self._faults):
-                if fault.applies_to(to):
+                if fault.applies_to(to, on):
                     if fault.count > 1:
                         self._faults[index] = replace(fault, count=fault.count - 1)
                     else:
@@ -116,6 +141,8 @@ def faulty_reply(fault: Fault, handle: Callable[[], Reply], stopping: threading.
             return Reply(0, drop=True)
         created = handle()  # the message exists and goes on to be sent
         return Reply(0, drop=True, after=created.after)
+    if fault.fault == NOT_FOUND:
+        return twilio_error(c.ERROR_NOT_FOUND, 404, "The requested resource was not found")
     code, message = ERROR_ANSWERS[fault.status]
     reply = twilio_error(code, fault.status, message)
     retry_after = fault.retry_after
@@ -131,7 +158,9 @@ class FaultControl:
 
     POST a JSON object: ``{"fault": "hang", "seconds": 30}``,
     ``{"fault": "drop", "after_create": true}``, ``{"fault": "error", "status": 429,
-    "retry_after": 2}``; each may add ``"count": N`` and ``"to": "+1..."``.
+    "retry_after": 2}``; each may add ``"count": N`` and ``"to": "+1..."``. For media
+    GETs add ``"on": "media"`` (and optionally ``"sid": "ME..."``); ``{"fault":
+    "not_found", "on": "media"}`` answers 404.
     """
 
     def __init__(self, plan: FaultPlan) -> None:

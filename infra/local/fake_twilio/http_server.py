@@ -16,7 +16,7 @@ from typing import Any
 from .replies import Reply, json_reply
 
 logger = logging.getLogger(__name__)
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 16 * 1024 * 1024  # the simulator's API takes media, base64-encoded
 
 Route = Callable[[str, str, HeaderMessage, bytes], Reply]
 

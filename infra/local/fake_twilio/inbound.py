@@ -20,11 +20,13 @@ from . import constants as c
 from .account import AuthTokens
 from .callbacks import CallbackLog
 from .delivery import deliver
+from .media_store import MediaFile, MediaStore, StoredMedia
 from .phone_numbers import PhoneNumbers
 from .rest import is_e164
-from .store import Message, MessageStore
+from .store import Message, MessageStore, new_sid
 
 Scheduler = Callable[[Message, str | None], None]
+MediaUrlOf = Callable[[StoredMedia], str]
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,17 @@ def parse_twiml_messages(twiml: str) -> list[TwimlMessage]:
 
 
 def inbound_params(
-    message_sid: str, account_sid: str, from_: str, to: str, body: str, media_urls: tuple[str, ...]
+    message_sid: str,
+    account_sid: str,
+    from_: str,
+    to: str,
+    body: str,
+    media_urls: tuple[str, ...],
+    content_types: tuple[str, ...] = (),
 ) -> dict[str, str]:
-    """Form fields Twilio POSTs to an SMS webhook for one incoming text."""
+    """Form fields Twilio POSTs to an SMS webhook for one incoming text.
+
+    MediaContentType{i} is ``content_types[i]`` when given, else guessed from the URL."""
     params = {
         "AccountSid": account_sid,
         "ApiVersion": c.API_VERSION,
@@ -99,6 +109,9 @@ def inbound_params(
             params[key] = "US"
     for index, url in enumerate(media_urls):
         params[f"MediaUrl{index}"] = url
+        if index < len(content_types):
+            params[f"MediaContentType{index}"] = content_types[index]
+            continue
         guessed = mimetypes.guess_type(url.split("?", 1)[0])[0]
         params[f"MediaContentType{index}"] = guessed or "application/octet-stream"
     return params
@@ -119,8 +132,12 @@ class InboundSender:
         numbers: PhoneNumbers,
         log: CallbackLog,
         schedule: Scheduler,
+        media: MediaStore | None = None,
+        media_url: MediaUrlOf | None = None,
     ) -> None:
         self._store = store
+        self._media = media or MediaStore(account_sid)
+        self._media_url = media_url or (lambda item: self._media.uri(item.parent_sid, item.sid))
         self._account_sid = account_sid
         self._tokens = tokens
         self._owned = owned_numbers
@@ -128,16 +145,29 @@ class InboundSender:
         self._log = log
         self._schedule = schedule
 
-    def send(self, from_: str, to: str, body: str, media_urls: tuple[str, ...]) -> InboundResult:
-        """Store, apply keywords, POST to the webhook, send TwiML replies. Bad input: ValueError."""
+    def send(
+        self,
+        from_: str,
+        to: str,
+        body: str,
+        media_urls: tuple[str, ...],
+        media: tuple[MediaFile, ...] = (),
+    ) -> InboundResult:
+        """Store, apply keywords, POST to the webhook, send TwiML replies. Bad input: ValueError.
+
+        ``media`` is what the phone attached: kept as the message's Media (an MMS, sid MM…)
+        and posted as MediaUrl{i} pointing at the fake; ``media_urls`` are posted as given.
+        """
         if not is_e164(from_):
             raise ValueError(f"from_ must be an E.164 number like +13855550101, got {from_!r}")
         if to not in self._owned:
             raise ValueError(f"to must be one of the account's numbers {sorted(self._owned)}")
-        if not body and not media_urls:
+        if not body and not media_urls and not media:
             raise ValueError("an inbound text needs a body or media")
         if len(body) > c.MAX_BODY_CHARS:
             raise ValueError(f"body longer than {c.MAX_BODY_CHARS} characters")
+        if len(media) + len(media_urls) > c.MAX_MEDIA:
+            raise ValueError(f"an MMS carries at most {c.MAX_MEDIA} media")
         message = self._store.add(
             to=to,
             from_=from_,
@@ -145,13 +175,24 @@ class InboundSender:
             direction="inbound",
             status="received",
             media_urls=media_urls,
+            sid=new_sid("MM") if media or media_urls else None,
+            num_media=len(media) + len(media_urls),
         )
         sid = message["sid"]
+        kept = [self._media.add(sid, file) for file in media]
         self._apply_keyword(from_, to, body)
         webhook_url, fallback_url = self._numbers.webhooks(to)
         if not webhook_url:
             return InboundResult(sid, None, "", error=f"{to} has no sms_url configured")
-        params = inbound_params(sid, self._account_sid, from_, to, body, media_urls)
+        params = inbound_params(
+            sid,
+            self._account_sid,
+            from_,
+            to,
+            body,
+            (*(self._media_url(item) for item in kept), *media_urls),
+            tuple(item.content_type for item in kept),
+        )
         token = self._tokens.primary
         delivery = deliver(webhook_url, params, token, self._log, fallback_url)
         result = delivery.result

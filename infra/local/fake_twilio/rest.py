@@ -20,6 +20,7 @@ from chalicelib.domain.segments import count_segments
 
 from . import constants as c
 from .account import AuthTokens, basic_auth_user, unauthorised
+from .media_fetch import OutboundMedia
 from .phone_numbers import PhoneNumbers
 from .replies import (
     Form,
@@ -32,7 +33,8 @@ from .replies import (
     page_size,
     twilio_error,
 )
-from .store import Message, MessageStore
+from .send_queues import Submit
+from .store import Message, MessageStore, new_sid
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _ACCOUNT_PATH = re.compile(rf"^/{c.API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
@@ -45,8 +47,6 @@ DATE_SENT_FILTERS: dict[str, Callable[[Any, Any], bool]] = {
     "DateSent>": operator.ge,
 }
 LIST_FILTERS = ("To", "From", *DATE_SENT_FILTERS)
-
-Submit = Callable[[Message, str | None, int | None], None]
 
 
 class Outbox(Protocol):
@@ -73,6 +73,7 @@ class RestApi:
         owned_numbers: Mapping[str, str],
         outbox: Outbox,
         numbers: PhoneNumbers | None = None,
+        media: OutboundMedia | None = None,
     ) -> None:
         self._store = store
         self._account_sid = account_sid
@@ -80,6 +81,7 @@ class RestApi:
         self._owned = owned_numbers
         self._outbox = outbox
         self._numbers = numbers or PhoneNumbers(account_sid, owned_numbers)
+        self._media = media
 
     def handles(self, path: str) -> bool:
         return path.startswith(f"/{c.API_VERSION}/")
@@ -114,11 +116,11 @@ class RestApi:
                 found = self._store.get(sid)
                 return json_reply(200, found) if found else not_found(parts.path)
             if method == "DELETE":
-                return (
-                    Reply(204, content_type="")
-                    if self._store.delete(sid)
-                    else not_found(parts.path)
-                )
+                if not self._store.delete(sid):
+                    return not_found(parts.path)
+                if self._media is not None:
+                    self._media.forget(sid)  # Twilio deletes a message's media with it
+                return Reply(204, content_type="")
             return not_allowed(method, parts.path)
         return not_found(parts.path)
 
@@ -152,9 +154,16 @@ class RestApi:
             direction="outbound-api",
             status="queued",
             media_urls=tuple(media),
+            sid=new_sid("MM") if media else None,
         )
         submit = self._outbox.reserve()  # pending before the client can see the response
-        return json_reply(201, message, after=lambda: submit(message, callback, validity))
+
+        def hand_on() -> None:
+            """After the answer went out: fetch the media (as Twilio does), then send."""
+            failed = self._media.take(message["sid"], media) if media and self._media else None
+            submit(message, callback, validity, failed)
+
+        return json_reply(201, message, after=hand_on)
 
     def _validate(
         self, to: str, from_: str, body: str, media: list[str], callback: str | None, form: Form
@@ -173,6 +182,12 @@ class RestApi:
             )
         if not body and not media:
             return twilio_error(c.ERROR_MISSING_BODY, 400, "Message body is required.")
+        if len(media) > c.MAX_MEDIA:
+            return twilio_error(
+                c.ERROR_TOO_MANY_MEDIA, 400, "Number of media files exceeds allowed limit"
+            )
+        if any(urlsplit(url).scheme not in ("http", "https") for url in media):
+            return twilio_error(c.ERROR_INVALID_MEDIA_URL, 400, "Invalid media URL(s)")
         if len(body) > c.MAX_BODY_CHARS:
             return twilio_error(
                 c.ERROR_BODY_TOO_LONG,

@@ -15,7 +15,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 
 from . import constants as c
 from .callbacks import StatusDispatcher, Step
@@ -33,7 +34,18 @@ from .store import MessageStore
 
 logger = logging.getLogger(__name__)
 
-Submit = Callable[[Message, str | None, int | None], None]
+
+class Submit(Protocol):
+    """Hands a created message on; ``failed`` ends it at once instead (e.g. its media
+    could not be fetched), with one "failed" status callback."""
+
+    def __call__(
+        self,
+        message: Message,
+        callback: str | None,
+        validity: int | None,
+        failed: tuple[int, str] | None = None,
+    ) -> None: ...
 
 
 class SendQueues:
@@ -98,12 +110,20 @@ class SendQueues:
             order = next(self._created)
         done = threading.Event()
 
-        def submit(message: Message, callback: str | None, validity: int | None) -> None:
+        def submit(
+            message: Message,
+            callback: str | None,
+            validity: int | None,
+            failed: tuple[int, str] | None = None,
+        ) -> None:
             if done.is_set():
                 return
             done.set()
             try:
-                self._submit(message, callback, validity, created_at, order)
+                if failed is not None:
+                    self._dispatcher.schedule(message, callback, steps=[("failed", failed)])
+                else:
+                    self._submit(message, callback, validity, created_at, order)
             finally:
                 with self._cond:
                     self._pending -= 1

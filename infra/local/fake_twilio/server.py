@@ -14,13 +14,27 @@ from . import constants as c
 from .account import AuthTokens, AuthTokensApi
 from .callbacks import CallbackLog, LogEntry, StatusDispatcher
 from .concurrency import ConcurrencyLimit, too_many_requests
-from .faults import DROP, ERROR, HANG, Fault, FaultControl, FaultPlan, faulty_reply
+from .faults import (
+    DROP,
+    ERROR,
+    HANG,
+    MEDIA,
+    NOT_FOUND,
+    Fault,
+    FaultControl,
+    FaultPlan,
+    faulty_reply,
+)
 from .http_server import LoopbackServer
 from .inbound import InboundResult, InboundSender
 from .load import LoadControl, LoadReport
+from .media import MediaApi
+from .media_fetch import OutboundMedia
+from .media_store import MediaEvent, MediaFile, MediaStore
 from .phone_numbers import PhoneNumbers
 from .replies import Reply, json_reply
 from .rest import RestApi, is_e164
+from .samples import sample
 from .send_queues import SendQueues
 from .simulator import Simulator
 from .store import Message, MessageStore
@@ -74,6 +88,14 @@ class FakeTwilio:
         self._load = LoadControl(self._concurrency, self._queues, owned)
         for number, rate in (rates or {}).items():
             self._load.set_rate(number, rate)
+        self._faults = FaultPlan()
+        self._fault_control = FaultControl(self._faults)
+        self._stopping = threading.Event()  # ends hanging requests when the fake stops
+        self._media = MediaStore(account_sid)
+        self._media_api = MediaApi(
+            self._media, account_sid, self._tokens, self._faults, self._base, self._stopping
+        )
+        self._outbound_media = OutboundMedia(self._media)
         self._inbound = InboundSender(
             self._store,
             account_sid,
@@ -82,15 +104,20 @@ class FakeTwilio:
             self._numbers,
             self._log,
             self._queues.submit_now,
+            self._media,
+            self._media_api.media_url,
         )
         self._rest = RestApi(
-            self._store, account_sid, self._tokens, owned, self._queues, self._numbers
+            self._store,
+            account_sid,
+            self._tokens,
+            owned,
+            self._queues,
+            self._numbers,
+            self._outbound_media,
         )
         self._auth_tokens_api = AuthTokensApi(account_sid, self._tokens)
-        self._simulator = Simulator(self._store, owned, self._inbound.send)
-        self._faults = FaultPlan()
-        self._fault_control = FaultControl(self._faults)
-        self._stopping = threading.Event()  # ends hanging requests when the fake stops
+        self._simulator = Simulator(self._store, owned, self._inbound.send, self._media)
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -189,6 +216,10 @@ class FakeTwilio:
         name = host.decode() if isinstance(host, bytes) else host
         return f"http://{name}:{port}"
 
+    def _base(self) -> str:
+        """base_url, or a placeholder before start (media URLs are only made while serving)."""
+        return self.base_url if self._server is not None else "http://127.0.0.1"
+
     # test / script helpers -------------------------------------------------------------
     def messages(self, to: str | None = None, from_: str | None = None) -> list[Message]:
         """Snapshot of stored messages in Twilio's JSON shape, newest first."""
@@ -200,9 +231,16 @@ class FakeTwilio:
         to: str = "+18015550100",
         body: str = "hi",
         media_urls: tuple[str, ...] | list[str] = (),
+        media: tuple[MediaFile | str, ...] | list[MediaFile | str] = (),
     ) -> InboundResult:
-        """Text the app from a phone: signed POST to sms_webhook_url; returns its answer."""
-        return self._inbound.send(from_, to, body, tuple(media_urls))
+        """Text the app from a phone: signed POST to sms_webhook_url; returns its answer.
+
+        ``media`` attaches files as a phone does (an MMS): each a MediaFile(content_type,
+        data) or a sample's name ("jpeg", "png", "gif", "heic", "pdf"); the webhook gets
+        MediaUrl{i} on this fake, behind basic auth (``media_basic_auth``).
+        """
+        files = tuple(sample(m) if isinstance(m, str) else m for m in media)
+        return self._inbound.send(from_, to, body, tuple(media_urls), files)
 
     def wait_for_callbacks(self, timeout: float = 5.0) -> None:
         """Block until every message left its sender's queue and every status step was posted."""
@@ -220,6 +258,52 @@ class FakeTwilio:
         One entry per attempt: retries and fallback requests each add their own.
         """
         return self._log.entries()
+
+    # media: what Twilio keeps of an MMS (media.py, media_store.py) ------------------------
+    @property
+    def media_basic_auth(self) -> bool:
+        """Twilio's "HTTP Basic Authentication for media": on, a media URL needs credentials."""
+        return self._media_api.basic_auth
+
+    @media_basic_auth.setter
+    def media_basic_auth(self, on: bool) -> None:
+        self._media_api.basic_auth = on
+
+    def media_of(self, message_sid: str, include_deleted: bool = False) -> list[MediaFile]:
+        """The media Twilio holds for a message (fetched ones for an outbound MMS)."""
+        items = self._media.of_message(message_sid, include_deleted)
+        return [MediaFile(m.content_type, m.data) for m in items]
+
+    def media_sids(self, message_sid: str, include_deleted: bool = False) -> list[str]:
+        return [m.sid for m in self._media.of_message(message_sid, include_deleted)]
+
+    def media_events(self, sid: str | None = None) -> list[MediaEvent]:
+        """Every GET of a media URL, download of its redirect and DELETE, in order."""
+        return self._media.events(sid)
+
+    def media_deleted_at(self, sid: str) -> float | None:
+        """When the media was DELETEd (epoch seconds), None while Twilio still keeps it."""
+        return self._media.deleted_at(sid)
+
+    def slow_next_media_gets(
+        self, seconds: float = 30.0, *, count: int = 1, sid: str | None = None
+    ) -> None:
+        """Answer the next GETs of a media URL only after `seconds`."""
+        self._faults.add(Fault(HANG, count=count, seconds=seconds, on=MEDIA, sid=sid))
+
+    def fail_next_media_gets(
+        self, status: int = 500, *, count: int = 1, sid: str | None = None
+    ) -> None:
+        """Answer the next GETs of a media URL with a Twilio error: 429, 500 or 503."""
+        self._faults.add(Fault(ERROR, count=count, status=status, on=MEDIA, sid=sid))
+
+    def lose_next_media_gets(self, *, count: int = 1, sid: str | None = None) -> None:
+        """Answer the next GETs of a media URL 404 (20404), as for media not stored yet."""
+        self._faults.add(Fault(NOT_FOUND, count=count, on=MEDIA, sid=sid))
+
+    def drop_next_media_gets(self, *, count: int = 1, sid: str | None = None) -> None:
+        """Close the next media GETs' connections unanswered."""
+        self._faults.add(Fault(DROP, count=count, on=MEDIA, sid=sid))
 
     # faults: how the next Messages.create requests misbehave (see faults.py) -------------
     def hang_next_creates(
@@ -291,6 +375,10 @@ class FakeTwilio:
             return self._fault_control.handle(method, body)
         if parts.path == c.LOAD_PATH:
             return self._load.handle(method, parts.query, body)
+        if parts.path == c.MEDIA_PATH:
+            return self._media_api.control(method, body)
+        if self._media_api.handles_cdn(parts.path):
+            return self._media_api.cdn_get(method, parts.path)
         if self._auth_tokens_api.handles(parts.path):
             return self._auth_tokens_api.handle(method, parts.path, headers.get("Authorization"))
         if self._rest.handles(parts.path):
@@ -308,6 +396,10 @@ class FakeTwilio:
         form = parse_qs(raw, keep_blank_values=True)
 
         def answer() -> Reply:
+            if self._media_api.handles(parts.path):
+                return self._media_api.handle(
+                    method, parts.path, form, headers.get("Authorization")
+                )
             return self._rest.handle(method, target, form, headers.get("Authorization"))
 
         if self._rest.is_create(method, parts.path):

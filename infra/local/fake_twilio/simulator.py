@@ -6,6 +6,8 @@ person reply as that phone, so the whole texting loop can be tried without real 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -13,8 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from . import constants as c
 from .inbound import InboundResult
+from .media_store import MediaFile, MediaStore
 from .replies import Reply, json_reply
+from .samples import sample
 from .store import Message, MessageStore
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -32,20 +37,27 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 _PHONE_MESSAGES = re.compile(r"^/simulator/api/phones/(?P<phone>[^/]+)/messages$")
-MAX_JSON_BYTES = 64 * 1024
+_PHONE_MEDIA = re.compile(r"^/simulator/media/(?P<sid>ME[0-9a-f]{32})$")
+_CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+MAX_JSON_BYTES = 16 * 1024 * 1024  # room for a few MB of media, base64-encoded
 
-SendInbound = Callable[[str, str, str, tuple[str, ...]], InboundResult]
+SendInbound = Callable[[str, str, str, tuple[str, ...], tuple[MediaFile, ...]], InboundResult]
 
 
 class Simulator:
     """Serves the page, its static files and /simulator/api/* endpoints."""
 
     def __init__(
-        self, store: MessageStore, owned_numbers: Mapping[str, str], send_inbound: SendInbound
+        self,
+        store: MessageStore,
+        owned_numbers: Mapping[str, str],
+        send_inbound: SendInbound,
+        media: MediaStore | None = None,
     ) -> None:
         self._store = store
         self._owned = owned_numbers
         self._send_inbound = send_inbound
+        self._media = media
 
     def handle(self, method: str, path: str, content_type: str, body: bytes) -> Reply | None:
         """A reply for simulator paths, or None so the server can answer 404."""
@@ -74,7 +86,18 @@ class Simulator:
             return json_reply(200, payload, headers=_no_store())
         if path == "/simulator/api/inbound":
             return self._inbound(content_type, body) if method == "POST" else _bad_method()
+        media_match = _PHONE_MEDIA.match(path)
+        if media_match and method == "GET":
+            return self._phone_media(media_match["sid"])
         return None
+
+    def _phone_media(self, sid: str) -> Reply | None:
+        """The phone's own copy of a picture it sent or received (kept after a DELETE)."""
+        item = self._media.phone_copy(sid) if self._media else None
+        if item is None:
+            return None
+        headers = {**PAGE_HEADERS, "Content-Security-Policy": "default-src 'none'"}
+        return Reply(200, item.data, item.content_type, headers)
 
     def _static(self, name: str, content_type: str) -> Reply:
         data = (STATIC_DIR / name).read_bytes()
@@ -102,11 +125,25 @@ class Simulator:
             "status": message["status"],
             "error_code": message["error_code"],
             "date_created": message["date_created"],
-            "media_urls": list(self._store.media_urls(message["sid"])),
+            **self._media_view(message["sid"]),
+        }
+
+    def _media_view(self, sid: str) -> dict[str, list[Any]]:
+        """Media the fake holds (shown from /simulator/media/), else the links as given."""
+        held = self._media.of_message(sid, include_deleted=True) if self._media else []
+        return {
+            "media": [
+                {"url": f"/simulator/media/{m.sid}", "content_type": m.content_type} for m in held
+            ],
+            "media_urls": [] if held else list(self._store.media_urls(sid)),
         }
 
     def _inbound(self, content_type: str, body: bytes) -> Reply:
-        """POST {from, to, body[, media_urls]} as JSON: the phone texts a department."""
+        """POST {from, to, body[, media_urls][, media]} as JSON: the phone texts a department.
+
+        ``media`` lists attachments: ``{"sample": "jpeg"}`` (jpeg, png, gif, heic, pdf) or
+        ``{"content_type": "image/png", "data": "<base64>"}``.
+        """
         if content_type.split(";")[0].strip().lower() != "application/json":
             return json_reply(415, {"error": "send JSON with Content-Type: application/json"})
         if len(body) > MAX_JSON_BYTES:
@@ -123,7 +160,8 @@ class Simulator:
             return json_reply(400, {"error": "from, to and body must be strings"})
         from_, to, text = (str(value) for value in fields)
         try:
-            result = self._send_inbound(from_, to, text, tuple(str(u) for u in media))
+            files = attachments(data.get("media", []))
+            result = self._send_inbound(from_, to, text, tuple(str(u) for u in media), files)
         except ValueError as exc:
             return json_reply(400, {"error": str(exc)})
         return json_reply(
@@ -136,6 +174,30 @@ class Simulator:
                 "error": result.error,
             },
         )
+
+
+def attachments(listed: object) -> tuple[MediaFile, ...]:
+    """The ``media`` of a simulator request as files; ValueError says what is wrong."""
+    if not isinstance(listed, list) or len(listed) > c.MAX_MEDIA:
+        raise ValueError(f"media must be a list of at most {c.MAX_MEDIA} attachments")
+    files = []
+    for entry in listed:
+        if not isinstance(entry, dict):
+            raise ValueError("each media entry must be an object")
+        if "sample" in entry:
+            files.append(sample(str(entry["sample"])))
+            continue
+        kind, data = entry.get("content_type"), entry.get("data")
+        if not isinstance(kind, str) or not _CONTENT_TYPE.match(kind):
+            raise ValueError("each media entry needs a content_type such as image/jpeg")
+        try:
+            decoded = base64.b64decode(data if isinstance(data, str) else "", validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("media data must be base64") from None
+        if not decoded:
+            raise ValueError("media data must not be empty")
+        files.append(MediaFile(kind.lower(), decoded))
+    return tuple(files)
 
 
 def _no_store() -> dict[str, str]:

@@ -55,8 +55,12 @@ class MessageStore:
         status: str,
         media_urls: tuple[str, ...] = (),
         sid: str | None = None,
+        num_media: int | None = None,
     ) -> Message:
-        """Record a message and return its Twilio JSON."""
+        """Record a message and return its Twilio JSON.
+
+        ``media_urls`` are links kept as given; media the fake holds itself (media.py)
+        counts in ``num_media`` (default: the number of links)."""
         sid = sid or new_sid("SM")
         now = rfc2822_now()
         message: Message = {
@@ -71,7 +75,7 @@ class MessageStore:
             "error_message": None,
             "from": from_,
             "messaging_service_sid": None,
-            "num_media": str(len(media_urls)),
+            "num_media": str(len(media_urls) if num_media is None else num_media),
             "num_segments": str(count_segments(body)),
             "price": None,
             "price_unit": "USD",

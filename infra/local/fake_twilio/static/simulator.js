@@ -5,13 +5,16 @@
 
 (function () {
   const POLL_MS = 1500;
+  const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+  const SHOWN_TYPES = ["image/jpeg", "image/png", "image/gif"]; // others become links
   const E164 = /^\+[1-9][0-9]{1,14}$/;
   const $ = (id) => document.getElementById(id);
   const els = {
     phoneForm: $("phone-form"), phone: $("phone"), phoneError: $("phone-error"),
     recent: $("recent"), recentList: $("recent-list"), department: $("department"),
     empty: $("conversation-empty"), messages: $("messages"),
-    sendForm: $("send-form"), body: $("body"), sendStatus: $("send-status"),
+    sendForm: $("send-form"), body: $("body"), attachment: $("attachment"),
+    sendStatus: $("send-status"),
     autoReply: $("auto-reply"), autoReplyList: $("auto-reply-list"),
   };
   const state = { phone: "", items: new Map(), recentKey: "", labels: {} };
@@ -57,7 +60,8 @@
       : "You to " + m.department_label + " (" + m.department + ")";
     const time = timeText(m.date_created);
     item.append(el("p", "meta", time ? who + ", " + time : who));
-    item.append(el("p", "text", m.body));
+    if (m.body) item.append(el("p", "text", m.body));
+    (m.media || []).forEach((media, index) => item.append(renderMedia(m, media, index)));
     m.media_urls.forEach((url, index) => {
       const href = safeHref(url);
       const para = el("p", "media");
@@ -75,6 +79,32 @@
     if (m.status === "undelivered" || m.status === "failed") status.classList.add("failed");
     item.append(status);
     return item;
+  }
+
+  // Media the fake holds is served from its own origin (/simulator/media/ME...).
+  function renderMedia(m, media, index) {
+    const para = el("p", "media");
+    const name = (m.incoming ? "Picture " : "Picture you sent ") + (index + 1);
+    if (SHOWN_TYPES.includes(media.content_type) && media.url.startsWith("/simulator/media/")) {
+      const image = el("img");
+      image.src = media.url;
+      image.alt = name;
+      para.append(image);
+    } else {
+      const link = el("a", "", "Attachment " + (index + 1) + " (" + media.content_type + ")");
+      link.href = media.url;
+      para.append(link);
+    }
+    return para;
+  }
+
+  function readAttachment(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+      reader.onerror = () => reject(new Error("could not read the file"));
+      reader.readAsDataURL(file);
+    });
   }
 
   // Append new messages and update statuses in place, so the live log only announces news.
@@ -155,19 +185,31 @@
       els.phone.focus();
       return;
     }
-    if (!body.trim()) {
-      els.sendStatus.textContent = "Type a message first.";
+    const file = els.attachment.files[0];
+    if (!body.trim() && !file) {
+      els.sendStatus.textContent = "Type a message or choose a photo first.";
       els.body.focus();
+      return;
+    }
+    if (file && file.size > MAX_ATTACHMENT_BYTES) {
+      els.sendStatus.textContent = "That file is over 5 MB; a phone could not send it as an MMS.";
+      els.attachment.focus();
       return;
     }
     els.sendStatus.textContent = "Sending…";
     try {
+      const payload = { from: state.phone, to: els.department.value, body: body };
+      if (file) {
+        const type = file.type || "application/octet-stream";
+        payload.media = [{ content_type: type, data: await readAttachment(file) }];
+      }
       const result = await getJSON("/simulator/api/inbound", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ from: state.phone, to: els.department.value, body: body }),
+        body: JSON.stringify(payload),
       });
       els.body.value = "";
+      els.attachment.value = "";
       els.sendStatus.textContent = result.status_code
         ? "Sent. The app answered HTTP " + result.status_code + "."
         : "Stored, but the app was not reached: " + (result.error || "no webhook");

@@ -36,6 +36,7 @@ from chalicelib.web import (
     group_pages,
     import_pages,
     mass_text_pages,
+    media_pages,
     mfa_pages,
     reminder_text_pages,
     retirement_pages,
@@ -72,6 +73,7 @@ app.register_blueprint(client_import_pages.bp)  # clients from a spreadsheet
 app.register_blueprint(client_format_pages.bp)  # which column of a client file holds what
 app.register_blueprint(retirement_pages.bp)
 app.register_blueprint(conversation_pages.bp)
+app.register_blueprint(media_pages.bp)  # a text's photo or file: checked, audited, signed
 app.register_blueprint(scheduled_pages.bp)
 app.register_blueprint(appointment_pages.bp)
 app.register_blueprint(reminder_text_pages.bp)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ..domain.conversation import ConversationEntry, Direction, EntryKind
 from ..domain.errors import ValidationFailed
+from ..domain.media_display import listing
 from ..domain.spreadsheet_cells import neutralised
 from ..domain.users import User
 from ..store.audit import AuditEntry, client_subject, department_subject
@@ -145,10 +146,17 @@ def _text_line(entry: ConversationEntry, deps: ExportDeps, about: str) -> list[s
     if entry.kind is EntryKind.MARKER:
         details = ", ".join(f"{k}: {v}" for k, v in sorted(entry.details.items()))
         return ["event", when, "", entry.marker, about, entry.phone, details]
+    text = _with_media(entry)
     if entry.direction is Direction.INBOUND:
-        return ["text received", when, about, entry.status, about, entry.phone, entry.body]
+        return ["text received", when, about, entry.status, about, entry.phone, text]
     sender = "automatic reply" if entry.kind is EntryKind.SYSTEM else _who(entry.author_id, deps)
-    return ["text sent", when, sender, entry.status, about, entry.phone, entry.body]
+    return ["text sent", when, sender, entry.status, about, entry.phone, text]
+
+
+def _with_media(entry: ConversationEntry) -> str:
+    """The text's body, then its photos and files by name, type and size (never a URL)."""
+    attached = listing(entry.media)
+    return f"{entry.body}\n[attachments: {attached}]" if attached else entry.body
 
 
 def _audit_rows(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.clients import Client
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import ClientCommError
+from ..domain.media_display import listing
 from ..domain.spreadsheet_cells import neutralised
 from ..domain.users import User
 from ..store.audit import AuditStore, client_subject
@@ -104,6 +105,7 @@ FIELDS = (
     "marker",
     "tone",
     "automatic_reply",  # who sent a text no person wrote, and why (domain/system_texts.py)
+    "attachments",  # its photos and files by name, type and size; never a URL (issue 22)
 )
 
 
@@ -160,6 +162,8 @@ def export_conversation(
                 arrow = "from" if r["direction"] == "inbound" else "to"
                 status = f" ({r['status']})" if r["status"] else ""
                 lines.append(f"[{r['time']}] {arrow} {r['number']}{status}: {r['text']}")
+            if r["attachments"]:
+                lines.append(f"    attachments: {r['attachments']}")
         body = "\n".join(lines) + "\n"
     return f"{name}.{fmt}", EXPORT_TYPES[fmt], body
 
@@ -176,6 +180,7 @@ def _row(entry: ConversationEntry, zone: ZoneInfo) -> dict[str, Any]:
         "marker": entry.marker,
         "tone": entry.tone,
         "automatic_reply": entry.automatic,
+        "attachments": listing(entry.media),
     }
 
 

@@ -96,6 +96,14 @@ class ConversationStore:
     def add(self, entry: ConversationEntry) -> None:
         to_row(entry).save(condition=ConversationEntryModel.entry_key.does_not_exist())
 
+    def one(self, client_id: str, key: str) -> ConversationEntry | None:
+        """The entry at ``key`` (its sort key) under ``client_id``, or None: one GetItem
+        (a media view finds the text that carries the photo)."""
+        try:
+            return to_entry(ConversationEntryModel.get(client_id, key))
+        except ConversationEntryModel.DoesNotExist:
+            return None
+
     def newest(
         self, client_id: str, limit: int = 50, before: str | None = None
     ) -> tuple[list[ConversationEntry], str | None]:

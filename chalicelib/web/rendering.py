@@ -30,6 +30,9 @@ def environment() -> Any:
     env.filters["phone"] = display_phone
     env.filters["local_time"] = local_time
     env.filters["local_day"] = local_day
+    from .media_links import FILTERS  # photos and files of a text (issue 22)
+
+    env.filters.update(FILTERS)
     return env
 
 
@@ -79,6 +82,14 @@ def socket_origin() -> str:
     return f" {parts.scheme}://{parts.netloc}"
 
 
+def media_origin() -> str:
+    """Where the media route's signed URLs point, which pages may load images from
+    (" origin", or "")."""
+    from .media_links import bucket_origin
+
+    return bucket_origin()
+
+
 def render(
     template: str,
     status: int = 200,
@@ -93,7 +104,8 @@ def render(
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"default-src 'self'; img-src 'self' data:{media_origin()}; style-src 'self'; "
+            "script-src 'self'; "
             f"connect-src 'self'{socket_origin()}; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         ),

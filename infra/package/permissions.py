@@ -30,6 +30,7 @@ class Target(Enum):
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
     USER_POOL = "the stack's Cognito user pool"
+    MEDIA_OBJECTS = "the media bucket's objects under media/"
     TABLE_STREAMS = (
         "the streams of the clients, conversations, unclaimed, mass-texts, "
         "department-settings and audit tables"
@@ -133,6 +134,8 @@ STAFF_ACCOUNTS = Grant(
 )
 # Posting to an open page and closing it are both @connections calls, one IAM action.
 PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
+# A presigned URL carries its signer's rights: the media route signs 60 s view URLs.
+VIEW_MEDIA = Grant("ViewMedia", ("s3:GetObject",), Target.MEDIA_OBJECTS)
 # No call of ours: Lambda's event source mapping reads the stream with the function's role.
 READ_STREAMS = Grant(
     "TableStreamEventSource",
@@ -174,6 +177,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Sign-out tells that sign-in's open pages and closes them; a client import's apply
     # tells the import's other open pages how far it got.
     # Admins manage staff accounts in Cognito (STAFF_ACCOUNTS).
+    # The media route signs the URLs that show a photo or file (VIEW_MEDIA).
     API_HANDLER: (
         LOGS,
         TABLES,
@@ -184,6 +188,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         ENQUEUE_STATUS,
         PUSH,
         STAFF_ACCOUNTS,
+        VIEW_MEDIA,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, AUDIT_TRAIL, MAIL),

@@ -345,6 +345,15 @@ PROBES = {
     ("/settings/weekly-email", "POST"): Probe(
         "/settings/weekly-email", {"weekly_email": "on"}, supervisors=True
     ),
+    # a text's photo or file (issue 22): checked as the conversation (or the department's
+    # queue) before the entry is looked up; tests/integration/test_media_views.py aims at
+    # stored photos
+    ("/clients/{client_id}/media/{entry_ref}/{index}", "GET"): Probe(
+        "/clients/{client_id}/media/20260101T000000000000Z-matrix/0"
+    ),
+    ("/unclaimed/{digits}/media/{entry_ref}/{index}", "GET"): Probe(
+        "/unclaimed/{digits}/media/20260101T000000000000Z-matrix/0", department_wide=True
+    ),
 }
 
 OUTSIDERS = {

@@ -30,6 +30,7 @@ class Target(Enum):
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
     USER_POOL = "the stack's Cognito user pool"
+    MEDIA_OBJECTS = "objects under media/ in the stack's media bucket"
     TABLE_STREAMS = (
         "the streams of the clients, conversations, unclaimed, mass-texts, "
         "department-settings and audit tables"
@@ -131,6 +132,12 @@ STAFF_ACCOUNTS = Grant(
     ),
     Target.USER_POOL,
 )
+# Outbound attachments (issue 22). A presigned URL carries its signer's permissions: the web
+# function signs the compose box's upload form (a POST is authorised as s3:PutObject) and
+# checks an upload before a send (HeadObject is authorised as s3:GetObject), and a sender
+# signs the MediaUrl Twilio fetches with s3:GetObject. Only keys under media/.
+SIGN_UPLOADS = Grant("MediaUploads", ("s3:GetObject", "s3:PutObject"), Target.MEDIA_OBJECTS)
+SIGN_MEDIA_URLS = Grant("MediaUrls", ("s3:GetObject",), Target.MEDIA_OBJECTS)
 # Posting to an open page and closing it are both @connections calls, one IAM action.
 PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
 # No call of ours: Lambda's event source mapping reads the stream with the function's role.
@@ -184,6 +191,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         ENQUEUE_STATUS,
         PUSH,
         STAFF_ACCOUNTS,
+        SIGN_UPLOADS,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
@@ -196,7 +204,17 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     SWEEP_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, ENQUEUE_SEND),
     # Fed by the send queue; sends through Twilio (secrets); puts a text Twilio refused for
     # now back on the queue with a delay.
-    SEND_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
+    # Signs a scheduled attachment's MediaUrl as it sends (SIGN_MEDIA_URLS).
+    SEND_SCHEDULED: (
+        LOGS,
+        TABLES,
+        AUDIT_TRAIL,
+        SECRETS,
+        DECRYPT,
+        ENQUEUE_SEND,
+        CONSUME_SEND,
+        SIGN_MEDIA_URLS,
+    ),
     # Asks Twilio what became of texts whose fate is unknown, and records it.
     SETTLE_SENDS: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
     # A page connects with its signed ticket (the session secret checks it); no Twilio.

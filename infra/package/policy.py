@@ -99,6 +99,8 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
             f"arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:"
             f"userpool/${{{names.USER_POOL}}}"
         )
+    if target is Target.MEDIA_OBJECTS:
+        return sub(f"${{{names.MEDIA_BUCKET}.Arn}}/media/*")
     if target is Target.TABLE_STREAMS:
         return [sub(f"${{{t}.StreamArn}}") for t in tables if t in names.STREAMED_TABLES]
     raise ValueError(f"no resources for {target}")

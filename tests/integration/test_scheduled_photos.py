@@ -94,3 +94,11 @@ def test_a_scheduled_text_without_a_photo_sends_no_media(kristina, stack, stores
         assert send_order(SendOrder.of(text), sender, text.send_at) == "sent"
     (message,) = stack.twilio.messages(to=client.phone)
     assert message["num_media"] == "0"
+
+
+def test_the_waiting_text_says_it_carries_a_file(kristina, stores):
+    client = new_client(stores)
+    key = uploaded(kristina, client.client_id, png_bytes())
+    schedule_with(kristina, client.client_id, key)
+    page = kristina.get(f"/clients/{client.client_id}").body.decode()
+    assert "With a file: a.png" in page

@@ -23,6 +23,7 @@ from chalicelib.config import (
 from chalicelib.lazy import lazy_module
 from chalicelib.web import (
     appointment_pages,
+    attachment_pages,
     audit_pages,
     auth_pages,
     browser_errors,
@@ -75,6 +76,7 @@ app.register_blueprint(retirement_pages.bp)
 app.register_blueprint(conversation_pages.bp)
 app.register_blueprint(media_pages.bp)  # a text's photo or file: checked, audited, signed
 app.register_blueprint(scheduled_pages.bp)
+app.register_blueprint(attachment_pages.bp)  # the compose box's upload form for a file
 app.register_blueprint(appointment_pages.bp)
 app.register_blueprint(reminder_text_pages.bp)
 app.register_blueprint(format_pages.bp)  # /imports/formats before /imports/{id}

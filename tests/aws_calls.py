@@ -98,6 +98,8 @@ def iam_actions(prefix: str, operation: str, params: dict[str, Any]) -> list[str
         return sorted(f"dynamodb:{TRANSACTION_ITEM_ACTIONS[kind]}" for kind in kinds)
     if prefix == "sqs":
         return [f"sqs:{SQS_BATCH_ACTIONS.get(operation, operation)}"]
+    if prefix == "s3" and operation == "HeadObject":  # IAM authorises it as GetObject
+        return ["s3:GetObject"]
     if prefix == "execute-api":  # posting to, describing or closing a WebSocket connection
         return ["execute-api:ManageConnections"]
     return [f"{prefix}:{operation}"]

@@ -444,6 +444,7 @@ class TwilioRequest:
     status_callback: str
     sid: str
     at: datetime
+    media_url: tuple[str, ...] = ()
 
 
 class FakeTwilioGateway(TwilioGateway):
@@ -460,11 +461,20 @@ class FakeTwilioGateway(TwilioGateway):
     def sent(self) -> list[TwilioRequest]:
         return [r for r in self.requests if r.sid]
 
-    def send(self, *, from_: str, to: str, body: str, status_callback: str) -> SentMessage:
+    def send(
+        self,
+        *,
+        from_: str,
+        to: str,
+        body: str,
+        status_callback: str,
+        media_url: list[str] | None = None,
+    ) -> SentMessage:
         failure = self.failures.pop(0) if self.failures else None
         sid = "" if failure else new_sid()
         now = datetime.now(UTC)
-        self.requests.append(TwilioRequest(from_, to, body, status_callback, sid, now))
+        media = tuple(media_url or ())
+        self.requests.append(TwilioRequest(from_, to, body, status_callback, sid, now, media))
         if failure is not None:
             raise failure
         return SentMessage(sid, "queued", count_segments(body))

@@ -90,13 +90,22 @@ class TwilioGateway:
         self.server_errors_not_sent = server_errors_not_sent
         self.sleep = sleep
 
-    def send(self, *, from_: str, to: str, body: str, status_callback: str) -> SentMessage:
-        """Hand one text to Twilio. Raises a ``TwilioError`` subclass saying what happened."""
+    def send(
+        self,
+        *,
+        from_: str,
+        to: str,
+        body: str,
+        status_callback: str,
+        media_url: list[str] | None = None,
+    ) -> SentMessage:
+        """Hand one text to Twilio. Raises a ``TwilioError`` subclass saying what happened.
+        ``media_url``: the URLs Twilio fetches the text's photos or files from (an MMS)."""
         with call_deadline(self._total_seconds()) as deadline:
             attempt = 1
             while True:
                 try:
-                    return self._create(from_, to, body, status_callback)
+                    return self._create(from_, to, body, status_callback, media_url or [])
                 except TwilioNotSent as exc:
                     pause = self._pause_before(attempt + 1, exc.retry_after)
                     if pause is None or deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
@@ -128,10 +137,13 @@ class TwilioGateway:
     def _total_seconds(self) -> float:
         return (self.timeouts or TwilioTimeouts.from_environment()).total
 
-    def _create(self, from_: str, to: str, body: str, status_callback: str) -> SentMessage:
+    def _create(
+        self, from_: str, to: str, body: str, status_callback: str, media_url: list[str]
+    ) -> SentMessage:
+        media = {"media_url": media_url} if media_url else {}  # the SDK repeats MediaUrl
         message = self._call(
             lambda: self.client.messages.create(
-                from_=from_, to=to, body=body, status_callback=status_callback
+                from_=from_, to=to, body=body, status_callback=status_callback, **media
             )
         )
         return _sent_message(message)

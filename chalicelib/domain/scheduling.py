@@ -13,6 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .errors import ValidationFailed
+from .media import MediaItem
 
 MAX_AHEAD = timedelta(days=366)
 EARLIEST_LEAD = timedelta(seconds=30)  # "now" is already past by the time the form lands
@@ -58,6 +59,7 @@ class ScheduledText:
     reminder_offset: int | None = None  # days before the appointment
     not_after: datetime | None = None  # the appointment's start: never send after it
     entry_key: str = ""  # its conversation entry, once a sender first tried it
+    media: tuple[MediaItem, ...] = ()  # an attachment, signed for Twilio when it is sent
 
     @property
     def changeable(self) -> bool:

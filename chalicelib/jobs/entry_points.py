@@ -182,6 +182,7 @@ def send_scheduled(
         queue=bootstrap.send_queue(settings),
         status_callback_base=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
         pacer=PACERS.for_this_sender(),
+        media=bootstrap.media_bucket(settings),
     )
     records = [send_batches.QueueRecord(message_id, body) for message_id, body in messages]
     batch = send_batches.send_batch(records, sender, millis_left, SAFETY_MILLIS)

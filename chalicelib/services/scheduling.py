@@ -29,6 +29,7 @@ from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.scheduled import ChangeRefused, ScheduledStore
 from ..store.users import UserStore
+from .attachments import Bucket, attachment_of, checked_item
 from .caseload import open_client
 
 
@@ -44,14 +45,21 @@ def schedule_text(
     client_id: str,
     form: Mapping[str, str],
     now: datetime,
+    bucket: Bucket | None = None,
 ) -> ScheduledText:
     """Refuses a time in the past or over a year ahead, and a client who cannot be texted
-    (opted out, or a number that cannot take texts): the page's reason, word for word."""
+    (opted out, or a number that cannot take texts): the page's reason, word for word.
+    An attachment the form names (``attachment_key``) is checked in ``bucket`` now and
+    kept on the text; its MediaUrl is signed when the text is sent."""
     client = open_client(user, clients, client_id)
-    body, send_at = _checked(form, jurisdiction, now)
+    attached = attachment_of(form.get("attachment_key", ""), form.get("attachment_name", ""))
+    body, send_at = _checked(form, jurisdiction, now, photo_alone=attached is not None)
     blocked = why_sending_is_off(client)
     if blocked:
         raise ValidationFailed({"body": blocked})
+    if attached is not None and bucket is None:
+        raise ValidationFailed({"attachment": "Attachments cannot be scheduled from here."})
+    media = (checked_item(bucket, client.client_id, attached),) if attached and bucket else ()
     return scheduled.add(
         ScheduledText(
             client_id=client.client_id,
@@ -61,6 +69,7 @@ def schedule_text(
             author_id=user.user_id,
             body=body,
             send_at=send_at,
+            media=media,
         )
     )
 
@@ -76,7 +85,7 @@ def edit_scheduled(
     now: datetime,
 ) -> ScheduledText:
     text = _open(user, clients, scheduled, client_id, scheduled_id, form, editing=True)
-    body, send_at = _checked(form, jurisdiction, now)
+    body, send_at = _checked(form, jurisdiction, now, photo_alone=bool(text.media))
     return _settled(scheduled.edit(text, body, send_at, user.user_id), editing=True)
 
 
@@ -134,13 +143,15 @@ def picks(jurisdiction: Jurisdiction, now: datetime) -> list[QuickPick]:
 
 
 def _checked(
-    form: Mapping[str, str], jurisdiction: Jurisdiction, now: datetime
+    form: Mapping[str, str], jurisdiction: Jurisdiction, now: datetime, photo_alone: bool = False
 ) -> tuple[str, datetime]:
-    """Every problem at once: body, date and time."""
+    """Every problem at once: body, date and time. ``photo_alone``: an attachment is a
+    text by itself, so its words may be left out."""
     errors: dict[str, str] = {}
     body = send_at = None
     try:
-        body = checked_body(form.get("body", ""))
+        empty = photo_alone and not form.get("body", "").strip()
+        body = "" if empty else checked_body(form.get("body", ""))
     except ValidationFailed as exc:
         errors.update(exc.field_errors)
     try:

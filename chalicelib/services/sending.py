@@ -36,6 +36,7 @@ from ..store.clients import ClientStore
 from ..store.outbound import OutboundRef, OutboundStore, StatusChange, new_text_rows, ref_for
 from ..store.scheduled import ScheduledStore
 from ..store.scheduled_steps import reminded_of, settled_from_sending
+from .attachments import Bucket, hand_over, media_urls
 from .pacing import Pacer, SenderPacers
 from .texting import body_digest
 
@@ -229,6 +230,7 @@ class Sender:
     queue: MessageQueue
     status_callback_base: str
     pacer: Pacer
+    media: Bucket | None = None  # signs a scheduled attachment's MediaUrl at send time
 
 
 def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
@@ -238,7 +240,9 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     after its appointment began), "later" (a retry that overtook its own requeue: put
     back on the queue) or "stale" (a repeat, edited, cancelled or settled: nothing)."""
     text = order.text()
-    client = sender.clients.get(order.client_id)
+    attached = sender.scheduled.media_along(order.client_id, order.scheduled_id)
+    client = sender.clients.get(order.client_id, [attached])  # one round trip, both
+    media = attached.value if client else ()
     department = sender.jurisdiction.department(client.department_id) if client else None
     if client is None or department is None:
         gone = "The client or the department's number is gone."
@@ -264,9 +268,11 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
         details={"scheduled_for": text.send_at.isoformat()}
         | ({"late_seconds": str(late)} if late is not None else {})
         | ({"reminder": text.appointment_id} if text.appointment_id else {}),  # dashboard
+        media=media,
     )
-    digest = body_digest(client.client_id, text.body)
+    digest = body_digest(client.client_id, text.body, tuple(item.key for item in media))
     first = new_text_rows(entry, digest, scheduled=True, reminds=reminded_of(text))
+    urls = media_urls(sender.media, media)  # signed at send time, not when it was written
     if not sender.scheduled.claim(text, first if order.attempts == 0 else None):
         return _not_claimed(order, sender)
     ref = ref_for(entry) if not order.entry_key else OutboundRef(client.client_id, order.entry_key)
@@ -279,7 +285,9 @@ def send_order(order: SendOrder, sender: Sender, now: datetime) -> str:
     )
     sender.pacer.wait_turn(department)
     try:
-        sent = sender.gateway.send(
+        sent = hand_over(
+            sender.gateway,
+            urls,
             from_=department.twilio_number,
             to=client.phone,
             body=text.body,

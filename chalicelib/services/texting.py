@@ -38,6 +38,7 @@ from ..domain.send_block import why_sending_is_off
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.outbound import FirstAttempt, OutboundRef, OutboundStore, StatusChange, ref_for
+from .attachments import Attachment, Bucket, checked_item, hand_over, media_urls
 from .caseload import open_client
 
 DRAFT_ID = re.compile(r"^[0-9a-f]{16,32}$")
@@ -55,9 +56,11 @@ def check_body(body: str) -> str:
     return checked_body(body)
 
 
-def body_digest(client_id: str, body: str) -> str:
-    """What a one-time id was used for: the client and the exact body."""
-    return hashlib.sha256(f"{client_id}\x00{body}".encode()).hexdigest()[:32]
+def body_digest(client_id: str, body: str, media_keys: tuple[str, ...] = ()) -> str:
+    """What a one-time id was used for: the client, the exact body and its files (a text
+    without files digests as it always did)."""
+    files = "".join(f"\x00{key}" for key in media_keys)
+    return hashlib.sha256(f"{client_id}\x00{body}{files}".encode()).hexdigest()[:32]
 
 
 def send_text(
@@ -70,17 +73,23 @@ def send_text(
     body: str,
     draft_id: str,
     status_callback_base: str,
+    attachment: Attachment | None = None,
+    bucket: Bucket | None = None,
 ) -> ConversationEntry:
     """Three DynamoDB round trips and one Twilio call: read the client, record "sending",
     record Twilio's answer. ``status_callback_base`` + "/" + the one-time id is where
-    Twilio reports the text's status."""
-    text = checked_body(body)
+    Twilio reports the text's status. An ``attachment`` (an upload of this client's, checked
+    in ``bucket`` before anything is written) makes it an MMS; its text may then be empty."""
+    text = checked_body(body) if body.strip() or attachment is None else ""
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
     client = open_client(user, clients, client_id)
     blocked = why_sending_is_off(client)
     if blocked:
         raise SendRefused(blocked)
+    media = (checked_item(bucket, client.client_id, attachment),) if attachment and bucket else ()
+    if attachment and not media:
+        raise SendRefused("Attachments cannot be sent from here.")
     department = jurisdiction.department(client.department_id)
     if department is None:
         raise SendRefused("This client's department has no texting number configured.")
@@ -95,9 +104,16 @@ def send_text(
         status="sending_to_twilio",
         author_id=user.user_id,
         segments=count_segments(text),
+        media=media,
     )
     return send_once(
-        outbound, gateway, entry, department.twilio_number, status_callback_base, client.full_name
+        outbound,
+        gateway,
+        entry,
+        department.twilio_number,
+        status_callback_base,
+        client.full_name,
+        bucket,
     )
 
 
@@ -108,17 +124,20 @@ def send_once(
     from_number: str,
     status_callback_base: str,
     name: str,
+    bucket: Bucket | None = None,
 ) -> ConversationEntry:
     """Record ``entry`` as "sending", hand it to Twilio, record the answer. A repeated
     one-time id sends nothing and gets the first attempt's real outcome. ``name`` is who
-    the text is for, as refusals say it."""
-    digest = body_digest(entry.client_id, entry.body)
+    the text is for, as refusals say it. Its media's URLs are signed as it is handed over."""
+    digest = body_digest(entry.client_id, entry.body, tuple(m.key for m in entry.media))
     earlier = outbound.start(entry, digest)
     if earlier is not None:
         return first_outcome(earlier, entry.client_id, digest)
     ref = ref_for(entry)
     try:
-        sent = gateway.send(
+        sent = hand_over(
+            gateway,
+            media_urls(bucket, entry.media),  # signed now, as it is handed over
             from_=from_number,
             to=entry.phone,
             body=entry.body,

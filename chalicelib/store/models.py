@@ -440,6 +440,9 @@ class ScheduledTextModel(Model):
     reminder_offset = NumberAttribute(null=True)
     not_after = UTCDateTimeAttribute(null=True)
     mass_id = UnicodeAttribute(null=True)  # a mass text's recipient's (the dashboard counts it)
+    # Its attachment (domain/media.py): not on the due index (a GSI's projection cannot
+    # change), so the sender reads it with the client, in the same round trip.
+    media = ListAttribute(of=MediaItemAttribute, null=True)
     due = DueScheduledTexts()
     pending_by_department = PendingByDepartment()
 

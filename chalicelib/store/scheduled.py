@@ -55,10 +55,13 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.conversation import ConversationEntry
 from ..domain.errors import NotFound
+from ..domain.media import MediaItem
 from ..domain.scheduling import ScheduledText, ScheduleState
+from . import batch
 from .audit import audit_row, client_subject
+from .batch import Along
 from .check_index import check_key
-from .conversations import to_row
+from .conversations import media_item, media_row, to_row
 from .models import (
     AuditModel,
     ClientModel,
@@ -107,8 +110,16 @@ def to_scheduled(row: ScheduledTextModel) -> ScheduledText:
         late_seconds=int(row.late_seconds) if row.late_seconds is not None else None,
         sent_at=row.sent_at,
         entry_key=row.entry_key or "",
+        media=tuple(media_item(item) for item in row.media or ()),
         **reminder_fields(row),
     )
+
+
+def _media_of(raw: dict[str, Any] | None) -> tuple[MediaItem, ...]:
+    if not raw:
+        return ()
+    row = ScheduledTextModel.from_raw_data(raw)
+    return tuple(media_item(item) for item in row.media or ())
 
 
 def reminder_fields(row: ScheduledTextModel) -> dict[str, Any]:
@@ -139,6 +150,7 @@ def new_row(text: ScheduledText, now: datetime) -> ScheduledTextModel:
         appointment_id=text.appointment_id or None,
         reminder_offset=text.reminder_offset,
         not_after=text.not_after,
+        media=[media_row(item) for item in text.media] or None,
     )
 
 
@@ -170,6 +182,12 @@ class ScheduledStore:
 
         written_unless_guarded(f"scheduled text {text.scheduled_id}", write)
         return to_scheduled(row)
+
+    def media_along(self, client_id: str, scheduled_id: str) -> Along[tuple[MediaItem, ...]]:
+        """A scheduled text's attachment, to be read with its client (``batch``)."""
+        return batch.along(
+            ScheduledTextModel, client_id, scheduled_id, parse=_media_of, consistent=True
+        )
 
     def get(self, client_id: str, scheduled_id: str) -> ScheduledText | None:
         try:

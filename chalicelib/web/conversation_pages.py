@@ -26,11 +26,12 @@ if TYPE_CHECKING:
     from .. import bootstrap
     from ..domain import scheduling as rules
     from ..domain.scheduling import ScheduledText
-    from ..services import caseload, conversation, live, scheduling, texting
+    from ..services import attachments, caseload, conversation, live, scheduling, texting
     from ..services import unread as unread_state
     from . import appointment_pages
 else:  # loaded by the first page that needs them, not by every cold start
     appointment_pages = lazy_module("chalicelib.web.appointment_pages")
+    attachments = lazy_module("chalicelib.services.attachments")
     bootstrap = lazy_module("chalicelib.bootstrap")
     caseload = lazy_module("chalicelib.services.caseload")
     conversation = lazy_module("chalicelib.services.conversation")
@@ -104,6 +105,9 @@ def send_message(client_id: str) -> Response:
     visit = signed_in(bp.current_request, form=True, client_id=client_id)
     stores = bootstrap.stores(visit.settings)
     body = visit.form.get("body", "")
+    attached = attachments.attachment_of(
+        visit.form.get("attachment_key", ""), visit.form.get("attachment_name", "")
+    )
     try:
         texting.send_text(
             visit.staff,
@@ -115,6 +119,8 @@ def send_message(client_id: str) -> Response:
             body,
             visit.form.get("draft_id", ""),
             visit.public_url + "/webhooks/twilio/status",
+            attached,
+            bootstrap.media_bucket(visit.settings) if attached else None,
         )
     except ValidationFailed as exc:
         return conversation_page(

@@ -90,6 +90,23 @@ def media_origin() -> str:
     return bucket_origin()
 
 
+def upload_origin() -> str:
+    """Where the compose box posts an attachment (the media bucket), which the page may
+    connect to: moto's host locally, else the bucket's S3 hosts (" https://...", or "")."""
+    from urllib.parse import urlsplit
+
+    from ..config import get_settings
+
+    settings = get_settings()
+    if not settings.media_bucket:
+        return ""
+    if settings.aws_endpoint_url:
+        parts = urlsplit(settings.aws_endpoint_url)
+        return f" {parts.scheme}://{parts.netloc}"
+    bucket, region = settings.media_bucket, settings.region
+    return f" https://{bucket}.s3.{region}.amazonaws.com https://{bucket}.s3.amazonaws.com"
+
+
 def render(
     template: str,
     status: int = 200,
@@ -104,9 +121,9 @@ def render(
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": (
-            f"default-src 'self'; img-src 'self' data:{media_origin()}; style-src 'self'; "
+            f"default-src 'self'; img-src 'self' data: blob:{media_origin()}; style-src 'self'; "
             "script-src 'self'; "
-            f"connect-src 'self'{socket_origin()}; "
+            f"connect-src 'self'{socket_origin()}{upload_origin()}; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         ),
     }

@@ -53,6 +53,7 @@ def schedule(client_id: str) -> Response:
             client_id,
             form,
             datetime.now(UTC),
+            bootstrap.media_bucket(visit.settings) if form.get("attachment_key") else None,
         )
     except ValidationFailed as exc:
         refused = ScheduleForm(form, exc.field_errors)

@@ -14,6 +14,7 @@ bp = Blueprint(__name__)
 JS = "text/javascript; charset=utf-8"
 MODULES = (
     "app.js",
+    "attach.js",
     "background.js",
     "conversation.js",
     "drafts.js",

@@ -41,6 +41,18 @@ class LocalResources:
         return {SEND_QUEUE_NAME: self.send_queue_url}
 
 
+LOCAL_UPLOAD_CORS = {
+    "CORSRules": [
+        {
+            "AllowedMethods": ["POST"],
+            "AllowedOrigins": ["http://127.0.0.1:*", "http://localhost:*"],
+            "AllowedHeaders": ["*"],
+            "MaxAgeSeconds": 3600,
+        }
+    ]
+}
+
+
 def create_resources(prefix: str, region: str) -> LocalResources:
     """Tables from the PynamoDB models, the Cognito pool and app client, the media bucket,
     the queue where the fallback URL keeps inbound texts for replay, the queue where
@@ -66,6 +78,9 @@ def create_resources(prefix: str, region: str) -> LocalResources:
         s3.create_bucket(Bucket=bucket)
     else:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    # The compose box posts attachments straight here (a presigned POST) from the app's
+    # page, whatever port the app was given: any loopback origin.
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=LOCAL_UPLOAD_CORS)
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=NOTIFY_FROM)
     sqs = boto3.client("sqs", region_name=region)
     fallback_url = sqs.create_queue(QueueName=f"{prefix}inbound-fallback")["QueueUrl"]

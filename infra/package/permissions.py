@@ -132,6 +132,12 @@ STAFF_ACCOUNTS = Grant(
     ),
     Target.USER_POOL,
 )
+# Outbound attachments (issue 22). A presigned URL carries its signer's permissions: the web
+# function signs the compose box's upload form (a POST is authorised as s3:PutObject) and
+# checks an upload before a send (HeadObject is authorised as s3:GetObject), and a sender
+# signs the MediaUrl Twilio fetches with s3:GetObject. Only keys under media/.
+SIGN_UPLOADS = Grant("MediaUploads", ("s3:GetObject", "s3:PutObject"), Target.MEDIA_OBJECTS)
+SIGN_MEDIA_URLS = Grant("MediaUrls", ("s3:GetObject",), Target.MEDIA_OBJECTS)
 # Posting to an open page and closing it are both @connections calls, one IAM action.
 PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
 # A presigned URL carries its signer's rights: the media route signs 60 s view URLs.
@@ -189,6 +195,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         PUSH,
         STAFF_ACCOUNTS,
         VIEW_MEDIA,
+        SIGN_UPLOADS,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
@@ -201,7 +208,17 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     SWEEP_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, ENQUEUE_SEND),
     # Fed by the send queue; sends through Twilio (secrets); puts a text Twilio refused for
     # now back on the queue with a delay.
-    SEND_SCHEDULED: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, ENQUEUE_SEND, CONSUME_SEND),
+    # Signs a scheduled attachment's MediaUrl as it sends (SIGN_MEDIA_URLS).
+    SEND_SCHEDULED: (
+        LOGS,
+        TABLES,
+        AUDIT_TRAIL,
+        SECRETS,
+        DECRYPT,
+        ENQUEUE_SEND,
+        CONSUME_SEND,
+        SIGN_MEDIA_URLS,
+    ),
     # Asks Twilio what became of texts whose fate is unknown, and records it.
     SETTLE_SENDS: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
     # A page connects with its signed ticket (the session secret checks it); no Twilio.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from infra.config_loader import StackConfig
 from infra.definitions import (
@@ -52,6 +53,7 @@ def media_bucket(config: StackConfig) -> dict[str, Any]:
                 "RestrictPublicBuckets": True,
             },
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "CorsConfiguration": upload_cors(config),
             "LifecycleConfiguration": {
                 "Rules": [
                     {
@@ -64,6 +66,21 @@ def media_bucket(config: StackConfig) -> dict[str, Any]:
             },
         },
     }
+
+
+def upload_cors(config: StackConfig) -> dict[str, Any]:
+    """The compose box posts an attachment straight to the bucket (a presigned POST) and
+    reads the answer: the app's origin may POST. Without a custom domain the origin is the
+    REST API's execute-api host, which the bucket cannot name (the API depends on the
+    functions, which depend on the bucket), so any execute-api host of the region is allowed:
+    CORS only lets a page read the answer; the signed policy decides what is stored."""
+    if config.public_base_url:
+        parts = urlsplit(config.public_base_url)
+        origin: Any = f"{parts.scheme}://{parts.netloc}"
+    else:
+        origin = sub("https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}")
+    rule = {"AllowedMethods": ["POST"], "AllowedOrigins": [origin], "MaxAge": 3600}
+    return {"CorsRules": [rule | {"AllowedHeaders": ["*"]}]}
 
 
 def media_bucket_policy() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 // (idle timeout and signing out everywhere), background (requests that are not activity),
 // unread (read state, title, notifications), live (pushes, refreshes), conversation
 // (pushed texts, older texts) and layout (phone first, the wide-screen inbox).
+import { setupAttachments } from "./attach.js";
 import { setupConversation } from "./conversation.js";
 import { setupDraft } from "./drafts.js";
 import { setupLayout } from "./layout.js";
@@ -27,6 +28,7 @@ function focusFirstProblem() {
 function start() {
   focusFirstProblem();
   document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
+  setupAttachments();
   setupLayout();
   setupConversation();
   setupPicking();

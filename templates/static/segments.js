@@ -33,8 +33,15 @@ export function setupCounter(box) {
   const out = document.getElementById(box.getAttribute("data-counter"));
   if (!out) { return; }
   const max = parseInt(box.getAttribute("maxlength") || "1600", 10);
+  const attached = box.form && box.form.querySelector("input[name=attachment_key]");
   function update() {
     const info = segmentInfo(box.value);
+    if (attached && attached.value) {  // Twilio bills an MMS as one message, not by segment
+      out.textContent = info.length + " / " + max + " characters · MMS (picture message): " +
+        "billed as one MMS, not per segment.";
+      out.classList.remove("counter-warning");
+      return;
+    }
     let text = info.length + " / " + max + " characters · " + info.segments +
       " segment" + (info.segments === 1 ? "" : "s") + " (" + info.encoding + ")";
     if (info.segments > 1) { text += ". Longer than one text: it arrives in parts."; }

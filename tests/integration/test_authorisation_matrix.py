@@ -86,6 +86,9 @@ PROBES = {
         "/clients/{client_id}/messages",
         {"body": "Not from your case manager", "draft_id": "ab" * 16},
     ),
+    ("/clients/{client_id}/uploads", "POST"): Probe(
+        "/clients/{client_id}/uploads", {"content_type": "image/jpeg", "size": "1000"}
+    ),
     ("/clients/{client_id}/read", "POST"): Probe(
         "/clients/{client_id}/read", {"seen_up_to": "2999-01-01T00:00:00+00:00"}
     ),

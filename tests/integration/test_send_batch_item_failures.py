@@ -44,10 +44,10 @@ class ExplodingClients:
         self.real = real
         self.bad = bad_client_id
 
-    def get(self, client_id: str):
+    def get(self, client_id: str, along=()):
         if client_id == self.bad:
             raise RuntimeError("this one message cannot be handled")
-        return self.real.get(client_id)
+        return self.real.get(client_id, along)
 
 
 def test_a_message_that_raises_is_reported_alone_and_the_rest_of_its_batch_is_sent(

@@ -175,10 +175,10 @@ class ExplodingClients:
         self.real = real
         self.bad = bad
 
-    def get(self, client_id: str) -> Client | None:
+    def get(self, client_id: str, along=()) -> Client | None:
         if client_id in self.bad:
             raise RuntimeError("this message cannot be handled")
-        return self.real.get(client_id)
+        return self.real.get(client_id, along)
 
 
 def test_exactly_the_messages_that_raised_are_reported_failed(now):

@@ -52,7 +52,7 @@ def test_pages_may_load_images_from_the_bucket_origin_and_no_other(http, photos:
 
     policy = page.headers["Content-Security-Policy"]
     (img_src,) = [p.strip() for p in policy.split(";") if p.strip().startswith("img-src")]
-    assert img_src == f"img-src 'self' data: {os.environ['AWS_ENDPOINT_URL'].rstrip('/')}"
+    assert img_src == f"img-src 'self' data: blob: {os.environ['AWS_ENDPOINT_URL'].rstrip('/')}"
 
 
 def test_the_print_view_draws_each_photo_through_the_checked_route(http, photos: Photos):

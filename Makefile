@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-media.txt requirements-dev.txt | sha1sum | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # pytest-xdist workers, each with its own local stack (tests/conftest.py); 2 suits 2 cores
 TEST_WORKERS ?= 2
@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-media.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@# chalice 1.34 pins pip<26.3
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip<26.3"

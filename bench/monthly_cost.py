@@ -7,6 +7,9 @@ round trips per operation (bench/dynamodb_calls.py, docs/decisions.md "Measured"
 scheduled text's 3.1 round trips (bench/sweep.py), the pushed-update bill
 (bench/live_updates.py: $0.96 per 100 staff). Prices are list prices in us-west-2 and
 Twilio's US list prices when written: check both pricing pages before budgeting.
+The media layer (Pillow, ~13 MB a version) costs nothing of its own: Lambda charges no
+storage for code or layers (a quota only), and its copies in the artifacts bucket are
+cents a year.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A release's artifacts in the ops team's S3 bucket, named by jurisdiction and version.
 
 ``clientcomm/<jurisdiction>/<version>/`` holds each build of that version: the Lambda zip
-and the packaged template that points every function at it, each named
+(and the media layer's zip, ``media_layer.py``) and the packaged template that points
+every function at it, each named
 ``clientcomm-<jurisdiction>-<version>-<hash of its own content>``, so nothing kept is ever
 overwritten (a rebuilt zip, or the same zip with a changed jurisdiction file, is a new
 object). Rolling back deploys a kept template again. CloudFormation reads a template from
@@ -24,12 +25,14 @@ from typing import Any
 from chalicelib.version import Release, parse_version_file
 
 from . import release
-from .build import TEMPLATE, ZIP
+from .build import LAYER_ZIP, TEMPLATE, ZIP
+from .media_layer import LAYER_TYPE, LOCAL_LAYER
 from .zip_additions import JURISDICTION_ENTRY
 
 PREFIX = "clientcomm"
 TEMPLATE_SUFFIX = ".template.json"
 ZIP_SUFFIX = ".zip"
+LAYER_SUFFIX = ".media-layer.zip"
 FUNCTION = "AWS::Serverless::Function"
 LOCAL_CODE = "./deployment.zip"  # what Chalice's template names as each function's code
 INLINE_LIMIT = 51_200  # bytes: CloudFormation's TemplateBody
@@ -49,6 +52,7 @@ class Built:
     release: Release
     template: dict[str, Any]
     zip: Path
+    layer: Path | None = None  # the media layer's zip, when the template declares it
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,20 @@ def read_built(out_dir: Path, jurisdiction: str) -> Built:
         raise ArtifactError(
             f"{zip_path} carries {found} settings, not {jurisdiction}'s: package again"
         )
-    return Built(jurisdiction, built, template, zip_path)
+    layer = out_dir / LAYER_ZIP if local_layers(template) else None
+    if layer is not None and not layer.is_file():
+        raise ArtifactError(f"{layer} is missing: run make package JURISDICTION={jurisdiction}")
+    return Built(jurisdiction, built, template, zip_path, layer)
+
+
+def local_layers(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The template's layers whose content is still the local zip."""
+    return [
+        resource
+        for resource in template.get("Resources", {}).values()
+        if resource.get("Type") == LAYER_TYPE
+        and resource.get("Properties", {}).get("ContentUri") == LOCAL_LAYER
+    ]
 
 
 def _jurisdiction_in(archive: zipfile.ZipFile) -> str | None:
@@ -120,9 +137,16 @@ def bytes_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
 
 
-def packaged_template(template: dict[str, Any], bucket: str, zip_key: str) -> dict[str, Any]:
-    """The template with every function's code in the bucket instead of the local zip."""
+def packaged_template(
+    template: dict[str, Any], bucket: str, zip_key: str, layer_key: str | None = None
+) -> dict[str, Any]:
+    """The template with every function's code, and the media layer's, in the bucket
+    instead of the local zips."""
     packaged = copy.deepcopy(template)
+    for layer in local_layers(packaged):
+        if layer_key is None:
+            raise ArtifactError(f"the template's layer is {LOCAL_LAYER}, which was not uploaded")
+        layer["Properties"]["ContentUri"] = {"Bucket": bucket, "Key": layer_key}
     functions = [r for r in packaged["Resources"].values() if r.get("Type") == FUNCTION]
     for function in functions:
         if function["Properties"].get("CodeUri") != LOCAL_CODE:
@@ -148,12 +172,14 @@ def template_url(bucket: str, key: str, region: str) -> str:
 
 
 def code_keys(template: dict[str, Any], bucket: str) -> set[str]:
-    """The zips a packaged template's functions run, all of which must be in ``bucket``."""
+    """The zips a packaged template's functions and layers run, all of which must be in
+    ``bucket``."""
     keys = set()
     for resource in template.get("Resources", {}).values():
-        if resource.get("Type") != FUNCTION:
+        if resource.get("Type") not in (FUNCTION, LAYER_TYPE):
             continue
-        code = resource.get("Properties", {}).get("CodeUri")
+        properties = resource.get("Properties", {})
+        code = properties.get("CodeUri") or properties.get("ContentUri")
         if not isinstance(code, dict) or code.get("Bucket") != bucket:
             raise ArtifactError(f"the kept template's code is not in {bucket}: {code!r}")
         keys.add(str(code["Key"]))

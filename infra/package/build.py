@@ -7,7 +7,8 @@ access log, alarms, dashboard, throttling, environment) and merged into it, as
 ``--merge-template`` would. Then the pages' templates, ``VERSION`` and the jurisdiction's
 file go into Chalice's zip (``zip_additions.py``). The installed dependencies are cached
 for as long as the requirements stay the same (``dependency_cache.py``), so a build after
-the first takes a second or two.
+the first takes a second or two. Pillow and pillow-heif go into a second zip, a Lambda layer
+for the thumbnail function only (``media_layer.py``), kept likewise.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from infra.config_loader import (
 )
 from infra.jurisdiction_schema import backup_report, retention_report, text_report
 
-from . import checks, dependency_cache, release, zip_contents
+from . import checks, dependency_cache, media_layer, release, zip_contents
 from .functions import Handler, handlers_in
 from .gradual import point_at_aliases
 from .merge import API_HANDLER, environment, merge_template, merged
@@ -44,8 +45,10 @@ from .zip_additions import JURISDICTION_ENTRY, add_to_zip, shipped_files
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "out"
 DEFAULT_CACHE = DEFAULT_OUT / ".cache" / "chalice-deployments"
+DEFAULT_LAYER_CACHE = DEFAULT_OUT / ".cache" / "media-layer"
 TEMPLATE = "template.json"
 ZIP = "deployment.zip"
+LAYER_ZIP = media_layer.LAYER_ZIP
 MERGE_TEMPLATE = "merge-template.json"
 
 
@@ -62,6 +65,9 @@ class Package:
     release: Release
     zip_size: zip_contents.ZipSize
     zip_budget: int
+    layer: Path
+    layer_size: zip_contents.ZipSize
+    layer_budget: int
 
 
 def build(
@@ -72,6 +78,8 @@ def build(
     cache_dir: Path = DEFAULT_CACHE,
     jurisdictions_dir: Path = JURISDICTIONS_DIR,
     zip_budget: int = zip_contents.ZIP_BUDGET_BYTES,
+    layer_cache_dir: Path = DEFAULT_LAYER_CACHE,
+    layer_budget: int = media_layer.LAYER_BUDGET_BYTES,
 ) -> Package:
     """Package ``app_dir`` for jurisdiction ``name`` into ``out_dir`` (default ``out/<name>``)."""
     config = load_stack_config(name, jurisdictions_dir)
@@ -82,7 +90,7 @@ def build(
         )
     out_dir = (out_dir or DEFAULT_OUT / name).resolve()
     build_dir = out_dir / "build"
-    for stale in (build_dir, out_dir / TEMPLATE, out_dir / ZIP):
+    for stale in (build_dir, out_dir / TEMPLATE, out_dir / ZIP, out_dir / LAYER_ZIP):
         _remove(stale)
     build_dir.mkdir(parents=True)
     stage_project(app_dir, build_dir)
@@ -102,7 +110,11 @@ def build(
     merge = merge_template(config, handlers, twilio_routes(chalice_template))
     release.stamp(merge, config, built)
     (out_dir / MERGE_TEMPLATE).write_text(json.dumps(merge, indent=2) + "\n")
-    final = point_at_aliases(merged(chalice_template, merge))
+    final = media_layer.with_media_layer(
+        point_at_aliases(merged(chalice_template, merge)),
+        config.name,
+        dependency_cache.lambda_python(),
+    )
 
     template_path = out_dir / TEMPLATE
     template_path.write_text(json.dumps(final, indent=2) + "\n")
@@ -111,6 +123,8 @@ def build(
     add_to_zip(out_dir / ZIP, shipped_files(app_dir), texts)
     zip_contents.add_app_bytecode(out_dir / ZIP)
     size = zip_contents.size_of(out_dir / ZIP)
+    layer = build_media_layer(app_dir, layer_cache_dir, out_dir / LAYER_ZIP)
+    layer_size = media_layer.size_of(layer)
     for leftover in (build_dir, chalice_out):
         _remove(leftover)
     dependency_cache.prune(cache_dir)
@@ -120,9 +134,34 @@ def build(
         raise BuildFailed(checks.describe(found))
     try:
         zip_contents.check_budget(size, zip_budget)
-    except zip_contents.ZipTooLarge as exc:
+        media_layer.check_budget(layer_size, layer_budget)
+    except (zip_contents.ZipTooLarge, media_layer.LayerFailed) as exc:
         raise BuildFailed(str(exc)) from exc
-    return Package(config, template_path, out_dir / ZIP, tuple(handlers), built, size, zip_budget)
+    return Package(
+        config,
+        template_path,
+        out_dir / ZIP,
+        tuple(handlers),
+        built,
+        size,
+        zip_budget,
+        layer,
+        layer_size,
+        layer_budget,
+    )
+
+
+def build_media_layer(app_dir: Path, cache_dir: Path, target: Path) -> Path:
+    """The media layer from ``app_dir``'s ``requirements-media.txt`` (``media_layer.py``)."""
+    requirements = app_dir / media_layer.MEDIA_REQUIREMENTS
+    if not requirements.is_file():
+        raise BuildFailed(f"{requirements} is missing: the media layer is made from it")
+    try:
+        return media_layer.build_layer(
+            requirements, cache_dir, target, dependency_cache.lambda_python()
+        )
+    except media_layer.LayerFailed as exc:
+        raise BuildFailed(f"the media layer: {exc}") from exc
 
 
 def run_chalice(build_dir: Path, config: StackConfig, target: Path) -> dict[str, Any]:
@@ -182,6 +221,10 @@ def summary(package: Package) -> str:
   zip        {package.zip}
              {package.zip_size.describe()}
              budget {package.zip_budget / 1e6:.1f} MB zipped (infra/package/zip_contents.py)
+  layer      {package.layer}
+             {package.layer_size.describe()}
+             budget {package.layer_budget / 1e6:.1f} MB zipped (infra/package/media_layer.py)
+             for {", ".join(sorted(media_layer.MEDIA_LAYER_FUNCTIONS))} only
   handlers   {", ".join(h.logical_id for h in package.handlers)}
   scheduled  {", ".join(scheduled)} (each has an EventBridge rule and a heartbeat alarm)
   texts      {texts}
@@ -207,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jurisdictions-dir", type=Path, default=JURISDICTIONS_DIR)
     parser.add_argument(
+        "--layer-cache-dir",
+        type=Path,
+        default=DEFAULT_LAYER_CACHE,
+        help="the media layer's cache, shared between builds",
+    )
+    parser.add_argument(
         "--zip-budget-mb",
         type=float,
         default=zip_contents.ZIP_BUDGET_BYTES / 1e6,
@@ -221,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir=args.cache_dir,
             jurisdictions_dir=args.jurisdictions_dir,
             zip_budget=int(args.zip_budget_mb * 1e6),
+            layer_cache_dir=args.layer_cache_dir,
         )
     except JurisdictionConfigError as exc:  # the file's mistakes, one per line: fix and rerun
         print(f"make package: {exc}", file=sys.stderr)

@@ -63,16 +63,17 @@ def object_exists(s3: Any, bucket: str, key: str) -> bool:
 def upload_built(
     s3: Any, built: artifacts.Built, bucket: str, out_dir: Path, echo: changes.Echo
 ) -> str:
-    """Upload the zip (once per content) and its packaged template; the template's key.
-    A copy of the packaged template is kept beside the build, under the same name."""
+    """Upload the zip and the media layer (each once per content) and their packaged
+    template; the template's key. A copy of the packaged template is kept beside the build,
+    under the same name."""
+    zip_key = upload_once(s3, built, bucket, built.zip, artifacts.ZIP_SUFFIX, "zip", echo)
+    layer_key = (
+        upload_once(s3, built, bucket, built.layer, artifacts.LAYER_SUFFIX, "layer", echo)
+        if built.layer
+        else None
+    )
     name, version = built.jurisdiction, built.release.version
-    zip_key = artifacts.key(name, version, artifacts.file_digest(built.zip), artifacts.ZIP_SUFFIX)
-    if object_exists(s3, bucket, zip_key):
-        echo(f"  zip       s3://{bucket}/{zip_key} (already there)")
-    else:
-        s3.upload_file(str(built.zip), bucket, zip_key)
-        echo(f"  zip       s3://{bucket}/{zip_key}")
-    packaged = artifacts.packaged_template(built.template, bucket, zip_key)
+    packaged = artifacts.packaged_template(built.template, bucket, zip_key, layer_key)
     body = artifacts.template_bytes(packaged)
     template_key = artifacts.key(
         name, version, artifacts.bytes_digest(body), artifacts.TEMPLATE_SUFFIX
@@ -84,6 +85,26 @@ def upload_built(
         f"{artifacts.INLINE_LIMIT:,} inline, {artifacts.S3_LIMIT:,} from S3)"
     )
     return template_key
+
+
+def upload_once(
+    s3: Any,
+    built: artifacts.Built,
+    bucket: str,
+    path: Path,
+    suffix: str,
+    label: str,
+    echo: changes.Echo,
+) -> str:
+    """``path`` under its version's name and content hash, unless already there; its key."""
+    name, version = built.jurisdiction, built.release.version
+    key = artifacts.key(name, version, artifacts.file_digest(path), suffix)
+    if object_exists(s3, bucket, key):
+        echo(f"  {label:<9} s3://{bucket}/{key} (already there)")
+    else:
+        s3.upload_file(str(path), bucket, key)
+        echo(f"  {label:<9} s3://{bucket}/{key}")
+    return key
 
 
 def kept_release(s3: Any, bucket: str, jurisdiction: str, version: str) -> tuple[str, Release]:

@@ -30,7 +30,7 @@ from typing import Any
 from infra.config_loader import JurisdictionConfigError, load_stack_config
 
 from . import artifacts, release
-from .build import ZIP
+from .build import LAYER_ZIP, ZIP
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 PLACEHOLDER_BUCKET = "not-uploaded"
@@ -53,17 +53,25 @@ def refuse_policy_lookup() -> dict[str, str]:
     )
 
 
-def with_code_in(template: dict[str, Any], bucket: str, zip_key: str) -> dict[str, Any]:
-    """The template with every function's code at ``s3://bucket/zip_key``, unless it already
-    names code in a bucket (a template the deploy uploaded, or a kept one)."""
+def with_code_in(
+    template: dict[str, Any], bucket: str, zip_key: str, layer_key: str | None = None
+) -> dict[str, Any]:
+    """The template with every function's code at ``s3://bucket/zip_key`` (and the media
+    layer's at ``layer_key``, by default the key the deploy would give it, named not
+    uploaded), unless it already names code in a bucket (a template the deploy uploaded, or
+    a kept one)."""
     functions = [
         resource
         for resource in template.get("Resources", {}).values()
         if resource.get("Type") == artifacts.FUNCTION
     ]
-    if all(f.get("Properties", {}).get("CodeUri") != artifacts.LOCAL_CODE for f in functions):
+    if all(
+        f.get("Properties", {}).get("CodeUri") != artifacts.LOCAL_CODE for f in functions
+    ) and not artifacts.local_layers(template):
         return template
-    return artifacts.packaged_template(template, bucket, zip_key)
+    if layer_key is None and artifacts.local_layers(template):
+        layer_key = placeholder_key(template, None, artifacts.LAYER_SUFFIX)
+    return artifacts.packaged_template(template, bucket, zip_key, layer_key)
 
 
 def translate(template: dict[str, Any], region: str) -> dict[str, Any]:
@@ -106,11 +114,13 @@ def packaged_region(template: dict[str, Any]) -> str:
     return load_stack_config(jurisdiction).aws_region
 
 
-def placeholder_key(template: dict[str, Any], zip_path: Path | None) -> str:
+def placeholder_key(
+    template: dict[str, Any], zip_path: Path | None, suffix: str = artifacts.ZIP_SUFFIX
+) -> str:
     """Where the deploy would put the zip (its content named), or a key saying it was not."""
     jurisdiction, built = release.of_template(template)
     digest = artifacts.file_digest(zip_path) if zip_path else PLACEHOLDER_DIGEST
-    return artifacts.key(jurisdiction, built.version, digest, artifacts.ZIP_SUFFIX)
+    return artifacts.key(jurisdiction, built.version, digest, suffix)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -141,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         zip_path = args.zip or (beside if beside.is_file() else None)
         region = args.region or packaged_region(template)
         code_key = placeholder_key(template, zip_path)
-        plain = translate(with_code_in(template, args.artifacts, code_key), region)
+        layer = args.template.parent / LAYER_ZIP
+        layer_key = placeholder_key(
+            template, layer if layer.is_file() else None, artifacts.LAYER_SUFFIX
+        )
+        plain = translate(with_code_in(template, args.artifacts, code_key, layer_key), region)
     except (
         OSError,
         ValueError,

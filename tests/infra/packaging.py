@@ -43,7 +43,7 @@ def of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
 def app_with_extra_schedule(target: Path) -> Path:
     """A copy of the app (what Chalice ships, plus its config) with one more scheduled handler."""
     target.mkdir(parents=True)
-    for name in ("app.py", "requirements.txt"):
+    for name in ("app.py", "requirements.txt", "requirements-media.txt"):
         shutil.copy2(ROOT / name, target / name)
     for name in ("chalicelib", "templates", ".chalice"):
         shutil.copytree(

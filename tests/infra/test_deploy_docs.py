@@ -25,6 +25,7 @@ import pytest
 
 from chalicelib.version import __version__
 from infra.package import artifacts
+from infra.package.media_layer import MEDIA_LAYER
 from tests.helpers import ROOT
 from tests.infra.moto_process import aws_environment, client, moto_server, new_bucket
 
@@ -126,7 +127,8 @@ def uploaded_and_offered(endpoint: str, out_dir: Path) -> str:
     folder = artifacts.folder(JURISDICTION, __version__)
     name = f"clientcomm-{JURISDICTION}-{__version__}-"
     assert all(k.startswith(folder + name) for k in keys), keys
-    (zip_key,) = (k for k in keys if k.endswith(".zip"))
+    (layer_key,) = (k for k in keys if k.endswith(artifacts.LAYER_SUFFIX))
+    (zip_key,) = (k for k in keys if k.endswith(".zip") and k != layer_key)
     (template_key,) = (k for k in keys if k.endswith(".template.json"))
     body = s3.get_object(Bucket=BUCKET, Key=template_key)["Body"].read()
     assert artifacts.INLINE_LIMIT < len(body) <= artifacts.S3_LIMIT
@@ -137,6 +139,8 @@ def uploaded_and_offered(endpoint: str, out_dir: Path) -> str:
         if r["Type"] == "AWS::Serverless::Function"
     }
     assert codes == {json.dumps({"Bucket": BUCKET, "Key": zip_key}, sort_keys=True)}
+    layer = template["Resources"][MEDIA_LAYER]["Properties"]["ContentUri"]
+    assert layer == {"Bucket": BUCKET, "Key": layer_key}
     assert (out_dir / Path(template_key).name).is_file()
 
     (offered,) = change_sets(endpoint)

@@ -91,8 +91,8 @@ def rehearsal(packaged) -> Iterator[Stack]:
     packaged_template = load(packaged.examples[JURISDICTION].template)
     bucket = f"artifacts-{uuid.uuid4().hex[:8]}"
     code_key = plain_template.placeholder_key(packaged_template, None)
-    plain = plain_template.translate(
-        plain_template.with_code_in(packaged_template, bucket, code_key), REGION
+    plain = plain_template.translate(  # the media layer's content: the same stand-in zip
+        plain_template.with_code_in(packaged_template, bucket, code_key, code_key), REGION
     )
     with created_stack(plain, bucket, code_key) as created:
         yield created

@@ -131,6 +131,9 @@ class Stack:
             return str(self.client("iam").get_role(RoleName=physical)["Role"]["Arn"])
         if kind == "AWS::Events::Rule":
             return str(self.client("events").describe_rule(Name=physical)["Arn"])
+        if kind == "AWS::S3::Bucket" and name == "Arn":
+            self.client("s3").head_bucket(Bucket=physical)  # it exists
+            return f"arn:aws:s3:::{physical}"
         raise KeyError(f"{logical_id}.{name} ({kind}): not read by these checks")
 
 

@@ -39,10 +39,12 @@ class NoManagedPolicies:
 
 
 def translated(template: dict[str, Any]) -> dict[str, Any]:
-    """The template as CloudFormation's SAM transform makes it (the zip's S3 URI made up)."""
+    """The template as CloudFormation's SAM transform makes it (the zips' S3 URIs made up)."""
     copy = json.loads(json.dumps(template))
     for function in of_type(copy, FUNCTION).values():
         function["Properties"]["CodeUri"] = "s3://artifacts/clientcomm/release.zip"
+    for layer in of_type(copy, "AWS::Serverless::LayerVersion").values():
+        layer["Properties"]["ContentUri"] = "s3://artifacts/clientcomm/release.media-layer.zip"
     with mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "us-west-2"}):
         return transform(copy, {}, NoManagedPolicies())
 

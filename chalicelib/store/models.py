@@ -297,6 +297,8 @@ class MediaItemAttribute(MapAttribute[str, object]):
     size = NumberAttribute(null=True)
     name = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    # set by the media-copy worker once Twilio's copy is deleted (a retry deletes no more)
+    deleted_at_twilio = BooleanAttribute(null=True)
 
 
 class ConversationEntryModel(Model):

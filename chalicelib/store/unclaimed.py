@@ -23,8 +23,8 @@ from .inbound import (
     FIRST_TIME,
     Filed,
     auto_reply_audits,
-    earlier_reply,
     guard_for,
+    refused_again,
 )
 from .models import (
     ClientModel,
@@ -157,14 +157,14 @@ class UnclaimedStore:
             except PynamoDBException as exc:
                 failure = classify(exc)
                 if failure.item_failed_condition(0):
-                    return Filed(False, earlier_reply(exc))
+                    return refused_again(exc)
                 queue_item = 2 + len(system_rows((*notes, reply)))
                 if not failure.item_failed_condition(queue_item):
                     raise WriteNotStored(what, Cause.CONDITION) from exc
                 # the number was auto-replied before: store the text without a reply
         if written_unless_guarded(what, lambda: write(False)):
             return Filed(True, None)
-        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
+        return refused_again(refusals[-1] if refusals else None)
 
     def in_department(self, department_id: str, limit: int = MAX_LISTED) -> list[UnclaimedNumber]:
         """The waiting numbers, most recent first; at most ``limit`` (the page says so)."""

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from ..adapters.media_bucket import BucketUnavailable, MediaBucket
 from ..adapters.queue import MessageQueue, OutgoingMessage, QueueUnavailable
@@ -46,6 +47,9 @@ GONE_NOTE = "The file was no longer at Twilio, so it could not be kept."
 GAVE_UP_NOTE = "The file could not be copied from Twilio after several tries."
 NOT_TWILIO_NOTE = "The file's address was not Twilio's, so it was not fetched."
 NO_PREVIEW_NOTE = "no preview"
+# One run per item at a time: longer than copy-media's 60 s timeout, shorter than the
+# queue's visibility timeout, so a crashed run's own message finds the lease expired.
+LEASE_SECONDS = 90
 
 
 class MediaNotQueued(NotStored):
@@ -126,6 +130,7 @@ class Copier:
     bucket: MediaBucket
     twilio: TwilioMedia
     thumbnail: Callable[[bytes], bytes | None]
+    clock: Callable[[], float] = field(default=time.time)  # epoch seconds, for leases
 
 
 def copy_media(job: CopyJob, copier: Copier, last_try: bool = False) -> str:
@@ -134,10 +139,20 @@ def copy_media(job: CopyJob, copier: Copier, last_try: bool = False) -> str:
     item = found.item(job.index) if found else None
     if found is None or item is None:
         return "no_such_text"  # deleted (records schedule) or never stored: nothing to do
+    now = copier.clock()
+    if found.held(item.index, now) and item.index not in found.deleted:
+        # another run (a duplicate webhook's job) is at it; its own message stays on the
+        # queue until it is done, so this one may go
+        return "in_progress"
     if item.state is MediaState.STORED:
         return delete_at_twilio(job, found, item, copier)
     if item.state is not MediaState.ARRIVING:
         return "settled"  # refused or failed: nothing was kept, nothing to fetch
+    position = position_of(found, item.index)
+    if not copier.media.claim(
+        found.partition, found.entry_key, position, item.index, now, now + LEASE_SECONDS
+    ):
+        return "in_progress"  # taken between our read and now, or settled meanwhile
     try:
         data = copier.twilio.download(job.url)
     except MediaTooBig as exc:

@@ -1,6 +1,8 @@
 """The media items of a stored text, as the media-copy worker reads and settles them.
 
-Invariant: an item leaves ``arriving`` once, by a conditional update of that one item
+Invariant: one run at a time works on an item: it first takes the item's lease
+(``copying_until``, a conditional update) and another run that finds it held leaves the
+item to it. An item leaves ``arriving`` once, by a conditional update of that one item
 (``media[i].state = arriving``); whoever loses that race learns it and changes nothing.
 Deleting Twilio's copy is recorded on the item afterwards (``deleted_at_twilio``), so a
 retry of a stored item only deletes, and a retry after that does nothing.
@@ -8,7 +10,7 @@ retry of a stored item only deletes, and a retry after that does nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
@@ -28,6 +30,10 @@ class FoundMedia:
     entry_key: str
     items: tuple[MediaItem, ...]
     deleted: frozenset[int]
+    leases: dict[int, int] = field(default_factory=dict)  # index → held until (epoch s)
+
+    def held(self, index: int, now: float) -> bool:
+        return self.leases.get(index, 0) > now
 
     def item(self, index: int) -> MediaItem | None:
         return next((i for i in self.items if i.index == index), None)
@@ -57,7 +63,8 @@ class MediaItems:
         rows = list(row.media or ())
         items = tuple(media_item(r) for r in rows)
         deleted = frozenset(int(r.index) for r in rows if r.deleted_at_twilio)
-        return FoundMedia(partition, entry_key, items, deleted)
+        leases = {int(r.index): int(r.copying_until) for r in rows if r.copying_until}
+        return FoundMedia(partition, entry_key, items, deleted, leases)
 
     def place_of(self, sid: str) -> tuple[str, str] | None:
         """Where the text with this MessageSid is filed (its guard row), if it is."""
@@ -68,6 +75,17 @@ class MediaItems:
         if not guard.client_id or not guard.entry_key:
             return None
         return str(guard.client_id), str(guard.entry_key)
+
+    def claim(
+        self, partition: str, entry_key: str, position: int, index: int, now: float, until: float
+    ) -> bool:
+        """Take the item's lease until ``until`` (epoch seconds) if it is still arriving and
+        nobody holds it now. False: another run has it, or it is settled."""
+        path: Any = ConversationEntryModel.media[position]  # an item of the list
+        free = path.copying_until.does_not_exist() | (path.copying_until < int(now))
+        condition = (path.index == index) & (path.state == MediaState.ARRIVING.value) & free
+        actions = [path.copying_until.set(int(until))]
+        return self._update(partition, entry_key, actions, condition, "media copy lease")
 
     def settle(self, partition: str, entry_key: str, position: int, item: MediaItem) -> bool:
         """Move the item at ``position`` of the list from arriving to ``item``'s state

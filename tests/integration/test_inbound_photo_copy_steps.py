@@ -3,6 +3,8 @@ tests/media_host.py: copied before deleted, retried until stored once, failures 
 
 from __future__ import annotations
 
+import itertools
+import logging
 import secrets
 from datetime import datetime
 from io import BytesIO
@@ -18,6 +20,7 @@ from chalicelib.domain.media import MAX_BYTES, MediaState, arriving, too_big_not
 from chalicelib.services.media_copy import (
     GAVE_UP_NOTE,
     GONE_NOTE,
+    LEASE_SECONDS,
     Copier,
     CopyJob,
     CopyNotDone,
@@ -29,6 +32,7 @@ from tests.media_host import MediaHost
 
 pytestmark = pytest.mark.any_hour  # the text's time is a key, nothing depends on the hour
 AT = datetime.fromisoformat("2026-03-08T09:30:00+00:00")
+EPOCH = 1_800_000_000  # the copier's clock (leases), fixed by each test
 
 
 def jpeg() -> bytes:
@@ -63,6 +67,8 @@ def copier(stack, host):
         bucket=CountingBucket(bootstrap.media_bucket()),
         twilio=bootstrap.twilio_media(),
         thumbnail=bootstrap.thumbnailer(),
+        # each run comes after the last one's lease ran out, as a redelivery does
+        clock=itertools.count(EPOCH, LEASE_SECONDS + 1).__next__,
     )
 
 
@@ -118,7 +124,10 @@ def test_nothing_is_deleted_at_twilio_before_the_copy_is_stored(stores, host, co
     assert object_bytes(item.key) == photo
 
 
-def test_a_failed_download_is_retried_and_the_file_is_then_stored_once(stores, host, copier):
+def test_a_failed_download_is_retried_and_the_file_is_then_stored_once(
+    stores, host, copier, caplog
+):
+    caplog.set_level(logging.DEBUG, logger="chalicelib")
     job = a_text_with(stores, host, jpeg())
     host.fail_next_gets = 1
     with pytest.raises(CopyNotDone):
@@ -132,6 +141,9 @@ def test_a_failed_download_is_retried_and_the_file_is_then_stored_once(stores, h
     key = item_of(job).key
     assert copier.bucket.kept == [key, key.replace(".jpg", ".thumb.jpg")]
     assert host.count("DELETE", job.url) == 1
+    assert "media copy failed; it will be retried" in caplog.text
+    logged = caplog.text + str([r.__dict__ for r in caplog.records])
+    assert job.url.split("/Media/")[1] not in logged
 
 
 def test_a_failed_delete_is_retried_without_copying_again(stores, host, copier):
@@ -194,3 +206,16 @@ def test_a_heic_photo_is_kept_as_sent_with_a_jpeg_thumbnail(stores, host, copier
     item = item_of(job)
     assert item.key.endswith("/0.heic") and item.thumb_key.endswith("/0.thumb.jpg")
     assert Image.open(BytesIO(object_bytes(item.thumb_key))).format == "JPEG"
+
+
+def test_a_second_run_leaves_an_item_another_run_is_copying_alone(stores, host, copier):
+    job = a_text_with(stores, host, jpeg())
+    media = bootstrap.media_items()
+    assert media.claim(job.partition, job.entry_key, 0, 0, EPOCH, EPOCH + LEASE_SECONDS)
+    parts = (copier.media, copier.bucket, copier.twilio, copier.thumbnail)
+    assert copy_media(job, Copier(*parts, clock=lambda: EPOCH + 1)) == "in_progress"
+    assert host.calls == [] and item_of(job).state is MediaState.ARRIVING
+    # the first run's own message comes back after the lease: it copies then
+    later = Copier(*parts, clock=lambda: EPOCH + LEASE_SECONDS + 1)
+    assert copy_media(job, later) == "stored"
+    assert (host.count("GET", job.url), host.count("DELETE", job.url)) == (1, 1)

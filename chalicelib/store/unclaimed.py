@@ -283,6 +283,8 @@ class UnclaimedStore:
         for row in rows:
             if row.direction == Direction.OUTBOUND.value:
                 self._point_at(client_id, row)
+            elif row.media and row.sid:  # its files' copy jobs find it by the sid's guard
+                self._point_guard_at(client_id, row)
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
@@ -383,6 +385,22 @@ class UnclaimedStore:
             if failure.item_failed_condition(1):
                 raise NumberInUse(phone, "") from exc
             raise StaleRecord("Someone else changed this client while you were saving.") from exc
+
+    def _point_guard_at(self, client_id: str, row: ConversationEntryModel) -> None:
+        """An inbound text with media: its MessageSid guard names where it now is, so a
+        copy job queued before the claim settles its file under the client (issue 22)."""
+
+        def refile() -> None:
+            TwilioMessageModel(row.sid).update(
+                actions=[TwilioMessageModel.client_id.set(client_id)],
+                condition=TwilioMessageModel.entry_key == row.entry_key,
+            )
+
+        try:
+            retry_transient("re-filing a text with media", refile)
+        except PynamoDBException as exc:
+            if classify(exc).cause is not Cause.CONDITION:
+                raise  # expired: its copy jobs are long done
 
     def _point_at(self, client_id: str, row: ConversationEntryModel) -> None:
         """Re-file a reply's lookup rows (one-time id, sid) under its new conversation."""

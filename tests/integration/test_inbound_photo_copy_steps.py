@@ -219,3 +219,34 @@ def test_a_second_run_leaves_an_item_another_run_is_copying_alone(stores, host, 
     later = Copier(*parts, clock=lambda: EPOCH + LEASE_SECONDS + 1)
     assert copy_media(job, later) == "stored"
     assert (host.count("GET", job.url), host.count("DELETE", job.url)) == (1, 1)
+
+
+def test_a_photo_still_arriving_when_its_number_is_claimed_lands_in_the_clients_text(
+    stores, host, copier
+):
+    from chalicelib.store.partitions import unclaimed_partition
+    from tests.helpers import fresh_phone
+
+    stranger, sid = fresh_phone(), new_sid("MM")
+    entry = ConversationEntry(
+        "",
+        sid,
+        AT,
+        EntryKind.TEXT,
+        direction=Direction.INBOUND,
+        phone=stranger,
+        sid=sid,
+        status="received",
+        media=(arriving(0, "image/jpeg"),),
+    )
+    assert stores.unclaimed.record("probation", entry).stored
+    partition = unclaimed_partition("probation", stranger)
+    job = CopyJob(partition, entry_key(AT, sid), 0, host.add(jpeg(), "image/jpeg", sid), sid)
+    client_id = "claimed" + secrets.token_hex(6)
+    stores.unclaimed.move_to_client("probation", stranger, client_id)
+
+    assert copy_media(job, copier) == "stored"
+    found = bootstrap.media_items().find(client_id, job.entry_key)
+    item = found.item(0)
+    assert (item.state, item.key) == (MediaState.STORED, f"media/{client_id}/{sid}/0.jpg")
+    assert host.deleted(job.url)

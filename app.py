@@ -13,6 +13,8 @@ from chalicelib.config import (
     DEPARTMENT_SETTINGS_STREAM,
     FAN_OUT_BATCH_SIZE,
     MASS_TEXTS_STREAM,
+    MEDIA_COPY_BATCH_SIZE,
+    MEDIA_COPY_QUEUE_NAME,
     PUSH_BATCH_SIZE,
     SEND_BATCH_SIZE,
     SEND_BATCHING_WINDOW_SECONDS,
@@ -137,6 +139,19 @@ def send_scheduled(event):
     # each message's id with its body: Lambda retries only the messages the answer names
     messages = [(record.to_dict()["messageId"], record.body) for record in event]
     return entry_points.send_scheduled(messages, millis_left)
+
+
+@app.on_sqs_message(
+    queue=MEDIA_COPY_QUEUE_NAME, batch_size=MEDIA_COPY_BATCH_SIZE, name="copy-media"
+)
+def copy_media(event):
+    """Copy inbound MMS files into the media bucket, then delete them at Twilio."""
+    messages = []
+    for record in event:
+        raw = record.to_dict()
+        receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
+        messages.append((raw["messageId"], record.body, receives))
+    return entry_points.copy_media(messages)
 
 
 @app.on_ws_connect(name="websocket_connect")  # the name Chalice gives it anyway

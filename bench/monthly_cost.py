@@ -80,10 +80,19 @@ LOG_RETENTION_MONTHS = 3  # log_retention_days' default, 90 days
 # throttles and deploy-errors alarms each). Issue 21's dashboard adds a table
 # (dashboard-counts) and two functions (count-dashboard: errors, throttles, deploy-errors;
 # weekly-email: those and a heartbeat); its chain-audit three more.
-ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 2 + 3 + 4 + 3
+# Issue 22's inbound photos add a function (copy-media: errors, throttles, deploy-errors)
+# and the media-copy queue's dead-letter alarm.
+ALARMS = 48 + 2 + 16 * 2 + 3 + 15 + 2 * 3 + 2 + 3 + 4 + 3 + 3 + 1
+# Inbound photos (issue 22): one copy-media run per file (1 GB, a download, a put or two, a
+# thumbnail), three item updates (lease, settle, deleted at Twilio) and one SQS message.
+PHOTOS_PER_INBOUND = 0.05
+COPY_GB = 1.0
+COPY_SECONDS = 2.0
+WRU_COPY = 3
 # 23 observability.count() names (one dimension each; 6 of them records-retention's, 2 the
-# dashboard's) and 2 counted from the access log.
-CUSTOM_METRICS = 25
+# dashboard's) and 2 counted from the access log; issue 22's inbound photos add 3
+# (InboundMediaNotQueued, InboundMediaStored, InboundMediaGaveUp).
+CUSTOM_METRICS = 25 + 3
 DASHBOARD = 1
 PUSHED_UPDATES = 0.96  # bench/live_updates.py, per 100 staff
 # AWS Backup with the backups setting's defaults: each recovery point of a DynamoDB table is
@@ -175,9 +184,16 @@ def estimate() -> list[Line]:
     )
     backup_gb = BACKUP_DAILY_KEPT * stored_gb + monthly_gb
     counting = events / DASHBOARD_EVENTS_PER_INVOCATION
-    invocations = requests + JOB_RUNS + counting + chain_runs
-    gb_seconds = LAMBDA_GB * (
-        requests * SECONDS_PER_REQUEST + (JOB_RUNS + counting + chain_runs) * SECONDS_PER_JOB_RUN
+    copies = v["inbound"] * PHOTOS_PER_INBOUND
+    wru += copies * WRU_COPY
+    invocations = requests + JOB_RUNS + counting + chain_runs + copies
+    gb_seconds = (
+        LAMBDA_GB
+        * (
+            requests * SECONDS_PER_REQUEST
+            + (JOB_RUNS + counting + chain_runs) * SECONDS_PER_JOB_RUN
+        )
+        + COPY_GB * COPY_SECONDS * copies
     )
     log_gb = (invocations * LOG_KB_PER_INVOCATION + requests * ACCESS_LOG_KB_PER_REQUEST) / 1e6
     out_segments = (

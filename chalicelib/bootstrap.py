@@ -9,6 +9,7 @@ stores receiving uses, not those of pages, imports, sockets or records retention
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .adapters.media_bucket import MediaBucket
     from .adapters.queue import MessageQueue
     from .adapters.twilio_gateway import TwilioGateway
+    from .adapters.twilio_media import TwilioMedia
     from .adapters.websocket_push import PushGateway
     from .store.appointments import AppointmentStore, DepartmentTextsStore
     from .store.audit import AuditStore
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from .store.inbound import InboundStore
     from .store.job_leases import JobLeases
     from .store.mass_texts import MassTextStore
+    from .store.media_items import MediaItems
     from .store.outbound import OutboundStore
     from .store.retention import RecordSweeps
     from .store.retention_state import RetentionState
@@ -319,6 +322,41 @@ def media_bucket(settings: Settings | None = None) -> MediaBucket:
 
     settings = settings or get_settings()
     return MediaBucket(settings.media_bucket, settings.region, settings.aws_endpoint_url)
+
+
+def media_copy_queue(settings: Settings | None = None) -> MessageQueue:
+    """The queue inbound MMS files wait on to be copied (``MEDIA_COPY_QUEUE_URL``)."""
+    settings = settings or get_settings()
+    if not settings.media_copy_queue_url:
+        raise ConfigurationError("MEDIA_COPY_QUEUE_URL is not set")
+    client = aws_client("sqs", settings.region, settings.aws_endpoint_url)
+    from .adapters.queue import MessageQueue
+
+    return MessageQueue(client, settings.media_copy_queue_url)
+
+
+def media_items(settings: Settings | None = None) -> MediaItems:
+    """The media items of stored texts, as the copy settles them."""
+    from .store.media_items import MediaItems
+
+    bind_tables((settings or get_settings()).table_prefix)
+    return MediaItems()
+
+
+def thumbnailer() -> Callable[[bytes], bytes | None]:
+    """Makes a photo's small JPEG copy (Pillow, loaded by the media-copy worker alone)."""
+    from .adapters.thumbnails import thumbnail
+
+    return thumbnail
+
+
+def twilio_media(settings: Settings | None = None) -> TwilioMedia:
+    """Downloads and deletes inbound media at Twilio with the account's credentials."""
+    from .adapters.twilio_gateway import credentials
+    from .adapters.twilio_media import TwilioMedia
+
+    creds = credentials()
+    return TwilioMedia(creds.account_sid, creds.auth_token, creds.api_base_url)
 
 
 def twilio(settings: Settings | None = None) -> TwilioGateway:

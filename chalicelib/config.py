@@ -28,6 +28,10 @@ SEND_CONCURRENCY = 2  # the event source's maximum concurrency (AWS's minimum fo
 # the DynamoDB and Twilio connection pools keep as many connections open.
 SEND_WORKERS = 32
 SEND_BATCHING_WINDOW_SECONDS = 1  # a batch above ten waits this long at most to fill
+# Inbound MMS files wait here to be copied into the media bucket (services/media_copy.py).
+MEDIA_COPY_QUEUE_NAME = "clientcomm-media-copy"
+MEDIA_COPY_BATCH_SIZE = 5  # a few 5 MB downloads per invocation, well inside its timeout
+MEDIA_COPY_MAX_RECEIVES = 5  # the queue's redrive count: the last try marks the item failed
 # The streams app.py listens to, named by table. Chalice wants an ARN when app.py is read;
 # packaging points each event source at the stack's own table's stream, and the local stack
 # at moto's (infra/local/stream_source.py), both by the table name in these placeholders.
@@ -75,6 +79,7 @@ class Settings:
     # (https://…/stage, API Gateway's management API). Empty: pages fall back to polling.
     websocket_url: str = ""
     websocket_push_url: str = ""
+    media_copy_queue_url: str = ""  # inbound MMS files waiting to be copied
 
     @property
     def token_issuer(self) -> str:
@@ -109,6 +114,7 @@ def get_settings() -> Settings:
         status_queue_url=env.get("STATUS_QUEUE_URL", ""),
         websocket_url=env.get("WEBSOCKET_URL", ""),
         websocket_push_url=env.get("WEBSOCKET_PUSH_URL", ""),
+        media_copy_queue_url=env.get("MEDIA_COPY_QUEUE_URL", ""),
     )
 
 

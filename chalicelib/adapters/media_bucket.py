@@ -37,6 +37,10 @@ def _s3(region: str, endpoint_url: str | None) -> Any:
     return boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
+class BucketUnavailable(Exception):
+    """S3 did not store the object (a copy worker retries); no key or bytes in the text."""
+
+
 @dataclass(frozen=True)
 class StoredObject:
     size: int
@@ -125,3 +129,12 @@ class MediaBucket:
             ExpiresIn=UPLOAD_SECONDS,
         )
         return UploadForm(signed["url"], dict(signed["fields"]))
+
+    def keep(self, key: str, body: bytes, content_type: str) -> None:
+        """``put``, with S3's failures (after the client's retries) as BucketUnavailable."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.put(key, body, content_type)
+        except (BotoCoreError, ClientError) as exc:
+            raise BucketUnavailable(f"S3 did not store it: {type(exc).__name__}") from None

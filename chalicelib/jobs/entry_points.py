@@ -12,6 +12,7 @@ from ..config import get_jurisdiction, get_settings
 from ..observability import count, logger
 from ..services import delivery_status, fallback, send_batches, sending
 from ..services.answers import answers_from
+from ..services.media_copy import Copier, copy_batch, enqueue_copies
 from ..services.notifications import send_unread_notifications
 from ..services.receiving import InboundText, receive_text
 from ..services.settling import settle_unresolved_sends
@@ -57,7 +58,7 @@ def replay_fallback() -> dict[str, int]:
         text = InboundText.from_form(kept.form, received_at=kept.received_at)
         # an answer to a reminder is applied; its thank-you can't be a TwiML reply any more
         handler = answers_from(stores, jurisdiction)
-        return receive_text(
+        received = receive_text(
             text,
             jurisdiction,
             stores.clients,
@@ -66,6 +67,10 @@ def replay_fallback() -> dict[str, int]:
             handler,
             readers_for(stores.users),
         )
+        if text.media:  # MediaNotQueued is NotStored: the request stays for the next replay
+            queue = bootstrap.media_copy_queue(settings)
+            enqueue_copies(text, received, queue, bootstrap.media_items(settings))
+        return received
 
     report = fallback.replay_kept(
         bootstrap.fallback_queue(settings), handle, signature_check(), REPLAY_BUDGET_SECONDS
@@ -191,6 +196,27 @@ def send_scheduled(
     if batch.outcomes.get("sent"):
         count("ScheduledTextsSent", batch.outcomes["sent"])
     return {"batchItemFailures": [{"itemIdentifier": m} for m in batch.failed]}
+
+
+def copy_media(messages: list[tuple[str, str, int]]) -> dict[str, list[dict[str, str]]]:
+    """Copy each queued inbound MMS file into the media bucket, then delete it at Twilio;
+    answer Lambda with the messages to show again (``ReportBatchItemFailures``)."""
+    from ..config import MEDIA_COPY_MAX_RECEIVES
+
+    settings = get_settings()
+    copier = Copier(
+        media=bootstrap.media_items(settings),
+        bucket=bootstrap.media_bucket(settings),
+        twilio=bootstrap.twilio_media(settings),
+        thumbnail=bootstrap.thumbnailer(),
+    )
+    failed, outcomes = copy_batch(messages, copier, MEDIA_COPY_MAX_RECEIVES)
+    logger().info("media copies", extra={**outcomes, "failed_messages": len(failed)})
+    if outcomes.get("stored"):
+        count("InboundMediaStored", outcomes["stored"])
+    if outcomes.get("gave_up"):  # items that now show failed: InboundMediaFailed
+        count("InboundMediaGaveUp", outcomes["gave_up"])
+    return {"batchItemFailures": [{"itemIdentifier": m} for m in failed]}
 
 
 def socket_upkeep() -> dict[str, int]:

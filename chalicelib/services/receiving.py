@@ -21,6 +21,7 @@ from ..domain.conversation import ConversationEntry, Direction, EntryKind, marke
 from ..domain.errors import ValidationFailed
 from ..domain.jurisdiction import Department, Jurisdiction
 from ..domain.keywords import Keyword, keyword_in
+from ..domain.media import arriving
 from ..domain.message_body import clean_body
 from ..domain.phones import display_phone, written_as_stored
 from ..domain.senders import MAX_SENDER, normalise_sender
@@ -34,7 +35,9 @@ from ..domain.system_texts import (
 )
 from ..store.batch import Along
 from ..store.clients import ClientStore
+from ..store.conversations import entry_key
 from ..store.inbound import Filed, InboundChange, InboundStore, RiderConflict
+from ..store.partitions import unclaimed_partition
 from ..store.unclaimed import UnclaimedStore
 
 if TYPE_CHECKING:  # loaded only for a text that answers a reminder
@@ -94,6 +97,10 @@ class Received:
     outcome: str  # "stored", "duplicate", "unclaimed", "unknown_department"
     reply: str | None = None
     client_id: str | None = None
+    # where the text is filed (client or unclaimed partition, entry key): its media copies
+    # are queued for it (services/media_copy.py); None when not known or nothing stored.
+    # Not part of what happened (an outcome compares without it).
+    where: tuple[str, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -210,7 +217,10 @@ def _unclaimed(
         auto_reply = AutoReply(Reason.AUTO_REPLY, Sender.CLIENTCOMM, words)
         offered = system_entries("", entry, [*twilio, auto_reply])[-1]
     filed = store.record(department_id, entry, offered, tuple(notes))
-    return Received("unclaimed" if filed.stored else "duplicate", filed.reply)
+    if filed.stored:
+        where = (unclaimed_partition(department_id, entry.phone), filed_key(entry))
+        return Received("unclaimed", filed.reply, where=where)
+    return Received("duplicate", filed.reply, where=filed.place)
 
 
 def _store(
@@ -264,11 +274,17 @@ def _store(
     if answers is not None and not keyword and not rode and separately:
         answer_reply = answers(client, entry.sid or "", entry.body)
     if not filed.stored:  # answer a retry as the first attempt answered (if it was lost)
-        return Received("duplicate", filed.reply or answer_reply, client_id=client.client_id)
+        earlier = filed.reply or answer_reply
+        return Received("duplicate", earlier, client_id=client.client_id, where=filed.place)
     if score is not None and len(client.recent_sentiment) + 1 > 2 * sentiment.KEEP:
         kept = sentiment.remember(client.recent_sentiment, score)
         inbound.trim_sentiment(client.client_id, len(client.recent_sentiment) + 1, kept)
-    return Received("stored", reply or answer_reply, client.client_id)
+    where = (client.client_id, filed_key(entry))
+    return Received("stored", reply or answer_reply, client.client_id, where)
+
+
+def filed_key(entry: ConversationEntry) -> str:
+    return entry_key(entry.at, entry.entry_id)
 
 
 def _file(
@@ -334,4 +350,6 @@ def new_entry(text: InboundText) -> ConversationEntry:
         status="received",
         sid=text.sid,
         details=details,
+        # each file arrives later (the media-copy queue); a type we don't keep is refused now
+        media=tuple(arriving(i, kind) for i, (_, kind) in enumerate(text.media)),
     )

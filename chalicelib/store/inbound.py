@@ -57,6 +57,9 @@ class Filed:
 
     stored: bool
     reply: str | None = None
+    # where a repeat's text was filed at first (client or unclaimed partition, entry key),
+    # from the same old guard item: its media copies are queued again (issue 22)
+    place: tuple[str, str] | None = None
 
 
 def earlier_reply(refusal: PynamoDBException | None) -> str | None:
@@ -66,6 +69,20 @@ def earlier_reply(refusal: PynamoDBException | None) -> str | None:
     old = getattr(reasons[0], "raw_item", None) if reasons and reasons[0] else None
     value = (old or {}).get("reply_body") or {}
     return str(value["S"]) if "S" in value else None
+
+
+def earlier_place(refusal: PynamoDBException | None) -> tuple[str, str] | None:
+    """Where a MessageSid's text was filed, from the same old guard item (no extra read)."""
+    reasons = getattr(getattr(refusal, "cause", None), "cancellation_reasons", None) or []
+    old = getattr(reasons[0], "raw_item", None) if reasons and reasons[0] else None
+    owner = ((old or {}).get("client_id") or {}).get("S")
+    key = ((old or {}).get("entry_key") or {}).get("S")
+    return (str(owner), str(key)) if owner and key else None
+
+
+def refused_again(refusal: PynamoDBException | None) -> Filed:
+    """A repeat of a stored text: its first answer and where it was filed."""
+    return Filed(False, earlier_reply(refusal), earlier_place(refusal))
 
 
 def auto_reply_audits(subject: str, entries: tuple[ConversationEntry, ...]) -> list[Any]:
@@ -184,7 +201,7 @@ class InboundStore:
         client_item = 2 + len(markers) + len(audits)
         if written_moving_contact(what, write, client_item=client_item):
             return Filed(True, change.reply)
-        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
+        return refused_again(refusals[-1] if refusals else None)
 
     def trim_sentiment(self, client_id: str, seen_length: int, keep: list[float]) -> bool:
         """Replace a grown score list by its newest scores, only if nobody appended since.

@@ -297,6 +297,10 @@ class MediaItemAttribute(MapAttribute[str, object]):
     size = NumberAttribute(null=True)
     name = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    # set by the media-copy worker once Twilio's copy is deleted (a retry deletes no more)
+    deleted_at_twilio = BooleanAttribute(null=True)
+    # a copy run's lease (epoch seconds): another run for the same item leaves it alone
+    copying_until = NumberAttribute(null=True)
 
 
 class ConversationEntryModel(Model):

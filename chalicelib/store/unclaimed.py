@@ -23,8 +23,8 @@ from .inbound import (
     FIRST_TIME,
     Filed,
     auto_reply_audits,
-    earlier_reply,
     guard_for,
+    refused_again,
 )
 from .models import (
     ClientModel,
@@ -157,14 +157,14 @@ class UnclaimedStore:
             except PynamoDBException as exc:
                 failure = classify(exc)
                 if failure.item_failed_condition(0):
-                    return Filed(False, earlier_reply(exc))
+                    return refused_again(exc)
                 queue_item = 2 + len(system_rows((*notes, reply)))
                 if not failure.item_failed_condition(queue_item):
                     raise WriteNotStored(what, Cause.CONDITION) from exc
                 # the number was auto-replied before: store the text without a reply
         if written_unless_guarded(what, lambda: write(False)):
             return Filed(True, None)
-        return Filed(False, earlier_reply(refusals[-1] if refusals else None))
+        return refused_again(refusals[-1] if refusals else None)
 
     def in_department(self, department_id: str, limit: int = MAX_LISTED) -> list[UnclaimedNumber]:
         """The waiting numbers, most recent first; at most ``limit`` (the page says so)."""
@@ -283,6 +283,8 @@ class UnclaimedStore:
         for row in rows:
             if row.direction == Direction.OUTBOUND.value:
                 self._point_at(client_id, row)
+            elif row.media and row.sid:  # its files' copy jobs find it by the sid's guard
+                self._point_guard_at(client_id, row)
         with BatchWrite(ConversationEntryModel) as batch:
             for row in rows:
                 batch.delete(row)
@@ -383,6 +385,22 @@ class UnclaimedStore:
             if failure.item_failed_condition(1):
                 raise NumberInUse(phone, "") from exc
             raise StaleRecord("Someone else changed this client while you were saving.") from exc
+
+    def _point_guard_at(self, client_id: str, row: ConversationEntryModel) -> None:
+        """An inbound text with media: its MessageSid guard names where it now is, so a
+        copy job queued before the claim settles its file under the client (issue 22)."""
+
+        def refile() -> None:
+            TwilioMessageModel(row.sid).update(
+                actions=[TwilioMessageModel.client_id.set(client_id)],
+                condition=TwilioMessageModel.entry_key == row.entry_key,
+            )
+
+        try:
+            retry_transient("re-filing a text with media", refile)
+        except PynamoDBException as exc:
+            if classify(exc).cause is not Cause.CONDITION:
+                raise  # expired: its copy jobs are long done
 
     def _point_at(self, client_id: str, row: ConversationEntryModel) -> None:
         """Re-file a reply's lookup rows (one-time id, sid) under its new conversation."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         answers,
         delivery_status,
         fallback,
+        media_copy,
         receiving,
         unread_readers,
         webhook_checks,
@@ -41,6 +42,7 @@ else:  # loaded by the first webhook, not by a page's cold start
     receiving = lazy_module("chalicelib.services.receiving")
     answers = lazy_module("chalicelib.services.answers")
     webhook_checks = lazy_module("chalicelib.services.webhook_checks")
+    media_copy = lazy_module("chalicelib.services.media_copy")  # texts with photos only
 
 bp = Blueprint(__name__)
 FORM = ["application/x-www-form-urlencoded"]
@@ -118,9 +120,17 @@ def inbound_sms() -> Response:
                 answers.answers_from(stores, jurisdiction),
                 unread_readers.readers_for(stores.users),
             )
+            if text.media:  # after the text is stored; a retry queues what is still arriving
+                media_copy.enqueue_copies(
+                    text, result, bootstrap.media_copy_queue(), bootstrap.media_items()
+                )
         except ValidationFailed as exc:
             log.warning("refused an inbound text", extra={"fields": sorted(exc.field_errors)})
             return plain(400, "Not a Twilio message: " + ", ".join(sorted(exc.field_errors)))
+        except media_copy.MediaNotQueued:
+            log.error("inbound text's media not queued; Twilio's retry queues it again")
+            count("InboundMediaNotQueued")
+            return plain(503, "Not stored; try again")
         except NotStored:
             log.error("inbound text not stored; Twilio will retry or use the fallback")
             count("InboundNotStored")

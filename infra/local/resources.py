@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from chalicelib.config import SEND_QUEUE_NAME
+from chalicelib.config import MEDIA_COPY_QUEUE_NAME, SEND_QUEUE_NAME
 from chalicelib.store.tables import create_tables
 from infra.definitions import (
     ADMIN_CREATE_USER_CONFIG,
@@ -20,6 +20,7 @@ from infra.local.lambda_events import lambda_timeout
 NOTIFY_FROM = "clientcomm@demo.invalid"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEND_FUNCTION = "send-scheduled"  # app.py's name for the send queue's consumer
+MEDIA_COPY_FUNCTION = "copy-media"  # and the media-copy queue's
 # A received batch stays hidden for twice the sender's timeout: never handed to a second
 # sender while the first may still run (Lambda refuses less than one timeout), yet back
 # within minutes after a failure, where AWS waits six timeouts (infra/package/queues.py).
@@ -35,10 +36,14 @@ class LocalResources:
     fallback_queue_url: str
     send_queue_url: str
     status_queue_url: str
+    media_copy_queue_url: str = ""
 
     def event_source_queues(self) -> dict[str, str]:
         """The local queue behind each queue name the app's SQS event sources declare."""
-        return {SEND_QUEUE_NAME: self.send_queue_url}
+        queues = {SEND_QUEUE_NAME: self.send_queue_url}
+        if self.media_copy_queue_url:
+            queues[MEDIA_COPY_QUEUE_NAME] = self.media_copy_queue_url
+        return queues
 
 
 LOCAL_UPLOAD_CORS = {
@@ -89,8 +94,18 @@ def create_resources(prefix: str, region: str) -> LocalResources:
         Attributes={"VisibilityTimeout": str(send_visibility_timeout())},
     )["QueueUrl"]
     status_url = sqs.create_queue(QueueName=f"{prefix}status-callbacks")["QueueUrl"]
-    return LocalResources(prefix, pool_id, client_id, bucket, fallback_url, send_url, status_url)
+    media_copy_url = sqs.create_queue(
+        QueueName=f"{prefix}media-copy",
+        Attributes={"VisibilityTimeout": str(visibility_timeout(MEDIA_COPY_FUNCTION))},
+    )["QueueUrl"]
+    return LocalResources(
+        prefix, pool_id, client_id, bucket, fallback_url, send_url, status_url, media_copy_url
+    )
 
 
 def send_visibility_timeout() -> int:
-    return TIMEOUTS_HIDDEN_LOCALLY * lambda_timeout(PROJECT_DIR, SEND_FUNCTION)
+    return visibility_timeout(SEND_FUNCTION)
+
+
+def visibility_timeout(function: str) -> int:
+    return TIMEOUTS_HIDDEN_LOCALLY * lambda_timeout(PROJECT_DIR, function)

@@ -213,6 +213,7 @@ class LocalStack:
             FALLBACK_QUEUE_URL=self.resources.fallback_queue_url,
             SEND_QUEUE_URL=self.resources.send_queue_url,
             STATUS_QUEUE_URL=self.resources.status_queue_url,
+            MEDIA_COPY_QUEUE_URL=self.resources.media_copy_queue_url,
             COOKIE_SECURE="false",
             SESSION_SECRET=secrets.token_urlsafe(32),
             PUBLIC_BASE_URL=public_base_url,

@@ -76,6 +76,7 @@ def alarm_resources(
         names.STATUS_DEAD_LETTERS_ALARM: status_dead_letters(),
         names.STATUS_BACKLOG_ALARM: status_backlog(),
         names.SCHEDULED_NOT_QUEUED_ALARM: scheduled_not_queued(jurisdiction),
+        names.MEDIA_COPY_DEAD_LETTERS_ALARM: media_copy_dead_letters(),
         names.UNRESOLVED_SENDS_ALARM: unresolved_sends(jurisdiction),
         names.API_THROTTLING_ALARM: api_throttling(jurisdiction),
     }
@@ -291,6 +292,14 @@ def send_backlog() -> dict[str, Any]:
         SEND_OLDEST_SECONDS,
         "A scheduled text has waited more than 2 hours on the send queue: the sender is "
         "failing, throttled or not consuming, and texts are going out late.",
+    )
+
+
+def media_copy_dead_letters() -> dict[str, Any]:
+    return dead_letters(
+        names.MEDIA_COPY_DEAD_LETTERS,
+        "Inbound photo copies failed even to be marked failed and sit in the media-copy "
+        "dead-letter queue: those items still show arriving (docs/operations.md, media copy).",
     )
 
 

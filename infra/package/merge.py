@@ -99,6 +99,7 @@ def environment(config: StackConfig, handler: Handler) -> dict[str, Any]:
         "FALLBACK_QUEUE_URL": ref(names.FALLBACK_QUEUE),
         "SEND_QUEUE_URL": ref(names.SEND_QUEUE),
         "STATUS_QUEUE_URL": ref(names.STATUS_QUEUE),
+        "MEDIA_COPY_QUEUE_URL": ref(names.MEDIA_COPY_QUEUE),
         "COOKIE_SECURE": "true",
         **config.secret_parameters,
         **rotation_parameters(config.name),

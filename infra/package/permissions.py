@@ -28,9 +28,10 @@ class Target(Enum):
     FALLBACK_QUEUE = "the inbound fallback queue"
     SEND_QUEUE = "the send queue of scheduled texts"
     STATUS_QUEUE = "the queue of status callbacks kept for replay"
+    MEDIA_COPY_QUEUE = "the queue of inbound MMS files waiting to be copied"
+    MEDIA_OBJECTS = "the media bucket's objects under media/"
     PAGE_CONNECTIONS = "the WebSocket API's connections (@connections)"
     USER_POOL = "the stack's Cognito user pool"
-    MEDIA_OBJECTS = "the media bucket's objects under media/"
     TABLE_STREAMS = (
         "the streams of the clients, conversations, unclaimed, mass-texts, "
         "department-settings and audit tables"
@@ -118,6 +119,17 @@ CONSUME_SEND = Grant(
     Target.SEND_QUEUE,
 )
 
+# An inbound MMS's files are queued for copying once its text is stored (the webhook, the
+# fallback replay); the copy worker consumes that queue (Lambda's event source mapping, as
+# for the send queue) and puts the originals and thumbnails under media/ in the bucket.
+ENQUEUE_MEDIA_COPY = Grant("MediaCopyQueueSend", ("sqs:SendMessage",), Target.MEDIA_COPY_QUEUE)
+CONSUME_MEDIA_COPY = Grant(
+    "MediaCopyQueueEventSource",
+    ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    Target.MEDIA_COPY_QUEUE,
+)
+STORE_MEDIA = Grant("StoreMedia", ("s3:PutObject",), Target.MEDIA_OBJECTS)
+
 # Staff accounts (admins' /staff pages): invite, look up, disable and enable a member of
 # staff, and sign them out everywhere; nothing that deletes a user or changes the pool.
 STAFF_ACCOUNTS = Grant(
@@ -175,6 +187,7 @@ PUSH_SETTINGS = "push-settings"
 COUNT_DASHBOARD = "count-dashboard"
 WEEKLY_EMAIL = "weekly-email"
 CHAIN_AUDIT = "chain-audit"
+COPY_MEDIA = "copy-media"
 DEFAULT = "*"
 
 FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
@@ -196,11 +209,20 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         STAFF_ACCOUNTS,
         VIEW_MEDIA,
         SIGN_UPLOADS,
+        ENQUEUE_MEDIA_COPY,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.
     EMAIL_NOTIFICATIONS: (LOGS, TABLES, AUDIT_TRAIL, MAIL),
     # Replays stored inbound requests through the same code as the webhook (Twilio secrets).
-    REPLAY_FALLBACK_HANDLER: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, REPLAY_FALLBACK),
+    REPLAY_FALLBACK_HANDLER: (
+        LOGS,
+        TABLES,
+        AUDIT_TRAIL,
+        SECRETS,
+        DECRYPT,
+        REPLAY_FALLBACK,
+        ENQUEUE_MEDIA_COPY,
+    ),
     # Applies kept status callbacks through the same code as the webhook (Twilio secrets:
     # it checks each one's signature again).
     REPLAY_STATUSES: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, REPLAY_STATUS),
@@ -249,6 +271,9 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Fed by the audit table's stream; links each new row into its subject's hash chain
     # (reads the chain's head, puts a link and a marker): the audit table only, no other.
     CHAIN_AUDIT: (LOGS, AUDIT_TRAIL, READ_STREAMS),
+    # Fed by the media-copy queue: reads and settles a text's media items, downloads and
+    # deletes at Twilio (secrets), puts the file and its thumbnail under media/.
+    COPY_MEDIA: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT, CONSUME_MEDIA_COPY, STORE_MEDIA),
     # Any handler added later: the tables and the secrets, nothing else until declared here.
     DEFAULT: (LOGS, TABLES, AUDIT_TRAIL, SECRETS, DECRYPT),
 }

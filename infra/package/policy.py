@@ -89,6 +89,10 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
         return arn_of(names.SEND_QUEUE)
     if target is Target.STATUS_QUEUE:
         return arn_of(names.STATUS_QUEUE)
+    if target is Target.MEDIA_COPY_QUEUE:
+        return arn_of(names.MEDIA_COPY_QUEUE)
+    if target is Target.MEDIA_OBJECTS:
+        return sub(f"${{{names.MEDIA_BUCKET}.Arn}}/media/*")
     if target is Target.PAGE_CONNECTIONS:
         return sub(
             f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"
@@ -99,8 +103,6 @@ def resources(target: Target, config: StackConfig, tables: list[str]) -> Any:
             f"arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:"
             f"userpool/${{{names.USER_POOL}}}"
         )
-    if target is Target.MEDIA_OBJECTS:
-        return sub(f"${{{names.MEDIA_BUCKET}.Arn}}/media/*")
     if target is Target.TABLE_STREAMS:
         return [sub(f"${{{t}.StreamArn}}") for t in tables if t in names.STREAMED_TABLES]
     raise ValueError(f"no resources for {target}")

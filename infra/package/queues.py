@@ -7,6 +7,9 @@
   source mapping hands batches to ``send-scheduled``, which sends them through Twilio.
 - **Status callbacks**: Twilio never retries a status callback, so one the app cannot store
   when it comes is kept here (the signed request); ``replay-statuses`` applies it later.
+- **Media copy**: the SMS webhook (and the fallback replay) put one job per inbound MMS file
+  here once its text is stored; ``copy-media`` copies it into the media bucket and then
+  deletes it at Twilio (its fifth receive marks the item failed instead of retrying).
 
 A message that fails five times moves to its dead-letter queue, which alarms
 (docs/operations.md says what to do). The queues hold people's phone numbers and texts, some
@@ -20,12 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.config import SEND_QUEUE_NAME
+from chalicelib.config import MEDIA_COPY_QUEUE_NAME, SEND_QUEUE_NAME
 
 from . import names
 from .functions import Handler
 from .names import arn_of, ref, sub
-from .permissions import REPLAY_FALLBACK_HANDLER, REPLAY_STATUSES, SEND_SCHEDULED
+from .permissions import COPY_MEDIA, REPLAY_FALLBACK_HANDLER, REPLAY_STATUSES, SEND_SCHEDULED
 from .resources import RETAIN
 
 FOURTEEN_DAYS = 14 * 24 * 3600  # SQS keeps a message at most this long
@@ -77,9 +80,17 @@ STATUS = WorkQueue(
     names.STATUS_QUEUE_POLICY,
     REPLAY_STATUSES,
 )
-WORK_QUEUES = (FALLBACK, SEND, STATUS)
+MEDIA_COPY = WorkQueue(
+    "media-copy",
+    names.MEDIA_COPY_QUEUE,
+    names.MEDIA_COPY_DEAD_LETTERS,
+    names.MEDIA_COPY_QUEUE_POLICY,
+    COPY_MEDIA,
+    reports_item_failures=True,
+)
+WORK_QUEUES = (FALLBACK, SEND, STATUS, MEDIA_COPY)
 # The queue names app.py gives ``@app.on_sqs_message`` → the stack's queue standing for each.
-APP_QUEUES = {SEND_QUEUE_NAME: SEND}
+APP_QUEUES = {SEND_QUEUE_NAME: SEND, MEDIA_COPY_QUEUE_NAME: MEDIA_COPY}
 # Those whose event source reports failures per message (the local event source too).
 REPORTS_ITEM_FAILURES = frozenset(n for n, q in APP_QUEUES.items() if q.reports_item_failures)
 

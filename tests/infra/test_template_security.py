@@ -62,12 +62,16 @@ def test_no_statement_names_every_resource_or_every_action_of_a_service(template
 def test_nothing_is_granted_for_s3_or_cloudwatch_metrics_and_cognito_only_for_staff_accounts(
     templates, name
 ):
-    """Sign-in uses Cognito's public API (no IAM); metrics go to the logs as EMF; the app
-    reads and writes no S3 object yet. Admins' staff pages (issue 21) need Cognito's admin
-    calls: only the API handler has them, on the stack's own user pool, and none deletes a
-    user or changes the pool."""
-    actions = {a for s in role_statements(templates[name]) for a in s["Action"]}
-    assert not [a for a in actions if a.split(":")[0] in {"s3", "cloudwatch"}]
+    """Sign-in uses Cognito's public API (no IAM); metrics go to the logs as EMF; S3 only
+    on the media bucket's ``media/`` objects (issue 22). Admins' staff pages (issue 21) need
+    Cognito's admin calls: only the API handler has them, on the stack's own user pool, and
+    none deletes a user or changes the pool."""
+    statements = role_statements(templates[name])
+    actions = {a for s in statements for a in s["Action"]}
+    assert not [a for a in actions if a.split(":")[0] == "cloudwatch"]
+    media = {"Fn::Sub": "${MediaBucket.Arn}/media/*"}
+    s3 = [s for s in statements if any(a.startswith("s3:") for a in s["Action"])]
+    assert s3 and all(s["Resource"] == media for s in s3)
     cognito = [s for s in role_statements(templates[name]) if "cognito-idp" in str(s["Action"])]
     assert [s["Sid"] for s in cognito] == ["StaffAccounts"]
     (accounts,) = cognito

@@ -144,16 +144,14 @@ STAFF_ACCOUNTS = Grant(
     ),
     Target.USER_POOL,
 )
-# Outbound attachments (issue 22). A presigned URL carries its signer's permissions: the web
-# function signs the compose box's upload form (a POST is authorised as s3:PutObject) and
-# checks an upload before a send (HeadObject is authorised as s3:GetObject), and a sender
-# signs the MediaUrl Twilio fetches with s3:GetObject. Only keys under media/.
-SIGN_UPLOADS = Grant("MediaUploads", ("s3:GetObject", "s3:PutObject"), Target.MEDIA_OBJECTS)
+# Media (issue 22), only keys under media/. A presigned URL carries its signer's rights: the
+# web function signs 60 s view URLs (get), the compose box's upload forms (a POST is
+# authorised as s3:PutObject), and checks an upload before a send (HeadObject = get); a
+# sender signs the MediaUrl Twilio fetches (get).
+MEDIA_FOR_PAGES = Grant("MediaForPages", ("s3:GetObject", "s3:PutObject"), Target.MEDIA_OBJECTS)
 SIGN_MEDIA_URLS = Grant("MediaUrls", ("s3:GetObject",), Target.MEDIA_OBJECTS)
 # Posting to an open page and closing it are both @connections calls, one IAM action.
 PUSH = Grant("PushToPages", ("execute-api:ManageConnections",), Target.PAGE_CONNECTIONS)
-# A presigned URL carries its signer's rights: the media route signs 60 s view URLs.
-VIEW_MEDIA = Grant("ViewMedia", ("s3:GetObject",), Target.MEDIA_OBJECTS)
 # No call of ours: Lambda's event source mapping reads the stream with the function's role.
 READ_STREAMS = Grant(
     "TableStreamEventSource",
@@ -196,7 +194,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
     # Sign-out tells that sign-in's open pages and closes them; a client import's apply
     # tells the import's other open pages how far it got.
     # Admins manage staff accounts in Cognito (STAFF_ACCOUNTS).
-    # The media route signs the URLs that show a photo or file (VIEW_MEDIA).
+    # The media route and the compose box sign media URLs and upload forms (MEDIA_FOR_PAGES).
     API_HANDLER: (
         LOGS,
         TABLES,
@@ -207,8 +205,7 @@ FUNCTION_GRANTS: dict[str, tuple[Grant, ...]] = {
         ENQUEUE_STATUS,
         PUSH,
         STAFF_ACCOUNTS,
-        VIEW_MEDIA,
-        SIGN_UPLOADS,
+        MEDIA_FOR_PAGES,
         ENQUEUE_MEDIA_COPY,
     ),
     # Reads who has unread texts and mails them; no secrets, no Twilio.

@@ -65,10 +65,11 @@ class SerialMotoServer:
         )
         from werkzeug.serving import make_server
 
-        from infra.local import moto_fair_queues, moto_responses, moto_transactions
+        from infra.local import moto_fair_queues, moto_queries, moto_responses, moto_transactions
 
         moto_transactions.install()  # item-level rollback: sound because requests run alone
         moto_responses.install()  # items written as they are, not walked through the model
+        moto_queries.install()  # a Query costs its partition, not the whole table
         moto_fair_queues.install()  # MessageGroupId tenants served fairly, as AWS fair queues
         app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(

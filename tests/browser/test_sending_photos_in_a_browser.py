@@ -50,7 +50,7 @@ def test_a_photo_attached_on_a_phone_is_sent_as_one_mms(
     )
     (message,) = stack.twilio.messages(to=phone)
     assert message["num_media"] == "1"
-    (url,) = stack.twilio._store.media_urls(message["sid"])
+    (url,) = stack.twilio.media_urls(message["sid"])
     assert requests.get(url, timeout=10).content == photo
 
 

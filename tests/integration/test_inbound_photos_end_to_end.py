@@ -1,12 +1,18 @@
-"""A photo texted in, through the running local stack: the signed MMS webhook, the
-media-copy queue and its worker, moto's bucket, and Twilio's media (tests/media_host.py,
-the contract the fake Twilio's media follows)."""
+"""A photo texted in, through the running local stack: the fake Twilio posts the signed MMS
+webhook as Twilio does, the app stores the text with its photo "arriving" and queues the
+copy, the copy-media worker downloads it through the fake's basic auth and 307 to its
+CDN, keeps it (and a thumbnail) in moto's bucket, and only then DELETEs it at the fake.
+
+The fake stands in for Twilio throughout; tests/media_host.py is still used by the copy
+steps' tests (tests/integration/test_inbound_photo_copy_steps.py), which need what the
+fake cannot do: a hook that runs while a DELETE is answered, and DELETEs that fail."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from io import BytesIO
 
 import boto3
@@ -14,8 +20,9 @@ import pytest
 from PIL import Image
 
 from chalicelib.domain.media import MAX_BYTES, MediaState, too_big_note
-from tests.helpers import fresh_phone, new_sid, signed_webhook
-from tests.media_host import MediaHost
+from infra.local.fake_twilio import LOCAL_ACCOUNT_SID, FakeTwilio, MediaFile
+from tests.helpers import fresh_phone, signed_webhook
+from tests.media_copy_worker import copy_worker as running_copy_worker
 
 pytestmark = pytest.mark.any_hour  # nothing here depends on the hour
 PROBATION = "+18015550100"
@@ -37,35 +44,13 @@ def jpeg() -> bytes:
 
 @pytest.fixture(scope="module", autouse=True)
 def copy_worker(stack):
-    """The app's copy-media handler on the local SQS event source, as ``make run`` runs it
-    (the test stack consumes no queue by itself)."""
-    from pathlib import Path
-
-    import app as app_module
-    from chalicelib.config import MEDIA_COPY_QUEUE_NAME
-    from infra.local.sqs_source import LocalSqsSource
-    from infra.package.queues import REPORTS_ITEM_FAILURES
-    from tests.helpers import ROOT
-
-    queues = stack.resources.event_source_queues()
-    assert queues[MEDIA_COPY_QUEUE_NAME] == stack.resources.media_copy_queue_url
-    source = LocalSqsSource(
-        app_module.app,
-        {MEDIA_COPY_QUEUE_NAME: queues[MEDIA_COPY_QUEUE_NAME]},
-        Path(ROOT),
-        item_failures=REPORTS_ITEM_FAILURES,
-    ).start()
-    assert [b.name for b in source.bindings] == ["copy-media"]
-    assert source.bindings[0].reports_item_failures
-    yield source
-    source.stop()
+    with running_copy_worker(stack) as source:
+        yield source
 
 
 @pytest.fixture()
-def host():
-    served = MediaHost().start()
-    yield served
-    served.stop()
+def fake(stack) -> FakeTwilio:
+    return stack.twilio
 
 
 def new_client(stores):
@@ -77,18 +62,50 @@ def new_client(stores):
     )
 
 
-def mms(http, sender: str, files: list[tuple[str, str]], sid: str = ""):
-    params = {
-        "MessageSid": sid or new_sid("MM"),
-        "From": sender,
-        "To": PROBATION,
-        "Body": "my paystub",
-        "NumMedia": str(len(files)),
-    }
-    for i, (url, kind) in enumerate(files):
-        params[f"MediaUrl{i}"] = url
-        params[f"MediaContentType{i}"] = kind
-    return signed_webhook(http, "/webhooks/twilio/sms", params), params["MessageSid"]
+def texted(fake: FakeTwilio, phone: str, *files: MediaFile) -> tuple[str, list[str]]:
+    """A phone's MMS through the fake to the app's webhook: (MessageSid, media sids)."""
+    sent = fake.send_inbound(phone, PROBATION, "my paystub", media=list(files))
+    assert sent.status_code == 200, sent.error
+    return sent.message_sid, fake.media_sids(sent.message_sid)
+
+
+@contextmanager
+def webhook_off(fake: FakeTwilio) -> Iterator[None]:
+    """The fake keeps a phone's texts without posting them: the test posts them itself."""
+    kept = fake.sms_webhook_url
+    fake.sms_webhook_url = None
+    try:
+        yield
+    finally:
+        fake.sms_webhook_url = kept
+
+
+def held(fake: FakeTwilio, phone: str, *files: MediaFile) -> dict[str, str]:
+    """An MMS the fake holds, and the form Twilio would post for it (to post by hand)."""
+    with webhook_off(fake):
+        sent = fake.send_inbound(phone, PROBATION, "my paystub", media=list(files))
+    sid = sent.message_sid
+    params = {"MessageSid": sid, "From": phone, "To": PROBATION, "Body": "my paystub"}
+    params["NumMedia"] = str(len(files))
+    base = f"{fake.base_url}/2010-04-01/Accounts/{LOCAL_ACCOUNT_SID}/Messages/{sid}/Media/"
+    for i, (me, file) in enumerate(zip(fake.media_sids(sid), files, strict=True)):
+        params[f"MediaUrl{i}"] = base + me
+        params[f"MediaContentType{i}"] = file.content_type
+    return params
+
+
+def posted_form(fake: FakeTwilio, sid: str) -> dict[str, str]:
+    """The signed form the fake posted for a text: what Twilio's retry posts again."""
+    forms = [params for _, params, _ in fake.callback_log if params.get("MessageSid") == sid]
+    return forms[0]
+
+
+def events(fake: FakeTwilio, sid: str) -> list[tuple[str, int]]:
+    return [(e.kind, e.status) for e in fake.media_events(sid)]
+
+
+def deleted(fake: FakeTwilio, sid: str) -> Callable[[], bool]:
+    return lambda: fake.media_deleted_at(sid) is not None
 
 
 def media_of(stores, partition: str, sid: str):
@@ -110,90 +127,85 @@ def in_bucket(stack, prefix: str) -> list[str]:
     return sorted(o["Key"] for o in found.get("Contents", []))
 
 
-def test_a_photo_texted_in_is_kept_in_the_bucket_and_deleted_at_twilio(stack, http, stores, host):
+def test_a_photo_texted_in_is_kept_in_the_bucket_and_then_deleted_at_twilio(stack, stores, fake):
     client = new_client(stores)
-    url = host.add(jpeg())
-    answer, sid = mms(http, client.phone, [(url, "image/jpeg")])
-    assert answer.status_code == 200
+    sid, [me] = texted(fake, client.phone, MediaFile("image/jpeg", jpeg()))
 
-    wait_until(lambda: host.deleted(url))
+    wait_until(deleted(fake, me))
     [item] = media_of(stores, client.client_id, sid)
     assert item.state is MediaState.STORED
     assert item.key == f"media/{client.client_id}/{sid}/0.jpg"
     assert in_bucket(stack, f"media/{client.client_id}/{sid}/") == [item.key, item.thumb_key]
-    assert (host.count("GET", url), host.count("DELETE", url)) == (1, 1)
+    # downloaded with basic auth through Twilio's redirect, and only then deleted
+    assert events(fake, me) == [("get", 307), ("download", 200), ("delete", 204)]
 
 
-def test_a_duplicate_webhook_never_copies_twice(stack, http, stores, host):
+def test_a_duplicate_webhook_never_copies_twice(stack, http, stores, fake):
     client = new_client(stores)
-    url = host.add(jpeg())
-    first, sid = mms(http, client.phone, [(url, "image/jpeg")])
-    again, _ = mms(http, client.phone, [(url, "image/jpeg")], sid)  # Twilio's retry
-    assert (first.status_code, again.status_code) == (200, 200)
-    wait_until(lambda: host.deleted(url))
+    sid, [me] = texted(fake, client.phone, MediaFile("image/jpeg", jpeg()))
+    again = signed_webhook(http, "/webhooks/twilio/sms", posted_form(fake, sid))  # a retry
+    assert again.status_code == 200
+    wait_until(deleted(fake, me))
     wait_until(lambda: queue_drained(stack))
-    later, _ = mms(http, client.phone, [(url, "image/jpeg")], sid)  # once stored: no new job
-    assert later.status_code == 200
+    later = signed_webhook(http, "/webhooks/twilio/sms", posted_form(fake, sid))
+    assert later.status_code == 200  # once stored: no new job
     wait_until(lambda: queue_drained(stack))
 
-    assert host.count("GET", url) == 1
-    assert host.count("DELETE", url) == 1
+    assert events(fake, me) == [("get", 307), ("download", 200), ("delete", 204)]
     assert len(in_bucket(stack, f"media/{client.client_id}/{sid}/")) == 2  # photo + thumbnail
 
 
-def test_a_file_type_we_do_not_keep_is_refused_and_never_fetched(stack, http, stores, host):
+def test_a_file_type_we_do_not_keep_is_refused_and_never_fetched(stack, stores, fake):
     client = new_client(stores)
-    url = host.add(b"PK\x03\x04 an archive", "application/zip")
-    answer, sid = mms(http, client.phone, [(url, "application/zip")])
-    assert answer.status_code == 200
+    sid, [me] = texted(fake, client.phone, MediaFile("application/zip", b"PK\x03\x04 zip"))
     [item] = media_of(stores, client.client_id, sid)
     assert item.state is MediaState.REFUSED
     assert item.note == "A file of type application/zip was not kept."
     wait_until(lambda: queue_drained(stack))
-    assert host.calls == []
+    assert events(fake, me) == []
 
 
-def test_a_file_over_five_megabytes_is_refused_and_nothing_is_stored(stack, http, stores, host):
+def test_a_file_over_five_megabytes_is_refused_and_nothing_is_stored(stack, stores, fake):
     client = new_client(stores)
-    url = host.add(b"%PDF" + b"x" * MAX_BYTES, "application/pdf")
-    _, sid = mms(http, client.phone, [(url, "application/pdf")])
+    big = MediaFile("application/pdf", b"%PDF" + b"x" * MAX_BYTES)
+    sid, [me] = texted(fake, client.phone, big)
     wait_until(lambda: media_of(stores, client.client_id, sid)[0].state is not MediaState.ARRIVING)
     [item] = media_of(stores, client.client_id, sid)
     assert (item.state, item.note) == (MediaState.REFUSED, too_big_note(MAX_BYTES + 4))
     assert in_bucket(stack, f"media/{client.client_id}/") == []
-    assert host.count("GET", url) == 1
+    assert [kind for kind, _ in events(fake, me)].count("get") == 1
 
 
 def test_an_enqueue_that_fails_answers_503_and_twilios_retry_queues_the_photo(
-    stack, http, stores, host, monkeypatch
+    stack, http, stores, fake, monkeypatch
 ):
     client = new_client(stores)
-    url = host.add(jpeg())
+    form = held(fake, client.phone, MediaFile("image/jpeg", jpeg()))
+    sid, me = form["MessageSid"], form["MediaUrl0"].rsplit("/", 1)[1]
     gone = stack.resources.media_copy_queue_url + "-missing"
     with monkeypatch.context() as patched:
         patched.setenv("MEDIA_COPY_QUEUE_URL", gone)
-        first, sid = mms(http, client.phone, [(url, "image/jpeg")])
+        first = signed_webhook(http, "/webhooks/twilio/sms", form)
     assert first.status_code == 503
     [item] = media_of(stores, client.client_id, sid)  # the text itself is stored
     assert item.state is MediaState.ARRIVING
+    assert events(fake, me) == []
 
-    retry, _ = mms(http, client.phone, [(url, "image/jpeg")], sid)
+    retry = signed_webhook(http, "/webhooks/twilio/sms", form)
     assert retry.status_code == 200
-    wait_until(lambda: host.deleted(url))
+    wait_until(deleted(fake, me))
     [item] = media_of(stores, client.client_id, sid)
     assert item.state is MediaState.STORED
 
 
 def test_a_photo_from_an_unknown_number_is_kept_for_the_department_and_moves_on_claim(
-    stack, http, stores, host
+    stack, stores, fake
 ):
     from chalicelib.store.partitions import unclaimed_partition
 
     stranger = fresh_phone()
-    url = host.add(jpeg())
-    answer, sid = mms(http, stranger, [(url, "image/jpeg")])
-    assert answer.status_code == 200
-    wait_until(lambda: host.deleted(url))
+    sid, [me] = texted(fake, stranger, MediaFile("image/jpeg", jpeg()))
+    wait_until(deleted(fake, me))
     [item] = media_of(stores, unclaimed_partition("probation", stranger), sid)
     assert item.state is MediaState.STORED
     assert item.key == f"media/unclaimed-probation/{sid}/0.jpg"
@@ -205,21 +217,26 @@ def test_a_photo_from_an_unknown_number_is_kept_for_the_department_and_moves_on_
     assert in_bucket(stack, item.key) == [item.key]
 
 
-def test_no_media_url_or_byte_reaches_the_logs(stack, http, stores, host, caplog):
+def test_no_media_url_or_byte_reaches_the_logs(stack, http, stores, fake, caplog):
+    """Posted from this process (not the stack's workers), so caplog sees the webhook's
+    lines as well as the worker's."""
     import logging
 
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="chalicelib")
     client = new_client(stores)
     marker = b"PAYSTUB-" + secrets.token_hex(8).encode()
-    photo, broken = jpeg() + marker, host.add(b"\xff\xd8 broken " + marker)
-    url = host.add(photo)
-    answer, sid = mms(http, client.phone, [(url, "image/jpeg"), (broken, "image/jpeg")])
+    photo = MediaFile("image/jpeg", jpeg() + marker)
+    broken = MediaFile("image/jpeg", b"\xff\xd8 broken " + marker)
+    form = held(fake, client.phone, photo, broken)
+    answer = signed_webhook(http, "/webhooks/twilio/sms", form)
     assert answer.status_code == 200
-    wait_until(lambda: host.deleted(broken))
-    wait_until(lambda: host.deleted(url))
+    for url in (form["MediaUrl0"], form["MediaUrl1"]):
+        wait_until(deleted(fake, url.rsplit("/", 1)[1]))
 
     logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
-    assert "media copies" in logged and sid in logged  # the flow was logged, by ids
-    for secret in (url, broken, url.split("/Media/")[1], marker.decode()):
-        assert secret not in logged
+    assert "media copies" in logged and form["MessageSid"] in logged  # logged by ids
+    for url in (form["MediaUrl0"], form["MediaUrl1"]):
+        for secret in (url, url.split("/Media/")[1], "/mms-cdn/"):
+            assert secret not in logged
+    assert marker.decode() not in logged

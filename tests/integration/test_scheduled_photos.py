@@ -61,7 +61,7 @@ def test_a_scheduled_photo_is_kept_and_signed_at_send_time(kristina, stack, stor
         )
         assert outcome == "sent"
         (message,) = stack.twilio.messages(to=client.phone)
-        (url,) = stack.twilio._store.media_urls(message["sid"])
+        (url,) = stack.twilio.media_urls(message["sid"])
         assert abs(signed_at(url) - at_send) < timedelta(minutes=2)  # days after scheduling
         assert requests.get(url, timeout=10).content == photo
     entry = stores.conversations.newest(client.client_id)[0][0]

@@ -274,6 +274,11 @@ class FakeTwilio:
         items = self._media.of_message(message_sid, include_deleted)
         return [MediaFile(m.content_type, m.data) for m in items]
 
+    def media_urls(self, message_sid: str) -> tuple[str, ...]:
+        """The MediaUrls a create was given, as sent (Twilio itself shows only the Media
+        it fetched from them: ``media_of``)."""
+        return self._store.media_urls(message_sid)
+
     def media_sids(self, message_sid: str, include_deleted: bool = False) -> list[str]:
         return [m.sid for m in self._media.of_message(message_sid, include_deleted)]
 

@@ -233,6 +233,8 @@ def test_no_media_url_or_byte_reaches_the_logs(stack, http, stores, fake, caplog
     assert answer.status_code == 200
     for url in (form["MediaUrl0"], form["MediaUrl1"]):
         wait_until(deleted(fake, url.rsplit("/", 1)[1]))
+    # the batch's summary line follows its last delete: wait for it, not for the delete alone
+    wait_until(lambda: "media copies" in caplog.text)
 
     logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
     assert "media copies" in logged and form["MessageSid"] in logged  # logged by ids

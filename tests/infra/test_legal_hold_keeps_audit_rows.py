@@ -58,6 +58,10 @@ def test_a_client_hold_takes_the_expiry_off_their_audit_rows_and_keeps_the_chain
     assert len(rows) == 3 and not any(row.expires_at for row in rows)
     chain_items = list(AuditLinkModel.query(chain_partition(subject)))
     assert len(chain_items) >= 6 and not any(item.expires_at for item in chain_items[:6])
+    # the hold writes its own row on the subject: judged once chain-audit has linked it too
+    # (the script runs at the real time, days before the test's instant, so an unlinked row
+    # would read as "not linked after 5 minutes")
+    assert len(linked(subject, 4).links) == 4, "chain-audit did not link the hold's row"
     assert first_break(AuditChains().chain(subject), now) is None
     lifted = hold("--client", client.client_id, "--off")
     assert lifted.returncode == 0, lifted.stdout + lifted.stderr

@@ -35,7 +35,8 @@ async function upload(answer, file) {
 
 function setupAttachment(box) {
   const form = box.closest("form");
-  const input = box.querySelector("[data-attach-input]");
+  const inputs = Array.from(box.querySelectorAll("[data-attach-input]"));
+  const input = inputs[0];  // picks from the device; the others (the camera) fill the same slot
   if (!form || !input || !window.fetch) { return; }
   const key = box.querySelector("input[name=attachment_key]");
   const name = box.querySelector("input[name=attachment_name]");
@@ -52,10 +53,10 @@ function setupAttachment(box) {
   function recount() { if (text) { text.dispatchEvent(new Event("input")); } }
   function busy(on) { submits.forEach((b) => { if (on) { b.setAttribute("aria-disabled", "true"); b.disabled = true; } else { b.removeAttribute("aria-disabled"); b.disabled = false; } }); }
   function clear(message) {
-    key.value = ""; name.value = ""; input.value = "";
+    key.value = ""; name.value = ""; inputs.forEach((each) => { each.value = ""; });
     if (shown) { URL.revokeObjectURL(shown); shown = ""; }
     preview.hidden = true; preview.removeAttribute("src");
-    picked.hidden = true; input.hidden = false;
+    picked.hidden = true; box.classList.remove("attach-has-file");
     status.textContent = message || hint;
     recount();
   }
@@ -65,13 +66,13 @@ function setupAttachment(box) {
       shown = URL.createObjectURL(file);
       preview.src = shown; preview.hidden = false;
     }
-    picked.hidden = false; input.hidden = true;
+    picked.hidden = false; box.classList.add("attach-has-file");
     status.textContent = "Attached: " + file.name + ". It goes as a picture message (MMS).";
     recount();
   }
 
-  input.addEventListener("change", async () => {
-    const file = input.files && input.files[0];
+  async function pickedFrom(chosen) {
+    const file = chosen.files && chosen.files[0];
     if (!file) { clear(); return; }
     if (ALLOWED.indexOf(file.type) < 0) { clear(WRONG_TYPE); return; }
     if (file.size > MAX_BYTES) { clear(TOO_BIG); return; }
@@ -87,7 +88,8 @@ function setupAttachment(box) {
     } finally {
       busy(false);
     }
-  });
+  }
+  inputs.forEach((each) => { each.addEventListener("change", () => pickedFrom(each)); });
   box.querySelector("[data-attach-remove]").addEventListener("click", () => {
     clear("Attachment removed.");
     input.focus();

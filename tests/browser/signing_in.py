@@ -42,11 +42,17 @@ def signed_in_page(
     height: int = 900,
     password: str = DEMO_PASSWORD,
     focused: bool = True,
+    touch: bool = False,
 ) -> Page:
     """A browser of its own (``contexts`` closes it after the test) at ``width`` by
     ``height``, signed in, on the caseload. ``focused=False``: a tab left open behind
-    others, visible to its scripts but never focused."""
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    others, visible to its scripts but never focused. ``touch``: a phone's touch screen
+    (CSS ``pointer: coarse``), not a mouse."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": height},
+        **({"has_touch": True, "is_mobile": True} if touch else {}),
+    )
     if not focused:
         context.add_init_script("document.hasFocus = function () { return false; };")
     contexts.append(context)

@@ -42,6 +42,7 @@ def test_a_photo_attached_on_a_phone_is_sent_as_one_mms(
     expect(send_box.locator("[data-attach-name]")).to_have_text("paystub.png")
     expect(send_box.locator("[data-attach-preview]")).to_be_visible()
     expect(kristina.locator("#segment-count")).to_contain_text("billed as one MMS")
+    expect(kristina.get_by_label("Take a photo").first).to_be_hidden()  # a mouse: no camera
     check_a11y(kristina)
 
     kristina.get_by_role("button", name="Send text").click()
@@ -52,6 +53,29 @@ def test_a_photo_attached_on_a_phone_is_sent_as_one_mms(
     assert message["num_media"] == "1"
     (url,) = stack.twilio.media_urls(message["sid"])
     assert requests.get(url, timeout=10).content == photo
+
+
+def test_on_a_touch_phone_the_camera_takes_the_photo_that_is_sent(
+    browser, base_url, stack, check_a11y, contexts
+):
+    kristina = signed_in_page(browser, base_url, "kristina", contexts, 375, touch=True)
+    phone = fresh_phone()
+    new_client(kristina, "Photo", "Camera", phone)
+    send_box = kristina.locator("form.send-form")
+    camera = send_box.get_by_label("Take a photo")
+    expect(camera).to_be_visible()
+    assert camera.get_attribute("capture") == "environment"
+    check_a11y(kristina)
+    camera.set_input_files({"name": "camera.png", "mimeType": "image/png", "buffer": png_bytes()})
+    expect(send_box.locator("[data-attach-status]")).to_contain_text("Attached: camera.png")
+    expect(camera).to_be_hidden()  # one file a text: both pickers give way to Remove
+    kristina.get_by_label(re.compile("Text to Photo")).fill("Here is the form I mean")
+    kristina.get_by_role("button", name="Send text").click()
+    expect(kristina.locator(".text-outbound .text-body").last).to_have_text(
+        "Here is the form I mean"
+    )
+    (message,) = stack.twilio.messages(to=phone)
+    assert message["num_media"] == "1"
 
 
 def test_a_removed_attachment_is_not_sent_and_the_counter_counts_segments_again(

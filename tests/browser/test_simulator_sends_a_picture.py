@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from infra.local.fake_twilio import FakeTwilio
 from infra.local.fake_twilio.samples import sample
@@ -17,10 +17,15 @@ pytestmark = pytest.mark.any_hour  # the page shows the fake's own times; no hou
 PHONE = "+13855550101"
 
 
-@pytest.fixture(scope="session")
-def base_url() -> None:
-    """The simulator is the fake's own page: no app stack to start for it."""
-    return None
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page of its own, with no base URL: the simulator is the fake's own page, so no app
+    stack starts for it. (Overriding ``base_url`` instead would leak: pytest-playwright's
+    session-wide context arguments keep the first ``base_url`` they see, and every later
+    ``page`` on this worker would have none.)"""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
@@ -35,7 +40,6 @@ def test_the_simulator_sends_a_chosen_picture_as_an_mms_and_shows_it(
     page: Page, site_and_fake: tuple[Site, FakeTwilio], check_a11y
 ) -> None:
     site, fake = site_and_fake
-    page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{fake.base_url}/simulator?phone=%2B{PHONE[1:]}")
     expect(page.get_by_text("No texts yet between this phone")).to_be_visible()
 

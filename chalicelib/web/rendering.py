@@ -83,28 +83,11 @@ def socket_origin() -> str:
 
 
 def media_origin() -> str:
-    """Where the media route's signed URLs point, which pages may load images from
-    (" origin", or "")."""
+    """Where the media bucket's signed URLs point, view links and upload forms alike, which
+    pages may load images from and post attachments to (" origin", or "")."""
     from .media_links import bucket_origin
 
     return bucket_origin()
-
-
-def upload_origin() -> str:
-    """Where the compose box posts an attachment (the media bucket), which the page may
-    connect to: moto's host locally, else the bucket's S3 hosts (" https://...", or "")."""
-    from urllib.parse import urlsplit
-
-    from ..config import get_settings
-
-    settings = get_settings()
-    if not settings.media_bucket:
-        return ""
-    if settings.aws_endpoint_url:
-        parts = urlsplit(settings.aws_endpoint_url)
-        return f" {parts.scheme}://{parts.netloc}"
-    bucket, region = settings.media_bucket, settings.region
-    return f" https://{bucket}.s3.{region}.amazonaws.com https://{bucket}.s3.amazonaws.com"
 
 
 def render(
@@ -114,6 +97,7 @@ def render(
     **context: Any,
 ) -> Response:
     body = environment().get_template(template).render(**context)
+    bucket = media_origin()
     all_headers: dict[str, str | list[str]] = {
         "Content-Type": HTML,
         "Cache-Control": "no-store",
@@ -121,9 +105,9 @@ def render(
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": (
-            f"default-src 'self'; img-src 'self' data: blob:{media_origin()}; style-src 'self'; "
+            f"default-src 'self'; img-src 'self' data: blob:{bucket}; style-src 'self'; "
             "script-src 'self'; "
-            f"connect-src 'self'{socket_origin()}{upload_origin()}; "
+            f"connect-src 'self'{socket_origin()}{bucket}; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         ),
     }

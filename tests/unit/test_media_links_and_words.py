@@ -66,11 +66,13 @@ def test_pages_allow_images_from_exactly_where_view_urls_point(monkeypatch, regi
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     else:
         monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    signed = urlsplit(
-        MediaBucket("cc-demo-media", region, endpoint).view_url("media/a/b/0.jpg", "x")
-    )
+    bucket = MediaBucket("cc-demo-media", region, endpoint)
+    signed = urlsplit(bucket.view_url("media/a/b/0.jpg", "x"))
+    posted = urlsplit(bucket.upload_form("media/a/uploads/u.jpg", "image/jpeg").url)
 
     assert bucket_origin() == f" {signed.scheme}://{signed.netloc}"
+    # the compose box posts uploads to the same origin, which the pages may connect to
+    assert (posted.scheme, posted.netloc) == (signed.scheme, signed.netloc)
 
 
 def test_without_a_bucket_pages_allow_no_other_image_origin(monkeypatch):

@@ -33,7 +33,6 @@ from ..domain.media import (
     MediaItem,
     MediaKind,
     MediaState,
-    kind_of,
     object_key,
     thumbnail_key,
     too_big_note,
@@ -105,7 +104,7 @@ def enqueue_copies(
         found = media.find(*where)
         pending = [i.index for i in found.items if i.state is MediaState.ARRIVING] if found else []
     else:
-        pending = [i for i, (_, kind) in enumerate(text.media) if arriving_kind(kind)]
+        pending = [i.index for i in text.media_items if i.state is MediaState.ARRIVING]
     jobs = [CopyJob(where[0], where[1], i, text.media[i][0], text.sid) for i in pending]
     for start in range(0, len(jobs), 10):
         batch = [OutgoingMessage(job.to_json()) for job in jobs[start : start + 10]]
@@ -116,10 +115,6 @@ def enqueue_copies(
         if not all(kept):
             raise MediaNotQueued("the media-copy queue kept only some jobs")
     return len(jobs)
-
-
-def arriving_kind(content_type: str) -> bool:
-    return kind_of(content_type) is not MediaKind.REFUSED
 
 
 @dataclass(frozen=True)

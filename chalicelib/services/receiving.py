@@ -21,7 +21,7 @@ from ..domain.conversation import ConversationEntry, Direction, EntryKind, marke
 from ..domain.errors import ValidationFailed
 from ..domain.jurisdiction import Department, Jurisdiction
 from ..domain.keywords import Keyword, keyword_in
-from ..domain.media import arriving
+from ..domain.media import MediaItem, arriving
 from ..domain.message_body import clean_body
 from ..domain.phones import display_phone, written_as_stored
 from ..domain.senders import MAX_SENDER, normalise_sender
@@ -60,6 +60,12 @@ class InboundText:
     body: str
     media: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, content type)
     received_at: datetime | None = None  # when it reached us, if earlier than now (a replay)
+
+    @property
+    def media_items(self) -> tuple[MediaItem, ...]:
+        """Each file as the text is stored with it: arriving, or refused at once for a type
+        the agency doesn't keep (domain/media.py ``arriving``)."""
+        return tuple(arriving(i, kind) for i, (_, kind) in enumerate(self.media))
 
     @classmethod
     def from_form(cls, form: Mapping[str, str], received_at: datetime | None = None) -> InboundText:
@@ -351,5 +357,5 @@ def new_entry(text: InboundText) -> ConversationEntry:
         sid=text.sid,
         details=details,
         # each file arrives later (the media-copy queue); a type we don't keep is refused now
-        media=tuple(arriving(i, kind) for i, (_, kind) in enumerate(text.media)),
+        media=text.media_items,
     )

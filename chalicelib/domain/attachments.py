@@ -65,10 +65,7 @@ def safe_name(name: str, content_type: str) -> str:
 
 
 def attached_item(key: str, content_type: str, size: int, name: str) -> MediaItem:
-    """The outbound entry's item: already in the bucket, so stored from the start."""
-    kind = base_type(content_type)
-    if kind not in OUTBOUND_TYPES:
-        raise ValidationFailed({"attachment": WRONG_TYPE})
-    if size > MAX_BYTES:
-        raise ValidationFailed({"attachment": TOO_BIG})
+    """The outbound entry's item: already in the bucket, so stored from the start. What the
+    bucket holds is judged by the rule the upload was asked under."""
+    kind = check_upload_request(content_type, size)
     return MediaItem(0, kind, MediaState.STORED, key=key, size=size, name=safe_name(name, kind))

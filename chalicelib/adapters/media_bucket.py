@@ -76,15 +76,6 @@ class MediaBucket:
             ServerSideEncryption="AES256",
         )
 
-    def get(self, key: str, limit: int = MAX_BYTES) -> bytes:
-        """An object's bytes, refusing (ValueError) one larger than ``limit``."""
-        answer = self._client.get_object(Bucket=self.bucket, Key=key)
-        if int(answer.get("ContentLength") or 0) > limit:
-            answer["Body"].close()
-            raise ValueError(f"{key} is larger than {limit} bytes")
-        with answer["Body"] as body:
-            return bytes(body.read(limit + 1)[: limit + 1])
-
     def head(self, key: str) -> StoredObject | None:
         """Size and type of an object, or None when there is none."""
         from botocore.exceptions import ClientError

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 MAX_BYTES = 5 * 1024 * 1024  # per file, in and out (Twilio's own MMS limit is 5 MB)
-MAX_ITEMS = 10  # Twilio's limit per message
 THUMB_PIXELS = 320  # the long side of an inline thumbnail
 
 # Shown inline (a thumbnail made once); HEIC/HEIF are converted for browsers.

@@ -8,6 +8,8 @@ import { setupConversation } from "./conversation.js";
 import { setupDraft } from "./drafts.js";
 import { setupLayout } from "./layout.js";
 import { setupLive } from "./live.js";
+import { setupOffline } from "./offline.js";
+import { setupOutbox } from "./outbox.js";
 import { setupPicking } from "./picking.js";
 import { segmentInfo, setupCounter } from "./segments.js";
 import { setupSessions, stampActive } from "./session.js";
@@ -32,6 +34,8 @@ function start() {
   setupLayout();
   setupConversation();
   setupPicking();
+  setupOffline();
+  setupOutbox();
   document.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
   // A form that cannot be undone (cancelling a scheduled text) asks first. Delegated, so
   // the forms a live refresh brings in ask too; without JS the button's label says it all.

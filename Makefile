@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/dynamodb_calls.py
 	$(PY) bench/conversation_page.py
 	$(PY) bench/live_updates.py
+	$(PY) bench/page_weight.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -33,7 +33,29 @@ def environment() -> Any:
     from .media_links import FILTERS  # photos and files of a text (issue 22)
 
     env.filters.update(FILTERS)
+    env.globals["static_url"] = jinja2.pass_context(static_url)
+    env.globals["module_preload_urls"] = jinja2.pass_context(module_preload_urls)
     return env
+
+
+def static_url(context: Any, name: str) -> str:
+    """A static file's content-hashed URL (``static_url('app.css')``), through the page's
+    own ``url`` helper so it carries the stage prefix the page's links carry."""
+    from .static_files import static_path
+
+    return _page_url(context, static_path(name))
+
+
+def module_preload_urls(context: Any, entry: str) -> list[str]:
+    """The hashed URLs of every module ``entry`` imports, to preload from the head."""
+    from .static_files import module_preloads
+
+    return [_page_url(context, path) for path in module_preloads(entry)]
+
+
+def _page_url(context: Any, path: str) -> str:
+    url = context.get("url")
+    return str(url(path)) if callable(url) else path
 
 
 def local_time(

@@ -18,7 +18,7 @@ from tests.browser.test_saved_replies_in_a_browser import spanish_speaking_clien
 from tests.browser.test_saved_replies_when_scheduling import save_my_reply
 
 pytestmark = pytest.mark.browser
-SCRIPT = "**/static/saved_replies.js*"
+SCRIPT = "**/static/saved_replies.*js"  # by its hashed name
 PATIENCE = 30.0  # seconds: a busy machine, never a measure of speed
 
 

@@ -39,4 +39,4 @@ def test_no_script_in_the_static_folder_is_left_unserved(web):
 
 def test_pages_load_the_script_as_a_module(web):
     page = web.get("/signin").body.decode()
-    assert re.search(r'<script type="module" src="/static/app\.js"></script>', page)
+    assert re.search(r'<script type="module" src="/static/app\.[0-9a-f]+\.js"></script>', page)

@@ -18,13 +18,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+# The level the local gateway compresses at, standing for API Gateway's (not published).
+from infra.local.compression import GZIP_LEVEL
+
 # Issue 23's budgets, compressed bytes including CSS and JS.
 CONVERSATION_BUDGET = 100 * 1024
 CASELOAD_BUDGET = 60 * 1024
 CASELOAD_SIZE = 110
-# The level API Gateway and the local server compress at (infra/local/compression.py):
-# zlib's default, the usual choice of a server compressing on the fly.
-GZIP_LEVEL = 6
 
 # What the head and the modules name: <link href>, <script src>, and import specifiers.
 _HEAD_REFERENCE = re.compile(

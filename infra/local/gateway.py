@@ -5,6 +5,7 @@ container is a separate process with its own module state. Here a threaded HTTP 
 deep listen backlog accepts the burst and hands every request to ``lambda_pool``; inside a
 worker, chalice's own ``LocalGateway`` turns it into the API Gateway event, so routing, binary
 types, multi-value headers and the app's middleware behave as under ``chalice local``.
+Answers are gzip-compressed as API Gateway compresses them (``compression``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from infra.local.clock import offset_seconds
+from infra.local.compression import compressed
 from infra.local.lambda_pool import WorkerPool
 from infra.local.lambda_worker import HttpRequest
 
@@ -46,6 +48,8 @@ class FrontDoor(BaseHTTPRequestHandler):
             self.command, self.path, dict(self.headers), body, clock_offset=offset_seconds()
         )
         response = self.server.pool.handle(request, self.server.gateway_timeout)
+        if self.command != "HEAD":  # API Gateway's compression (minimum_compression_size)
+            response = compressed(response, self.headers.get("accept-encoding", ""))
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)

@@ -23,6 +23,10 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 APP_FILES = ("app.py", "requirements.txt")
 LAMBDA_MEMORY_MB = 512  # more memory is more CPU: cold start is a product feature
 LAMBDA_TIMEOUT_SECONDS = 30  # API Gateway gives up after 29 s anyway
+# API Gateway gzips an answer at least this long for a browser that accepts it (pages,
+# the stylesheet, the scripts: issue 23's weights); smaller ones are not worth the CPU.
+# The local gateway compresses from the same size (infra/local/compression.py).
+MINIMUM_COMPRESSION_BYTES = 1024
 
 
 def stage_project(app_dir: Path, build_dir: Path) -> None:
@@ -61,7 +65,7 @@ def chalice_config(app_dir: Path, config: StackConfig) -> dict[str, Any]:
             "iam_policy_file": policy_file_name(config.name),
             "lambda_memory_size": LAMBDA_MEMORY_MB,
             "lambda_timeout": LAMBDA_TIMEOUT_SECONDS,
-            "minimum_compression_size": 1024,
+            "minimum_compression_size": MINIMUM_COMPRESSION_BYTES,
             "tags": {"clientcomm:jurisdiction": config.name},
             "lambda_functions": functions,
         }

@@ -49,12 +49,13 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	$(PY) bench/cold_start.py
 	$(PY) bench/dynamodb_calls.py
 	$(PY) bench/conversation_page.py
 	$(PY) bench/live_updates.py
 	$(PY) bench/page_weight.py
+	$(PY) bench/slow_network.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -59,11 +59,22 @@ def test_the_module_graph_lists_every_import_once_dependencies_first():
     assert folder().module_graph("b.js") == []
 
 
-def test_a_cycle_or_an_unlisted_import_is_named_rather_than_served_wrong():
-    cycle = folder(**{"b.js": 'import { a } from "./a.js";\nexport const b = 1;\n'})
-    with pytest.raises(StaticGraphError, match=re.escape("cycle: app.js -> a.js -> b.js -> a.js")):
-        cycle.file("app.js")
-    with pytest.raises(StaticGraphError, match=re.escape("imports c.js")):
+def test_modules_importing_each_other_share_one_hash_of_them_all():
+    cycle = {"b.js": 'import { a } from "./a.js";\nexport const b = 1;\n'}
+    files = folder(**cycle)
+    a, b = files.file("a.js"), files.file("b.js")
+    assert a.digest == b.digest
+    assert f'from "./{b.hashed_name}"' in a.text and f'from "./{a.hashed_name}"' in b.text
+    assert f'from "./{a.hashed_name}"' in files.file("app.js").text
+    assert files.find(a.hashed_name) == (a, True)
+    assert files.module_graph("app.js") == ["b.js", "a.js"]
+    changed = folder(**{"b.js": cycle["b.js"].replace("= 1", "= 2")})
+    for name in ("a.js", "b.js", "app.js"):
+        assert changed.file(name).digest != files.file(name).digest, name
+
+
+def test_an_import_of_a_file_not_served_is_named():
+    with pytest.raises(StaticGraphError, match=re.escape("b.js imports c.js")):
         folder(**{"b.js": 'import "./c.js";\n'}).file("b.js")
 
 

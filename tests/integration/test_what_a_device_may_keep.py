@@ -63,9 +63,7 @@ def test_nothing_else_of_hers_may_be_kept(kristina, kristinas_client, path):
     assert keep_header(response) is None
 
 
-def test_a_supervisor_reading_another_officers_client_is_never_kept(
-    http, stack, kristinas_client
-):
+def test_a_supervisor_reading_another_officers_client_is_never_kept(http, stack, kristinas_client):
     dana = WebVisitor(http).sign_in("dana")
     conversation = dana.get(f"/clients/{kristinas_client}")
     assert conversation.status_code == 200  # she may read it, on the server only

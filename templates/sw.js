@@ -67,8 +67,7 @@ async function navigate(event) {
   try {
     response = await fetch(request);
   } catch (offline) {
-    return (await keptCopy(request.url)) || (await caches.match(OFFLINE_PAGE)) ||
-      Response.error();
+    return (await keptCopy(request.url)) || (await caches.match(OFFLINE_PAGE)) || bareOfflinePage();
   }
   event.waitUntil(keepIfAllowed(request.url, response.clone()).catch(() => null));
   return response;
@@ -106,6 +105,15 @@ async function keptCopy(url) {
   if (isTooOld(kept)) { await cache.delete(url); return null; }
   const html = (await kept.text()).replace("<body", "<body data-kept-copy");
   return new Response(html, { status: 200, headers: kept.headers });
+}
+
+// After a sign-out deleted the shell, until a signed-in page brings the offline page back.
+function bareOfflinePage() {
+  const html = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>Offline · ClientComm</title></head><body><main><h1>You are offline</h1>" +
+    "<p>You are offline and this page was not saved on this device.</p></main></body></html>";
+  return new Response(html, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 function isTooOld(response) {

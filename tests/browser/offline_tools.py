@@ -71,3 +71,27 @@ def no_sideways_scroll(page: Page) -> None:
     assert page.evaluate(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+def make_outbox(page: Page) -> None:
+    """An outbox database on this device, as outbox.js makes one (the test stands in)."""
+    page.evaluate(
+        """() => new Promise((done) => {
+             const request = indexedDB.open('clientcomm-outbox', 1);
+             request.onupgradeneeded = () => request.result.createObjectStore('texts');
+             request.onsuccess = () => { request.result.close(); done(); };
+           })"""
+    )
+
+
+def wait_until_forgotten(page: Page, path: str) -> None:
+    """Wait until no ClientComm cache holds ``path`` and no ClientComm database is left."""
+    page.wait_for_function(
+        """(path) => caches.keys()
+             .then((names) => Promise.all(names.filter((n) => n.startsWith('clientcomm'))
+               .map((n) => caches.open(n).then((c) => c.keys()))))
+             .then((lists) => !lists.flat().some((r) => new URL(r.url).pathname === path))
+             .then((gone) => gone && indexedDB.databases().then((dbs) =>
+               !dbs.some((d) => d.name && d.name.startsWith('clientcomm'))))""",
+        arg=path,
+    )

@@ -23,6 +23,7 @@ function say(text) {
   const banner = document.getElementById("offline-banner");
   if (!banner) { return; }
   banner.replaceChildren();
+  banner.hidden = !text;  // hidden, it is no "status" to anyone (tests and readers alike)
   if (text) {
     const line = document.createElement("p");
     line.className = "offline-banner-text wrap";

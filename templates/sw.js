@@ -8,8 +8,9 @@
 //   only: a page marked for someone else wipes everything kept first.
 // Nothing else: no query, no POST answer, no /api, no media, no export, no print view.
 // Pages are network first; only when the network fails is a kept copy (or the offline
-// page) shown. Signing out deletes these caches (static/device.js), so nothing is served
-// after it. Every cache name starts "clientcomm", which is what device.js deletes.
+// page) shown. Static files are served from the shell when kept, refreshed behind.
+// Signing out deletes these caches (static/device.js), so nothing is served after it:
+// every cache name starts "clientcomm", which is what device.js deletes.
 
 const SHELL = "clientcomm-shell";
 const PAGES = "clientcomm-pages";
@@ -52,7 +53,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(navigate(event));
   } else if (isStaticFile(request.url)) {
-    event.respondWith(staticFile(request));
+    event.respondWith(staticFile(event));
   }
   // anything else (the API, media, exports) goes to the network untouched, never kept
 });
@@ -113,7 +114,8 @@ function bareOfflinePage() {
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     "<title>Offline · ClientComm</title></head><body><main><h1>You are offline</h1>" +
     "<p>You are offline and this page was not saved on this device.</p></main></body></html>";
-  return new Response(html, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  const headers = { "Content-Type": "text/html; charset=utf-8" };
+  return new Response(html, { status: 200, headers: headers });
 }
 
 function isTooOld(response) {
@@ -136,18 +138,21 @@ async function wipe() {
   await Promise.all(names.filter((n) => n.startsWith("clientcomm")).map((n) => caches.delete(n)));
 }
 
-async function staticFile(request) {
-  try {
-    const response = await fetch(request);
-    if (response.ok && response.type === "basic") {
-      const copy = response.clone();
-      caches.open(SHELL).then((cache) => cache.put(request, copy)).catch(() => null);
-    }
+// A static file: the kept copy at once when there is one (its URL names its content once
+// static URLs carry a hash), refreshed from the network behind it; else the network.
+async function staticFile(event) {
+  const request = event.request;
+  const cache = await caches.open(SHELL);
+  const kept = await cache.match(request);
+  const fresh = fetch(request).then((response) => {
+    if (response.ok && response.type === "basic") { cache.put(request, response.clone()); }
     return response;
-  } catch (offline) {
-    const kept = await caches.match(request, { cacheName: SHELL });
-    return kept || Response.error();
+  });
+  if (kept) {
+    event.waitUntil(fresh.catch(() => null));
+    return kept;
   }
+  return fresh.catch(() => Response.error());
 }
 
 async function keepStaticFiles(urls) {

@@ -35,7 +35,8 @@ function say(text) {
 function keptText(offline) {
   const at = madeAt();
   if (offline) {
-    return "Offline, as of " + at + ". This is the copy saved on this device; it shows nothing newer.";
+    return "Offline, as of " + at +
+      ". This is the copy saved on this device; it shows nothing newer.";
   }
   return "Connection back. This copy was saved at " + at + ": reload the page for the latest.";
 }
@@ -45,7 +46,8 @@ function madeAt() {
   const made = new Date(document.body.getAttribute("data-rendered-at") || "");
   if (isNaN(made.getTime())) { return "an earlier visit"; }
   const zone = document.body.getAttribute("data-zone") || undefined;
-  const day = (d) => new Intl.DateTimeFormat("en-US", { timeZone: zone, dateStyle: "medium" }).format(d);
+  const dayFormat = new Intl.DateTimeFormat("en-US", { timeZone: zone, dateStyle: "medium" });
+  const day = (d) => dayFormat.format(d);
   const sameDay = day(made) === day(new Date());
   const options = { timeZone: zone, hour: "numeric", minute: "2-digit" };
   if (!sameDay) { Object.assign(options, { month: "short", day: "numeric" }); }

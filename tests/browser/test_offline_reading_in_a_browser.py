@@ -6,6 +6,8 @@ with ``context.set_offline(True)``, which Chromium applies to the worker's fetch
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -47,7 +49,7 @@ def test_her_caseload_and_a_conversation_she_opened_are_readable_offline_under_a
     page.goto(opened)
     expect(page.get_by_role("heading", name="Offline Reader")).to_be_visible()
     banner = page.get_by_role("status").filter(has_text="Offline, as of")
-    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(re.compile(r"Offline, as of \d{1,2}:\d{2} [AP]M\."))
     no_sideways_scroll(page)
     check_a11y(page)
     page.goto("/caseload")
@@ -126,3 +128,25 @@ def kept_something(page: Page) -> str:
     page.goto(client)
     wait_until_kept(page, client)
     return client
+
+
+def test_a_copy_kept_more_than_seven_days_ago_is_not_shown(phone):
+    page = sign_in(phone, "kristina")
+    worker_in_charge(page)
+    client = add_client(page, "Eight", "Days")
+    page.goto(client)
+    wait_until_kept(page, client)
+    page.evaluate(  # as if kept eight days ago
+        """(path) => caches.open('clientcomm-pages').then(async (cache) => {
+             const url = new URL(path, location.href).href;
+             const kept = await cache.match(url);
+             const headers = new Headers(kept.headers);
+             headers.set('X-ClientComm-Kept-At', String(Date.now() - 8 * 24 * 3600 * 1000));
+             await cache.put(url, new Response(await kept.text(), { headers: headers }));
+           })""",
+        client,
+    )
+    phone.set_offline(True)
+    page.goto(client)
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    assert client not in kept_page_paths(page)  # and it is gone from the device

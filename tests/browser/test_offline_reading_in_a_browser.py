@@ -74,7 +74,7 @@ def test_her_caseload_and_a_conversation_she_opened_are_readable_offline_under_a
     expect(page.locator("#offline-banner")).to_be_hidden()
 
 
-def test_the_app_installs_and_keeps_no_export_print_view_or_json(phone):
+def test_the_app_installs_and_keeps_no_export_print_view_media_or_json(phone):
     page = sign_in(phone, "kristina")
     worker_in_charge(page)
     client = add_client(page, "Never", "Exported")
@@ -86,12 +86,15 @@ def test_the_app_installs_and_keeps_no_export_print_view_or_json(phone):
     for path in (client + "/export/csv", "/api/activity", client + "/live"):
         status = page.evaluate("(p) => fetch(p).then((r) => r.status)", path)
         assert status == 200, path
+    media = client + "/media/none/0"  # a photo's address (this text has none: refused)
+    assert page.evaluate("(p) => fetch(p).then((r) => r.status)", media) >= 400
     page.goto("/caseload")
     wait_until_kept(page, "/caseload")
     kept = kept_page_paths(page)
     assert client in kept
     assert not [p for p in kept if "?" in p or p.endswith(("/print", "/csv", "/live"))], kept
-    assert not [u for u in kept_urls(page) if "/api/" in u or "/export/" in u], kept_urls(page)
+    everything = kept_urls(page)
+    assert not [u for u in everything if "/api/" in u or "/export/" in u or "/media/" in u]
 
     # Chromium's own verdict on the manifest, icon and worker; a test browser is always
     # "incognito" (a fresh profile), which alone would stop an install there

@@ -15,6 +15,13 @@ export function forgetDevice() {
   });
 }
 
+// How many texts wait in the outbox; 0 when it cannot say within two seconds, so that a
+// stuck database never stops anyone signing out.
+export function countUnsent() {
+  const giveUp = new Promise((done) => window.setTimeout(() => done(0), 2000));
+  return Promise.race([Promise.resolve().then(unsentCount), giveUp]).catch(() => 0);
+}
+
 // "2 texts written offline have not been sent; signing out deletes them from this device."
 export function unsentWarning(count, ending) {
   const texts = count === 1 ? "1 text written offline has" : count + " texts written offline have";
@@ -45,7 +52,7 @@ export function setupForgetting() {
     if (form.getAttribute("data-forgotten") === "1") { return; }  // the second pass: go
     event.preventDefault();
     event.stopPropagation();
-    unsentCount().catch(() => 0).then((count) => {
+    countUnsent().then((count) => {
       if (count > 0 && !window.confirm(unsentWarning(count, "signing out"))) { return null; }
       return forgetDevice().then(() => {
         form.setAttribute("data-forgotten", "1");

@@ -3,8 +3,7 @@
 // a minute before and signs out at the end. The server is stricter still: it refuses the
 // session itself. A sign-out in one tab shows "Signed out" in the others.
 import { clearDrafts } from "./drafts.js";
-import { forgetDevice, unsentWarning } from "./forgetting.js";
-import { unsentCount } from "./outbox.js";
+import { countUnsent, forgetDevice, unsentWarning } from "./forgetting.js";
 
 const ACTIVE_KEY = "clientcomm-active-at", SIGNED_OUT_KEY = "clientcomm-signed-out";
 const SIGNED_OUT_TEXT = {
@@ -74,7 +73,7 @@ function showIdleWarning() {
   const stay = document.getElementById("stay-signed-in");
   stay.addEventListener("click", staySignedIn);
   stay.focus();
-  unsentCount().catch(() => 0).then((count) => {  // the outbox goes with the sign-out
+  countUnsent().then((count) => {  // the outbox goes with the sign-out
     if (!count || !box.isConnected) { return; }
     const unsent = document.createElement("p");
     unsent.textContent = unsentWarning(count, "being signed out");

@@ -37,6 +37,7 @@ def test_her_caseload_and_a_conversation_she_opened_are_readable_offline_under_a
 ):
     page = sign_in(phone, "kristina")
     worker_in_charge(page)
+    wait_until_kept(page, "/caseload")  # the first page came before the worker: asked again
     opened = add_client(page, "Offline", "Reader")
     never_opened = add_client(page, "Offline", "Unopened")
     page.goto(opened)

@@ -41,6 +41,7 @@ from chalicelib.web import (
     mass_text_pages,
     media_pages,
     mfa_pages,
+    offline_pages,
     reminder_text_pages,
     retirement_pages,
     saved_reply_pages,
@@ -70,6 +71,7 @@ app.register_middleware(security_headers.add_security_headers, "http")  # outerm
 app.register_middleware(browser_errors.pages_for_browsers, "http")
 app.register_middleware(webhooks.verify_twilio_signature, "http")
 app.register_blueprint(static_files.bp)
+app.register_blueprint(offline_pages.bp)  # manifest, service worker, offline page
 app.register_blueprint(auth_pages.bp)
 app.register_blueprint(caseload_pages.bp)
 app.register_blueprint(client_import_pages.bp)  # clients from a spreadsheet

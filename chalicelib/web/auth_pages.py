@@ -65,6 +65,9 @@ def sign_in_page() -> Response:
         username="",
         next=safe_next(visit.query("next")),
         clear_drafts=reason == "signed_out",
+        # sent here because a session ended (signed out, idle, deactivated, expired):
+        # whatever ClientComm kept on this device goes too (static/forgetting.js)
+        forget_device=reason in REASONS,
     )
 
 

@@ -10,11 +10,13 @@ from chalice import Blueprint, Response
 
 from ..config import get_jurisdiction
 from ..domain.clients import LANGUAGES, CaseloadOrder, Client
+from ..domain.device_keeping import may_keep_caseload
 from ..domain.errors import StaleRecord, ValidationFailed
 from ..domain.phones import as_typed
 from ..lazy import lazy_module
 from . import caseload_order, list_cursors
 from .errors import friendly_errors
+from .keeping import keepable
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ def _caseload(visit: Visit, template: str) -> Response:
     live_query = urlencode(
         {**asked, **({"after": list_cursors.asked_after(visit.request)} if after else {})}
     )
-    return visit.page(
+    page = visit.page(
         template,
         view=view,
         orders=ORDERS,
@@ -112,6 +114,12 @@ def _caseload(visit: Visit, template: str) -> Response:
         shown_before=shown_before,
         opening_order=opening,
     )
+    asked_nothing = not visit.request.query_params
+    if template == "caseload.html" and may_keep_caseload(
+        whole_department=whole, has_query=not asked_nothing
+    ):
+        return keepable(page, user)
+    return page
 
 
 def remember_order(visit: Visit, order: str) -> None:

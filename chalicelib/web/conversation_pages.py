@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, NotFoundError, Response
 
 from ..config import get_jurisdiction
+from ..domain.device_keeping import may_keep_conversation
 from ..domain.errors import NotStored, ValidationFailed
 from ..domain.retirement import REACTIVATE_LABELS, RETIRE_LABELS
 from ..domain.segments import MAX_BODY
@@ -20,6 +21,7 @@ from ..lazy import lazy_module
 from ..observability import count
 from . import downloads
 from .errors import friendly_errors
+from .keeping import keepable
 from .visit import Visit, signed_in
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ class ScheduleForm:
 @guarded
 def client_page(client_id: str) -> Response:
     visit = signed_in(bp.current_request, client_id=client_id)
-    return conversation_page(visit, client_id, body="", error="")
+    return conversation_page(visit, client_id, body="", error="", first_view=True)
 
 
 @bp.route("/clients/{client_id}/live", methods=["GET"])
@@ -207,9 +209,12 @@ def conversation_page(
     status: int = 200,
     schedule: ScheduleForm | None = None,
     appointment: appointment_pages.AppointmentForm | None = None,
+    first_view: bool = False,
 ) -> Response:
     """The conversation page; also shown again, with its refusal, by the send, schedule
-    and appointment forms (a page shown again for a refusal is not a new audited view)."""
+    and appointment forms (a page shown again for a refusal is not a new audited view).
+    ``first_view``: the page as a GET opens it, which the viewer's device may keep when
+    the client is on their own caseload (domain/device_keeping)."""
     stores = bootstrap.stores(visit.settings)
     before = visit.query("before") or None
     view = conversation.view_conversation(
@@ -229,7 +234,7 @@ def conversation_page(
     mine = unread_state.unread_here(
         visit.staff, stores.unread, view.client.client_id, visit.unread_here
     )
-    return visit.page(
+    page = visit.page(
         "client.html",
         status,
         my_unread=mine,
@@ -251,6 +256,10 @@ def conversation_page(
         **_schedule_context(visit, client_id, managers or None, schedule or ScheduleForm()),
         **appointment_pages.section(visit, view.client, appointment),
     )
+    asked = bool(visit.request.query_params)
+    if first_view and may_keep_conversation(visit.staff, view.client, has_query=asked):
+        return keepable(page, visit.staff)
+    return page
 
 
 def _schedule_context(

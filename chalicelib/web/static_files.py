@@ -23,6 +23,7 @@ MODULES = (
     "conversation.js",
     "device.js",
     "drafts.js",
+    "forgetting.js",
     "layout.js",
     "live.js",
     "offline.js",
@@ -38,6 +39,7 @@ TYPES = {
     **dict.fromkeys(MODULES, JS),
     "import.js": JS,
     "favicon.svg": "image/svg+xml",
+    "app-icon.svg": "image/svg+xml",  # the installed app's icon (web/offline_pages.py)
 }
 
 

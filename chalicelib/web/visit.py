@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -117,6 +117,8 @@ class Visit:
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("jurisdiction", get_jurisdiction())
         context.setdefault("unclaimed_waiting", self.unclaimed_waiting)
+        # when the page was made: a copy kept for reading offline says "as of" this time
+        context.setdefault("rendered_at", datetime.now(UTC).isoformat(timespec="seconds"))
         response = render(
             template,
             status,

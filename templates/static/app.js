@@ -6,6 +6,7 @@
 import { setupAttachments } from "./attach.js";
 import { setupConversation } from "./conversation.js";
 import { setupDraft } from "./drafts.js";
+import { forgetAnotherPerson, setupForgetting } from "./forgetting.js";
 import { setupLayout } from "./layout.js";
 import { setupLive } from "./live.js";
 import { setupOffline } from "./offline.js";
@@ -44,6 +45,7 @@ function start() {
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
   setupSessions();
+  setupForgetting();
   document.querySelectorAll("[data-print]").forEach((b) => {
     b.addEventListener("click", () => window.print());
   });
@@ -56,8 +58,11 @@ function start() {
 }
 
 // Modules run after the document is parsed; DOMContentLoaded may not have fired yet.
+// Another person's data on this device is deleted before this page does anything else.
+function begin() { forgetAnotherPerson().then(start, start); }
+
 if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("DOMContentLoaded", begin);
 } else {
-  start();
+  begin();
 }

@@ -296,8 +296,8 @@ function connectSocket() {
   return true;
 }
 
-function fallbackPoll() {
-  if (document.visibilityState === "visible") { checkActivity(true); }
+function fallbackPoll() {  // not while the device knows it is offline (no errors to make)
+  if (document.visibilityState === "visible" && navigator.onLine !== false) { checkActivity(true); }
 }
 
 function startFallbackPoll() {

@@ -3,6 +3,7 @@
 // a minute before and signs out at the end. The server is stricter still: it refuses the
 // session itself. A sign-out in one tab shows "Signed out" in the others.
 import { clearDrafts } from "./drafts.js";
+import { countUnsent, forgetDevice, unsentWarning } from "./forgetting.js";
 
 const ACTIVE_KEY = "clientcomm-active-at", SIGNED_OUT_KEY = "clientcomm-signed-out";
 const SIGNED_OUT_TEXT = {
@@ -37,6 +38,14 @@ function activeAt() {
   return Math.max(stamped, loadedAt);
 }
 
+// Whether the idle timeout has passed since the last activity this device saw (a copy
+// kept for reading offline, opened long after, is forgotten rather than shown).
+export function idlePassed() {
+  const minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
+  const stamped = parseInt((window.localStorage && localStorage.getItem(ACTIVE_KEY)) || "0", 10);
+  return Boolean(minutes && stamped && Date.now() > stamped + (minutes - 1) * 60000);
+}
+
 function scheduleIdle() {
   const minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
   if (!minutes || signedOutAlready) { return; }
@@ -64,6 +73,12 @@ function showIdleWarning() {
   const stay = document.getElementById("stay-signed-in");
   stay.addEventListener("click", staySignedIn);
   stay.focus();
+  countUnsent().then((count) => {  // the outbox goes with the sign-out
+    if (!count || !box.isConnected) { return; }
+    const unsent = document.createElement("p");
+    unsent.textContent = unsentWarning(count, "being signed out");
+    box.insertBefore(unsent, stay);
+  });
 }
 
 function hideIdleWarning() {
@@ -89,8 +104,7 @@ export function stampActive() {
   scheduleIdle();
 }
 
-// Clears what the page shows (names, texts) and says why; drafts of a session that merely
-// timed out stay for their writer, a sign-out removes them (as the sign-out form does).
+// Clears what the page shows (names, texts) and what this device kept, and says why.
 export function showSignedOut(reason, tellOtherTabs) {
   if (signedOutAlready) { return; }
   signedOutAlready = true;
@@ -98,7 +112,9 @@ export function showSignedOut(reason, tellOtherTabs) {
   window.clearTimeout(idleTimer);
   window.clearTimeout(warnTimer);
   hideIdleWarning();
-  if (reason === "elsewhere") { clearDrafts(); }
+  // Whatever was kept on this device goes, drafts with it (docs/decisions.md, "What
+  // ClientComm keeps on a device"); the warning a minute before said so about unsent texts.
+  forgetDevice();
   if (tellOtherTabs && window.localStorage) {
     localStorage.setItem(SIGNED_OUT_KEY, JSON.stringify({ reason: reason, at: Date.now() }));
   }

@@ -30,7 +30,8 @@ def test_a_picker_opened_before_its_script_ran_lists_the_saved_replies(browser, 
     client_page = kristina.url
 
     held: list[Route] = []
-    kristina.route(SCRIPT, lambda route: held.append(route))  # waits until released
+    # the context's route: it also sees what the service worker fetches for the page
+    kristina.context.route(SCRIPT, lambda route: held.append(route))  # waits until released
     kristina.goto(client_page, wait_until="commit")
     picker = kristina.locator("form.reply-dock details.reply-picker")
     expect(picker.locator("summary")).to_be_visible()
@@ -45,7 +46,7 @@ def test_a_picker_opened_before_its_script_ran_lists_the_saved_replies(browser, 
 
     for route in held:
         route.continue_()
-    kristina.unroute(SCRIPT)
+    kristina.context.unroute(SCRIPT)
 
     expect(picker.get_by_role("button", name=re.compile(name))).to_be_visible()
     assert picker.evaluate("el => el.open")

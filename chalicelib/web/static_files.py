@@ -22,7 +22,10 @@ MODULES = (
     "layout.js",
     "live.js",
     "offline.js",
+    "offline_forms.js",
     "outbox.js",
+    "outbox_store.js",
+    "outbox_view.js",
     "saved_replies.js",
     "picking.js",
     "segments.js",
@@ -37,7 +40,7 @@ TYPES = {
 }
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _read(name: str) -> str:
     return (TEMPLATE_DIR / "static" / name).read_text(encoding="utf-8")
 

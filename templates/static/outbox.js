@@ -1,7 +1,312 @@
 // The outbox: texts written without a connection, kept on this device and sent when the
-// connection returns (issue 23). Its database is device.js's OUTBOX_DB.
+// connection returns (issue 23). Its records are outbox_store.js's; its bubbles
+// outbox_view.js's.
+//
+// With JavaScript the compose form sends by fetch. Offline, or when the request fails for
+// lack of a connection, the text is kept with its one-time id and the box clears for the
+// next one under a new id. Waiting texts are sent one at a time, in the order written per
+// client, each under ITS OWN id, when the connection returns (the "online" event, a page
+// loaded online, a retry timer while any wait): the server sends an id at most once, so a
+// retry after a lost answer never sends twice. A text once attempted is never edited (its
+// id could already stand for that body); one never attempted can be.
+import { refreshSoon } from "./live.js";
+import { editInPlace, showOutbox, showSent } from "./outbox_view.js";
+import { find, forget, keep, textsOf } from "./outbox_store.js";
+import { answeredSignedOut, csrfToken, isSignedOut } from "./session.js";
 
-// How many texts are waiting on this device (for the sign-out warning).
-export async function unsentCount() { return 0; }
+const RETRY_MS = [2000, 5000, 15000, 30000, 60000];
+const SAVED = "Kept on this device: it will be sent when the connection returns.";
+const NO_ANSWER = "ClientComm did not answer as expected, so the text may not have gone. " +
+  "Send it again: it will not be sent twice.";
+const NOT_KEPT = "This device could not keep the text, and there is no connection: nothing " +
+  "was sent. Keep the text and send it when you are connected.";
+let flushing = false, retryTimer = null, misses = 0;
+const editing = new Set();
 
-export function setupOutbox() {}
+function userId() { return document.body.getAttribute("data-user") || ""; }
+
+function newDraftId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// How many texts are waiting on this device for the signed-in person (for the sign-out
+// warning); 0 when the device keeps none.
+export async function unsentCount() {
+  const user = userId();
+  if (!user) { return 0; }
+  try {
+    return (await textsOf(user)).filter((t) => t.state === "waiting").length;
+  } catch (e) {
+    return 0;
+  }
+}
+
+function post(url, fields, background) {
+  const headers = {
+    Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded"
+  };
+  if (background) { headers["X-ClientComm-Background"] = "1"; }
+  const body = new URLSearchParams(Object.assign({}, fields, { csrf_token: csrfToken() }));
+  return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: body });
+}
+
+function answerOf(response) { return response.json().catch(() => null); }
+
+// --- the compose form ---------------------------------------------------------------
+
+function fieldsOf(form) {
+  const data = new FormData(form);
+  const fields = {};
+  ["body", "draft_id", "to_phone", "attachment_key", "attachment_name"].forEach((name) => {
+    fields[name] = String(data.get(name) || "");
+  });
+  return fields;
+}
+
+function say(form, id, className, role, message) {
+  ["send-error", "send-status"].forEach((old) => {
+    const gone = document.getElementById(old);
+    if (gone) { gone.remove(); }
+  });
+  if (!message) { return; }
+  const note = document.createElement(id === "send-error" ? "div" : "p");
+  note.id = id;
+  note.className = className;
+  note.setAttribute("role", role);
+  if (id === "send-error") {
+    const p = document.createElement("p");
+    p.textContent = message;
+    note.append(p);
+  } else {
+    note.textContent = message;
+  }
+  const field = form.querySelector(".field");
+  form.insertBefore(note, field);
+}
+
+function showError(form, message) { say(form, "send-error", "alert alert-error", "alert", message); }
+function showStatus(form, message) { say(form, "send-status", "muted", "status", message); }
+
+// Ready for the next text: an empty box (drafts.js forgets the draft), a new one-time id.
+function nextText(form) {
+  const box = form.querySelector("textarea[name=body]");
+  box.value = "";
+  box.dispatchEvent(new Event("input"));
+  form.querySelector("input[name=draft_id]").value = newDraftId();
+  form.dispatchEvent(new CustomEvent("clientcomm:sent"));  // attach.js clears the file
+}
+
+function busy(form, on) {
+  form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = on; });
+  form.setAttribute("aria-busy", on ? "true" : "false");
+}
+
+async function waitingFor(clientId) {
+  return (await textsOf(userId())).filter((t) => t.client_id === clientId && t.state === "waiting");
+}
+
+async function queue(form, fields, attempted) {
+  const texts = await textsOf(userId());
+  const last = texts.length ? texts[texts.length - 1].order : 0;
+  const text = Object.assign({}, fields, {
+    user_id: userId(),
+    client_id: form.getAttribute("data-outbox-client"),
+    url: form.action,
+    written_at: new Date().toISOString(),
+    order: Math.max(Date.now(), last + 1),
+    state: "waiting",
+    attempted: attempted,
+    reason: ""
+  });
+  await keep(text);
+  nextText(form);
+  showStatus(form, SAVED);
+  await render();
+  retrySoon();
+}
+
+async function sendFromForm(form, fields) {
+  // Texts already waiting for this client go first: this one waits behind them.
+  if (!navigator.onLine || (await waitingFor(form.getAttribute("data-outbox-client"))).length) {
+    await queue(form, fields, false);
+    flush();
+    return;
+  }
+  busy(form, true);
+  let response = null;
+  try {
+    response = await post(form.action, fields, false);
+  } catch (e) {  // no connection: the request may or may not have arrived
+    await queue(form, fields, true);
+    return;
+  } finally {
+    busy(form, false);
+  }
+  if (response.status === 401) { answeredSignedOut(response); return; }
+  const answer = await answerOf(response);
+  const outcome = answer && answer.outcome;
+  if (outcome === "sent") {
+    nextText(form);
+    showStatus(form, answer.message);
+    refreshConversation(form.getAttribute("data-outbox-client"));
+    return;
+  }
+  showError(form, (answer && answer.reason) || NO_ANSWER);
+  // A definite answer used up the id (as the page without JavaScript gets a new form).
+  if (["refused", "invalid", "pending"].indexOf(outcome) >= 0) {
+    if (outcome === "pending") { nextText(form); } else {
+      form.querySelector("input[name=draft_id]").value = newDraftId();
+    }
+  }
+}
+
+function setupForm(form) {
+  form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented || !window.fetch || !window.indexedDB) { return; }
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") { return; }
+    const fields = fieldsOf(form);
+    if (!fields.body.trim() && !fields.attachment_key) {
+      showError(form, "Type a text to send.");
+      return;
+    }
+    sendFromForm(form, fields).catch(() => showError(form, NOT_KEPT));
+  });
+}
+
+// --- sending what waits ---------------------------------------------------------------
+
+function refreshConversation(clientId) {
+  const region = document.querySelector('[data-watch-client="' + clientId + '"]');
+  if (region) { refreshSoon(region); }
+}
+
+// One waiting text: "sent", "refused", "later" (this client's next ones wait), "offline"
+// or "stop" (nothing more now).
+async function sendWaiting(text) {
+  text.attempted = true;  // from here on its id may stand for this body: no more edits
+  await keep(text);
+  await render();
+  let response = null;
+  try {
+    response = await post(text.url, {
+      body: text.body, draft_id: text.draft_id, to_phone: text.to_phone,
+      attachment_key: text.attachment_key, attachment_name: text.attachment_name
+    }, true);
+  } catch (e) {
+    return "offline";
+  }
+  if (response.status === 401) { answeredSignedOut(response); return "stop"; }
+  const answer = await answerOf(response);
+  const outcome = answer && answer.outcome;
+  if (outcome === "sent") {
+    await forget(text.draft_id);
+    showSent(text);
+    refreshConversation(text.client_id);
+    return "sent";
+  }
+  if (outcome === "refused" || outcome === "invalid") {
+    await keep(Object.assign(text, { state: "refused", reason: answer.reason }));
+    return "refused";
+  }
+  if (outcome === "stale_form") {
+    await keep(Object.assign(text, {
+      reason: "This page is out of date: reload it and the text will be sent."
+    }));
+    return "stop";
+  }
+  // Pending, not saved, or no usable answer: the same id again later.
+  await keep(Object.assign(text, { reason: (answer && answer.outcome === "pending" && answer.reason) || "" }));
+  return "later";
+}
+
+async function sendAll() {
+  const held = new Set();
+  let result = "sent";
+  for (const listed of await textsOf(userId())) {
+    if (listed.state !== "waiting" || held.has(listed.client_id)) { continue; }
+    if (editing.has(listed.draft_id)) { held.add(listed.client_id); continue; }
+    const text = await find(listed.draft_id);  // another tab may have sent or discarded it
+    if (!text || text.state !== "waiting") { continue; }
+    const done = await sendWaiting(text);
+    if (done === "offline" || done === "stop") { result = done; break; }
+    if (done === "later") { held.add(text.client_id); result = "later"; }
+  }
+  return result;
+}
+
+// Sends what waits, once at a time across this person's tabs (Web Locks where there are).
+export async function flush() {
+  if (flushing || isSignedOut() || !navigator.onLine || !userId()) { return; }
+  flushing = true;
+  window.clearTimeout(retryTimer);
+  let result = "sent";
+  try {
+    result = navigator.locks
+      ? await navigator.locks.request("clientcomm-outbox", sendAll)
+      : await sendAll();
+  } catch (e) {
+    result = "later";
+  } finally {
+    flushing = false;
+  }
+  misses = result === "sent" ? 0 : misses + 1;
+  await render();
+  retrySoon();
+}
+
+async function retrySoon() {
+  window.clearTimeout(retryTimer);
+  if (isSignedOut() || !(await unsentCount())) { return; }
+  const wait = RETRY_MS[Math.min(misses, RETRY_MS.length - 1)];
+  retryTimer = window.setTimeout(flush, wait);
+}
+
+// --- the bubbles ----------------------------------------------------------------------
+
+const actions = {
+  edit(text, li) {
+    editing.add(text.draft_id);
+    editInPlace(text, li, async (body) => {
+      const now = await find(text.draft_id);
+      if (!now || now.attempted || now.state !== "waiting") {
+        return "It is being sent already, so it can no longer be changed.";
+      }
+      if (!body.trim()) { return "Type a text, or discard it."; }
+      await keep(Object.assign(now, { body: body }));
+      return "";
+    }, async () => {
+      editing.delete(text.draft_id);
+      await render();
+      const again = document.querySelector('#outbox li[data-outbox="' + text.draft_id + '"] button');
+      if (again) { again.focus(); }
+      flush();
+    });
+  },
+  async discard(text) {
+    editing.delete(text.draft_id);
+    await forget(text.draft_id);
+    await render();
+    const box = document.querySelector("form.send-form textarea[name=body]");
+    if (box) { box.focus(); }
+  }
+};
+
+async function render() {
+  const form = document.querySelector("form.send-form[data-outbox-client]");
+  if (!form) { return; }
+  const clientId = form.getAttribute("data-outbox-client");
+  const texts = (await textsOf(userId())).filter((t) => t.client_id === clientId);
+  showOutbox(clientId, texts, actions);
+}
+
+export function setupOutbox() {
+  if (!userId() || !window.indexedDB) { return; }
+  const form = document.querySelector("form.send-form[data-outbox-client]");
+  if (form) { setupForm(form); }
+  render().catch(() => { /* no IndexedDB here: the form posts as without JavaScript */ });
+  window.addEventListener("online", () => { misses = 0; flush(); });
+  flush();
+}

@@ -50,7 +50,7 @@ class FrontDoor(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
-        if response.body is not None and self.command != "HEAD":  # HEAD: headers only
+        if response.body is not None:
             self.wfile.write(response.body)
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = handle_any_method

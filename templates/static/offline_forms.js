@@ -1,24 +1,36 @@
 // Forms other than the compose box are not kept for later (scheduling a text, changing or
 // cancelling one, appointment changes...): what they change must be checked against the
 // server's current state at once. Without a connection the page says so and keeps what
-// was typed, instead of the browser's "No internet" page.
+// was typed, instead of losing it to the browser's "No internet" page.
 //
 // One listener on the window, so it runs after every other submit listener (a "Cancel
-// this text?" question answered No has already stopped the post). Offline as the browser
-// knows it: refused at once. Otherwise a cheap HEAD request first proves the app answers;
-// only then does the form post as it would without JavaScript.
+// this text?" answered No has already stopped the post). Offline as the browser knows it:
+// refused at once. Online, the form posts at once as without JavaScript, leaving a note of
+// what was typed for this tab; the next page of ours forgets it. Only when the person comes
+// Back to this page without any page of ours in between (the post never reached us, so
+// the browser showed its error page) are the fields filled in again, with the message.
 
 const OFFLINE = "You are offline: scheduling and appointment changes need a connection. " +
   "Nothing was saved; try again when you are connected.";
-const PROBE_MS = 15000;
+const NOTE = "clientcomm-posting";
+const FRESH_MS = 30 * 60000;
 
-function applies(form, submitter) {
+function applies(form) {
   return form.method === "post" && !form.matches("form.send-form, form[data-sign-out]") &&
-    !form.target && !(submitter && (submitter.hasAttribute("formaction") ||
-      submitter.hasAttribute("formmethod") || submitter.hasAttribute("formtarget")));
+    !form.target;
 }
 
-function sayOffline(form) {
+function formIndex(form) {
+  return Array.prototype.indexOf.call(document.forms, form);
+}
+
+function typed(form) {
+  return Array.prototype.filter.call(form.elements, (el) =>
+    el.name && !["hidden", "file", "submit", "button", "password"].includes(el.type))
+    .map((el) => [el.name, el.type === "checkbox" || el.type === "radio" ? el.checked : el.value]);
+}
+
+export function sayOffline(form) {
   let note = form.querySelector(":scope > .offline-refusal");
   if (!note) {
     note = document.createElement("div");
@@ -33,50 +45,65 @@ function sayOffline(form) {
   note.focus();
 }
 
-async function answers(url) {
-  const stop = new AbortController();
-  const timer = window.setTimeout(() => stop.abort(), PROBE_MS);
+function remember(form) {
+  if (!window.sessionStorage) { return; }
   try {
-    await fetch(url, { method: "HEAD", credentials: "same-origin", cache: "no-store",
-      signal: stop.signal });
-    return true;  // any answer at all: the app is reachable
-  } catch (e) {
-    return false;
-  } finally {
-    window.clearTimeout(timer);
-  }
+    sessionStorage.setItem(NOTE, JSON.stringify({
+      page: location.pathname + location.search, form: formIndex(form), at: Date.now(),
+      fields: typed(form)
+    }));
+  } catch (e) { /* storage full or refused: the post goes anyway */ }
 }
 
-// The button pressed says which action a form with several takes: a form posted by
-// script leaves it out, so it goes in as a hidden field.
-function carrySubmitter(form, submitter) {
-  form.querySelectorAll("input[data-carried-submitter]").forEach((old) => old.remove());
-  if (!submitter || !submitter.name) { return; }
-  const carried = document.createElement("input");
-  carried.type = "hidden";
-  carried.name = submitter.name;
-  carried.value = submitter.value;
-  carried.setAttribute("data-carried-submitter", "");
-  form.append(carried);
+function fillIn(form, fields) {
+  const used = {};
+  fields.forEach(([name, value]) => {
+    const all = Array.prototype.filter.call(form.elements, (el) => el.name === name);
+    const el = all[used[name] || 0];
+    used[name] = (used[name] || 0) + 1;
+    if (!el) { return; }
+    if (el.type === "checkbox" || el.type === "radio") { el.checked = !!value; } else {
+      el.value = value;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+}
+
+// Read once and forgotten on every page of ours; used only when coming Back to its page
+// (``keptWhole``: from the back-forward cache, what was typed is still there).
+function cameBackAfterAFailedPost(keptWhole) {
+  if (!window.sessionStorage) { return; }
+  const raw = sessionStorage.getItem(NOTE);
+  sessionStorage.removeItem(NOTE);
+  if (!raw) { return; }
+  const how = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (!keptWhole && (!how || how.type !== "back_forward")) { return; }
+  let note = null;
+  try { note = JSON.parse(raw); } catch (e) { return; }
+  if (!note || note.page !== location.pathname + location.search ||
+      Date.now() - note.at > FRESH_MS) { return; }
+  const form = document.forms[note.form];
+  if (!form || !applies(form)) { return; }
+  if (!keptWhole) { fillIn(form, note.fields || []); }
+  sayOffline(form);
 }
 
 export function setupOfflineForms() {
-  if (!document.body.getAttribute("data-user") || !window.fetch) { return; }
+  if (!document.body.getAttribute("data-user")) { return; }
+  cameBackAfterAFailedPost(false);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) { cameBackAfterAFailedPost(true); }
+  });
   window.addEventListener("submit", (event) => {
     const form = event.target;
-    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) { return; }
-    if (!applies(form, event.submitter)) { return; }
-    event.preventDefault();
-    if (form.hasAttribute("data-checking-connection")) { return; }
-    if (!navigator.onLine) { sayOffline(form); return; }
-    form.setAttribute("data-checking-connection", "");
-    answers(form.action).then((reachable) => {
-      form.removeAttribute("data-checking-connection");
-      if (!reachable) { sayOffline(form); return; }
-      const note = form.querySelector(":scope > .offline-refusal");
-      if (note) { note.remove(); }
-      carrySubmitter(form, event.submitter);
-      HTMLFormElement.prototype.submit.call(form);
-    });
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !applies(form)) {
+      return;
+    }
+    if (!navigator.onLine) {
+      event.preventDefault();
+      sayOffline(form);
+      return;
+    }
+    remember(form);
   });
 }

@@ -118,7 +118,7 @@ export function showOutbox(clientId, texts, actions) {
 
 export function showSent(text) {
   const list = listFor(text.client_id, false);
-  if (!list) { return; }
+  if (!list || !region(text.client_id)) { return; }  // another client's page
   const old = list.querySelector('li[data-outbox="' + text.draft_id + '"]');
   const fresh = bubble(Object.assign({}, text, { state: "sent", reason: "" }), {});
   if (old) { old.replaceWith(fresh); } else { list.append(fresh); }

@@ -205,3 +205,19 @@ def test_scheduling_offline_says_nothing_was_saved_and_keeps_what_was_typed(
     go_offline(page, False)
     page.get_by_role("button", name=re.compile(r"^Tomorrow 9:00")).click()
     expect(page.locator("#scheduled")).to_contain_text("Bring your paystub")
+
+
+def test_a_schedule_post_lost_for_lack_of_a_connection_comes_back_with_what_was_typed(
+    browser, base_url, stores, contexts, made
+):
+    client, page = open_conversation(browser, base_url, stores, contexts, made)
+    page.get_by_label("Text to send Ana later").fill("Bring your ID")
+    page.route("**/clients/*/scheduled", lambda route: route.abort("internetdisconnected"))
+
+    page.get_by_role("button", name=re.compile(r"^Tomorrow 9:00")).click()
+    page.wait_for_url("chrome-error://**")  # the browser's own "No internet" page
+    page.go_back()
+
+    expect(page.get_by_role("alert").filter(has_text=OFFLINE_WORDS)).to_be_visible()
+    expect(page.get_by_label("Text to send Ana later")).to_have_value("Bring your ID")
+    assert stores.scheduled.pending_for_client(client.client_id) == []

@@ -24,6 +24,7 @@ MODULES = (
     "offline.js",
     "offline_forms.js",
     "outbox.js",
+    "outbox_sending.js",
     "outbox_store.js",
     "outbox_view.js",
     "saved_replies.js",

@@ -1,6 +1,6 @@
 // The outbox: texts written without a connection, kept on this device and sent when the
-// connection returns (issue 23). Its records are outbox_store.js's; its bubbles
-// outbox_view.js's.
+// connection returns (issue 23). This module: the compose form and the bubbles' buttons.
+// Records are outbox_store.js's, bubbles outbox_view.js's, sending outbox_sending.js's.
 //
 // With JavaScript the compose form sends by fetch. Offline, or when the request fails for
 // lack of a connection, the text is kept with its one-time id and the box clears for the
@@ -9,50 +9,26 @@
 // loaded online, a retry timer while any wait): the server sends an id at most once, so a
 // retry after a lost answer never sends twice. A text once attempted is never edited (its
 // id could already stand for that body); one never attempted can be.
-import { refreshSoon } from "./live.js";
-import { editInPlace, showOutbox, showSent } from "./outbox_view.js";
+import {
+  answerOf, connectionBack, editing, flush, post, refreshConversation, retrySoon, userId,
+  whenChanged
+} from "./outbox_sending.js";
 import { find, forget, keep, textsOf } from "./outbox_store.js";
-import { answeredSignedOut, csrfToken, isSignedOut } from "./session.js";
+import { editInPlace, showOutbox } from "./outbox_view.js";
+import { answeredSignedOut } from "./session.js";
 
-const RETRY_MS = [2000, 5000, 15000, 30000, 60000];
+export { unsentCount } from "./outbox_sending.js";
+
 const SAVED = "Kept on this device: it will be sent when the connection returns.";
 const NO_ANSWER = "ClientComm did not answer as expected, so the text may not have gone. " +
   "Send it again: it will not be sent twice.";
-const NOT_KEPT = "This device could not keep the text, and there is no connection: nothing " +
-  "was sent. Keep the text and send it when you are connected.";
-let flushing = false, retryTimer = null, misses = 0;
-const editing = new Set();
-
-function userId() { return document.body.getAttribute("data-user") || ""; }
-
+const NOT_KEPT = "There is no connection and this device could not keep the text. Send it " +
+  "again when you are connected: it will not be sent twice.";
 function newDraftId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-// How many texts are waiting on this device for the signed-in person (for the sign-out
-// warning); 0 when the device keeps none.
-export async function unsentCount() {
-  const user = userId();
-  if (!user) { return 0; }
-  try {
-    return (await textsOf(user)).filter((t) => t.state === "waiting").length;
-  } catch (e) {
-    return 0;
-  }
-}
-
-function post(url, fields, background) {
-  const headers = {
-    Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded"
-  };
-  if (background) { headers["X-ClientComm-Background"] = "1"; }
-  const body = new URLSearchParams(Object.assign({}, fields, { csrf_token: csrfToken() }));
-  return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: body });
-}
-
-function answerOf(response) { return response.json().catch(() => null); }
 
 // --- the compose form ---------------------------------------------------------------
 
@@ -176,94 +152,6 @@ function setupForm(form) {
   });
 }
 
-// --- sending what waits ---------------------------------------------------------------
-
-function refreshConversation(clientId) {
-  const region = document.querySelector('[data-watch-client="' + clientId + '"]');
-  if (region) { refreshSoon(region); }
-}
-
-// One waiting text: "sent", "refused", "later" (this client's next ones wait), "offline"
-// or "stop" (nothing more now).
-async function sendWaiting(text) {
-  text.attempted = true;  // from here on its id may stand for this body: no more edits
-  await keep(text);
-  await render();
-  let response = null;
-  try {
-    response = await post(text.url, {
-      body: text.body, draft_id: text.draft_id, to_phone: text.to_phone,
-      attachment_key: text.attachment_key, attachment_name: text.attachment_name
-    }, true);
-  } catch (e) {
-    return "offline";
-  }
-  if (response.status === 401) { answeredSignedOut(response); return "stop"; }
-  const answer = await answerOf(response);
-  const outcome = answer && answer.outcome;
-  if (outcome === "sent") {
-    await forget(text.draft_id);
-    showSent(text);
-    refreshConversation(text.client_id);
-    return "sent";
-  }
-  if (outcome === "refused" || outcome === "invalid") {
-    await keep(Object.assign(text, { state: "refused", reason: answer.reason }));
-    return "refused";
-  }
-  if (outcome === "stale_form") {
-    await keep(Object.assign(text, {
-      reason: "This page is out of date: reload it and the text will be sent."
-    }));
-    return "stop";
-  }
-  // Pending, not saved, or no usable answer: the same id again later.
-  await keep(Object.assign(text, { reason: (answer && answer.outcome === "pending" && answer.reason) || "" }));
-  return "later";
-}
-
-async function sendAll() {
-  const held = new Set();
-  let result = "sent";
-  for (const listed of await textsOf(userId())) {
-    if (listed.state !== "waiting" || held.has(listed.client_id)) { continue; }
-    if (editing.has(listed.draft_id)) { held.add(listed.client_id); continue; }
-    const text = await find(listed.draft_id);  // another tab may have sent or discarded it
-    if (!text || text.state !== "waiting") { continue; }
-    const done = await sendWaiting(text);
-    if (done === "offline" || done === "stop") { result = done; break; }
-    if (done === "later") { held.add(text.client_id); result = "later"; }
-  }
-  return result;
-}
-
-// Sends what waits, once at a time across this person's tabs (Web Locks where there are).
-export async function flush() {
-  if (flushing || isSignedOut() || !navigator.onLine || !userId()) { return; }
-  flushing = true;
-  window.clearTimeout(retryTimer);
-  let result = "sent";
-  try {
-    result = navigator.locks
-      ? await navigator.locks.request("clientcomm-outbox", sendAll)
-      : await sendAll();
-  } catch (e) {
-    result = "later";
-  } finally {
-    flushing = false;
-  }
-  misses = result === "sent" ? 0 : misses + 1;
-  await render();
-  retrySoon();
-}
-
-async function retrySoon() {
-  window.clearTimeout(retryTimer);
-  if (isSignedOut() || !(await unsentCount())) { return; }
-  const wait = RETRY_MS[Math.min(misses, RETRY_MS.length - 1)];
-  retryTimer = window.setTimeout(flush, wait);
-}
-
 // --- the bubbles ----------------------------------------------------------------------
 
 const actions = {
@@ -306,7 +194,8 @@ export function setupOutbox() {
   if (!userId() || !window.indexedDB) { return; }
   const form = document.querySelector("form.send-form[data-outbox-client]");
   if (form) { setupForm(form); }
+  whenChanged(render);
   render().catch(() => { /* no IndexedDB here: the form posts as without JavaScript */ });
-  window.addEventListener("online", () => { misses = 0; flush(); });
+  window.addEventListener("online", connectionBack);
   flush();
 }

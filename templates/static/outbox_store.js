@@ -41,8 +41,17 @@ async function inStore(mode, work) {
   }
 }
 
+// Is there an outbox on this device at all? Reading must not create one: a device that
+// never kept a text keeps no database either.
+async function exists() {
+  if (!indexedDB.databases) { return true; }
+  const dbs = await indexedDB.databases().catch(() => null);
+  return !dbs || dbs.some((db) => db.name === OUTBOX_DB);
+}
+
 // This person's texts on this device, in the order they were written.
 export async function textsOf(userId) {
+  if (!(await exists())) { return []; }
   const all = await inStore("readonly", (store) => store.getAll());
   return (all || []).filter((t) => t.user_id === userId).sort((a, b) => a.order - b.order);
 }
@@ -51,4 +60,7 @@ export function keep(text) { return inStore("readwrite", (store) => store.put(te
 
 export function forget(draftId) { return inStore("readwrite", (store) => store.delete(draftId)); }
 
-export function find(draftId) { return inStore("readonly", (store) => store.get(draftId)); }
+export async function find(draftId) {
+  if (!(await exists())) { return undefined; }
+  return inStore("readonly", (store) => store.get(draftId));
+}

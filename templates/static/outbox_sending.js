@@ -104,7 +104,12 @@ async function sendAll() {
 
 // Sends what waits, once at a time across this person's tabs (Web Locks where there are).
 export async function flush() {
-  if (flushing || staleForm || isSignedOut() || !navigator.onLine || !userId()) { return; }
+  if (flushing || staleForm || isSignedOut() || !userId()) { return; }
+  if (!navigator.onLine) {  // nothing can go: look again later (and on the "online" event)
+    misses += 1;
+    retrySoon();
+    return;
+  }
   flushing = true;
   window.clearTimeout(retryTimer);
   let result = "sent";

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, Route, expect
 from tests.browser.signing_in import caught_up, signed_in_page
 from tests.browser.test_live_in_a_browser import text_from
 from tests.browser.test_photos_in_a_browser import new_client
+from tests.helpers import fresh_phone
 from tests.integration.test_send_truth import texts_to
 
 pytestmark = pytest.mark.browser
@@ -222,3 +223,27 @@ def test_a_schedule_post_lost_for_lack_of_a_connection_comes_back_with_what_was_
     expect(page.get_by_role("alert").filter(has_text=OFFLINE_WORDS)).to_be_visible()
     expect(page.get_by_label("Text to send Ana later")).to_have_value("Bring your ID")
     assert stores.scheduled.pending_for_client(client.client_id) == []
+
+
+def test_a_text_waiting_while_the_number_changes_is_not_sent_to_the_new_one(
+    browser, base_url, stack, stores, contexts, made
+):
+    from chalicelib.domain.clients import ClientDetails
+
+    client, page = open_conversation(browser, base_url, stores, contexts, made)
+    go_offline(page)
+    write(page, "Your appointment moved")
+    new_phone = fresh_phone()
+    stores.clients.update_details(  # a colleague changes it while the page has no connection
+        stores.clients.get(client.client_id),
+        ClientDetails("Ana", client.last_name, new_phone),
+        None,
+    )
+
+    go_offline(page, False)
+
+    expect(waiting(page, "Your appointment moved")).to_contain_text(
+        "has a new number since this was written; nothing was sent"
+    )
+    assert texts_to(stack.twilio, new_phone) == []
+    assert "Your appointment moved" not in texts_to(stack.twilio, client.phone)

@@ -65,17 +65,24 @@ function say(form, id, className, role, message) {
 function showError(form, message) { say(form, "send-error", "alert alert-error", "alert", message); }
 function showStatus(form, message) { say(form, "send-status", "muted", "status", message); }
 
-// Ready for the next text: an empty box (drafts.js forgets the draft), a new one-time id.
-function nextText(form) {
+// Ready for the next text: a new one-time id, and an empty box (drafts.js forgets the
+// draft) unless the person already typed something else while this one was on its way.
+function nextText(form, fields) {
   const box = form.querySelector("textarea[name=body]");
-  box.value = "";
-  box.dispatchEvent(new Event("input"));
+  if (box.value === fields.body) {
+    box.value = "";
+    box.dispatchEvent(new Event("input"));
+  }
   form.querySelector("input[name=draft_id]").value = newDraftId();
-  form.dispatchEvent(new CustomEvent("clientcomm:sent"));  // attach.js clears the file
+  const file = form.querySelector("input[name=attachment_key]");
+  if (file && file.value === fields.attachment_key) {
+    form.dispatchEvent(new CustomEvent("clientcomm:sent"));  // attach.js clears the file
+  }
 }
 
 function busy(form, on) {
-  form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = on; });
+  const off = !!document.getElementById("send-off");  // an opt-out pushed meanwhile
+  form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = on || off; });
   form.setAttribute("aria-busy", on ? "true" : "false");
 }
 
@@ -97,7 +104,7 @@ async function queue(form, fields, attempted) {
     reason: ""
   });
   await keep(text);
-  nextText(form);
+  nextText(form, fields);
   showStatus(form, SAVED);
   await render();
   retrySoon();
@@ -110,21 +117,18 @@ async function sendFromForm(form, fields) {
     flush();
     return;
   }
-  busy(form, true);
   let response = null;
   try {
     response = await post(form.action, fields, false);
   } catch (e) {  // no connection: the request may or may not have arrived
     await queue(form, fields, true);
     return;
-  } finally {
-    busy(form, false);
   }
   if (response.status === 401) { answeredSignedOut(response); return; }
   const answer = await answerOf(response);
   const outcome = answer && answer.outcome;
   if (outcome === "sent") {
-    nextText(form);
+    nextText(form, fields);
     showStatus(form, answer.message);
     refreshConversation(form.getAttribute("data-outbox-client"));
     return;
@@ -132,7 +136,7 @@ async function sendFromForm(form, fields) {
   showError(form, (answer && answer.reason) || NO_ANSWER);
   // A definite answer used up the id (as the page without JavaScript gets a new form).
   if (["refused", "invalid", "pending"].indexOf(outcome) >= 0) {
-    if (outcome === "pending") { nextText(form); } else {
+    if (outcome === "pending") { nextText(form, fields); } else {
       form.querySelector("input[name=draft_id]").value = newDraftId();
     }
   }
@@ -148,7 +152,11 @@ function setupForm(form) {
       showError(form, "Type a text to send.");
       return;
     }
-    sendFromForm(form, fields).catch(() => showError(form, NOT_KEPT));
+    // One at a time: the next send waits until this one is kept or answered, so no two
+    // texts ever leave with the same one-time id.
+    busy(form, true);
+    sendFromForm(form, fields).catch(() => showError(form, NOT_KEPT))
+      .finally(() => busy(form, false));
   });
 }
 

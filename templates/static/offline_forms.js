@@ -89,7 +89,10 @@ function cameBackAfterAFailedPost(keptWhole) {
 }
 
 export function setupOfflineForms() {
-  if (!document.body.getAttribute("data-user")) { return; }
+  if (!document.body.getAttribute("data-user")) {  // signed out: forget what was typed
+    if (window.sessionStorage) { sessionStorage.removeItem(NOTE); }
+    return;
+  }
   cameBackAfterAFailedPost(false);
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) { cameBackAfterAFailedPost(true); }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .clients import Client
 from .delivery import ERROR_EXPLANATIONS, LANDLINE
+from .errors import ValidationFailed
+from .phones import written_as_stored
 
 # Failures that say the current number itself cannot take texts: sending again is useless
 # until someone changes the number (which clears the problem).
@@ -33,3 +35,20 @@ def why_sending_is_off(client: Client) -> str:
             f"{client.first_name} again."
         )
     return ""
+
+
+def why_not_to_this_number(client: Client, written_to: str) -> str:
+    """A text written for ``written_to`` (the number the page showed when it was typed) is
+    not sent to another one: a number changed meanwhile may belong to someone else now.
+    "" when it still matches, or when the form did not say (a form from before this rule)."""
+    wanted = (written_to or "").strip()
+    if not wanted:
+        return ""
+    if not written_as_stored(wanted):
+        raise ValidationFailed({"body": "The form is out of date; reload the page."})
+    if wanted == client.phone:
+        return ""
+    return (
+        f"{client.full_name} has a new number since this was written; nothing was sent. "
+        "Check the number on their page and send the text again if it is still right."
+    )

@@ -34,7 +34,7 @@ from ..domain.errors import ClientCommError, ValidationFailed
 from ..domain.jurisdiction import Jurisdiction
 from ..domain.message_body import checked_body
 from ..domain.segments import count_segments
-from ..domain.send_block import why_sending_is_off
+from ..domain.send_block import why_not_to_this_number, why_sending_is_off
 from ..domain.users import User
 from ..store.clients import ClientStore
 from ..store.outbound import FirstAttempt, OutboundRef, OutboundStore, StatusChange, ref_for
@@ -75,18 +75,22 @@ def send_text(
     status_callback_base: str,
     attachment: Attachment | None = None,
     bucket: Bucket | None = None,
+    to_phone: str = "",
 ) -> ConversationEntry:
     """Three DynamoDB round trips and one Twilio call: read the client, record "sending",
     record Twilio's answer. ``status_callback_base`` + "/" + the one-time id is where
     Twilio reports the text's status. An ``attachment`` (an upload of this client's, checked
-    in ``bucket`` before anything is written) makes it an MMS; its text may then be empty."""
+    in ``bucket`` before anything is written) makes it an MMS; its text may then be empty.
+    ``to_phone``: the number the text was written for; another number now refuses it."""
     text = checked_body(body) if body.strip() or attachment is None else ""
     if not DRAFT_ID.match(draft_id or ""):
         raise ValidationFailed({"body": "The form is out of date; reload the page."})
     client = open_client(user, clients, client_id)
-    blocked = why_sending_is_off(client)
+    blocked = why_sending_is_off(client) or why_not_to_this_number(client, to_phone)
     if blocked:
-        raise SendRefused(blocked)
+        keys = (attachment.key,) if attachment else ()
+        digest = body_digest(client.client_id, text, keys)
+        return answer_if_used(outbound, client.client_id, draft_id, digest, blocked)
     media = (checked_item(bucket, client.client_id, attachment),) if attachment and bucket else ()
     if attachment and not media:
         raise SendRefused("Attachments cannot be sent from here.")
@@ -148,6 +152,18 @@ def send_once(
         raise refusal(name, exc) from exc
     outbound.record_sent(ref, entry.entry_id, entry.author_id, sent.sid, sent.status, sent.segments)
     return replace(entry, sid=sent.sid, status=sent.status)
+
+
+def answer_if_used(
+    outbound: OutboundStore, client_id: str, draft_id: str, digest: str, refusal_reason: str
+) -> ConversationEntry:
+    """A send the rules now refuse may be the retry of one that went before the client
+    opted out or changed number (its answer was lost on the way to the device): the first
+    attempt's outcome is the truth then. Only a refusal pays for this extra read."""
+    earlier = outbound.first_attempt(draft_id)
+    if earlier is None:
+        raise SendRefused(refusal_reason)
+    return first_outcome(earlier, client_id, digest)
 
 
 def first_outcome(earlier: FirstAttempt, client_id: str, digest: str) -> ConversationEntry:

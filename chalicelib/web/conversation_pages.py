@@ -12,7 +12,7 @@ from chalice import Blueprint, NotFoundError, Response
 
 from ..config import get_jurisdiction
 from ..domain.device_keeping import may_keep_conversation
-from ..domain.errors import NotStored, ValidationFailed
+from ..domain.errors import ValidationFailed
 from ..domain.retirement import REACTIVATE_LABELS, RETIRE_LABELS
 from ..domain.segments import MAX_BODY
 from ..domain.send_block import why_sending_is_off
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..domain.scheduling import ScheduledText
     from ..services import attachments, caseload, conversation, live, scheduling, texting
     from ..services import unread as unread_state
-    from . import appointment_pages
+    from . import appointment_pages, send_answers
 else:  # loaded by the first page that needs them, not by every cold start
     appointment_pages = lazy_module("chalicelib.web.appointment_pages")
     attachments = lazy_module("chalicelib.services.attachments")
@@ -40,6 +40,7 @@ else:  # loaded by the first page that needs them, not by every cold start
     live = lazy_module("chalicelib.services.live")
     rules = lazy_module("chalicelib.domain.scheduling")  # zoneinfo: only pages that need it
     scheduling = lazy_module("chalicelib.services.scheduling")
+    send_answers = lazy_module("chalicelib.web.send_answers")
     texting = lazy_module("chalicelib.services.texting")
     unread_state = lazy_module("chalicelib.services.unread")
 
@@ -104,14 +105,17 @@ def live_conversation(client_id: str) -> Response:
 @bp.route("/clients/{client_id}/messages", methods=["POST"], content_types=FORM)
 @guarded
 def send_message(client_id: str) -> Response:
+    """The send form: a page again (or the conversation) without JavaScript; JSON for the
+    page's script when it asks (``Accept: application/json``)."""
     visit = signed_in(bp.current_request, form=True, client_id=client_id)
+    as_json = send_answers.wants_json(visit.request.headers.get("accept"))
     stores = bootstrap.stores(visit.settings)
     body = visit.form.get("body", "")
     attached = attachments.attachment_of(
         visit.form.get("attachment_key", ""), visit.form.get("attachment_name", "")
     )
     try:
-        texting.send_text(
+        entry = texting.send_text(
             visit.staff,
             visit.clients(stores.clients),
             stores.outbound,
@@ -123,25 +127,19 @@ def send_message(client_id: str) -> Response:
             visit.public_url + "/webhooks/twilio/status",
             attached,
             bootstrap.media_bucket(visit.settings) if attached else None,
+            to_phone=visit.form.get("to_phone", ""),
         )
-    except ValidationFailed as exc:
-        return conversation_page(
-            visit, client_id, body, " ".join(exc.field_errors.values()), status=400
-        )
-    except texting.SendRefused as exc:
-        count("MessagesFailed")
-        return conversation_page(visit, client_id, body, str(exc), status=409)
-    except texting.SendPending as exc:  # may be on its way: don't offer the body again
-        return conversation_page(visit, client_id, "", str(exc), status=202)
-    except NotStored:
-        return conversation_page(
-            visit,
-            client_id,
-            body,
-            "ClientComm could not save the text just now, so it was not sent. Try again.",
-            status=503,
-        )
+    except send_answers.FAILURES as exc:
+        failure = send_answers.failure_of(exc)
+        if failure.outcome == "refused":
+            count("MessagesFailed")
+        if as_json:
+            return visit.attach(send_answers.json_failure(failure))
+        kept = body if failure.offer_again else ""
+        return conversation_page(visit, client_id, kept, failure.reason, status=failure.status)
     count("MessagesSent")
+    if as_json:
+        return visit.attach(send_answers.json_sent(entry))
     return visit.redirect(f"/clients/{client_id}?sent=1#newest")
 
 

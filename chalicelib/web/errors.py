@@ -56,6 +56,7 @@ def friendly_errors(blueprint: Any) -> Callable:
                     403,
                     "Please try that again",
                     str(exc) + " Reload the page and try again; nothing was changed.",
+                    outcome="stale_form",
                 )
             except Forbidden as exc:
                 return _problem(request, 403, "Not available to you", str(exc))
@@ -116,7 +117,17 @@ def _to_sign_in(request: Request, reason: str, background: bool = False) -> Resp
     return Response(body="", status_code=303, headers={"Location": target, "Set-Cookie": clear})
 
 
-def _problem(request: Request, status: int, title: str, message: str) -> Response:
+def _problem(
+    request: Request, status: int, title: str, message: str, outcome: str = "refused"
+) -> Response:
+    """A page saying what went wrong; a script that asked for JSON gets the same words,
+    with ``outcome`` to act on (``stale_form``: the page's CSRF token is out of date)."""
+    if "application/json" in (request.headers.get("accept") or ""):
+        return Response(
+            body={"outcome": outcome, "title": title, "reason": message},
+            status_code=status,
+            headers={"Cache-Control": "no-store"},
+        )
     return render(
         "problem.html",
         status,

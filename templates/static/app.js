@@ -10,6 +10,7 @@ import { forgetAnotherPerson, setupForgetting } from "./forgetting.js";
 import { setupLayout } from "./layout.js";
 import { setupLive } from "./live.js";
 import { setupOffline } from "./offline.js";
+import { setupOfflineForms } from "./offline_forms.js";
 import { setupOutbox } from "./outbox.js";
 import { setupPicking } from "./picking.js";
 import { segmentInfo, setupCounter } from "./segments.js";
@@ -37,6 +38,7 @@ function start() {
   setupPicking();
   setupOffline();
   setupOutbox();
+  setupOfflineForms();
   document.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
   // A form that cannot be undone (cancelling a scheduled text) asks first. Delegated, so
   // the forms a live refresh brings in ask too; without JS the button's label says it all.

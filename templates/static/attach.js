@@ -90,6 +90,7 @@ function setupAttachment(box) {
     }
   }
   inputs.forEach((each) => { each.addEventListener("change", () => pickedFrom(each)); });
+  form.addEventListener("clientcomm:sent", () => clear());  // sent by the page's script
   box.querySelector("[data-attach-remove]").addEventListener("click", () => {
     clear("Attachment removed.");
     input.focus();

@@ -152,7 +152,8 @@ function refreshRegions() {
   document.querySelectorAll("[data-live-src]").forEach((r) => { replaceRegion(r); });
 }
 
-function refreshSoon(region) {
+// Asks for ``region`` again shortly (the outbox does, once a waiting text was sent).
+export function refreshSoon(region) {
   // A region that is costly to read (a mass text's progress) says how often at most:
   // pushes meanwhile wait for that one refresh instead of putting it off again.
   const every = Number(region.getAttribute("data-refresh-every")) || 0;

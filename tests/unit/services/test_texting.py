@@ -269,3 +269,80 @@ def test_an_error_of_the_base_class_still_records_a_failure(send, new_client, ga
     with pytest.raises(SendRefused, match="did not accept"):
         send(client.client_id, draft_id=draft_id)
     assert outbound.first_attempt(draft_id).entry.status == "failed"
+
+
+def test_a_text_written_for_the_clients_current_number_goes(send_to, new_client, gateway):
+    client = new_client()
+
+    entry = send_to(client.client_id, client.phone)
+
+    assert entry.status == "queued" and [r.to for r in gateway.requests] == [client.phone]
+
+
+def test_a_text_written_for_a_number_the_client_no_longer_has_is_not_sent(
+    send_to, new_client, gateway, outbound, clients
+):
+    client = new_client()
+    clients.change_fields(client.client_id, phone="+13035550199")
+
+    with pytest.raises(SendRefused, match="has a new number since this was written; nothing"):
+        send_to(client.client_id, client.phone)
+    assert gateway.requests == [] and outbound.entries == {}
+
+
+def test_a_retry_after_the_number_changed_answers_what_the_first_attempt_did(
+    send_to, new_client, gateway, clients
+):
+    client = new_client()
+    draft_id = new_draft_id()
+    first = send_to(client.client_id, client.phone, draft_id)  # its answer never arrived
+    clients.change_fields(client.client_id, phone="+13035550199")
+
+    again = send_to(client.client_id, client.phone, draft_id)
+
+    assert (again.entry_id, again.sid) == (first.entry_id, first.sid)
+    assert len(gateway.requests) == 1
+
+
+def test_a_retry_after_an_opt_out_answers_what_the_first_attempt_did(
+    send_to, new_client, gateway, clients
+):
+    client = new_client()
+    draft_id = new_draft_id()
+    first = send_to(client.client_id, client.phone, draft_id)
+    clients.change_fields(client.client_id, opted_out=True)
+
+    assert send_to(client.client_id, client.phone, draft_id).sid == first.sid
+    with pytest.raises(SendRefused, match="texted STOP, so nothing can be sent"):
+        send_to(client.client_id, client.phone)  # a new text is refused as before
+    assert len(gateway.requests) == 1
+
+
+def test_a_number_the_form_did_not_write_as_stored_asks_for_a_reload(send_to, new_client, gateway):
+    client = new_client()
+
+    with pytest.raises(ValidationFailed, match="reload the page"):
+        send_to(client.client_id, "303 555 0101")
+    assert gateway.requests == []
+
+
+@pytest.fixture()
+def send_to(kristina, clients, outbound, gateway, jurisdiction) -> Callable[..., ConversationEntry]:
+    """A send whose form says which number the text was written for."""
+
+    def go(client_id: str, to_phone: str, draft_id: str | None = None):
+        draft = draft_id or new_draft_id()
+        return send_text(
+            kristina,
+            clients,
+            outbound,
+            gateway,
+            jurisdiction,
+            client_id,
+            BODY,
+            draft,
+            CALLBACKS,
+            to_phone=to_phone,
+        )
+
+    return go

@@ -60,7 +60,7 @@ def run(stack) -> None:
         page = sign_in(context, owner.user_id, PASSWORD)
         session = slow_3g.throttle(context, page)
         for _ in range(RUNS):
-            slow_3g.empty_cache(session)
+            slow_3g.empty_cache(session, stack.app_url)
             first.append(view(page, f"/clients/{client_id}"))
             repeat.append(view(page, f"/clients/{client_id}"))
         browser.close()

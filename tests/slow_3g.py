@@ -52,6 +52,12 @@ def throttle(context: Any, page: Any) -> Any:
     return session
 
 
-def empty_cache(session: Any) -> None:
-    """Forget what the browser cached, as for a first visit (cookies are kept)."""
+def empty_cache(session: Any, origin: str) -> None:
+    """Forget what the browser cached, as for a first visit (cookies are kept): its HTTP
+    cache, and the service worker with what it kept (signing in registered it, and a page
+    it controls gets its files from the worker, not the network)."""
     session.send("Network.clearBrowserCache")
+    session.send(
+        "Storage.clearDataForOrigin",
+        {"origin": origin, "storageTypes": "service_workers,cache_storage"},
+    )

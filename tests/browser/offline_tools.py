@@ -3,7 +3,7 @@ service worker, and looking into what this browser keeps (Cache Storage, Indexed
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.helpers import fresh_phone
 
@@ -73,15 +73,24 @@ def no_sideways_scroll(page: Page) -> None:
     )
 
 
-def make_outbox(page: Page) -> None:
-    """An outbox database on this device, as outbox.js makes one (the test stands in)."""
-    page.evaluate(
-        """() => new Promise((done) => {
-             const request = indexedDB.open('clientcomm-outbox', 1);
-             request.onupgradeneeded = () => request.result.createObjectStore('texts');
-             request.onsuccess = () => { request.result.close(); done(); };
-           })"""
-    )
+def keep_texts_offline(page: Page, *bodies: str) -> None:
+    """Texts written on an open conversation with no connection: the outbox (outbox.js)
+    keeps them on this device. Back online, they go unless the test keeps the send route
+    failing (``texts_cannot_go``); the caller waits for what it needs."""
+    page.context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
+    for body in bodies:
+        page.locator("#body").fill(body)
+        page.get_by_role("button", name="Send text").click()
+        expect(page.locator("#outbox li").filter(has_text=body)).to_be_visible()
+    page.context.set_offline(False)
+    page.wait_for_function("() => navigator.onLine")
+
+
+def texts_cannot_go(device: BrowserContext) -> None:
+    """Every send from this device fails as with no connection, though the browser
+    believes it is online: what the outbox keeps stays waiting."""
+    device.route("**/clients/*/messages", lambda route: route.abort("internetdisconnected"))
 
 
 def wait_until_forgotten(page: Page, path: str) -> None:

@@ -14,8 +14,9 @@ from tests.browser.offline_tools import (
     add_client,
     client_data_urls,
     clientcomm_databases,
+    keep_texts_offline,
     kept_page_paths,
-    make_outbox,
+    texts_cannot_go,
     wait_until_forgotten,
     wait_until_kept,
     worker_in_charge,
@@ -33,13 +34,21 @@ def device(browser, base_url, contexts) -> BrowserContext:
     return context
 
 
-def kristina_keeps_a_client(device: BrowserContext, last_name: str) -> tuple[Page, str]:
+def kristina_keeps_a_client(
+    device: BrowserContext, last_name: str, waiting: int = 0
+) -> tuple[Page, str]:
+    """Kristina's device keeps a client's conversation and has used the outbox: one text
+    written offline went when the connection came back, and ``waiting`` more still wait."""
     page = sign_in(device, "kristina")
     worker_in_charge(page)
     client = add_client(page, "Forget", last_name)
     page.goto(client)
     wait_until_kept(page, client)
-    make_outbox(page)
+    keep_texts_offline(page, "Written offline, sent later")
+    expect(page.locator("#outbox li")).to_have_count(0)  # it went: nothing waits
+    if waiting:
+        texts_cannot_go(device)
+        keep_texts_offline(page, *(f"Still waiting {n}" for n in range(1, waiting + 1)))
     assert clientcomm_databases(page) == ["clientcomm-outbox"]
     return page, client
 
@@ -104,23 +113,9 @@ def test_a_kept_copy_opened_after_the_idle_timeout_is_forgotten_not_shown(device
     wait_until_forgotten(page, client)
 
 
-def with_texts_waiting(device: BrowserContext, count: int) -> None:
-    """The outbox (outbox.js, another part of issue 23) says ``count`` texts wait on this
-    device: its ``unsentCount`` answers so, the rest of the module as served."""
-
-    def serve(route):
-        script = route.fetch().text()
-        script = script.replace("function unsentCount(", "function unsentCountAsServed(")
-        script += f"\nexport async function unsentCount() {{ return {count}; }}\n"
-        route.fulfill(body=script, content_type="text/javascript")
-
-    device.route("**/static/outbox*.js", serve)
-
-
 def test_signing_out_with_texts_not_yet_sent_warns_first_and_the_idle_warning_says_so(device):
-    with_texts_waiting(device, 2)
     device.clock.install()
-    page, client = kristina_keeps_a_client(device, "Unsent")
+    page, client = kristina_keeps_a_client(device, "Unsent", waiting=2)
     device.clock.fast_forward(int(timedelta(minutes=28, seconds=5).total_seconds() * 1000))
     expect(page.get_by_role("alertdialog")).to_contain_text(
         "2 texts written offline have not been sent; being signed out deletes them"

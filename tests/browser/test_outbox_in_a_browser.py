@@ -42,6 +42,15 @@ def open_conversation(browser, base_url, stores, contexts, made, width=375):
     return client, page
 
 
+UNSENT = """() => import(document.querySelector('link[rel=modulepreload][href*="/static/outbox."]')
+  .href).then((outbox) => outbox.unsentCount())"""
+
+
+def unsent(page: Page) -> int:
+    """The outbox's own count, from the module instance the page runs (its hashed name)."""
+    return page.evaluate(UNSENT)
+
+
 def go_offline(page: Page, offline: bool = True) -> None:
     page.context.set_offline(offline)
     page.wait_for_function(
@@ -78,7 +87,7 @@ def test_a_text_written_offline_waits_and_goes_once_when_the_connection_returns(
     expect(bubble.get_by_role("button", name=re.compile("^Discard"))).to_be_visible()
     expect(page.get_by_label(re.compile(r"^Text to Ana at"))).to_have_value("")
     expect(page.locator("#send-status")).to_contain_text("Kept on this device")
-    assert page.evaluate("() => import('/static/outbox.js').then(m => m.unsentCount())") == 1
+    assert unsent(page) == 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     check_a11y(page)
     assert texts_to(stack.twilio, client.phone) == []
@@ -88,7 +97,7 @@ def test_a_text_written_offline_waits_and_goes_once_when_the_connection_returns(
     sent_in_conversation(page, "Running late, there by 3")
     expect(page.locator("#outbox li")).to_have_count(0)
     assert texts_to(stack.twilio, client.phone) == ["Running late, there by 3"]
-    assert page.evaluate("() => import('/static/outbox.js').then(m => m.unsentCount())") == 0
+    assert unsent(page) == 0
 
 
 def test_a_send_whose_answer_was_lost_is_retried_under_its_id_and_goes_once(

@@ -24,7 +24,7 @@ def test_a_conversation_on_slow_3g_with_an_empty_cache_becomes_usable(
     client_id = page_weights.conversation_client(stores, owner.user_id, fresh_phone(), now)
     page = signed_in_page(browser, base_url, owner.user_id, contexts, 375, password=PASSWORD)
     session = slow_3g.throttle(page.context, page)
-    slow_3g.empty_cache(session)
+    slow_3g.empty_cache(session, base_url)
 
     page.goto(f"/clients/{client_id}", wait_until="commit")
     page.wait_for_function(slow_3g.at(slow_3g.USABLE), polling="raf", timeout=PATIENCE_MS)

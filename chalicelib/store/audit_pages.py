@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
@@ -23,8 +23,10 @@ READ_PAGE = 200  # items DynamoDB reads per request while filtering a subject by
 
 
 def time_key(at: datetime) -> str:
-    """``at`` as the stored ``at`` values begin: they sort as the times do."""
-    return at.strftime(TIME_FORMAT)
+    """``at`` as the stored ``at`` values begin (UTC): they sort as the times do. A search's
+    days are the jurisdiction's, so its ends arrive zone-aware: written in their own zone's
+    wall time, an evening in Denver (the next day in UTC) fell outside its own day."""
+    return at.astimezone(UTC).strftime(TIME_FORMAT)
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,9 @@ def test_another_departments_supervisor_finds_none_of_its_clients(http, stores):
     assert own.status_code == 200 and client.first_name not in page_text(own)
 
 
-def test_a_long_trail_pages_back_in_order(http, stores):
+def test_a_long_trail_pages_back_in_order(http, stores, now):
+    """At each of the clock's instants: in a Mountain evening it is already tomorrow in
+    UTC, and today's rows must still be today's."""
     client = new_client(stores)
     for n in range(55):
         audit_row(client_subject(client.client_id), "kristina", "view", {"n": n}).save()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__version__ = "0.22.0"
+__version__ = "0.23.0"
 
 VERSION_FILE = Path(__file__).resolve().parents[1] / "VERSION"
 COMMIT = "commit "

@@ -257,6 +257,18 @@ def prefix(stack) -> str:
 def test_the_release_before_this_one_upgrades_with_no_table_step_and_nothing_lost(
     prefix, tmp_path, capsys, seeded_courthouses
 ):
+    """0.23.0 (offline outbox, reading offline) changes no table, index or attribute."""
+    stored, _ = build_release("0.22.0", prefix)
+    printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.22.0", "--apply")
+    assert "new table" not in printed and "index" not in printed, printed
+    assert "stream" not in printed and "backfill" not in printed.lower(), printed
+    check_upgraded(prefix, stored)  # every item exactly as it was
+
+
+@pytest.mark.any_hour
+def test_0_21_0_upgrades_with_no_table_step_and_nothing_lost(
+    prefix, tmp_path, capsys, seeded_courthouses
+):
     """0.22.0 (photos) adds attributes, a queue, a function and a layer: no table changes."""
     stored, _ = build_release("0.21.0", prefix)
     printed = upgrade(prefix, tmp_path, capsys, "--from-release", "0.21.0", "--apply")

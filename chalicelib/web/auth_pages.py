@@ -125,6 +125,13 @@ def answer_challenge() -> Response:
     return _continue(visit, result, target, step_id)
 
 
+# The server's own word to the browser at sign-out, beside the page's script
+# (static/forgetting.js, which warns about unsent texts first): forget everything this site
+# kept on the device (Cache Storage, IndexedDB, the service worker, local and session
+# storage, the HTTP cache), even where the script never ran or is of another release.
+FORGET_THE_DEVICE = '"cache", "storage"'
+
+
 @bp.route("/signout", methods=["POST"], content_types=FORM)
 @guarded
 def sign_out() -> Response:
@@ -132,7 +139,9 @@ def sign_out() -> Response:
     visit = signed_in(bp.current_request, form=True)
     visit.end_session()
     _forget_challenge(visit, _pending_challenge_id(visit))
-    return visit.redirect("/signin?reason=signed_out")
+    signed_out = visit.redirect("/signin?reason=signed_out")
+    signed_out.headers["Clear-Site-Data"] = FORGET_THE_DEVICE
+    return signed_out
 
 
 @bp.route("/session/stay", methods=["POST"], content_types=FORM)

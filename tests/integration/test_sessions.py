@@ -69,8 +69,10 @@ def test_sign_out_deletes_the_session_and_revokes_the_refresh_token(web, monkeyp
     web.sign_in("kristina")
     refresh_token = stored(web).refresh_token
     still_there = dict(web.cookies)
-    web.post("/signout", {})
+    signed_out = web.post("/signout", {})
     assert revoked == [refresh_token]
+    # the browser is told to forget what the site kept on the device, script or not
+    assert signed_out.headers["Clear-Site-Data"] == '"cache", "storage"'
     web.cookies = still_there
     assert stored(web) is None
 

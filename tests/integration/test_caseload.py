@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
+from datetime import timedelta
 
-from chalicelib.domain.clients import fold
+import pytest
+
+from chalicelib.domain.clients import Client, fold
 from chalicelib.domain.errors import StaleRecord
 from tests.helpers import fresh_phone, page_text
 
@@ -65,7 +69,35 @@ def test_most_recent_contact_first(web, stores):
     times = [by_id[i].last_contact_at for i in listed_ids(body)]
     known = [t for t in times if t]
     assert known == sorted(known, reverse=True)
-    assert times.index(None) == len(known)  # never-contacted clients come last
+    never = times.index(None) if None in times else len(times)  # the page may hold none
+    assert all(t is None for t in times[never:])  # never-contacted clients come last
+
+
+@pytest.mark.any_hour
+def test_never_contacted_clients_come_after_every_contacted_one(web, stores, now):
+    """On a list of its own (a surname no one else has): the shared caseload's first page
+    may hold only contacted clients once other tests have texted enough of them."""
+    surname = f"Recency{secrets.token_hex(3)}"
+    made = {
+        first: stores.clients.add(
+            Client(
+                secrets.token_hex(10),
+                "probation",
+                "kristina",
+                first,
+                surname,
+                fresh_phone(),
+                last_contact_at=at,
+            )
+        ).client_id
+        for first, at in (
+            ("Never", None),
+            ("Lately", now - timedelta(hours=1)),
+            ("Earlier", now - timedelta(days=2)),
+        )
+    }
+    body = page_text(web.sign_in("kristina").get(f"/caseload?order=recent&q={surname}"))
+    assert listed_ids(body) == [made["Lately"], made["Earlier"], made["Never"]]
 
 
 def test_search_by_name_ignores_case_and_accents(web):

@@ -50,7 +50,7 @@ from harness import (
     calls_in_turn,
     counting,
     install_counter,
-    start_stack,
+    on_a_stack,
     waiting_in_turn,
     web_client,
 )
@@ -95,11 +95,7 @@ def repeated(request: Callable[[], object]) -> Measured:
 
 def main() -> None:
     install_counter()
-    stack = start_stack(seed=True)
-    try:
-        run(stack)
-    finally:
-        stack.stop()
+    on_a_stack(run, seed=True)
 
 
 def run(stack) -> None:

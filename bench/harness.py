@@ -140,6 +140,15 @@ def start_stack(seed: bool = True):
     return stack.start()
 
 
+def on_a_stack(run, seed: bool = True) -> None:
+    """``run(stack)`` against a local stack of its own, stopped whatever happens."""
+    stack = start_stack(seed=seed)
+    try:
+        run(stack)
+    finally:
+        stack.stop()
+
+
 def web_client():
     from chalice.test import Client
 

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import start_stack, web_client
+from harness import on_a_stack, web_client
 
 TEXTS = 30
 STAFF = 100
@@ -42,11 +42,7 @@ POLL_EVERY_SECONDS = 4  # what the pages did before
 
 
 def main() -> None:
-    stack = start_stack(seed=True)
-    try:
-        run(stack)
-    finally:
-        stack.stop()
+    on_a_stack(run, seed=True)
 
 
 def run(stack) -> None:

@@ -16,15 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import start_stack, web_client
+from harness import on_a_stack, web_client
 
 
 def main() -> None:
-    stack = start_stack(seed=False)
-    try:
-        run(stack)
-    finally:
-        stack.stop()
+    on_a_stack(run, seed=False)
 
 
 def run(stack) -> None:

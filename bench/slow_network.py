@@ -20,18 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import start_stack
+from harness import on_a_stack
 
 RUNS = 3
 GOAL_MS = 5000
 
 
 def main() -> None:
-    stack = start_stack(seed=False)
-    try:
-        run(stack)
-    finally:
-        stack.stop()
+    on_a_stack(run, seed=False)
 
 
 def run(stack) -> None:
